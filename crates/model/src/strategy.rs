@@ -1,0 +1,148 @@
+//! Strategy: what the organisation says it is trying to achieve.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// A whole strategy as declared in a strategy file: goals, their impact metrics and
+/// the initiatives that serve them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Strategy {
+    pub goals: Vec<Goal>,
+    pub metrics: Vec<Metric>,
+    pub initiatives: Vec<Initiative>,
+}
+
+impl Strategy {
+    pub fn goal(&self, id: &str) -> Option<&Goal> {
+        self.goals.iter().find(|g| g.id == id)
+    }
+
+    pub fn initiative(&self, id: &str) -> Option<&Initiative> {
+        self.initiatives.iter().find(|i| i.id == id)
+    }
+
+    pub fn metric(&self, id: &str) -> Option<&Metric> {
+        self.metrics.iter().find(|m| m.id == id)
+    }
+
+    /// Metrics (key results) that measure the given goal.
+    pub fn metrics_of<'a>(&'a self, goal_id: &'a str) -> impl Iterator<Item = &'a Metric> + 'a {
+        self.metrics.iter().filter(move |m| m.goal == goal_id)
+    }
+
+    /// Initiatives that serve the given goal.
+    pub fn initiatives_of<'a>(
+        &'a self,
+        goal_id: &'a str,
+    ) -> impl Iterator<Item = &'a Initiative> + 'a {
+        self.initiatives
+            .iter()
+            .filter(move |i| i.goals.iter().any(|g| g == goal_id))
+    }
+}
+
+/// A strategic goal, e.g. "Grow self-serve revenue".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Goal {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// The team accountable for the goal, if any.
+    #[serde(default)]
+    pub owner_team: Option<String>,
+    /// The period the goal is set for, e.g. "2026-H2" or "2026-Q3".
+    #[serde(default)]
+    pub horizon: Option<String>,
+}
+
+/// Which way a metric should move to count as progress.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    #[default]
+    Increase,
+    Decrease,
+    /// Hold the metric at or around its target (e.g. an SLO).
+    Maintain,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Increase => "increase",
+            Direction::Decrease => "decrease",
+            Direction::Maintain => "maintain",
+        }
+    }
+}
+
+/// A key result or impact metric that measures a goal.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Metric {
+    pub id: String,
+    /// Id of the goal this metric measures.
+    pub goal: String,
+    pub name: String,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub baseline: Option<f64>,
+    #[serde(default)]
+    pub target: Option<f64>,
+    #[serde(default)]
+    pub direction: Direction,
+    /// Observed values over time, oldest first.
+    #[serde(default)]
+    pub values: Vec<MetricValue>,
+}
+
+/// One observation of a metric.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct MetricValue {
+    pub date: NaiveDate,
+    pub value: f64,
+}
+
+/// A body of work that serves one or more goals, e.g. "Checkout redesign".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Initiative {
+    pub id: String,
+    /// Ids of the goals this initiative serves (at least one).
+    pub goals: Vec<String>,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// How tracker work is tied to this initiative explicitly.
+    #[serde(default)]
+    pub selectors: Selectors,
+}
+
+/// The tracker facts that tie work explicitly to an initiative. A work item matches if
+/// any one selector matches (case-insensitive).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Selectors {
+    /// Epic or parent keys: the item itself, its parent, or any ancestor.
+    #[serde(default)]
+    pub epics: Vec<String>,
+    #[serde(default)]
+    pub labels: Vec<String>,
+    #[serde(default)]
+    pub components: Vec<String>,
+    /// Sprints or milestones.
+    #[serde(default)]
+    pub milestones: Vec<String>,
+    /// Tracker projects (e.g. the Jira project key or the GitHub repository).
+    #[serde(default)]
+    pub projects: Vec<String>,
+}
+
+impl Selectors {
+    pub fn is_empty(&self) -> bool {
+        self.epics.is_empty()
+            && self.labels.is_empty()
+            && self.components.is_empty()
+            && self.milestones.is_empty()
+            && self.projects.is_empty()
+    }
+}

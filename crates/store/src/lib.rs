@@ -1,0 +1,1 @@
+//! Throughline's embedded store: SQLite schema, transactional imports, strategy versions, links and notes.
