@@ -1,1 +1,75 @@
-//! Throughline's embedded store: SQLite schema, transactional imports, strategy versions, links and notes.
+//! The embedded store: one SQLite file holds everything Throughline knows.
+//!
+//! SQLite (bundled through rusqlite, so nothing is needed on the machine) because the main
+//! job must run anywhere, offline, with no server. The file runs in WAL mode so readers
+//! never block the single writer, and every import is one transaction: if anything in
+//! it fails, or the process dies, the database stays exactly as it was before.
+//!
+//! This crate knows the domain model and SQL, nothing about file formats, the sense
+//! engine's logic, HTTP or the terminal.
+
+mod error;
+mod hash;
+mod items;
+mod links;
+mod metrics;
+mod notes;
+mod rows;
+mod schema;
+mod strategy;
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+pub use error::StoreError;
+pub use items::{ImportMeta, ImportSummary, ItemFilter, StoredItem};
+pub use links::{LinkRow, LinkWrite};
+pub use strategy::StrategyVersion;
+
+/// Result type of this crate.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Database row id of a work item.
+pub type ItemId = i64;
+
+/// An open Throughline database.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file at `path` and brings its schema up
+    /// to date.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref();
+        let conn = Connection::open(path).map_err(|e| StoreError::Open {
+            path: path.display().to_string(),
+            source: e,
+        })?;
+        Self::setup(conn)
+    }
+
+    /// A private database in memory, for tests and one-off evaluations.
+    pub fn open_in_memory() -> Result<Store> {
+        Self::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(conn: Connection) -> Result<Store> {
+        // WAL: readers (reports, the server) never wait for an import, and a killed
+        // writer leaves the last committed state intact. NORMAL sync is durable at
+        // every checkpoint and is what makes bulk imports fast.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let mut store = Store { conn };
+        schema::migrate(&mut store.conn)?;
+        Ok(store)
+    }
+
+    /// The underlying connection, for read-only report queries in other crates.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}

@@ -1,0 +1,25 @@
+use thiserror::Error;
+
+/// What went wrong in the store.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("cannot open database {path}: {source}")]
+    Open {
+        path: String,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(
+        "the database was written by a newer Throughline (schema {found}, this build knows {known}); upgrade throughline"
+    )]
+    TooNew { found: i64, known: i64 },
+    /// The input of an import failed; nothing of it was stored.
+    #[error("{0}")]
+    Input(Box<dyn std::error::Error + Send + Sync>),
+    #[error("corrupt value in the database ({what}): {detail}")]
+    Corrupt { what: &'static str, detail: String },
+    #[error("{0}")]
+    NotFound(String),
+}

@@ -1,0 +1,253 @@
+//! Work items: transactional, idempotent imports and reads.
+
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, params};
+use throughline_model::{Timestamp, WorkItem};
+
+use crate::hash::content_hash;
+use crate::rows::{ITEM_COLUMNS, item_from_row, list_to_sql, ts_to_sql, unit_to_sql};
+use crate::{ItemId, Result, Store, StoreError};
+
+/// What an import was, for the import log.
+#[derive(Debug, Clone)]
+pub struct ImportMeta {
+    /// Format name as the user gave it, e.g. "jira".
+    pub format: String,
+    /// The file the items came from.
+    pub path: String,
+}
+
+/// What an import changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportSummary {
+    /// Records read from the input.
+    pub read: u64,
+    /// Items new to the database.
+    pub inserted: u64,
+    /// Items already present whose content changed.
+    pub updated: u64,
+    /// Items already present and unchanged.
+    pub unchanged: u64,
+}
+
+/// A work item with its database id.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StoredItem {
+    pub id: ItemId,
+    #[serde(flatten)]
+    pub item: WorkItem,
+}
+
+/// Narrows [`Store::items`]. Empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct ItemFilter {
+    pub team: Option<String>,
+    pub source: Option<String>,
+    /// Only items created at or after this instant.
+    pub created_from: Option<Timestamp>,
+    /// Only items created before this instant.
+    pub created_before: Option<Timestamp>,
+    /// Case-insensitive substring of the title or key.
+    pub text: Option<String>,
+    pub limit: Option<usize>,
+}
+
+const UPSERT: &str = "INSERT INTO items (source, key, url, title, description, item_type, status, \
+     status_category, labels, components, parent_key, epic_key, project, team, assignee, \
+     estimate, estimate_unit, created, started, resolved, sprint, content_hash, import_id) \
+     VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23) \
+     ON CONFLICT (source, key) DO UPDATE SET url=excluded.url, title=excluded.title, \
+     description=excluded.description, item_type=excluded.item_type, status=excluded.status, \
+     status_category=excluded.status_category, labels=excluded.labels, \
+     components=excluded.components, parent_key=excluded.parent_key, \
+     epic_key=excluded.epic_key, project=excluded.project, team=excluded.team, \
+     assignee=excluded.assignee, estimate=excluded.estimate, \
+     estimate_unit=excluded.estimate_unit, created=excluded.created, started=excluded.started, \
+     resolved=excluded.resolved, sprint=excluded.sprint, content_hash=excluded.content_hash, \
+     import_id=excluded.import_id \
+     WHERE items.content_hash <> excluded.content_hash";
+
+impl Store {
+    /// Imports items as one transaction: either every item of `items` is stored
+    /// (inserted, or updated in place when `(source, key)` exists), or, on the first
+    /// error from the input or the database, nothing is.
+    ///
+    /// `progress` is called every few thousand items with the count read so far.
+    pub fn import_items<I, E>(
+        &mut self,
+        meta: &ImportMeta,
+        items: I,
+        mut progress: impl FnMut(u64),
+    ) -> Result<ImportSummary>
+    where
+        I: IntoIterator<Item = std::result::Result<WorkItem, E>>,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let tx = self.conn.transaction()?;
+        let before: u64 = tx.query_row("SELECT count(*) FROM items", [], |r| r.get(0))?;
+        tx.execute(
+            "INSERT INTO imports (at, format, path, items, inserted, updated) VALUES (?1, ?2, ?3, 0, 0, 0)",
+            params![now(), meta.format, meta.path],
+        )?;
+        let import_id = tx.last_insert_rowid();
+        let mut summary = ImportSummary::default();
+        let mut written = 0u64;
+        {
+            let mut stmt = tx.prepare_cached(UPSERT)?;
+            for item in items {
+                let item = item.map_err(|e| StoreError::Input(e.into()))?;
+                summary.read += 1;
+                written += stmt.execute(params![
+                    item.source,
+                    item.key,
+                    item.url,
+                    item.title,
+                    item.description,
+                    item.item_type,
+                    item.status,
+                    item.status_category.as_str(),
+                    list_to_sql(&item.labels),
+                    list_to_sql(&item.components),
+                    item.parent_key,
+                    item.epic_key,
+                    item.project,
+                    item.team,
+                    item.assignee,
+                    item.estimate,
+                    unit_to_sql(item.estimate_unit),
+                    ts_to_sql(item.created),
+                    ts_to_sql(item.started),
+                    ts_to_sql(item.resolved),
+                    item.sprint,
+                    content_hash(&item),
+                    import_id,
+                ])? as u64;
+                if summary.read % 4096 == 0 {
+                    progress(summary.read);
+                }
+            }
+        }
+        let after: u64 = tx.query_row("SELECT count(*) FROM items", [], |r| r.get(0))?;
+        summary.inserted = after - before;
+        // A row counts as written when inserted, or updated because its content changed.
+        summary.updated = written.saturating_sub(summary.inserted);
+        summary.unchanged = summary.read - summary.inserted - summary.updated;
+        tx.execute(
+            "UPDATE imports SET items = ?1, inserted = ?2, updated = ?3 WHERE id = ?4",
+            params![summary.read, summary.inserted, summary.updated, import_id],
+        )?;
+        tx.commit()?;
+        progress(summary.read);
+        Ok(summary)
+    }
+
+    /// Number of work items stored.
+    pub fn item_count(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM items", [], |r| r.get(0))?)
+    }
+
+    /// Every work item, in id order. Used by the engine and reports, which work in memory.
+    pub fn all_items(&self) -> Result<Vec<StoredItem>> {
+        self.items(&ItemFilter::default())
+    }
+
+    /// Work items matching `filter`, in id order.
+    pub fn items(&self, filter: &ItemFilter) -> Result<Vec<StoredItem>> {
+        let mut sql = format!("SELECT {ITEM_COLUMNS} FROM items WHERE 1=1");
+        let mut args: Vec<Value> = Vec::new();
+        let mut add = |cond: &str, v: Value| {
+            args.push(v);
+            sql.push_str(&format!(" AND {cond} ?{}", args.len()));
+        };
+        if let Some(t) = &filter.team {
+            add("team =", Value::Text(t.clone()));
+        }
+        if let Some(s) = &filter.source {
+            add("source =", Value::Text(s.clone()));
+        }
+        if let Some(t) = filter.created_from {
+            add("created >=", ts_value(t));
+        }
+        if let Some(t) = filter.created_before {
+            add("created <", ts_value(t));
+        }
+        if let Some(text) = &filter.text {
+            let pattern = format!("%{}%", text.replace('%', "\\%").replace('_', "\\_"));
+            args.push(Value::Text(pattern));
+            let n = args.len();
+            sql.push_str(&format!(
+                " AND (title LIKE ?{n} ESCAPE '\\' OR key LIKE ?{n} ESCAPE '\\')"
+            ));
+        }
+        sql.push_str(" ORDER BY id");
+        if let Some(limit) = filter.limit {
+            sql.push_str(&format!(" LIMIT {limit}"));
+        }
+        let mut stmt = self.conn.prepare(&sql)?;
+        let params = rusqlite::params_from_iter(args);
+        let mut rows = stmt.query(params)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(StoredItem {
+                id: r.get(0)?,
+                item: item_from_row(r)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Finds one item by key; `source` disambiguates when the key exists in several.
+    pub fn find_item(&self, source: Option<&str>, key: &str) -> Result<Option<StoredItem>> {
+        let sql = format!(
+            "SELECT {ITEM_COLUMNS} FROM items WHERE key = ?1 AND (?2 IS NULL OR source = ?2) ORDER BY id LIMIT 2"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(params![key, source])?;
+        let mut found = Vec::new();
+        while let Some(r) = rows.next()? {
+            found.push(StoredItem {
+                id: r.get(0)?,
+                item: item_from_row(r)?,
+            });
+        }
+        match found.len() {
+            0 => Ok(None),
+            1 => Ok(found.pop()),
+            _ => Err(StoreError::NotFound(format!(
+                "key `{key}` exists in several sources; name one as SOURCE:KEY (e.g. {}:{key})",
+                found[0].item.source
+            ))),
+        }
+    }
+
+    /// The content hash of each item, by id, for deciding which inferences are stale.
+    pub fn content_hashes(&self) -> Result<Vec<(ItemId, i64)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, content_hash FROM items ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The item's id if `(source, key)` is stored.
+    pub fn item_id(&self, source: &str, key: &str) -> Result<Option<ItemId>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM items WHERE source = ?1 AND key = ?2",
+                params![source, key],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+}
+
+fn ts_value(t: Timestamp) -> Value {
+    ts_to_sql(Some(t)).map_or(Value::Null, Value::Text)
+}
+
+pub(crate) fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

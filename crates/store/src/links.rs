@@ -1,0 +1,155 @@
+//! Links between items and the strategy, one row per item and origin.
+//!
+//! The effective link of an item is its corrected link if a person set one, else its
+//! explicit link, else its inferred link. Keeping all three apart lets reports show
+//! explicit, inferred and corrected alignment side by side, and lets a person's word
+//! override inference forever without losing what the engine thought.
+
+use rusqlite::params;
+use throughline_model::{LinkOrigin, LinkTarget};
+
+use crate::items::now;
+use crate::rows::{target_from_sql, target_to_sql};
+use crate::{ItemId, Result, Store, StoreError};
+
+/// A link to write for one item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkWrite {
+    pub item_id: ItemId,
+    pub target: LinkTarget,
+    pub confidence: f32,
+    pub reason: String,
+    /// For inferred links, the item's content hash the inference was made from.
+    pub input_hash: Option<i64>,
+}
+
+/// A stored link.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LinkRow {
+    pub item_id: ItemId,
+    pub origin: LinkOrigin,
+    pub target: LinkTarget,
+    pub confidence: f32,
+    pub reason: String,
+    pub by_team: Option<String>,
+    pub at: Option<String>,
+    #[serde(skip)]
+    pub input_hash: Option<i64>,
+}
+
+impl Store {
+    /// Replaces every link of `origin` with `links`, in one transaction. Used for
+    /// explicit links (recomputed from selectors) and full inference runs.
+    pub fn replace_links(&mut self, origin: LinkOrigin, links: &[LinkWrite]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "DELETE FROM links WHERE origin = ?1",
+            params![origin.as_str()],
+        )?;
+        write_links(&tx, origin, links)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Inserts or replaces links of `origin` for the given items only, leaving others.
+    pub fn upsert_links(&mut self, origin: LinkOrigin, links: &[LinkWrite]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        write_links(&tx, origin, links)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Removes links of `origin` for the given items.
+    pub fn delete_links(&mut self, origin: LinkOrigin, items: &[ItemId]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare("DELETE FROM links WHERE origin = ?1 AND item_id = ?2")?;
+            for id in items {
+                stmt.execute(params![origin.as_str(), id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Records a person's link for an item: it overrides explicit and inferred links
+    /// and becomes training data. `by_team` is the person's team, never their name.
+    pub fn set_correction(
+        &mut self,
+        item_id: ItemId,
+        target: &LinkTarget,
+        by_team: Option<&str>,
+        reason: &str,
+    ) -> Result<()> {
+        let (kind, id) = target_to_sql(target);
+        let n = self.conn.execute(
+            "INSERT OR REPLACE INTO links (item_id, origin, target_kind, target_id, confidence, reason, by_team, at) \
+             SELECT ?1, 'corrected', ?2, ?3, 1.0, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM items WHERE id = ?1)",
+            params![item_id, kind, id, reason, by_team, now()],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("no item with id {item_id}")));
+        }
+        Ok(())
+    }
+
+    /// Every link of every origin, ordered by item.
+    pub fn links(&self) -> Result<Vec<LinkRow>> {
+        self.query_links("SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash FROM links ORDER BY item_id", [])
+    }
+
+    /// Every link (all origins) of one item.
+    pub fn links_of(&self, item_id: ItemId) -> Result<Vec<LinkRow>> {
+        self.query_links("SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash FROM links WHERE item_id = ?1", [item_id])
+    }
+
+    fn query_links<P: rusqlite::Params>(&self, sql: &str, p: P) -> Result<Vec<LinkRow>> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let mut rows = stmt.query(p)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let origin: String = r.get(1)?;
+            let kind: String = r.get(2)?;
+            out.push(LinkRow {
+                item_id: r.get(0)?,
+                origin: LinkOrigin::parse(&origin).ok_or_else(|| StoreError::Corrupt {
+                    what: "link origin",
+                    detail: origin.clone(),
+                })?,
+                target: target_from_sql(&kind, r.get(3)?)?,
+                confidence: r.get::<_, f64>(4)? as f32,
+                reason: r.get(5)?,
+                by_team: r.get(6)?,
+                at: r.get(7)?,
+                input_hash: r.get(8)?,
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn write_links(
+    tx: &rusqlite::Transaction<'_>,
+    origin: LinkOrigin,
+    links: &[LinkWrite],
+) -> Result<()> {
+    let mut stmt = tx.prepare(
+        "INSERT OR REPLACE INTO links (item_id, origin, target_kind, target_id, confidence, reason, at, input_hash) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    let at = now();
+    for l in links {
+        let (kind, id) = target_to_sql(&l.target);
+        stmt.execute(params![
+            l.item_id,
+            origin.as_str(),
+            kind,
+            id,
+            f64::from(l.confidence),
+            l.reason,
+            at,
+            l.input_hash
+        ])?;
+    }
+    Ok(())
+}

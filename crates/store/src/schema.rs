@@ -1,0 +1,108 @@
+//! Schema and migrations, keyed by SQLite's `user_version`.
+
+use rusqlite::Connection;
+
+use crate::{Result, StoreError};
+
+/// Each entry moves the schema one version up; never edit a released entry, add one.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE strategy_versions (
+    version       INTEGER PRIMARY KEY,
+    applied_at    TEXT NOT NULL,
+    source_path   TEXT,
+    source_text   TEXT NOT NULL,
+    strategy_json TEXT NOT NULL
+);
+
+CREATE TABLE imports (
+    id         INTEGER PRIMARY KEY,
+    at         TEXT NOT NULL,
+    format     TEXT NOT NULL,
+    path       TEXT NOT NULL,
+    items      INTEGER NOT NULL,
+    inserted   INTEGER NOT NULL,
+    updated    INTEGER NOT NULL
+);
+
+CREATE TABLE items (
+    id              INTEGER PRIMARY KEY,
+    source          TEXT NOT NULL,
+    key             TEXT NOT NULL,
+    url             TEXT,
+    title           TEXT NOT NULL,
+    description     TEXT NOT NULL DEFAULT '',
+    item_type       TEXT,
+    status          TEXT,
+    status_category TEXT NOT NULL,
+    labels          TEXT NOT NULL DEFAULT '[]',
+    components      TEXT NOT NULL DEFAULT '[]',
+    parent_key      TEXT,
+    epic_key        TEXT,
+    project         TEXT,
+    team            TEXT,
+    assignee        TEXT,
+    estimate        REAL,
+    estimate_unit   TEXT NOT NULL DEFAULT 'points',
+    created         TEXT,
+    started         TEXT,
+    resolved        TEXT,
+    sprint          TEXT,
+    -- Hash of the content above: tells an update from a no-op and which inferences are stale.
+    content_hash    INTEGER NOT NULL,
+    import_id       INTEGER REFERENCES imports(id),
+    UNIQUE (source, key)
+);
+CREATE INDEX items_key ON items(key);
+CREATE INDEX items_created ON items(created);
+
+-- One row per item and origin; the effective link is corrected > explicit > inferred.
+CREATE TABLE links (
+    item_id     INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    origin      TEXT NOT NULL CHECK (origin IN ('explicit', 'inferred', 'corrected')),
+    target_kind TEXT NOT NULL CHECK (target_kind IN ('initiative', 'goal', 'off_plan', 'unclear')),
+    target_id   TEXT NOT NULL DEFAULT '',
+    confidence  REAL NOT NULL,
+    reason      TEXT NOT NULL,
+    by_team     TEXT,
+    at          TEXT,
+    -- For inferred links: the content_hash of the item they were computed from.
+    input_hash  INTEGER,
+    PRIMARY KEY (item_id, origin)
+) WITHOUT ROWID;
+CREATE INDEX links_target ON links(target_kind, target_id);
+
+CREATE TABLE notes (
+    id            INTEGER PRIMARY KEY,
+    target_kind   TEXT NOT NULL CHECK (target_kind IN ('item', 'initiative', 'goal')),
+    target_source TEXT NOT NULL DEFAULT '',
+    target_id     TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    text          TEXT NOT NULL,
+    author_team   TEXT,
+    author_name   TEXT,
+    date          TEXT NOT NULL
+);
+CREATE INDEX notes_target ON notes(target_kind, target_id);
+
+CREATE TABLE metric_values (
+    metric_id TEXT NOT NULL,
+    date      TEXT NOT NULL,
+    value     REAL NOT NULL,
+    PRIMARY KEY (metric_id, date)
+) WITHOUT ROWID;
+"#];
+
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    let known = MIGRATIONS.len() as i64;
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > known {
+        return Err(StoreError::TooNew { found, known });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

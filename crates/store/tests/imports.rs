@@ -1,0 +1,141 @@
+//! Imports are transactional and idempotent, on a real SQLite file.
+
+use throughline_model::{StatusCategory, WorkItem};
+use throughline_store::{ImportMeta, ItemFilter, Store};
+
+fn item(key: &str, title: &str) -> WorkItem {
+    WorkItem {
+        source: "jira".into(),
+        key: key.into(),
+        title: title.into(),
+        labels: vec!["checkout".into(), "web".into()],
+        team: Some("Payments".into()),
+        estimate: Some(3.0),
+        created: Some("2026-07-01T10:00:00Z".parse().unwrap()),
+        status_category: StatusCategory::InProgress,
+        ..WorkItem::default()
+    }
+}
+
+fn meta() -> ImportMeta {
+    ImportMeta {
+        format: "test".into(),
+        path: "memory".into(),
+    }
+}
+
+type R = Result<WorkItem, std::io::Error>;
+
+#[test]
+fn items_round_trip_through_a_database_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let original = item("PAY-1", "Saved cards");
+    {
+        let mut store = Store::open(&path).unwrap();
+        let s = store
+            .import_items(&meta(), vec![R::Ok(original.clone())], |_| {})
+            .unwrap();
+        assert_eq!((s.read, s.inserted, s.updated, s.unchanged), (1, 1, 0, 0));
+    }
+    let store = Store::open(&path).unwrap();
+    let all = store.all_items().unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].item, original);
+}
+
+#[test]
+fn reimporting_updates_in_place_without_duplicates() {
+    let mut store = Store::open_in_memory().unwrap();
+    let first = vec![R::Ok(item("PAY-1", "a")), R::Ok(item("PAY-2", "b"))];
+    store.import_items(&meta(), first, |_| {}).unwrap();
+
+    let again = vec![R::Ok(item("PAY-1", "a")), R::Ok(item("PAY-2", "b"))];
+    let s = store.import_items(&meta(), again, |_| {}).unwrap();
+    assert_eq!((s.inserted, s.updated, s.unchanged), (0, 0, 2));
+
+    let changed = vec![
+        R::Ok(item("PAY-1", "a")),
+        R::Ok(item("PAY-2", "b, renamed")),
+        R::Ok(item("PAY-3", "c")),
+    ];
+    let s = store.import_items(&meta(), changed, |_| {}).unwrap();
+    assert_eq!((s.inserted, s.updated, s.unchanged), (1, 1, 1));
+    assert_eq!(store.item_count().unwrap(), 3);
+    let pay2 = store.find_item(None, "PAY-2").unwrap().unwrap();
+    assert_eq!(pay2.item.title, "b, renamed");
+}
+
+#[test]
+fn a_failure_halfway_stores_nothing_of_that_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let mut store = Store::open(&path).unwrap();
+    store
+        .import_items(&meta(), vec![R::Ok(item("PAY-1", "kept"))], |_| {})
+        .unwrap();
+
+    let bad = vec![
+        R::Ok(item("PAY-1", "changed by the bad import")),
+        R::Ok(item("PAY-2", "new in the bad import")),
+        R::Err(std::io::Error::other("tickets.csv line 3: broken quote")),
+        R::Ok(item("PAY-4", "never reached")),
+    ];
+    let err = store.import_items(&meta(), bad, |_| {}).unwrap_err();
+    assert!(err.to_string().contains("tickets.csv line 3"), "{err}");
+    drop(store);
+
+    let store = Store::open(&path).unwrap();
+    let all = store.all_items().unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].item.title, "kept");
+    let imports: i64 = store
+        .connection()
+        .query_row("SELECT count(*) FROM imports", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(imports, 1, "the failed import leaves no trace in the log");
+}
+
+#[test]
+fn items_can_be_filtered() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut other = item("CORE-9", "Dark mode 100% done");
+    other.team = Some("Core".into());
+    other.created = Some("2026-09-01T00:00:00Z".parse().unwrap());
+    store
+        .import_items(
+            &meta(),
+            vec![R::Ok(item("PAY-1", "Saved cards")), R::Ok(other)],
+            |_| {},
+        )
+        .unwrap();
+    let by_team = store
+        .items(&ItemFilter {
+            team: Some("Core".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(by_team.len(), 1);
+    assert_eq!(by_team[0].item.key, "CORE-9");
+    let by_date = store
+        .items(&ItemFilter {
+            created_from: Some("2026-08-01T00:00:00Z".parse().unwrap()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(by_date.len(), 1);
+    let literal_percent = store
+        .items(&ItemFilter {
+            text: Some("100%".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(literal_percent.len(), 1);
+    let none = store
+        .items(&ItemFilter {
+            text: Some("10_%".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(none.is_empty());
+}

@@ -1,0 +1,162 @@
+//! Strategy versions, links by origin, notes and metric values.
+
+use throughline_model::{
+    ContextNote, Goal, LinkOrigin, LinkTarget, MetricValue, NoteKind, NoteTarget, OffPlanReason,
+    Strategy, WorkItem,
+};
+use throughline_store::{ImportMeta, LinkWrite, Store};
+
+fn store_with_items(keys: &[&str]) -> Store {
+    let mut store = Store::open_in_memory().unwrap();
+    let items = keys.iter().map(|k| {
+        Ok::<_, std::io::Error>(WorkItem {
+            source: "jira".into(),
+            key: k.to_string(),
+            title: format!("item {k}"),
+            ..Default::default()
+        })
+    });
+    let meta = ImportMeta {
+        format: "t".into(),
+        path: "t".into(),
+    };
+    store.import_items(&meta, items, |_| {}).unwrap();
+    store
+}
+
+#[test]
+fn every_apply_is_a_new_version_and_history_is_kept() {
+    let mut store = Store::open_in_memory().unwrap();
+    assert!(store.strategy().unwrap().is_none());
+    let mut s = Strategy::default();
+    s.goals.push(Goal {
+        id: "g1".into(),
+        title: "One".into(),
+        ..Default::default()
+    });
+    assert_eq!(
+        store.apply_strategy(&s, "text v1", Some("s.toml")).unwrap(),
+        1
+    );
+    s.goals.push(Goal {
+        id: "g2".into(),
+        title: "Two".into(),
+        ..Default::default()
+    });
+    assert_eq!(
+        store.apply_strategy(&s, "text v2", Some("s.toml")).unwrap(),
+        2
+    );
+    let (v, current) = store.strategy().unwrap().unwrap();
+    assert_eq!((v, current.goals.len()), (2, 2));
+    let (_, old) = store.strategy_version(Some(1)).unwrap().unwrap();
+    assert_eq!(old.goals.len(), 1);
+    let history = store.strategy_history().unwrap();
+    assert_eq!(
+        history.iter().map(|h| h.goals).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
+}
+
+#[test]
+fn links_of_each_origin_live_apart() {
+    let mut store = store_with_items(&["A-1", "A-2"]);
+    let id1 = store.item_id("jira", "A-1").unwrap().unwrap();
+    let id2 = store.item_id("jira", "A-2").unwrap().unwrap();
+    let w = |id, t: LinkTarget| LinkWrite {
+        item_id: id,
+        target: t,
+        confidence: 0.7,
+        reason: "words".into(),
+        input_hash: Some(1),
+    };
+    store
+        .replace_links(
+            LinkOrigin::Inferred,
+            &[
+                w(id1, LinkTarget::Initiative("i1".into())),
+                w(id2, LinkTarget::Unclear),
+            ],
+        )
+        .unwrap();
+    store
+        .set_correction(
+            id1,
+            &LinkTarget::OffPlan(OffPlanReason::SalesCommitment),
+            Some("Sales"),
+            "ACME deal",
+        )
+        .unwrap();
+    let links = store.links_of(id1).unwrap();
+    assert_eq!(links.len(), 2);
+    let corrected = links
+        .iter()
+        .find(|l| l.origin == LinkOrigin::Corrected)
+        .unwrap();
+    assert_eq!(
+        corrected.target,
+        LinkTarget::OffPlan(OffPlanReason::SalesCommitment)
+    );
+    assert_eq!(corrected.by_team.as_deref(), Some("Sales"));
+
+    // A full inference run replaces inferred links only; the correction stays.
+    store
+        .replace_links(
+            LinkOrigin::Inferred,
+            &[w(id2, LinkTarget::Goal("g1".into()))],
+        )
+        .unwrap();
+    let all = store.links().unwrap();
+    assert_eq!(all.len(), 2);
+    assert!(
+        all.iter()
+            .any(|l| l.origin == LinkOrigin::Corrected && l.item_id == id1)
+    );
+    assert!(
+        all.iter()
+            .any(|l| l.item_id == id2 && l.target == LinkTarget::Goal("g1".into()))
+    );
+
+    assert!(
+        store
+            .set_correction(9999, &LinkTarget::Unclear, None, "")
+            .is_err()
+    );
+}
+
+#[test]
+fn notes_and_metric_values_are_kept() {
+    let mut store = store_with_items(&["A-1"]);
+    let note = ContextNote {
+        target: NoteTarget::Item {
+            source: "jira".into(),
+            key: "A-1".into(),
+        },
+        kind: NoteKind::Why,
+        text: "Pulled in for the ACME renewal".into(),
+        author_team: Some("Sales".into()),
+        author_name: None,
+        date: "2026-08-01".parse().unwrap(),
+    };
+    store.add_notes(std::slice::from_ref(&note)).unwrap();
+    assert_eq!(store.notes().unwrap(), vec![note]);
+
+    let v = |d: &str, x| {
+        (
+            "conv".to_string(),
+            MetricValue {
+                date: d.parse().unwrap(),
+                value: x,
+            },
+        )
+    };
+    store
+        .add_metric_values(&[v("2026-07-08", 3.2), v("2026-07-01", 3.1)])
+        .unwrap();
+    store.add_metric_values(&[v("2026-07-08", 3.3)]).unwrap();
+    let series = store.metric_values("conv").unwrap();
+    assert_eq!(
+        series.iter().map(|m| m.value).collect::<Vec<_>>(),
+        vec![3.1, 3.3]
+    );
+}

@@ -1,0 +1,310 @@
+//! Parsing plus the whole-file checks: ids, references, numbers, selector clashes.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use throughline_model::{Direction, Goal, Initiative, Metric, MetricValue, Selectors, Strategy};
+use toml::Spanned;
+
+use crate::raw::{RawFile, RawInitiative, RawMetric};
+use crate::{Problem, StrategyError};
+
+/// Parses a strategy file and checks it as a whole: duplicate ids, unknown goal
+/// references, invalid numbers and directions, selectors claimed by two initiatives.
+/// Returns every problem found, each with its line.
+pub fn parse(text: &str) -> Result<Strategy, StrategyError> {
+    let lines = LineIndex::new(text);
+    let raw: RawFile = toml::from_str(text).map_err(|e| StrategyError {
+        problems: vec![Problem {
+            line: e.span().map_or(1, |s| lines.line(s.start)),
+            message: e.message().trim().to_string(),
+        }],
+    })?;
+    let mut c = Checker {
+        lines,
+        problems: Vec::new(),
+    };
+    let strategy = c.build(raw);
+    if c.problems.is_empty() {
+        Ok(strategy)
+    } else {
+        c.problems.sort_by_key(|p| p.line);
+        Err(StrategyError {
+            problems: c.problems,
+        })
+    }
+}
+
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+}
+
+struct Checker {
+    lines: LineIndex,
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn problem(&mut self, span: Range<usize>, message: String) {
+        let line = self.lines.line(span.start);
+        self.problems.push(Problem { line, message });
+    }
+
+    fn build(&mut self, raw: RawFile) -> Strategy {
+        let mut goal_ids: HashMap<String, Range<usize>> = HashMap::new();
+        let mut goals = Vec::new();
+        for g in raw.goal {
+            let g = g.into_inner();
+            self.check_id("goal", &g.id, &mut goal_ids);
+            self.check_text("goal", "title", &g.title);
+            goals.push(Goal {
+                id: g.id.into_inner(),
+                title: g.title.into_inner(),
+                description: g.description,
+                owner_team: g.owner_team,
+                horizon: g.horizon,
+            });
+        }
+
+        let mut metric_ids = HashMap::new();
+        let metrics = raw
+            .metric
+            .into_iter()
+            .map(|m| self.metric(m.into_inner(), &goal_ids, &mut metric_ids))
+            .collect();
+
+        let mut initiative_ids = HashMap::new();
+        let mut claimed: HashMap<(&'static str, String), String> = HashMap::new();
+        let initiatives = raw
+            .initiative
+            .into_iter()
+            .map(|i| self.initiative(i.into_inner(), &goal_ids, &mut initiative_ids, &mut claimed))
+            .collect();
+
+        Strategy {
+            goals,
+            metrics,
+            initiatives,
+        }
+    }
+
+    fn check_id(
+        &mut self,
+        what: &str,
+        id: &Spanned<String>,
+        seen: &mut HashMap<String, Range<usize>>,
+    ) {
+        let value = id.get_ref();
+        if value.is_empty() {
+            self.problem(id.span(), format!("{what} id is empty"));
+        } else if !value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        {
+            self.problem(
+                id.span(),
+                format!("{what} id `{value}` may only hold letters, digits, `-`, `_` and `.`"),
+            );
+        }
+        if let Some(first) = seen.get(value) {
+            let first_line = self.lines.line(first.start);
+            self.problem(
+                id.span(),
+                format!("duplicate {what} id `{value}` (first defined on line {first_line})"),
+            );
+        } else {
+            seen.insert(value.clone(), id.span());
+        }
+    }
+
+    fn check_text(&mut self, what: &str, field: &str, text: &Spanned<String>) {
+        if text.get_ref().trim().is_empty() {
+            self.problem(text.span(), format!("{what} {field} is empty"));
+        }
+    }
+
+    fn check_goal_ref(
+        &mut self,
+        owner: &str,
+        goal: &Spanned<String>,
+        goals: &HashMap<String, Range<usize>>,
+    ) {
+        if !goals.contains_key(goal.get_ref()) {
+            let mut known: Vec<_> = goals.keys().map(String::as_str).collect();
+            known.sort_unstable();
+            self.problem(
+                goal.span(),
+                format!(
+                    "{owner} refers to unknown goal `{}` (known goals: {})",
+                    goal.get_ref(),
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ),
+            );
+        }
+    }
+
+    fn metric(
+        &mut self,
+        m: RawMetric,
+        goals: &HashMap<String, Range<usize>>,
+        seen: &mut HashMap<String, Range<usize>>,
+    ) -> Metric {
+        self.check_id("metric", &m.id, seen);
+        self.check_text("metric", "name", &m.name);
+        let owner = format!("metric `{}`", m.id.get_ref());
+        self.check_goal_ref(&owner, &m.goal, goals);
+        for n in [&m.baseline, &m.target].into_iter().flatten() {
+            if !n.get_ref().is_finite() {
+                self.problem(n.span(), format!("{owner}: numbers must be finite"));
+            }
+        }
+        let direction = match &m.direction {
+            None => Direction::Increase,
+            Some(d) => match d.get_ref().trim().to_ascii_lowercase().as_str() {
+                "increase" | "up" => Direction::Increase,
+                "decrease" | "down" => Direction::Decrease,
+                "maintain" | "hold" => Direction::Maintain,
+                other => {
+                    self.problem(
+                        d.span(),
+                        format!("{owner}: direction `{other}` is not one of increase, decrease, maintain"),
+                    );
+                    Direction::Increase
+                }
+            },
+        };
+        if let (Some(b), Some(t)) = (&m.baseline, &m.target) {
+            let (b, t) = (*b.get_ref(), *t.get_ref());
+            let wrong_way = match direction {
+                Direction::Increase => t < b,
+                Direction::Decrease => t > b,
+                Direction::Maintain => false,
+            };
+            if wrong_way {
+                self.problem(
+                    m.target.as_ref().map_or(0..0, Spanned::span),
+                    format!(
+                        "{owner}: target {t} is on the wrong side of baseline {b} for direction `{}`",
+                        direction.as_str()
+                    ),
+                );
+            }
+        }
+        let mut values = Vec::new();
+        for v in m.values {
+            let span = v.span();
+            let v = v.into_inner();
+            let text = match &v.date {
+                toml::Value::Datetime(d) => d.to_string(),
+                toml::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+                Ok(date) if v.value.is_finite() => values.push(MetricValue {
+                    date,
+                    value: v.value,
+                }),
+                Ok(_) => self.problem(span, format!("{owner}: value must be a finite number")),
+                Err(_) => self.problem(span, format!("{owner}: date `{text}` is not YYYY-MM-DD")),
+            }
+        }
+        values.sort_by_key(|v| v.date);
+        Metric {
+            id: m.id.into_inner(),
+            goal: m.goal.into_inner(),
+            name: m.name.into_inner(),
+            unit: m.unit,
+            baseline: m.baseline.map(Spanned::into_inner),
+            target: m.target.map(Spanned::into_inner),
+            direction,
+            values,
+        }
+    }
+
+    fn initiative(
+        &mut self,
+        i: RawInitiative,
+        goals: &HashMap<String, Range<usize>>,
+        seen: &mut HashMap<String, Range<usize>>,
+        claimed: &mut HashMap<(&'static str, String), String>,
+    ) -> Initiative {
+        self.check_id("initiative", &i.id, seen);
+        self.check_text("initiative", "title", &i.title);
+        let id = i.id.get_ref().clone();
+        let owner = format!("initiative `{id}`");
+        if i.goals.get_ref().is_empty() {
+            self.problem(
+                i.goals.span(),
+                format!("{owner} serves no goal: list at least one in `goals`"),
+            );
+        }
+        for g in i.goals.get_ref() {
+            self.check_goal_ref(&owner, g, goals);
+        }
+        // A selector value claimed by two initiatives would make explicit links depend on
+        // file order; refuse it so the person decides.
+        let mut take = |kind: &'static str,
+                        values: Vec<Spanned<String>>,
+                        c: &mut Self|
+         -> Vec<String> {
+            values
+                .into_iter()
+                .filter_map(|v| {
+                    let span = v.span();
+                    let value = v.into_inner().trim().to_string();
+                    if value.is_empty() {
+                        c.problem(span, format!("{owner}: empty value in `{kind}`"));
+                        return None;
+                    }
+                    let k = (kind, value.to_lowercase());
+                    match claimed.get(&k) {
+                        Some(other) if *other != id => c.problem(
+                            span,
+                            format!("{owner}: {kind} `{value}` is already selected by initiative `{other}`"),
+                        ),
+                        _ => {
+                            claimed.insert(k, id.clone());
+                        }
+                    }
+                    Some(value)
+                })
+                .collect()
+        };
+        let selectors = Selectors {
+            epics: take("epics", i.epics, self),
+            labels: take("labels", i.labels, self),
+            components: take("components", i.components, self),
+            milestones: take("milestones", i.milestones, self),
+            projects: take("projects", i.projects, self),
+        };
+        Initiative {
+            id,
+            goals: i
+                .goals
+                .into_inner()
+                .into_iter()
+                .map(Spanned::into_inner)
+                .collect(),
+            title: i.title.into_inner(),
+            description: i.description,
+            selectors,
+        }
+    }
+}

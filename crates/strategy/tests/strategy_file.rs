@@ -1,0 +1,109 @@
+use throughline_strategy::{EXAMPLE, parse};
+
+#[test]
+fn the_example_parses_into_the_whole_strategy() {
+    let s = parse(EXAMPLE).expect("example is valid");
+    assert_eq!(s.goals.len(), 2);
+    assert_eq!(s.metrics.len(), 2);
+    assert_eq!(s.initiatives.len(), 2);
+    let m = s.metric("trial-conversion").unwrap();
+    assert_eq!(m.values.len(), 2);
+    assert_eq!(m.values[1].value, 3.4);
+    assert_eq!(m.target, Some(4.5));
+    let i = s.initiative("checkout-v2").unwrap();
+    assert_eq!(i.selectors.epics, vec!["PAY-1"]);
+    assert_eq!(i.goals, vec!["grow-self-serve"]);
+    assert_eq!(s.initiatives_of("reliable-platform").count(), 1);
+}
+
+#[test]
+fn every_problem_is_reported_with_its_line() {
+    let text = r#"[[goal]]
+id = "g1"
+title = "One"
+
+[[goal]]
+id = "g1"
+title = "Again"
+
+[[metric]]
+id = "m1"
+goal = "nope"
+name = "Speed"
+baseline = 10
+target = 5
+direction = "increase"
+
+[[initiative]]
+id = "i1"
+goals = ["g1", "ghost"]
+title = "First"
+epics = ["PAY-1"]
+
+[[initiative]]
+id = "i2"
+goals = ["g1"]
+title = "Second"
+epics = ["pay-1"]
+"#;
+    let err = parse(text).unwrap_err();
+    let got: Vec<(usize, &str)> = err
+        .problems
+        .iter()
+        .map(|p| (p.line, p.message.as_str()))
+        .collect();
+    assert_eq!(got.len(), 5, "{got:#?}");
+    assert_eq!(got[0].0, 6);
+    assert!(
+        got[0]
+            .1
+            .contains("duplicate goal id `g1` (first defined on line 2)")
+    );
+    assert_eq!(got[1].0, 11);
+    assert!(got[1].1.contains("unknown goal `nope`"));
+    assert_eq!(got[2].0, 14);
+    assert!(got[2].1.contains("wrong side of baseline"));
+    assert_eq!(got[3].0, 19);
+    assert!(got[3].1.contains("unknown goal `ghost`"));
+    assert_eq!(got[4].0, 27);
+    assert!(got[4].1.contains("already selected by initiative `i1`"));
+    assert!(err.to_string().contains("line 27:"));
+}
+
+#[test]
+fn syntax_and_shape_errors_name_the_line() {
+    let err = parse("[[goal]]\nid = \"g\"\ntitle = \"T\"\nowner = \"x\"\n").unwrap_err();
+    assert_eq!(err.problems[0].line, 4, "{err}");
+    assert!(err.problems[0].message.contains("owner"), "{err}");
+
+    let err = parse("[[metric]]\nid = \"m\"\ngoal = \"g\"\nname = \"N\"\nbaseline = \"ten\"\n")
+        .unwrap_err();
+    assert_eq!(err.problems[0].line, 5, "{err}");
+
+    let err = parse("[[goal]]\nid = \"g\"\ntitle = \n").unwrap_err();
+    assert_eq!(err.problems[0].line, 3, "{err}");
+}
+
+#[test]
+fn bad_ids_directions_and_dates_are_refused() {
+    let text = r#"[[goal]]
+id = "has space"
+title = "T"
+
+[[metric]]
+id = "m"
+goal = "has space"
+name = "N"
+direction = "sideways"
+values = [{ date = "2026-13-01", value = 1.0 }]
+"#;
+    let err = parse(text).unwrap_err();
+    let lines: Vec<usize> = err.problems.iter().map(|p| p.line).collect();
+    assert_eq!(lines, vec![2, 9, 10], "{err}");
+}
+
+#[test]
+fn an_empty_file_is_an_empty_strategy() {
+    let s = parse("# nothing yet\n").unwrap();
+    assert!(s.goals.is_empty() && s.initiatives.is_empty());
+}
