@@ -11,11 +11,13 @@
 
 mod link;
 mod note;
+mod period;
 mod strategy;
 mod work_item;
 
 pub use link::{Link, LinkOrigin, LinkTarget, OffPlanReason, ParseTargetError};
 pub use note::{ContextNote, NoteKind, NoteTarget};
+pub use period::{ParsePeriodError, Period};
 pub use strategy::{Direction, Goal, Initiative, Metric, MetricValue, Selectors, Strategy};
 pub use work_item::{EstimateUnit, ItemKey, StatusCategory, WorkItem};
 

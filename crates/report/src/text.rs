@@ -1,0 +1,14 @@
+//! Small helpers for text rendering.
+
+/// A horizontal bar of `width` cells for a share in 0..=1, with eighth-cell precision.
+pub fn bar(share: f64, width: usize) -> String {
+    const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    let eighths = (share.clamp(0.0, 1.0) * width as f64 * 8.0).round() as usize;
+    let mut s = "█".repeat(eighths / 8);
+    if eighths % 8 > 0 {
+        s.push(PARTS[eighths % 8]);
+    }
+    let used = s.chars().count();
+    s.push_str(&" ".repeat(width.saturating_sub(used)));
+    s
+}

@@ -1,0 +1,181 @@
+//! The status report's figures match the items behind them, and no figure points at a person.
+
+use std::collections::HashMap;
+
+use throughline_model::{
+    Goal, Initiative, LinkOrigin, LinkTarget, OffPlanReason, Strategy, WorkItem,
+};
+use throughline_report::{EffectiveLink, Scope, Snapshot, status};
+use throughline_store::StoredItem;
+
+fn strategy() -> Strategy {
+    Strategy {
+        goals: vec![
+            Goal {
+                id: "grow".into(),
+                title: "Grow".into(),
+                ..Default::default()
+            },
+            Goal {
+                id: "rely".into(),
+                title: "Rely".into(),
+                ..Default::default()
+            },
+        ],
+        metrics: vec![],
+        initiatives: vec![
+            Initiative {
+                id: "checkout".into(),
+                goals: vec!["grow".into()],
+                title: "Checkout".into(),
+                ..Default::default()
+            },
+            Initiative {
+                id: "both".into(),
+                goals: vec!["grow".into(), "rely".into()],
+                title: "Both".into(),
+                ..Default::default()
+            },
+        ],
+    }
+}
+
+fn snapshot(rows: &[(&str, &str, &str, Option<LinkTarget>, LinkOrigin)]) -> Snapshot {
+    let mut items = Vec::new();
+    let mut links = HashMap::new();
+    for (i, (key, team, person, target, origin)) in rows.iter().enumerate() {
+        let id = i as i64 + 1;
+        items.push(StoredItem {
+            id,
+            item: WorkItem {
+                source: "jira".into(),
+                key: key.to_string(),
+                title: key.to_string(),
+                team: Some(team.to_string()),
+                assignee: Some(person.to_string()),
+                estimate: Some(2.0),
+                created: Some("2026-07-10T00:00:00Z".parse().unwrap()),
+                resolved: Some("2026-07-20T00:00:00Z".parse().unwrap()),
+                ..Default::default()
+            },
+        });
+        if let Some(t) = target {
+            links.insert(
+                id,
+                EffectiveLink {
+                    target: t.clone(),
+                    origin: *origin,
+                    confidence: 1.0,
+                    reason: String::new(),
+                },
+            );
+        }
+    }
+    Snapshot {
+        strategy_version: Some(1),
+        strategy: strategy(),
+        items,
+        links,
+    }
+}
+
+#[test]
+fn figures_match_the_items_behind_them() {
+    use LinkOrigin::*;
+    let init = |s: &str| Some(LinkTarget::Initiative(s.into()));
+    let snap = snapshot(&[
+        ("A-1", "Pay", "ann", init("checkout"), Explicit),
+        ("A-2", "Pay", "bob", init("checkout"), Inferred),
+        ("A-3", "Pay", "cy", init("both"), Corrected),
+        (
+            "A-4",
+            "Pay",
+            "ann",
+            Some(LinkTarget::OffPlan(OffPlanReason::TechDebt)),
+            Inferred,
+        ),
+        ("A-5", "Pay", "bob", Some(LinkTarget::Unclear), Inferred),
+        ("A-6", "Pay", "cy", None, Explicit),
+    ]);
+    let r = status(
+        &snap,
+        &Scope {
+            min_group_size: 3,
+            ..Default::default()
+        },
+    );
+    assert_eq!(r.total.items, 6);
+    assert_eq!(r.aligned.keys, vec!["A-1", "A-2", "A-3"]);
+    assert!((r.aligned.share_items - 0.5).abs() < 1e-9);
+    assert_eq!(r.aligned_by_origin.explicit.keys, vec!["A-1"]);
+    assert_eq!(r.aligned_by_origin.inferred.keys, vec!["A-2"]);
+    assert_eq!(r.aligned_by_origin.corrected.keys, vec!["A-3"]);
+    let grow = &r.goals[0];
+    assert_eq!(grow.work.keys, vec!["A-1", "A-2", "A-3"]);
+    assert_eq!(r.goals[1].work.keys, vec!["A-3"]);
+    assert_eq!(grow.initiatives[0].work.keys, vec!["A-1", "A-2"]);
+    assert_eq!(r.off_plan_by_reason[0].reason, OffPlanReason::TechDebt);
+    assert_eq!(r.off_plan.keys, vec!["A-4"]);
+    assert_eq!(r.unclear.keys, vec!["A-5"]);
+    assert_eq!(r.unlinked.keys, vec!["A-6"]);
+    // Every share is its count over the total.
+    for g in &r.goals {
+        assert!((g.work.share_items - g.work.items as f64 / 6.0).abs() < 1e-9);
+        assert!((g.work.share_estimate - g.work.estimate / 12.0).abs() < 1e-9);
+    }
+    let text = r.to_text();
+    assert!(text.contains("aligned to a goal"), "{text}");
+    assert!(
+        !text.contains("ann") && !text.contains("bob"),
+        "no person in the report:\n{text}"
+    );
+}
+
+#[test]
+fn teams_smaller_than_the_minimum_fold_into_other() {
+    let snap = snapshot(&[
+        ("A-1", "Big", "ann", None, LinkOrigin::Explicit),
+        ("A-2", "Big", "bob", None, LinkOrigin::Explicit),
+        ("A-3", "Big", "cy", None, LinkOrigin::Explicit),
+        ("B-1", "Tiny", "dee", None, LinkOrigin::Explicit),
+        ("B-2", "Tiny", "eve", None, LinkOrigin::Explicit),
+        ("C-1", "Solo", "fay", None, LinkOrigin::Explicit),
+    ]);
+    let r = status(
+        &snap,
+        &Scope {
+            min_group_size: 3,
+            ..Default::default()
+        },
+    );
+    let names: Vec<(&str, usize)> = r.teams.iter().map(|t| (t.team.as_str(), t.items)).collect();
+    assert_eq!(names, vec![("Big", 3), ("other", 3)]);
+    let r = status(
+        &snap,
+        &Scope {
+            min_group_size: 1,
+            ..Default::default()
+        },
+    );
+    assert_eq!(r.teams.len(), 3);
+}
+
+#[test]
+fn the_period_and_team_narrow_the_scope() {
+    let mut snap = snapshot(&[
+        ("A-1", "Pay", "ann", None, LinkOrigin::Explicit),
+        ("A-2", "Core", "bob", None, LinkOrigin::Explicit),
+    ]);
+    snap.items[1].item.created = Some("2026-10-02T00:00:00Z".parse().unwrap());
+    snap.items[1].item.resolved = Some("2026-10-05T00:00:00Z".parse().unwrap());
+    let q3 = Scope {
+        period: Some("2026-Q3".parse().unwrap()),
+        ..Default::default()
+    };
+    assert_eq!(status(&snap, &q3).unlinked.keys, vec!["A-1"]);
+    let core = Scope {
+        team: Some("core".into()),
+        ..Default::default()
+    };
+    assert_eq!(status(&snap, &core).unlinked.keys, vec!["A-2"]);
+}

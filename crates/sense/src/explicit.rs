@@ -1,0 +1,170 @@
+//! Explicit alignment: links that follow from tracker facts matching the strategy's
+//! selectors, with parent chains (sub-task -> story -> epic) rolled up.
+//!
+//! Precedence, nearest fact first, so the most specific statement a team made wins:
+//! 1. the item's own key, epic or parent named in an initiative's `epics`;
+//! 2. the item's own milestones/sprint, components, labels;
+//! 3. whatever its parent (or epic) is linked to, recursively;
+//! 4. the item's project (the broadest selector).
+
+use std::collections::HashMap;
+
+use throughline_model::{Strategy, WorkItem};
+
+/// An explicit link the selectors imply for one item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExplicitLink {
+    pub initiative: String,
+    /// Which fact made the link, in words, e.g. "epic PAY-1 is selected by initiative
+    /// `checkout-v2`".
+    pub reason: String,
+}
+
+/// Selector values of every initiative, lower-cased for case-insensitive matching.
+struct SelectorIndex<'a> {
+    epics: HashMap<String, &'a str>,
+    milestones: HashMap<String, &'a str>,
+    components: HashMap<String, &'a str>,
+    labels: HashMap<String, &'a str>,
+    projects: HashMap<String, &'a str>,
+}
+
+impl<'a> SelectorIndex<'a> {
+    fn new(strategy: &'a Strategy) -> Self {
+        let mut idx = SelectorIndex {
+            epics: HashMap::new(),
+            milestones: HashMap::new(),
+            components: HashMap::new(),
+            labels: HashMap::new(),
+            projects: HashMap::new(),
+        };
+        for i in &strategy.initiatives {
+            let s = &i.selectors;
+            for (map, values) in [
+                (&mut idx.epics, &s.epics),
+                (&mut idx.milestones, &s.milestones),
+                (&mut idx.components, &s.components),
+                (&mut idx.labels, &s.labels),
+                (&mut idx.projects, &s.projects),
+            ] {
+                for v in values {
+                    // First initiative wins; the strategy checker refuses clashes anyway.
+                    map.entry(v.to_lowercase()).or_insert(i.id.as_str());
+                }
+            }
+        }
+        idx
+    }
+
+    fn own_match(&self, item: &WorkItem) -> Option<ExplicitLink> {
+        let hit = |what: &str, value: &str, map: &HashMap<String, &'a str>| {
+            map.get(&value.to_lowercase()).map(|init| ExplicitLink {
+                initiative: init.to_string(),
+                reason: format!("{what} {value} is selected by initiative `{init}`"),
+            })
+        };
+        let keys = [
+            ("epic", Some(&item.key)),
+            ("epic", item.epic_key.as_ref()),
+            ("parent", item.parent_key.as_ref()),
+        ];
+        keys.into_iter()
+            .filter_map(|(what, k)| k.map(|k| (what, k)))
+            .find_map(|(what, k)| hit(what, k, &self.epics))
+            .or_else(|| item.sprint.as_deref().and_then(|m| hit("milestone", m, &self.milestones)))
+            .or_else(|| {
+                item.components
+                    .iter()
+                    .find_map(|c| hit("component", c, &self.components))
+            })
+            .or_else(|| item.labels.iter().find_map(|l| hit("label", l, &self.labels)))
+    }
+
+    fn project_match(&self, item: &WorkItem) -> Option<ExplicitLink> {
+        let p = item.project.as_deref()?;
+        self.projects.get(&p.to_lowercase()).map(|init| ExplicitLink {
+            initiative: init.to_string(),
+            reason: format!("project {p} is selected by initiative `{init}`"),
+        })
+    }
+}
+
+/// Resolves explicit links for `items` (index-aligned result). Items no selector reaches,
+/// directly or through their parent chain, get `None`: they are "unlinked" and left to
+/// the inference.
+pub fn resolve(strategy: &Strategy, items: &[WorkItem]) -> Vec<Option<ExplicitLink>> {
+    let idx = SelectorIndex::new(strategy);
+    // Parents are looked up by key within the same source first, then by key alone.
+    let mut by_source_key: HashMap<(&str, &str), usize> = HashMap::with_capacity(items.len());
+    let mut by_key: HashMap<&str, usize> = HashMap::with_capacity(items.len());
+    for (i, it) in items.iter().enumerate() {
+        by_source_key.insert((it.source.as_str(), it.key.as_str()), i);
+        by_key.entry(it.key.as_str()).or_insert(i);
+    }
+    let parent_of = |i: usize| -> Option<usize> {
+        let it = &items[i];
+        it.parent_key
+            .as_deref()
+            .or(it.epic_key.as_deref())
+            .and_then(|k| {
+                by_source_key
+                    .get(&(it.source.as_str(), k))
+                    .or_else(|| by_key.get(k))
+                    .copied()
+            })
+            .filter(|&p| p != i)
+    };
+
+    let mut memo: Vec<Option<Option<ExplicitLink>>> = vec![None; items.len()];
+    for start in 0..items.len() {
+        if memo[start].is_some() {
+            continue;
+        }
+        // Walk up until a resolved item or an own match; the depth bound guards cycles.
+        let mut chain = vec![start];
+        let mut found: Option<ExplicitLink> = None;
+        let mut cur = start;
+        loop {
+            if let Some(m) = idx.own_match(&items[cur]) {
+                found = Some(m);
+                break;
+            }
+            match parent_of(cur) {
+                Some(p) if chain.len() < 64 && !chain.contains(&p) => {
+                    if let Some(done) = &memo[p] {
+                        found = done.clone();
+                        break;
+                    }
+                    chain.push(p);
+                    cur = p;
+                }
+                _ => break,
+            }
+        }
+        // Assign from the top of the chain down so each item names its nearest linked
+        // ancestor in its reason.
+        let mut inherited = found;
+        for (depth, &i) in chain.iter().enumerate().rev() {
+            let own = if depth + 1 == chain.len() {
+                inherited.clone()
+            } else {
+                inherited.as_ref().map(|l| ExplicitLink {
+                    initiative: l.initiative.clone(),
+                    reason: rolled_up(&items[chain[depth + 1]].key, &l.reason),
+                })
+            };
+            let link = own.or_else(|| idx.project_match(&items[i]));
+            memo[i] = Some(link.clone());
+            inherited = link;
+        }
+    }
+    memo.into_iter().map(Option::flatten).collect()
+}
+
+fn rolled_up(parent: &str, reason: &str) -> String {
+    match reason.split_once(": ") {
+        // Keep the root fact, not the whole chain, so reasons stay short.
+        Some((_, root)) if reason.starts_with("via ") => format!("via {parent}: {root}"),
+        _ => format!("via {parent}: {reason}"),
+    }
+}
