@@ -1,1 +1,25 @@
-fn main() {}
+//! `throughline`: see how work lines up with strategy.
+//!
+//! This crate only wires the libraries together: flags live in `args.rs`, one module per
+//! command under `cmd/`, and every error is reported for humans through anyhow.
+
+mod args;
+mod cmd;
+mod output;
+mod progress;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    match cmd::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // `{:#}` prints the whole context chain on one line: "importing x.csv: line 3 ...".
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,1 +1,279 @@
-//! Throughline's importers: Jira, GitHub, Linear and generic CSV / JSON Lines exports into work items.
+//! Throughline's importers: Jira, GitHub, Linear and generic CSV / JSON Lines exports into
+//! work items.
+//!
+//! The entry points are [`detect_format`], which sniffs what a file is, and [`read_items`],
+//! which turns a file into a stream of [`WorkItem`]s. CSV and JSON Lines are streamed record
+//! by record so that exports with millions of rows never need to fit in memory; Jira and
+//! GitHub JSON are API responses (pages of at most a few thousand issues) and are parsed
+//! whole.
+//!
+//! The stream stops after the first error: importers are all-or-nothing, and the error says
+//! where the file is wrong (see [`IngestError`]).
+//!
+//! ```no_run
+//! use std::path::Path;
+//! use throughline_ingest::{detect_format, read_items, ImportOptions};
+//!
+//! let path = Path::new("export.csv");
+//! let format = detect_format(path)?;
+//! for item in read_items(path, format, &ImportOptions::default())? {
+//!     let item = item?;
+//!     println!("{} {}", item.key, item.title);
+//! }
+//! # Ok::<(), throughline_ingest::IngestError>(())
+//! ```
+
+mod adf;
+mod csv_source;
+mod dates;
+mod detect;
+mod error;
+mod generic;
+mod github_json;
+mod jira_csv;
+mod jira_json;
+mod json_doc;
+mod linear_csv;
+mod mapping;
+
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+pub use throughline_model::WorkItem;
+
+pub use adf::adf_to_text;
+pub use dates::parse_timestamp;
+pub use detect::detect_format;
+pub use error::{IngestError, Location};
+pub use mapping::{Field, Mapping};
+
+/// The work items of one file, in file order. Each item is a `Result` because CSV and JSON
+/// Lines are parsed lazily; the stream ends after the first error.
+pub type ItemStream = Box<dyn Iterator<Item = Result<WorkItem, IngestError>> + Send>;
+
+/// The export formats Throughline can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Jira REST search results (`/rest/api/2/search`, `/rest/api/3/search`,
+    /// `/rest/api/3/search/jql`): one page, an array of pages, or an array of issues.
+    JiraJson,
+    /// Jira's issue navigator "Export CSV (all fields)" (or current fields).
+    JiraCsv,
+    /// GitHub issues / pull requests from the REST API or `gh issue|pr list --json`.
+    GithubJson,
+    /// Linear's workspace CSV export.
+    LinearCsv,
+    /// Any CSV with a header row, read through a [`Mapping`] (or default column names).
+    Csv,
+    /// JSON Lines (one object per line), read through a [`Mapping`] (or default key names).
+    Jsonl,
+}
+
+impl Format {
+    /// Every format, in the order they are listed to users.
+    pub const ALL: [Format; 6] = [
+        Format::JiraJson,
+        Format::JiraCsv,
+        Format::GithubJson,
+        Format::LinearCsv,
+        Format::Csv,
+        Format::Jsonl,
+    ];
+
+    /// The name used on the command line and in messages, e.g. `jira-json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::JiraJson => "jira-json",
+            Format::JiraCsv => "jira-csv",
+            Format::GithubJson => "github-json",
+            Format::LinearCsv => "linear-csv",
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+        }
+    }
+
+    /// The item source name used when [`ImportOptions::source`] does not override it.
+    pub fn default_source(self) -> &'static str {
+        match self {
+            Format::JiraJson | Format::JiraCsv => "jira",
+            Format::GithubJson => "github",
+            Format::LinearCsv => "linear",
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A format name that is not one of [`Format::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown format {0:?}: use one of jira-json, jira-csv, github-json, linear-csv, csv, jsonl"
+)]
+pub struct ParseFormatError(pub String);
+
+impl FromStr for Format {
+    type Err = ParseFormatError;
+
+    /// Accepts the names of [`Format::as_str`], with `_` for `-` and any case, plus a few
+    /// obvious aliases (`github`, `linear`, `ndjson`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "jira-json" | "jira" => Ok(Format::JiraJson),
+            "jira-csv" => Ok(Format::JiraCsv),
+            "github-json" | "github" | "gh" => Ok(Format::GithubJson),
+            "linear-csv" | "linear" => Ok(Format::LinearCsv),
+            "csv" => Ok(Format::Csv),
+            "jsonl" | "ndjson" | "json-lines" => Ok(Format::Jsonl),
+            _ => Err(ParseFormatError(s.to_string())),
+        }
+    }
+}
+
+/// Which Jira custom fields hold story points, the epic link, the team and the sprint.
+///
+/// Custom field ids differ between Jira sites. Leave these empty to detect them: by the
+/// `names` map a search returns with `expand=names`, then by the ids Jira Cloud uses by
+/// default. Each value may be a field id (`customfield_10016`), a field name
+/// (`Story Points`, looked up in the `names` map) or, for Jira CSV, a column header
+/// (`Custom field (Story Points)`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JiraFields {
+    /// The story points field.
+    pub story_points: Option<String>,
+    /// The "Epic Link" field of company-managed projects.
+    pub epic_link: Option<String>,
+    /// The team field (Atlassian Team or a custom select).
+    pub team: Option<String>,
+    /// The sprint field.
+    pub sprint: Option<String>,
+}
+
+/// Options for [`read_items`]. `Default` suits most exports.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The item source name (e.g. `jira-payments`); defaults to [`Format::default_source`].
+    /// Keys are unique per source, so two Jira sites need two source names.
+    pub source: Option<String>,
+    /// The column mapping for [`Format::Csv`] and [`Format::Jsonl`]; without it columns are
+    /// matched by name (see [`Mapping`]).
+    pub mapping: Option<Mapping>,
+    /// Jira custom field overrides.
+    pub jira: JiraFields,
+    /// The tracker's base URL, e.g. `https://acme.atlassian.net`, used to build item links
+    /// where the export carries none (Jira CSV).
+    pub base_url: Option<String>,
+}
+
+impl ImportOptions {
+    fn source_for(&self, format: Format) -> String {
+        self.source
+            .clone()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| format.default_source().to_string())
+    }
+}
+
+/// Opens `path` as `format` and returns its work items as a stream.
+///
+/// Header problems (a missing required column, a mapped column that does not exist) and,
+/// for the JSON formats, syntax and shape errors are returned here, before any item;
+/// problems in individual records come out of the stream.
+pub fn read_items(
+    path: &Path,
+    format: Format,
+    opts: &ImportOptions,
+) -> Result<ItemStream, IngestError> {
+    let source = opts.source_for(format);
+    match format {
+        Format::JiraJson => jira_json::read(path, source, opts),
+        Format::JiraCsv => jira_csv::read(path, source, opts),
+        Format::GithubJson => github_json::read(path, source),
+        Format::LinearCsv => linear_csv::read(path, source),
+        Format::Csv => generic::read_csv(path, source, opts.mapping.as_ref()),
+        Format::Jsonl => generic::read_jsonl(path, source, opts.mapping.as_ref()),
+    }
+}
+
+/// Ends a stream after its first error, as every importer promises.
+pub(crate) fn fuse_on_error<I>(items: I) -> ItemStream
+where
+    I: Iterator<Item = Result<WorkItem, IngestError>> + Send + 'static,
+{
+    Box::new(items.scan(false, |failed, item| {
+        if *failed {
+            return None;
+        }
+        *failed = item.is_err();
+        Some(item)
+    }))
+}
+
+/// The project part of a Jira-style key (`PAY` of `PAY-123`), when the key has that shape.
+pub(crate) fn key_prefix(key: &str) -> Option<&str> {
+    let (prefix, number) = key.rsplit_once('-')?;
+    let mut chars = prefix.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_uppercase());
+    let rest_ok = chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let number_ok = !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit());
+    (first_ok && rest_ok && number_ok).then_some(prefix)
+}
+
+/// Splits a one-cell list (`"a, b,c"`) into trimmed, non-empty items.
+pub(crate) fn split_list(cell: &str, separator: &str, into: &mut Vec<String>) {
+    for part in cell.split(separator) {
+        let part = part.trim();
+        if !part.is_empty() && !into.iter().any(|x| x == part) {
+            into.push(part.to_string());
+        }
+    }
+}
+
+/// Parses an estimate the way people write them in exports: `3`, `0.5`, `3,5`.
+pub(crate) fn parse_number(text: &str) -> Option<f64> {
+    let t = text.trim();
+    t.parse::<f64>()
+        .ok()
+        .or_else(|| t.replace(',', ".").parse::<f64>().ok())
+        .filter(|v| v.is_finite())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_round_trip_through_their_names() {
+        for f in Format::ALL {
+            assert_eq!(f.as_str().parse::<Format>(), Ok(f));
+            assert_eq!(f.to_string(), f.as_str());
+        }
+        assert_eq!("JIRA_CSV".parse::<Format>(), Ok(Format::JiraCsv));
+        assert!("xlsx".parse::<Format>().is_err());
+    }
+
+    #[test]
+    fn key_prefix_only_for_tracker_shaped_keys() {
+        assert_eq!(key_prefix("PAY-123"), Some("PAY"));
+        assert_eq!(key_prefix("DURACLOUD-4"), Some("DURACLOUD"));
+        assert_eq!(key_prefix("A1_B-2"), Some("A1_B"));
+        assert_eq!(key_prefix("release-2"), None);
+        assert_eq!(key_prefix("PAY-"), None);
+        assert_eq!(key_prefix("a1d05326e3e9"), None);
+        assert_eq!(key_prefix("-12"), None);
+    }
+
+    #[test]
+    fn numbers_accept_decimal_commas() {
+        assert_eq!(parse_number(" 3 "), Some(3.0));
+        assert_eq!(parse_number("0,5"), Some(0.5));
+        assert_eq!(parse_number("NaN"), None);
+        assert_eq!(parse_number("three"), None);
+    }
+}

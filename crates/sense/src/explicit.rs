@@ -71,21 +71,31 @@ impl<'a> SelectorIndex<'a> {
         keys.into_iter()
             .filter_map(|(what, k)| k.map(|k| (what, k)))
             .find_map(|(what, k)| hit(what, k, &self.epics))
-            .or_else(|| item.sprint.as_deref().and_then(|m| hit("milestone", m, &self.milestones)))
+            .or_else(|| {
+                item.sprint
+                    .as_deref()
+                    .and_then(|m| hit("milestone", m, &self.milestones))
+            })
             .or_else(|| {
                 item.components
                     .iter()
                     .find_map(|c| hit("component", c, &self.components))
             })
-            .or_else(|| item.labels.iter().find_map(|l| hit("label", l, &self.labels)))
+            .or_else(|| {
+                item.labels
+                    .iter()
+                    .find_map(|l| hit("label", l, &self.labels))
+            })
     }
 
     fn project_match(&self, item: &WorkItem) -> Option<ExplicitLink> {
         let p = item.project.as_deref()?;
-        self.projects.get(&p.to_lowercase()).map(|init| ExplicitLink {
-            initiative: init.to_string(),
-            reason: format!("project {p} is selected by initiative `{init}`"),
-        })
+        self.projects
+            .get(&p.to_lowercase())
+            .map(|init| ExplicitLink {
+                initiative: init.to_string(),
+                reason: format!("project {p} is selected by initiative `{init}`"),
+            })
     }
 }
 

@@ -1,1 +1,146 @@
 //! Throughline's sense-making engine: explicit alignment, inferred links, off-plan reasons, calibration and evaluation. Pure logic, no I/O.
+//!
+//! The engine is a sense-maker, not a judge: every inferred link carries a calibrated
+//! confidence and a short reason, and below a threshold the answer is
+//! [`LinkTarget::Unclear`]. People's corrections override inference and train the next
+//! model.
+//!
+//! Typical use (the CLI passes data in; this crate does no I/O):
+//! ```
+//! use throughline_model::{Initiative, Strategy, WorkItem};
+//! use throughline_sense::{EngineConfig, Model, TrainingSet, infer_all};
+//!
+//! let strategy = Strategy {
+//!     initiatives: vec![Initiative {
+//!         id: "checkout".into(),
+//!         goals: vec!["g1".into()],
+//!         title: "Checkout redesign".into(),
+//!         description: "A faster checkout and payment page".into(),
+//!         ..Default::default()
+//!     }],
+//!     ..Default::default()
+//! };
+//! let items = vec![WorkItem { key: "A-1".into(), title: "New payment page for checkout".into(), ..Default::default() }];
+//! let labels = vec![None; items.len()];
+//! let ts = TrainingSet::new(&strategy, &items, &labels, &[]).unwrap();
+//! let model = Model::train(&ts, &EngineConfig::default(), None).unwrap();
+//! let out = infer_all(&model, &items, &[0], &[], &|_| {});
+//! assert_eq!(out.len(), 1);
+//! ```
+
+mod calibration;
+mod engine;
+pub mod eval;
+mod explain;
+pub mod explicit;
+mod features;
+mod linear;
+pub mod offplan;
+mod prior;
+mod tfidf;
+
+pub use calibration::expected_calibration_error;
+pub use engine::{Inference, Model, TrainingSet, infer_all, labels_from_links};
+
+use serde::{Deserialize, Serialize};
+
+/// Which kind of similarity the engine ran with; reported with every inference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Sparse word and character features only (always available).
+    Lexical,
+    /// Lexical features plus sentence embeddings from an [`Embedder`].
+    Semantic,
+}
+
+impl Mode {
+    /// Stable machine name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Lexical => "lexical",
+            Mode::Semantic => "semantic",
+        }
+    }
+}
+
+/// Settings of the engine. The defaults are the tuned values; see the field docs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EngineConfig {
+    /// Below this calibrated confidence the answer is [`throughline_model::LinkTarget::Unclear`].
+    pub unclear_below: f32,
+    /// Requested mode; `Semantic` needs an embedder and falls back to `Lexical` (and says
+    /// so in [`Inference::mode`]) without one.
+    pub mode: Mode,
+    /// Weight of a corrected link relative to an explicit one in training (>= 1).
+    pub correction_weight: f32,
+    /// Inverse regularisation strength of the linear model.
+    pub c: f32,
+    /// Use the rule-based off-plan classifier ([`offplan::classify`]).
+    pub offplan_rules: bool,
+    /// A note or label saying "off plan" while the text matches an initiative with at
+    /// least this confidence is a conflict, answered with `Unclear`.
+    pub conflict_above: f32,
+    /// Character n-grams of identifier-like tokens in descriptions (not only titles).
+    pub body_char_ngrams: bool,
+    /// Use item creation times (recency prior) when they exist.
+    pub use_time: bool,
+    /// Relative weights of the word, character n-gram and tracker-fact feature blocks.
+    pub block_weights: [f32; 3],
+    /// Weigh recent linked items more in training: an item `d` days older than the
+    /// newest one weighs `floor + (1 - floor) * exp(-d / (share * span))`; 0 turns it off.
+    pub recency_share: f32,
+    /// The floor of the recency weighting above.
+    pub recency_floor: f32,
+    /// Threads for training and `infer_all`.
+    pub threads: usize,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            unclear_below: 0.4,
+            mode: Mode::Lexical,
+            correction_weight: 2.0,
+            c: 0.5,
+            offplan_rules: true,
+            conflict_above: 0.75,
+            body_char_ngrams: true,
+            use_time: true,
+            block_weights: [1.0, 0.8, 0.6],
+            recency_share: 0.0,
+            recency_floor: 0.3,
+            threads: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+        }
+    }
+}
+
+/// Errors of the engine.
+#[derive(Debug, thiserror::Error)]
+pub enum SenseError {
+    /// The labels slice does not line up with the items.
+    #[error("{labels} labels given for {items} items; pass one Option per item")]
+    LabelsMismatch {
+        /// Number of items.
+        items: usize,
+        /// Number of labels.
+        labels: usize,
+    },
+    /// There is nothing to align to: no initiatives, goals or labelled targets.
+    #[error("nothing to align to: the strategy has no initiatives or goals and no item is linked")]
+    NoTargets,
+    /// An evaluation could not be run.
+    #[error("evaluation: {0}")]
+    Eval(String),
+}
+
+/// A sentence embedding model, implemented outside this crate (e.g. `throughline-embed`)
+/// so that the engine stays pure and light.
+pub trait Embedder: Send + Sync {
+    /// One vector per text, L2-normalised, all of the same length.
+    fn embed(&self, texts: &[&str]) -> Vec<Vec<f32>>;
+    /// Model name, for reports.
+    fn name(&self) -> &str;
+}

@@ -129,8 +129,14 @@ fn selectors_and_parent_chains_link_work() {
     );
     let reason = |i: usize| links[i].as_ref().unwrap().reason.clone();
     assert_eq!(reason(2), "epic PAY-1 is selected by initiative `checkout`");
-    assert_eq!(reason(1), "via PAY-2: epic PAY-1 is selected by initiative `checkout`");
-    assert_eq!(reason(0), "via PAY-3: epic PAY-1 is selected by initiative `checkout`");
+    assert_eq!(
+        reason(1),
+        "via PAY-2: epic PAY-1 is selected by initiative `checkout`"
+    );
+    assert_eq!(
+        reason(0),
+        "via PAY-3: epic PAY-1 is selected by initiative `checkout`"
+    );
     assert_eq!(reason(4), "label search is selected by initiative `search`");
     assert_eq!(reason(6), "project MOB is selected by initiative `mobile`");
 }
@@ -163,5 +169,8 @@ fn a_parent_in_the_same_source_wins_over_a_namesake() {
         ..item("C-1")
     };
     let links = resolve(&strategy(), &[jira_epic, gh_epic, gh_child]);
-    assert_eq!(links[2].as_ref().map(|l| l.initiative.as_str()), Some("search"));
+    assert_eq!(
+        links[2].as_ref().map(|l| l.initiative.as_str()),
+        Some("search")
+    );
 }

@@ -52,8 +52,6 @@ CREATE TABLE items (
     import_id       INTEGER REFERENCES imports(id),
     UNIQUE (source, key)
 );
-CREATE INDEX items_key ON items(key);
-CREATE INDEX items_created ON items(created);
 
 -- One row per item and origin; the effective link is corrected > explicit > inferred.
 CREATE TABLE links (

@@ -13,8 +13,6 @@ mod raw;
 
 use std::fmt;
 
-use throughline_model::Strategy;
-
 pub use check::parse;
 
 /// A complete, commented example strategy file.

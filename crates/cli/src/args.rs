@@ -1,0 +1,194 @@
+//! Every command-line flag, in one place; help text comes from these doc comments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// See how your work lines up with your strategy: goals, key results, initiatives, and
+/// the work that is off plan and why.
+#[derive(Debug, Parser)]
+#[command(name = "throughline", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// Database file (created if missing).
+    #[arg(
+        long,
+        global = true,
+        env = "THROUGHLINE_DB",
+        default_value = "throughline.db"
+    )]
+    pub db: PathBuf,
+
+    /// No progress bars or chatter (also off when stderr is not a terminal).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    /// Print machine-readable JSON instead of text (read commands).
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create an empty database, and optionally an example strategy file to edit.
+    Init(InitArgs),
+    /// Import tracker exports (items are updated in place on re-import).
+    Import(ImportArgs),
+    /// Check, apply and show the strategy file (goals, metrics, initiatives).
+    #[command(subcommand)]
+    Strategy(StrategyCommand),
+    /// List work items, filtered; the drill-down behind every figure.
+    Items(ItemsArgs),
+    /// How much work serves each goal, what is off plan and why, what is unlinked.
+    Status(StatusArgs),
+    /// Build a realistic demo organisation, import it, and show its status.
+    Demo(DemoArgs),
+    /// Measure import speed on generated data.
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Also write a commented example strategy file here.
+    #[arg(long, value_name = "FILE")]
+    pub strategy_example: Option<PathBuf>,
+}
+
+/// Export formats accepted by `import`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// Jira: REST search JSON (v2/v3, pages or a list of issues) or issue-navigator CSV.
+    Jira,
+    /// GitHub: issues / pull requests JSON from the REST API or `gh ... list --json`.
+    Github,
+    /// Linear: the workspace CSV export.
+    Linear,
+    /// Any CSV or JSON Lines file, read through a column mapping.
+    Csv,
+    /// Sniff each file.
+    Auto,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// What the files are.
+    #[arg(value_enum)]
+    pub format: ImportFormat,
+    /// Export files to import (each is one transaction).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Source name the keys belong to (default: jira, github, linear, csv, jsonl).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Column mapping for csv: FIELD=COLUMN, repeatable (e.g. --map title=summary).
+    #[arg(long = "map", value_name = "FIELD=COLUMN")]
+    pub map: Vec<String>,
+    /// Column mapping file (TOML with [columns] and [constants]).
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// Tracker base URL used to build item links when the export has none.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StrategyCommand {
+    /// Validate a strategy file; every problem is listed with its line.
+    Check { file: PathBuf },
+    /// Store a strategy file as a new version and re-link work to it.
+    Apply { file: PathBuf },
+    /// Show the strategy in force (or a version, or the history).
+    Show {
+        /// A past version instead of the newest.
+        #[arg(long)]
+        version: Option<i64>,
+        /// List every applied version.
+        #[arg(long)]
+        history: bool,
+    },
+    /// Print a complete, commented example strategy file.
+    Example,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ScopeArgs {
+    /// Period: 2026-Q3, 2026-H2, 2026-07, 2026-W32, 2026 or 2026-07-01..2026-09-30.
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Only this team's work.
+    #[arg(long)]
+    pub team: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ItemsArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Only work serving this goal.
+    #[arg(long)]
+    pub goal: Option<String>,
+    /// Only work linked to this initiative.
+    #[arg(long)]
+    pub initiative: Option<String>,
+    /// Only work off plan, for this reason (or `any`).
+    #[arg(long, value_name = "REASON")]
+    pub off_plan: Option<String>,
+    /// Only work the sense engine could not place.
+    #[arg(long)]
+    pub unclear: bool,
+    /// Only work with no link at all.
+    #[arg(long)]
+    pub unlinked: bool,
+    /// Only links of this origin.
+    #[arg(long, value_parser = ["explicit", "inferred", "corrected"])]
+    pub origin: Option<String>,
+    /// Title or key contains this text.
+    #[arg(long)]
+    pub text: Option<String>,
+    /// At most this many rows (0 for all).
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Teams with fewer people than this are folded into "other".
+    #[arg(long, default_value_t = 3)]
+    pub min_group: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Where to write the demo's export files.
+    #[arg(long, default_value = "throughline-demo")]
+    pub dir: PathBuf,
+    /// Generator seed (same seed, same organisation).
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Number of work items to generate.
+    #[arg(long, default_value_t = 3000)]
+    pub items: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// What to measure.
+    #[arg(value_enum, default_value_t = BenchTarget::Import)]
+    pub target: BenchTarget,
+    /// Number of generated work items.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub items: usize,
+    /// Input format of the generated export.
+    #[arg(long, value_parser = ["csv", "jsonl"], default_value = "csv")]
+    pub format: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchTarget {
+    /// Generate an export, then import it end to end into a fresh database file.
+    Import,
+}

@@ -1,0 +1,175 @@
+//! `throughline bench import`: end-to-end import speed on generated data.
+//!
+//! Speed is proven by running this, not by timed tests. It writes an export of N
+//! generated items to a temporary directory, imports it through the same importer and
+//! store as `throughline import` into a fresh database file, and reports items/s and
+//! the process's peak memory.
+
+use std::io::{BufWriter, Write};
+use std::time::Instant;
+
+use anyhow::Context;
+use throughline_ingest::Format;
+use throughline_store::Store;
+
+use super::{Globals, import};
+use crate::args::BenchArgs;
+use crate::output;
+
+#[derive(serde::Serialize)]
+struct BenchResult {
+    items: usize,
+    format: String,
+    generate_seconds: f64,
+    import_seconds: f64,
+    items_per_second: f64,
+    file_megabytes: f64,
+    peak_rss_megabytes: Option<f64>,
+}
+
+pub fn run(g: &Globals, a: BenchArgs) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir().context("creating a temporary directory")?;
+    let jsonl = a.format == "jsonl";
+    let path = dir
+        .path()
+        .join(if jsonl { "bench.jsonl" } else { "bench.csv" });
+    let t = Instant::now();
+    write_export(&path, a.items, jsonl)?;
+    let generate_seconds = t.elapsed().as_secs_f64();
+    let file_megabytes = std::fs::metadata(&path)?.len() as f64 / 1e6;
+
+    let mut store = Store::open(dir.path().join("bench.db"))?;
+    let t = Instant::now();
+    let format = if jsonl { Format::Jsonl } else { Format::Csv };
+    let summary = import::import_path(&mut store, &path, format, Some("bench"), g.quiet)?;
+    let import_seconds = t.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        summary.inserted as usize == a.items,
+        "imported {} of {} items",
+        summary.inserted,
+        a.items
+    );
+    let r = BenchResult {
+        items: a.items,
+        format: a.format.clone(),
+        generate_seconds,
+        import_seconds,
+        items_per_second: a.items as f64 / import_seconds.max(1e-9),
+        file_megabytes,
+        peak_rss_megabytes: peak_rss_mb(),
+    };
+    if g.json {
+        return output::json(&r);
+    }
+    println!(
+        "import: {} items ({:.0} MB {}) in {:.2}s = {:.0} items/s end to end into SQLite; peak memory {}",
+        r.items,
+        r.file_megabytes,
+        r.format,
+        r.import_seconds,
+        r.items_per_second,
+        r.peak_rss_megabytes
+            .map(|m| format!("{m:.0} MB"))
+            .unwrap_or_else(|| "unknown".into())
+    );
+    Ok(())
+}
+
+/// Peak resident memory of this process (Linux), in MB.
+pub fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+const TEAMS: [&str; 6] = ["Payments", "Growth", "Platform", "Mobile", "Data", "Core"];
+const VERBS: [&str; 8] = [
+    "Add",
+    "Fix",
+    "Refactor",
+    "Migrate",
+    "Improve",
+    "Remove",
+    "Investigate",
+    "Support",
+];
+const THINGS: [&str; 10] = [
+    "checkout flow",
+    "invoice export",
+    "search index",
+    "login page",
+    "webhook retries",
+    "billing cron",
+    "mobile onboarding",
+    "audit log",
+    "API rate limits",
+    "dashboard charts",
+];
+const LABELS: [&str; 6] = [
+    "tech-debt",
+    "customer",
+    "checkout",
+    "performance",
+    "security",
+    "ux",
+];
+const TYPES: [&str; 4] = ["Story", "Bug", "Task", "Spike"];
+
+/// Writes `n` plausible items; a fixed linear congruential sequence keeps it repeatable.
+fn write_export(path: &std::path::Path, n: usize, jsonl: bool) -> anyhow::Result<()> {
+    let file =
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut w = BufWriter::with_capacity(1 << 20, file);
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |m: usize| {
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((x >> 33) as usize) % m
+    };
+    if !jsonl {
+        writeln!(
+            w,
+            "key,title,description,type,status,labels,team,estimate,created"
+        )?;
+    }
+    for i in 0..n {
+        let team = TEAMS[next(TEAMS.len())];
+        let title = format!(
+            "{} {} for {}",
+            VERBS[next(VERBS.len())],
+            THINGS[next(THINGS.len())],
+            team
+        );
+        let desc = format!(
+            "As part of the {} work, {} the {} so that customers see fewer errors. Ticket {i}.",
+            THINGS[next(THINGS.len())],
+            VERBS[next(VERBS.len())].to_lowercase(),
+            THINGS[next(THINGS.len())]
+        );
+        let label = LABELS[next(LABELS.len())];
+        let ty = TYPES[next(TYPES.len())];
+        let status = ["To Do", "In Progress", "Done"][next(3)];
+        let est = [1, 2, 3, 5, 8][next(5)];
+        let day = 1 + next(28);
+        let month = 1 + next(12);
+        let key = format!("{}-{}", &team[..3].to_uppercase(), i + 1);
+        if jsonl {
+            let v = serde_json::json!({
+                "key": key, "title": title, "description": desc, "type": ty, "status": status,
+                "labels": [label], "team": team, "estimate": est,
+                "created": format!("2026-{month:02}-{day:02}T10:00:00Z"),
+            });
+            serde_json::to_writer(&mut w, &v)?;
+            w.write_all(b"\n")?;
+        } else {
+            writeln!(
+                w,
+                "{key},{title},\"{desc}\",{ty},{status},{label},{team},{est},2026-{month:02}-{day:02}T10:00:00Z"
+            )?;
+        }
+    }
+    w.flush()?;
+    Ok(())
+}

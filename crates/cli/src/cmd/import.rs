@@ -1,0 +1,150 @@
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Context;
+use throughline_ingest::{Format, ImportOptions, Mapping, detect_format, read_items};
+use throughline_store::{ImportMeta, ImportSummary, Store};
+
+use super::{Globals, align};
+use crate::args::{ImportArgs, ImportFormat};
+use crate::{output, progress};
+
+#[derive(serde::Serialize)]
+struct FileResult {
+    path: String,
+    format: String,
+    #[serde(flatten)]
+    summary: ImportSummary,
+    seconds: f64,
+}
+
+pub fn run(g: &Globals, a: ImportArgs) -> anyhow::Result<()> {
+    let mut store = g.open()?;
+    let mapping = build_mapping(&a)?;
+    let opts = ImportOptions {
+        source: a.source.clone(),
+        mapping,
+        base_url: a.base_url.clone(),
+        ..ImportOptions::default()
+    };
+    let mut results = Vec::new();
+    for path in &a.paths {
+        let format = resolve_format(a.format, path)?;
+        let r = import_file(&mut store, path, format, &opts, g.quiet)?;
+        if !g.json {
+            eprintln!(
+                "{}: {} read, {} new, {} updated, {} unchanged ({:.0} items/s)",
+                path.display(),
+                r.summary.read,
+                r.summary.inserted,
+                r.summary.updated,
+                r.summary.unchanged,
+                r.summary.read as f64 / r.seconds.max(1e-9)
+            );
+        }
+        results.push(r);
+    }
+    let relinked = align::explicit_links(&mut store)?;
+    if g.json {
+        output::json(&serde_json::json!({ "files": results, "links": relinked }))
+    } else {
+        eprintln!(
+            "{} of {} items are linked explicitly by the strategy's selectors",
+            relinked.explicit, relinked.items
+        );
+        Ok(())
+    }
+}
+
+fn build_mapping(a: &ImportArgs) -> anyhow::Result<Option<Mapping>> {
+    let mut mapping = match &a.mapping {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading mapping file {}", path.display()))?;
+            Some(
+                Mapping::from_toml_str(&text)
+                    .with_context(|| format!("mapping file {}", path.display()))?,
+            )
+        }
+        None => None,
+    };
+    if !a.map.is_empty() {
+        let pairs = Mapping::parse_pairs(&a.map)?;
+        let m = mapping.get_or_insert_with(Mapping::default);
+        m.columns.extend(pairs.columns);
+        m.constants.extend(pairs.constants);
+        if pairs.list_separator.is_some() {
+            m.list_separator = pairs.list_separator;
+        }
+        if pairs.estimate_unit.is_some() {
+            m.estimate_unit = pairs.estimate_unit;
+        }
+    }
+    Ok(mapping)
+}
+
+/// Narrows a user's family name ("jira") to the concrete format of one file.
+fn resolve_format(wanted: ImportFormat, path: &Path) -> anyhow::Result<Format> {
+    let sniffed = detect_format(path);
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let format = match wanted {
+        ImportFormat::Auto => sniffed?,
+        ImportFormat::Jira if ext == "csv" => Format::JiraCsv,
+        ImportFormat::Jira => Format::JiraJson,
+        ImportFormat::Github => Format::GithubJson,
+        ImportFormat::Linear => Format::LinearCsv,
+        ImportFormat::Csv if matches!(ext.as_str(), "jsonl" | "ndjson") => Format::Jsonl,
+        ImportFormat::Csv => match sniffed {
+            Ok(Format::Jsonl) => Format::Jsonl,
+            _ => Format::Csv,
+        },
+    };
+    Ok(format)
+}
+
+/// Imports one file as one transaction.
+fn import_file(
+    store: &mut Store,
+    path: &Path,
+    format: Format,
+    opts: &ImportOptions,
+    quiet: bool,
+) -> anyhow::Result<FileResult> {
+    let started = Instant::now();
+    let items = read_items(path, format, opts)?;
+    let bar = progress::counter(quiet, &format!("importing {}", path.display()));
+    let meta = ImportMeta {
+        format: format.to_string(),
+        path: path.display().to_string(),
+    };
+    let summary = store
+        .import_items(&meta, items, |n| bar.set_position(n))
+        .with_context(|| format!("nothing was imported from {}", path.display()))?;
+    bar.finish_and_clear();
+    Ok(FileResult {
+        path: path.display().to_string(),
+        format: format.to_string(),
+        summary,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Imports a file with default options; used by the demo and the benchmark, which must go
+/// through the same path as users.
+pub fn import_path(
+    store: &mut Store,
+    path: &Path,
+    format: Format,
+    source: Option<&str>,
+    quiet: bool,
+) -> anyhow::Result<ImportSummary> {
+    let opts = ImportOptions {
+        source: source.map(str::to_string),
+        ..ImportOptions::default()
+    };
+    Ok(import_file(store, path, format, &opts, quiet)?.summary)
+}

@@ -1,0 +1,60 @@
+//! One module per command. Each takes its parsed flags and the global options.
+
+mod align;
+mod bench;
+mod demo;
+mod import;
+mod init;
+mod items;
+mod status;
+mod strategy;
+
+use anyhow::Context;
+use throughline_model::Period;
+use throughline_report::Scope;
+use throughline_store::Store;
+
+use crate::args::{Cli, Command, ScopeArgs};
+
+/// Options every command sees.
+pub struct Globals {
+    pub db: std::path::PathBuf,
+    pub quiet: bool,
+    pub json: bool,
+}
+
+impl Globals {
+    pub fn open(&self) -> anyhow::Result<Store> {
+        Store::open(&self.db).with_context(|| format!("opening {}", self.db.display()))
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let g = Globals {
+        db: cli.db,
+        quiet: cli.quiet,
+        json: cli.json,
+    };
+    match cli.command {
+        Command::Init(a) => init::run(&g, a),
+        Command::Import(a) => import::run(&g, a),
+        Command::Strategy(c) => strategy::run(&g, c),
+        Command::Items(a) => items::run(&g, a),
+        Command::Status(a) => status::run(&g, a),
+        Command::Demo(a) => demo::run(&g, a),
+        Command::Bench(a) => bench::run(&g, a),
+    }
+}
+
+pub fn scope(args: &ScopeArgs, min_group_size: usize) -> anyhow::Result<Scope> {
+    let period = args
+        .period
+        .as_deref()
+        .map(str::parse::<Period>)
+        .transpose()?;
+    Ok(Scope {
+        period,
+        team: args.team.clone(),
+        min_group_size,
+    })
+}

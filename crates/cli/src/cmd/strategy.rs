@@ -1,0 +1,152 @@
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::Context;
+use throughline_model::Strategy;
+
+use super::{Globals, align};
+use crate::args::StrategyCommand;
+use crate::output;
+
+pub fn run(g: &Globals, c: StrategyCommand) -> anyhow::Result<()> {
+    match c {
+        StrategyCommand::Check { file } => {
+            let s = load(&file)?;
+            if g.json {
+                return output::json(&s);
+            }
+            println!(
+                "{}: ok ({} goals, {} metrics, {} initiatives)",
+                file.display(),
+                s.goals.len(),
+                s.metrics.len(),
+                s.initiatives.len()
+            );
+            Ok(())
+        }
+        StrategyCommand::Apply { file } => {
+            let text = read(&file)?;
+            let s = parse(&file, &text)?;
+            let mut store = g.open()?;
+            let version = store.apply_strategy(&s, &text, Some(&file.display().to_string()))?;
+            let relinked = align::explicit_links(&mut store)?;
+            if g.json {
+                return output::json(&serde_json::json!({ "version": version, "links": relinked }));
+            }
+            println!(
+                "applied {} as strategy version {version}: {} goals, {} metrics, {} initiatives; \
+                 {} of {} items linked explicitly",
+                file.display(),
+                s.goals.len(),
+                s.metrics.len(),
+                s.initiatives.len(),
+                relinked.explicit,
+                relinked.items
+            );
+            Ok(())
+        }
+        StrategyCommand::Show { version, history } => {
+            let store = g.open()?;
+            if history {
+                let h = store.strategy_history()?;
+                if g.json {
+                    return output::json(&h);
+                }
+                for v in h {
+                    println!(
+                        "version {:>3}  {}  {:>2} goals {:>2} metrics {:>3} initiatives  {}",
+                        v.version,
+                        v.applied_at,
+                        v.goals,
+                        v.metrics,
+                        v.initiatives,
+                        v.source_path.unwrap_or_default()
+                    );
+                }
+                return Ok(());
+            }
+            let Some((v, s)) = store.strategy_version(version)? else {
+                anyhow::bail!(
+                    "no strategy stored{}; apply one with `throughline strategy apply FILE` \
+                     (`throughline strategy example` prints a template)",
+                    version
+                        .map(|v| format!(" with version {v}"))
+                        .unwrap_or_default()
+                );
+            };
+            if g.json {
+                return output::json(&serde_json::json!({ "version": v, "strategy": s }));
+            }
+            print!("{}", render(v, &s));
+            Ok(())
+        }
+        StrategyCommand::Example => {
+            print!("{}", throughline_strategy::EXAMPLE);
+            Ok(())
+        }
+    }
+}
+
+fn read(file: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))
+}
+
+fn parse(file: &Path, text: &str) -> anyhow::Result<Strategy> {
+    throughline_strategy::parse(text).with_context(|| format!("{} is not valid", file.display()))
+}
+
+fn load(file: &Path) -> anyhow::Result<Strategy> {
+    parse(file, &read(file)?)
+}
+
+fn render(version: i64, s: &Strategy) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "Strategy version {version}\n");
+    for g in &s.goals {
+        let horizon = g
+            .horizon
+            .as_deref()
+            .map(|h| format!(" [{h}]"))
+            .unwrap_or_default();
+        let _ = writeln!(o, "Goal {}: {}{horizon}", g.id, g.title);
+        for m in s.metrics_of(&g.id) {
+            let unit = m.unit.as_deref().unwrap_or("");
+            let num = |x: Option<f64>| {
+                x.map(|x| format!("{x}{unit}"))
+                    .unwrap_or_else(|| "?".into())
+            };
+            let _ = writeln!(
+                o,
+                "  metric {}: {} ({} {} -> {})",
+                m.id,
+                m.name,
+                m.direction.as_str(),
+                num(m.baseline),
+                num(m.target)
+            );
+        }
+        for i in s.initiatives_of(&g.id) {
+            let sel = &i.selectors;
+            let mut parts = Vec::new();
+            for (what, v) in [
+                ("epics", &sel.epics),
+                ("labels", &sel.labels),
+                ("components", &sel.components),
+                ("milestones", &sel.milestones),
+                ("projects", &sel.projects),
+            ] {
+                if !v.is_empty() {
+                    parts.push(format!("{what} {}", v.join(", ")));
+                }
+            }
+            let sel = if parts.is_empty() {
+                "no selectors: inferred only".to_string()
+            } else {
+                parts.join("; ")
+            };
+            let _ = writeln!(o, "  initiative {}: {} ({sel})", i.id, i.title);
+        }
+        o.push('\n');
+    }
+    o
+}

@@ -1,0 +1,166 @@
+//! Importing through the real binary: counts, idempotence, rollback, and a kill mid-import.
+
+mod common;
+
+use std::io::Write;
+use std::time::Duration;
+
+use common::{Env, shared_data};
+
+const CSV: &str = "key,title,description,labels,team,estimate,created\n\
+PAY-1,Saved cards,Store cards for reuse,checkout,Payments,3,2026-07-01\n\
+PAY-2,Apple Pay,Wallet support,checkout,Payments,5,2026-07-02\n\
+CORE-1,Upgrade Postgres,Maintenance,,Core,2,2026-07-03\n";
+
+const STRATEGY: &str = "[[goal]]\nid = \"grow\"\ntitle = \"Grow\"\n\n[[initiative]]\nid = \"checkout\"\ngoals = [\"grow\"]\ntitle = \"Checkout\"\nlabels = [\"checkout\"]\n";
+
+fn count(env: &Env) -> u64 {
+    env.json(&["items", "--limit", "0"])["total"]
+        .as_u64()
+        .unwrap()
+}
+
+#[test]
+fn csv_import_links_and_reimport_is_idempotent() {
+    let env = Env::new();
+    env.write("s.toml", STRATEGY);
+    env.ok(&["strategy", "apply", "s.toml"]);
+    env.write("t.csv", CSV);
+    let r = env.json(&["import", "csv", "t.csv"]);
+    assert_eq!(r["files"][0]["inserted"], 3);
+    assert_eq!(r["links"]["explicit"], 2);
+    let r = env.json(&["import", "csv", "t.csv"]);
+    assert_eq!(r["files"][0]["unchanged"], 3);
+    assert_eq!(count(&env), 3);
+
+    env.write(
+        "t.csv",
+        &CSV.replace("Apple Pay", "Apple Pay and Google Pay"),
+    );
+    let r = env.json(&["import", "csv", "t.csv"]);
+    assert_eq!(r["files"][0]["updated"], 1);
+    assert_eq!(count(&env), 3);
+
+    let status = env.json(&["status"]);
+    assert_eq!(
+        status["aligned"]["keys"],
+        serde_json::json!(["PAY-1", "PAY-2"])
+    );
+    assert_eq!(status["unlinked"]["keys"], serde_json::json!(["CORE-1"]));
+    let listed = env.json(&["items", "--goal", "grow"]);
+    assert_eq!(listed["total"], 2);
+}
+
+#[test]
+fn a_bad_record_names_file_line_and_field_and_stores_nothing() {
+    let env = Env::new();
+    env.write("good.csv", CSV);
+    env.ok(&["import", "csv", "good.csv"]);
+    let bad = format!(
+        "{CSV}PAY-3,Refunds,x,checkout,Payments,3,2026-07-04\nPAY-4,Broken,x,,Payments,2,not-a-date\n"
+    );
+    env.write("bad.csv", &bad);
+    let err = env.fails(&["import", "csv", "bad.csv"]);
+    assert!(err.contains("bad.csv"), "{err}");
+    assert!(err.contains("line 6"), "{err}");
+    assert!(err.contains("created"), "{err}");
+    assert_eq!(count(&env), 3, "PAY-3 from the bad file must not be stored");
+
+    env.write(
+        "trunc.json",
+        "{\"issues\": [{\"key\": \"X-1\", \"fields\": {\"summary\": \"a\"",
+    );
+    let err = env.fails(&["import", "jira", "trunc.json"]);
+    assert!(err.contains("trunc.json"), "{err}");
+    assert_eq!(count(&env), 3);
+}
+
+#[test]
+fn killing_an_import_midway_leaves_the_database_as_it_was() {
+    let env = Env::new();
+    env.write("good.csv", CSV);
+    env.ok(&["import", "csv", "good.csv"]);
+    // A file big enough that the import is still running when it is killed.
+    let path = env.path("big.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    writeln!(f, "key,title,description,team").unwrap();
+    for i in 0..400_000 {
+        writeln!(f, "BIG-{i},Item {i},Some words about item {i},Data").unwrap();
+    }
+    f.flush().unwrap();
+    drop(f);
+    let mut child = env
+        .cmd()
+        .args(["import", "csv", "big.csv", "--quiet"])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    let finished_early = child.try_wait().unwrap().is_some();
+    child.kill().ok();
+    child.wait().unwrap();
+    let n = count(&env);
+    if finished_early {
+        // A very fast machine finished first; then everything must be there.
+        assert_eq!(n, 400_003);
+    } else {
+        assert_eq!(n, 3, "a killed import must leave exactly the earlier state");
+    }
+    // And the database still takes writes.
+    env.write("more.csv", "key,title\nNEW-1,After the crash\n");
+    env.ok(&["import", "csv", "more.csv"]);
+}
+
+#[test]
+fn real_storypoints_and_iceberg_exports_import_with_exact_counts() {
+    let Some(data) = shared_data() else {
+        eprintln!("skipping: ../shared/data not found");
+        return;
+    };
+    let env = Env::new();
+    let dir = data.join("storypoints");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            let p = e.ok()?.path();
+            (p.extension()? == "csv").then(|| p.display().to_string())
+        })
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 16);
+    let mut args = vec!["import", "csv", "--quiet"];
+    args.extend(files.iter().map(String::as_str));
+    let r = env.json(&args);
+    let inserted: u64 = r["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["inserted"].as_u64().unwrap())
+        .sum();
+    assert_eq!(inserted, 23_313);
+
+    let iceberg = data.join("iceberg/commits.jsonl").display().to_string();
+    let r = env.json(&[
+        "import",
+        "csv",
+        &iceberg,
+        "--source",
+        "iceberg",
+        "--map",
+        "labels=components",
+        "--quiet",
+    ]);
+    assert_eq!(r["files"][0]["inserted"], 7_881);
+    assert_eq!(count(&env), 23_313 + 7_881);
+    // Re-import changes nothing.
+    let r = env.json(&[
+        "import",
+        "csv",
+        &iceberg,
+        "--source",
+        "iceberg",
+        "--map",
+        "labels=components",
+        "--quiet",
+    ]);
+    assert_eq!(r["files"][0]["unchanged"], 7_881);
+}

@@ -1,0 +1,118 @@
+//! Format sniffing from a file's extension and its first bytes.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use crate::Format;
+use crate::error::IngestError;
+
+/// How much of the file is looked at; enough for a header or the first issue.
+const HEAD: u64 = 64 * 1024;
+
+/// Guesses the format of an export from its name and first 64 KiB.
+///
+/// `.jsonl` / `.ndjson` are JSON Lines. JSON is Jira when the first marker key is
+/// `"issues"` or `"fields"`, GitHub when it is `"number"`; a `.json` file holding one
+/// object per line is JSON Lines. CSV is Jira when the header has `Issue key` and
+/// `Summary`, Linear when it has `ID`, `Team` and `Title`, generic otherwise.
+pub fn detect_format(path: &Path) -> Result<Format, IngestError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if ext == "jsonl" || ext == "ndjson" {
+        return Ok(Format::Jsonl);
+    }
+    let mut head = Vec::new();
+    File::open(path)
+        .and_then(|f| f.take(HEAD).read_to_end(&mut head))
+        .map_err(|source| IngestError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let unknown = |reason: &str| IngestError::UnknownFormat {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&head);
+    let body = text.trim_ascii_start();
+    match body.first() {
+        None => Err(unknown("the file is empty")),
+        Some(b'{') | Some(b'[') => sniff_json(body).ok_or_else(|| {
+            unknown("JSON that is neither a Jira search response (\"issues\" / \"fields\") nor GitHub issues (\"number\")")
+        }),
+        Some(_) if ext == "json" => Err(unknown("a .json file that does not start with { or [")),
+        Some(_) => sniff_csv(text).ok_or_else(|| unknown("no CSV header row")),
+    }
+}
+
+fn sniff_json(body: &[u8]) -> Option<Format> {
+    if body.first() == Some(&b'{') {
+        // One complete object followed by another is JSON Lines, whatever the extension.
+        let mut values =
+            serde_json::Deserializer::from_slice(body).into_iter::<serde_json::Value>();
+        if matches!(values.next(), Some(Ok(_))) {
+            let rest = body[values.byte_offset()..].trim_ascii_start();
+            if rest.first() == Some(&b'{') {
+                return Some(Format::Jsonl);
+            }
+        }
+    }
+    let jira = ["\"issues\"", "\"fields\""]
+        .iter()
+        .filter_map(|k| find_key(body, k.as_bytes()))
+        .min();
+    let github = find_key(body, b"\"number\"");
+    match (jira, github) {
+        (Some(j), Some(g)) if g < j => Some(Format::GithubJson),
+        (Some(_), _) => Some(Format::JiraJson),
+        (None, Some(_)) => Some(Format::GithubJson),
+        (None, None) => None,
+    }
+}
+
+/// Position of `key` used as an object key (`"key"` then `:`), not inside a string
+/// (where its quotes would be escaped).
+fn find_key(body: &[u8], key: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(pos) = body[from..]
+        .windows(key.len())
+        .position(|w| w == key)
+        .map(|p| p + from)
+    {
+        let escaped = pos > 0 && body[pos - 1] == b'\\';
+        let after = body[pos + key.len()..].trim_ascii_start();
+        if !escaped && after.first() == Some(&b':') {
+            return Some(pos);
+        }
+        from = pos + 1;
+    }
+    None
+}
+
+fn sniff_csv(text: &[u8]) -> Option<Format> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text);
+    let mut header = csv::ByteRecord::new();
+    if !reader.read_byte_record(&mut header).ok()? {
+        return None;
+    }
+    let names: Vec<String> = header
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).trim().to_ascii_lowercase())
+        .collect();
+    let has = |n: &str| names.iter().any(|h| h == n);
+    if has("issue key") && has("summary") {
+        Some(Format::JiraCsv)
+    } else if has("id") && has("team") && has("title") {
+        Some(Format::LinearCsv)
+    } else if names.len() >= 2 || names.first().is_some_and(|h| !h.is_empty()) {
+        Some(Format::Csv)
+    } else {
+        None
+    }
+}

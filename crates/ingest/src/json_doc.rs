@@ -1,0 +1,111 @@
+//! Loading whole JSON documents (API responses) and reading values out of them.
+
+use std::path::Path;
+
+use serde_json::Value;
+use throughline_model::Timestamp;
+
+use crate::error::{EXPECTED_DATE, IngestError, Location};
+
+/// Reads and parses a JSON file; syntax errors carry serde_json's line and column.
+pub(crate) fn load(path: &Path) -> Result<Value, IngestError> {
+    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| IngestError::Syntax {
+        path: path.to_path_buf(),
+        at: Location {
+            line: Some(e.line() as u64),
+            column: Some(e.column() as u64),
+            ..Location::default()
+        },
+        message: crate::generic::json_message(&e),
+    })
+}
+
+/// The value at a path of object keys, treating `null` as absent.
+pub(crate) fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    let mut cur = v;
+    for key in path {
+        cur = cur.get(key)?;
+    }
+    (!cur.is_null()).then_some(cur)
+}
+
+/// Non-empty trimmed string at a path.
+pub(crate) fn str_at(v: &Value, path: &[&str]) -> Option<String> {
+    at(v, path)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// Names of the objects (or strings) of an array, e.g. Jira `components[].name`.
+pub(crate) fn names(v: Option<&Value>, key: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in v.and_then(Value::as_array).into_iter().flatten() {
+        let name = match item {
+            Value::String(s) => Some(s.as_str()),
+            other => other.get(key).and_then(Value::as_str),
+        };
+        if let Some(name) = name.map(str::trim).filter(|s| !s.is_empty())
+            && !out.iter().any(|x| x == name)
+        {
+            out.push(name.to_string());
+        }
+    }
+    out
+}
+
+/// Builds the errors of one record of a parsed document.
+pub(crate) struct RecordCtx<'a> {
+    pub path: &'a Path,
+    pub index: usize,
+    pub key: String,
+}
+
+impl RecordCtx<'_> {
+    pub fn at(&self) -> Location {
+        Location::record(self.index).with_key(self.key.clone())
+    }
+
+    pub fn missing(&self, field: &str) -> IngestError {
+        IngestError::MissingField {
+            path: self.path.to_path_buf(),
+            at: self.at(),
+            field: field.to_string(),
+        }
+    }
+
+    pub fn bad(&self, field: &str, value: &Value, expected: &str) -> IngestError {
+        IngestError::BadValue {
+            path: self.path.to_path_buf(),
+            at: self.at(),
+            field: field.to_string(),
+            value: value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_string),
+            expected: expected.to_string(),
+        }
+    }
+
+    /// A date at `path` (named `field` in errors): `None` when absent or null.
+    pub fn date(
+        &self,
+        v: &Value,
+        path: &[&str],
+        field: &str,
+    ) -> Result<Option<Timestamp>, IngestError> {
+        match at(v, path) {
+            None => Ok(None),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(d) => d
+                .as_str()
+                .and_then(crate::parse_timestamp)
+                .map(Some)
+                .ok_or_else(|| self.bad(field, d, EXPECTED_DATE)),
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! Debug aid: trains on the iceberg split and prints the most common confusions.
+mod shared_data;
+use std::collections::HashMap;
+use throughline_model::{LinkOrigin, LinkTarget};
+use throughline_sense::{EngineConfig, Model, TrainingSet, eval::time_order, infer_all};
+
+fn main() {
+    let dir = shared_data::data_dir().expect("data");
+    let name = std::env::args().nth(1).unwrap_or("iceberg".into());
+    let ds = if name == "iceberg" {
+        shared_data::iceberg(&dir)
+    } else {
+        shared_data::storypoints(&dir)
+    };
+    let mut items = ds.items.clone();
+    for it in items.iter_mut() {
+        it.components.clear();
+        it.project = None;
+    }
+    let order = time_order(&items);
+    let n_test = (items.len() as f32 * 0.2).round() as usize;
+    let (tr, te) = order.split_at(items.len() - n_test);
+    let mut labels = vec![None; items.len()];
+    for &i in tr {
+        labels[i] = Some((ds.truth[i].clone(), LinkOrigin::Explicit));
+    }
+    let ts = TrainingSet::new(&ds.strategy, &items, &labels, &[]).unwrap();
+    let m = Model::train(&ts, &EngineConfig::default(), None).unwrap();
+    println!("{}", m.summary());
+    let out = infer_all(&m, &items, te, &[], &|_| {});
+    let mut conf: HashMap<(String, String), usize> = HashMap::new();
+    for (k, &i) in te.iter().enumerate() {
+        let p = &out[k].alternatives[0].0;
+        if *p != ds.truth[i] {
+            *conf
+                .entry((ds.truth[i].to_string(), p.to_string()))
+                .or_default() += 1;
+        }
+    }
+    let mut v: Vec<_> = conf.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1));
+    for ((t, p), n) in v.iter().take(25) {
+        println!("{n:4} truth {t:30} pred {p}");
+    }
+    for (k, &i) in te
+        .iter()
+        .enumerate()
+        .filter(|(k, i)| out[*k].alternatives[0].0 != ds.truth[**i])
+        .step_by(7)
+        .take(40)
+    {
+        println!(
+            "{} | {} | {:?} {:.2} | {}",
+            items[i].title, ds.truth[i], out[k].target, out[k].confidence, out[k].reason
+        );
+    }
+    let _ = LinkTarget::Unclear;
+}
+#[allow(dead_code)]
+fn unused() {}

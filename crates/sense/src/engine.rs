@@ -1,0 +1,1134 @@
+//! The learned alignment model: training per database on linked items and the
+//! strategy's own words, calibrated inference, explanations, and parallel batch inference.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde::{Deserialize, Serialize};
+use throughline_model::{
+    ContextNote, Link, LinkOrigin, LinkTarget, NoteTarget, Strategy, Timestamp, WorkItem,
+};
+
+use crate::calibration::{Isotonic, fit_temperature, softmax};
+use crate::explain;
+use crate::features::{self, Doc, ExtractOptions, Raw, Traced};
+use crate::linear::{LinearModel, SvmOptions};
+use crate::offplan::{self, Strength};
+use crate::prior::TimePrior;
+use crate::tfidf::{BlockWeights, SparseVec, Vocabulary};
+use crate::{Embedder, EngineConfig, Mode, SenseError};
+
+/// What the engine learns from: the strategy, every work item of the database, the known
+/// link of each item (explicit or corrected; `None` when unlinked) and the context notes.
+#[derive(Debug, Clone, Copy)]
+pub struct TrainingSet<'a> {
+    strategy: &'a Strategy,
+    items: &'a [WorkItem],
+    labels: &'a [Option<(LinkTarget, LinkOrigin)>],
+    notes: &'a [ContextNote],
+}
+
+impl<'a> TrainingSet<'a> {
+    /// Checks that there is one label slot per item. Build `labels` with
+    /// [`labels_from_links`] from explicit and corrected links.
+    pub fn new(
+        strategy: &'a Strategy,
+        items: &'a [WorkItem],
+        labels: &'a [Option<(LinkTarget, LinkOrigin)>],
+        notes: &'a [ContextNote],
+    ) -> Result<Self, SenseError> {
+        if items.len() != labels.len() {
+            return Err(SenseError::LabelsMismatch {
+                items: items.len(),
+                labels: labels.len(),
+            });
+        }
+        Ok(TrainingSet {
+            strategy,
+            items,
+            labels,
+            notes,
+        })
+    }
+}
+
+/// One label slot per item from a database's links: a corrected link wins over an
+/// explicit one, inferred links and `Unclear` targets are ignored (the engine never
+/// learns from its own guesses). Links are matched to items by `(source, key)`.
+pub fn labels_from_links(
+    items: &[WorkItem],
+    links: &[Link],
+) -> Vec<Option<(LinkTarget, LinkOrigin)>> {
+    let mut by_key: HashMap<(&str, &str), (LinkTarget, LinkOrigin)> = HashMap::new();
+    for l in links {
+        if l.origin == LinkOrigin::Inferred || l.target == LinkTarget::Unclear {
+            continue;
+        }
+        let k = (l.source.as_str(), l.key.as_str());
+        let replace = match by_key.get(&k) {
+            None => true,
+            Some((_, o)) => *o != LinkOrigin::Corrected || l.origin == LinkOrigin::Corrected,
+        };
+        if replace {
+            by_key.insert(k, (l.target.clone(), l.origin));
+        }
+    }
+    items
+        .iter()
+        .map(|i| by_key.get(&(i.source.as_str(), i.key.as_str())).cloned())
+        .collect()
+}
+
+/// The engine's answer for one item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inference {
+    /// The answer; `Unclear` when the confidence is below the threshold.
+    pub target: LinkTarget,
+    /// Calibrated: among answers given with confidence 0.8, about 80% are right.
+    pub confidence: f32,
+    /// Short human-readable reason.
+    pub reason: String,
+    /// The best three candidates with their calibrated probabilities, best first,
+    /// whatever the answer (also when it is `Unclear`).
+    pub alternatives: Vec<(LinkTarget, f32)>,
+    /// Which mode produced this.
+    pub mode: Mode,
+}
+
+/// How the score sources are combined; fitted on the held-out fold.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct Combo {
+    /// Weight of the log recency prior.
+    prior_w: f32,
+    /// Weight of similarity to the strategy's own text.
+    strat_w: f32,
+    /// Weight of cosine similarity to the centroid of each target's linked items.
+    cent_w: f32,
+    /// Weight of semantic similarity (strategy and linked-item centroids).
+    sem_w: f32,
+    /// Softmax temperature.
+    temperature: f32,
+    /// A logit for "none of these" (cold start only, where nothing calibrates scores).
+    none_logit: Option<f32>,
+}
+
+#[derive(Debug, Clone)]
+struct ParentInfo {
+    title: String,
+    target: Option<String>,
+}
+
+/// Semantic part of the model (when an embedder was given).
+struct Semantic {
+    embedder: Arc<dyn Embedder>,
+    /// Per class: normalised mean of strategy-text and linked-item embeddings.
+    class_vecs: Vec<Vec<f32>>,
+}
+
+/// A model trained for one database. Cheap to share across threads.
+pub struct Model {
+    cfg: EngineConfig,
+    classes: Vec<LinkTarget>,
+    class_names: Vec<String>,
+    vocab: Vocabulary,
+    linear: LinearModel,
+    prior: Option<TimePrior>,
+    combo: Combo,
+    iso: Isotonic,
+    corrections: HashMap<(String, String), LinkTarget>,
+    parents: HashMap<String, ParentInfo>,
+    /// Compact feature -> linked items (most recent last) containing it, for "like ...".
+    postings: HashMap<u32, Vec<u32>>,
+    linked_keys: Vec<String>,
+    linked_class: Vec<u32>,
+    n_linked: usize,
+    semantic: Option<Semantic>,
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Model")
+            .field("classes", &self.classes)
+            .field("features", &self.vocab.len())
+            .field("linked", &self.n_linked)
+            .field("mode", &self.mode())
+            .finish()
+    }
+}
+
+/// Postings kept per feature for the "like ..." explanation.
+const MAX_POSTINGS: usize = 48;
+
+fn days(t: Option<Timestamp>) -> Option<f64> {
+    t.map(|t| t.timestamp() as f64 / 86_400.0)
+}
+
+/// Buffers reused across inferences on one thread.
+#[derive(Default)]
+pub(crate) struct Workspace {
+    scratch: features::Scratch,
+    raw: Vec<Raw>,
+    buf: Vec<u32>,
+    x: SparseVec,
+    scores: Vec<f32>,
+    trace: Vec<Traced>,
+}
+
+impl Model {
+    /// Trains a model for one database. `embedder` enables semantic mode when
+    /// `cfg.mode` is [`Mode::Semantic`].
+    pub fn train(
+        ts: &TrainingSet<'_>,
+        cfg: &EngineConfig,
+        embedder: Option<Arc<dyn Embedder>>,
+    ) -> Result<Model, SenseError> {
+        let opts = ExtractOptions {
+            body_char_ngrams: cfg.body_char_ngrams,
+        };
+        // Classes: every initiative; goals when there are no initiatives; and any other
+        // target people linked to (goals, off-plan reasons, unknown ids).
+        let mut classes: Vec<LinkTarget> = ts
+            .strategy
+            .initiatives
+            .iter()
+            .map(|i| LinkTarget::Initiative(i.id.clone()))
+            .collect();
+        if classes.is_empty() {
+            classes.extend(
+                ts.strategy
+                    .goals
+                    .iter()
+                    .map(|g| LinkTarget::Goal(g.id.clone())),
+            );
+        }
+        for (t, _) in ts.labels.iter().flatten() {
+            if *t != LinkTarget::Unclear && !classes.contains(t) {
+                classes.push(t.clone());
+            }
+        }
+        if classes.is_empty() {
+            return Err(SenseError::NoTargets);
+        }
+        let class_of: HashMap<&LinkTarget, usize> =
+            classes.iter().enumerate().map(|(i, c)| (c, i)).collect();
+        let class_names: Vec<String> = classes
+            .iter()
+            .map(|c| match c {
+                LinkTarget::Initiative(id) => ts
+                    .strategy
+                    .initiative(id)
+                    .map_or(id.clone(), |i| i.title.clone()),
+                LinkTarget::Goal(id) => {
+                    ts.strategy.goal(id).map_or(id.clone(), |g| g.title.clone())
+                }
+                LinkTarget::OffPlan(r) => r.label().to_string(),
+                LinkTarget::Unclear => "unclear".into(),
+            })
+            .collect();
+
+        // Notes by what they are attached to.
+        let mut item_notes: HashMap<(&str, &str), Vec<&ContextNote>> = HashMap::new();
+        let mut strat_notes: HashMap<String, Vec<&str>> = HashMap::new();
+        for n in ts.notes {
+            match &n.target {
+                NoteTarget::Item { source, key } => item_notes
+                    .entry((source.as_str(), key.as_str()))
+                    .or_default()
+                    .push(n),
+                NoteTarget::Initiative { id } => strat_notes
+                    .entry(LinkTarget::Initiative(id.clone()).to_string())
+                    .or_default()
+                    .push(&n.text),
+                NoteTarget::Goal { id } => strat_notes
+                    .entry(LinkTarget::Goal(id.clone()).to_string())
+                    .or_default()
+                    .push(&n.text),
+            }
+        }
+
+        // Parents (only those some item points at), with their link if any.
+        let referenced: std::collections::HashSet<&str> = ts
+            .items
+            .iter()
+            .flat_map(|i| [i.parent_key.as_deref(), i.epic_key.as_deref()])
+            .flatten()
+            .collect();
+        let mut parents = HashMap::new();
+        for (i, it) in ts.items.iter().enumerate() {
+            if referenced.contains(it.key.as_str()) {
+                parents.insert(
+                    it.key.clone(),
+                    ParentInfo {
+                        title: it.title.clone(),
+                        target: ts.labels[i].as_ref().map(|(t, _)| t.to_string()),
+                    },
+                );
+            }
+        }
+
+        let mut corrections = HashMap::new();
+        let mut linked: Vec<usize> = Vec::new();
+        for (i, l) in ts.labels.iter().enumerate() {
+            if let Some((t, o)) = l {
+                if *t == LinkTarget::Unclear {
+                    continue;
+                }
+                if *o == LinkOrigin::Corrected {
+                    let it = &ts.items[i];
+                    corrections.insert((it.source.clone(), it.key.clone()), t.clone());
+                }
+                linked.push(i);
+            }
+        }
+        // Oldest first: the calibration fold is the newest share, as in real use.
+        linked.sort_by(|&a, &b| {
+            let (ta, tb) = (days(ts.items[a].created), days(ts.items[b].created));
+            match (ta, tb) {
+                (Some(x), Some(y)) => x.total_cmp(&y).then(a.cmp(&b)),
+                _ => a.cmp(&b),
+            }
+        });
+
+        let mut ws = Workspace::default();
+        let mut raws: Vec<Vec<Raw>> = Vec::with_capacity(linked.len());
+        let mut unigram_buckets: Vec<Vec<u32>> = Vec::with_capacity(linked.len());
+        for &i in &linked {
+            let it = &ts.items[i];
+            let notes = item_notes
+                .get(&(it.source.as_str(), it.key.as_str()))
+                .cloned()
+                .unwrap_or_default();
+            let doc = doc_of(it, &notes, &parents);
+            ws.trace.clear();
+            features::extract(
+                &doc,
+                opts,
+                &mut ws.scratch,
+                &mut ws.raw,
+                Some(&mut ws.trace),
+            );
+            raws.push(ws.raw.clone());
+            let mut ub: Vec<u32> = ws.trace.iter().map(|t| t.bucket).collect();
+            ub.sort_unstable();
+            ub.dedup();
+            unigram_buckets.push(ub);
+        }
+        // The strategy's own words, one document per class.
+        let strat_raws: Vec<Vec<Raw>> = classes
+            .iter()
+            .map(|c| {
+                let text = strategy_text(ts.strategy, c, &strat_notes);
+                let doc = Doc {
+                    title: &text.0,
+                    description: &text.1,
+                    ..Default::default()
+                };
+                features::extract(&doc, opts, &mut ws.scratch, &mut ws.raw, None);
+                ws.raw.clone()
+            })
+            .collect();
+        let vocab = Vocabulary::fit(
+            raws.iter().chain(strat_raws.iter()).map(|r| r.as_slice()),
+            BlockWeights(cfg.block_weights),
+        );
+        let to_vec = |r: &[Raw], ws: &mut Workspace| {
+            let mut v = SparseVec::default();
+            vocab.transform(r, &mut ws.buf, &mut v);
+            v
+        };
+        let x: Vec<SparseVec> = raws.iter().map(|r| to_vec(r, &mut ws)).collect();
+        let strat_x: Vec<SparseVec> = strat_raws.iter().map(|r| to_vec(r, &mut ws)).collect();
+        drop(raws);
+        let y: Vec<usize> = linked
+            .iter()
+            .map(|&i| ts.labels[i].as_ref().map_or(0, |l| class_of[&l.0]))
+            .collect();
+        let sw: Vec<f32> = linked
+            .iter()
+            .map(|&i| match ts.labels[i] {
+                Some((_, LinkOrigin::Corrected)) => cfg.correction_weight.max(1.0),
+                _ => 1.0,
+            })
+            .collect();
+        let t: Vec<Option<f64>> = linked
+            .iter()
+            .map(|&i| {
+                if cfg.use_time {
+                    days(ts.items[i].created)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        // Recent work teaches today's vocabulary best (trackers drift).
+        let mut sw = sw;
+        if cfg.recency_share > 0.0 {
+            let (lo, hi) = t
+                .iter()
+                .flatten()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                    (a.min(v), b.max(v))
+                });
+            if hi > lo {
+                let scale = (hi - lo) * f64::from(cfg.recency_share);
+                let floor = cfg.recency_floor.clamp(0.0, 1.0);
+                for (w, ti) in sw.iter_mut().zip(&t) {
+                    if let Some(ti) = ti {
+                        *w *= floor + (1.0 - floor) * (-(hi - ti) / scale).exp() as f32;
+                    }
+                }
+            }
+        }
+        let n_classes = classes.len();
+        let svm_opts = SvmOptions {
+            c: cfg.c,
+            max_iter: 60,
+            eps: 0.1,
+        };
+
+        // Semantic vectors, when asked for and available.
+        let semantic = match (cfg.mode, embedder) {
+            (Mode::Semantic, Some(e)) => {
+                let strat_texts: Vec<String> = classes
+                    .iter()
+                    .map(|c| {
+                        let (a, b) = strategy_text(ts.strategy, c, &strat_notes);
+                        format!("{a}. {b}")
+                    })
+                    .collect();
+                let refs: Vec<&str> = strat_texts.iter().map(|s| s.as_str()).collect();
+                let sv = e.embed(&refs);
+                let item_texts: Vec<String> =
+                    linked.iter().map(|&i| embed_text(&ts.items[i])).collect();
+                let refs: Vec<&str> = item_texts.iter().map(|s| s.as_str()).collect();
+                let iv = e.embed(&refs);
+                let dim = sv.first().map_or(0, |v| v.len());
+                let mut class_vecs = vec![vec![0f32; dim]; n_classes];
+                for (c, v) in sv.iter().enumerate() {
+                    // The strategy text counts as a few linked items.
+                    add_scaled(&mut class_vecs[c], v, 3.0);
+                }
+                for (k, v) in iv.iter().enumerate() {
+                    add_scaled(&mut class_vecs[y[k]], v, sw[k]);
+                }
+                class_vecs.iter_mut().for_each(|v| normalise(v));
+                Some(Semantic {
+                    embedder: e,
+                    class_vecs,
+                })
+            }
+            _ => None,
+        };
+
+        let threads = cfg.threads.max(1);
+        let have_time = t.iter().any(|t| t.is_some());
+        let distinct = {
+            let mut d = y.clone();
+            d.sort_unstable();
+            d.dedup();
+            d.len()
+        };
+        let (combo, iso, tau) = if linked.is_empty() {
+            // Cold start: only the strategy's words; scores are cosines, and a "none of
+            // these" option keeps weak matches from looking certain.
+            (
+                Combo {
+                    prior_w: 0.0,
+                    strat_w: 1.0,
+                    cent_w: 0.0,
+                    sem_w: if semantic.is_some() { 1.0 } else { 0.0 },
+                    temperature: 0.1,
+                    none_logit: Some(0.12),
+                },
+                Isotonic::default(),
+                None,
+            )
+        } else if linked.len() >= 60 && distinct >= 2 {
+            fit_combination(
+                &x,
+                &y,
+                &sw,
+                &t,
+                &strat_x,
+                semantic.as_ref(),
+                &linked,
+                ts.items,
+                n_classes,
+                vocab.len(),
+                svm_opts,
+                threads,
+                have_time,
+            )
+        } else {
+            (
+                Combo {
+                    prior_w: 0.0,
+                    strat_w: 1.0,
+                    cent_w: 0.0,
+                    sem_w: if semantic.is_some() { 1.0 } else { 0.0 },
+                    temperature: 0.5,
+                    none_logit: None,
+                },
+                Isotonic::default(),
+                None,
+            )
+        };
+
+        let mut linear = LinearModel::train(&x, &y, &sw, vocab.len(), n_classes, svm_opts, threads);
+        // Similarity to the strategy's text is linear in the item vector: fold it into
+        // the weights so it costs nothing at inference.
+        if combo.cent_w != 0.0 {
+            linear.add_scaled(
+                &LinearModel::centroids(&x, &y, vocab.len(), n_classes),
+                combo.cent_w,
+            );
+        }
+        if combo.strat_w != 0.0 {
+            for (c, s) in strat_x.iter().enumerate() {
+                for (&f, &v) in s.idx.iter().zip(&s.val) {
+                    linear.add(f, c, combo.strat_w * v);
+                }
+            }
+        }
+        let prior = tau.map(|tau| {
+            let pts: Vec<(f64, usize, f32)> = t
+                .iter()
+                .zip(&y)
+                .zip(&sw)
+                .filter_map(|((t, &c), &w)| t.map(|t| (t, c, w)))
+                .collect();
+            TimePrior::fit(&pts, n_classes, tau)
+        });
+
+        let mut postings: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (k, ub) in unigram_buckets.iter().enumerate() {
+            for &b in ub {
+                if let Some(f) = vocab.index(b) {
+                    let p = postings.entry(f).or_default();
+                    if p.len() >= MAX_POSTINGS {
+                        p.remove(0);
+                    }
+                    p.push(k as u32);
+                }
+            }
+        }
+        Ok(Model {
+            cfg: cfg.clone(),
+            class_names,
+            vocab,
+            linear,
+            prior,
+            combo,
+            iso,
+            corrections,
+            parents,
+            postings,
+            linked_keys: linked.iter().map(|&i| ts.items[i].key.clone()).collect(),
+            linked_class: y.iter().map(|&c| c as u32).collect(),
+            n_linked: linked.len(),
+            semantic,
+            classes,
+        })
+    }
+
+    /// The mode this model infers in.
+    pub fn mode(&self) -> Mode {
+        if self.semantic.is_some() {
+            Mode::Semantic
+        } else {
+            Mode::Lexical
+        }
+    }
+
+    /// The targets the model can answer with (besides `Unclear`).
+    pub fn targets(&self) -> &[LinkTarget] {
+        &self.classes
+    }
+
+    /// A one-line summary of what was fitted, for logs and reports.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} mode, {} targets, {} linked items, {} features; recency weight {:.2}, \
+             strategy-text weight {:.2}, centroid weight {:.2}, semantic weight {:.2}, temperature {:.3}",
+            self.mode().as_str(),
+            self.classes.len(),
+            self.n_linked,
+            self.vocab.len(),
+            if self.prior.is_some() {
+                self.combo.prior_w
+            } else {
+                0.0
+            },
+            self.combo.strat_w,
+            self.combo.cent_w,
+            self.combo.sem_w,
+            self.combo.temperature
+        )
+    }
+
+    /// Number of linked items (explicit + corrected) the model learned from.
+    pub fn linked_count(&self) -> usize {
+        self.n_linked
+    }
+
+    /// Infers the alignment of one item; `item_notes` are the notes attached to it.
+    pub fn infer(&self, item: &WorkItem, item_notes: &[&ContextNote]) -> Inference {
+        let mut ws = Workspace::default();
+        let emb = self.embed_items(&[item]);
+        self.infer_in(item, item_notes, emb.first().map(|v| v.as_slice()), &mut ws)
+    }
+
+    fn embed_items(&self, items: &[&WorkItem]) -> Vec<Vec<f32>> {
+        match &self.semantic {
+            Some(s) => {
+                let texts: Vec<String> = items.iter().map(|i| embed_text(i)).collect();
+                let refs: Vec<&str> = texts.iter().map(|s| s.as_str()).collect();
+                s.embedder.embed(&refs)
+            }
+            None => Vec::new(),
+        }
+    }
+
+    pub(crate) fn infer_in(
+        &self,
+        item: &WorkItem,
+        notes: &[&ContextNote],
+        emb: Option<&[f32]>,
+        ws: &mut Workspace,
+    ) -> Inference {
+        let mode = self.mode();
+        if let Some(t) = self
+            .corrections
+            .get(&(item.source.clone(), item.key.clone()))
+        {
+            return Inference {
+                target: t.clone(),
+                confidence: 1.0,
+                reason: "corrected by a person".into(),
+                alternatives: vec![(t.clone(), 1.0)],
+                mode,
+            };
+        }
+        let doc = doc_of(item, notes, &self.parents);
+        ws.trace.clear();
+        features::extract(
+            &doc,
+            ExtractOptions {
+                body_char_ngrams: self.cfg.body_char_ngrams,
+            },
+            &mut ws.scratch,
+            &mut ws.raw,
+            Some(&mut ws.trace),
+        );
+        self.vocab.transform(&ws.raw, &mut ws.buf, &mut ws.x);
+        let k = self.classes.len();
+        ws.scores.resize(k, 0.0);
+        self.linear.scores(&ws.x, &mut ws.scores);
+        let t = if self.cfg.use_time {
+            days(item.created)
+        } else {
+            None
+        };
+        let mut prior_delta = vec![0f32; 0];
+        if let Some(p) = &self.prior {
+            let before = ws.scores.clone();
+            p.add_log_prior(t, self.combo.prior_w, &mut ws.scores);
+            prior_delta = ws.scores.iter().zip(&before).map(|(a, b)| a - b).collect();
+        }
+        if let (Some(s), Some(e)) = (&self.semantic, emb) {
+            for (c, v) in s.class_vecs.iter().enumerate() {
+                ws.scores[c] += self.combo.sem_w * dot(v, e);
+            }
+        }
+        let mut probs = ws.scores.clone();
+        if let Some(none) = self.combo.none_logit {
+            probs.push(none);
+        }
+        softmax(&mut probs, self.combo.temperature);
+        let mut order: Vec<usize> = (0..k).collect();
+        order.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]));
+        let best = order[0];
+        let raw_top = probs[best];
+        let conf = self.iso.apply(raw_top).clamp(0.0, 1.0);
+        let scale = if raw_top > 0.0 { conf / raw_top } else { 0.0 };
+        let alternatives: Vec<(LinkTarget, f32)> = order
+            .iter()
+            .take(3)
+            .map(|&c| (self.classes[c].clone(), (probs[c] * scale).min(1.0)))
+            .collect();
+
+        // Why: the words that pushed the winning target up, and linked items sharing them.
+        let mut contrib: HashMap<&str, (f32, u32)> = HashMap::new();
+        for tr in &ws.trace {
+            if let Some(f) = self.vocab.index(tr.bucket)
+                && let Ok(pos) = ws.x.idx.binary_search(&f)
+            {
+                let w = self.linear.weight(f, best) * ws.x.val[pos];
+                let e = contrib.entry(tr.word.as_str()).or_insert((0.0, f));
+                e.0 += w;
+            }
+        }
+        let mut words: Vec<(&str, f32, u32)> = contrib
+            .into_iter()
+            .filter(|(w, (c, _))| *c > 0.02 && explain::showable(w))
+            .map(|(w, (c, f))| (w, c, f))
+            .collect();
+        words.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        words.truncate(3);
+        let similar = self.similar(best, &words.iter().map(|w| w.2).collect::<Vec<_>>());
+        let recency = prior_delta.len() == k && {
+            let mean = prior_delta.iter().sum::<f32>() / k as f32;
+            prior_delta[best] - mean > 1.0
+        };
+        let word_list: Vec<String> = words.iter().map(|w| w.0.to_string()).collect();
+        let target_text = explain::describe(&self.classes[best], &self.class_names[best]);
+        let cold = if self.n_linked == 0 {
+            " (cold start: strategy text only)"
+        } else {
+            ""
+        };
+
+        // Off-plan rules, then the threshold.
+        let aligned = matches!(
+            self.classes[best],
+            LinkTarget::Initiative(_) | LinkTarget::Goal(_)
+        );
+        let signal = if self.cfg.offplan_rules {
+            offplan::classify(item, notes)
+        } else {
+            None
+        };
+        let link_reason = explain::link_reason(&word_list, &target_text, &similar, recency, conf);
+        let (target, confidence, reason) = match signal {
+            Some(s) if !aligned && conf >= self.cfg.unclear_below => {
+                // The learned model (from corrections) already says off plan.
+                (
+                    self.classes[best].clone(),
+                    conf,
+                    format!("{link_reason}; {}", s.evidence),
+                )
+            }
+            Some(s) if s.strength >= Strength::Label => {
+                if aligned && conf >= self.cfg.conflict_above {
+                    (
+                        LinkTarget::Unclear,
+                        conf.min(s.strength.confidence()),
+                        format!(
+                            "signals conflict: {link_reason}, but {} → {}",
+                            s.evidence,
+                            s.reason.label()
+                        ),
+                    )
+                } else {
+                    let c = s.strength.confidence();
+                    (
+                        LinkTarget::OffPlan(s.reason),
+                        c,
+                        format!("{} → {}; confidence {c:.2}", s.evidence, s.reason.label()),
+                    )
+                }
+            }
+            Some(s) if conf < self.cfg.unclear_below => {
+                let c = s.strength.confidence();
+                let target = if c >= self.cfg.unclear_below {
+                    LinkTarget::OffPlan(s.reason)
+                } else {
+                    LinkTarget::Unclear
+                };
+                let lead = if target == LinkTarget::Unclear {
+                    "unclear: maybe off plan, "
+                } else {
+                    "no initiative fits well; "
+                };
+                (
+                    target,
+                    c,
+                    format!(
+                        "{lead}{} → {}; confidence {c:.2}",
+                        s.evidence,
+                        s.reason.label()
+                    ),
+                )
+            }
+            _ if conf < self.cfg.unclear_below => (
+                LinkTarget::Unclear,
+                conf,
+                format!("unclear: best guess {target_text}{cold}, {link_reason}"),
+            ),
+            _ => (
+                self.classes[best].clone(),
+                conf,
+                format!("{link_reason}{cold}"),
+            ),
+        };
+        Inference {
+            target,
+            confidence,
+            reason,
+            alternatives,
+            mode,
+        }
+    }
+
+    /// Up to two linked items of `class` sharing the most of the deciding features.
+    fn similar(&self, class: usize, feats: &[u32]) -> Vec<String> {
+        let mut hits: HashMap<u32, u32> = HashMap::new();
+        for f in feats {
+            if let Some(p) = self.postings.get(f) {
+                for &k in p {
+                    if self.linked_class[k as usize] as usize == class {
+                        *hits.entry(k).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let mut v: Vec<(u32, u32)> = hits.into_iter().collect();
+        // Most shared first, then most recent.
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+        v.iter()
+            .take(2)
+            .map(|(k, _)| self.linked_keys[*k as usize].clone())
+            .collect()
+    }
+}
+
+impl LinearModel {
+    fn add(&mut self, feature: u32, class: usize, v: f32) {
+        let k = self.n_classes();
+        self.weights_mut()[feature as usize * k + class] += v;
+    }
+}
+
+/// Infers every item in `which` (indices into `items`) on all configured threads.
+/// `notes` are all context notes (the ones attached to each item are picked out);
+/// `progress` is called with the number of items done so far, now and then.
+pub fn infer_all(
+    model: &Model,
+    items: &[WorkItem],
+    which: &[usize],
+    notes: &[ContextNote],
+    progress: &(dyn Fn(usize) + Sync),
+) -> Vec<Inference> {
+    let mut by_item: HashMap<(&str, &str), Vec<&ContextNote>> = HashMap::new();
+    for n in notes {
+        if let NoteTarget::Item { source, key } = &n.target {
+            by_item.entry((source, key)).or_default().push(n);
+        }
+    }
+    let which: Vec<usize> = which.iter().copied().filter(|&i| i < items.len()).collect();
+    let threads = model.cfg.threads.max(1);
+    let chunk = 512;
+    let done = AtomicUsize::new(0);
+    let next = AtomicUsize::new(0);
+    let n_chunks = which.len().div_ceil(chunk);
+    let mut results: Vec<Option<Vec<Inference>>> = (0..n_chunks).map(|_| None).collect();
+    let collected: Vec<Vec<(usize, Vec<Inference>)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let (which, by_item, done, next) = (&which, &by_item, &done, &next);
+                s.spawn(move || {
+                    let mut ws = Workspace::default();
+                    let mut out = Vec::new();
+                    loop {
+                        let c = next.fetch_add(1, Ordering::Relaxed);
+                        if c >= n_chunks {
+                            break;
+                        }
+                        let idx = &which[c * chunk..((c + 1) * chunk).min(which.len())];
+                        let batch: Vec<&WorkItem> = idx.iter().map(|&i| &items[i]).collect();
+                        let embs = model.embed_items(&batch);
+                        let res: Vec<Inference> = batch
+                            .iter()
+                            .enumerate()
+                            .map(|(j, it)| {
+                                let n = by_item
+                                    .get(&(it.source.as_str(), it.key.as_str()))
+                                    .map(|v| v.as_slice())
+                                    .unwrap_or(&[]);
+                                model.infer_in(it, n, embs.get(j).map(|v| v.as_slice()), &mut ws)
+                            })
+                            .collect();
+                        let d = done.fetch_add(res.len(), Ordering::Relaxed) + res.len();
+                        progress(d);
+                        out.push((c, res));
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    for (c, r) in collected.into_iter().flatten() {
+        results[c] = Some(r);
+    }
+    results.into_iter().flatten().flatten().collect()
+}
+
+fn doc_of<'a>(
+    it: &'a WorkItem,
+    notes: &[&'a ContextNote],
+    parents: &'a HashMap<String, ParentInfo>,
+) -> Doc<'a> {
+    let parent = it
+        .parent_key
+        .as_deref()
+        .or(it.epic_key.as_deref())
+        .and_then(|k| parents.get(k));
+    Doc {
+        title: &it.title,
+        description: &it.description,
+        labels: &it.labels,
+        components: &it.components,
+        item_type: it.item_type.as_deref(),
+        team: it.team.as_deref(),
+        parent_title: parent.map(|p| p.title.as_str()),
+        parent_target: parent.and_then(|p| p.target.as_deref()),
+        epic: it.epic_key.as_deref(),
+        project: it.project.as_deref(),
+        notes: notes.iter().map(|n| n.text.as_str()).collect(),
+    }
+}
+
+/// Title-ish and body-ish text describing a target in the strategy's own words.
+fn strategy_text(
+    s: &Strategy,
+    c: &LinkTarget,
+    notes: &HashMap<String, Vec<&str>>,
+) -> (String, String) {
+    let mut body = String::new();
+    let title = match c {
+        LinkTarget::Initiative(id) => match s.initiative(id) {
+            Some(i) => {
+                body.push_str(&i.description);
+                for g in &i.goals {
+                    if let Some(g) = s.goal(g) {
+                        body.push_str(&format!(". {}", g.title));
+                    }
+                }
+                i.title.clone()
+            }
+            None => id.clone(),
+        },
+        LinkTarget::Goal(id) => match s.goal(id) {
+            Some(g) => {
+                body.push_str(&g.description);
+                for m in s.metrics_of(id) {
+                    body.push_str(&format!(". {}", m.name));
+                }
+                g.title.clone()
+            }
+            None => id.clone(),
+        },
+        LinkTarget::OffPlan(r) => r.label().to_string(),
+        LinkTarget::Unclear => String::new(),
+    };
+    if let Some(ns) = notes.get(&c.to_string()) {
+        for n in ns {
+            body.push_str(". ");
+            body.push_str(n);
+        }
+    }
+    (title, body)
+}
+
+fn embed_text(it: &WorkItem) -> String {
+    format!("{}. {}", it.title, features::truncate(&it.description, 500))
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn add_scaled(acc: &mut [f32], v: &[f32], w: f32) {
+    for (a, b) in acc.iter_mut().zip(v) {
+        *a += w * b;
+    }
+}
+
+fn normalise(v: &mut [f32]) {
+    let n = dot(v, v).sqrt();
+    if n > 0.0 {
+        v.iter_mut().for_each(|x| *x /= n);
+    }
+}
+
+/// Fits how scores are combined (recency prior weight and time scale, strategy-text
+/// weight, semantic weight, temperature) and the isotonic map, on the newest 20% of the
+/// linked items with a model trained on the older 80%.
+#[allow(clippy::too_many_arguments)]
+fn fit_combination(
+    x: &[SparseVec],
+    y: &[usize],
+    sw: &[f32],
+    t: &[Option<f64>],
+    strat_x: &[SparseVec],
+    semantic: Option<&Semantic>,
+    linked: &[usize],
+    items: &[WorkItem],
+    n_classes: usize,
+    n_features: usize,
+    svm_opts: SvmOptions,
+    threads: usize,
+    have_time: bool,
+) -> (Combo, Isotonic, Option<f64>) {
+    let n = x.len();
+    let cut = n - (n / 5).max(20).min(n / 2);
+    let sub = LinearModel::train(
+        &x[..cut],
+        &y[..cut],
+        &sw[..cut],
+        n_features,
+        n_classes,
+        svm_opts,
+        threads,
+    );
+    let cal: Vec<usize> = (cut..n).collect();
+    let cents = LinearModel::centroids(&x[..cut], &y[..cut], n_features, n_classes);
+    let mut base: Vec<Vec<f32>> = Vec::with_capacity(cal.len());
+    let mut cent: Vec<Vec<f32>> = Vec::with_capacity(cal.len());
+    let mut strat: Vec<Vec<f32>> = Vec::with_capacity(cal.len());
+    let mut buf = vec![0f32; n_classes];
+    for &i in &cal {
+        sub.scores(&x[i], &mut buf);
+        base.push(buf.clone());
+        cents.scores(&x[i], &mut buf);
+        cent.push(buf.clone());
+        strat.push(strat_x.iter().map(|s| s.dot(&x[i])).collect());
+    }
+    let sem: Option<Vec<Vec<f32>>> = semantic.map(|s| {
+        let texts: Vec<String> = cal.iter().map(|&i| embed_text(&items[linked[i]])).collect();
+        let refs: Vec<&str> = texts.iter().map(|s| s.as_str()).collect();
+        s.embedder
+            .embed(&refs)
+            .iter()
+            .map(|e| s.class_vecs.iter().map(|c| dot(c, e)).collect())
+            .collect()
+    });
+    let truth: Vec<usize> = cal.iter().map(|&i| y[i]).collect();
+    // Time scales relative to the span of the training data.
+    let times: Vec<f64> = t[..cut].iter().flatten().copied().collect();
+    let span = times
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
+    let span = (span.1 - span.0).max(1.0);
+    let taus: Vec<Option<f64>> = if have_time && times.len() >= 20 {
+        [0.01, 0.03, 0.1, 0.3]
+            .iter()
+            .map(|f| Some(span * f))
+            .collect()
+    } else {
+        vec![None]
+    };
+    let prior_ws: &[f32] = if have_time {
+        &[0.0, 0.1, 0.2, 0.35, 0.5, 0.75]
+    } else {
+        &[0.0]
+    };
+    let strat_ws: &[f32] = &[0.0, 0.5, 1.0, 2.0];
+    let cent_ws: &[f32] = &[0.0, 0.5, 1.0, 2.0];
+    let sem_ws: &[f32] = if semantic.is_some() {
+        &[0.0, 0.5, 1.0, 2.0]
+    } else {
+        &[0.0]
+    };
+    let mut best: (f64, Combo, Option<f64>) = (
+        f64::INFINITY,
+        Combo {
+            prior_w: 0.0,
+            strat_w: 0.0,
+            cent_w: 0.0,
+            sem_w: 0.0,
+            temperature: 1.0,
+            none_logit: None,
+        },
+        None,
+    );
+    let mut logits: Vec<Vec<f32>> = vec![vec![0.0; n_classes]; cal.len()];
+    for &tau in &taus {
+        let priors: Option<Vec<Vec<f32>>> = tau.map(|tau| {
+            let pts: Vec<(f64, usize, f32)> = (0..cut)
+                .filter_map(|i| t[i].map(|ti| (ti, y[i], sw[i])))
+                .collect();
+            let p = TimePrior::fit(&pts, n_classes, tau);
+            cal.iter()
+                .map(|&i| {
+                    let mut v = vec![0f32; n_classes];
+                    p.add_log_prior(t[i], 1.0, &mut v);
+                    v
+                })
+                .collect()
+        });
+        for &pw in prior_ws {
+            if pw > 0.0 && priors.is_none() {
+                continue;
+            }
+            for &stw in strat_ws {
+                for &cw in cent_ws {
+                    for &smw in sem_ws {
+                        for (k, l) in logits.iter_mut().enumerate() {
+                            for c in 0..n_classes {
+                                let mut z = base[k][c] + stw * strat[k][c] + cw * cent[k][c];
+                                if let Some(p) = &priors {
+                                    z += pw * p[k][c];
+                                }
+                                if let Some(s) = &sem {
+                                    z += smw * s[k][c];
+                                }
+                                l[c] = z;
+                            }
+                        }
+                        let (temp, loss) = fit_temperature(&logits, &truth);
+                        if loss < best.0 {
+                            best = (
+                                loss,
+                                Combo {
+                                    prior_w: pw,
+                                    strat_w: stw,
+                                    cent_w: cw,
+                                    sem_w: smw,
+                                    temperature: temp,
+                                    none_logit: None,
+                                },
+                                tau.filter(|_| pw > 0.0),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let (_, combo, tau) = best;
+    // Isotonic map of the chosen combination's top-1 probability.
+    let priors = tau.map(|tau| {
+        let pts: Vec<(f64, usize, f32)> = (0..cut)
+            .filter_map(|i| t[i].map(|ti| (ti, y[i], sw[i])))
+            .collect();
+        TimePrior::fit(&pts, n_classes, tau)
+    });
+    let mut points = Vec::with_capacity(cal.len());
+    for (k, &i) in cal.iter().enumerate() {
+        let mut z: Vec<f32> = (0..n_classes)
+            .map(|c| base[k][c] + combo.strat_w * strat[k][c] + combo.cent_w * cent[k][c])
+            .collect();
+        if let Some(p) = &priors {
+            p.add_log_prior(t[i], combo.prior_w, &mut z);
+        }
+        if let Some(s) = &sem {
+            for c in 0..n_classes {
+                z[c] += combo.sem_w * s[k][c];
+            }
+        }
+        softmax(&mut z, combo.temperature);
+        let top = (0..n_classes)
+            .max_by(|&a, &b| z[a].total_cmp(&z[b]))
+            .unwrap_or(0);
+        points.push((z[top], top == y[i]));
+    }
+    (combo, Isotonic::fit(&points, 100), tau)
+}

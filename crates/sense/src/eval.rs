@@ -1,0 +1,502 @@
+//! Evaluation harness: a time split like real use (train on the oldest share, predict
+//! the newest), with the field the ground truth came from hidden, the engine and two
+//! baselines side by side, and a serialisable report.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use throughline_model::{ContextNote, LinkOrigin, LinkTarget, OffPlanReason, Strategy, WorkItem};
+
+use crate::calibration::{expected_calibration_error, softmax};
+use crate::features::{self, Doc, ExtractOptions};
+use crate::tfidf::{BlockWeights, SparseVec, Vocabulary};
+use crate::{Embedder, EngineConfig, Inference, Mode, Model, SenseError, TrainingSet, infer_all};
+
+/// The tracker field the ground truth was read from. It is blanked on every item (never
+/// a feature), so that the evaluation measures inference and not look-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroundTruthField {
+    /// Labels.
+    Labels,
+    /// Components.
+    Components,
+    /// Tracker project.
+    Project,
+    /// Epic and parent keys.
+    Epic,
+    /// The truth came from outside the items (nothing to hide).
+    None,
+}
+
+impl GroundTruthField {
+    fn blank(self, it: &mut WorkItem) {
+        match self {
+            GroundTruthField::Labels => it.labels.clear(),
+            GroundTruthField::Components => it.components.clear(),
+            GroundTruthField::Project => it.project = None,
+            GroundTruthField::Epic => {
+                it.epic_key = None;
+                it.parent_key = None;
+            }
+            GroundTruthField::None => {}
+        }
+    }
+}
+
+/// How to run an evaluation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EvalConfig {
+    /// Name of the data set, for the report.
+    pub dataset: String,
+    /// Share of items (the newest) held out for testing.
+    pub test_share: f32,
+    /// The field the truth came from, hidden on every item.
+    pub hidden: GroundTruthField,
+    /// Engine settings.
+    pub engine: EngineConfig,
+    /// Also run the baselines.
+    pub baselines: bool,
+}
+
+impl Default for EvalConfig {
+    fn default() -> Self {
+        EvalConfig {
+            dataset: "data".into(),
+            test_share: 0.2,
+            hidden: GroundTruthField::None,
+            engine: EngineConfig::default(),
+            baselines: true,
+        }
+    }
+}
+
+/// Scores of one system on the held-out items.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SystemReport {
+    /// System name.
+    pub name: String,
+    /// Mode (lexical / semantic).
+    pub mode: Mode,
+    /// Share of items whose best candidate is right (full coverage).
+    pub top1: f32,
+    /// Share of items whose truth is among the best three candidates.
+    pub top3: f32,
+    /// Expected calibration error (10 bins) of the best candidate's probability.
+    pub ece: f32,
+    /// Share of items answered (not `Unclear`).
+    pub coverage: f32,
+    /// Accuracy on the answered items.
+    pub covered_accuracy: f32,
+    /// ECE (10 bins) on the answered items only.
+    pub covered_ece: f32,
+    /// Macro-F1 over off-plan reasons, when the truth has off-plan items.
+    pub offplan_macro_f1: Option<f32>,
+    /// Inference throughput, items per second (training excluded).
+    pub items_per_sec: f32,
+    /// Training time in seconds.
+    pub train_seconds: f32,
+}
+
+/// The outcome of an evaluation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EvalReport {
+    /// Data set name.
+    pub dataset: String,
+    /// Items trained on.
+    pub n_train: usize,
+    /// Items tested on.
+    pub n_test: usize,
+    /// Distinct targets in the truth.
+    pub n_targets: usize,
+    /// The field hidden.
+    pub hidden: GroundTruthField,
+    /// Share of the most common test target (majority-class accuracy).
+    pub majority: f32,
+    /// Whether the engine's rule-based off-plan answers were on (off when the truth has
+    /// no off-plan items).
+    pub offplan_rules: bool,
+    /// What the engine fitted ([`Model::summary`]).
+    pub engine_summary: String,
+    /// The engine first, then baselines.
+    pub systems: Vec<SystemReport>,
+}
+
+impl EvalReport {
+    /// The report of a system by name.
+    pub fn system(&self, name: &str) -> Option<&SystemReport> {
+        self.systems.iter().find(|s| s.name == name)
+    }
+}
+
+impl fmt::Display for EvalReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{}: train {} / test {} items, {} targets, hidden field {:?}, majority {:.3}",
+            self.dataset, self.n_train, self.n_test, self.n_targets, self.hidden, self.majority
+        )?;
+        writeln!(
+            f,
+            "  engine: {}; off-plan rules {}",
+            self.engine_summary,
+            if self.offplan_rules { "on" } else { "off" }
+        )?;
+        writeln!(
+            f,
+            "  {:<26} {:>6} {:>6} {:>6} {:>6} {:>7} {:>7} {:>8} {:>10} {:>7}",
+            "system",
+            "top1",
+            "top3",
+            "ECE",
+            "cover",
+            "cov.acc",
+            "cov.ECE",
+            "offplanF1",
+            "items/s",
+            "train s"
+        )?;
+        for s in &self.systems {
+            writeln!(
+                f,
+                "  {:<26} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>7.3} {:>7.3} {:>8} {:>10.0} {:>7.1}",
+                format!("{} ({})", s.name, s.mode.as_str()),
+                s.top1,
+                s.top3,
+                s.ece,
+                s.coverage,
+                s.covered_accuracy,
+                s.covered_ece,
+                s.offplan_macro_f1
+                    .map_or("-".to_string(), |v| format!("{v:.3}")),
+                s.items_per_sec,
+                s.train_seconds
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Indices of items oldest first (by `created`, then by position: rows without dates
+/// keep their order, which is creation order in most exports).
+pub fn time_order(items: &[WorkItem]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    if items.iter().all(|i| i.created.is_some()) {
+        order.sort_by_key(|&i| (items[i].created, i));
+    }
+    order
+}
+
+/// Runs the evaluation: splits by time, hides `cfg.hidden`, trains on the older items'
+/// truth (as explicit links), infers the newer items and scores the engine and the
+/// baselines. `truth[i]` is the answer for `items[i]`.
+pub fn evaluate(
+    strategy: &Strategy,
+    items: &[WorkItem],
+    truth: &[LinkTarget],
+    notes: &[ContextNote],
+    cfg: &EvalConfig,
+    embedder: Option<Arc<dyn Embedder>>,
+) -> Result<EvalReport, SenseError> {
+    if items.len() != truth.len() {
+        return Err(SenseError::LabelsMismatch {
+            items: items.len(),
+            labels: truth.len(),
+        });
+    }
+    if items.len() < 10 {
+        return Err(SenseError::Eval(format!(
+            "{} items are too few to split",
+            items.len()
+        )));
+    }
+    let order = time_order(items);
+    let n_test = ((items.len() as f32 * cfg.test_share.clamp(0.01, 0.9)).round() as usize).max(1);
+    let n_train = items.len() - n_test;
+    let (train_idx, test_idx) = order.split_at(n_train);
+    // Hide the truth's source everywhere: a feature that is blank in test but present in
+    // training would only teach the model to rely on something that is not there.
+    let hidden: Vec<WorkItem> = items
+        .iter()
+        .map(|it| {
+            let mut it = it.clone();
+            cfg.hidden.blank(&mut it);
+            it
+        })
+        .collect();
+    let mut labels: Vec<Option<(LinkTarget, LinkOrigin)>> = vec![None; items.len()];
+    for &i in train_idx {
+        labels[i] = Some((truth[i].clone(), LinkOrigin::Explicit));
+    }
+    let test_truth: Vec<&LinkTarget> = test_idx.iter().map(|&i| &truth[i]).collect();
+    let majority = {
+        let mut counts: std::collections::HashMap<&LinkTarget, usize> = Default::default();
+        for t in &test_truth {
+            *counts.entry(t).or_default() += 1;
+        }
+        counts.values().copied().max().unwrap_or(0) as f32 / n_test as f32
+    };
+    let n_targets = {
+        let mut v: Vec<&LinkTarget> = truth.iter().collect();
+        v.sort();
+        v.dedup();
+        v.len()
+    };
+
+    let mut systems = Vec::new();
+    let ts = TrainingSet::new(strategy, &hidden, &labels, notes)?;
+    let t0 = Instant::now();
+    // Rule-based off-plan answers can never be right when the truth has no off-plan
+    // items; they would only turn "unclear" into a wrong answer, so they are switched
+    // off for such data (the report says so).
+    let mut engine_cfg = cfg.engine.clone();
+    let truth_has_offplan = truth.iter().any(|t| matches!(t, LinkTarget::OffPlan(_)));
+    if !truth_has_offplan {
+        engine_cfg.offplan_rules = false;
+    }
+    let model = Model::train(&ts, &engine_cfg, embedder.clone())?;
+    let train_s = t0.elapsed().as_secs_f32();
+    systems.push(score_engine(
+        "engine",
+        &model,
+        &hidden,
+        test_idx,
+        &test_truth,
+        notes,
+        train_s,
+    ));
+
+    if cfg.baselines {
+        systems.push(centroid_baseline(
+            &hidden,
+            train_idx,
+            test_idx,
+            truth,
+            &test_truth,
+        ));
+        let no_labels = vec![None; items.len()];
+        let ts0 = TrainingSet::new(strategy, &hidden, &no_labels, notes)?;
+        let mut lex = cfg.engine.clone();
+        lex.mode = Mode::Lexical;
+        // Off-plan rules are part of the engine, not of a text-similarity baseline.
+        lex.offplan_rules = false;
+        let t0 = Instant::now();
+        let m0 = Model::train(&ts0, &lex, None)?;
+        let s = t0.elapsed().as_secs_f32();
+        systems.push(score_engine(
+            "strategy text only",
+            &m0,
+            &hidden,
+            test_idx,
+            &test_truth,
+            notes,
+            s,
+        ));
+        if let Some(e) = embedder {
+            let mut sem = lex.clone();
+            sem.mode = Mode::Semantic;
+            let t0 = Instant::now();
+            let m1 = Model::train(&ts0, &sem, Some(e))?;
+            let s = t0.elapsed().as_secs_f32();
+            systems.push(score_engine(
+                "strategy text only",
+                &m1,
+                &hidden,
+                test_idx,
+                &test_truth,
+                notes,
+                s,
+            ));
+        }
+    }
+    Ok(EvalReport {
+        dataset: cfg.dataset.clone(),
+        n_train,
+        n_test,
+        n_targets,
+        hidden: cfg.hidden,
+        majority,
+        offplan_rules: engine_cfg.offplan_rules,
+        engine_summary: model.summary(),
+        systems,
+    })
+}
+
+fn score_engine(
+    name: &str,
+    model: &Model,
+    items: &[WorkItem],
+    test_idx: &[usize],
+    truth: &[&LinkTarget],
+    notes: &[ContextNote],
+    train_seconds: f32,
+) -> SystemReport {
+    let t0 = Instant::now();
+    let out = infer_all(model, items, test_idx, notes, &|_| {});
+    let secs = t0.elapsed().as_secs_f64().max(1e-9);
+    let mut r = score(name, model.mode(), &out, truth);
+    r.items_per_sec = (test_idx.len() as f64 / secs) as f32;
+    r.train_seconds = train_seconds;
+    r
+}
+
+/// Scores inferences against the truth.
+pub fn score(name: &str, mode: Mode, out: &[Inference], truth: &[&LinkTarget]) -> SystemReport {
+    let n = out.len().max(1) as f32;
+    let (mut top1, mut top3, mut covered, mut covered_ok) = (0usize, 0usize, 0usize, 0usize);
+    let mut all_pts = Vec::with_capacity(out.len());
+    let mut cov_pts = Vec::new();
+    for (inf, &t) in out.iter().zip(truth) {
+        let first = inf.alternatives.first();
+        let ok1 = first.is_some_and(|a| &a.0 == t);
+        top1 += usize::from(ok1);
+        top3 += usize::from(inf.alternatives.iter().take(3).any(|a| &a.0 == t));
+        all_pts.push((first.map_or(0.0, |a| a.1), ok1));
+        if inf.target != LinkTarget::Unclear {
+            covered += 1;
+            let ok = &inf.target == t;
+            covered_ok += usize::from(ok);
+            cov_pts.push((inf.confidence, ok));
+        }
+    }
+    SystemReport {
+        name: name.to_string(),
+        mode,
+        top1: top1 as f32 / n,
+        top3: top3 as f32 / n,
+        ece: expected_calibration_error(&all_pts, 10),
+        coverage: covered as f32 / n,
+        covered_accuracy: if covered > 0 {
+            covered_ok as f32 / covered as f32
+        } else {
+            0.0
+        },
+        covered_ece: expected_calibration_error(&cov_pts, 10),
+        offplan_macro_f1: offplan_macro_f1(out, truth),
+        items_per_sec: 0.0,
+        train_seconds: 0.0,
+    }
+}
+
+/// Macro-F1 over the off-plan reasons present in the truth; `None` when there are none.
+fn offplan_macro_f1(out: &[Inference], truth: &[&LinkTarget]) -> Option<f32> {
+    let reasons: Vec<OffPlanReason> = OffPlanReason::ALL
+        .into_iter()
+        .filter(|r| truth.iter().any(|t| **t == LinkTarget::OffPlan(*r)))
+        .collect();
+    if reasons.is_empty() {
+        return None;
+    }
+    let mut f1s = Vec::new();
+    for r in reasons {
+        let want = LinkTarget::OffPlan(r);
+        let (mut tp, mut fp, mut fneg) = (0f32, 0f32, 0f32);
+        for (inf, &t) in out.iter().zip(truth) {
+            match (inf.target == want, *t == want) {
+                (true, true) => tp += 1.0,
+                (true, false) => fp += 1.0,
+                (false, true) => fneg += 1.0,
+                _ => {}
+            }
+        }
+        let denom = 2.0 * tp + fp + fneg;
+        f1s.push(if denom > 0.0 { 2.0 * tp / denom } else { 0.0 });
+    }
+    Some(f1s.iter().sum::<f32>() / f1s.len() as f32)
+}
+
+/// Baseline 1: TF-IDF (word uni- and bigrams, sublinear tf) cosine to the centroid of
+/// each target's training items. Its confidence is an uncalibrated softmax of cosines.
+fn centroid_baseline(
+    items: &[WorkItem],
+    train_idx: &[usize],
+    test_idx: &[usize],
+    truth: &[LinkTarget],
+    test_truth: &[&LinkTarget],
+) -> SystemReport {
+    let t0 = Instant::now();
+    let opts = ExtractOptions {
+        body_char_ngrams: false,
+    };
+    let mut scratch = features::Scratch::default();
+    let raw_of = |it: &WorkItem, scratch: &mut features::Scratch| {
+        let doc = Doc {
+            title: &it.title,
+            description: &it.description,
+            ..Default::default()
+        };
+        let mut raw = Vec::new();
+        features::extract(&doc, opts, scratch, &mut raw, None);
+        raw
+    };
+    let train_raw: Vec<_> = train_idx
+        .iter()
+        .map(|&i| raw_of(&items[i], &mut scratch))
+        .collect();
+    let vocab = Vocabulary::fit(
+        train_raw.iter().map(|r| r.as_slice()),
+        BlockWeights([1.0, 0.0, 0.0]),
+    );
+    let mut classes: Vec<&LinkTarget> = train_idx.iter().map(|&i| &truth[i]).collect();
+    classes.sort();
+    classes.dedup();
+    let mut centroids: Vec<Vec<f32>> = vec![vec![0.0; vocab.len()]; classes.len()];
+    let mut buf = Vec::new();
+    let mut v = SparseVec::default();
+    for (k, &i) in train_idx.iter().enumerate() {
+        vocab.transform(&train_raw[k], &mut buf, &mut v);
+        let c = classes.binary_search(&&truth[i]).unwrap_or(0);
+        for (&f, &x) in v.idx.iter().zip(&v.val) {
+            centroids[c][f as usize] += x;
+        }
+    }
+    for c in centroids.iter_mut() {
+        let n: f32 = c.iter().map(|x| x * x).sum::<f32>().sqrt();
+        if n > 0.0 {
+            c.iter_mut().for_each(|x| *x /= n);
+        }
+    }
+    let train_s = t0.elapsed().as_secs_f32();
+    let t1 = Instant::now();
+    let out: Vec<Inference> = test_idx
+        .iter()
+        .map(|&i| {
+            let raw = raw_of(&items[i], &mut scratch);
+            vocab.transform(&raw, &mut buf, &mut v);
+            let mut s: Vec<f32> = centroids
+                .iter()
+                .map(|c| {
+                    v.idx
+                        .iter()
+                        .zip(&v.val)
+                        .map(|(&f, &x)| c[f as usize] * x)
+                        .sum()
+                })
+                .collect();
+            softmax(&mut s, 0.05);
+            let mut order: Vec<usize> = (0..s.len()).collect();
+            order.sort_by(|&a, &b| s[b].total_cmp(&s[a]));
+            let alternatives: Vec<(LinkTarget, f32)> = order
+                .iter()
+                .take(3)
+                .map(|&c| (classes[c].clone(), s[c]))
+                .collect();
+            Inference {
+                target: alternatives
+                    .first()
+                    .map_or(LinkTarget::Unclear, |a| a.0.clone()),
+                confidence: alternatives.first().map_or(0.0, |a| a.1),
+                reason: String::new(),
+                alternatives,
+                mode: Mode::Lexical,
+            }
+        })
+        .collect();
+    let secs = t1.elapsed().as_secs_f64().max(1e-9);
+    let mut r = score("tf-idf centroid", Mode::Lexical, &out, test_truth);
+    r.items_per_sec = (test_idx.len() as f64 / secs) as f32;
+    r.train_seconds = train_s;
+    r
+}

@@ -1,0 +1,494 @@
+//! Turning a work item's text and tracker facts into hashed sparse features.
+//!
+//! Features are hashed straight into a fixed bucket space (the "hashing trick") so that
+//! extraction needs no allocation per token and no vocabulary look-up in a hash map;
+//! [`crate::tfidf`] later maps the buckets seen in training onto compact indices.
+//!
+//! Three blocks are kept apart because they behave differently and are weighted and
+//! normalised separately (like a scikit-learn `FeatureUnion`):
+//! * words: word unigrams and bigrams of title, description, parent title and notes,
+//!   plus title words once more under their own namespace (titles are denser in meaning);
+//! * chars: character 3..=5-grams of identifier-like tokens (`SparkCatalog`, `v3.5`,
+//!   `FlinkSink`), where organisations' own vocabulary hides;
+//! * meta: labels, components, type, team, the parent's link, epic and project.
+
+/// Number of bits of the bucket space features are hashed into.
+pub(crate) const BUCKET_BITS: u32 = 22;
+/// Size of the bucket space.
+pub(crate) const BUCKETS: usize = 1 << BUCKET_BITS;
+
+/// Which block a feature belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Block {
+    Word = 0,
+    Char = 1,
+    Meta = 2,
+}
+
+/// Number of blocks.
+pub(crate) const BLOCKS: usize = 3;
+
+// Namespaces keep the same string apart when it appears in different roles.
+const NS_WORD: u64 = 0x9e37_79b9_7f4a_7c15;
+const NS_TITLE: u64 = 0xc2b2_ae3d_27d4_eb4f;
+const NS_BIGRAM: u64 = 0x1656_67b1_9e37_79f9;
+const NS_CHAR: u64 = 0x85eb_ca77_c2b2_ae63;
+const NS_LABEL: u64 = 0x27d4_eb2f_1656_67c5;
+const NS_COMPONENT: u64 = 0x94d0_49bb_1331_11eb;
+const NS_TYPE: u64 = 0xbf58_476d_1ce4_e5b9;
+const NS_TEAM: u64 = 0x2545_f491_4f6c_dd1d;
+const NS_PARENT_LINK: u64 = 0x5851_f42d_4c95_7f2d;
+const NS_EPIC: u64 = 0x1405_7b7e_f767_814f;
+const NS_PROJECT: u64 = 0x7a6d_76e9_e3b1_c2a5;
+
+/// Maximum number of characters of a description (or a note) that is read; long
+/// descriptions are mostly logs and stack traces, and reading them costs throughput.
+pub(crate) const MAX_DESCRIPTION_CHARS: usize = 2000;
+
+#[inline]
+fn mix(mut h: u64) -> u64 {
+    // SplitMix64 finaliser: cheap and well distributed.
+    h ^= h >> 30;
+    h = h.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h ^= h >> 27;
+    h = h.wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
+}
+
+/// Streaming FNV-1a over lower-cased characters.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Fnv {
+    #[inline]
+    fn new(seed: u64) -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325 ^ seed)
+    }
+    #[inline]
+    fn push(&mut self, c: char) {
+        // Lower-casing per character keeps extraction allocation-free; multi-char
+        // lower-case forms (rare) are folded to their first char.
+        let c = c.to_lowercase().next().unwrap_or(c);
+        let mut v = c as u32;
+        loop {
+            self.0 ^= u64::from(v & 0xff);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+            v >>= 8;
+            if v == 0 {
+                break;
+            }
+        }
+    }
+    #[inline]
+    fn finish(self) -> u64 {
+        mix(self.0)
+    }
+}
+
+/// Hash of a string under a namespace (case-insensitive).
+pub(crate) fn hash_str(ns: u64, s: &str) -> u64 {
+    let mut h = Fnv::new(ns);
+    for c in s.trim().chars() {
+        h.push(c);
+    }
+    h.finish()
+}
+
+/// The bucket a hash falls into.
+#[inline]
+pub(crate) fn bucket(h: u64) -> u32 {
+    (h >> (64 - BUCKET_BITS)) as u32
+}
+
+/// A token: a span of the original text, and the word parts it splits into.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Splits text into tokens: runs of alphanumerics, keeping `_` inside identifiers and
+/// `.` between digits (`3.5`, `v1.14`) because versions are meaningful here.
+pub(crate) fn tokens(text: &str, out: &mut Vec<Span>) {
+    out.clear();
+    let bytes = text.as_bytes();
+    let mut start: Option<usize> = None;
+    let mut iter = text.char_indices().peekable();
+    let mut prev: Option<char> = None;
+    while let Some((i, c)) = iter.next() {
+        let keep = if c.is_alphanumeric() {
+            true
+        } else if (c == '_' || c == '.') && start.is_some() {
+            let next = iter.peek().map(|&(_, n)| n);
+            match c {
+                '_' => next.is_some_and(|n| n.is_alphanumeric()),
+                _ => {
+                    prev.is_some_and(|p| p.is_ascii_digit())
+                        && next.is_some_and(|n| n.is_ascii_digit())
+                }
+            }
+        } else {
+            false
+        };
+        if keep {
+            if start.is_none() {
+                start = Some(i);
+            }
+        } else if let Some(s) = start.take() {
+            out.push(Span { start: s, end: i });
+        }
+        prev = Some(c);
+    }
+    if let Some(s) = start {
+        out.push(Span {
+            start: s,
+            end: bytes.len(),
+        });
+    }
+}
+
+/// Splits one token into word parts: at `_`, at lower->upper case changes
+/// (`SparkCatalog` -> `Spark`, `Catalog`) and at letter<->digit changes (`v3.5` -> `v`,
+/// `3.5`).
+pub(crate) fn parts(token: &str, out: &mut Vec<Span>) {
+    out.clear();
+    let mut start = 0usize;
+    let mut prev: Option<char> = None;
+    let mut iter = token.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if c == '_' {
+            if i > start {
+                out.push(Span { start, end: i });
+            }
+            start = i + 1;
+            prev = None;
+            continue;
+        }
+        if let Some(p) = prev {
+            let digitish = |x: char| x.is_ascii_digit() || x == '.';
+            let next_lower = iter.peek().is_some_and(|&(_, n)| n.is_lowercase());
+            let split = (p.is_lowercase() && c.is_uppercase())
+                // `HTTPServer` -> `HTTP`, `Server`
+                || (p.is_uppercase() && c.is_uppercase() && next_lower)
+                || (digitish(p) != digitish(c) && (p.is_alphabetic() || c.is_alphabetic()));
+            if split && i > start {
+                out.push(Span { start, end: i });
+                start = i;
+            }
+        }
+        prev = Some(c);
+    }
+    if token.len() > start {
+        out.push(Span {
+            start,
+            end: token.len(),
+        });
+    }
+}
+
+/// `4.1` of a version token `4.1.2` (or `v4.1.2`), if it has a patch part.
+fn minor_version(tok: &str) -> Option<&str> {
+    let start = tok.find(|c: char| c.is_ascii_digit())?;
+    let v = &tok[start..];
+    let mut dots = v.match_indices('.').map(|(i, _)| i);
+    let _first = dots.next()?;
+    let second = dots.next()?;
+    v[..second]
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.')
+        .then(|| &v[..second])
+}
+
+/// Whether a token looks like a code identifier or a version, where character n-grams
+/// carry meaning beyond the words.
+fn code_like(token: &str) -> bool {
+    let mut upper_after_lower = false;
+    let mut prev_lower = false;
+    for c in token.chars() {
+        if c.is_ascii_digit() || c == '_' || c == '.' {
+            return true;
+        }
+        if c.is_uppercase() && prev_lower {
+            upper_after_lower = true;
+        }
+        prev_lower = c.is_lowercase();
+    }
+    upper_after_lower || token.chars().count() >= 12
+}
+
+/// What feature extraction reads from one item. Fields are borrowed so that callers can
+/// blank any of them (evaluation hides the field the ground truth came from).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Doc<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub labels: &'a [String],
+    pub components: &'a [String],
+    pub item_type: Option<&'a str>,
+    pub team: Option<&'a str>,
+    pub parent_title: Option<&'a str>,
+    pub parent_target: Option<&'a str>,
+    pub epic: Option<&'a str>,
+    pub project: Option<&'a str>,
+    pub notes: Vec<&'a str>,
+}
+
+/// One raw feature occurrence: its bucket, its block, and (for explanations) the
+/// word it stems from, as a byte span into the text it was read from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Raw {
+    pub bucket: u32,
+    pub block: Block,
+}
+
+/// A feature occurrence with provenance, for explanations.
+#[derive(Debug, Clone)]
+pub(crate) struct Traced {
+    pub bucket: u32,
+    /// The human-readable word or phrase the feature stands for.
+    pub word: String,
+}
+
+/// Reusable buffers, so that extraction allocates nothing per item in steady state.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    toks: Vec<Span>,
+    parts: Vec<Span>,
+    chars: Vec<char>,
+    prev_word: Option<u64>,
+}
+
+/// Truncates text to at most `max` characters, on a character boundary.
+pub(crate) fn truncate(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// Options of extraction that evaluation and tuning vary.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ExtractOptions {
+    /// Character n-grams of identifier-like tokens in descriptions too, not only titles.
+    pub body_char_ngrams: bool,
+}
+
+/// Extracts all features of a document into `out` (cleared first). When `trace` is
+/// given, every word-level feature is also recorded with the word it stands for.
+pub(crate) fn extract(
+    doc: &Doc<'_>,
+    opts: ExtractOptions,
+    scratch: &mut Scratch,
+    out: &mut Vec<Raw>,
+    mut trace: Option<&mut Vec<Traced>>,
+) {
+    out.clear();
+    text_features(doc.title, true, true, scratch, out, trace.as_deref_mut());
+    let desc = truncate(doc.description, MAX_DESCRIPTION_CHARS);
+    text_features(
+        desc,
+        false,
+        opts.body_char_ngrams,
+        scratch,
+        out,
+        trace.as_deref_mut(),
+    );
+    if let Some(p) = doc.parent_title {
+        text_features(p, false, true, scratch, out, trace.as_deref_mut());
+    }
+    for n in &doc.notes {
+        let n = truncate(n, MAX_DESCRIPTION_CHARS);
+        text_features(n, false, false, scratch, out, trace.as_deref_mut());
+    }
+    let mut meta = |ns: u64, v: &str, what: &str| {
+        if v.trim().is_empty() {
+            return;
+        }
+        let b = bucket(hash_str(ns, v));
+        out.push(Raw {
+            bucket: b,
+            block: Block::Meta,
+        });
+        if let Some(t) = trace.as_deref_mut() {
+            t.push(Traced {
+                bucket: b,
+                word: format!("{what} {}", v.trim()),
+            });
+        }
+    };
+    for l in doc.labels {
+        meta(NS_LABEL, l, "label");
+    }
+    for c in doc.components {
+        meta(NS_COMPONENT, c, "component");
+    }
+    if let Some(t) = doc.item_type {
+        meta(NS_TYPE, t, "type");
+    }
+    if let Some(t) = doc.team {
+        meta(NS_TEAM, t, "team");
+    }
+    if let Some(t) = doc.parent_target {
+        meta(NS_PARENT_LINK, t, "parent linked to");
+    }
+    if let Some(t) = doc.epic {
+        meta(NS_EPIC, t, "epic");
+    }
+    if let Some(t) = doc.project {
+        meta(NS_PROJECT, t, "project");
+    }
+}
+
+fn text_features(
+    text: &str,
+    is_title: bool,
+    char_ngrams: bool,
+    scratch: &mut Scratch,
+    out: &mut Vec<Raw>,
+    mut trace: Option<&mut Vec<Traced>>,
+) {
+    let Scratch {
+        toks,
+        parts: pbuf,
+        chars,
+        prev_word,
+    } = scratch;
+    tokens(text, toks);
+    *prev_word = None;
+    for t in toks.iter() {
+        let tok = &text[t.start..t.end];
+        parts(tok, pbuf);
+        let push_word = |w: &str, out: &mut Vec<Raw>, trace: &mut Option<&mut Vec<Traced>>| {
+            let mut h = Fnv::new(0);
+            for c in w.chars() {
+                h.push(c);
+            }
+            let base = h.finish();
+            let b = bucket(base ^ NS_WORD);
+            out.push(Raw {
+                bucket: b,
+                block: Block::Word,
+            });
+            let tb = bucket(mix(base ^ NS_TITLE));
+            if is_title {
+                out.push(Raw {
+                    bucket: tb,
+                    block: Block::Word,
+                });
+            }
+            if let Some(tr) = trace.as_deref_mut() {
+                let word = w.to_lowercase();
+                if is_title {
+                    tr.push(Traced {
+                        bucket: tb,
+                        word: word.clone(),
+                    });
+                }
+                tr.push(Traced { bucket: b, word });
+            }
+            base
+        };
+        let whole = push_word(tok, out, &mut trace);
+        // A release `4.1.2` also speaks of `4.1` (initiatives name minor versions).
+        if let Some(mm) = minor_version(tok) {
+            push_word(mm, out, &mut trace);
+        }
+        if pbuf.len() > 1 {
+            for p in pbuf.iter() {
+                let w = &tok[p.start..p.end];
+                if w.chars().count() > 1 {
+                    push_word(w, out, &mut trace);
+                }
+            }
+        }
+        // Bigrams over whole tokens, in order.
+        if let Some(pw) = *prev_word {
+            let b = bucket(mix(pw.rotate_left(17) ^ whole ^ NS_BIGRAM));
+            out.push(Raw {
+                bucket: b,
+                block: Block::Word,
+            });
+        }
+        *prev_word = Some(whole);
+        if char_ngrams && (is_title || code_like(tok)) {
+            chars.clear();
+            chars.push(' ');
+            chars.extend(tok.chars());
+            chars.push(' ');
+            for s in 0..chars.len() {
+                let mut h = Fnv::new(NS_CHAR);
+                for (k, &c) in chars[s..].iter().enumerate().take(5) {
+                    h.push(c);
+                    if k >= 2 {
+                        out.push(Raw {
+                            bucket: bucket(h.finish()),
+                            block: Block::Char,
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        let mut v = Vec::new();
+        tokens(text, &mut v);
+        v.iter().map(|s| &text[s.start..s.end]).collect()
+    }
+
+    #[test]
+    fn tokens_keep_versions_and_identifiers() {
+        assert_eq!(
+            words("Bump spark to 3.5. Fix SparkCatalog_x, naïve café!"),
+            vec![
+                "Bump",
+                "spark",
+                "to",
+                "3.5",
+                "Fix",
+                "SparkCatalog_x",
+                "naïve",
+                "café"
+            ]
+        );
+        assert!(words("").is_empty());
+        assert!(words("... --- !!!").is_empty());
+    }
+
+    #[test]
+    fn parts_split_camel_case_and_digits() {
+        let t = "HTTPServerV3.5_sink";
+        let mut v = Vec::new();
+        parts(t, &mut v);
+        let p: Vec<&str> = v.iter().map(|s| &t[s.start..s.end]).collect();
+        assert_eq!(p, vec!["HTTP", "Server", "V", "3.5", "sink"]);
+    }
+
+    #[test]
+    fn extraction_is_case_insensitive() {
+        let mut s = Scratch::default();
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        let o = ExtractOptions {
+            body_char_ngrams: true,
+        };
+        let d1 = Doc {
+            title: "Snapshot Manifest",
+            ..Default::default()
+        };
+        let d2 = Doc {
+            title: "snapshot manifest",
+            ..Default::default()
+        };
+        extract(&d1, o, &mut s, &mut a, None);
+        extract(&d2, o, &mut s, &mut b, None);
+        let ab: Vec<u32> = a.iter().map(|r| r.bucket).collect();
+        let bb: Vec<u32> = b.iter().map(|r| r.bucket).collect();
+        assert_eq!(ab, bb);
+    }
+}

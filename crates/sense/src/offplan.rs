@@ -1,0 +1,317 @@
+//! Why work that serves no goal was done: rules over tracker type, labels, text and the
+//! notes people attach, ranked by how much each source can be trusted.
+//!
+//! Rules are the cold-start knowledge; the organisation's own corrections (links whose
+//! target is `OffPlan(reason)`) become classes of the learned model in [`crate::Model`]
+//! and override the rules once they exist. A note is the strongest evidence because it
+//! is a person saying why ("pulled in for the ACME renewal"); labels and the tracker
+//! type come next; words in the title or description are only a hint.
+
+use throughline_model::{ContextNote, OffPlanReason, WorkItem};
+
+/// How much an off-plan signal can be trusted, strongest last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Strength {
+    /// Words in the title or description ("refactor", "bump").
+    Text,
+    /// The tracker type (Bug, Incident, Spike).
+    ItemType,
+    /// A label or component (tech-debt, incident, escalation, spike).
+    Label,
+    /// A context note written by a person.
+    Note,
+}
+
+impl Strength {
+    /// Prior reliability of a rule firing from this source; used as its confidence until
+    /// corrections teach the model better. Chosen conservatively (weak hints stay below
+    /// the usual "unclear" threshold of an uncertain alignment).
+    pub fn confidence(self) -> f32 {
+        match self {
+            Strength::Text => 0.5,
+            Strength::ItemType => 0.65,
+            Strength::Label => 0.8,
+            Strength::Note => 0.85,
+        }
+    }
+}
+
+/// An off-plan reason suggested by the rules, with the evidence that drove it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OffPlanSignal {
+    /// The suggested reason.
+    pub reason: OffPlanReason,
+    /// Where the evidence came from.
+    pub strength: Strength,
+    /// Human-readable evidence, e.g. `note: "pulled in for the ACME renewal"`.
+    pub evidence: String,
+}
+
+// Phrases per reason, checked against lower-cased text as substrings of whole words
+// (a leading space is matched against a space-padded text). Order matters: the first
+// reason with a match wins, so the most specific reasons come first.
+const PHRASES: &[(OffPlanReason, &[&str])] = &[
+    (
+        OffPlanReason::SalesCommitment,
+        &[
+            " renewal",
+            " deal",
+            " contract",
+            " sales",
+            " prospect",
+            " promised to",
+            " commitment to",
+            " rfp",
+            " signed with",
+            " upsell",
+            " close the ",
+        ],
+    ),
+    (
+        OffPlanReason::CustomerEscalation,
+        &[
+            " escalat",
+            " customer complain",
+            " support ticket",
+            " customer reported",
+            " reported by customer",
+            " zendesk",
+            " customer issue",
+            " customer request",
+        ],
+    ),
+    (
+        OffPlanReason::BugIncident,
+        &[
+            " incident",
+            " outage",
+            " postmortem",
+            " post-mortem",
+            " hotfix",
+            " sev1",
+            " sev2",
+            " pagerduty",
+            " production bug",
+            " regression",
+            " crash",
+            " bug ",
+        ],
+    ),
+    (
+        OffPlanReason::TechDebt,
+        &[
+            " tech debt",
+            " technical debt",
+            " tech-debt",
+            " refactor",
+            " clean up",
+            " cleanup",
+            " legacy",
+            " deprecat",
+            " remove unused",
+            " dead code",
+        ],
+    ),
+    (
+        OffPlanReason::Exploration,
+        &[
+            " spike",
+            " research",
+            " explore",
+            " exploration",
+            " prototype",
+            " poc ",
+            " proof of concept",
+            " investigate",
+            " experiment",
+            " evaluate ",
+        ],
+    ),
+    (
+        OffPlanReason::Maintenance,
+        &[
+            " ktlo",
+            " keep the lights on",
+            " bump ",
+            " upgrade ",
+            " dependency",
+            " dependencies",
+            " certificate",
+            " rotate ",
+            " cve",
+            " security patch",
+            " maintenance",
+            " housekeeping",
+            " chore",
+        ],
+    ),
+];
+
+// Labels and components, compared whole after normalising `_`/` ` to `-`.
+const LABELS: &[(OffPlanReason, &[&str])] = &[
+    (
+        OffPlanReason::TechDebt,
+        &[
+            "tech-debt",
+            "techdebt",
+            "debt",
+            "refactor",
+            "refactoring",
+            "cleanup",
+        ],
+    ),
+    (
+        OffPlanReason::BugIncident,
+        &[
+            "bug",
+            "incident",
+            "hotfix",
+            "outage",
+            "defect",
+            "regression",
+            "sev1",
+            "sev2",
+        ],
+    ),
+    (
+        OffPlanReason::CustomerEscalation,
+        &[
+            "escalation",
+            "customer",
+            "support",
+            "customer-escalation",
+            "customer-request",
+        ],
+    ),
+    (
+        OffPlanReason::SalesCommitment,
+        &[
+            "sales",
+            "deal",
+            "sales-commitment",
+            "customer-commitment",
+            "contract",
+        ],
+    ),
+    (
+        OffPlanReason::Maintenance,
+        &[
+            "ktlo",
+            "maintenance",
+            "chore",
+            "dependencies",
+            "deps",
+            "security",
+            "ops",
+        ],
+    ),
+    (
+        OffPlanReason::Exploration,
+        &[
+            "spike",
+            "research",
+            "poc",
+            "exploration",
+            "experiment",
+            "prototype",
+        ],
+    ),
+];
+
+fn phrase_match(text: &str) -> Option<(OffPlanReason, &'static str)> {
+    let padded = format!(
+        " {} ",
+        text.to_lowercase()
+            .replace(|c: char| !c.is_alphanumeric() && c != '-', " ")
+    );
+    PHRASES.iter().find_map(|(r, ps)| {
+        ps.iter()
+            .find(|p| padded.contains(**p))
+            .map(|p| (*r, p.trim()))
+    })
+}
+
+fn label_match(label: &str) -> Option<OffPlanReason> {
+    let norm = label.trim().to_lowercase().replace(['_', ' '], "-");
+    LABELS
+        .iter()
+        .find(|(_, ls)| ls.contains(&norm.as_str()))
+        .map(|(r, _)| *r)
+}
+
+fn type_match(item_type: &str) -> Option<OffPlanReason> {
+    match item_type.trim().to_lowercase().as_str() {
+        "bug" | "defect" | "incident" | "problem" | "hotfix" => Some(OffPlanReason::BugIncident),
+        "spike" | "research" => Some(OffPlanReason::Exploration),
+        "support" | "support request" | "escalation" => Some(OffPlanReason::CustomerEscalation),
+        "chore" | "maintenance" => Some(OffPlanReason::Maintenance),
+        "tech debt" | "technical debt" => Some(OffPlanReason::TechDebt),
+        _ => None,
+    }
+}
+
+fn quote(s: &str) -> String {
+    let s = s.trim();
+    let short: String = s.chars().take(80).collect();
+    if short.len() < s.len() {
+        format!("\"{short}…\"")
+    } else {
+        format!("\"{short}\"")
+    }
+}
+
+/// The strongest off-plan signal of an item, if any: notes first, then labels and
+/// components, then the tracker type, then words of the title and description.
+pub fn classify(item: &WorkItem, notes: &[&ContextNote]) -> Option<OffPlanSignal> {
+    for n in notes {
+        if let Some((reason, _)) = phrase_match(&n.text) {
+            return Some(OffPlanSignal {
+                reason,
+                strength: Strength::Note,
+                evidence: format!("note: {}", quote(&n.text)),
+            });
+        }
+    }
+    for l in item.labels.iter().chain(&item.components) {
+        if let Some(reason) = label_match(l) {
+            return Some(OffPlanSignal {
+                reason,
+                strength: Strength::Label,
+                evidence: format!("label \"{}\"", l.trim()),
+            });
+        }
+    }
+    if let Some(reason) = item.item_type.as_deref().and_then(type_match) {
+        return Some(OffPlanSignal {
+            reason,
+            strength: Strength::ItemType,
+            evidence: format!("type {}", item.item_type.as_deref().unwrap_or_default()),
+        });
+    }
+    let title_hit = phrase_match(&item.title);
+    let hit = title_hit.or_else(|| {
+        let d = crate::features::truncate(&item.description, 500);
+        phrase_match(d)
+    });
+    hit.map(|(reason, word)| OffPlanSignal {
+        reason,
+        strength: Strength::Text,
+        evidence: format!("the word \"{word}\""),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases_match_whole_words_only() {
+        assert!(phrase_match("idealistic plans").is_none());
+        assert_eq!(
+            phrase_match("Pulled in for the ACME renewal").map(|p| p.0),
+            Some(OffPlanReason::SalesCommitment)
+        );
+        assert!(phrase_match("").is_none());
+        assert!(phrase_match("ünïcödé ✓").is_none());
+    }
+}
