@@ -167,7 +167,7 @@ pub struct DemoArgs {
     #[arg(long, default_value = "throughline-demo")]
     pub dir: PathBuf,
     /// Generator seed (same seed, same organisation).
-    #[arg(long, default_value_t = 7)]
+    #[arg(long, default_value_t = 2026)]
     pub seed: u64,
     /// Number of work items to generate.
     #[arg(long, default_value_t = 3000)]

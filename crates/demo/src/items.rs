@@ -435,7 +435,7 @@ pub fn generate(cfg: &DemoConfig, rng: &Rng) -> Vec<Item> {
             })
             .map(|(i, _)| i)
             .collect();
-        let p_off = if wave { 0.6 } else { TEAMS[team].off_plan };
+        let p_off = if wave { 0.65 } else { TEAMS[team].off_plan };
         let r = rng.f64();
         let (intent, initiative) = if active.is_empty() || r < p_off {
             let reason = OffPlanReason::ALL[rng.weighted(&reason_weights(team, wave))];
@@ -449,7 +449,7 @@ pub fn generate(cfg: &DemoConfig, rng: &Rng) -> Vec<Item> {
         } else {
             let w: Vec<f64> = active.iter().map(|i| INITIATIVES[*i].weight).collect();
             let i = active[rng.weighted(&w)];
-            if rng.chance(0.74) {
+            if rng.chance(0.77) {
                 (Intent::Linked(INITIATIVES[i].id), Some(i))
             } else {
                 (Intent::Aligned(INITIATIVES[i].id), Some(i))
@@ -550,15 +550,15 @@ fn top_level(
                     .collect();
                 let by_label = !init.labels.is_empty() && rng.chance(0.12);
                 let by_component = !init.components.is_empty() && rng.chance(0.1);
-                if epics.is_empty() || (!by_label && !by_component) {
-                    if let Some(e) = epics.last() {
-                        // Newer epics (phase two) take most of the later work.
-                        epic = Some(if epics.len() > 1 && rng.chance(0.35) {
-                            epics[0]
-                        } else {
-                            *e
-                        });
-                    }
+                if (epics.is_empty() || (!by_label && !by_component))
+                    && let Some(e) = epics.last()
+                {
+                    // Newer epics (phase two) take most of the later work.
+                    epic = Some(if epics.len() > 1 && rng.chance(0.35) {
+                        epics[0]
+                    } else {
+                        *e
+                    });
                 }
                 if !init.labels.is_empty() && (by_label || rng.chance(0.25) || epic.is_none()) {
                     labels.push(init.labels[0].to_string());
@@ -683,7 +683,7 @@ fn top_level(
         points: points(rng, kind),
         priority,
         assignee: None,
-        reporter: *rng.pick(t.members),
+        reporter: rng.pick::<&str>(t.members),
         created,
         started: None,
         resolved: None,

@@ -18,6 +18,8 @@
 //! weeks (incidents and an enterprise escalation wave); and one initiative
 //! (`local-payment-methods`) with no new work in the last six weeks.
 
+#![warn(missing_docs)]
+
 pub mod items;
 pub mod jira_json;
 pub mod linear_csv;

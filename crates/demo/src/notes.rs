@@ -451,6 +451,9 @@ fn templates(it: &Item) -> &'static [(NoteKind, &'static str)] {
     }
 }
 
+/// Which items a pool of note candidates takes.
+type Pred = Box<dyn Fn(&Item) -> bool>;
+
 /// Picks `n` distinct indices from `pool`.
 fn take(rng: &mut Rng, mut pool: Vec<usize>, n: usize) -> Vec<usize> {
     let mut out = Vec::new();
@@ -485,7 +488,7 @@ pub fn generate(rng: &Rng, clock: &Clock, items: &[Item]) -> Vec<Note> {
     // Quotas per kind of item: scaled down for small demos.
     let scale = (items.len() as f64 / 3000.0).min(1.0);
     let quota = |n: f64| (n * scale).round() as usize;
-    let pools: Vec<(Box<dyn Fn(&Item) -> bool>, usize)> = vec![
+    let pools: Vec<(Pred, usize)> = vec![
         (
             Box::new(|i: &Item| {
                 i.wave

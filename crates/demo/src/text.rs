@@ -194,9 +194,9 @@ pub fn initiative_text(rng: &mut Rng, init: &InitiativeDef, kind: &str, vocabula
             "Spike" => FEATURE_SPIKE,
             _ => STORY,
         };
-        fill(*rng.pick(list), &pairs)
+        fill(rng.pick::<&str>(list), &pairs)
     };
-    let mut description = fill(*rng.pick(STORY_CONTEXT), &pairs);
+    let mut description = fill(rng.pick::<&str>(STORY_CONTEXT), &pairs);
     if kind == "Bug" {
         description = format!(
             "Found while testing {term}.\n\nSteps to reproduce:\n# Open the {surface}\n# Repeat the last action\n\nExpected: it just works.\nActual: see the screenshot."
@@ -260,6 +260,12 @@ const PAYMENTS_WAVE_BUGS: &[&str] = &[
     "Post-incident: idempotency keys on the refund worker",
     "Ledger drift between invoices and payouts ({region})",
     "Incident follow-up: alert on payout scheduler lag",
+    "P2: {feature} page 500s for accounts with more than {n} invoices",
+    "Payout scheduler skipped {n} connected accounts in {region}",
+    "P1: card processor adapter failing over to backup in {region}",
+    "Refund worker stuck on {n} partial refunds",
+    "Post-incident: replay missed payment webhooks for {region}",
+    "Ledger service: reconciliation job OOM on month-end volume",
 ];
 
 const ESCALATION: &[&str] = &[

@@ -19,10 +19,6 @@ const ZONED: &[&str] = &[
 
 /// Formats without a zone, read as UTC.
 const NAIVE: &[&str] = &[
-    "%Y-%m-%dT%H:%M:%S%.f",
-    "%Y-%m-%d %H:%M:%S%.f",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M",
     // Jira CSV, English locale, both clocks and both year widths.
     "%d/%b/%y %I:%M %p",
     "%d/%b/%y %H:%M",
@@ -30,6 +26,10 @@ const NAIVE: &[&str] = &[
     "%d/%b/%Y %H:%M",
     "%d/%b/%y %I:%M:%S %p",
     "%d/%b/%Y %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
     "%d-%b-%Y %H:%M",
 ];
 
@@ -42,12 +42,17 @@ pub fn parse_timestamp(text: &str) -> Option<Timestamp> {
     if s.is_empty() {
         return None;
     }
-    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
-        return Some(dt.with_timezone(&Utc));
-    }
-    for fmt in ZONED {
-        if let Ok(dt) = DateTime::parse_from_str(s, fmt) {
+    // Jira CSV dates (`12/Jan/26 ...`) cannot be ISO; skipping those attempts matters
+    // when a million rows each carry several dates.
+    let day_month = s.as_bytes().get(1..3).is_some_and(|b| b.contains(&b'/'));
+    if !day_month {
+        if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
             return Some(dt.with_timezone(&Utc));
+        }
+        for fmt in ZONED {
+            if let Ok(dt) = DateTime::parse_from_str(s, fmt) {
+                return Some(dt.with_timezone(&Utc));
+            }
         }
     }
     // JavaScript's Date#toString, which some JS-built exports write:

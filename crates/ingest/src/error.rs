@@ -76,7 +76,9 @@ pub enum IngestError {
     /// The file could not be opened or read.
     #[error("{}: cannot read file: {source}", path.display())]
     Io {
+        /// The file being read.
         path: PathBuf,
+        /// The underlying I/O error.
         #[source]
         source: std::io::Error,
     },
@@ -85,25 +87,35 @@ pub enum IngestError {
     /// broken quote, a record with the wrong number of fields, ...).
     #[error("{}{at}: {message}", path.display())]
     Syntax {
+        /// The file being read.
         path: PathBuf,
+        /// Where in the file.
         at: Location,
+        /// What is wrong, in words.
         message: String,
     },
 
     /// The document is valid JSON but not shaped like the chosen format.
     #[error("{}{at}: {message}", path.display())]
     Shape {
+        /// The file being read.
         path: PathBuf,
+        /// Where in the file.
         at: Location,
+        /// What is wrong, in words.
         message: String,
     },
 
     /// A field holds a value of the wrong kind, e.g. a date that is not a date.
     #[error("{}{at}, field \"{field}\": {value:?} is not {expected}", path.display())]
     BadValue {
+        /// The file being read.
         path: PathBuf,
+        /// Where in the file.
         at: Location,
+        /// The field (CSV column header, JSON key path) as the file names it.
         field: String,
+        /// The offending text.
         value: String,
         /// What the field should hold, with an example, e.g. `a number (e.g. 3 or 0.5)`.
         expected: String,
@@ -112,8 +124,11 @@ pub enum IngestError {
     /// A required field (key or title) is absent or empty in a record.
     #[error("{}{at}: required field \"{field}\" is missing or empty", path.display())]
     MissingField {
+        /// The file being read.
         path: PathBuf,
+        /// Where in the file.
         at: Location,
+        /// The field (CSV column header, JSON key path) as the file names it.
         field: String,
     },
 
@@ -124,16 +139,24 @@ pub enum IngestError {
         quote_list(available)
     )]
     MissingColumn {
+        /// The file being read.
         path: PathBuf,
+        /// The column that was looked for.
         column: String,
         /// Why the column was wanted, e.g. `mapped to "estimate"` or `required for the key`.
         purpose: String,
+        /// The columns the file does have.
         available: Vec<String>,
     },
 
     /// The format of a file could not be recognised.
     #[error("{}: cannot tell the format: {reason}; name it explicitly (jira-json, jira-csv, github-json, linear-csv, csv, jsonl)", path.display())]
-    UnknownFormat { path: PathBuf, reason: String },
+    UnknownFormat {
+        /// The file being sniffed.
+        path: PathBuf,
+        /// What was seen instead of a known format.
+        reason: String,
+    },
 
     /// A column mapping (command-line pairs or TOML) is invalid.
     #[error("invalid mapping: {0}")]

@@ -23,6 +23,13 @@
 //! # Ok::<(), throughline_ingest::IngestError>(())
 //! ```
 
+#![warn(missing_docs)]
+#![allow(
+    clippy::result_large_err,
+    reason = "errors carry file, location, field and value so people can act on them; an \
+              import stops at the first one, and the Ok side (a WorkItem) is larger anyway"
+)]
+
 mod adf;
 mod csv_source;
 mod dates;
@@ -35,6 +42,7 @@ mod jira_json;
 mod json_doc;
 mod linear_csv;
 mod mapping;
+mod notes_file;
 
 use std::fmt;
 use std::path::Path;
@@ -47,6 +55,7 @@ pub use dates::parse_timestamp;
 pub use detect::detect_format;
 pub use error::{IngestError, Location};
 pub use mapping::{Field, Mapping};
+pub use notes_file::{parse_note_target, read_metric_values, read_notes};
 
 /// The work items of one file, in file order. Each item is a `Result` because CSV and JSON
 /// Lines are parsed lazily; the stream ends after the first error.

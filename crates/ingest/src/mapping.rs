@@ -14,24 +14,43 @@ use crate::error::IngestError;
 /// A work-item field a generic file can fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
+    /// The tracker key (required).
     Key,
+    /// The title or summary (required).
     Title,
+    /// The long text.
     Description,
+    /// The tracker type (story, bug, ...).
     Type,
+    /// The tracker status name.
     Status,
+    /// todo / in_progress / done, when the file carries it.
     StatusCategory,
+    /// Labels or tags (a list).
     Labels,
+    /// Components or areas (a list).
     Components,
+    /// The parent item key.
     Parent,
+    /// The epic key.
     Epic,
+    /// The project; the key prefix when absent.
     Project,
+    /// The owning team.
     Team,
+    /// The assignee.
     Assignee,
+    /// The estimate (story points unless the mapping says hours).
     Estimate,
+    /// When the item was created.
     Created,
+    /// When work started.
     Started,
+    /// When the item was finished.
     Resolved,
+    /// Sprint, cycle or milestone name.
     Sprint,
+    /// A link to the item.
     Url,
 }
 

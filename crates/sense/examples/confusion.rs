@@ -39,6 +39,27 @@ fn main() {
     }
     let mut v: Vec<_> = conf.into_iter().collect();
     v.sort_by(|a, b| b.1.cmp(&a.1));
+    let mut per: HashMap<String, (usize, usize, usize)> = HashMap::new();
+    for (k, &i) in te.iter().enumerate() {
+        let e = per.entry(ds.truth[i].to_string()).or_default();
+        e.0 += 1;
+        if out[k].alternatives[0].0 == ds.truth[i] {
+            e.1 += 1;
+        }
+        if out[k].alternatives.iter().any(|a| a.0 == ds.truth[i]) {
+            e.2 += 1;
+        }
+    }
+    let mut pv: Vec<_> = per.into_iter().collect();
+    pv.sort_by(|a, b| b.1.0.cmp(&a.1.0));
+    for (c, (n, a, b)) in &pv {
+        println!(
+            "{c:30} n={n:4} top1={:.2} top3={:.2} lost1={}",
+            *a as f32 / *n as f32,
+            *b as f32 / *n as f32,
+            n - a
+        );
+    }
     for ((t, p), n) in v.iter().take(25) {
         println!("{n:4} truth {t:30} pred {p}");
     }

@@ -62,6 +62,12 @@ fn engine_from_env() -> EngineConfig {
             e.recency_floor = v[1];
         }
     }
+    if let Some(c) = var("SENSE_STRAT_EX").and_then(|v| v.parse().ok()) {
+        e.strategy_example_weight = c;
+    }
+    if let Some(c) = var("SENSE_BALANCE").and_then(|v| v.parse().ok()) {
+        e.class_balance = c;
+    }
     if let Some(b) = var("SENSE_BODY_CHARS") {
         e.body_char_ngrams = b == "1";
     }

@@ -105,6 +105,8 @@ struct Combo {
     strat_w: f32,
     /// Weight of cosine similarity to the centroid of each target's linked items.
     cent_w: f32,
+    /// Weight of the (class-centred) naive Bayes log-likelihoods.
+    nb_w: f32,
     /// Weight of semantic similarity (strategy and linked-item centroids).
     sem_w: f32,
     /// Softmax temperature.
@@ -361,8 +363,20 @@ impl Model {
                 }
             })
             .collect();
-        // Recent work teaches today's vocabulary best (trackers drift).
+        // Rare targets get a little more weight so the majority does not drown them.
         let mut sw = sw;
+        if cfg.class_balance > 0.0 && !y.is_empty() {
+            let mut counts = vec![0f32; classes.len()];
+            for &c in &y {
+                counts[c] += 1.0;
+            }
+            let present = counts.iter().filter(|&&c| c > 0.0).count().max(1) as f32;
+            let mean = y.len() as f32 / present;
+            for (w, &c) in sw.iter_mut().zip(&y) {
+                *w *= (mean / counts[c]).powf(cfg.class_balance);
+            }
+        }
+        // Recent work teaches today's vocabulary best (trackers drift).
         if cfg.recency_share > 0.0 {
             let (lo, hi) = t
                 .iter()
@@ -437,6 +451,7 @@ impl Model {
                     prior_w: 0.0,
                     strat_w: 1.0,
                     cent_w: 0.0,
+                    nb_w: 0.0,
                     sem_w: if semantic.is_some() { 1.0 } else { 0.0 },
                     temperature: 0.1,
                     none_logit: Some(0.12),
@@ -449,6 +464,13 @@ impl Model {
                 &x,
                 &y,
                 &sw,
+                &strat_x
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| !v.idx.is_empty())
+                    .map(|(c, v)| (v.clone(), c))
+                    .collect::<Vec<_>>(),
+                cfg.strategy_example_weight,
                 &t,
                 &strat_x,
                 semantic.as_ref(),
@@ -466,6 +488,7 @@ impl Model {
                     prior_w: 0.0,
                     strat_w: 1.0,
                     cent_w: 0.0,
+                    nb_w: 0.0,
                     sem_w: if semantic.is_some() { 1.0 } else { 0.0 },
                     temperature: 0.5,
                     none_logit: None,
@@ -475,9 +498,27 @@ impl Model {
             )
         };
 
-        let mut linear = LinearModel::train(&x, &y, &sw, vocab.len(), n_classes, svm_opts, threads);
+        // The strategy's own words are one more (weighted) example of each target, so a
+        // new initiative nobody linked to yet can still win on its words.
+        let strat_examples: Vec<(SparseVec, usize)> = strat_x
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !v.idx.is_empty())
+            .map(|(c, v)| (v.clone(), c))
+            .collect();
+        let sew = cfg.strategy_example_weight;
+        let (xa, ya, swa) = with_examples(&x, &y, &sw, &strat_examples, sew);
+        let mut linear =
+            LinearModel::train(&xa, &ya, &swa, vocab.len(), n_classes, svm_opts, threads);
+        drop((xa, ya, swa));
         // Similarity to the strategy's text is linear in the item vector: fold it into
         // the weights so it costs nothing at inference.
+        if combo.nb_w != 0.0 {
+            linear.add_scaled(
+                &LinearModel::naive_bayes(&x, &y, &sw, vocab.len(), n_classes),
+                combo.nb_w,
+            );
+        }
         if combo.cent_w != 0.0 {
             linear.add_scaled(
                 &LinearModel::centroids(&x, &y, vocab.len(), n_classes),
@@ -550,7 +591,7 @@ impl Model {
     pub fn summary(&self) -> String {
         format!(
             "{} mode, {} targets, {} linked items, {} features; recency weight {:.2}, \
-             strategy-text weight {:.2}, centroid weight {:.2}, semantic weight {:.2}, temperature {:.3}",
+             strategy-text weight {:.2}, centroid weight {:.2}, naive Bayes weight {:.2}, semantic weight {:.2}, temperature {:.3}",
             self.mode().as_str(),
             self.classes.len(),
             self.n_linked,
@@ -562,6 +603,7 @@ impl Model {
             },
             self.combo.strat_w,
             self.combo.cent_w,
+            self.combo.nb_w,
             self.combo.sem_w,
             self.combo.temperature
         )
@@ -939,6 +981,27 @@ fn embed_text(it: &WorkItem) -> String {
     format!("{}. {}", it.title, features::truncate(&it.description, 500))
 }
 
+/// The training data plus extra weighted examples (when the weight is positive).
+fn with_examples(
+    x: &[SparseVec],
+    y: &[usize],
+    sw: &[f32],
+    extra: &[(SparseVec, usize)],
+    weight: f32,
+) -> (Vec<SparseVec>, Vec<usize>, Vec<f32>) {
+    let mut xa = x.to_vec();
+    let mut ya = y.to_vec();
+    let mut swa = sw.to_vec();
+    if weight > 0.0 {
+        for (v, c) in extra {
+            xa.push(v.clone());
+            ya.push(*c);
+            swa.push(weight);
+        }
+    }
+    (xa, ya, swa)
+}
+
 fn dot(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
@@ -956,14 +1019,17 @@ fn normalise(v: &mut [f32]) {
     }
 }
 
-/// Fits how scores are combined (recency prior weight and time scale, strategy-text
-/// weight, semantic weight, temperature) and the isotonic map, on the newest 20% of the
-/// linked items with a model trained on the older 80%.
+/// Fits how scores are combined (recency prior weight and time scale, strategy-text,
+/// centroid, naive Bayes and semantic weights, temperature) and the isotonic map, on the
+/// newest 20% of the linked items with models trained on the older 80%. The weights are
+/// searched coordinate-wise on small grids, minimising the held-out log-loss.
 #[allow(clippy::too_many_arguments)]
 fn fit_combination(
     x: &[SparseVec],
     y: &[usize],
     sw: &[f32],
+    strat_examples: &[(SparseVec, usize)],
+    strat_example_weight: f32,
     t: &[Option<f64>],
     strat_x: &[SparseVec],
     semantic: Option<&Semantic>,
@@ -977,27 +1043,26 @@ fn fit_combination(
 ) -> (Combo, Isotonic, Option<f64>) {
     let n = x.len();
     let cut = n - (n / 5).max(20).min(n / 2);
-    let sub = LinearModel::train(
+    let (xa, ya, swa) = with_examples(
         &x[..cut],
         &y[..cut],
         &sw[..cut],
-        n_features,
-        n_classes,
-        svm_opts,
-        threads,
+        strat_examples,
+        strat_example_weight,
     );
+    let sub = LinearModel::train(&xa, &ya, &swa, n_features, n_classes, svm_opts, threads);
     let cal: Vec<usize> = (cut..n).collect();
     let cents = LinearModel::centroids(&x[..cut], &y[..cut], n_features, n_classes);
-    let mut base: Vec<Vec<f32>> = Vec::with_capacity(cal.len());
-    let mut cent: Vec<Vec<f32>> = Vec::with_capacity(cal.len());
-    let mut strat: Vec<Vec<f32>> = Vec::with_capacity(cal.len());
+    let nb = LinearModel::naive_bayes(&x[..cut], &y[..cut], &sw[..cut], n_features, n_classes);
+    // Per source: cal item -> class scores.
+    let mut sources: Vec<Vec<Vec<f32>>> = vec![Vec::with_capacity(cal.len()); 4];
     let mut buf = vec![0f32; n_classes];
     for &i in &cal {
-        sub.scores(&x[i], &mut buf);
-        base.push(buf.clone());
-        cents.scores(&x[i], &mut buf);
-        cent.push(buf.clone());
-        strat.push(strat_x.iter().map(|s| s.dot(&x[i])).collect());
+        for (k, m) in [&sub, &cents, &nb].into_iter().enumerate() {
+            m.scores(&x[i], &mut buf);
+            sources[k].push(buf.clone());
+        }
+        sources[3].push(strat_x.iter().map(|s| s.dot(&x[i])).collect());
     }
     let sem: Option<Vec<Vec<f32>>> = semantic.map(|s| {
         let texts: Vec<String> = cal.iter().map(|&i| embed_text(&items[linked[i]])).collect();
@@ -1009,52 +1074,25 @@ fn fit_combination(
             .collect()
     });
     let truth: Vec<usize> = cal.iter().map(|&i| y[i]).collect();
-    // Time scales relative to the span of the training data.
+    // Recency priors for a few time scales relative to the span of the training data.
     let times: Vec<f64> = t[..cut].iter().flatten().copied().collect();
-    let span = times
+    let (lo, hi) = times
         .iter()
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
             (a.min(v), b.max(v))
         });
-    let span = (span.1 - span.0).max(1.0);
-    let taus: Vec<Option<f64>> = if have_time && times.len() >= 20 {
-        [0.01, 0.03, 0.1, 0.3]
-            .iter()
-            .map(|f| Some(span * f))
-            .collect()
+    let span = (hi - lo).max(1.0);
+    let taus: Vec<f64> = if have_time && times.len() >= 20 {
+        [0.01, 0.03, 0.1, 0.3].iter().map(|f| span * f).collect()
     } else {
-        vec![None]
+        Vec::new()
     };
-    let prior_ws: &[f32] = if have_time {
-        &[0.0, 0.1, 0.2, 0.35, 0.5, 0.75]
-    } else {
-        &[0.0]
-    };
-    let strat_ws: &[f32] = &[0.0, 0.5, 1.0, 2.0];
-    let cent_ws: &[f32] = &[0.0, 0.5, 1.0, 2.0];
-    let sem_ws: &[f32] = if semantic.is_some() {
-        &[0.0, 0.5, 1.0, 2.0]
-    } else {
-        &[0.0]
-    };
-    let mut best: (f64, Combo, Option<f64>) = (
-        f64::INFINITY,
-        Combo {
-            prior_w: 0.0,
-            strat_w: 0.0,
-            cent_w: 0.0,
-            sem_w: 0.0,
-            temperature: 1.0,
-            none_logit: None,
-        },
-        None,
-    );
-    let mut logits: Vec<Vec<f32>> = vec![vec![0.0; n_classes]; cal.len()];
-    for &tau in &taus {
-        let priors: Option<Vec<Vec<f32>>> = tau.map(|tau| {
-            let pts: Vec<(f64, usize, f32)> = (0..cut)
-                .filter_map(|i| t[i].map(|ti| (ti, y[i], sw[i])))
-                .collect();
+    let pts: Vec<(f64, usize, f32)> = (0..cut)
+        .filter_map(|i| t[i].map(|ti| (ti, y[i], sw[i])))
+        .collect();
+    let priors: Vec<Vec<Vec<f32>>> = taus
+        .iter()
+        .map(|&tau| {
             let p = TimePrior::fit(&pts, n_classes, tau);
             cal.iter()
                 .map(|&i| {
@@ -1063,72 +1101,87 @@ fn fit_combination(
                     v
                 })
                 .collect()
-        });
-        for &pw in prior_ws {
-            if pw > 0.0 && priors.is_none() {
-                continue;
+        })
+        .collect();
+
+    // Parameters: [tau index, prior w, strategy w, centroid w, nb w, semantic w].
+    let grids: [Vec<f32>; 6] = [
+        (0..taus.len().max(1)).map(|i| i as f32).collect(),
+        if taus.is_empty() {
+            vec![0.0]
+        } else {
+            vec![0.0, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0]
+        },
+        vec![0.0, 0.25, 0.5, 1.0, 2.0],
+        vec![0.0, 0.5, 1.0, 2.0, 3.0],
+        vec![0.0, 0.05, 0.1, 0.2, 0.4],
+        if sem.is_some() {
+            vec![0.0, 0.5, 1.0, 2.0, 4.0]
+        } else {
+            vec![0.0]
+        },
+    ];
+    let combine = |p: &[f32; 6], k: usize, out: &mut [f32]| {
+        for c in 0..n_classes {
+            let mut z = sources[0][k][c]
+                + p[3] * sources[1][k][c]
+                + p[4] * sources[2][k][c]
+                + p[2] * sources[3][k][c];
+            if let Some(pr) = priors.get(p[0] as usize) {
+                z += p[1] * pr[k][c];
             }
-            for &stw in strat_ws {
-                for &cw in cent_ws {
-                    for &smw in sem_ws {
-                        for (k, l) in logits.iter_mut().enumerate() {
-                            for c in 0..n_classes {
-                                let mut z = base[k][c] + stw * strat[k][c] + cw * cent[k][c];
-                                if let Some(p) = &priors {
-                                    z += pw * p[k][c];
-                                }
-                                if let Some(s) = &sem {
-                                    z += smw * s[k][c];
-                                }
-                                l[c] = z;
-                            }
-                        }
-                        let (temp, loss) = fit_temperature(&logits, &truth);
-                        if loss < best.0 {
-                            best = (
-                                loss,
-                                Combo {
-                                    prior_w: pw,
-                                    strat_w: stw,
-                                    cent_w: cw,
-                                    sem_w: smw,
-                                    temperature: temp,
-                                    none_logit: None,
-                                },
-                                tau.filter(|_| pw > 0.0),
-                            );
-                        }
-                    }
+            if let Some(s) = &sem {
+                z += p[5] * s[k][c];
+            }
+            out[c] = z;
+        }
+    };
+    let mut logits: Vec<Vec<f32>> = vec![vec![0.0; n_classes]; cal.len()];
+    let mut loss_of = |p: &[f32; 6]| {
+        for (k, l) in logits.iter_mut().enumerate() {
+            combine(p, k, l);
+        }
+        fit_temperature(&logits, &truth)
+    };
+    let mut params = [0.0, 0.0, 0.5, 0.0, 0.0, 0.0];
+    let (mut best_t, mut best_loss) = loss_of(&params);
+    for _round in 0..2 {
+        for d in 0..6 {
+            for &v in &grids[d] {
+                let mut p = params;
+                p[d] = v;
+                let (temp, loss) = loss_of(&p);
+                if loss < best_loss - 1e-6 {
+                    best_loss = loss;
+                    best_t = temp;
+                    params = p;
                 }
             }
         }
     }
-    let (_, combo, tau) = best;
+    let tau = taus
+        .get(params[0] as usize)
+        .copied()
+        .filter(|_| params[1] > 0.0);
+    let combo = Combo {
+        prior_w: if tau.is_some() { params[1] } else { 0.0 },
+        strat_w: params[2],
+        cent_w: params[3],
+        nb_w: params[4],
+        sem_w: params[5],
+        temperature: best_t,
+        none_logit: None,
+    };
     // Isotonic map of the chosen combination's top-1 probability.
-    let priors = tau.map(|tau| {
-        let pts: Vec<(f64, usize, f32)> = (0..cut)
-            .filter_map(|i| t[i].map(|ti| (ti, y[i], sw[i])))
-            .collect();
-        TimePrior::fit(&pts, n_classes, tau)
-    });
     let mut points = Vec::with_capacity(cal.len());
-    for (k, &i) in cal.iter().enumerate() {
-        let mut z: Vec<f32> = (0..n_classes)
-            .map(|c| base[k][c] + combo.strat_w * strat[k][c] + combo.cent_w * cent[k][c])
-            .collect();
-        if let Some(p) = &priors {
-            p.add_log_prior(t[i], combo.prior_w, &mut z);
-        }
-        if let Some(s) = &sem {
-            for c in 0..n_classes {
-                z[c] += combo.sem_w * s[k][c];
-            }
-        }
-        softmax(&mut z, combo.temperature);
+    let mut z = vec![0f32; n_classes];
+    for (k, &yk) in truth.iter().enumerate() {
+        combine(&params, k, &mut z);
+        softmax(&mut z, best_t);
         let top = (0..n_classes)
             .max_by(|&a, &b| z[a].total_cmp(&z[b]))
             .unwrap_or(0);
-        points.push((z[top], top == y[i]));
+        points.push((z[top], top == yk));
     }
     (combo, Isotonic::fit(&points, 100), tau)
 }

@@ -85,6 +85,12 @@ pub struct EngineConfig {
     pub body_char_ngrams: bool,
     /// Use item creation times (recency prior) when they exist.
     pub use_time: bool,
+    /// Weight of each target's strategy text as one training example of that target
+    /// (lets a new initiative with no linked items win on its own words); 0 turns it off.
+    pub strategy_example_weight: f32,
+    /// Exponent of inverse-frequency weighting of targets in training (0 = none,
+    /// 1 = fully balanced).
+    pub class_balance: f32,
     /// Relative weights of the word, character n-gram and tracker-fact feature blocks.
     pub block_weights: [f32; 3],
     /// Weigh recent linked items more in training: an item `d` days older than the
@@ -108,6 +114,8 @@ impl Default for EngineConfig {
             body_char_ngrams: true,
             use_time: true,
             block_weights: [1.0, 0.8, 0.6],
+            strategy_example_weight: 1.0,
+            class_balance: 0.5,
             recency_share: 0.0,
             recency_floor: 0.3,
             threads: std::thread::available_parallelism()

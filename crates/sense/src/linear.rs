@@ -108,9 +108,55 @@ impl LinearModel {
         m
     }
 
+    /// Multinomial naive Bayes over the (TF-IDF) vectors as a linear scorer: log
+    /// feature likelihoods per class, centred across classes per feature (a shift common
+    /// to all classes changes no ranking and keeps weights small), class log-priors as
+    /// the bias.
+    pub fn naive_bayes(
+        x: &[SparseVec],
+        y: &[usize],
+        sw: &[f32],
+        n_features: usize,
+        n_classes: usize,
+    ) -> Self {
+        let mut m = LinearModel::zeros(n_features, n_classes);
+        let mut totals = vec![0f64; n_classes];
+        let mut counts = vec![0f64; n_classes];
+        for ((v, &c), &w) in x.iter().zip(y).zip(sw) {
+            counts[c] += f64::from(w);
+            for (&f, &val) in v.idx.iter().zip(&v.val) {
+                m.weights[f as usize * n_classes + c] += w * val;
+                totals[c] += f64::from(w * val);
+            }
+        }
+        let alpha = 0.1f64;
+        let denom: Vec<f64> = totals
+            .iter()
+            .map(|t| (t + alpha * n_features as f64).ln())
+            .collect();
+        for row in m.weights.chunks_mut(n_classes.max(1)) {
+            let mut mean = 0.0f64;
+            for (c, w) in row.iter_mut().enumerate() {
+                let l = (f64::from(*w) + alpha).ln() - denom[c];
+                *w = l as f32;
+                mean += l;
+            }
+            let mean = (mean / n_classes as f64) as f32;
+            row.iter_mut().for_each(|w| *w -= mean);
+        }
+        let n: f64 = counts.iter().sum::<f64>().max(1.0);
+        for (b, c) in m.bias.iter_mut().zip(&counts) {
+            *b = ((c + 1.0) / (n + n_classes as f64)).ln() as f32;
+        }
+        m
+    }
+
     /// Adds `scale * other` to this model (same shape).
     pub fn add_scaled(&mut self, other: &LinearModel, scale: f32) {
         for (a, b) in self.weights.iter_mut().zip(&other.weights) {
+            *a += scale * b;
+        }
+        for (a, b) in self.bias.iter_mut().zip(&other.bias) {
             *a += scale * b;
         }
     }
