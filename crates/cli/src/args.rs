@@ -47,6 +47,122 @@ pub enum Command {
     Demo(DemoArgs),
     /// Measure import speed on generated data.
     Bench(BenchArgs),
+    /// Infer how unlinked work aligns (the sense engine), and refresh explicit links.
+    Align(AlignArgs),
+    /// Measure the sense engine on held-out linked work, beside two baselines.
+    Eval(EvalArgs),
+    /// Link an item to an initiative, goal or off-plan reason: a person's word, kept forever.
+    Link(LinkArgs),
+    /// Remove a person's link from an item (inference and selectors apply again).
+    Unlink(ItemArg),
+    /// Confirm the link an item has now, so it is kept and learned from.
+    Confirm(ItemArg),
+    /// Everything known about one item and why it is linked where it is.
+    Explain(ItemArg),
+    /// Context notes: why, trade-offs, learnings, risks, customer signals.
+    #[command(subcommand)]
+    Note(NoteCommand),
+    /// Impact metric values over time.
+    #[command(subcommand)]
+    Metrics(MetricsCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct AlignArgs {
+    /// Only recompute items that are new or changed since their last inference.
+    #[arg(long)]
+    pub changed_only: bool,
+}
+
+/// Where the evaluation's ground truth comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TruthSource {
+    /// The database's explicit and corrected links (selector facts are hidden).
+    Links,
+    /// Each item's first label, as if labels were initiatives.
+    Labels,
+    /// Each item's first component.
+    Components,
+    /// Each item's project.
+    Project,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Where the truth comes from.
+    #[arg(long, value_enum, default_value_t = TruthSource::Links)]
+    pub truth: TruthSource,
+    /// Share of the newest items held out for testing.
+    #[arg(long, default_value_t = 0.2)]
+    pub test_share: f32,
+    /// With labels/components/project: values with fewer items are left out.
+    #[arg(long, default_value_t = 30)]
+    pub min_items: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ItemArg {
+    /// The item: KEY, or SOURCE:KEY when the key exists in several sources.
+    pub item: String,
+    /// Your team, recorded with the correction (never your name).
+    #[arg(long)]
+    pub team: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LinkArgs {
+    /// The item: KEY, or SOURCE:KEY.
+    pub item: String,
+    /// initiative:ID, goal:ID or off_plan:REASON (tech_debt, bug_incident,
+    /// customer_escalation, sales_commitment, maintenance, exploration, other).
+    pub target: String,
+    /// Your team, recorded with the correction (never your name).
+    #[arg(long)]
+    pub team: Option<String>,
+    /// Why, in a few words; kept with the link.
+    #[arg(long)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NoteCommand {
+    /// Attach a note to an item, an initiative or a goal.
+    Add(NoteAddArgs),
+    /// List notes, optionally for one item, initiative or goal.
+    List {
+        /// item:KEY, item:SOURCE:KEY, initiative:ID or goal:ID.
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// Import notes from CSV (target,kind,text,author_team,author_name,date), JSON or JSON Lines.
+    Import { file: PathBuf },
+}
+
+#[derive(Debug, Args)]
+pub struct NoteAddArgs {
+    /// What the note is about: item:KEY, item:SOURCE:KEY, initiative:ID or goal:ID.
+    #[arg(long)]
+    pub on: String,
+    /// why, trade_off, learning, risk or customer_signal.
+    #[arg(long, default_value = "why")]
+    pub kind: String,
+    /// The note itself.
+    pub text: String,
+    /// Your team (notes aggregate by team).
+    #[arg(long)]
+    pub team: Option<String>,
+    /// Your name (optional; never shown in aggregates).
+    #[arg(long)]
+    pub author: Option<String>,
+    /// Date of the note (default: today).
+    #[arg(long)]
+    pub date: Option<chrono::NaiveDate>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MetricsCommand {
+    /// Import metric values from CSV (metric,date,value); re-importing replaces same-day values.
+    Import { file: PathBuf },
 }
 
 #[derive(Debug, Args)]
@@ -91,6 +207,9 @@ pub struct ImportArgs {
     /// Tracker base URL used to build item links when the export has none.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Skip inferring links for new and changed items (run `align` later).
+    #[arg(long)]
+    pub no_align: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -191,4 +310,6 @@ pub struct BenchArgs {
 pub enum BenchTarget {
     /// Generate an export, then import it end to end into a fresh database file.
     Import,
+    /// Import a generated export with a strategy, then time a full `align` (inference).
+    Align,
 }

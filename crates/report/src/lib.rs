@@ -4,14 +4,27 @@
 //! so they are plain functions that tests can call on hand-made data. Every figure keeps
 //! the keys of the items behind it, so any percentage can be drilled into.
 
+pub mod allocation;
+pub mod class;
+pub mod drift;
 mod effective;
+mod groups;
+pub mod metrics;
 mod scope;
 mod snapshot;
 pub mod status;
 mod text;
+pub mod themes;
+mod words;
 
+pub use allocation::{AllocationOptions, AllocationReport, BucketBy, allocation};
+pub use class::WorkClass;
+pub use drift::{DriftOptions, DriftReport, drift};
 pub use effective::{EffectiveLink, effective_links};
+pub use groups::team_groups;
+pub use metrics::{MetricStatus, metrics};
 pub use scope::{Scope, in_period};
 pub use snapshot::Snapshot;
 pub use status::{StatusReport, status};
 pub use text::bar;
+pub use themes::{ThemeOptions, ThemesReport, themes};

@@ -2,17 +2,26 @@
 
 use std::collections::HashMap;
 
-use throughline_model::Strategy;
+use chrono::NaiveDate;
+use throughline_model::{ContextNote, MetricValue, Strategy};
 use throughline_store::{ItemId, Store, StoreError, StoredItem};
 
 use crate::{EffectiveLink, effective_links};
 
-/// The strategy in force, every item and its effective link, read in one go.
+/// The strategy in force, every item and its effective link, the context notes and the
+/// metric values, read in one go. Plain data, so tests build it by hand
+/// (`Snapshot { items, links, ..Default::default() }`).
+#[derive(Debug, Default)]
 pub struct Snapshot {
     pub strategy_version: Option<i64>,
     pub strategy: Strategy,
     pub items: Vec<StoredItem>,
     pub links: HashMap<ItemId, EffectiveLink>,
+    /// Every context note, oldest first.
+    pub notes: Vec<ContextNote>,
+    /// Observed values per metric id, oldest first: the store's values merged with the
+    /// values written inline in the strategy file (the store wins on the same date).
+    pub metric_values: HashMap<String, Vec<MetricValue>>,
 }
 
 impl Snapshot {
@@ -22,11 +31,55 @@ impl Snapshot {
             Some((v, s)) => (Some(v), s),
             None => (None, Strategy::default()),
         };
+        let mut metric_values = HashMap::new();
+        for m in &strategy.metrics {
+            let stored = store.metric_values(&m.id)?;
+            metric_values.insert(m.id.clone(), merge_values(&m.values, &stored));
+        }
         Ok(Snapshot {
             strategy_version,
-            strategy,
             items: store.all_items()?,
             links: effective_links(&store.links()?),
+            notes: store.notes()?,
+            metric_values,
+            strategy,
         })
     }
+
+    /// Values of a metric, oldest first: the loaded ones, else those inline in the
+    /// strategy (hand-made snapshots often only have the latter).
+    pub fn values_of(&self, metric_id: &str) -> Vec<MetricValue> {
+        match self.metric_values.get(metric_id) {
+            Some(v) if !v.is_empty() => v.clone(),
+            _ => self
+                .strategy
+                .metric(metric_id)
+                .map(|m| merge_values(&m.values, &[]))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The last day anything happened in the data (created, started or resolved), used
+    /// as "today" so reports are deterministic and do not depend on the clock.
+    pub fn last_activity(&self) -> Option<NaiveDate> {
+        self.items
+            .iter()
+            .flat_map(|s| [s.item.created, s.item.started, s.item.resolved])
+            .flatten()
+            .map(|t| t.date_naive())
+            .max()
+    }
+}
+
+/// Merges two series by date; `stored` wins where both have a value for a day.
+fn merge_values(inline: &[MetricValue], stored: &[MetricValue]) -> Vec<MetricValue> {
+    let mut by_day: std::collections::BTreeMap<NaiveDate, f64> =
+        inline.iter().map(|v| (v.date, v.value)).collect();
+    for v in stored {
+        by_day.insert(v.date, v.value);
+    }
+    by_day
+        .into_iter()
+        .map(|(date, value)| MetricValue { date, value })
+        .collect()
 }

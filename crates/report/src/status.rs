@@ -23,19 +23,19 @@ pub struct Figure {
 }
 
 impl Figure {
-    fn add(&mut self, item: &WorkItem) {
+    pub(crate) fn add(&mut self, item: &WorkItem) {
         self.items += 1;
         self.estimate += item.estimate.unwrap_or(0.0);
         self.keys.push(item.key.clone());
     }
 
-    fn finish(&mut self, total_items: usize, total_estimate: f64) {
+    pub(crate) fn finish(&mut self, total_items: usize, total_estimate: f64) {
         self.share_items = ratio(self.items as f64, total_items as f64);
         self.share_estimate = ratio(self.estimate, total_estimate);
     }
 }
 
-fn ratio(a: f64, b: f64) -> f64 {
+pub(crate) fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 { a / b } else { 0.0 }
 }
 
@@ -249,11 +249,11 @@ fn finish_split(s: &mut OriginSplit, n: usize, est: f64) {
     }
 }
 
-type TeamAcc<'a> = (usize, usize, usize, HashSet<&'a str>);
+pub(crate) type TeamAcc<'a> = (usize, usize, usize, HashSet<&'a str>);
 
 /// Folds teams with fewer known people than `min` into "other". Teams whose people are
 /// unknown (no assignees in the data) are kept: there is no one to single out.
-fn fold_small_teams(teams: HashMap<String, TeamAcc<'_>>, min: usize) -> Vec<TeamStatus> {
+pub(crate) fn fold_small_teams(teams: HashMap<String, TeamAcc<'_>>, min: usize) -> Vec<TeamStatus> {
     let mut kept: Vec<(String, usize, usize, usize)> = Vec::new();
     let mut other = (0, 0, 0);
     for (name, (n, a, o, people)) in teams {

@@ -76,6 +76,7 @@ fn snapshot(rows: &[(&str, &str, &str, Option<LinkTarget>, LinkOrigin)]) -> Snap
         strategy: strategy(),
         items,
         links,
+        ..Default::default()
     }
 }
 

@@ -1,4 +1,5 @@
 //! Debug aid: trains on the iceberg split and prints the most common confusions.
+#[path = "support/shared_data.rs"]
 mod shared_data;
 use std::collections::HashMap;
 use throughline_model::{LinkOrigin, LinkTarget};

@@ -2,6 +2,7 @@
 //!
 //! `cargo run --release -p throughline-sense --example eval_shared [-- --json]`
 
+#[path = "support/shared_data.rs"]
 mod shared_data;
 
 use throughline_sense::EngineConfig;

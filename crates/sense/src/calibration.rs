@@ -39,7 +39,9 @@ pub(crate) fn fit_temperature(logits: &[Vec<f32>], truth: &[usize]) -> (f32, f64
         return (1.0, 0.0);
     }
     let f = |lt: f64| nll(logits, truth, lt.exp() as f32);
-    let (mut a, mut b) = ((0.005f64).ln(), (20.0f64).ln());
+    // The floor keeps a perfectly separated held-out fold from turning tiny score
+    // differences into certainty.
+    let (mut a, mut b) = ((0.1f64).ln(), (20.0f64).ln());
     let g = (5f64.sqrt() - 1.0) / 2.0;
     let mut c = b - g * (b - a);
     let mut d = a + g * (b - a);
@@ -101,13 +103,16 @@ impl Isotonic {
         // Shrink each block's accuracy a little towards its mean raw probability, so a
         // block of three lucky items does not claim certainty.
         let prior_n = 10.0;
-        Isotonic {
-            xs: blocks.iter().map(|b| (b.0 / b.2) as f32).collect(),
-            ys: blocks
-                .iter()
-                .map(|b| ((b.1 + prior_n * b.0 / b.2) / (b.2 + prior_n)) as f32)
-                .collect(),
+        let xs: Vec<f32> = blocks.iter().map(|b| (b.0 / b.2) as f32).collect();
+        let mut ys: Vec<f32> = blocks
+            .iter()
+            .map(|b| ((b.1 + prior_n * b.0 / b.2) / (b.2 + prior_n)) as f32)
+            .collect();
+        // Shrinking can undo monotonicity between a small and a large block; restore it.
+        for i in 1..ys.len() {
+            ys[i] = ys[i].max(ys[i - 1]);
         }
+        Isotonic { xs, ys }
     }
 
     /// Calibrated probability for a raw one.
@@ -117,7 +122,8 @@ impl Isotonic {
         }
         let n = self.xs.len();
         if x <= self.xs[0] {
-            return self.ys[0].min(x.max(self.ys[0] * x / self.xs[0].max(1e-6)));
+            // Below the data: never more confident than the raw score or the first block.
+            return self.ys[0].min(x);
         }
         if x >= self.xs[n - 1] {
             return self.ys[n - 1];

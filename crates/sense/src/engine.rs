@@ -159,6 +159,8 @@ impl std::fmt::Debug for Model {
     }
 }
 
+/// Share of known word mass from which an item counts as fully evidenced.
+const EVIDENCE_FULL: f32 = 0.5;
 /// Postings kept per feature for the "like ..." explanation.
 const MAX_POSTINGS: usize = 48;
 
@@ -341,7 +343,6 @@ impl Model {
         };
         let x: Vec<SparseVec> = raws.iter().map(|r| to_vec(r, &mut ws)).collect();
         let strat_x: Vec<SparseVec> = strat_raws.iter().map(|r| to_vec(r, &mut ws)).collect();
-        drop(raws);
         let y: Vec<usize> = linked
             .iter()
             .map(|&i| ts.labels[i].as_ref().map_or(0, |l| class_of[&l.0]))
@@ -460,11 +461,30 @@ impl Model {
                 None,
             )
         } else if linked.len() >= 60 && distinct >= 2 {
+            // The held-out fold must look like new work: its words may be unknown, so
+            // the vocabulary for this stage is fitted without it.
+            let n = x.len();
+            let cut = n - (n / 5).max(20).min(n / 2);
+            let vocab_sub = Vocabulary::fit(
+                raws[..cut]
+                    .iter()
+                    .chain(strat_raws.iter())
+                    .map(|r| r.as_slice()),
+                BlockWeights(cfg.block_weights),
+            );
+            let mut v = SparseVec::default();
+            let mut sub_vec = |r: &[Raw]| {
+                vocab_sub.transform(r, &mut ws.buf, &mut v);
+                v.clone()
+            };
+            let x_sub: Vec<SparseVec> = raws.iter().map(|r| sub_vec(r)).collect();
+            let strat_sub: Vec<SparseVec> = strat_raws.iter().map(|r| sub_vec(r)).collect();
             fit_combination(
-                &x,
+                &x_sub,
                 &y,
                 &sw,
-                &strat_x
+                cut,
+                &strat_sub
                     .iter()
                     .enumerate()
                     .filter(|(_, v)| !v.idx.is_empty())
@@ -472,12 +492,12 @@ impl Model {
                     .collect::<Vec<_>>(),
                 cfg.strategy_example_weight,
                 &t,
-                &strat_x,
+                &strat_sub,
                 semantic.as_ref(),
                 &linked,
                 ts.items,
                 n_classes,
-                vocab.len(),
+                vocab_sub.len(),
                 svm_opts,
                 threads,
                 have_time,
@@ -491,7 +511,7 @@ impl Model {
                     nb_w: 0.0,
                     sem_w: if semantic.is_some() { 1.0 } else { 0.0 },
                     temperature: 0.5,
-                    none_logit: None,
+                    none_logit: Some(-0.5),
                 },
                 Isotonic::default(),
                 None,
@@ -591,7 +611,7 @@ impl Model {
     pub fn summary(&self) -> String {
         format!(
             "{} mode, {} targets, {} linked items, {} features; recency weight {:.2}, \
-             strategy-text weight {:.2}, centroid weight {:.2}, naive Bayes weight {:.2}, semantic weight {:.2}, temperature {:.3}",
+             strategy-text weight {:.2}, centroid weight {:.2}, naive Bayes weight {:.2}, semantic weight {:.2}, temperature {:.3}, none-of-these logit {:?}",
             self.mode().as_str(),
             self.classes.len(),
             self.n_linked,
@@ -605,7 +625,8 @@ impl Model {
             self.combo.cent_w,
             self.combo.nb_w,
             self.combo.sem_w,
-            self.combo.temperature
+            self.combo.temperature,
+            self.combo.none_logit
         )
     }
 
@@ -663,7 +684,7 @@ impl Model {
             &mut ws.raw,
             Some(&mut ws.trace),
         );
-        self.vocab.transform(&ws.raw, &mut ws.buf, &mut ws.x);
+        let evidence = self.vocab.transform(&ws.raw, &mut ws.buf, &mut ws.x);
         let k = self.classes.len();
         ws.scores.resize(k, 0.0);
         self.linear.scores(&ws.x, &mut ws.scores);
@@ -692,7 +713,9 @@ impl Model {
         order.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]));
         let best = order[0];
         let raw_top = probs[best];
-        let conf = self.iso.apply(raw_top).clamp(0.0, 1.0);
+        // Calibration only ever saw items whose words were mostly known; an item made
+        // of words no linked item used carries less evidence than its scores suggest.
+        let conf = (self.iso.apply(raw_top) * (evidence / EVIDENCE_FULL).min(1.0)).clamp(0.0, 1.0);
         let scale = if raw_top > 0.0 { conf / raw_top } else { 0.0 };
         let alternatives: Vec<(LinkTarget, f32)> = order
             .iter()
@@ -741,6 +764,8 @@ impl Model {
         } else {
             None
         };
+        // Two targets about as likely as each other: a conflict, not an answer.
+        let torn = k > 1 && probs[order[1]] >= self.cfg.torn_ratio * probs[best];
         let link_reason = explain::link_reason(&word_list, &target_text, &similar, recency, conf);
         let (target, confidence, reason) = match signal {
             Some(s) if !aligned && conf >= self.cfg.unclear_below => {
@@ -793,6 +818,14 @@ impl Model {
                     ),
                 )
             }
+            _ if torn => (
+                LinkTarget::Unclear,
+                conf,
+                format!(
+                    "unclear: torn between {target_text} and {}; {link_reason}",
+                    explain::describe(&self.classes[order[1]], &self.class_names[order[1]])
+                ),
+            ),
             _ if conf < self.cfg.unclear_below => (
                 LinkTarget::Unclear,
                 conf,
@@ -1028,6 +1061,7 @@ fn fit_combination(
     x: &[SparseVec],
     y: &[usize],
     sw: &[f32],
+    cut: usize,
     strat_examples: &[(SparseVec, usize)],
     strat_example_weight: f32,
     t: &[Option<f64>],
@@ -1042,7 +1076,6 @@ fn fit_combination(
     have_time: bool,
 ) -> (Combo, Isotonic, Option<f64>) {
     let n = x.len();
-    let cut = n - (n / 5).max(20).min(n / 2);
     let (xa, ya, swa) = with_examples(
         &x[..cut],
         &y[..cut],
@@ -1104,8 +1137,10 @@ fn fit_combination(
         })
         .collect();
 
-    // Parameters: [tau index, prior w, strategy w, centroid w, nb w, semantic w].
-    let grids: [Vec<f32>; 6] = [
+    // Parameters: [tau index, prior w, strategy w, centroid w, nb w, semantic w, none].
+    // "None of these" is always an option: an item no scorer claims (all one-vs-rest
+    // scores negative) should not get a confident answer from bias differences.
+    let grids: [Vec<f32>; 7] = [
         (0..taus.len().max(1)).map(|i| i as f32).collect(),
         if taus.is_empty() {
             vec![0.0]
@@ -1120,8 +1155,9 @@ fn fit_combination(
         } else {
             vec![0.0]
         },
+        vec![-1.5, -1.0, -0.75, -0.5, -0.25, 0.0],
     ];
-    let combine = |p: &[f32; 6], k: usize, out: &mut [f32]| {
+    let combine = |p: &[f32; 7], k: usize, out: &mut [f32]| {
         for c in 0..n_classes {
             let mut z = sources[0][k][c]
                 + p[3] * sources[1][k][c]
@@ -1135,18 +1171,19 @@ fn fit_combination(
             }
             out[c] = z;
         }
+        out[n_classes] = p[6];
     };
-    let mut logits: Vec<Vec<f32>> = vec![vec![0.0; n_classes]; cal.len()];
-    let mut loss_of = |p: &[f32; 6]| {
+    let mut logits: Vec<Vec<f32>> = vec![vec![0.0; n_classes + 1]; cal.len()];
+    let mut loss_of = |p: &[f32; 7]| {
         for (k, l) in logits.iter_mut().enumerate() {
             combine(p, k, l);
         }
         fit_temperature(&logits, &truth)
     };
-    let mut params = [0.0, 0.0, 0.5, 0.0, 0.0, 0.0];
+    let mut params = [0.0, 0.0, 0.5, 0.0, 0.0, 0.0, -1.5];
     let (mut best_t, mut best_loss) = loss_of(&params);
     for _round in 0..2 {
-        for d in 0..6 {
+        for d in 0..7 {
             for &v in &grids[d] {
                 let mut p = params;
                 p[d] = v;
@@ -1170,11 +1207,11 @@ fn fit_combination(
         nb_w: params[4],
         sem_w: params[5],
         temperature: best_t,
-        none_logit: None,
+        none_logit: Some(params[6]),
     };
     // Isotonic map of the chosen combination's top-1 probability.
     let mut points = Vec::with_capacity(cal.len());
-    let mut z = vec![0f32; n_classes];
+    let mut z = vec![0f32; n_classes + 1];
     for (k, &yk) in truth.iter().enumerate() {
         combine(&params, k, &mut z);
         softmax(&mut z, best_t);

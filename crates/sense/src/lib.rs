@@ -76,10 +76,14 @@ pub struct EngineConfig {
     pub correction_weight: f32,
     /// Inverse regularisation strength of the linear model.
     pub c: f32,
+    /// When the runner-up is at least this fraction as likely as the best target, the
+    /// signals conflict and the answer is `Unclear` ("torn between ...").
+    pub torn_ratio: f32,
     /// Use the rule-based off-plan classifier ([`offplan::classify`]).
     pub offplan_rules: bool,
     /// A note or label saying "off plan" while the text matches an initiative with at
-    /// least this confidence is a conflict, answered with `Unclear`.
+    /// least this confidence is a conflict, answered with `Unclear`. Below it the person's
+    /// words win.
     pub conflict_above: f32,
     /// Character n-grams of identifier-like tokens in descriptions (not only titles).
     pub body_char_ngrams: bool,
@@ -110,7 +114,8 @@ impl Default for EngineConfig {
             correction_weight: 2.0,
             c: 0.5,
             offplan_rules: true,
-            conflict_above: 0.75,
+            torn_ratio: 0.5,
+            conflict_above: 0.9,
             body_char_ngrams: true,
             use_time: true,
             block_weights: [1.0, 0.8, 0.6],

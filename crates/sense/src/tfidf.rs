@@ -50,6 +50,7 @@ pub(crate) struct Vocabulary {
     idf: Vec<f32>,
     block: Vec<u8>,
     weights: BlockWeights,
+    unknown_idf: f32,
 }
 
 impl Vocabulary {
@@ -88,6 +89,7 @@ impl Vocabulary {
             idf,
             block,
             weights,
+            unknown_idf: (1.0 + n).ln() + 1.0,
         }
     }
 
@@ -105,14 +107,31 @@ impl Vocabulary {
         }
     }
 
-    /// Weighted, normalised vector of a document; `buf` is scratch space.
-    pub fn transform(&self, raw: &[Raw], buf: &mut Vec<u32>, out: &mut SparseVec) {
+    /// Weighted, normalised vector of a document; `buf` is scratch space. Returns the
+    /// document's evidence: the share (0..=1, as a root of squared mass) of its word
+    /// features that training has seen; 0 when it has no words.
+    pub fn transform(&self, raw: &[Raw], buf: &mut Vec<u32>, out: &mut SparseVec) -> f32 {
         buf.clear();
-        buf.extend(raw.iter().filter_map(|r| self.index(r.bucket)));
+        // Words never seen in training still count towards the norm (at the highest
+        // IDF): an item made mostly of unknown words should carry little evidence, not
+        // have its one known n-gram blown up to a unit vector.
+        let mut norms = [0f32; BLOCKS];
+        let mut unknown_words = 0f32;
+        for r in raw {
+            match self.index(r.bucket) {
+                Some(i) => buf.push(i),
+                None => {
+                    let m = self.unknown_idf * self.unknown_idf;
+                    norms[r.block as usize] += m;
+                    if r.block == Block::Word {
+                        unknown_words += m;
+                    }
+                }
+            }
+        }
         buf.sort_unstable();
         out.idx.clear();
         out.val.clear();
-        let mut norms = [0f32; BLOCKS];
         let mut i = 0;
         while i < buf.len() {
             let f = buf[i];
@@ -135,6 +154,12 @@ impl Vocabulary {
             .collect();
         for (k, v) in out.val.iter_mut().enumerate() {
             *v *= scale[self.block[out.idx[k] as usize] as usize];
+        }
+        let words = norms[Block::Word as usize];
+        if words > 0.0 {
+            ((words - unknown_words) / words).max(0.0).sqrt()
+        } else {
+            0.0
         }
     }
 

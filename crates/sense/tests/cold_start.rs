@@ -18,9 +18,24 @@ fn strategy_text_alone_aligns_obvious_items() {
     let model = Model::train(&ts, &EngineConfig::default(), None).unwrap();
     assert_eq!(model.linked_count(), 0);
     let out = infer_all(&model, &items, &[0, 1, 2, 3], &[], &|_| {});
-    assert_eq!(out[0].target, LinkTarget::Initiative("checkout".into()), "{:?}", out[0]);
-    assert_eq!(out[1].target, LinkTarget::Initiative("search".into()), "{:?}", out[1]);
-    assert_eq!(out[2].target, LinkTarget::Initiative("mobile".into()), "{:?}", out[2]);
+    assert_eq!(
+        out[0].target,
+        LinkTarget::Initiative("checkout".into()),
+        "{:?}",
+        out[0]
+    );
+    assert_eq!(
+        out[1].target,
+        LinkTarget::Initiative("search".into()),
+        "{:?}",
+        out[1]
+    );
+    assert_eq!(
+        out[2].target,
+        LinkTarget::Initiative("mobile".into()),
+        "{:?}",
+        out[2]
+    );
     assert_eq!(out[3].target, LinkTarget::Unclear, "{:?}", out[3]);
     assert!(out[0].reason.contains("cold start"), "{}", out[0].reason);
     assert!(out.iter().all(|i| i.mode == Mode::Lexical));

@@ -12,8 +12,8 @@ use anyhow::Context;
 use throughline_ingest::Format;
 use throughline_store::Store;
 
-use super::{Globals, import};
-use crate::args::BenchArgs;
+use super::{Globals, align, import};
+use crate::args::{BenchArgs, BenchTarget};
 use crate::output;
 
 #[derive(serde::Serialize)]
@@ -43,6 +43,9 @@ pub fn run(g: &Globals, a: BenchArgs) -> anyhow::Result<()> {
     let format = if jsonl { Format::Jsonl } else { Format::Csv };
     let summary = import::import_path(&mut store, &path, format, Some("bench"), g.quiet)?;
     let import_seconds = t.elapsed().as_secs_f64();
+    if a.target == BenchTarget::Align {
+        return bench_align(g, &mut store, a.items);
+    }
     anyhow::ensure!(
         summary.inserted as usize == a.items,
         "imported {} of {} items",
@@ -70,6 +73,61 @@ pub fn run(g: &Globals, a: BenchArgs) -> anyhow::Result<()> {
         r.items_per_second,
         r.peak_rss_megabytes
             .map(|m| format!("{m:.0} MB"))
+            .unwrap_or_else(|| "unknown".into())
+    );
+    Ok(())
+}
+
+/// Half the generated labels are initiative selectors, so about half the items are
+/// linked explicitly and the engine infers the other half.
+const BENCH_STRATEGY: &str = r#"
+[[goal]]
+id = "grow"
+title = "Grow revenue"
+[[goal]]
+id = "rely"
+title = "Reliable platform"
+[[initiative]]
+id = "checkout"
+goals = ["grow"]
+title = "Checkout flow"
+description = "checkout flow, invoice export and billing"
+labels = ["checkout"]
+[[initiative]]
+id = "perf"
+goals = ["rely"]
+title = "Performance"
+description = "API rate limits, search index and webhook retries"
+labels = ["performance"]
+[[initiative]]
+id = "security"
+goals = ["rely"]
+title = "Security"
+description = "login page, audit log"
+labels = ["security"]
+"#;
+
+fn bench_align(g: &Globals, store: &mut Store, n: usize) -> anyhow::Result<()> {
+    let strategy = throughline_strategy::parse(BENCH_STRATEGY)?;
+    store.apply_strategy(&strategy, BENCH_STRATEGY, None)?;
+    align::explicit_links(store)?;
+    let r = align::infer_links(store, true, g.quiet)?
+        .ok_or_else(|| anyhow::anyhow!("nothing to infer against"))?;
+    let peak = peak_rss_mb();
+    if g.json {
+        return output::json(
+            &serde_json::json!({ "items": n, "align": r, "peak_rss_megabytes": peak }),
+        );
+    }
+    println!(
+        "align: {} items in the database, {} inferred in {} mode in {:.2}s = {:.0} items/s \
+         (training and inference, excluding loading and writing); peak memory {}",
+        n,
+        r.inferred,
+        r.mode,
+        r.seconds,
+        r.items_per_second,
+        peak.map(|m| format!("{m:.0} MB"))
             .unwrap_or_else(|| "unknown".into())
     );
     Ok(())

@@ -39,7 +39,19 @@ pub fn run(g: &Globals, a: DemoArgs) -> anyhow::Result<()> {
     )?;
     import::import_path(&mut store, &files.jira, Format::JiraJson, None, g.quiet)?;
     import::import_path(&mut store, &files.linear, Format::LinearCsv, None, g.quiet)?;
+    if store.notes()?.is_empty() {
+        let notes = throughline_ingest::read_notes(&files.notes)?
+            .into_iter()
+            .map(|n| {
+                super::note::resolve(&store, n.target.clone())
+                    .map(|target| throughline_model::ContextNote { target, ..n })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        store.add_notes(&notes)?;
+    }
+    super::metrics::import(&mut store, &files.metrics)?;
     let relinked = align::explicit_links(&mut store)?;
+    align::infer_links(&mut store, true, g.quiet)?;
 
     // The demo's "today" is its last day; report on the quarter that holds most of it.
     let snap = Snapshot::load(&store)?;

@@ -45,8 +45,15 @@ pub fn run(g: &Globals, a: ImportArgs) -> anyhow::Result<()> {
         results.push(r);
     }
     let relinked = align::explicit_links(&mut store)?;
+    let inferred = if a.no_align {
+        None
+    } else {
+        align::infer_links(&mut store, false, g.quiet)?
+    };
     if g.json {
-        output::json(&serde_json::json!({ "files": results, "links": relinked }))
+        output::json(
+            &serde_json::json!({ "files": results, "links": relinked, "inferred": inferred }),
+        )
     } else {
         eprintln!(
             "{} of {} items are linked explicitly by the strategy's selectors",

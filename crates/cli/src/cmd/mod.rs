@@ -2,10 +2,14 @@
 
 mod align;
 mod bench;
+mod correct;
 mod demo;
+mod eval;
 mod import;
 mod init;
 mod items;
+mod metrics;
+mod note;
 mod status;
 mod strategy;
 
@@ -43,6 +47,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Status(a) => status::run(&g, a),
         Command::Demo(a) => demo::run(&g, a),
         Command::Bench(a) => bench::run(&g, a),
+        Command::Align(a) => align::run(&g, a),
+        Command::Eval(a) => eval::run(&g, a),
+        Command::Link(a) => correct::link(&g, a),
+        Command::Unlink(a) => correct::unlink(&g, a),
+        Command::Confirm(a) => correct::confirm(&g, a),
+        Command::Explain(a) => correct::explain(&g, a),
+        Command::Note(c) => note::run(&g, c),
+        Command::Metrics(c) => metrics::run(&g, c),
     }
 }
 

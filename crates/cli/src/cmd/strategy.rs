@@ -30,8 +30,12 @@ pub fn run(g: &Globals, c: StrategyCommand) -> anyhow::Result<()> {
             let mut store = g.open()?;
             let version = store.apply_strategy(&s, &text, Some(&file.display().to_string()))?;
             let relinked = align::explicit_links(&mut store)?;
+            // A new strategy changes what every item could serve: infer all again.
+            let inferred = align::infer_links(&mut store, true, g.quiet)?;
             if g.json {
-                return output::json(&serde_json::json!({ "version": version, "links": relinked }));
+                return output::json(
+                    &serde_json::json!({ "version": version, "links": relinked, "inferred": inferred }),
+                );
             }
             println!(
                 "applied {} as strategy version {version}: {} goals, {} metrics, {} initiatives; \

@@ -1,0 +1,197 @@
+//! A person's word on a link: link, unlink, confirm, and explain one item.
+
+use anyhow::Context;
+use throughline_model::{LinkOrigin, LinkTarget, NoteTarget};
+use throughline_report::effective_links;
+use throughline_store::{Store, StoredItem};
+
+use super::Globals;
+use crate::args::{ItemArg, LinkArgs};
+use crate::output;
+
+/// Finds an item by `KEY` or `SOURCE:KEY`.
+fn find(store: &Store, spec: &str) -> anyhow::Result<StoredItem> {
+    if let Some(found) = store.find_item(None, spec)? {
+        return Ok(found);
+    }
+    if let Some((source, key)) = spec.split_once(':')
+        && let Some(found) = store.find_item(Some(source), key)?
+    {
+        return Ok(found);
+    }
+    anyhow::bail!("no item `{spec}` in the database (try `throughline items --text {spec}`)")
+}
+
+fn check_target(store: &Store, t: &LinkTarget) -> anyhow::Result<()> {
+    let strategy = store.strategy()?.map(|(_, s)| s).unwrap_or_default();
+    match t {
+        LinkTarget::Initiative(id) if strategy.initiative(id).is_none() => {
+            anyhow::bail!(
+                "no initiative `{id}` in the strategy in force (see `throughline strategy show`)"
+            )
+        }
+        LinkTarget::Goal(id) if strategy.goal(id).is_none() => {
+            anyhow::bail!(
+                "no goal `{id}` in the strategy in force (see `throughline strategy show`)"
+            )
+        }
+        LinkTarget::Unclear => anyhow::bail!("a person's link must say where the item belongs"),
+        _ => Ok(()),
+    }
+}
+
+pub fn link(g: &Globals, a: LinkArgs) -> anyhow::Result<()> {
+    let mut store = g.open()?;
+    let item = find(&store, &a.item)?;
+    let target: LinkTarget = a.target.parse()?;
+    check_target(&store, &target)?;
+    let reason = a.reason.unwrap_or_else(|| "set by a person".into());
+    store.set_correction(item.id, &target, a.team.as_deref(), &reason)?;
+    done(g, &item, &target, "linked")
+}
+
+pub fn unlink(g: &Globals, a: ItemArg) -> anyhow::Result<()> {
+    let mut store = g.open()?;
+    let item = find(&store, &a.item)?;
+    let had = store
+        .links_of(item.id)?
+        .into_iter()
+        .any(|l| l.origin == LinkOrigin::Corrected);
+    if !had {
+        anyhow::bail!(
+            "{} has no link set by a person; explicit links come from the strategy's selectors \
+             (change those), inferred ones from the engine (use `link` to set one)",
+            item.item.key
+        );
+    }
+    store.delete_links(LinkOrigin::Corrected, &[item.id])?;
+    if g.json {
+        return output::json(&serde_json::json!({ "item": item.item.key, "unlinked": true }));
+    }
+    println!(
+        "{}: a person's link removed; selectors and inference apply again on the next `align`",
+        item.item.key
+    );
+    Ok(())
+}
+
+pub fn confirm(g: &Globals, a: ItemArg) -> anyhow::Result<()> {
+    let mut store = g.open()?;
+    let item = find(&store, &a.item)?;
+    let links = store.links_of(item.id)?;
+    let current = effective_links(&links).remove(&item.id).with_context(|| {
+        format!(
+            "{} has no link to confirm; use `link` to set one",
+            item.item.key
+        )
+    })?;
+    if current.target == LinkTarget::Unclear {
+        anyhow::bail!(
+            "{}: the engine could not place it, so there is nothing to confirm; use `link` to say where it belongs",
+            item.item.key
+        );
+    }
+    let reason = format!("confirmed by a person ({})", current.reason);
+    store.set_correction(item.id, &current.target, a.team.as_deref(), &reason)?;
+    done(g, &item, &current.target, "confirmed")
+}
+
+fn done(g: &Globals, item: &StoredItem, target: &LinkTarget, verb: &str) -> anyhow::Result<()> {
+    if g.json {
+        return output::json(
+            &serde_json::json!({ "item": item.item.key, "target": target.to_string(), "origin": "corrected" }),
+        );
+    }
+    println!(
+        "{} {verb} to {target}; this overrides selectors and inference, and the engine learns \
+         from it on the next `throughline align`",
+        item.item.key
+    );
+    Ok(())
+}
+
+pub fn explain(g: &Globals, a: ItemArg) -> anyhow::Result<()> {
+    let store = g.open()?;
+    let item = find(&store, &a.item)?;
+    let links = store.links_of(item.id)?;
+    let effective = effective_links(&links).remove(&item.id);
+    let notes: Vec<_> = store
+        .notes()?
+        .into_iter()
+        .filter(|n| matches!(&n.target, NoteTarget::Item { source, key } if *source == item.item.source && *key == item.item.key))
+        .collect();
+    if g.json {
+        return output::json(&serde_json::json!({
+            "item": item, "effective": effective, "links": links, "notes": notes,
+        }));
+    }
+    let it = &item.item;
+    println!("{} {}", it.key, it.title);
+    let facts = [
+        ("source", Some(it.source.clone())),
+        ("type", it.item_type.clone()),
+        ("status", it.status.clone()),
+        ("team", it.team.clone()),
+        // One item, asked for by name: the only place a person's name is shown.
+        ("assignee", it.assignee.clone()),
+        ("epic", it.epic_key.clone()),
+        ("parent", it.parent_key.clone()),
+        ("project", it.project.clone()),
+        ("sprint", it.sprint.clone()),
+        (
+            "labels",
+            (!it.labels.is_empty()).then(|| it.labels.join(", ")),
+        ),
+        (
+            "components",
+            (!it.components.is_empty()).then(|| it.components.join(", ")),
+        ),
+        ("estimate", it.estimate.map(|e| e.to_string())),
+        ("created", it.created.map(|c| c.to_rfc3339())),
+        ("url", it.url.clone()),
+    ];
+    for (k, v) in facts {
+        if let Some(v) = v {
+            println!("  {k:<11} {v}");
+        }
+    }
+    match &effective {
+        Some(e) => println!(
+            "\nLinked to {} ({}, confidence {:.2})\n  because {}",
+            e.target,
+            e.origin.as_str(),
+            e.confidence,
+            e.reason
+        ),
+        None => println!("\nNot linked yet (run `throughline align`)."),
+    }
+    for l in links
+        .iter()
+        .filter(|l| Some(l.origin) != effective.as_ref().map(|e| e.origin))
+    {
+        println!(
+            "  also {}: {} ({:.2}) {}",
+            l.origin.as_str(),
+            l.target,
+            l.confidence,
+            l.reason
+        );
+    }
+    if !notes.is_empty() {
+        println!("\nContext notes");
+        for n in &notes {
+            println!(
+                "  {} {} [{}] {}",
+                n.date,
+                n.kind.as_str(),
+                n.author_team.as_deref().unwrap_or("-"),
+                n.text
+            );
+        }
+    }
+    if !it.description.is_empty() {
+        let d: String = it.description.chars().take(600).collect();
+        println!("\n{d}");
+    }
+    Ok(())
+}

@@ -1,0 +1,192 @@
+//! The sense engine through the CLI: align, corrections that persist and teach, explain, eval.
+
+mod common;
+
+use common::Env;
+
+const STRATEGY: &str = r#"
+[[goal]]
+id = "grow"
+title = "Grow self-serve revenue"
+
+[[goal]]
+id = "rely"
+title = "Reliable platform"
+
+[[initiative]]
+id = "checkout"
+goals = ["grow"]
+title = "Checkout redesign"
+description = "One-page checkout, saved cards, wallets like Apple Pay"
+labels = ["checkout"]
+
+[[initiative]]
+id = "latency"
+goals = ["rely"]
+title = "API latency budget"
+description = "Cache hot reads, trim slow queries, p95 latency budgets per endpoint"
+labels = ["latency"]
+"#;
+
+fn csv() -> String {
+    let mut s = String::from("key,title,labels,team,created\n");
+    let checkout = [
+        "Saved cards in checkout",
+        "Apple Pay button on checkout",
+        "Checkout address form",
+        "Wallet payments at checkout",
+        "Checkout coupon field",
+        "One-page checkout layout",
+    ];
+    let latency = [
+        "Cache hot reads for the projects endpoint",
+        "Trim slow queries on search endpoint",
+        "Latency budget alerts per endpoint",
+        "p95 latency dashboard for API",
+        "Cache invoice reads",
+        "Slow query log for API endpoints",
+    ];
+    for (i, t) in checkout.iter().enumerate() {
+        s.push_str(&format!(
+            "PAY-{i},{t},checkout,Payments,2026-07-{:02}\n",
+            i + 1
+        ));
+    }
+    for (i, t) in latency.iter().enumerate() {
+        s.push_str(&format!(
+            "PLAT-{i},{t},latency,Platform,2026-07-{:02}\n",
+            i + 1
+        ));
+    }
+    // Unlinked work that reads like each initiative.
+    s.push_str("NEW-1,Apple Pay and saved cards for the checkout page,,Payments,2026-08-01\n");
+    s.push_str("NEW-2,Cache hot reads to cut p95 latency of the endpoint,,Platform,2026-08-02\n");
+    s.push_str("NEW-3,Saved wallets on checkout for returning buyers,,Payments,2026-08-03\n");
+    s
+}
+
+#[test]
+fn align_infers_unlinked_work_and_corrections_win_and_persist() {
+    let env = Env::new();
+    env.write("s.toml", STRATEGY);
+    env.ok(&["strategy", "apply", "s.toml"]);
+    env.write("t.csv", &csv());
+    env.ok(&["import", "csv", "t.csv"]);
+    let out = env.json(&["align"]);
+    assert_eq!(out["explicit"]["explicit"], 12);
+    assert_eq!(out["inferred"]["inferred"], 3);
+
+    let item = |key: &str| {
+        let v = env.json(&["explain", key]);
+        (
+            v["effective"]["target"].clone(),
+            v["effective"]["origin"].as_str().unwrap_or("").to_string(),
+            v["effective"]["reason"].as_str().unwrap_or("").to_string(),
+        )
+    };
+    let (t1, o1, r1) = item("NEW-1");
+    assert_eq!(
+        t1,
+        serde_json::json!({"kind": "initiative", "id": "checkout"}),
+        "{r1}"
+    );
+    assert_eq!(o1, "inferred");
+    assert!(!r1.is_empty());
+    let (t2, _, _) = item("NEW-2");
+    assert_eq!(
+        t2,
+        serde_json::json!({"kind": "initiative", "id": "latency"})
+    );
+
+    // A person's word overrides the inference and survives a full re-align.
+    env.ok(&[
+        "link",
+        "NEW-1",
+        "off_plan:sales_commitment",
+        "--team",
+        "Sales",
+        "--reason",
+        "ACME deal",
+    ]);
+    env.ok(&["align"]);
+    let (t, o, r) = item("NEW-1");
+    assert_eq!(
+        t,
+        serde_json::json!({"kind": "off_plan", "id": "sales_commitment"})
+    );
+    assert_eq!((o.as_str(), r.as_str()), ("corrected", "ACME deal"));
+    let status = env.json(&["status"]);
+    assert_eq!(status["aligned_by_origin"]["corrected"]["items"], 0);
+    assert_eq!(status["off_plan"]["keys"], serde_json::json!(["NEW-1"]));
+
+    // Confirming keeps the current link as a person's; unlinking hands it back.
+    env.ok(&["confirm", "NEW-2", "--team", "Platform"]);
+    assert_eq!(item("NEW-2").1, "corrected");
+    env.ok(&["unlink", "NEW-1"]);
+    env.ok(&["align"]);
+    assert_eq!(item("NEW-1").1, "inferred");
+    let err = env.fails(&["unlink", "PAY-1"]);
+    assert!(err.contains("no link set by a person"), "{err}");
+    let err = env.fails(&["link", "PAY-1", "initiative:nope"]);
+    assert!(err.contains("no initiative `nope`"), "{err}");
+    let err = env.fails(&["link", "PAY-1", "off_plan:feelings"]);
+    assert!(err.contains("not a link target"), "{err}");
+}
+
+#[test]
+fn import_infers_only_new_or_changed_items() {
+    let env = Env::new();
+    env.write("s.toml", STRATEGY);
+    env.ok(&["strategy", "apply", "s.toml"]);
+    env.write("t.csv", &csv());
+    let first = env.json(&["import", "csv", "t.csv"]);
+    assert_eq!(first["inferred"]["inferred"], 3);
+    let again = env.json(&["import", "csv", "t.csv"]);
+    assert_eq!(
+        again["inferred"]["inferred"], 0,
+        "nothing changed, nothing recomputed"
+    );
+    env.write(
+        "t.csv",
+        &csv().replace(
+            "Saved wallets on checkout",
+            "Saved wallets and cards on checkout",
+        ),
+    );
+    let changed = env.json(&["import", "csv", "t.csv"]);
+    assert_eq!(changed["inferred"]["inferred"], 1);
+}
+
+#[test]
+fn the_demo_runs_end_to_end_and_eval_reports_every_system() {
+    let env = Env::new();
+    let out = env.ok(&["demo", "--quiet"]);
+    assert!(out.contains("aligned to a goal"), "{out}");
+    let status = env.json(&["status", "--period", "2026-Q3"]);
+    let total = status["total"]["items"].as_u64().unwrap();
+    assert!(total > 1000, "{total}");
+    let parts: u64 = ["aligned", "off_plan", "unclear", "unlinked"]
+        .iter()
+        .map(|k| status[k]["items"].as_u64().unwrap())
+        .sum();
+    assert_eq!(parts, total, "every item is counted exactly once");
+    assert_eq!(status["unlinked"]["items"], 0, "the demo aligns everything");
+    let notes = env.json(&["note", "list"]);
+    assert_eq!(notes.as_array().map(Vec::len), Some(150));
+
+    let eval = env.json(&["eval"]);
+    let systems = eval["systems"].as_array().unwrap();
+    assert_eq!(systems.len(), 3);
+    let engine_top1 = systems[0]["top1"].as_f64().unwrap();
+    let centroid_top1 = systems[1]["top1"].as_f64().unwrap();
+    assert!(
+        engine_top1 >= centroid_top1,
+        "engine {engine_top1} vs centroid {centroid_top1}"
+    );
+    // The demo again is idempotent.
+    env.ok(&["demo", "--quiet"]);
+    assert_eq!(
+        env.json(&["note", "list"]).as_array().map(Vec::len),
+        Some(150)
+    );
+}

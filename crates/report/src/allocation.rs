@@ -1,0 +1,290 @@
+//! Allocation over time: per week (or sprint), the share of work aligned (explicit,
+//! corrected, inferred kept apart), off plan by reason, and unclear or not linked; plus
+//! goals with little work behind them and initiatives whose work stalled.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::Serialize;
+use throughline_model::{StatusCategory, WorkItem};
+
+use crate::class::{WorkClass, goals_of, initiative_of};
+use crate::drift::default_as_of;
+use crate::status::Figure;
+use crate::{Scope, Snapshot};
+
+/// How work is bucketed over time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BucketBy {
+    /// ISO week of creation, e.g. "2026-W32".
+    #[default]
+    Week,
+    /// The item's sprint or milestone name.
+    Sprint,
+}
+
+/// Options of the allocation report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AllocationOptions {
+    pub by: BucketBy,
+    /// Goals whose share of items is below this are listed as thin (default 0.05).
+    pub thin_goal_share: f64,
+    /// An initiative stalled when none of its work was created, started or finished in
+    /// this many last weeks of the scope (default 6).
+    pub stall_weeks: i64,
+    pub as_of: Option<NaiveDate>,
+}
+
+impl Default for AllocationOptions {
+    fn default() -> Self {
+        AllocationOptions {
+            by: BucketBy::Week,
+            thin_goal_share: 0.05,
+            stall_weeks: 6,
+            as_of: None,
+        }
+    }
+}
+
+/// One class of work in one bucket.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClassShare {
+    pub class: WorkClass,
+    pub label: String,
+    pub work: Figure,
+    /// Summed cycle time (days) of the items that have one, and its share of the bucket's.
+    pub cycle_days: f64,
+    pub share_cycle: f64,
+}
+
+/// One week or sprint.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bucket {
+    pub label: String,
+    pub total: Figure,
+    pub classes: Vec<ClassShare>,
+}
+
+/// A goal, and the work behind it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GoalWork {
+    pub id: String,
+    pub title: String,
+    pub work: Figure,
+}
+
+/// An initiative that had work and then none.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stalled {
+    pub id: String,
+    pub title: String,
+    /// Last day any of its work was created, started or finished.
+    pub last_activity: Option<NaiveDate>,
+    /// Its earlier work.
+    pub work: Figure,
+}
+
+/// The allocation report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AllocationReport {
+    pub options: AllocationOptions,
+    pub as_of: Option<NaiveDate>,
+    pub total: Figure,
+    pub buckets: Vec<Bucket>,
+    /// Goals below the thin-share threshold (including goals with no work at all).
+    pub thin_goals: Vec<GoalWork>,
+    pub stalled: Vec<Stalled>,
+    /// Work linked to nothing yet.
+    pub unlinked: Figure,
+}
+
+fn bucket_of(item: &WorkItem, by: BucketBy) -> String {
+    match by {
+        BucketBy::Sprint => item.sprint.clone().unwrap_or_else(|| "(no sprint)".into()),
+        BucketBy::Week => item.created.map_or_else(
+            || "(no date)".into(),
+            |c| {
+                let w = c.date_naive().iso_week();
+                format!("{}-W{:02}", w.year(), w.week())
+            },
+        ),
+    }
+}
+
+/// Days an item was last touched: created, started or resolved; in-progress work counts
+/// as touched up to `as_of`.
+fn active_since(item: &WorkItem, from: NaiveDate) -> bool {
+    if item.status_category == StatusCategory::InProgress && item.resolved.is_none() {
+        return true;
+    }
+    [item.created, item.started, item.resolved]
+        .into_iter()
+        .flatten()
+        .any(|t| t.date_naive() >= from)
+}
+
+/// Computes allocation over time for a scope.
+pub fn allocation(snap: &Snapshot, scope: &Scope, opts: &AllocationOptions) -> AllocationReport {
+    let as_of = opts.as_of.or_else(|| default_as_of(snap, scope));
+    let mut total = Figure::default();
+    let mut unlinked = Figure::default();
+    let mut buckets: BTreeMap<String, (Figure, BTreeMap<WorkClass, (Figure, f64)>)> =
+        BTreeMap::new();
+    let mut goal_work: HashMap<&str, Figure> = HashMap::new();
+    // initiative -> (all work, active in the stall window?, last activity)
+    let mut inits: HashMap<&str, (Figure, bool, Option<NaiveDate>)> = HashMap::new();
+    let stall_from = as_of.map(|d| d - Duration::weeks(opts.stall_weeks) + Duration::days(1));
+    for s in &snap.items {
+        let item = &s.item;
+        if !scope.includes(item) {
+            continue;
+        }
+        let link = snap.links.get(&s.id);
+        let class = WorkClass::of(link, &snap.strategy);
+        total.add(item);
+        if class == WorkClass::Unlinked {
+            unlinked.add(item);
+        }
+        let (bt, classes) = buckets.entry(bucket_of(item, opts.by)).or_default();
+        bt.add(item);
+        let (f, cycle) = classes.entry(class).or_default();
+        f.add(item);
+        *cycle += item.cycle_days().unwrap_or(0.0);
+        if class.is_aligned() {
+            for g in goals_of(link, &snap.strategy) {
+                goal_work.entry(g).or_default().add(item);
+            }
+        }
+        if let Some(i) = initiative_of(link) {
+            let e = inits.entry(i).or_default();
+            e.0.add(item);
+            e.1 |= stall_from.is_some_and(|from| active_since(item, from));
+            let last = [item.created, item.started, item.resolved]
+                .into_iter()
+                .flatten()
+                .map(|t| t.date_naive())
+                .max();
+            e.2 = e.2.max(last);
+        }
+    }
+    let (n, est) = (total.items, total.estimate);
+    let buckets = buckets
+        .into_iter()
+        .map(|(label, (mut bt, classes))| {
+            let cycle_total: f64 = classes.values().map(|(_, c)| c).sum();
+            let classes = classes
+                .into_iter()
+                .map(|(class, (mut work, cycle_days))| {
+                    work.finish(bt.items, bt.estimate);
+                    ClassShare {
+                        class,
+                        label: class.label(),
+                        work,
+                        cycle_days,
+                        share_cycle: crate::status::ratio(cycle_days, cycle_total),
+                    }
+                })
+                .collect();
+            let (bn, be) = (bt.items, bt.estimate);
+            bt.finish(bn, be);
+            Bucket {
+                label,
+                total: bt,
+                classes,
+            }
+        })
+        .collect();
+    let thin_goals = snap
+        .strategy
+        .goals
+        .iter()
+        .filter_map(|g| {
+            let mut work = goal_work.get(g.id.as_str()).cloned().unwrap_or_default();
+            work.finish(n, est);
+            (work.share_items < opts.thin_goal_share).then(|| GoalWork {
+                id: g.id.clone(),
+                title: g.title.clone(),
+                work,
+            })
+        })
+        .collect();
+    let mut stalled: Vec<Stalled> = snap
+        .strategy
+        .initiatives
+        .iter()
+        .filter_map(|i| {
+            let (work, active, last) = inits.get(i.id.as_str())?;
+            (!active && stall_from.is_some()).then(|| {
+                let mut work = work.clone();
+                work.finish(n, est);
+                Stalled {
+                    id: i.id.clone(),
+                    title: i.title.clone(),
+                    last_activity: *last,
+                    work,
+                }
+            })
+        })
+        .collect();
+    stalled.sort_by(|a, b| a.id.cmp(&b.id));
+    unlinked.finish(n, est);
+    total.finish(n, est);
+    AllocationReport {
+        options: opts.clone(),
+        as_of,
+        total,
+        buckets,
+        thin_goals,
+        stalled,
+        unlinked,
+    }
+}
+
+impl AllocationReport {
+    /// Plain text for the terminal: one line per bucket.
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write as _;
+        let mut o = String::new();
+        let _ = writeln!(o, "Allocation over time ({} items)\n", self.total.items);
+        let _ = writeln!(
+            o,
+            "{:<14} {:>6} {:>9} {:>9} {:>9} {:>9} {:>10}",
+            "bucket", "items", "explicit", "inferred", "corrected", "off plan", "not placed"
+        );
+        for b in &self.buckets {
+            let share = |f: &dyn Fn(WorkClass) -> bool| -> f64 {
+                b.classes.iter().filter(|c| f(c.class)).map(|c| c.work.share_items).sum()
+            };
+            use crate::class::Origin;
+            let _ = writeln!(
+                o,
+                "{:<14} {:>6} {:>8.0}% {:>8.0}% {:>8.0}% {:>8.0}% {:>9.0}%",
+                b.label,
+                b.total.items,
+                share(&|c| c == WorkClass::Aligned(Origin::Explicit)) * 100.0,
+                share(&|c| c == WorkClass::Aligned(Origin::Inferred)) * 100.0,
+                share(&|c| c == WorkClass::Aligned(Origin::Corrected)) * 100.0,
+                share(&|c| c.is_off_plan()) * 100.0,
+                share(&|c| matches!(c, WorkClass::Unclear | WorkClass::Unlinked)) * 100.0,
+            );
+        }
+        if !self.thin_goals.is_empty() {
+            let _ = writeln!(o, "\nGoals with little work behind them:");
+            for g in &self.thin_goals {
+                let _ = writeln!(o, "  {} ({} items, {:.0}%)", g.title, g.work.items, g.work.share_items * 100.0);
+            }
+        }
+        if !self.stalled.is_empty() {
+            let _ = writeln!(o, "\nInitiatives with no new or moving work in the last {} weeks:", self.options.stall_weeks);
+            for s in &self.stalled {
+                let last = s.last_activity.map_or("-".into(), |d| d.to_string());
+                let _ = writeln!(o, "  {} ({} earlier items, last activity {last})", s.title, s.work.items);
+            }
+        }
+        if self.unlinked.items > 0 {
+            let _ = writeln!(o, "\nNot linked to anything yet: {} items (run `throughline align`)", self.unlinked.items);
+        }
+        o
+    }
+}

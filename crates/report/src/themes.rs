@@ -1,0 +1,269 @@
+//! Themes: off-plan work and the notes about it, grouped into a handful of plain labels
+//! such as "bug / incident: flaky ci, build".
+//!
+//! Deterministic and explainable on purpose: within each off-plan reason, the term that
+//! is most frequent in the group and rarest in all work (TF-IDF over titles and notes,
+//! unigrams and bigrams) anchors a theme; its items leave the pool and the next anchor
+//! is picked, up to a few themes per reason. The rest is "other <reason>".
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+use throughline_model::{NoteTarget, OffPlanReason};
+
+use crate::class::WorkClass;
+use crate::drift::QuotedNote;
+use crate::status::Figure;
+use crate::words::terms;
+use crate::{Scope, Snapshot};
+
+/// How themes are found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThemeOptions {
+    /// At most this many themes per reason (before "other").
+    pub per_reason: usize,
+    /// A theme needs at least this many items.
+    pub min_items: usize,
+    /// Also theme work that is not linked yet or unclear (useful before `align` ran).
+    pub include_unplaced: bool,
+}
+
+impl Default for ThemeOptions {
+    fn default() -> Self {
+        ThemeOptions {
+            per_reason: 3,
+            min_items: 3,
+            include_unplaced: false,
+        }
+    }
+}
+
+/// An example item: key and title.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Example {
+    pub key: String,
+    pub title: String,
+}
+
+/// One theme.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Theme {
+    /// The off-plan reason, or `None` for work not placed yet.
+    pub reason: Option<OffPlanReason>,
+    /// Plain words: reason and the most distinctive terms.
+    pub label: String,
+    /// The distinctive terms, most distinctive first.
+    pub terms: Vec<String>,
+    pub work: Figure,
+    pub examples: Vec<Example>,
+    pub notes: Vec<QuotedNote>,
+}
+
+/// Themes of the off-plan work in a scope, largest first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThemesReport {
+    pub total_off_plan: usize,
+    pub themes: Vec<Theme>,
+}
+
+/// Groups the scope's off-plan work (and the notes on it) into themes.
+pub fn themes(snap: &Snapshot, scope: &Scope, opts: &ThemeOptions) -> ThemesReport {
+    // Notes attached to items join the item's text: they often say what the title does not.
+    let mut item_notes: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, n) in snap.notes.iter().enumerate() {
+        if let NoteTarget::Item { key, .. } = &n.target {
+            item_notes.entry(key.as_str()).or_default().push(i);
+        }
+    }
+    let mut docs: Vec<(usize, HashSet<String>)> = Vec::new();
+    let mut df: HashMap<String, usize> = HashMap::new();
+    let mut buckets: BTreeMap<Option<OffPlanReason>, Vec<usize>> = BTreeMap::new();
+    for (idx, s) in snap.items.iter().enumerate() {
+        if !scope.includes(&s.item) {
+            continue;
+        }
+        let mut text = s.item.title.clone();
+        for &n in item_notes.get(s.item.key.as_str()).into_iter().flatten() {
+            text.push_str(" . ");
+            text.push_str(&snap.notes[n].text);
+        }
+        let set: HashSet<String> = terms(&text).into_iter().collect();
+        for t in &set {
+            *df.entry(t.clone()).or_default() += 1;
+        }
+        let bucket = match WorkClass::of(snap.links.get(&s.id), &snap.strategy) {
+            WorkClass::OffPlan(r) => Some(Some(r)),
+            WorkClass::Unclear | WorkClass::Unlinked if opts.include_unplaced => Some(None),
+            _ => None,
+        };
+        if let Some(b) = bucket {
+            buckets.entry(b).or_default().push(docs.len());
+        }
+        docs.push((idx, set));
+    }
+    let n_docs = docs.len().max(1) as f64;
+    let idf = |t: &str| (n_docs / (1.0 + *df.get(t).unwrap_or(&0) as f64)).ln() + 1.0;
+
+    let mut out = Vec::new();
+    let mut total_off_plan = 0;
+    for (reason, members) in buckets {
+        if reason.is_some() {
+            total_off_plan += members.len();
+        }
+        let reason_label = reason.map_or("not placed yet", |r| r.label());
+        let mut pool: Vec<usize> = members;
+        for _ in 0..opts.per_reason {
+            let Some(anchor) = best_term(&pool, &docs, &idf, opts.min_items, &HashSet::new())
+            else {
+                break;
+            };
+            let (inside, rest): (Vec<usize>, Vec<usize>) =
+                pool.iter().partition(|&&d| docs[d].1.contains(&anchor));
+            // Two more terms that describe the group, distinct from the anchor's words.
+            let mut used: HashSet<String> = anchor.split(' ').map(str::to_string).collect();
+            used.insert(anchor.clone());
+            let mut label_terms = vec![anchor.clone()];
+            for _ in 0..2 {
+                let min = (inside.len() / 3).max(2);
+                match best_term(&inside, &docs, &idf, min, &used) {
+                    Some(t) => {
+                        used.extend(t.split(' ').map(str::to_string));
+                        used.insert(t.clone());
+                        label_terms.push(t);
+                    }
+                    None => break,
+                }
+            }
+            out.push(theme(
+                snap,
+                reason,
+                reason_label,
+                label_terms,
+                &inside,
+                &docs,
+                &item_notes,
+            ));
+            pool = rest;
+        }
+        if !pool.is_empty() {
+            out.push(theme(
+                snap,
+                reason,
+                reason_label,
+                Vec::new(),
+                &pool,
+                &docs,
+                &item_notes,
+            ));
+        }
+    }
+    out.sort_by(|a, b| {
+        b.work
+            .items
+            .cmp(&a.work.items)
+            .then_with(|| a.label.cmp(&b.label))
+    });
+    ThemesReport {
+        total_off_plan,
+        themes: out,
+    }
+}
+
+/// The term with the highest count x idf in `pool`, seen in at least `min` items; ties
+/// broken by the term itself so the result never depends on hash order.
+fn best_term(
+    pool: &[usize],
+    docs: &[(usize, HashSet<String>)],
+    idf: &dyn Fn(&str) -> f64,
+    min: usize,
+    exclude: &HashSet<String>,
+) -> Option<String> {
+    let mut tf: BTreeMap<&str, usize> = BTreeMap::new();
+    for &d in pool {
+        for t in &docs[d].1 {
+            *tf.entry(t.as_str()).or_default() += 1;
+        }
+    }
+    tf.into_iter()
+        .filter(|(t, c)| {
+            *c >= min && !exclude.contains(*t) && !t.split(' ').any(|w| exclude.contains(w))
+        })
+        // Bigrams read better as labels; a small bonus breaks near-ties their way.
+        .map(|(t, c)| {
+            (
+                c as f64 * idf(t) * if t.contains(' ') { 1.2 } else { 1.0 },
+                t,
+            )
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, t)| t.to_string())
+}
+
+fn theme(
+    snap: &Snapshot,
+    reason: Option<OffPlanReason>,
+    reason_label: &str,
+    label_terms: Vec<String>,
+    members: &[usize],
+    docs: &[(usize, HashSet<String>)],
+    item_notes: &HashMap<&str, Vec<usize>>,
+) -> Theme {
+    let mut work = Figure::default();
+    let mut examples = Vec::new();
+    let mut notes = Vec::new();
+    let mut seen_notes = HashSet::new();
+    for &d in members {
+        let item = &snap.items[docs[d].0].item;
+        work.add(item);
+        if examples.len() < 5 {
+            examples.push(Example {
+                key: item.key.clone(),
+                title: item.title.clone(),
+            });
+        }
+        for &n in item_notes.get(item.key.as_str()).into_iter().flatten() {
+            if seen_notes.insert(n) {
+                notes.push(QuotedNote::of(&snap.notes[n]));
+            }
+        }
+    }
+    let label = if label_terms.is_empty() {
+        format!("{reason_label}: other")
+    } else {
+        format!("{reason_label}: {}", label_terms.join(", "))
+    };
+    Theme {
+        reason,
+        label,
+        terms: label_terms,
+        work,
+        examples,
+        notes,
+    }
+}
+
+impl ThemesReport {
+    /// Plain text for the terminal.
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write as _;
+        let mut o = String::new();
+        if self.themes.is_empty() {
+            return "No off-plan work in this scope yet (run `throughline align` to classify unlinked work).\n".into();
+        }
+        let _ = writeln!(
+            o,
+            "Themes in the off-plan work ({} items)\n",
+            self.total_off_plan
+        );
+        for t in &self.themes {
+            let _ = writeln!(o, "{:>5} items  {}", t.work.items, t.label);
+            for e in t.examples.iter().take(3) {
+                let _ = writeln!(o, "             {}  {}", e.key, e.title);
+            }
+            for n in t.notes.iter().take(2) {
+                let _ = writeln!(o, "             note ({}): \"{}\"", n.kind, n.text);
+            }
+        }
+        o
+    }
+}
