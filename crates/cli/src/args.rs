@@ -65,6 +65,16 @@ pub enum Command {
     /// Impact metric values over time.
     #[command(subcommand)]
     Metrics(MetricsCommand),
+    /// The executive brief: what we execute and why, alignment, metrics, off-plan work, signals.
+    Brief(BriefArgs),
+    /// Ask a question about the work, answered offline with the items and notes behind it.
+    Ask(AskArgs),
+    /// Material shifts in off-plan and goal shares: the recent weeks against the weeks before.
+    Drift(DriftArgs),
+    /// Off-plan work grouped into a few plain themes, with examples and notes.
+    Themes(ThemesArgs),
+    /// Allocation over time (by week or sprint), thin goals and stalled initiatives.
+    Allocation(AllocationArgs),
 }
 
 #[derive(Debug, Args)]
@@ -163,6 +173,11 @@ pub struct NoteAddArgs {
 pub enum MetricsCommand {
     /// Import metric values from CSV (metric,date,value); re-importing replaces same-day values.
     Import { file: PathBuf },
+    /// Key results against baseline and target, with launches on their timeline.
+    Show {
+        /// Only this metric.
+        id: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -312,4 +327,59 @@ pub enum BenchTarget {
     Import,
     /// Import a generated export with a strategy, then time a full `align` (inference).
     Align,
+}
+
+#[derive(Debug, Args)]
+pub struct BriefArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Output format.
+    #[arg(long, value_parser = ["md", "html"], default_value = "md")]
+    pub format: String,
+    /// Write to this file instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Teams with fewer people than this are folded into "other".
+    #[arg(long, default_value_t = 3)]
+    pub min_group: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct AskArgs {
+    /// The question, e.g. "why is Payments off plan?"
+    #[arg(required = true)]
+    pub question: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Weeks in the recent window.
+    #[arg(long, default_value_t = 4)]
+    pub recent_weeks: i64,
+    /// Weeks in the window compared against.
+    #[arg(long, default_value_t = 8)]
+    pub baseline_weeks: i64,
+    /// Teams with fewer people than this are folded into "other".
+    #[arg(long, default_value_t = 3)]
+    pub min_group: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ThemesArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Also theme work not placed yet (unclear or unlinked).
+    #[arg(long)]
+    pub unplaced: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AllocationArgs {
+    #[command(flatten)]
+    pub scope: ScopeArgs,
+    /// Bucket by ISO week or by sprint name.
+    #[arg(long, value_parser = ["week", "sprint"], default_value = "week")]
+    pub by: String,
 }

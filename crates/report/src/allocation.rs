@@ -30,8 +30,8 @@ pub struct AllocationOptions {
     pub by: BucketBy,
     /// Goals whose share of items is below this are listed as thin (default 0.05).
     pub thin_goal_share: f64,
-    /// An initiative stalled when none of its work was created, started or finished in
-    /// this many last weeks of the scope (default 6).
+    /// An initiative stalled when none of its work was created or started in this many
+    /// last weeks of the scope (default 6) and it is not (nearly) all done.
     pub stall_weeks: i64,
     pub as_of: Option<NaiveDate>,
 }
@@ -112,28 +112,28 @@ fn bucket_of(item: &WorkItem, by: BucketBy) -> String {
     }
 }
 
-/// Days an item was last touched: created, started or resolved; in-progress work counts
-/// as touched up to `as_of`.
+/// Whether new work began since `from`: an item created or started. Old items being
+/// closed out, or sitting in progress, are not new work, or a stuck initiative would
+/// never show.
 fn active_since(item: &WorkItem, from: NaiveDate) -> bool {
-    if item.status_category == StatusCategory::InProgress && item.resolved.is_none() {
-        return true;
-    }
-    [item.created, item.started, item.resolved]
+    [item.created, item.started]
         .into_iter()
         .flatten()
         .any(|t| t.date_naive() >= from)
 }
+
+/// Per class: its items and their summed cycle days.
+type ClassAcc = BTreeMap<WorkClass, (Figure, f64)>;
 
 /// Computes allocation over time for a scope.
 pub fn allocation(snap: &Snapshot, scope: &Scope, opts: &AllocationOptions) -> AllocationReport {
     let as_of = opts.as_of.or_else(|| default_as_of(snap, scope));
     let mut total = Figure::default();
     let mut unlinked = Figure::default();
-    let mut buckets: BTreeMap<String, (Figure, BTreeMap<WorkClass, (Figure, f64)>)> =
-        BTreeMap::new();
+    let mut buckets: BTreeMap<String, (Figure, ClassAcc)> = BTreeMap::new();
     let mut goal_work: HashMap<&str, Figure> = HashMap::new();
-    // initiative -> (all work, active in the stall window?, last activity)
-    let mut inits: HashMap<&str, (Figure, bool, Option<NaiveDate>)> = HashMap::new();
+    // initiative -> (all work, active in the stall window?, last activity, items done)
+    let mut inits: HashMap<&str, (Figure, bool, Option<NaiveDate>, usize)> = HashMap::new();
     let stall_from = as_of.map(|d| d - Duration::weeks(opts.stall_weeks) + Duration::days(1));
     for s in &snap.items {
         let item = &s.item;
@@ -166,6 +166,7 @@ pub fn allocation(snap: &Snapshot, scope: &Scope, opts: &AllocationOptions) -> A
                 .map(|t| t.date_naive())
                 .max();
             e.2 = e.2.max(last);
+            e.3 += usize::from(item.status_category == StatusCategory::Done);
         }
     }
     let (n, est) = (total.items, total.estimate);
@@ -214,8 +215,10 @@ pub fn allocation(snap: &Snapshot, scope: &Scope, opts: &AllocationOptions) -> A
         .initiatives
         .iter()
         .filter_map(|i| {
-            let (work, active, last) = inits.get(i.id.as_str())?;
-            (!active && stall_from.is_some()).then(|| {
+            let (work, active, last, done) = inits.get(i.id.as_str())?;
+            // Finished work is not stalled: (nearly) all done means it launched.
+            let finished = *done as f64 >= work.items as f64 * 0.9;
+            (!active && !finished && stall_from.is_some()).then(|| {
                 let mut work = work.clone();
                 work.finish(n, est);
                 Stalled {
@@ -254,7 +257,12 @@ impl AllocationReport {
         );
         for b in &self.buckets {
             let share = |f: &dyn Fn(WorkClass) -> bool| -> f64 {
-                b.classes.iter().filter(|c| f(c.class)).map(|c| c.work.share_items).sum()
+                // Start from +0.0: an empty f64 sum is -0.0 and would print "-0%".
+                b.classes
+                    .iter()
+                    .filter(|c| f(c.class))
+                    .map(|c| c.work.share_items)
+                    .fold(0.0, |a, x| a + x)
             };
             use crate::class::Origin;
             let _ = writeln!(
@@ -272,18 +280,36 @@ impl AllocationReport {
         if !self.thin_goals.is_empty() {
             let _ = writeln!(o, "\nGoals with little work behind them:");
             for g in &self.thin_goals {
-                let _ = writeln!(o, "  {} ({} items, {:.0}%)", g.title, g.work.items, g.work.share_items * 100.0);
+                let _ = writeln!(
+                    o,
+                    "  {} ({} items, {:.0}%)",
+                    g.title,
+                    g.work.items,
+                    g.work.share_items * 100.0
+                );
             }
         }
         if !self.stalled.is_empty() {
-            let _ = writeln!(o, "\nInitiatives with no new or moving work in the last {} weeks:", self.options.stall_weeks);
+            let _ = writeln!(
+                o,
+                "\nInitiatives with no new work in the last {} weeks (and not finished):",
+                self.options.stall_weeks
+            );
             for s in &self.stalled {
                 let last = s.last_activity.map_or("-".into(), |d| d.to_string());
-                let _ = writeln!(o, "  {} ({} earlier items, last activity {last})", s.title, s.work.items);
+                let _ = writeln!(
+                    o,
+                    "  {} ({} earlier items, last activity {last})",
+                    s.title, s.work.items
+                );
             }
         }
         if self.unlinked.items > 0 {
-            let _ = writeln!(o, "\nNot linked to anything yet: {} items (run `throughline align`)", self.unlinked.items);
+            let _ = writeln!(
+                o,
+                "\nNot linked to anything yet: {} items (run `throughline align`)",
+                self.unlinked.items
+            );
         }
         o
     }

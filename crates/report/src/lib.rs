@@ -5,6 +5,8 @@
 //! the keys of the items behind it, so any percentage can be drilled into.
 
 pub mod allocation;
+pub mod ask;
+pub mod brief;
 pub mod class;
 pub mod drift;
 mod effective;
@@ -18,6 +20,8 @@ pub mod themes;
 mod words;
 
 pub use allocation::{AllocationOptions, AllocationReport, BucketBy, allocation};
+pub use ask::{Answer, Citation, ask};
+pub use brief::{Brief, brief};
 pub use class::WorkClass;
 pub use drift::{DriftOptions, DriftReport, drift};
 pub use effective::{EffectiveLink, effective_links};

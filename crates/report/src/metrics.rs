@@ -68,7 +68,11 @@ pub fn metrics(snap: &Snapshot, scope: &Scope, only: Option<&str>) -> Vec<Metric
                 .initiatives_of(&m.goal)
                 .filter_map(|i| launches.get(i.id.as_str()).cloned())
                 .collect();
-            ls.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.initiative.cmp(&b.initiative)));
+            ls.sort_by(|a, b| {
+                a.date
+                    .cmp(&b.date)
+                    .then_with(|| a.initiative.cmp(&b.initiative))
+            });
             MetricStatus {
                 id: m.id.clone(),
                 goal: m.goal.clone(),
@@ -155,18 +159,25 @@ impl MetricStatus {
         let unit = self.unit.as_deref().unwrap_or("");
         let num = |x: f64| format!("{x:.2}{unit}");
         let mut o = String::new();
-        let _ = writeln!(o, "{} ({}, {} is better)", self.name, self.id, self.direction.as_str());
+        let _ = writeln!(
+            o,
+            "{} ({}, {} is better)",
+            self.name,
+            self.id,
+            self.direction.as_str()
+        );
         let _ = writeln!(
             o,
             "  baseline {}  target {}  latest {}",
             self.baseline.map_or("-".into(), num),
             self.target.map_or("-".into(), num),
-            self.latest.map_or("-".into(), |l| format!("{} on {}", num(l.value), l.date)),
+            self.latest
+                .map_or("-".into(), |l| format!("{} on {}", num(l.value), l.date)),
         );
         if let Some(c) = self.change {
-            let prog = self
-                .progress
-                .map_or(String::new(), |p| format!(", {:.0}% of the way to target", p * 100.0));
+            let prog = self.progress.map_or(String::new(), |p| {
+                format!(", {:.0}% of the way to target", p * 100.0)
+            });
             let _ = writeln!(o, "  change since baseline {c:+.2}{unit}{prog}");
         }
         if !self.sparkline.is_empty() {
@@ -174,7 +185,13 @@ impl MetricStatus {
             let _ = writeln!(o, "  {from} {} {to}", self.sparkline);
         }
         for l in &self.launches {
-            let _ = writeln!(o, "  launched {}: {} ({} items)", l.date, l.title, l.keys.len());
+            let _ = writeln!(
+                o,
+                "  launched {}: {} ({} items)",
+                l.date,
+                l.title,
+                l.keys.len()
+            );
         }
         o
     }

@@ -157,10 +157,12 @@ pub fn themes(snap: &Snapshot, scope: &Scope, opts: &ThemeOptions) -> ThemesRepo
             ));
         }
     }
+    // Named themes first, largest first; the "other" remainders after them.
     out.sort_by(|a, b| {
-        b.work
-            .items
-            .cmp(&a.work.items)
+        a.terms
+            .is_empty()
+            .cmp(&b.terms.is_empty())
+            .then_with(|| b.work.items.cmp(&a.work.items))
             .then_with(|| a.label.cmp(&b.label))
     });
     ThemesReport {
@@ -222,7 +224,8 @@ fn theme(
             });
         }
         for &n in item_notes.get(item.key.as_str()).into_iter().flatten() {
-            if seen_notes.insert(n) {
+            // The same words on several items are quoted once.
+            if seen_notes.insert(snap.notes[n].text.as_str()) {
                 notes.push(QuotedNote::of(&snap.notes[n]));
             }
         }

@@ -18,6 +18,7 @@ pub fn run(g: &Globals, c: MetricsCommand) -> anyhow::Result<()> {
             eprintln!("{}: {n} metric values imported", file.display());
             Ok(())
         }
+        MetricsCommand::Show { id } => super::metrics_show::run(g, id),
     }
 }
 

@@ -1,17 +1,23 @@
 //! One module per command. Each takes its parsed flags and the global options.
 
 mod align;
+mod allocation;
+mod ask;
 mod bench;
+mod brief;
 mod correct;
 mod demo;
+mod drift;
 mod eval;
 mod import;
 mod init;
 mod items;
 mod metrics;
+mod metrics_show;
 mod note;
 mod status;
 mod strategy;
+mod themes;
 
 use anyhow::Context;
 use throughline_model::Period;
@@ -55,6 +61,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Explain(a) => correct::explain(&g, a),
         Command::Note(c) => note::run(&g, c),
         Command::Metrics(c) => metrics::run(&g, c),
+        Command::Brief(a) => brief::run(&g, a),
+        Command::Ask(a) => ask::run(&g, a),
+        Command::Drift(a) => drift::run(&g, a),
+        Command::Themes(a) => themes::run(&g, a),
+        Command::Allocation(a) => allocation::run(&g, a),
     }
 }
 

@@ -1,0 +1,27 @@
+//! `throughline allocation`: how work splits over time, by week or sprint.
+
+use throughline_report::{AllocationOptions, BucketBy, Snapshot, allocation};
+
+use super::{Globals, scope};
+use crate::args::AllocationArgs;
+use crate::output;
+
+pub fn run(g: &Globals, a: AllocationArgs) -> anyhow::Result<()> {
+    let store = g.open()?;
+    let snap = Snapshot::load(&store)?;
+    let opts = AllocationOptions {
+        by: if a.by == "sprint" {
+            BucketBy::Sprint
+        } else {
+            BucketBy::Week
+        },
+        ..Default::default()
+    };
+    let r = allocation(&snap, &scope(&a.scope, 3)?, &opts);
+    if g.json {
+        output::json(&r)
+    } else {
+        print!("{}", r.to_text());
+        Ok(())
+    }
+}

@@ -1,0 +1,93 @@
+//! The insight commands (brief, ask, drift, themes, allocation, metrics show) on the demo.
+
+mod common;
+
+use common::Env;
+
+fn demo() -> Env {
+    let env = Env::new();
+    env.ok(&["demo", "--quiet"]);
+    env
+}
+
+#[test]
+fn insight_commands_on_the_demo() {
+    let env = demo();
+
+    // Drift finds the planted Payments off-plan jump, with notes and examples.
+    let d = env.json(&["drift"]);
+    let shifts = d["shifts"].as_array().unwrap();
+    let pay = shifts
+        .iter()
+        .find(|s| s["group"] == "Payments" && s["measure"]["kind"] == "off_plan")
+        .unwrap_or_else(|| panic!("no Payments shift in {d:#}"));
+    assert!(
+        pay["after"]["share"].as_f64().unwrap() > pay["before"]["share"].as_f64().unwrap() + 0.1
+    );
+    assert!(!pay["examples"].as_array().unwrap().is_empty());
+    assert!(!pay["notes"].as_array().unwrap().is_empty());
+    assert!(env.ok(&["drift"]).contains("Payments: off-plan share"));
+
+    // The brief: markdown to stdout, HTML to a file, numbers linked to evidence.
+    let md = env.ok(&["brief", "--period", "2026-H2"]);
+    assert!(md.starts_with("# Strategy brief — 2026-H2"));
+    for h in [
+        "What we are executing",
+        "How the work aligns",
+        "impact metrics",
+        "Work off plan",
+        "What we learned",
+        "Early signals",
+        "## Evidence",
+    ] {
+        assert!(md.contains(h), "{h}");
+    }
+    assert!(md.contains("](#evidence-1)"));
+    assert!(
+        md.contains("Local payment methods in Europe has had no new work"),
+        "{md}"
+    );
+    env.ok(&[
+        "brief", "--period", "2026-Q4", "--format", "html", "--out", "b.html",
+    ]);
+    let html = std::fs::read_to_string(env.path("b.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<details id=\"evidence-1\">"));
+    let b = env.json(&["brief"]);
+    assert!(b["evidence"].as_array().unwrap().len() > 10);
+    // No person's name anywhere in an aggregate.
+    let names: Vec<String> = env.json(&["items", "--limit", "0"])["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["assignee"].as_str().map(str::to_string))
+        .collect();
+    for n in names.iter().take(50) {
+        assert!(
+            !md.contains(n.as_str()) && !html.contains(n.as_str()),
+            "{n}"
+        );
+    }
+
+    // Themes, allocation, metrics.
+    let t = env.json(&["themes", "--period", "2026-Q4"]);
+    assert!(!t["themes"].as_array().unwrap().is_empty());
+    let a = env.json(&["allocation", "--team", "Payments"]);
+    assert!(a["buckets"].as_array().unwrap().len() > 20);
+    assert!(env.ok(&["allocation", "--by", "sprint"]).contains("bucket"));
+    let m = env.json(&["metrics", "show"]);
+    assert!(m.as_array().unwrap().len() >= 3);
+    assert!(m[0]["latest"]["value"].is_number());
+    assert!(
+        env.ok(&["metrics", "show", "trial-conversion"])
+            .contains("Trial-to-paid conversion")
+    );
+    env.fails(&["metrics", "show", "no-such-metric"]);
+
+    // Ask: a structured answer with citations.
+    let ans = env.json(&["ask", "why is Payments off plan?"]);
+    assert_eq!(ans["shape"], "why_off_plan");
+    assert!(ans["text"].as_str().unwrap().starts_with("Payments:"));
+    assert!(!ans["cited"].as_array().unwrap().is_empty());
+    let stalled = env.ok(&["ask", "which", "initiatives", "stalled?"]);
+    assert!(stalled.contains("Local payment methods"), "{stalled}");
+}

@@ -1,0 +1,582 @@
+//! The executive brief: a calm narrative of what we are executing and why, how it lines
+//! up with the goals, the metrics we watch, the work off plan and why we chose it, what
+//! we learned, and early signals. Every number links to the items behind it.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use throughline_model::{ContextNote, NoteKind, NoteTarget};
+
+use crate::allocation::{AllocationOptions, allocation};
+use crate::drift::{DriftOptions, QuotedNote, drift};
+use crate::metrics::metrics;
+use crate::status::{Figure, StatusReport, status};
+use crate::themes::{ThemeOptions, themes};
+use crate::{Scope, Snapshot};
+
+/// A piece of a sentence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Span {
+    Text {
+        text: String,
+    },
+    /// A figure: `count` items (and `share` of the items in evidence `of`), whose keys
+    /// are listed in evidence `evidence`.
+    Number {
+        count: usize,
+        share: Option<f64>,
+        of: Option<String>,
+        evidence: String,
+    },
+    /// Someone's words, as written, with where they were written (never who).
+    Quote {
+        text: String,
+        source: String,
+    },
+}
+
+/// A section of the brief: paragraphs of spans.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    pub id: String,
+    pub heading: String,
+    pub paragraphs: Vec<Vec<Span>>,
+}
+
+/// The items behind a number.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    pub id: String,
+    pub label: String,
+    pub keys: Vec<String>,
+}
+
+/// The brief.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Brief {
+    pub title: String,
+    pub scope: String,
+    pub sections: Vec<Section>,
+    pub evidence: Vec<Evidence>,
+}
+
+/// Builds the brief sentence by sentence, registering evidence as numbers are written.
+struct Writer {
+    evidence: Vec<Evidence>,
+    para: Vec<Span>,
+    paras: Vec<Vec<Span>>,
+    sections: Vec<Section>,
+}
+
+impl Writer {
+    fn ev(&mut self, label: &str, keys: &[String]) -> String {
+        if let Some(e) = self.evidence.iter().find(|e| e.label == label) {
+            return e.id.clone();
+        }
+        let id = format!("evidence-{}", self.evidence.len() + 1);
+        self.evidence.push(Evidence {
+            id: id.clone(),
+            label: label.to_string(),
+            keys: keys.to_vec(),
+        });
+        id
+    }
+
+    fn text(&mut self, t: impl Into<String>) -> &mut Self {
+        self.para.push(Span::Text { text: t.into() });
+        self
+    }
+
+    /// A figure with its share of `of` (an evidence id) and its own evidence.
+    fn fig(&mut self, label: &str, f: &Figure, of: Option<&str>) -> &mut Self {
+        let evidence = self.ev(label, &f.keys);
+        let share = of.and_then(|o| {
+            let total = self.evidence.iter().find(|e| e.id == o)?.keys.len();
+            (total > 0).then(|| f.items as f64 / total as f64)
+        });
+        self.para.push(Span::Number {
+            count: f.items,
+            share,
+            of: of.map(str::to_string),
+            evidence,
+        });
+        self
+    }
+
+    fn quote(&mut self, n: &QuotedNote) -> &mut Self {
+        let team = n
+            .author_team
+            .as_deref()
+            .map_or(String::new(), |t| format!("{t}, "));
+        self.para.push(Span::Quote {
+            text: n.text.clone(),
+            source: format!(
+                "{team}{} note on {}, {}",
+                n.kind.replace('_', "-"),
+                n.target,
+                n.date
+            ),
+        });
+        self
+    }
+
+    fn end_para(&mut self) {
+        if !self.para.is_empty() {
+            self.paras.push(std::mem::take(&mut self.para));
+        }
+    }
+
+    fn section(&mut self, id: &str, heading: &str) {
+        self.end_para();
+        self.sections.push(Section {
+            id: id.into(),
+            heading: heading.into(),
+            paragraphs: std::mem::take(&mut self.paras),
+        });
+    }
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+/// Notes that belong to the scope: written in its period, and for a team scope written by
+/// the team or about its items.
+fn scoped_notes<'a>(
+    snap: &'a Snapshot,
+    scope: &Scope,
+    keys: &HashSet<&str>,
+) -> Vec<&'a ContextNote> {
+    snap.notes
+        .iter()
+        .filter(|n| {
+            scope
+                .period
+                .as_ref()
+                .is_none_or(|p| n.date >= p.start && n.date < p.end)
+        })
+        .filter(|n| match (&scope.team, &n.target) {
+            (None, _) => true,
+            (Some(_), NoteTarget::Item { key, .. }) => keys.contains(key.as_str()),
+            (Some(t), _) => n
+                .author_team
+                .as_deref()
+                .is_some_and(|a| a.eq_ignore_ascii_case(t)),
+        })
+        .collect()
+}
+
+/// Composes the brief for a scope. Deterministic: the same data gives the same brief.
+pub fn brief(snap: &Snapshot, scope: &Scope) -> Brief {
+    let st: StatusReport = status(snap, scope);
+    let alloc = allocation(snap, scope, &AllocationOptions::default());
+    let dr = drift(snap, scope, &DriftOptions::default());
+    let th = themes(snap, scope, &ThemeOptions::default());
+    let ms = metrics(snap, scope, None);
+    let keys: HashSet<&str> = st.total.keys.iter().map(String::as_str).collect();
+    let notes = scoped_notes(snap, scope, &keys);
+    let scope_label = match (&scope.period, &scope.team) {
+        (Some(p), Some(t)) => format!("{p}, team {t}"),
+        (Some(p), None) => format!("{p}, all teams"),
+        (None, Some(t)) => format!("all time, team {t}"),
+        (None, None) => "all time, all teams".into(),
+    };
+    let mut w = Writer {
+        evidence: Vec::new(),
+        para: Vec::new(),
+        paras: Vec::new(),
+        sections: Vec::new(),
+    };
+    let all = w.ev("All work in scope", &st.total.keys);
+
+    // What we are executing, and why.
+    w.text("In this period the teams worked on ")
+        .fig("All work in scope", &st.total, None)
+        .text(" items. ");
+    if st.total.items == 0 {
+        w.text("There is no work in this scope yet.");
+    }
+    w.end_para();
+    let mut inits: Vec<(&str, &str, &Figure)> = st
+        .goals
+        .iter()
+        .flat_map(|g| {
+            g.initiatives
+                .iter()
+                .map(|i| (i.id.as_str(), i.title.as_str(), &i.work))
+        })
+        .filter(|(_, _, f)| f.items > 0)
+        .collect();
+    inits.sort_by(|a, b| b.2.items.cmp(&a.2.items).then_with(|| a.0.cmp(b.0)));
+    inits.dedup_by(|a, b| a.0 == b.0);
+    for (id, title, f) in inits.iter().take(6) {
+        w.text(format!("{title}: "))
+            .fig(&format!("Initiative {title}"), f, Some(&all))
+            .text(". ");
+        if let Some(i) = snap.strategy.initiative(id)
+            && !i.description.is_empty()
+        {
+            w.text(format!("{} ", i.description.trim()));
+        }
+        for n in notes.iter().filter(|n| {
+            n.kind == NoteKind::Why && n.target == NoteTarget::Initiative { id: id.to_string() }
+        }) {
+            w.quote(&QuotedNote::of(n));
+        }
+        w.end_para();
+    }
+    w.section("executing", "What we are executing, and why");
+
+    // Alignment.
+    let by = &st.aligned_by_origin;
+    w.text("Work serving a goal: ")
+        .fig("Work aligned to a goal", &st.aligned, Some(&all))
+        .text(" — ")
+        .fig(
+            "Aligned explicitly (tracker links)",
+            &by.explicit,
+            Some(&all),
+        )
+        .text(" linked in the tracker, ")
+        .fig(
+            "Aligned by a person's correction",
+            &by.corrected,
+            Some(&all),
+        )
+        .text(" confirmed or corrected by people, and ")
+        .fig(
+            "Aligned by inference (sense engine)",
+            &by.inferred,
+            Some(&all),
+        )
+        .text(" inferred by the sense engine.");
+    w.end_para();
+    for g in &st.goals {
+        w.text(format!("{}: ", g.title))
+            .fig(&format!("Goal {}", g.title), &g.work, Some(&all))
+            .text(".");
+        w.end_para();
+    }
+    if !alloc.thin_goals.is_empty() {
+        let names: Vec<&str> = alloc.thin_goals.iter().map(|g| g.title.as_str()).collect();
+        w.text(format!(
+            "Little work sits behind {} ({}% of items or less); that may be by design this period, or worth a look.",
+            names.join(", "),
+            (alloc.options.thin_goal_share * 100.0).round()
+        ));
+        w.end_para();
+    }
+    w.section("alignment", "How the work aligns to goals");
+
+    // Metrics.
+    if ms.is_empty() {
+        w.text("No key results are declared in the strategy yet.");
+    }
+    for m in &ms {
+        // "%" sticks to the number; words ("days", "ms") read better apart.
+        let unit = match m.unit.as_deref() {
+            Some(u) if u.chars().next().is_some_and(char::is_alphabetic) && u != "k" => {
+                format!(" {u}")
+            }
+            Some(u) => u.to_string(),
+            None => String::new(),
+        };
+        w.text(format!("{}: ", m.name));
+        match m.latest {
+            Some(l) => {
+                w.text(format!("{:.2}{unit} on {}", l.value, l.date));
+                if let (Some(b), Some(t)) = (m.baseline, m.target) {
+                    w.text(format!(" (baseline {b:.2}{unit}, target {t:.2}{unit}"));
+                    match m.progress {
+                        Some(p) if p < 0.0 => {
+                            w.text(", further from the target than at baseline");
+                        }
+                        Some(p) => {
+                            w.text(format!(", {} of the way", pct(p)));
+                        }
+                        None => {}
+                    }
+                    w.text(")");
+                }
+                w.text(format!(". Trend {}.", m.sparkline));
+            }
+            None => {
+                w.text("no values recorded yet.");
+            }
+        }
+        for l in &m.launches {
+            let f = Figure {
+                items: l.keys.len(),
+                keys: l.keys.clone(),
+                ..Default::default()
+            };
+            w.text(format!(" Shipped next to it: {} by {} (", l.title, l.date))
+                .fig(&format!("Initiative {} (launched)", l.title), &f, None)
+                .text(" items).");
+        }
+        w.end_para();
+    }
+    w.section("metrics", "The impact metrics we watch");
+
+    // Off plan.
+    w.text("Work off plan: ")
+        .fig("Work off plan", &st.off_plan, Some(&all))
+        .text(". Off-plan work is a signal of what the organisation had to respond to, not a failure. ");
+    let not_placed = Figure {
+        items: st.unclear.items + st.unlinked.items,
+        keys: st
+            .unclear
+            .keys
+            .iter()
+            .chain(&st.unlinked.keys)
+            .cloned()
+            .collect(),
+        ..Default::default()
+    };
+    if not_placed.items > 0 {
+        w.text("Not yet placed (unclear or not linked): ")
+            .fig("Work not yet placed", &not_placed, Some(&all))
+            .text(".");
+    }
+    w.end_para();
+    for r in &st.off_plan_by_reason {
+        w.text(format!("{}: ", capitalise(&r.label)))
+            .fig(&format!("Off plan: {}", r.label), &r.work, Some(&all))
+            .text(".");
+        w.end_para();
+    }
+    for t in th.themes.iter().filter(|t| !t.terms.is_empty()).take(5) {
+        w.text(format!("Theme “{}”: ", t.label))
+            .fig(&format!("Theme {}", t.label), &t.work, Some(&all))
+            .text(".");
+        if let Some(n) = t.notes.first() {
+            w.text(" ").quote(n);
+        }
+        w.end_para();
+    }
+    let trade: Vec<&&ContextNote> = notes
+        .iter()
+        .filter(|n| n.kind == NoteKind::TradeOff)
+        .collect();
+    if !trade.is_empty() {
+        w.text("Why we made these trade-offs, in the teams' words:");
+        w.end_para();
+        for n in trade.iter().rev().take(5) {
+            w.quote(&QuotedNote::of(n));
+            w.end_para();
+        }
+    }
+    w.section("off-plan", "Work off plan, and why we chose it");
+
+    // Learnings.
+    let learned: Vec<&&ContextNote> = notes
+        .iter()
+        .filter(|n| n.kind == NoteKind::Learning)
+        .collect();
+    if learned.is_empty() {
+        w.text("No learnings were recorded in this period.");
+        w.end_para();
+    }
+    for n in learned.iter().rev().take(6) {
+        w.quote(&QuotedNote::of(n));
+        w.end_para();
+    }
+    w.section("learned", "What we learned");
+
+    // Early signals.
+    for s in dr.shifts.iter().take(6) {
+        let label = format!("Recent items behind: {}", s.headline);
+        w.text(format!(
+            "{}: {} moved from {} to {} ",
+            s.group,
+            match &s.measure {
+                crate::drift::Measure::OffPlan => "the off-plan share".to_string(),
+                crate::drift::Measure::NotPlaced => "the share of work not yet placed".to_string(),
+                crate::drift::Measure::Goal(g) => format!(
+                    "the share of work serving {}",
+                    snap.strategy
+                        .goal(g)
+                        .map_or(g.as_str(), |g| g.title.as_str())
+                ),
+            },
+            pct(s.before.share),
+            pct(s.after.share)
+        ))
+        .text("(")
+        .fig(&label, &s.after.part, None)
+        .text(format!(" items since {}).", s.after.from));
+        let grew: Vec<String> = s
+            .drivers
+            .iter()
+            .filter(|d| d.after > d.before)
+            .take(2)
+            .map(|d| format!("{} ({} -> {})", d.label, pct(d.before), pct(d.after)))
+            .collect();
+        if !grew.is_empty() {
+            w.text(format!(" Mostly {}.", grew.join(" and ")));
+        }
+        if let Some(n) = s.notes.first() {
+            w.text(" ").quote(n);
+        }
+        w.end_para();
+    }
+    for s in &alloc.stalled {
+        w.text(format!(
+            "{} has had no new work since {} (",
+            s.title,
+            s.last_activity
+                .map_or("the start".into(), |d| d.to_string())
+        ))
+        .fig(
+            &format!("Initiative {} (earlier work)", s.title),
+            &s.work,
+            None,
+        )
+        .text(" earlier items).");
+        w.end_para();
+    }
+    if dr.shifts.is_empty() && alloc.stalled.is_empty() {
+        w.text("No material shifts or stalled initiatives.");
+        w.end_para();
+    }
+    w.section("signals", "Early signals");
+
+    Brief {
+        title: "Strategy brief".into(),
+        scope: scope_label,
+        sections: w.sections,
+        evidence: w.evidence,
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+}
+
+fn number_text(count: usize, share: Option<f64>) -> String {
+    match share {
+        Some(s) => format!("{count} ({})", pct(s)),
+        None => count.to_string(),
+    }
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Markdown link text must not close early.
+fn md_escape(s: &str) -> String {
+    s.replace('[', "\\[")
+        .replace(']', "\\]")
+        .replace('*', "\\*")
+        .replace('_', "\\_")
+}
+
+impl Brief {
+    /// Markdown, with every number a link to its evidence section at the end.
+    pub fn to_markdown(&self) -> String {
+        let mut o = String::new();
+        let _ = writeln!(o, "# {} — {}\n", self.title, self.scope);
+        for s in &self.sections {
+            let _ = writeln!(o, "## {}\n", s.heading);
+            for p in &s.paragraphs {
+                for span in p {
+                    match span {
+                        Span::Text { text } => o.push_str(&md_escape(text)),
+                        Span::Number {
+                            count,
+                            share,
+                            evidence,
+                            ..
+                        } => {
+                            let _ = write!(o, "[{}](#{evidence})", number_text(*count, *share));
+                        }
+                        Span::Quote { text, source } => {
+                            let _ = write!(o, "“{}” _({})_", md_escape(text), md_escape(source));
+                        }
+                    }
+                }
+                o.push_str("\n\n");
+            }
+        }
+        let _ = writeln!(o, "## Evidence\n");
+        for e in &self.evidence {
+            let _ = writeln!(
+                o,
+                "<a id=\"{}\"></a>**{}** ({} items): {}\n",
+                e.id,
+                md_escape(&e.label),
+                e.keys.len(),
+                e.keys.join(", ")
+            );
+        }
+        o
+    }
+
+    /// A self-contained, printable HTML page (no external assets).
+    pub fn to_html(&self) -> String {
+        let mut o = String::new();
+        let title = html_escape(&format!("{} — {}", self.title, self.scope));
+        let _ = write!(
+            o,
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\n<style>\
+             body{{font:16px/1.5 Georgia,serif;max-width:46em;margin:2em auto;padding:0 1em;color:#222}}\
+             h1,h2{{font-family:Helvetica,Arial,sans-serif}} a{{color:#1a5fb4}} q{{font-style:italic}}\
+             .src{{color:#666;font-size:.85em}} details{{margin:.3em 0}} .keys{{font:12px monospace;word-break:break-all}}\
+             @media print{{a{{color:#222;text-decoration:none}} details{{break-inside:avoid}}}}\
+             </style></head><body>\n<h1>{title}</h1>\n"
+        );
+        for s in &self.sections {
+            let _ = writeln!(o, "<h2 id=\"{}\">{}</h2>", s.id, html_escape(&s.heading));
+            for p in &s.paragraphs {
+                o.push_str("<p>");
+                for span in p {
+                    match span {
+                        Span::Text { text } => o.push_str(&html_escape(text)),
+                        Span::Number {
+                            count,
+                            share,
+                            evidence,
+                            ..
+                        } => {
+                            let _ = write!(
+                                o,
+                                "<a href=\"#{evidence}\">{}</a>",
+                                number_text(*count, *share)
+                            );
+                        }
+                        Span::Quote { text, source } => {
+                            let _ = write!(
+                                o,
+                                "<q>{}</q> <span class=\"src\">({})</span>",
+                                html_escape(text),
+                                html_escape(source)
+                            );
+                        }
+                    }
+                }
+                o.push_str("</p>\n");
+            }
+        }
+        o.push_str("<h2 id=\"evidence\">Evidence</h2>\n");
+        for e in &self.evidence {
+            let _ = writeln!(
+                o,
+                "<details id=\"{}\"><summary>{} ({} items)</summary><p class=\"keys\">{}</p></details>",
+                e.id,
+                html_escape(&e.label),
+                e.keys.len(),
+                html_escape(&e.keys.join(", "))
+            );
+        }
+        o.push_str("</body></html>\n");
+        o
+    }
+}

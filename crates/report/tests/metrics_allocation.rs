@@ -1,0 +1,154 @@
+//! Key results with launches; allocation over time with thin goals and stalled work.
+
+mod common;
+
+use chrono::Duration;
+use common::*;
+use throughline_model::{LinkOrigin, MetricValue, OffPlanReason};
+use throughline_report::metrics::sparkline;
+use throughline_report::{AllocationOptions, BucketBy, Scope, WorkClass, allocation, metrics};
+
+#[test]
+fn key_result_progress_and_launches() {
+    let mut b = Builder::new();
+    // Checkout: 10 items, all done by 2026-09-15 (created 09-01..09-10, resolved +5 days).
+    for i in 0..10 {
+        b.item(
+            &format!("CHK-{i}"),
+            "Card form",
+            "Payments",
+            "p",
+            day("2026-09-01") + Duration::days(i),
+            init("checkout"),
+            LinkOrigin::Explicit,
+        );
+    }
+    b.snap.metric_values.insert(
+        "conv".into(),
+        vec![
+            MetricValue {
+                date: day("2026-08-01"),
+                value: 10.0,
+            },
+            MetricValue {
+                date: day("2026-09-01"),
+                value: 11.0,
+            },
+            MetricValue {
+                date: day("2026-10-01"),
+                value: 13.0,
+            },
+        ],
+    );
+    let m = &metrics(&b.snap, &Scope::default(), None)[0];
+    assert_eq!(m.latest.unwrap().value, 13.0);
+    assert_eq!(m.change, Some(3.0));
+    assert!((m.progress.unwrap() - 0.75).abs() < 1e-9);
+    assert_eq!(m.launches.len(), 1);
+    // 90% of 10 = 9th resolution: created 09-09, resolved 09-14.
+    assert_eq!(m.launches[0].date, day("2026-09-14"));
+    assert_eq!(m.launches[0].keys.len(), 10);
+    assert_eq!(m.sparkline.chars().count(), 3);
+    assert!(
+        m.to_text()
+            .contains("launched 2026-09-14: Checkout redesign")
+    );
+    assert_eq!(sparkline(&[1.0, 2.0, 3.0]), "▁▅█");
+    assert!(metrics(&b.snap, &Scope::default(), Some("nope")).is_empty());
+}
+
+#[test]
+fn weekly_buckets_keep_origins_apart_and_find_stalls_and_thin_goals() {
+    let mut b = Builder::new();
+    let start = day("2026-08-03"); // a Monday
+    for w in 0..10 {
+        let d = start + Duration::weeks(w);
+        b.item(
+            &format!("A-{w}"),
+            "planned",
+            "Core",
+            "p",
+            d,
+            init("checkout"),
+            LinkOrigin::Explicit,
+        );
+        b.item(
+            &format!("B-{w}"),
+            "guessed",
+            "Core",
+            "p",
+            d,
+            init("checkout"),
+            LinkOrigin::Inferred,
+        );
+        b.item(
+            &format!("C-{w}"),
+            "bug",
+            "Core",
+            "p",
+            d,
+            off(OffPlanReason::BugIncident),
+            LinkOrigin::Inferred,
+        );
+        b.item(
+            &format!("D-{w}"),
+            "nothing",
+            "Core",
+            "p",
+            d,
+            None,
+            LinkOrigin::Explicit,
+        );
+        if w < 2 {
+            b.item(
+                &format!("S-{w}"),
+                "slo",
+                "Core",
+                "p",
+                d,
+                init("slo"),
+                LinkOrigin::Explicit,
+            );
+        }
+    }
+    // The SLO work finished early: not stalled.
+    let r = allocation(&b.snap, &Scope::default(), &AllocationOptions::default());
+    assert!(r.stalled.is_empty(), "{:?}", r.stalled);
+    // The SLO work sits in progress and has not moved in six weeks: stalled.
+    for s in b
+        .snap
+        .items
+        .iter_mut()
+        .filter(|s| s.item.key.starts_with("S-"))
+    {
+        s.item.status_category = throughline_model::StatusCategory::InProgress;
+        s.item.resolved = None;
+    }
+    let r = allocation(&b.snap, &Scope::default(), &AllocationOptions::default());
+    assert_eq!(r.buckets.len(), 10);
+    let last = r.buckets.last().unwrap();
+    assert_eq!(last.label, "2026-W41");
+    assert_eq!(last.total.items, 4);
+    for c in &last.classes {
+        assert_eq!(c.work.items, 1, "{:?}", c.class);
+        assert!((c.work.share_items - 0.25).abs() < 1e-9);
+    }
+    assert!(last.classes.iter().any(|c| c.class == WorkClass::Unlinked));
+    assert_eq!(r.unlinked.items, 10);
+    assert_eq!(r.stalled.len(), 1);
+    assert_eq!(r.stalled[0].id, "slo");
+    assert_eq!(r.stalled[0].work.keys, vec!["S-0", "S-1"]);
+    // "Reliable platform" has 2 of 42 items (< 5%).
+    assert_eq!(r.thin_goals.len(), 1);
+    assert_eq!(r.thin_goals[0].id, "rely");
+    let by_sprint = allocation(
+        &b.snap,
+        &Scope::default(),
+        &AllocationOptions {
+            by: BucketBy::Sprint,
+            ..Default::default()
+        },
+    );
+    assert_eq!(by_sprint.buckets.len(), 1);
+    assert_eq!(by_sprint.buckets[0].label, "(no sprint)");
+}
