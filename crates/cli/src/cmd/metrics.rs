@@ -41,7 +41,7 @@ pub fn import(
             }
         );
     }
-    Ok(store
+    store
         .add_metric_values(&values)
-        .context("storing metric values")?)
+        .context("storing metric values")
 }
