@@ -1,8 +1,11 @@
-//! Debug aid: trains on the iceberg split and prints the most common confusions.
+//! Debug aid: trains on the real-data time split (iceberg or storypoints) and prints
+//! per-target accuracy, the most common confusions and some wrong answers with reasons.
+//!
+//! `cargo run --release -p throughline-sense --example confusion [-- storypoints]`
 #[path = "support/shared_data.rs"]
 mod shared_data;
 use std::collections::HashMap;
-use throughline_model::{LinkOrigin, LinkTarget};
+use throughline_model::LinkOrigin;
 use throughline_sense::{EngineConfig, Model, TrainingSet, eval::time_order, infer_all};
 
 fn main() {
@@ -39,7 +42,7 @@ fn main() {
         }
     }
     let mut v: Vec<_> = conf.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1));
+    v.sort_by_key(|x| std::cmp::Reverse(x.1));
     let mut per: HashMap<String, (usize, usize, usize)> = HashMap::new();
     for (k, &i) in te.iter().enumerate() {
         let e = per.entry(ds.truth[i].to_string()).or_default();
@@ -52,7 +55,7 @@ fn main() {
         }
     }
     let mut pv: Vec<_> = per.into_iter().collect();
-    pv.sort_by(|a, b| b.1.0.cmp(&a.1.0));
+    pv.sort_by_key(|x| std::cmp::Reverse(x.1.0));
     for (c, (n, a, b)) in &pv {
         println!(
             "{c:30} n={n:4} top1={:.2} top3={:.2} lost1={}",
@@ -76,7 +79,4 @@ fn main() {
             items[i].title, ds.truth[i], out[k].target, out[k].confidence, out[k].reason
         );
     }
-    let _ = LinkTarget::Unclear;
 }
-#[allow(dead_code)]
-fn unused() {}

@@ -8,6 +8,9 @@ mod shared_data;
 use throughline_sense::EngineConfig;
 use throughline_sense::eval::{EvalConfig, GroundTruthField, evaluate};
 
+/// Loads one data set from the data directory.
+type Loader = fn(&std::path::Path) -> shared_data::Dataset;
+
 fn main() {
     let Some(dir) = shared_data::data_dir() else {
         eprintln!("no shared data directory; nothing to evaluate");
@@ -15,10 +18,7 @@ fn main() {
     };
     let json = std::env::args().any(|a| a == "--json");
     let only = std::env::args().nth(1).filter(|a| !a.starts_with("--"));
-    let sets: Vec<(
-        fn(&std::path::Path) -> shared_data::Dataset,
-        GroundTruthField,
-    )> = vec![
+    let sets: [(Loader, GroundTruthField); 2] = [
         (shared_data::iceberg, GroundTruthField::Components),
         (shared_data::storypoints, GroundTruthField::Project),
     ];

@@ -12,7 +12,7 @@ use throughline_model::{
 
 use crate::calibration::{Isotonic, fit_temperature, softmax};
 use crate::explain;
-use crate::features::{self, Doc, ExtractOptions, Raw, Traced};
+use crate::features::{self, Doc, ExtractOptions, Raw};
 use crate::linear::{LinearModel, SvmOptions};
 use crate::offplan::{self, Strength};
 use crate::prior::TimePrior;
@@ -176,7 +176,6 @@ pub(crate) struct Workspace {
     buf: Vec<u32>,
     x: SparseVec,
     scores: Vec<f32>,
-    trace: Vec<Traced>,
 }
 
 impl Model {
@@ -304,16 +303,10 @@ impl Model {
                 .cloned()
                 .unwrap_or_default();
             let doc = doc_of(it, &notes, &parents);
-            ws.trace.clear();
-            features::extract(
-                &doc,
-                opts,
-                &mut ws.scratch,
-                &mut ws.raw,
-                Some(&mut ws.trace),
-            );
+            let mut trace = Vec::new();
+            features::extract(&doc, opts, &mut ws.scratch, &mut ws.raw, Some(&mut trace));
             raws.push(ws.raw.clone());
-            let mut ub: Vec<u32> = ws.trace.iter().map(|t| t.bucket).collect();
+            let mut ub: Vec<u32> = trace.iter().map(|t| t.bucket).collect();
             ub.sort_unstable();
             ub.dedup();
             unigram_buckets.push(ub);
@@ -418,22 +411,21 @@ impl Model {
                     linked.iter().map(|&i| embed_text(&ts.items[i])).collect();
                 let refs: Vec<&str> = item_texts.iter().map(|s| s.as_str()).collect();
                 let iv = e.embed(&refs);
-                let dim = sv.first().map_or(0, |v| v.len());
-                let mut class_vecs = vec![vec![0f32; dim]; n_classes];
-                for (c, v) in sv.iter().enumerate() {
-                    // The strategy text counts as a few linked items.
-                    add_scaled(&mut class_vecs[c], v, 3.0);
-                }
-                for (k, v) in iv.iter().enumerate() {
-                    add_scaled(&mut class_vecs[y[k]], v, sw[k]);
-                }
-                class_vecs.iter_mut().for_each(|v| normalise(v));
-                Some(Semantic {
-                    embedder: e,
-                    class_vecs,
-                })
+                let class_vecs = class_vectors(&sv, &iv, &y, &sw, n_classes);
+                Some((
+                    Semantic {
+                        embedder: e,
+                        class_vecs,
+                    },
+                    sv,
+                    iv,
+                ))
             }
             _ => None,
+        };
+        let (semantic, sem_vectors) = match semantic {
+            Some((s, sv, iv)) => (Some(s), Some((sv, iv))),
+            None => (None, None),
         };
 
         let threads = cfg.threads.max(1);
@@ -454,8 +446,8 @@ impl Model {
                     cent_w: 0.0,
                     nb_w: 0.0,
                     sem_w: if semantic.is_some() { 1.0 } else { 0.0 },
-                    temperature: 0.1,
-                    none_logit: Some(0.12),
+                    temperature: 0.05,
+                    none_logit: Some(0.03),
                 },
                 Isotonic::default(),
                 None,
@@ -493,9 +485,9 @@ impl Model {
                 cfg.strategy_example_weight,
                 &t,
                 &strat_sub,
-                semantic.as_ref(),
-                &linked,
-                ts.items,
+                sem_vectors
+                    .as_ref()
+                    .map(|(a, b)| (a.as_slice(), b.as_slice())),
                 n_classes,
                 vocab_sub.len(),
                 svm_opts,
@@ -674,7 +666,7 @@ impl Model {
             };
         }
         let doc = doc_of(item, notes, &self.parents);
-        ws.trace.clear();
+        let mut trace = Vec::with_capacity(ws.raw.capacity());
         features::extract(
             &doc,
             ExtractOptions {
@@ -682,7 +674,7 @@ impl Model {
             },
             &mut ws.scratch,
             &mut ws.raw,
-            Some(&mut ws.trace),
+            Some(&mut trace),
         );
         let evidence = self.vocab.transform(&ws.raw, &mut ws.buf, &mut ws.x);
         let k = self.classes.len();
@@ -715,7 +707,13 @@ impl Model {
         let raw_top = probs[best];
         // Calibration only ever saw items whose words were mostly known; an item made
         // of words no linked item used carries less evidence than its scores suggest.
-        let conf = (self.iso.apply(raw_top) * (evidence / EVIDENCE_FULL).min(1.0)).clamp(0.0, 1.0);
+        // (At cold start every item's words are mostly unknown: nothing to scale by.)
+        let evidence_factor = if self.n_linked == 0 {
+            1.0
+        } else {
+            (evidence / EVIDENCE_FULL).min(1.0)
+        };
+        let conf = (self.iso.apply(raw_top) * evidence_factor).clamp(0.0, 1.0);
         let scale = if raw_top > 0.0 { conf / raw_top } else { 0.0 };
         let alternatives: Vec<(LinkTarget, f32)> = order
             .iter()
@@ -724,29 +722,59 @@ impl Model {
             .collect();
 
         // Why: the words that pushed the winning target up, and linked items sharing them.
-        let mut contrib: HashMap<&str, (f32, u32)> = HashMap::new();
-        for tr in &ws.trace {
+        // (group, contribution, feature, trace index), merged per word.
+        let mut contrib: Vec<(u32, f32, u32, usize)> = Vec::with_capacity(trace.len());
+        for (ti, tr) in trace.iter().enumerate() {
             if let Some(f) = self.vocab.index(tr.bucket)
                 && let Ok(pos) = ws.x.idx.binary_search(&f)
             {
                 let w = self.linear.weight(f, best) * ws.x.val[pos];
-                let e = contrib.entry(tr.word.as_str()).or_insert((0.0, f));
-                e.0 += w;
+                contrib.push((tr.group, w, f, ti));
             }
         }
-        let mut words: Vec<(&str, f32, u32)> = contrib
-            .into_iter()
-            .filter(|(w, (c, _))| *c > 0.02 && explain::showable(w))
-            .map(|(w, (c, f))| (w, c, f))
-            .collect();
-        words.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-        words.truncate(3);
-        let similar = self.similar(best, &words.iter().map(|w| w.2).collect::<Vec<_>>());
+        contrib.sort_unstable_by_key(|c| c.0);
+        let mut words: Vec<(f32, u32, usize)> = Vec::new();
+        let mut g = 0;
+        while g < contrib.len() {
+            let mut h = g;
+            let mut total = 0.0;
+            // A repeated word counts once per distinct feature (values are already
+            // sublinear in its frequency).
+            let mut seen: [u32; 4] = [u32::MAX; 4];
+            while h < contrib.len() && contrib[h].0 == contrib[g].0 {
+                if !seen.contains(&contrib[h].2) {
+                    total += contrib[h].1;
+                    if let Some(slot) = seen.iter_mut().find(|s| **s == u32::MAX) {
+                        *slot = contrib[h].2;
+                    }
+                }
+                h += 1;
+            }
+            // Either feature of the word serves to find linked items sharing it.
+            let (_, _, f, ti) = contrib[h - 1];
+            if total > 0.02 {
+                words.push((total, f, ti));
+            }
+            g = h;
+        }
+        words.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
+        let mut word_list: Vec<String> = Vec::with_capacity(3);
+        let mut word_feats: Vec<u32> = Vec::with_capacity(3);
+        for (_, f, ti) in &words {
+            let w = trace[*ti].display();
+            if explain::showable(&w) && !word_list.contains(&w) {
+                word_list.push(w);
+                word_feats.push(*f);
+                if word_list.len() == 3 {
+                    break;
+                }
+            }
+        }
+        let similar = self.similar(best, &word_feats);
         let recency = prior_delta.len() == k && {
             let mean = prior_delta.iter().sum::<f32>() / k as f32;
             prior_delta[best] - mean > 1.0
         };
-        let word_list: Vec<String> = words.iter().map(|w| w.0.to_string()).collect();
         let target_text = explain::describe(&self.classes[best], &self.class_names[best]);
         let cold = if self.n_linked == 0 {
             " (cold start: strategy text only)"
@@ -759,8 +787,15 @@ impl Model {
             self.classes[best],
             LinkTarget::Initiative(_) | LinkTarget::Goal(_)
         );
+        // Text hints are only looked at when they could matter (they are the slow part).
         let signal = if self.cfg.offplan_rules {
-            offplan::classify(item, notes)
+            offplan::classify_strong(item, notes).or_else(|| {
+                if conf < self.cfg.unclear_below || !aligned {
+                    offplan::classify_text(item)
+                } else {
+                    None
+                }
+            })
         } else {
             None
         };
@@ -1014,6 +1049,35 @@ fn embed_text(it: &WorkItem) -> String {
     format!("{}. {}", it.title, features::truncate(&it.description, 500))
 }
 
+/// Strategy-text and linked-item embeddings, in class and linked order.
+type SemVectors<'a> = (&'a [Vec<f32>], &'a [Vec<f32>]);
+
+/// Per target: the normalised weighted mean of its strategy-text embedding (counted as
+/// three linked items) and its linked items' embeddings.
+fn class_vectors(
+    strat: &[Vec<f32>],
+    items: &[Vec<f32>],
+    y: &[usize],
+    sw: &[f32],
+    n_classes: usize,
+) -> Vec<Vec<f32>> {
+    let dim = strat
+        .iter()
+        .chain(items)
+        .map(|v| v.len())
+        .max()
+        .unwrap_or(0);
+    let mut class_vecs = vec![vec![0f32; dim]; n_classes];
+    for (c, v) in strat.iter().enumerate().take(n_classes) {
+        add_scaled(&mut class_vecs[c], v, 3.0);
+    }
+    for ((v, &c), &w) in items.iter().zip(y).zip(sw) {
+        add_scaled(&mut class_vecs[c], v, w);
+    }
+    class_vecs.iter_mut().for_each(|v| normalise(v));
+    class_vecs
+}
+
 /// The training data plus extra weighted examples (when the weight is positive).
 fn with_examples(
     x: &[SparseVec],
@@ -1066,9 +1130,7 @@ fn fit_combination(
     strat_example_weight: f32,
     t: &[Option<f64>],
     strat_x: &[SparseVec],
-    semantic: Option<&Semantic>,
-    linked: &[usize],
-    items: &[WorkItem],
+    semantic: Option<SemVectors<'_>>,
     n_classes: usize,
     n_features: usize,
     svm_opts: SvmOptions,
@@ -1088,7 +1150,7 @@ fn fit_combination(
     let cents = LinearModel::centroids(&x[..cut], &y[..cut], n_features, n_classes);
     let nb = LinearModel::naive_bayes(&x[..cut], &y[..cut], &sw[..cut], n_features, n_classes);
     // Per source: cal item -> class scores.
-    let mut sources: Vec<Vec<Vec<f32>>> = vec![Vec::with_capacity(cal.len()); 4];
+    let mut sources: Vec<Vec<Vec<f32>>> = (0..4).map(|_| Vec::with_capacity(cal.len())).collect();
     let mut buf = vec![0f32; n_classes];
     for &i in &cal {
         for (k, m) in [&sub, &cents, &nb].into_iter().enumerate() {
@@ -1097,13 +1159,11 @@ fn fit_combination(
         }
         sources[3].push(strat_x.iter().map(|s| s.dot(&x[i])).collect());
     }
-    let sem: Option<Vec<Vec<f32>>> = semantic.map(|s| {
-        let texts: Vec<String> = cal.iter().map(|&i| embed_text(&items[linked[i]])).collect();
-        let refs: Vec<&str> = texts.iter().map(|s| s.as_str()).collect();
-        s.embedder
-            .embed(&refs)
-            .iter()
-            .map(|e| s.class_vecs.iter().map(|c| dot(c, e)).collect())
+    // Semantic class vectors from the older items only, like every other source here.
+    let sem: Option<Vec<Vec<f32>>> = semantic.map(|(sv, iv)| {
+        let class_vecs = class_vectors(sv, &iv[..cut], &y[..cut], &sw[..cut], n_classes);
+        cal.iter()
+            .map(|&i| class_vecs.iter().map(|c| dot(c, &iv[i])).collect())
             .collect()
     });
     let truth: Vec<usize> = cal.iter().map(|&i| y[i]).collect();

@@ -242,12 +242,28 @@ pub(crate) struct Raw {
     pub block: Block,
 }
 
-/// A feature occurrence with provenance, for explanations.
-#[derive(Debug, Clone)]
-pub(crate) struct Traced {
+/// A feature occurrence with provenance, for explanations. Borrowed from the item's
+/// text so that tracing allocates nothing.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Traced<'a> {
     pub bucket: u32,
-    /// The human-readable word or phrase the feature stands for.
-    pub word: String,
+    /// Features of the same word (title and body namespaces) share a group.
+    pub group: u32,
+    /// The word as written.
+    pub word: &'a str,
+    /// What kind of fact a tracker-fact feature is ("label", ...); empty for words.
+    pub what: &'static str,
+}
+
+impl Traced<'_> {
+    /// How the feature reads in a reason.
+    pub fn display(&self) -> String {
+        if self.what.is_empty() {
+            self.word.to_lowercase()
+        } else {
+            format!("{} {}", self.what, self.word.trim())
+        }
+    }
 }
 
 /// Reusable buffers, so that extraction allocates nothing per item in steady state.
@@ -276,12 +292,12 @@ pub(crate) struct ExtractOptions {
 
 /// Extracts all features of a document into `out` (cleared first). When `trace` is
 /// given, every word-level feature is also recorded with the word it stands for.
-pub(crate) fn extract(
-    doc: &Doc<'_>,
+pub(crate) fn extract<'a>(
+    doc: &Doc<'a>,
     opts: ExtractOptions,
     scratch: &mut Scratch,
     out: &mut Vec<Raw>,
-    mut trace: Option<&mut Vec<Traced>>,
+    mut trace: Option<&mut Vec<Traced<'a>>>,
 ) {
     out.clear();
     text_features(doc.title, true, true, scratch, out, trace.as_deref_mut());
@@ -301,7 +317,7 @@ pub(crate) fn extract(
         let n = truncate(n, MAX_DESCRIPTION_CHARS);
         text_features(n, false, false, scratch, out, trace.as_deref_mut());
     }
-    let mut meta = |ns: u64, v: &str, what: &str| {
+    let mut meta = |ns: u64, v: &'a str, what: &'static str| {
         if v.trim().is_empty() {
             return;
         }
@@ -313,7 +329,9 @@ pub(crate) fn extract(
         if let Some(t) = trace.as_deref_mut() {
             t.push(Traced {
                 bucket: b,
-                word: format!("{what} {}", v.trim()),
+                group: b,
+                word: v,
+                what,
             });
         }
     };
@@ -340,13 +358,13 @@ pub(crate) fn extract(
     }
 }
 
-fn text_features(
-    text: &str,
+fn text_features<'a>(
+    text: &'a str,
     is_title: bool,
     char_ngrams: bool,
     scratch: &mut Scratch,
     out: &mut Vec<Raw>,
-    mut trace: Option<&mut Vec<Traced>>,
+    mut trace: Option<&mut Vec<Traced<'a>>>,
 ) {
     let Scratch {
         toks,
@@ -359,36 +377,43 @@ fn text_features(
     for t in toks.iter() {
         let tok = &text[t.start..t.end];
         parts(tok, pbuf);
-        let push_word = |w: &str, out: &mut Vec<Raw>, trace: &mut Option<&mut Vec<Traced>>| {
-            let mut h = Fnv::new(0);
-            for c in w.chars() {
-                h.push(c);
-            }
-            let base = h.finish();
-            let b = bucket(base ^ NS_WORD);
-            out.push(Raw {
-                bucket: b,
-                block: Block::Word,
-            });
-            let tb = bucket(mix(base ^ NS_TITLE));
-            if is_title {
+        let push_word =
+            |w: &'a str, out: &mut Vec<Raw>, trace: &mut Option<&mut Vec<Traced<'a>>>| {
+                let mut h = Fnv::new(0);
+                for c in w.chars() {
+                    h.push(c);
+                }
+                let base = h.finish();
+                let b = bucket(base ^ NS_WORD);
                 out.push(Raw {
-                    bucket: tb,
+                    bucket: b,
                     block: Block::Word,
                 });
-            }
-            if let Some(tr) = trace.as_deref_mut() {
-                let word = w.to_lowercase();
+                let tb = bucket(mix(base ^ NS_TITLE));
                 if is_title {
-                    tr.push(Traced {
+                    out.push(Raw {
                         bucket: tb,
-                        word: word.clone(),
+                        block: Block::Word,
                     });
                 }
-                tr.push(Traced { bucket: b, word });
-            }
-            base
-        };
+                if let Some(tr) = trace.as_deref_mut() {
+                    if is_title {
+                        tr.push(Traced {
+                            bucket: tb,
+                            group: b,
+                            word: w,
+                            what: "",
+                        });
+                    }
+                    tr.push(Traced {
+                        bucket: b,
+                        group: b,
+                        word: w,
+                        what: "",
+                    });
+                }
+                base
+            };
         let whole = push_word(tok, out, &mut trace);
         // A release `4.1.2` also speaks of `4.1` (initiatives name minor versions).
         if let Some(mm) = minor_version(tok) {

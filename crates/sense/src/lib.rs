@@ -2,7 +2,7 @@
 //!
 //! The engine is a sense-maker, not a judge: every inferred link carries a calibrated
 //! confidence and a short reason, and below a threshold the answer is
-//! [`LinkTarget::Unclear`]. People's corrections override inference and train the next
+//! [`throughline_model::LinkTarget::Unclear`]. People's corrections override inference and train the next
 //! model.
 //!
 //! Typical use (the CLI passes data in; this crate does no I/O):
@@ -114,11 +114,11 @@ impl Default for EngineConfig {
             correction_weight: 2.0,
             c: 0.5,
             offplan_rules: true,
-            torn_ratio: 0.5,
+            torn_ratio: 0.4,
             conflict_above: 0.9,
             body_char_ngrams: true,
             use_time: true,
-            block_weights: [1.0, 0.8, 0.6],
+            block_weights: [1.0, 0.5, 0.6],
             strategy_example_weight: 1.0,
             class_balance: 0.5,
             recency_share: 0.0,

@@ -263,6 +263,11 @@ fn quote(s: &str) -> String {
 /// The strongest off-plan signal of an item, if any: notes first, then labels and
 /// components, then the tracker type, then words of the title and description.
 pub fn classify(item: &WorkItem, notes: &[&ContextNote]) -> Option<OffPlanSignal> {
+    classify_strong(item, notes).or_else(|| classify_text(item))
+}
+
+/// Signals from notes, labels, components and the tracker type only (cheap; no text).
+pub fn classify_strong(item: &WorkItem, notes: &[&ContextNote]) -> Option<OffPlanSignal> {
     for n in notes {
         if let Some((reason, _)) = phrase_match(&n.text) {
             return Some(OffPlanSignal {
@@ -281,18 +286,18 @@ pub fn classify(item: &WorkItem, notes: &[&ContextNote]) -> Option<OffPlanSignal
             });
         }
     }
-    if let Some(reason) = item.item_type.as_deref().and_then(type_match) {
-        return Some(OffPlanSignal {
-            reason,
-            strength: Strength::ItemType,
-            evidence: format!("type {}", item.item_type.as_deref().unwrap_or_default()),
-        });
-    }
-    let title_hit = phrase_match(&item.title);
-    let hit = title_hit.or_else(|| {
-        let d = crate::features::truncate(&item.description, 500);
-        phrase_match(d)
-    });
+    let t = item.item_type.as_deref()?;
+    type_match(t).map(|reason| OffPlanSignal {
+        reason,
+        strength: Strength::ItemType,
+        evidence: format!("type {t}"),
+    })
+}
+
+/// A weak signal from words of the title (or the start of the description).
+pub fn classify_text(item: &WorkItem) -> Option<OffPlanSignal> {
+    let hit = phrase_match(&item.title)
+        .or_else(|| phrase_match(crate::features::truncate(&item.description, 500)));
     hit.map(|(reason, word)| OffPlanSignal {
         reason,
         strength: Strength::Text,

@@ -65,9 +65,11 @@ fn corrections_change_later_inferences_of_similar_items() {
             *l = c;
         }
     }
-    let mut cfg = EngineConfig::default();
     // Only the learned model, not the rules, may produce this answer.
-    cfg.offplan_rules = false;
+    let cfg = EngineConfig {
+        offplan_rules: false,
+        ..Default::default()
+    };
     let ts = TrainingSet::new(&strategy, &items, &labels, &[]).unwrap();
     let model = Model::train(&ts, &cfg, None).unwrap();
     let after = model.infer(&probe, &[]);

@@ -40,13 +40,16 @@ fn two_initiatives_at_once_is_unclear() {
     for (k, t, d) in mixes {
         let inf = m.infer(&common::plain(k, t, d), &[]);
         // Never a confident answer when two initiatives pull equally.
-        assert!(inf.confidence < 0.75, "{t}: {inf:?}");
+        assert!(inf.confidence < 0.8, "{t}: {inf:?}");
         if inf.target == LinkTarget::Unclear {
             unclear += 1;
             assert!(inf.reason.starts_with("unclear"), "{}", inf.reason);
         }
     }
-    assert!(unclear >= 2, "only {unclear} of 3 conflicting items were unclear");
+    assert!(
+        unclear >= 2,
+        "only {unclear} of 3 conflicting items were unclear"
+    );
 }
 
 #[test]

@@ -1,0 +1,135 @@
+//! all-MiniLM-L6-v2 with candle: tokenise, run BERT, mean-pool over real tokens, L2-normalise.
+
+use std::path::Path;
+
+use candle_core::{DType, Device, Tensor};
+use candle_nn::VarBuilder;
+use candle_transformers::models::bert::{BertModel, Config, DTYPE};
+use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
+
+use crate::EmbedError;
+
+/// Longest input in tokens; work item titles and description openings fit well within.
+const MAX_TOKENS: usize = 128;
+/// Texts per forward pass: bounds memory and padding waste.
+const BATCH: usize = 64;
+
+/// all-MiniLM-L6-v2 on the CPU.
+pub struct MiniLm {
+    model: BertModel,
+    tokenizer: Tokenizer,
+    device: Device,
+}
+
+impl std::fmt::Debug for MiniLm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MiniLm(all-MiniLM-L6-v2)")
+    }
+}
+
+fn err(e: impl std::fmt::Display) -> EmbedError {
+    EmbedError::Model(e.to_string())
+}
+
+impl MiniLm {
+    /// Loads `config.json`, `tokenizer.json` and `model.safetensors` from `dir`.
+    pub fn load(dir: &Path) -> Result<Self, EmbedError> {
+        let file = |name: &str| {
+            let p = dir.join(name);
+            if p.is_file() {
+                Ok(p)
+            } else {
+                Err(EmbedError::Missing(p))
+            }
+        };
+        let config: Config =
+            serde_json::from_str(&std::fs::read_to_string(file("config.json")?).map_err(err)?)
+                .map_err(err)?;
+        let device = Device::Cpu;
+        // SAFETY: the weights file is memory-mapped read-only and not modified while
+        // the model lives (it sits in a directory only the fetch script writes).
+        let vb = unsafe {
+            VarBuilder::from_mmaped_safetensors(&[file("model.safetensors")?], DTYPE, &device)
+                .map_err(err)?
+        };
+        let model = BertModel::load(vb, &config).map_err(err)?;
+        let mut tokenizer = Tokenizer::from_file(file("tokenizer.json")?).map_err(err)?;
+        tokenizer.with_padding(Some(PaddingParams {
+            strategy: PaddingStrategy::BatchLongest,
+            ..Default::default()
+        }));
+        tokenizer
+            .with_truncation(Some(TruncationParams {
+                max_length: MAX_TOKENS,
+                ..Default::default()
+            }))
+            .map_err(err)?;
+        Ok(MiniLm {
+            model,
+            tokenizer,
+            device,
+        })
+    }
+
+    /// Embeds a batch; errors are returned, not hidden.
+    pub fn try_embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EmbedError> {
+        let mut out = Vec::with_capacity(texts.len());
+        for chunk in texts.chunks(BATCH) {
+            // Empty strings would give an all-padding row; a space keeps [CLS]/[SEP].
+            let inputs: Vec<&str> = chunk
+                .iter()
+                .map(|t| if t.trim().is_empty() { " " } else { *t })
+                .collect();
+            let enc = self.tokenizer.encode_batch(inputs, true).map_err(err)?;
+            let ids: Vec<Tensor> = enc
+                .iter()
+                .map(|e| Tensor::new(e.get_ids(), &self.device))
+                .collect::<Result<_, _>>()
+                .map_err(err)?;
+            let masks: Vec<Tensor> = enc
+                .iter()
+                .map(|e| Tensor::new(e.get_attention_mask(), &self.device))
+                .collect::<Result<_, _>>()
+                .map_err(err)?;
+            let ids = Tensor::stack(&ids, 0).map_err(err)?;
+            let mask = Tensor::stack(&masks, 0).map_err(err)?;
+            let type_ids = ids.zeros_like().map_err(err)?;
+            let hidden = self
+                .model
+                .forward(&ids, &type_ids, Some(&mask))
+                .map_err(err)?;
+            // Mean over real tokens only (padding excluded), then unit length.
+            let m = mask
+                .to_dtype(DType::F32)
+                .and_then(|m| m.unsqueeze(2))
+                .map_err(err)?;
+            let summed = hidden
+                .broadcast_mul(&m)
+                .and_then(|h| h.sum(1))
+                .map_err(err)?;
+            let counts = m.sum(1).map_err(err)?;
+            let mean = summed.broadcast_div(&counts).map_err(err)?;
+            let norm = mean
+                .sqr()
+                .and_then(|s| s.sum_keepdim(1))
+                .and_then(|s| s.sqrt())
+                .map_err(err)?;
+            let unit = mean.broadcast_div(&norm).map_err(err)?;
+            out.extend(unit.to_vec2::<f32>().map_err(err)?);
+        }
+        Ok(out)
+    }
+}
+
+impl throughline_sense::Embedder for MiniLm {
+    /// On a model error every vector is empty; the engine then scores semantic
+    /// similarity as 0 (lexical signals still decide).
+    fn embed(&self, texts: &[&str]) -> Vec<Vec<f32>> {
+        self.try_embed(texts)
+            .unwrap_or_else(|_| texts.iter().map(|_| Vec::new()).collect())
+    }
+
+    fn name(&self) -> &str {
+        "all-MiniLM-L6-v2"
+    }
+}
