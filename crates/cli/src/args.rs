@@ -342,6 +342,9 @@ pub struct BriefArgs {
     /// Teams with fewer people than this are folded into "other".
     #[arg(long, default_value_t = 3)]
     pub min_group: usize,
+    /// Never call a language model, even when THROUGHLINE_LLM_URL is set.
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(Debug, Args)]
@@ -349,6 +352,9 @@ pub struct AskArgs {
     /// The question, e.g. "why is Payments off plan?"
     #[arg(required = true)]
     pub question: Vec<String>,
+    /// Never call a language model, even when THROUGHLINE_LLM_URL is set.
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(Debug, Args)]

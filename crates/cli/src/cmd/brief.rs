@@ -1,8 +1,11 @@
 //! `throughline brief`: the executive narrative, in Markdown or self-contained HTML.
+//! Extractive and offline by default; with a language model configured, a short
+//! phrased summary citing the brief's evidence is put in front of it.
 
+use throughline_llm::Source;
 use throughline_report::{Snapshot, brief};
 
-use super::{Globals, scope};
+use super::{Globals, phrasing, scope};
 use crate::args::BriefArgs;
 use crate::output;
 
@@ -10,13 +13,33 @@ pub fn run(g: &Globals, a: BriefArgs) -> anyhow::Result<()> {
     let store = g.open()?;
     let snap = Snapshot::load(&store)?;
     let b = brief(&snap, &scope(&a.scope, a.min_group)?);
+    let summary = phrasing::client(a.offline).and_then(|(client, model)| {
+        let sources: Vec<Source> = b
+            .evidence
+            .iter()
+            .map(|e| Source {
+                id: e.id.clone(),
+                text: format!("{}: {} items", e.label, e.keys.len()),
+            })
+            .collect();
+        let question = "Summarise this brief for the executive meeting: what we are executing and why, \
+                        how it aligns, the metrics, the off-plan work and why, what we learned.";
+        phrasing::try_phrase(&client, question, &b.to_markdown(), &sources, g.quiet)
+            .map(|c| (c.text, model))
+    });
     if g.json {
-        return output::json(&b);
+        let (text, model) = summary.unzip();
+        return output::json(
+            &serde_json::json!({ "brief": b, "summary": text, "phrased_by": model }),
+        );
     }
-    let text = match a.format.as_str() {
+    let mut text = match a.format.as_str() {
         "html" => b.to_html(),
         _ => b.to_markdown(),
     };
+    if let Some((summary, model)) = summary {
+        text = with_summary(&text, &summary, &model, a.format == "html");
+    }
     match &a.out {
         Some(path) => {
             std::fs::write(path, text)?;
@@ -27,4 +50,62 @@ pub fn run(g: &Globals, a: BriefArgs) -> anyhow::Result<()> {
         None => print!("{text}"),
     }
     Ok(())
+}
+
+/// Puts the phrased summary after the title, with each `[evidence-N]` made a link to the
+/// evidence list the brief already carries.
+fn with_summary(doc: &str, summary: &str, model: &str, html: bool) -> String {
+    let linked = link_evidence(summary, html);
+    let block = if html {
+        format!(
+            "<section aria-labelledby=\"in-short\"><h2 id=\"in-short\">In short</h2><p>{linked}</p>\
+             <p><small>Phrased by {} from the figures below; every sentence cites them.</small></p></section>",
+            escape(model)
+        )
+    } else {
+        format!(
+            "## In short\n\n{linked}\n\n_Phrased by {model} from the figures below; every sentence cites them._\n\n"
+        )
+    };
+    let anchor = if html { "</h1>" } else { "\n\n" };
+    match doc.find(anchor) {
+        Some(i) => format!(
+            "{}{block}{}",
+            &doc[..i + anchor.len()],
+            &doc[i + anchor.len()..]
+        ),
+        None => format!("{block}{doc}"),
+    }
+}
+
+fn link_evidence(text: &str, html: bool) -> String {
+    let text = if html { escape(text) } else { text.to_string() };
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("[evidence-") {
+        out.push_str(&rest[..i]);
+        let Some(j) = rest[i..].find(']') else { break };
+        let inner = &rest[i + 1..i + j];
+        let links: Vec<String> = inner
+            .split(", ")
+            .map(|id| {
+                if html {
+                    format!("<a href=\"#{id}\">{id}</a>")
+                } else {
+                    format!("[{id}](#{id})")
+                }
+            })
+            .collect();
+        out.push_str(&format!("[{}]", links.join(", ")));
+        rest = &rest[i + j + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

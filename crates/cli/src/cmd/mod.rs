@@ -15,6 +15,7 @@ mod items;
 mod metrics;
 mod metrics_show;
 mod note;
+mod phrasing;
 mod status;
 mod strategy;
 mod themes;

@@ -68,3 +68,57 @@ pub fn shared_data() -> Option<PathBuf> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
     p.is_dir().then_some(p)
 }
+
+/// A chat-completions endpoint on loopback that answers every request by citing the
+/// first source it was given, plus one uncited sentence that must be filtered out.
+/// Returns its base URL; it serves `n` requests and stops.
+pub fn fake_llm(n: usize) -> String {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/v1", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || {
+        for _ in 0..n {
+            let Ok((stream, _)) = listener.accept() else {
+                return;
+            };
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut len = 0usize;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                    break;
+                }
+                if line.to_ascii_lowercase().starts_with("content-length:") {
+                    len = line[15..].trim().parse().unwrap_or(0);
+                }
+                if line == "\r\n" {
+                    break;
+                }
+            }
+            let mut body = vec![0; len];
+            reader.read_exact(&mut body).ok();
+            let req: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+            let user = req["messages"][1]["content"].as_str().unwrap_or("");
+            let first = user
+                .split("Sources:\n")
+                .nth(1)
+                .and_then(|s| s.lines().next())
+                .and_then(|l| l.strip_prefix('['))
+                .and_then(|l| l.split(']').next())
+                .unwrap_or("none");
+            let content =
+                format!("The evidence points one way [{first}]. Someone should be blamed.");
+            let reply = serde_json::json!({
+                "choices": [{ "message": { "role": "assistant", "content": content } }]
+            })
+            .to_string();
+            let mut stream = stream;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
+                reply.len()
+            );
+        }
+    });
+    url
+}
