@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use throughline_model::{LinkOrigin, LinkTarget, OffPlanReason, Period, WorkItem};
 
-use crate::{Scope, Snapshot, bar};
+use crate::{Scope, Snapshot, bar, truncate};
 
 /// A count and estimate of work, its shares of the scope's total, and the keys behind it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -363,15 +363,5 @@ impl StatusReport {
              `--off-plan REASON`, `--unclear`, `--unlinked`, or `status --json`."
         );
         o
-    }
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n - 1).collect();
-        t.push('…');
-        t
     }
 }

@@ -12,3 +12,14 @@ pub fn bar(share: f64, width: usize) -> String {
     s.push_str(&" ".repeat(width.saturating_sub(used)));
     s
 }
+
+/// `s` cut to at most `n` characters, with an ellipsis when cut.
+pub fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,5 +1,5 @@
 use throughline_model::{LinkOrigin, LinkTarget};
-use throughline_report::{EffectiveLink, Snapshot};
+use throughline_report::{EffectiveLink, Snapshot, truncate};
 
 use super::{Globals, scope};
 use crate::args::ItemsArgs;
@@ -126,7 +126,7 @@ pub fn run(g: &Globals, a: ItemsArgs) -> anyhow::Result<()> {
             r.key,
             r.status,
             r.team.unwrap_or("-"),
-            clip(r.title, 44),
+            truncate(r.title, 44),
             link
         );
     }
@@ -139,14 +139,4 @@ pub fn run(g: &Globals, a: ItemsArgs) -> anyhow::Result<()> {
         println!("{total} items");
     }
     Ok(())
-}
-
-fn clip(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n - 1).collect();
-        t.push('…');
-        t
-    }
 }
