@@ -75,6 +75,11 @@ pub enum Command {
     Themes(ThemesArgs),
     /// Allocation over time (by week or sprint), thin goals and stalled initiatives.
     Allocation(AllocationArgs),
+    /// Serve the JSON API and the web dashboard over this database.
+    Serve(ServeArgs),
+    /// API tokens for `serve`: create (shown once), list, revoke.
+    #[command(subcommand)]
+    Token(TokenCommand),
 }
 
 #[derive(Debug, Args)]
@@ -388,4 +393,34 @@ pub struct AllocationArgs {
     /// Bucket by ISO week or by sprint name.
     #[arg(long, value_parser = ["week", "sprint"], default_value = "week")]
     pub by: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Off loopback, tokens are always required.
+    #[arg(long, default_value = "127.0.0.1:7878")]
+    pub addr: String,
+    /// Require tokens on loopback too.
+    #[arg(long)]
+    pub auth: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it (once; only a hash is stored).
+    Create {
+        /// viewer (read), contributor (notes, corrections) or admin (strategy, tokens).
+        #[arg(long)]
+        role: String,
+        /// Team recorded with the notes and corrections made with this token.
+        #[arg(long)]
+        team: Option<String>,
+        /// What the token is for, e.g. "dashboard" or "ci".
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List tokens (never their secrets).
+    List,
+    /// Revoke a token by id; it stops working at once.
+    Revoke { id: i64 },
 }

@@ -9,8 +9,9 @@ use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
 
 use crate::EmbedError;
 
-/// Longest input in tokens; work item titles and description openings fit well within.
-const MAX_TOKENS: usize = 128;
+/// Longest input in tokens: a title and the opening of a description. Cost grows with
+/// it, and 64 tokens keep the meaning-bearing start.
+const MAX_TOKENS: usize = 64;
 /// Texts per forward pass: bounds memory and padding waste.
 const BATCH: usize = 64;
 

@@ -1045,8 +1045,10 @@ fn strategy_text(
     (title, body)
 }
 
+/// The text an embedder sees: the title and the opening of the description (a sentence
+/// model reads meaning from the first words; the rest costs time, not accuracy).
 fn embed_text(it: &WorkItem) -> String {
-    format!("{}. {}", it.title, features::truncate(&it.description, 500))
+    format!("{}. {}", it.title, features::truncate(&it.description, 300))
 }
 
 /// Strategy-text and linked-item embeddings, in class and linked order.
@@ -1211,7 +1213,7 @@ fn fit_combination(
         vec![0.0, 0.5, 1.0, 2.0, 3.0],
         vec![0.0, 0.05, 0.1, 0.2, 0.4],
         if sem.is_some() {
-            vec![0.0, 0.5, 1.0, 2.0, 4.0]
+            vec![0.0, 0.5, 1.0, 2.0, 4.0, 8.0]
         } else {
             vec![0.0]
         },

@@ -5,6 +5,24 @@
 //! [`throughline_model::LinkTarget::Unclear`]. People's corrections override inference and train the next
 //! model.
 //!
+//! How an inference is made ([`Model::train`] once per database, then [`infer_all`]):
+//! 1. features (`features.rs`): hashed word uni/bigrams (title words twice), character
+//!    3..5-grams of titles and identifier-like tokens, and tracker facts (labels,
+//!    components, type, team, the parent's title and link); never the assignee;
+//! 2. TF-IDF with sublinear tf and per-block L2 norms (`tfidf.rs`); unknown words count
+//!    in the norm so an item of unfamiliar words carries little evidence;
+//! 3. one-vs-rest linear SVMs by dual coordinate descent (`linear.rs`) trained on the
+//!    explicit and corrected links (corrections weigh more; each target's strategy text
+//!    is one more example), plus similarity to the strategy's text, class centroids and a
+//!    recency prior over creation dates (`prior.rs`), all folded into one linear scorer;
+//! 4. the mix of those sources, a softmax temperature and an isotonic map of the top
+//!    probability are fitted on the newest 20% of linked items (`calibration.rs`);
+//! 5. off-plan rules from notes, labels, type and words (`offplan.rs`), conflict and
+//!    threshold checks (`Unclear`), and a reason naming the deciding words and similar
+//!    linked items (`explain.rs`).
+//!
+//! The evaluation harness is [`eval::evaluate`].
+//!
 //! Typical use (the CLI passes data in; this crate does no I/O):
 //! ```
 //! use throughline_model::{Initiative, Strategy, WorkItem};

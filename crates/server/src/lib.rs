@@ -1,33 +1,77 @@
 //! The HTTP face of Throughline: a thin layer of routes over the store and the report
-//! and sense crates. The JSON API lives under `/api` (see `api/`), the web dashboard
-//! under `/` (see `web/`); both share one [`AppState`].
+//! and sense crates. The JSON API lives under `/api` (see `api/`, documented at
+//! `/api/openapi.json`), the web dashboard under `/` (see `web/`); both share one
+//! [`AppState`] and the token checks of [`auth`].
 
 pub mod api;
+pub mod auth;
 mod error;
+pub mod openapi;
 mod state;
 pub mod web;
 
+use std::future::Future;
 use std::net::SocketAddr;
 
 use axum::Router;
 
-pub use error::ApiError;
+pub use error::{ApiError, ErrorBody, Problem};
 pub use state::AppState;
 
-/// The whole application: API and dashboard on one router.
+/// The whole application: API and dashboard on one router, every request passing
+/// through [`auth::authenticate`] first.
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api::router())
         .merge(web::router())
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
         .with_state(state)
+}
+
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::Status(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        format!(
+            "{method} is not allowed on {}; see /api/openapi.json",
+            uri.path()
+        ),
+    )
+}
+
+/// Whether a server on `addr` must require tokens: always off loopback (anyone on the
+/// network could reach it), and on loopback when asked (`--auth`).
+pub fn auth_required(addr: SocketAddr, asked: bool) -> bool {
+    asked || !addr.ip().is_loopback()
 }
 
 /// Serves `app` on `addr` until Ctrl-C.
 pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    serve_on(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
+
+/// Serves on a bound listener until `shutdown` completes (tests bind `127.0.0.1:0`).
+/// Refuses to serve a non-loopback address without token checks.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let addr = listener.local_addr()?;
+    if auth_required(addr, false) && !state.auth_required() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!("{addr} is reachable from the network: tokens must be required"),
+        ));
+    }
     axum::serve(listener, app(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown)
         .await
 }

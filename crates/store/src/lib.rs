@@ -17,6 +17,7 @@ mod notes;
 mod rows;
 mod schema;
 mod strategy;
+mod tokens;
 
 use std::path::Path;
 
@@ -26,6 +27,7 @@ pub use error::StoreError;
 pub use items::{ImportMeta, ImportSummary, ItemFilter, StoredItem};
 pub use links::{LinkRow, LinkWrite};
 pub use strategy::StrategyVersion;
+pub use tokens::{NewToken, Role, TokenInfo, token_hash};
 
 /// Result type of this crate.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -69,6 +71,15 @@ impl Store {
         let mut store = Store { conn };
         schema::migrate(&mut store.conn)?;
         Ok(store)
+    }
+
+    /// SQLite's `PRAGMA data_version` of this connection: it changes whenever another
+    /// connection (in this process or another) commits, so a long-lived connection can
+    /// tell cheaply whether cached reads are stale.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
     }
 
     /// The underlying connection, for read-only report queries in other crates.

@@ -5,7 +5,8 @@ use rusqlite::Connection;
 use crate::{Result, StoreError};
 
 /// Each entry moves the schema one version up; never edit a released entry, add one.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE strategy_versions (
     version       INTEGER PRIMARY KEY,
     applied_at    TEXT NOT NULL,
@@ -88,7 +89,21 @@ CREATE TABLE metric_values (
     value     REAL NOT NULL,
     PRIMARY KEY (metric_id, date)
 ) WITHOUT ROWID;
-"#];
+"#,
+    r#"
+-- API tokens for `throughline serve`. Only a SHA-256 of each token is kept: the token
+-- itself is shown once, at creation, so a copy of the database grants no access.
+CREATE TABLE tokens (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT,
+    role        TEXT NOT NULL CHECK (role IN ('viewer', 'contributor', 'admin')),
+    team        TEXT,
+    hash        TEXT NOT NULL UNIQUE,
+    created_at  TEXT NOT NULL,
+    revoked_at  TEXT
+);
+"#,
+];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     let known = MIGRATIONS.len() as i64;

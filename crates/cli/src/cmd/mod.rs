@@ -16,9 +16,11 @@ mod metrics;
 mod metrics_show;
 mod note;
 mod phrasing;
+mod serve;
 mod status;
 mod strategy;
 mod themes;
+mod token;
 
 use anyhow::Context;
 use throughline_model::Period;
@@ -67,6 +69,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Drift(a) => drift::run(&g, a),
         Command::Themes(a) => themes::run(&g, a),
         Command::Allocation(a) => allocation::run(&g, a),
+        Command::Serve(a) => serve::run(&g, a),
+        Command::Token(c) => token::run(&g, c),
     }
 }
 

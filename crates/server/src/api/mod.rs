@@ -1,11 +1,143 @@
 //! The JSON API under `/api`.
+//!
+//! Every route is registered through `utoipa_axum::routes!`, which takes the path and
+//! method from the handler's `#[utoipa::path]` attribute: the router and the OpenAPI
+//! document are built from the same declarations, so they cannot disagree. (Plain
+//! `.route(...)` calls are not used here; `tests/api_openapi.rs` checks that.)
 
-use axum::Router;
-use axum::routing::get;
+mod items;
+mod links;
+mod notes;
+mod reports;
+mod strategy;
+mod tokens;
 
-use crate::AppState;
+use axum::extract::FromRequestParts;
+use axum::response::IntoResponse;
+use axum::routing::any;
+use axum::{Json, Router};
+use serde::Deserialize;
+use throughline_model::Period;
+use throughline_report::Scope;
+use utoipa::{IntoParams, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-/// Routes of the JSON API.
+use crate::auth::{RequireRole, Role};
+use crate::{ApiError, AppState, openapi};
+
+/// Routes of the JSON API, with a JSON 404 for any other path under `/api`.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/health", get(|| async { "ok" }))
+    parts()
+        .0
+        .route("/api/{*rest}", any(unknown_route))
+        .route("/api", any(unknown_route))
+}
+
+/// The API's router and its OpenAPI document, built from the same route list.
+pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    // Open to anyone: load balancers probe health, and the document describes the API.
+    let open = OpenApiRouter::new()
+        .routes(routes!(health))
+        .routes(routes!(openapi::document));
+    // Everything else needs at least a viewer; writes ask for more in their handlers.
+    let protected = OpenApiRouter::new()
+        .routes(routes!(strategy::get_strategy, strategy::put_strategy))
+        .routes(routes!(strategy::history))
+        .routes(routes!(items::list))
+        .routes(routes!(items::one))
+        .routes(routes!(links::link, links::unlink))
+        .routes(routes!(links::confirm))
+        .routes(routes!(notes::list, notes::add))
+        .routes(routes!(reports::status))
+        .routes(routes!(reports::allocation))
+        .routes(routes!(reports::drift))
+        .routes(routes!(reports::themes))
+        .routes(routes!(reports::metrics))
+        .routes(routes!(reports::brief))
+        .routes(routes!(reports::ask))
+        .routes(routes!(tokens::list, tokens::create))
+        .routes(routes!(tokens::revoke))
+        .route_layer(RequireRole(Role::Viewer));
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(open)
+        .merge(protected)
+        .split_for_parts()
+}
+
+/// Liveness: answers `ok` without touching the database.
+#[utoipa::path(get, path = "/api/health", tag = "meta", security(()),
+    responses((status = 200, description = "The server is up", body = String)))]
+pub async fn health() -> &'static str {
+    "ok"
+}
+
+async fn unknown_route(uri: axum::http::Uri) -> ApiError {
+    ApiError::NotFound(format!(
+        "no API route {}; see /api/openapi.json for the routes",
+        uri.path()
+    ))
+}
+
+/// `axum::Json`, answering malformed or mistyped bodies with a JSON error naming the
+/// problem (axum's own rejection is plain text).
+#[derive(Debug, Clone, Copy, Default, axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> axum::response::Response {
+        Json(self.0).into_response()
+    }
+}
+
+/// `axum::extract::Query` with JSON errors.
+#[derive(Debug, Clone, Copy, Default, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+/// `axum::extract::Path` with JSON errors.
+#[derive(Debug, Clone, Copy, Default, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// The slice of work a report covers.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ScopeQuery {
+    /// 2026-Q3, 2026-H2, 2026-07, 2026-W32, 2026 or 2026-07-01..2026-09-30.
+    pub period: Option<String>,
+    /// Only this team's work.
+    pub team: Option<String>,
+}
+
+impl ScopeQuery {
+    /// The scope, with teams smaller than `min_group_size` people folded into "other".
+    pub fn scope(&self, min_group_size: usize) -> Result<Scope, ApiError> {
+        Ok(Scope {
+            period: parse_period(self.period.as_deref())?,
+            team: self.team.clone().filter(|t| !t.trim().is_empty()),
+            min_group_size,
+        })
+    }
+
+    /// A cache key naming this scope.
+    pub fn key(&self) -> String {
+        format!(
+            "period={:?}&team={:?}",
+            self.period.as_deref().map(str::trim),
+            self.team.as_deref().map(str::to_lowercase)
+        )
+    }
+}
+
+/// Parses an optional period parameter into a 400 naming the accepted forms.
+pub fn parse_period(p: Option<&str>) -> Result<Option<Period>, ApiError> {
+    p.map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.parse::<Period>()
+                .map_err(|e| ApiError::BadRequest(format!("bad `period`: {e}")))
+        })
+        .transpose()
 }

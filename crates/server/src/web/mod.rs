@@ -1,10 +1,171 @@
-//! The web dashboard: server-rendered pages.
+//! The web dashboard: server-rendered pages over the same data as the API.
+//!
+//! Pages are minijinja templates embedded in the binary (`templates.rs`), charts are
+//! inline SVG drawn in Rust (`charts.rs`), and every form posts to a route here and
+//! redirects back (post/redirect/get), so the dashboard works without JavaScript.
+//! Report figures come from a snapshot cached per database (`cache.rs`), which keeps
+//! every page well under 200 ms on 100,000 items.
 
-use axum::Router;
+mod access;
+mod cache;
+mod charts;
+mod pages;
+mod templates;
+mod util;
+
+use std::sync::Arc;
+
+use axum::extract::Request;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
 
 use crate::AppState;
 
+pub(crate) use cache::WebCache;
+
 /// Routes of the dashboard.
 pub fn router() -> Router<AppState> {
+    // One cache per application instance (tests start several apps in one process).
+    let cache = Arc::new(WebCache::default());
     Router::new()
+        .route("/", get(pages::overview::page))
+        .route("/goals/{id}", get(pages::goal::page))
+        .route("/off-plan", get(pages::off_plan::page))
+        .route("/items/{source}/{key}", get(pages::item::page))
+        .route("/items/{source}/{key}/link", post(pages::item::link))
+        .route("/items/{source}/{key}/confirm", post(pages::item::confirm))
+        .route("/items/{source}/{key}/unlink", post(pages::item::unlink))
+        .route("/items/{source}/{key}/notes", post(pages::item::add_note))
+        .route("/brief", get(pages::brief::page))
+        .route("/ask", get(pages::brief::ask))
+        .route_layer(middleware::from_fn(access::require_role))
+        // Open to anyone: the stylesheet, and the page that asks for a token.
+        .route("/static/app.css", get(stylesheet))
+        .route("/sign-in", get(access::sign_in_page).post(access::sign_in))
+        .fallback(not_found)
+        .layer(middleware::from_fn(same_origin_posts))
+        .layer(Extension(cache))
+}
+
+/// The stylesheet, embedded; cached for a day (it changes only with the binary).
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../templates/app.css"),
+    )
+}
+
+async fn not_found() -> WebError {
+    WebError::NotFound("There is no page at this address.".into())
+}
+
+/// Forms post with the browser's cookies, so a post from another site must not be able
+/// to act for the user (CSRF): a cross-site `Origin` or `Sec-Fetch-Site` is refused.
+async fn same_origin_posts(req: Request, next: Next) -> Response {
+    if req.method() == Method::POST && !same_origin(req.headers()) {
+        return WebError::Forbidden("Forms can only be sent from this dashboard.".into())
+            .into_response();
+    }
+    next.run(req).await
+}
+
+fn same_origin(h: &HeaderMap) -> bool {
+    if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
+    }
+    match (
+        h.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        h.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
+        (Some(origin), Some(host)) => origin
+            .split_once("://")
+            .is_some_and(|(_, rest)| rest.trim_end_matches('/') == host),
+        // No Origin header: not a browser's cross-site form post (tests, curl).
+        (None, _) => true,
+        (Some(_), None) => false,
+    }
+}
+
+/// What a page handler can fail with, rendered as a calm HTML page with the right status.
+#[derive(Debug)]
+pub(crate) enum WebError {
+    BadRequest(String),
+    Unauthorized(String),
+    NotFound(String),
+    Forbidden(String),
+    Internal(String),
+}
+
+impl From<crate::ApiError> for WebError {
+    fn from(e: crate::ApiError) -> Self {
+        let m = e.to_string();
+        match e.status() {
+            StatusCode::UNAUTHORIZED => WebError::Unauthorized(m),
+            StatusCode::FORBIDDEN => WebError::Forbidden(m),
+            StatusCode::NOT_FOUND => WebError::NotFound(m),
+            s if s.is_client_error() => WebError::BadRequest(m),
+            _ => WebError::Internal(m),
+        }
+    }
+}
+
+impl From<throughline_store::StoreError> for WebError {
+    fn from(e: throughline_store::StoreError) -> Self {
+        match e {
+            throughline_store::StoreError::NotFound(m) => WebError::NotFound(m),
+            other => WebError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<minijinja::Error> for WebError {
+    fn from(e: minijinja::Error) -> Self {
+        WebError::Internal(format!("template: {e:#}"))
+    }
+}
+
+impl From<tokio::task::JoinError> for WebError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        WebError::Internal(e.to_string())
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, title, detail) = match self {
+            WebError::BadRequest(m) => (StatusCode::BAD_REQUEST, "That request did not work", m),
+            WebError::Unauthorized(m) => (StatusCode::UNAUTHORIZED, "Sign in to continue", m),
+            WebError::NotFound(m) => (StatusCode::NOT_FOUND, "Not found", m),
+            WebError::Forbidden(m) => (StatusCode::FORBIDDEN, "Not allowed", m),
+            WebError::Internal(m) => {
+                eprintln!("dashboard error: {m}");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong",
+                    "The server could not build this page; the details are in its log.".into(),
+                )
+            }
+        };
+        let body = templates::render(
+            "error.html",
+            serde_json::json!({ "title": title, "detail": detail, "status": status.as_u16() }),
+        )
+        .unwrap_or_else(|_| format!("<!DOCTYPE html><title>{title}</title><h1>{title}</h1>"));
+        (status, Html(body)).into_response()
+    }
+}
+
+/// Runs blocking work (SQLite, report computation) off the async workers.
+pub(crate) async fn blocking<T, F>(f: F) -> Result<T, WebError>
+where
+    F: FnOnce() -> Result<T, WebError> + Send + 'static,
+    T: Send + 'static,
+{
+    tokio::task::spawn_blocking(f).await?
 }

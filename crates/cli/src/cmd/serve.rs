@@ -1,0 +1,45 @@
+//! `throughline serve`: the JSON API and the dashboard over this database.
+
+use anyhow::Context;
+use throughline_server::{AppState, auth_required, serve};
+
+use super::Globals;
+use crate::args::ServeArgs;
+
+pub fn run(g: &Globals, a: ServeArgs) -> anyhow::Result<()> {
+    let addr: std::net::SocketAddr = a
+        .addr
+        .parse()
+        .with_context(|| format!("`{}` is not an address like 127.0.0.1:7878", a.addr))?;
+    let auth = auth_required(addr, a.auth);
+    let state =
+        AppState::open_with(&g.db, auth).with_context(|| format!("opening {}", g.db.display()))?;
+    if auth {
+        let live = throughline_store::Store::open(&g.db)?
+            .tokens()?
+            .iter()
+            .filter(|t| t.revoked_at.is_none())
+            .count();
+        if live == 0 {
+            eprintln!(
+                "warning: tokens are required but none exists; create one with \
+                 `throughline token create --role admin`"
+            );
+        }
+    }
+    eprintln!(
+        "serving {} on http://{addr} (API at /api, OpenAPI at /api/openapi.json; tokens {}); Ctrl-C stops",
+        g.db.display(),
+        if auth {
+            "required"
+        } else {
+            "not required on loopback"
+        }
+    );
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(serve(state, addr))
+        .with_context(|| format!("serving on {addr}"))
+}

@@ -1,0 +1,185 @@
+//! Keeping links in step with the data: explicit links from the strategy's selectors, and
+//! the sense engine's inferences for everything else.
+//!
+//! Lives here, not in the CLI, because both the CLI (`align`, `import`, `strategy apply`)
+//! and the server (strategy uploads) re-link after a change, and must do it the same way.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use throughline_model::{Link, LinkOrigin, LinkTarget, WorkItem};
+use throughline_sense::{
+    EngineConfig, Model, SenseError, TrainingSet, explicit, infer_all, labels_from_links,
+};
+use throughline_store::{LinkWrite, Store, StoreError};
+
+/// Why re-linking failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RelinkError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Sense(#[from] SenseError),
+}
+
+/// What re-linking found.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Relinked {
+    pub items: usize,
+    pub explicit: usize,
+}
+
+/// Recomputes every explicit link from the strategy in force. Cheap (a pass over the
+/// items in memory), so it runs after every import and strategy apply.
+pub fn explicit_links(store: &mut Store) -> Result<Relinked, RelinkError> {
+    let Some((_, strategy)) = store.strategy()? else {
+        return Ok(Relinked::default());
+    };
+    let stored = store.all_items()?;
+    let items: Vec<_> = stored.iter().map(|s| s.item.clone()).collect();
+    let links = explicit::resolve(&strategy, &items);
+    let writes: Vec<LinkWrite> = stored
+        .iter()
+        .zip(links)
+        .filter_map(|(s, l)| {
+            l.map(|l| LinkWrite {
+                item_id: s.id,
+                target: LinkTarget::Initiative(l.initiative),
+                confidence: 1.0,
+                reason: l.reason,
+                input_hash: None,
+            })
+        })
+        .collect();
+    store.replace_links(LinkOrigin::Explicit, &writes)?;
+    Ok(Relinked {
+        items: stored.len(),
+        explicit: writes.len(),
+    })
+}
+
+/// What an inference run did.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Inferred {
+    pub mode: String,
+    /// Items with an explicit or corrected link the engine learned from.
+    pub trained_on: usize,
+    /// Items (re)inferred in this run.
+    pub inferred: usize,
+    /// Of those, how many the engine could not place.
+    pub unclear: usize,
+    pub seconds: f64,
+    pub items_per_second: f64,
+}
+
+/// Infers links for every item without an explicit or corrected link. With `full`
+/// false, only items that are new or changed since their last inference are recomputed.
+/// `progress(done, total)` is called from worker threads as items are inferred.
+pub fn infer_links(
+    store: &mut Store,
+    full: bool,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Option<Inferred>, RelinkError> {
+    let Some((_, strategy)) = store.strategy()? else {
+        return Ok(None);
+    };
+    if strategy.initiatives.is_empty() && strategy.goals.is_empty() {
+        return Ok(None);
+    }
+    let stored = store.all_items()?;
+    let items: Vec<WorkItem> = stored.iter().map(|s| s.item.clone()).collect();
+    let index: HashMap<i64, usize> = stored.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+    let rows = store.links()?;
+    let links: Vec<Link> = rows
+        .iter()
+        .filter_map(|r| {
+            let it = &items[*index.get(&r.item_id)?];
+            Some(Link {
+                source: it.source.clone(),
+                key: it.key.clone(),
+                target: r.target.clone(),
+                origin: r.origin,
+                confidence: r.confidence,
+                reason: r.reason.clone(),
+                by_team: None,
+                at: None,
+            })
+        })
+        .collect();
+    let notes = store.notes()?;
+    let labels = labels_from_links(&items, &links);
+    let decided: HashSet<i64> = rows
+        .iter()
+        .filter(|r| r.origin != LinkOrigin::Inferred)
+        .map(|r| r.item_id)
+        .collect();
+    let fresh: HashSet<(i64, i64)> = if full {
+        HashSet::new()
+    } else {
+        rows.iter()
+            .filter(|r| r.origin == LinkOrigin::Inferred)
+            .filter_map(|r| Some((r.item_id, r.input_hash?)))
+            .collect()
+    };
+    let hashes: HashMap<i64, i64> = store.content_hashes()?.into_iter().collect();
+    let which: Vec<usize> = stored
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !decided.contains(&s.id) && !s.item.is_epic())
+        .filter(|(_, s)| !fresh.contains(&(s.id, hashes.get(&s.id).copied().unwrap_or_default())))
+        .map(|(i, _)| i)
+        .collect();
+    // Inferred links of items a person or the selectors have since decided are dropped.
+    let stale: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.origin == LinkOrigin::Inferred && decided.contains(&r.item_id))
+        .map(|r| r.item_id)
+        .collect();
+    store.delete_links(LinkOrigin::Inferred, &stale)?;
+    if which.is_empty() {
+        return Ok(Some(Inferred {
+            mode: "lexical".into(),
+            trained_on: labels.iter().filter(|l| l.is_some()).count(),
+            ..Inferred::default()
+        }));
+    }
+
+    let started = Instant::now();
+    let ts = TrainingSet::new(&strategy, &items, &labels, &notes)?;
+    let model = Model::train(&ts, &EngineConfig::default(), None)?;
+    let total = which.len();
+    progress(0, total);
+    let done = AtomicUsize::new(0);
+    let out = infer_all(&model, &items, &which, &notes, &|n| {
+        progress(done.fetch_add(n, Ordering::Relaxed) + n, total);
+    });
+    let seconds = started.elapsed().as_secs_f64();
+    let writes: Vec<LinkWrite> = which
+        .iter()
+        .zip(&out)
+        .map(|(&i, inf)| LinkWrite {
+            item_id: stored[i].id,
+            target: inf.target.clone(),
+            confidence: inf.confidence,
+            reason: inf.reason.clone(),
+            input_hash: hashes.get(&stored[i].id).copied(),
+        })
+        .collect();
+    if full {
+        store.replace_links(LinkOrigin::Inferred, &writes)?;
+    } else {
+        store.upsert_links(LinkOrigin::Inferred, &writes)?;
+    }
+    Ok(Some(Inferred {
+        mode: model.mode().as_str().to_string(),
+        trained_on: labels.iter().filter(|l| l.is_some()).count(),
+        inferred: writes.len(),
+        unclear: out
+            .iter()
+            .filter(|i| i.target == LinkTarget::Unclear)
+            .count(),
+        seconds,
+        items_per_second: writes.len() as f64 / seconds.max(1e-9),
+    }))
+}

@@ -1,0 +1,284 @@
+//! Reports over the cached snapshot: status, allocation, drift, themes, metrics, brief
+//! and ask. Each is computed once per database version and set of parameters (see
+//! [`AppState::report`]), so a dashboard full of viewers costs one computation.
+
+use axum::extract::State;
+use axum::response::Response;
+use serde::Deserialize;
+use throughline_report::{
+    AllocationOptions, BucketBy, DriftOptions, Scope, ThemeOptions, allocation as allocation_fn,
+    ask as ask_fn, brief as brief_fn, drift as drift_fn, metrics as metrics_fn,
+    status as status_fn, themes as themes_fn,
+};
+use utoipa::IntoParams;
+
+use super::{ApiQuery, ScopeQuery};
+use crate::error::ErrorBody;
+use crate::{ApiError, AppState};
+
+/// Default smallest group: fewer people than this fold into "other".
+const MIN_GROUP: usize = 3;
+
+/// How small a group may get before it folds into "other".
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct GroupQuery {
+    /// Teams with fewer people than this fold into "other" (default 3, at least 2).
+    pub min_group: Option<usize>,
+}
+
+impl GroupQuery {
+    fn size(&self) -> Result<usize, ApiError> {
+        match self.min_group {
+            None => Ok(MIN_GROUP),
+            // One person's work must never be a figure of its own.
+            Some(n) if n < 2 => Err(ApiError::BadRequest(
+                "`min_group` must be at least 2, so no figure points at one person".into(),
+            )),
+            Some(n) => Ok(n),
+        }
+    }
+}
+
+/// Allocation, alignment and off-plan work for a period and team.
+#[utoipa::path(get, path = "/api/status", tag = "reports", params(ScopeQuery, GroupQuery),
+    responses(
+        (status = 200, description = "The status report, with the item keys behind each figure", body = Object),
+        (status = 400, description = "A bad period or min_group", body = ErrorBody)))]
+pub async fn status(
+    State(state): State<AppState>,
+    ApiQuery(s): ApiQuery<ScopeQuery>,
+    ApiQuery(g): ApiQuery<GroupQuery>,
+) -> Result<Response, ApiError> {
+    let min = g.size()?;
+    let scope = s.scope(min)?;
+    let key = format!("status {} min={min}", s.key());
+    state
+        .report(key, move |snap| Ok(status_fn(snap, &scope)))
+        .await
+}
+
+/// Parameters of the allocation report.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AllocationQuery {
+    /// Bucket by `week` (default) or `sprint`.
+    pub by: Option<String>,
+}
+
+/// Allocation over time, thin goals and stalled initiatives.
+#[utoipa::path(get, path = "/api/allocation", tag = "reports", params(ScopeQuery, AllocationQuery),
+    responses(
+        (status = 200, description = "The allocation report", body = Object),
+        (status = 400, description = "A bad period or `by`", body = ErrorBody)))]
+pub async fn allocation(
+    State(state): State<AppState>,
+    ApiQuery(s): ApiQuery<ScopeQuery>,
+    ApiQuery(a): ApiQuery<AllocationQuery>,
+) -> Result<Response, ApiError> {
+    let scope = s.scope(MIN_GROUP)?;
+    let by = match a.by.as_deref().map(str::trim) {
+        None | Some("week") => BucketBy::Week,
+        Some("sprint") => BucketBy::Sprint,
+        Some(o) => {
+            return Err(ApiError::BadRequest(format!(
+                "bad `by` `{o}`: use week or sprint"
+            )));
+        }
+    };
+    let key = format!("allocation {} by={by:?}", s.key());
+    let opts = AllocationOptions {
+        by,
+        ..Default::default()
+    };
+    state
+        .report(key, move |snap| Ok(allocation_fn(snap, &scope, &opts)))
+        .await
+}
+
+/// Parameters of the drift report.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DriftQuery {
+    /// Weeks in the recent window (default 4, 1 to 52).
+    pub recent_weeks: Option<i64>,
+    /// Weeks in the window compared against (default 8, 1 to 104).
+    pub baseline_weeks: Option<i64>,
+}
+
+/// Material shifts: the recent weeks against the weeks before.
+#[utoipa::path(get, path = "/api/drift", tag = "reports", params(ScopeQuery, GroupQuery, DriftQuery),
+    responses(
+        (status = 200, description = "The drift report", body = Object),
+        (status = 400, description = "A bad period or window", body = ErrorBody)))]
+pub async fn drift(
+    State(state): State<AppState>,
+    ApiQuery(s): ApiQuery<ScopeQuery>,
+    ApiQuery(g): ApiQuery<GroupQuery>,
+    ApiQuery(d): ApiQuery<DriftQuery>,
+) -> Result<Response, ApiError> {
+    let min = g.size()?;
+    let scope = s.scope(min)?;
+    let recent = d.recent_weeks.unwrap_or(4);
+    let baseline = d.baseline_weeks.unwrap_or(8);
+    if !(1..=52).contains(&recent) || !(1..=104).contains(&baseline) {
+        return Err(ApiError::BadRequest(
+            "`recent_weeks` must be 1 to 52 and `baseline_weeks` 1 to 104".into(),
+        ));
+    }
+    let key = format!("drift {} min={min} r={recent} b={baseline}", s.key());
+    let opts = DriftOptions {
+        recent_weeks: recent,
+        baseline_weeks: baseline,
+        ..Default::default()
+    };
+    state
+        .report(key, move |snap| Ok(drift_fn(snap, &scope, &opts)))
+        .await
+}
+
+/// Parameters of the themes report.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ThemesQuery {
+    /// Also theme work not placed yet (unclear or unlinked).
+    #[serde(default)]
+    pub unplaced: bool,
+}
+
+/// Off-plan work grouped into a few plain themes.
+#[utoipa::path(get, path = "/api/themes", tag = "reports", params(ScopeQuery, ThemesQuery),
+    responses(
+        (status = 200, description = "The themes report", body = Object),
+        (status = 400, description = "A bad period", body = ErrorBody)))]
+pub async fn themes(
+    State(state): State<AppState>,
+    ApiQuery(s): ApiQuery<ScopeQuery>,
+    ApiQuery(t): ApiQuery<ThemesQuery>,
+) -> Result<Response, ApiError> {
+    let scope = s.scope(MIN_GROUP)?;
+    let key = format!("themes {} unplaced={}", s.key(), t.unplaced);
+    let opts = ThemeOptions {
+        include_unplaced: t.unplaced,
+        ..Default::default()
+    };
+    state
+        .report(key, move |snap| Ok(themes_fn(snap, &scope, &opts)))
+        .await
+}
+
+/// Which metrics to show.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MetricsQuery {
+    /// Only this metric.
+    pub id: Option<String>,
+}
+
+/// Key results against baseline and target, with launches on their timeline.
+#[utoipa::path(get, path = "/api/metrics", tag = "reports", params(MetricsQuery),
+    responses(
+        (status = 200, description = "One entry per metric", body = Object),
+        (status = 404, description = "No such metric", body = ErrorBody)))]
+pub async fn metrics(
+    State(state): State<AppState>,
+    ApiQuery(m): ApiQuery<MetricsQuery>,
+) -> Result<Response, ApiError> {
+    let key = format!("metrics {:?}", m.id);
+    state
+        .report(key, move |snap| {
+            let ms = metrics_fn(snap, &Scope::default(), m.id.as_deref());
+            match &m.id {
+                Some(id) if ms.is_empty() => Err(ApiError::NotFound(format!(
+                    "no metric `{id}` in the strategy in force"
+                ))),
+                _ => Ok(ms),
+            }
+        })
+        .await
+}
+
+/// Format of the brief.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BriefQuery {
+    /// `json` (default), `md` or `html`.
+    pub format: Option<String>,
+}
+
+/// The executive brief, as structured JSON, Markdown or self-contained HTML.
+#[utoipa::path(get, path = "/api/brief", tag = "reports", params(ScopeQuery, GroupQuery, BriefQuery),
+    responses(
+        (status = 200, description = "The brief", content(
+            (Object = "application/json"), (String = "text/markdown"), (String = "text/html"))),
+        (status = 400, description = "A bad period or format", body = ErrorBody)))]
+pub async fn brief(
+    State(state): State<AppState>,
+    ApiQuery(s): ApiQuery<ScopeQuery>,
+    ApiQuery(g): ApiQuery<GroupQuery>,
+    ApiQuery(b): ApiQuery<BriefQuery>,
+) -> Result<Response, ApiError> {
+    let min = g.size()?;
+    let scope = s.scope(min)?;
+    let format = b.format.as_deref().map(str::trim).unwrap_or("json");
+    let content_type = match format {
+        "json" => "application/json",
+        "md" | "markdown" => "text/markdown; charset=utf-8",
+        "html" => "text/html; charset=utf-8",
+        o => {
+            return Err(ApiError::BadRequest(format!(
+                "bad `format` `{o}`: use json, md or html"
+            )));
+        }
+    };
+    let key = format!("brief {} min={min} format={content_type}", s.key());
+    state
+        .report_raw(key, content_type, move |snap| {
+            let b = brief_fn(snap, &scope);
+            Ok(match content_type {
+                "application/json" => serde_json::to_vec(&b)
+                    .map_err(|e| ApiError::Internal(format!("encoding the brief: {e}")))?,
+                t if t.starts_with("text/html") => b.to_html().into_bytes(),
+                _ => b.to_markdown().into_bytes(),
+            })
+        })
+        .await
+}
+
+/// The question.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AskQuery {
+    /// A question, e.g. "why is Payments off plan?"
+    pub q: Option<String>,
+}
+
+/// Longest question accepted, in characters.
+const MAX_QUESTION: usize = 500;
+
+/// A question answered offline, citing the items and notes behind the answer.
+#[utoipa::path(get, path = "/api/ask", tag = "reports", params(AskQuery),
+    responses(
+        (status = 200, description = "`{shape, text, cited}`", body = Object),
+        (status = 400, description = "No question, or too long", body = ErrorBody)))]
+pub async fn ask(
+    State(state): State<AppState>,
+    ApiQuery(a): ApiQuery<AskQuery>,
+) -> Result<Response, ApiError> {
+    let q = a.q.unwrap_or_default().trim().to_string();
+    if q.is_empty() {
+        return Err(ApiError::BadRequest(
+            "ask a question with `q`, e.g. /api/ask?q=why+is+Payments+off+plan".into(),
+        ));
+    }
+    if q.chars().count() > MAX_QUESTION {
+        return Err(ApiError::BadRequest(format!(
+            "`q` is longer than {MAX_QUESTION} characters"
+        )));
+    }
+    let today = chrono::Utc::now().date_naive();
+    let key = format!("ask {today} {q}");
+    state
+        .report(key, move |snap| Ok(ask_fn(snap, &q, today)))
+        .await
+}

@@ -1,0 +1,82 @@
+//! The strategy: read it, its history, and (admin) replace it with a new version.
+
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use throughline_report::relink;
+
+use super::ApiJson;
+use crate::auth::Admin;
+use crate::error::ErrorBody;
+use crate::{ApiError, AppState};
+
+/// The strategy in force and its version.
+#[utoipa::path(get, path = "/api/strategy", tag = "strategy",
+    responses(
+        (status = 200, description = "`{version, strategy}`: goals, metrics, initiatives", body = Object),
+        (status = 404, description = "No strategy applied yet", body = ErrorBody)))]
+pub async fn get_strategy(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<Response, ApiError> {
+    let snap = state.snapshot().await?;
+    let Some(version) = snap.strategy_version else {
+        return Err(ApiError::NotFound(
+            "no strategy applied yet; PUT one to /api/strategy (admin) or run \
+             `throughline strategy apply FILE`"
+                .into(),
+        ));
+    };
+    Ok(ApiJson(json!({ "version": version, "strategy": snap.strategy })).into_response())
+}
+
+/// Every applied version, oldest first.
+#[utoipa::path(get, path = "/api/strategy/history", tag = "strategy",
+    responses((status = 200, description = "Versions with when they were applied and their size", body = Object)))]
+pub async fn history(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<Response, ApiError> {
+    let h = state.read(|s| Ok(s.strategy_history()?)).await?;
+    Ok(ApiJson(h).into_response())
+}
+
+/// Replaces the strategy with a new version (the strategy file's TOML as the body), then
+/// re-links all work to it: explicit links from the selectors, inference for the rest.
+/// Slow on large databases (inference runs over every unlinked item).
+#[utoipa::path(put, path = "/api/strategy", tag = "strategy",
+    request_body(content = String, content_type = "application/toml",
+        description = "A strategy file (see `throughline strategy example`)"),
+    responses(
+        (status = 200, description = "`{version, links, inferred}`", body = Object),
+        (status = 400, description = "The body is not UTF-8 text", body = ErrorBody),
+        (status = 403, description = "Needs the admin role", body = ErrorBody),
+        (status = 422, description = "The file has problems, each with its line", body = ErrorBody)))]
+pub async fn put_strategy(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    _admin: Admin,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let text = String::from_utf8(body.to_vec())
+        .map_err(|_| ApiError::BadRequest("the strategy file must be UTF-8 text".into()))?;
+    if text.trim().is_empty() {
+        return Err(ApiError::BadRequest(
+            "empty body: send the strategy file's TOML".into(),
+        ));
+    }
+    let strategy = throughline_strategy::parse(&text)?;
+    let out = state
+        .write(move |store| {
+            let version = store.apply_strategy(&strategy, &text, Some("api"))?;
+            let links = relink::explicit_links(store).map_err(relink_error)?;
+            // A new strategy changes what every item could serve: infer all again.
+            let inferred = relink::infer_links(store, true, &|_, _| {}).map_err(relink_error)?;
+            Ok(json!({ "version": version, "links": links, "inferred": inferred }))
+        })
+        .await?;
+    Ok(ApiJson(out).into_response())
+}
+
+fn relink_error(e: relink::RelinkError) -> ApiError {
+    match e {
+        relink::RelinkError::Store(e) => e.into(),
+        relink::RelinkError::Sense(e) => ApiError::unprocessable(e.to_string()),
+    }
+}

@@ -1,0 +1,324 @@
+//! Charts as inline SVG, drawn in Rust: no script, no external assets, printable.
+//!
+//! Each chart is an image with a text alternative (`role="img"`, a `<title>` and a
+//! summary); the pages put the same numbers in a table beside it, so nothing is only
+//! visible as a shape. Colours are few and calm, and every mark has at least 3:1
+//! contrast against the white page.
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+
+use super::util::esc;
+
+/// Colours of the work classes, used by every chart and legend.
+pub(crate) mod colour {
+    pub const EXPLICIT: &str = "#2e6db4";
+    pub const CORRECTED: &str = "#173f6b";
+    pub const INFERRED: &str = "#5b8cc8";
+    pub const OFF_PLAN: &str = "#b86a24";
+    pub const NOT_PLACED: &str = "#858585";
+    pub const NEUTRAL: &str = "#3d6f8e";
+}
+
+/// One bar of a horizontal bar chart.
+pub(crate) struct Bar {
+    pub label: String,
+    /// 0..=1.
+    pub share: f64,
+    pub count: usize,
+    pub colour: &'static str,
+}
+
+fn short(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Horizontal bars for shares: label, bar, percentage and count on each row.
+pub(crate) fn hbars(title: &str, bars: &[Bar]) -> String {
+    // Sized for a half-width card, so the text renders at about its nominal size.
+    const W: f64 = 480.0;
+    const ROW: f64 = 28.0;
+    const LABEL_W: f64 = 190.0;
+    const VALUE_W: f64 = 92.0;
+    let h = ROW * bars.len().max(1) as f64 + 8.0;
+    let scale_max = bars.iter().map(|b| b.share).fold(0.0, f64::max).max(0.01);
+    let bar_w = W - LABEL_W - VALUE_W;
+    let summary: Vec<String> = bars
+        .iter()
+        .map(|b| format!("{} {:.0}%", b.label, b.share * 100.0))
+        .collect();
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        r#"<svg class="chart" viewBox="0 0 {W} {h}" role="img" aria-label="{}: {}"><title>{}</title>"#,
+        esc(title),
+        esc(&summary.join(", ")),
+        esc(title)
+    );
+    for (i, b) in bars.iter().enumerate() {
+        let y = 4.0 + ROW * i as f64;
+        let len = (b.share / scale_max * bar_w).max(if b.count > 0 { 2.0 } else { 0.0 });
+        let _ = write!(
+            o,
+            r#"<text x="0" y="{ty}" class="lbl">{}</text><rect x="{LABEL_W}" y="{ry}" width="{bar_w}" height="16" class="track"/><rect x="{LABEL_W}" y="{ry}" width="{len:.1}" height="16" fill="{}"/><text x="{vx}" y="{ty}" class="val">{:.0}%  ·  {}</text>"#,
+            esc(&short(&b.label, 28)),
+            b.colour,
+            b.share * 100.0,
+            super::util::thousands(b.count as i64),
+            ty = y + 13.0,
+            ry = y + 1.0,
+            vx = LABEL_W + bar_w + 10.0,
+        );
+    }
+    o.push_str("</svg>");
+    o
+}
+
+/// One series of a stacked chart.
+pub(crate) struct Series {
+    pub name: &'static str,
+    pub colour: &'static str,
+}
+
+/// One column of a stacked chart: its label, item count and a share per series.
+pub(crate) struct Column {
+    pub label: String,
+    pub items: usize,
+    pub shares: Vec<f64>,
+}
+
+/// Stacked columns (e.g. weekly allocation): each column sums to 100% of its items.
+pub(crate) fn stacked(title: &str, series: &[Series], cols: &[Column]) -> String {
+    // Sized for a full-width card.
+    const W: f64 = 1060.0;
+    const H: f64 = 250.0;
+    const TOP: f64 = 30.0;
+    const BOTTOM: f64 = 24.0;
+    const LEFT: f64 = 40.0;
+    let plot_h = H - TOP - BOTTOM;
+    let n = cols.len().max(1) as f64;
+    let step = (W - LEFT) / n;
+    let col_w = (step * 0.72).max(2.0);
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        r#"<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="{}, {} columns; the table below has the numbers"><title>{}</title>"#,
+        esc(title),
+        cols.len(),
+        esc(title)
+    );
+    // Legend along the top.
+    let mut x = LEFT;
+    for s in series {
+        let _ = write!(
+            o,
+            r#"<rect x="{x}" y="4" width="12" height="12" fill="{}"/><text x="{}" y="14" class="lgd">{}</text>"#,
+            s.colour,
+            x + 16.0,
+            esc(s.name)
+        );
+        x += 28.0 + 6.5 * s.name.len() as f64;
+    }
+    for pct in [0.0, 0.5, 1.0] {
+        let y = TOP + plot_h * (1.0 - pct);
+        let _ = write!(
+            o,
+            r#"<line x1="{LEFT}" x2="{W}" y1="{y}" y2="{y}" class="grid"/><text x="{}" y="{}" class="axis" text-anchor="end">{:.0}%</text>"#,
+            LEFT - 4.0,
+            y + 4.0,
+            pct * 100.0
+        );
+    }
+    let label_every = (cols.len() / 14).max(1);
+    for (i, c) in cols.iter().enumerate() {
+        let x = LEFT + step * i as f64 + (step - col_w) / 2.0;
+        let mut y = TOP + plot_h;
+        for (s, share) in series.iter().zip(&c.shares) {
+            let h = plot_h * share.clamp(0.0, 1.0);
+            if h <= 0.0 {
+                continue;
+            }
+            y -= h;
+            let _ = write!(
+                o,
+                r#"<rect x="{x:.1}" y="{y:.1}" width="{col_w:.1}" height="{h:.1}" fill="{}"/>"#,
+                s.colour
+            );
+        }
+        if i % label_every == 0 {
+            let _ = write!(
+                o,
+                r#"<text x="{:.1}" y="{}" class="axis" text-anchor="middle">{}</text>"#,
+                x + col_w / 2.0,
+                H - 6.0,
+                esc(c.label.rsplit('-').next().unwrap_or(&c.label))
+            );
+        }
+    }
+    o.push_str("</svg>");
+    o
+}
+
+/// A launch to mark on a metric's timeline.
+pub(crate) struct Marker {
+    pub date: NaiveDate,
+    pub label: String,
+}
+
+/// A metric over time: its values as a line, baseline and target as dashed lines, and
+/// launches as numbered vertical markers (the page lists them by number).
+pub(crate) fn line(
+    title: &str,
+    values: &[(NaiveDate, f64)],
+    baseline: Option<f64>,
+    target: Option<f64>,
+    markers: &[Marker],
+) -> String {
+    // Sized for a full-width card, kept low so several metrics fit on a screen.
+    const W: f64 = 1060.0;
+    const H: f64 = 240.0;
+    const LEFT: f64 = 56.0;
+    const RIGHT: f64 = 12.0;
+    const TOP: f64 = 14.0;
+    const BOTTOM: f64 = 26.0;
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        r#"<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="{}"><title>{}</title>"#,
+        esc(title),
+        esc(title)
+    );
+    if values.is_empty() {
+        let _ = write!(
+            o,
+            r#"<text x="{}" y="{}" class="lbl" text-anchor="middle">No values recorded yet</text></svg>"#,
+            W / 2.0,
+            H / 2.0
+        );
+        return o;
+    }
+    let dates = values
+        .iter()
+        .map(|v| v.0)
+        .chain(markers.iter().map(|m| m.date));
+    let (d0, d1) = dates.fold((NaiveDate::MAX, NaiveDate::MIN), |(a, b), d| {
+        (a.min(d), b.max(d))
+    });
+    let span = ((d1 - d0).num_days() as f64).max(1.0);
+    let ys = values.iter().map(|v| v.1).chain(baseline).chain(target);
+    let (mut lo, mut hi) = ys.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), y| {
+        (a.min(y), b.max(y))
+    });
+    let pad = ((hi - lo) * 0.08).max(hi.abs() * 0.01).max(1e-9);
+    lo -= pad;
+    hi += pad;
+    let px = |d: NaiveDate| LEFT + (W - LEFT - RIGHT) * ((d - d0).num_days() as f64 / span);
+    let py = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - (v - lo) / (hi - lo));
+    for (frac, _) in [(0.0, ()), (0.5, ()), (1.0, ())] {
+        let v = lo + (hi - lo) * frac;
+        let y = py(v);
+        let _ = write!(
+            o,
+            r#"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" class="grid"/><text x="{}" y="{:.1}" class="axis" text-anchor="end">{}</text>"#,
+            W - RIGHT,
+            LEFT - 6.0,
+            y + 4.0,
+            fmt_num(v)
+        );
+    }
+    for (v, class, name) in [(baseline, "base", "baseline"), (target, "target", "target")] {
+        if let Some(v) = v {
+            let y = py(v);
+            let _ = write!(
+                o,
+                r#"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" class="{class}"/><text x="{}" y="{:.1}" class="axis" text-anchor="end">{name}</text>"#,
+                W - RIGHT,
+                W - RIGHT - 2.0,
+                y - 4.0
+            );
+        }
+    }
+    for (i, m) in markers.iter().enumerate() {
+        let x = px(m.date);
+        let _ = write!(
+            o,
+            r#"<g><title>{n}: {} ({})</title><line x1="{x:.1}" x2="{x:.1}" y1="{TOP}" y2="{}" class="launch"/><circle cx="{x:.1}" cy="{TOP}" r="8" class="launch-dot"/><text x="{x:.1}" y="{}" class="launch-num" text-anchor="middle">{n}</text></g>"#,
+            esc(&m.label),
+            m.date,
+            H - BOTTOM,
+            TOP + 4.0,
+            n = i + 1
+        );
+    }
+    let pts: Vec<String> = values
+        .iter()
+        .map(|(d, v)| format!("{:.1},{:.1}", px(*d), py(*v)))
+        .collect();
+    let _ = write!(
+        o,
+        r#"<polyline points="{}" class="series"/>"#,
+        pts.join(" ")
+    );
+    if let Some((d, v)) = values.last() {
+        let _ = write!(
+            o,
+            r#"<circle cx="{:.1}" cy="{:.1}" r="3.5" class="series-end"/>"#,
+            px(*d),
+            py(*v)
+        );
+    }
+    for (d, anchor) in [(d0, "start"), (d1, "end")] {
+        let _ = write!(
+            o,
+            r#"<text x="{:.1}" y="{}" class="axis" text-anchor="{anchor}">{d}</text>"#,
+            px(d),
+            H - 8.0
+        );
+    }
+    o.push_str("</svg>");
+    o
+}
+
+/// A compact number for axis labels.
+pub(crate) fn fmt_num(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1000.0 {
+        format!("{:.0}", v)
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charts_escape_labels_and_survive_empty_input() {
+        let svg = hbars(
+            "a <b>",
+            &[Bar {
+                label: "x & y".into(),
+                share: 0.5,
+                count: 3,
+                colour: colour::NEUTRAL,
+            }],
+        );
+        assert!(svg.contains("x &amp; y") && !svg.contains("<b>"));
+        assert!(hbars("t", &[]).ends_with("</svg>"));
+        assert!(stacked("t", &[], &[]).ends_with("</svg>"));
+        assert!(line("t", &[], None, None, &[]).contains("No values"));
+        let d = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let one = line("t", &[(d, 1.0)], Some(1.0), Some(1.0), &[]);
+        assert!(!one.contains("NaN"));
+    }
+}

@@ -1,0 +1,110 @@
+//! The executive brief (`/brief?period=2026-Q3`), printable, and the Ask box (`/ask`).
+
+use std::sync::Arc;
+
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use serde::Deserialize;
+use serde_json::json;
+use throughline_report::ask::CitationKind;
+use throughline_report::{Scope, ask as answer, brief};
+
+use super::{PeriodQuery, html};
+use crate::AppState;
+use crate::web::util::{key_href, period_or_default, quarters};
+use crate::web::{WebCache, WebError, blocking};
+
+/// The body of `Brief::to_html` (a whole document) without its `<h1>`: the page has
+/// its own heading and layout, and the report crate stays the one place the brief's
+/// HTML (numbers linked to their evidence) is written.
+fn body_of(doc: &str) -> &str {
+    let start = doc.find("</h1>").map_or(0, |i| i + "</h1>".len());
+    let end = doc.rfind("</body>").unwrap_or(doc.len());
+    doc.get(start..end).unwrap_or("")
+}
+
+/// `GET /brief`.
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    Extension(cache): Extension<Arc<WebCache>>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Html<String>, WebError> {
+    let loaded = cache.snapshot(&state).await?;
+    blocking(move || {
+        let period = period_or_default(q.period.as_deref(), &loaded.snap)?;
+        let key = format!("brief {}", period.as_ref().map_or("all", |p| &p.name));
+        let ctx = cache.memo(&loaded, &key, |snap| {
+            let b = brief(
+                snap,
+                &Scope {
+                    period: period.clone(),
+                    team: None,
+                    min_group_size: 3,
+                },
+            );
+            json!({
+                "nav": "brief",
+                "title": format!("{} — {}", b.title, b.scope),
+                "heading": b.title,
+                "scope": b.scope,
+                "period": period.as_ref().map(|p| p.name.clone()),
+                "periods": quarters(snap),
+                "body": body_of(&b.to_html()),
+            })
+        });
+        html("brief.html", &ctx)
+    })
+    .await
+}
+
+/// `?q=`.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct AskQuery {
+    q: Option<String>,
+}
+
+/// `GET /ask?q=...`: an answer that cites the items and notes behind it.
+pub(crate) async fn ask(
+    State(state): State<AppState>,
+    Extension(cache): Extension<Arc<WebCache>>,
+    Query(q): Query<AskQuery>,
+) -> Result<Html<String>, WebError> {
+    let question: String = q.q.unwrap_or_default().trim().chars().take(500).collect();
+    if question.is_empty() {
+        return html(
+            "ask.html",
+            &json!({ "nav": "brief", "title": "Ask", "question": "" }),
+        );
+    }
+    let loaded = cache.snapshot(&state).await?;
+    blocking(move || {
+        let key = format!("ask {question}");
+        let ctx = cache.memo(&loaded, &key, |snap| {
+            let a = answer(snap, &question, chrono::Utc::now().date_naive());
+            let cited: Vec<_> = a
+                .cited
+                .iter()
+                .map(|c| match c.kind {
+                    CitationKind::Item => json!({
+                        "kind": "item", "key": c.key, "text": c.snippet,
+                        "href": key_href(snap, &loaded.index, &c.key),
+                    }),
+                    CitationKind::Note => json!({ "kind": "note", "key": c.key, "text": c.snippet }),
+                })
+                .collect();
+            json!({ "nav": "brief", "title": "Ask", "question": question, "answer": a.text, "cited": cited })
+        });
+        html("ask.html", &ctx)
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_brief_body_drops_the_document_shell() {
+        let doc = "<!DOCTYPE html><html><head><title>x</title></head><body>\n<h1>T</h1>\n<h2>A</h2></body></html>";
+        assert_eq!(super::body_of(doc), "\n<h2>A</h2>");
+    }
+}

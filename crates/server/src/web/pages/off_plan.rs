@@ -1,0 +1,92 @@
+//! Off-plan work (`/off-plan`): why it was done, its themes, examples and the notes that
+//! explain it. Off plan is a signal to understand, so the page leads with reasons.
+
+use std::sync::Arc;
+
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use serde_json::{Value, json};
+use throughline_model::Period;
+use throughline_report::{Scope, ThemeOptions, status, themes};
+
+use super::{PeriodQuery, html};
+use crate::AppState;
+use crate::web::cache::Loaded;
+use crate::web::charts::{self, Bar, colour};
+use crate::web::util::{key_href, period_or_default, quarters};
+use crate::web::{WebCache, WebError, blocking};
+
+/// `GET /off-plan`.
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    Extension(cache): Extension<Arc<WebCache>>,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Html<String>, WebError> {
+    let loaded = cache.snapshot(&state).await?;
+    blocking(move || {
+        let period = period_or_default(q.period.as_deref(), &loaded.snap)?;
+        let key = format!("off-plan {}", period.as_ref().map_or("all", |p| &p.name));
+        let ctx = cache.memo(&loaded, &key, |_| context(&loaded, period));
+        html("off_plan.html", &ctx)
+    })
+    .await
+}
+
+fn context(loaded: &Loaded, period: Option<Period>) -> Value {
+    let snap = &loaded.snap;
+    let scope = Scope {
+        period: period.clone(),
+        team: None,
+        min_group_size: 3,
+    };
+    let st = status(snap, &scope);
+    let th = themes(snap, &scope, &ThemeOptions::default());
+    let mut reasons = st.off_plan_by_reason.clone();
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.work.items));
+    let off = st.off_plan.items.max(1) as f64;
+    let bars: Vec<Bar> = reasons
+        .iter()
+        .map(|r| Bar {
+            label: r.label.clone(),
+            share: r.work.items as f64 / off,
+            count: r.work.items,
+            colour: colour::OFF_PLAN,
+        })
+        .collect();
+    let sections: Vec<Value> = reasons
+        .iter()
+        .map(|r| {
+            let ts: Vec<Value> = th
+                .themes
+                .iter()
+                .filter(|t| t.reason == Some(r.reason))
+                .map(|t| {
+                    json!({
+                        "label": t.label,
+                        "terms": t.terms,
+                        "count": t.work.items,
+                        "share": t.work.items as f64 / r.work.items.max(1) as f64,
+                        "examples": t.examples.iter().take(5).map(|e| json!({ "key": e.key, "title": e.title, "href": key_href(snap, &loaded.index, &e.key) })).collect::<Vec<_>>(),
+                        "notes": t.notes.iter().take(3).map(|n| json!({ "text": n.text, "date": n.date.to_string(), "team": n.author_team, "kind": n.kind.replace('_', " "), "on": n.target })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            json!({
+                "id": r.reason.as_str(), "label": r.label, "count": r.work.items,
+                "share_all": r.work.share_items, "share_off": r.work.items as f64 / off,
+                "themes": ts,
+            })
+        })
+        .collect();
+    json!({
+        "nav": "off-plan",
+        "title": "Off plan",
+        "period": period.as_ref().map(|p| p.name.clone()),
+        "periods": quarters(snap),
+        "total": st.total.items,
+        "off_plan": { "count": st.off_plan.items, "share": st.off_plan.share_items },
+        "chart": charts::hbars("Off-plan work by reason (share of off-plan work)", &bars),
+        "reasons": sections,
+    })
+}

@@ -1,0 +1,139 @@
+//! Small helpers shared by the pages: links, escaping, periods and labels.
+
+use throughline_model::{LinkTarget, Period, Strategy};
+use throughline_report::Snapshot;
+
+use super::WebError;
+use super::cache::KeyIndex;
+
+/// Percent-encodes one path segment (item sources and keys are user data).
+pub(crate) fn seg(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            o.push(b as char);
+        } else {
+            o.push_str(&format!("%{b:02X}"));
+        }
+    }
+    o
+}
+
+/// The page of one item.
+pub(crate) fn item_href(source: &str, key: &str) -> String {
+    format!("/items/{}/{}", seg(source), seg(key))
+}
+
+/// The page of the item with `key` (reports carry keys only), if it is known.
+pub(crate) fn key_href(snap: &Snapshot, index: &KeyIndex, key: &str) -> Option<String> {
+    let i = index.get(key)?;
+    let s = &snap.items[i].item;
+    Some(item_href(&s.source, &s.key))
+}
+
+/// Escapes text for HTML built in Rust (charts); templates escape on their own.
+pub(crate) fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// A count with thousands separators.
+pub(crate) fn thousands(v: i64) -> String {
+    let s = v.unsigned_abs().to_string();
+    let mut o = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            o.push(',');
+        }
+        o.push(c);
+    }
+    if v < 0 { format!("-{o}") } else { o }
+}
+
+/// The reporting period a page asks for: `?period=`, else the quarter holding the last
+/// activity in the data (so a fresh demo opens on its busiest quarter).
+pub(crate) fn period_or_default(
+    asked: Option<&str>,
+    snap: &Snapshot,
+) -> Result<Option<Period>, WebError> {
+    match asked.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(p) => p.parse().map(Some).map_err(|_| {
+            WebError::BadRequest(format!(
+                "`{p}` is not a period. Use a year (2026), a half (2026-H1), a quarter \
+                 (2026-Q3), a month (2026-07), a week (2026-W27) or FROM..TO dates."
+            ))
+        }),
+        None => Ok(snap.last_activity().map(default_quarter)),
+    }
+}
+
+/// The quarter a page opens on: the one holding the last activity, unless that quarter
+/// is under half over, when a fuller picture is the quarter before (the data of a
+/// quarter's first weeks is mostly work not finished yet).
+fn default_quarter(last: chrono::NaiveDate) -> Period {
+    let q = Period::quarter_of(last);
+    if (last - q.start).num_days() < 45 {
+        Period::quarter_of(q.start - chrono::Duration::days(1))
+    } else {
+        q
+    }
+}
+
+/// Quarters from the first to the last activity in the data, newest first, for the
+/// period picker.
+pub(crate) fn quarters(snap: &Snapshot) -> Vec<String> {
+    let first = snap
+        .items
+        .iter()
+        .filter_map(|s| s.item.created)
+        .map(|t| t.date_naive())
+        .min();
+    let (Some(first), Some(last)) = (first, snap.last_activity()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut p = Period::quarter_of(last);
+    // Bounded: a decade of quarters is more than any picker needs.
+    while out.len() < 40 {
+        out.push(p.name.clone());
+        if p.start <= first {
+            break;
+        }
+        p = Period::quarter_of(p.start - chrono::Duration::days(1));
+    }
+    out
+}
+
+/// Plain words for a link target, with the strategy's titles.
+pub(crate) fn target_label(t: &LinkTarget, strategy: &Strategy) -> String {
+    match t {
+        LinkTarget::Initiative(id) => strategy.initiative(id).map_or_else(
+            || format!("initiative {id} (no longer in the strategy)"),
+            |i| format!("initiative: {}", i.title),
+        ),
+        LinkTarget::Goal(id) => strategy
+            .goal(id)
+            .map_or_else(|| format!("goal {id}"), |g| format!("goal: {}", g.title)),
+        LinkTarget::OffPlan(r) => format!("off plan: {}", r.label()),
+        LinkTarget::Unclear => "unclear (the engine could not tell)".into(),
+    }
+}
+
+/// Words for who said a link is so.
+pub(crate) fn origin_label(o: throughline_model::LinkOrigin) -> &'static str {
+    match o {
+        throughline_model::LinkOrigin::Explicit => "explicit (tracker facts)",
+        throughline_model::LinkOrigin::Inferred => "inferred (sense engine)",
+        throughline_model::LinkOrigin::Corrected => "set by a person",
+    }
+}

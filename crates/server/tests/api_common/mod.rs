@@ -1,0 +1,120 @@
+//! Shared by the API tests: a demo database on disk and a server on an ephemeral
+//! loopback port.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use throughline_demo::{DemoConfig, write_demo};
+use throughline_ingest::{Format, ImportOptions, read_items};
+use throughline_model::{ContextNote, NoteTarget};
+use throughline_server::AppState;
+use throughline_store::{ImportMeta, Store};
+
+/// Writes a demo organisation of `items` items to `dir` and imports it (strategy, Jira,
+/// Linear, notes, links) into `dir/demo.db` through the same crates the CLI uses.
+pub fn seed_demo(dir: &Path, items: usize) -> PathBuf {
+    let cfg = DemoConfig {
+        items,
+        ..DemoConfig::default()
+    };
+    let (_, files) = write_demo(&cfg, &dir.join("demo")).unwrap();
+    let db = dir.join("demo.db");
+    let mut store = Store::open(&db).unwrap();
+    let text = std::fs::read_to_string(&files.strategy).unwrap();
+    let strategy = throughline_strategy::parse(&text).unwrap();
+    store.apply_strategy(&strategy, &text, None).unwrap();
+    for (path, format) in [
+        (&files.jira, Format::JiraJson),
+        (&files.linear, Format::LinearCsv),
+    ] {
+        let stream = read_items(path, format, &ImportOptions::default()).unwrap();
+        let meta = ImportMeta {
+            format: format.to_string(),
+            path: path.display().to_string(),
+        };
+        store.import_items(&meta, stream, |_| {}).unwrap();
+    }
+    let notes: Vec<ContextNote> = throughline_ingest::read_notes(&files.notes)
+        .unwrap()
+        .into_iter()
+        .filter_map(|mut n| {
+            if let NoteTarget::Item { source, key } = &n.target {
+                let found = store.find_item(None, key).ok()??;
+                if source.is_empty() {
+                    n.target = NoteTarget::Item {
+                        source: found.item.source,
+                        key: key.clone(),
+                    };
+                }
+            }
+            Some(n)
+        })
+        .collect();
+    store.add_notes(&notes).unwrap();
+    throughline_report::relink::explicit_links(&mut store).unwrap();
+    throughline_report::relink::infer_links(&mut store, true, &|_, _| {}).unwrap();
+    db
+}
+
+/// A running server; stops when dropped.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Server {
+    /// `http://127.0.0.1:PORT` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+/// Starts a server on `db` on 127.0.0.1 with an ephemeral port.
+pub async fn start(db: &Path, auth: bool) -> Server {
+    let state = AppState::open_with(db, auth).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let s = state.clone();
+    tokio::spawn(async move {
+        throughline_server::serve_on(listener, s, async {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
+    });
+    Server {
+        addr,
+        state,
+        stop: Some(tx),
+    }
+}
+
+/// A client that never uses a proxy (only loopback traffic in tests).
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().unwrap()
+}
+
+/// GET `path`, returning status and JSON body (or the text as a JSON string).
+pub async fn get(server: &Server, path: &str) -> (u16, serde_json::Value) {
+    let r = client().get(server.url(path)).send().await.unwrap();
+    body(r).await
+}
+
+/// Status and body of a response; non-JSON bodies come back as a JSON string.
+pub async fn body(r: reqwest::Response) -> (u16, serde_json::Value) {
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    let v = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+    (status, v)
+}

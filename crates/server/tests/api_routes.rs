@@ -1,0 +1,190 @@
+//! Every API route works over real HTTP on a real SQLite file seeded with the demo.
+
+mod api_common;
+
+use api_common::{body, client, get, seed_demo, start};
+use serde_json::{Value, json};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_answers_on_a_demo_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seed_demo(dir.path(), 400);
+    let s = start(&db, false).await;
+
+    let (st, v) = get(&s, "/api/health").await;
+    assert_eq!((st, v), (200, Value::String("ok".into())));
+
+    let (st, v) = get(&s, "/api/strategy").await;
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(v["version"], 1);
+    let goal = v["strategy"]["goals"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let initiative = v["strategy"]["initiatives"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (st, v) = get(&s, "/api/strategy/history").await;
+    assert_eq!((st, v.as_array().unwrap().len()), (200, 1));
+
+    // Items: lists never carry a person; the single item may.
+    let (st, v) = get(&s, "/api/items?limit=5").await;
+    assert_eq!(st, 200, "{v}");
+    let total = v["total"].as_u64().unwrap();
+    assert!(total > 300, "{total}");
+    assert_eq!(v["items"].as_array().unwrap().len(), 5);
+    assert!(!v.to_string().contains("assignee"));
+    let (_, page2) = get(&s, "/api/items?limit=5&offset=5").await;
+    assert_ne!(page2["items"][0]["key"], v["items"][0]["key"]);
+    let (st, by_goal) = get(&s, &format!("/api/items?goal={goal}&limit=1000")).await;
+    assert_eq!(st, 200);
+    assert!(by_goal["total"].as_u64().unwrap() > 0);
+    for q in [
+        "period=2026-Q3",
+        "team=Payments",
+        &format!("initiative={initiative}"),
+        "off_plan=any",
+        "off_plan=tech_debt",
+        "unclear=true",
+        "unlinked=true",
+        "origin=explicit",
+        "text=the",
+    ] {
+        let (st, v) = get(&s, &format!("/api/items?{q}")).await;
+        assert_eq!(st, 200, "{q}: {v}");
+        assert!(v["total"].is_u64(), "{q}");
+    }
+    let first = &v["items"][0];
+    let (src, key) = (
+        first["source"].as_str().unwrap().to_string(),
+        first["key"].as_str().unwrap().to_string(),
+    );
+    let (st, one) = get(&s, &format!("/api/items/{src}/{key}")).await;
+    assert_eq!(st, 200, "{one}");
+    assert_eq!(one["item"]["key"], key.as_str());
+    assert!(one["links"].is_array() && one["notes"].is_array());
+
+    // Links: link, confirm, unlink; the report sees the correction at once.
+    let c = client();
+    let target = format!("initiative:{initiative}");
+    let r = c
+        .post(s.url(&format!("/api/items/{src}/{key}/link")))
+        .json(&json!({ "target": target, "reason": "test", "team": "Payments" }))
+        .send()
+        .await
+        .unwrap();
+    let (st, v) = body(r).await;
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(v["origin"], "corrected");
+    assert_eq!(v["by_team"], "Payments");
+    let (_, one) = get(&s, &format!("/api/items/{src}/{key}")).await;
+    assert_eq!(one["effective"]["origin"], "corrected");
+    let (_, corrected) = get(&s, "/api/items?origin=corrected").await;
+    assert_eq!(corrected["total"], 1, "the cached snapshot was refreshed");
+    let r = c
+        .post(s.url(&format!("/api/items/{src}/{key}/confirm")))
+        .send()
+        .await
+        .unwrap();
+    let (st, v) = body(r).await;
+    assert_eq!(st, 200, "{v}");
+    let r = c
+        .delete(s.url(&format!("/api/items/{src}/{key}/link")))
+        .send()
+        .await
+        .unwrap();
+    let (st, v) = body(r).await;
+    assert_eq!((st, &v["unlinked"]), (200, &json!(true)), "{v}");
+
+    // Notes: add, then list by target; names never appear.
+    let r = c
+        .post(s.url("/api/notes"))
+        .json(&json!({ "on": format!("item:{src}:{key}"), "kind": "risk", "text": "watch this", "team": "Data" }))
+        .send()
+        .await
+        .unwrap();
+    let (st, v) = body(r).await;
+    assert_eq!(st, 201, "{v}");
+    assert_eq!(v["author_team"], "Data");
+    let (st, v) = get(&s, &format!("/api/notes?on=item:{key}")).await;
+    assert_eq!(st, 200, "{v}");
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["text"] == "watch this")
+    );
+    let (st, all) = get(&s, "/api/notes").await;
+    assert_eq!(st, 200);
+    assert!(!all.to_string().contains("author_name"));
+
+    // Reports.
+    for path in [
+        "/api/status",
+        "/api/status?period=2026-Q3&team=Payments",
+        "/api/allocation?by=sprint",
+        "/api/drift?period=2026-Q3",
+        "/api/themes?unplaced=true",
+        "/api/metrics",
+        "/api/brief?period=2026-Q3",
+        "/api/ask?q=why+is+Payments+off+plan",
+    ] {
+        let (st, v) = get(&s, path).await;
+        assert_eq!(st, 200, "{path}: {v}");
+        assert!(v.is_object() || v.is_array(), "{path}: {v}");
+        assert!(!v.to_string().contains("assignee"), "{path}");
+    }
+    let (_, status) = get(&s, "/api/status?period=2026-Q3").await;
+    assert!(status["total"]["items"].as_u64().unwrap() > 0);
+    for (format, starts) in [("md", "# "), ("html", "<")] {
+        let r = c
+            .get(s.url(&format!("/api/brief?format={format}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(r.text().await.unwrap().trim_start().starts_with(starts));
+    }
+
+    // Tokens (admin; the local user is admin without --auth).
+    let r = c
+        .post(s.url("/api/tokens"))
+        .json(&json!({ "role": "viewer", "team": "Growth", "name": "wall screen" }))
+        .send()
+        .await
+        .unwrap();
+    let (st, created) = body(r).await;
+    assert_eq!(st, 201, "{created}");
+    assert!(created["token"].as_str().unwrap().starts_with("tl_"));
+    let (st, list) = get(&s, "/api/tokens").await;
+    assert_eq!(st, 200);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert!(
+        !list
+            .to_string()
+            .contains(created["token"].as_str().unwrap())
+    );
+    let id = created["info"]["id"].as_i64().unwrap();
+    let r = c
+        .delete(s.url(&format!("/api/tokens/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+
+    // Strategy upload (last: it re-links everything).
+    let text = std::fs::read_to_string(dir.path().join("demo/strategy.toml")).unwrap();
+    let r = c
+        .put(s.url("/api/strategy"))
+        .header("content-type", "application/toml")
+        .body(text)
+        .send()
+        .await
+        .unwrap();
+    let (st, v) = body(r).await;
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(v["version"], 2);
+    let (_, v) = get(&s, "/api/strategy").await;
+    assert_eq!(v["version"], 2, "the new version is served at once");
+}

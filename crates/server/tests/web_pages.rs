@@ -1,0 +1,290 @@
+//! The dashboard end to end over HTTP: the real app on 127.0.0.1 over a demo database
+//! on disk. Every page answers with its key content; the forms write and the pages show
+//! what was written; unknown things are 404 pages and bad periods 400 pages.
+
+#[path = "api_common/mod.rs"]
+mod api_common;
+
+use api_common::{Server, client, seed_demo, start};
+
+/// GET `path`: status and HTML.
+async fn page(s: &Server, path: &str) -> (u16, String) {
+    let r = client().get(s.url(path)).send().await.unwrap();
+    // minijinja escapes `/` in attribute values; undo that so tests can read links.
+    let status = r.status().as_u16();
+    let html = r.text().await.unwrap().replace("&#x2f;", "/");
+    (status, html)
+}
+
+/// POST a form without following the redirect: status and `Location`.
+async fn post(s: &Server, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+    let c = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let body: String = form
+        .iter()
+        .map(|(k, v)| format!("{k}={}", enc(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let r = c
+        .post(s.url(path))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let loc = r
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (r.status().as_u16(), loc)
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The first `href` starting with `prefix` in `html`.
+fn first_link(html: &str, prefix: &str) -> String {
+    let at = html
+        .find(&format!("href=\"{prefix}"))
+        .unwrap_or_else(|| panic!("no link to {prefix}"));
+    let rest = &html[at + 6..];
+    rest[..rest.find('"').unwrap()].replace("&amp;", "&")
+}
+
+fn assert_accessible_shell(html: &str) {
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<html lang=\"en\">"));
+    assert!(html.contains("<main id=\"main\""));
+    assert!(html.contains("<nav aria-label=\"Main\">"));
+    assert!(html.contains("<h1"));
+    assert!(!html.contains("violation"), "neutral words only");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_answers_and_forms_write_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seed_demo(dir.path(), 1500);
+    let s = start(&db, false).await;
+
+    // Overview: figures, charts with text alternatives, links to goals.
+    let (st, home) = page(&s, "/").await;
+    assert_eq!(st, 200, "{home}");
+    assert_accessible_shell(&home);
+    for want in [
+        "Aligned to a goal",
+        "Off plan",
+        "Week by week",
+        "Shifts worth a look",
+        "Biggest themes off plan",
+        "role=\"img\"",
+        "Show as a table",
+    ] {
+        assert!(home.contains(want), "overview lacks {want}");
+    }
+    let (st, q3) = page(&s, "/?period=2026-Q3").await;
+    assert_eq!(st, 200);
+    assert!(q3.contains("in 2026-Q3"), "{q3}");
+
+    // A goal: metrics against target, initiatives, linked work, notes.
+    let goal = first_link(&q3, "/goals/");
+    let (st, g) = page(&s, &goal).await;
+    assert_eq!(st, 200, "{goal}: {g}");
+    assert_accessible_shell(&g);
+    for want in [
+        "Key results",
+        "Initiatives",
+        "Inferred by the sense engine",
+        "Context notes",
+    ] {
+        assert!(g.contains(want), "goal page lacks {want}");
+    }
+
+    // Off plan: reasons, themes and examples.
+    let (st, off) = page(&s, "/off-plan?period=2026-Q3").await;
+    assert_eq!(st, 200);
+    assert_accessible_shell(&off);
+    assert!(off.contains("Why") && off.contains("/items/"));
+
+    // The brief and the Ask box.
+    let (st, brief) = page(&s, "/brief?period=2026-Q3").await;
+    assert_eq!(st, 200);
+    assert!(brief.contains("class=\"brief\"") && brief.contains("<h2"));
+    assert!(
+        !brief.contains("<body>\n<h1>"),
+        "the brief's own shell is not nested"
+    );
+    let (st, ask) = page(&s, "/ask?q=why+is+work+off+plan").await;
+    assert_eq!(st, 200);
+    assert!(ask.contains("Answer"));
+    let (st, _) = page(&s, "/ask").await;
+    assert_eq!(st, 200);
+
+    // The stylesheet is embedded and cacheable.
+    let r = client().get(s.url("/static/app.css")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(
+        r.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("max-age")
+    );
+
+    // An item: facts (the only place an assignee shows), link, forms with labels.
+    let item = first_link(&off, "/items/");
+    let (st, it) = page(&s, &item).await;
+    assert_eq!(st, 200, "{item}: {it}");
+    assert_accessible_shell(&it);
+    for want in [
+        "Where it is linked, and why",
+        "<label for=\"target\">",
+        "<label for=\"note-text\">",
+        "Assignee",
+    ] {
+        assert!(it.contains(want), "item page lacks {want}");
+    }
+    assert!(!home.contains("Assignee") && !g.contains("Assignee"));
+
+    // Correct the link: post/redirect/get, and the item page says so.
+    let (st, loc) = post(
+        &s,
+        &format!("{item}/link"),
+        &[
+            ("target", "off_plan:exploration"),
+            ("reason", "a spike, really"),
+            ("team", "Payments"),
+        ],
+    )
+    .await;
+    assert_eq!(st, 303);
+    assert!(
+        loc.starts_with(&item) && loc.contains("saved=linked"),
+        "{loc}"
+    );
+    let (_, it) = page(&s, &loc).await;
+    assert!(it.contains("off plan: exploration / research"), "{it}");
+    assert!(it.contains("set by a person") && it.contains("a spike, really"));
+    assert!(it.contains("role=\"status\""));
+
+    // Add a note: shown with the team, never a name.
+    let (st, loc) = post(
+        &s,
+        &format!("{item}/notes"),
+        &[
+            ("kind", "why"),
+            ("text", "We needed to learn the new API first."),
+            ("team", "Payments"),
+        ],
+    )
+    .await;
+    assert_eq!(st, 303);
+    let (_, it) = page(&s, &loc).await;
+    assert!(it.contains("We needed to learn the new API first."));
+
+    // The overview recomputes after the write (a new snapshot, not a stale memo).
+    let (_, q3_after) = page(&s, "/?period=2026-Q3").await;
+    assert_ne!(q3, q3_after, "the overview reflects the correction");
+
+    // Bad input is a calm page with the right status, never a panic.
+    let (st, _) = post(
+        &s,
+        &format!("{item}/link"),
+        &[("target", "goal:no-such-goal")],
+    )
+    .await;
+    assert_eq!(
+        st, 303,
+        "an unknown target goes back to the form with a message"
+    );
+    let (st, _) = post(
+        &s,
+        &format!("{item}/notes"),
+        &[("kind", "why"), ("text", "  ")],
+    )
+    .await;
+    assert_eq!(st, 303);
+    let (st, body) = page(&s, "/goals/no-such-goal").await;
+    assert_eq!(st, 404);
+    assert!(body.contains("Not found") && body.contains("<main"));
+    let (st, _) = page(&s, "/items/jira/NOPE-1").await;
+    assert_eq!(st, 404);
+    let (st, _) = post(
+        &s,
+        "/items/jira/NOPE-1/notes",
+        &[("kind", "why"), ("text", "x")],
+    )
+    .await;
+    assert_eq!(st, 404);
+    let (st, _) = page(&s, "/no/such/page").await;
+    assert_eq!(st, 404);
+    for bad in [
+        "/?period=2026-Q9",
+        "/brief?period=soon",
+        "/off-plan?period=x",
+        &format!("{goal}?period=2026-13"),
+    ] {
+        let (st, body) = page(&s, bad).await;
+        assert_eq!(st, 400, "{bad}");
+        assert!(body.contains("is not a period"));
+    }
+
+    // A form posted from another site is refused (the browser sends its cookies).
+    let r = client()
+        .post(s.url(&format!("{item}/confirm")))
+        .header("origin", "http://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_auth_pages_ask_for_a_token_and_forms_need_a_contributor() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seed_demo(dir.path(), 300);
+    let s = start(&db, true).await;
+    let c = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = c.get(s.url("/")).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/sign-in")
+    );
+    let (st, signin) = page(&s, "/sign-in").await;
+    assert_eq!(st, 200);
+    assert!(signin.contains("<label for=\"token\">"));
+    let r = c
+        .post(s.url("/items/jira/X-1/notes"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("kind=why&text=x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    // A wrong token goes back to the form, with no cookie set.
+    let r = c
+        .post(s.url("/sign-in"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("token=wrong&next=%2F")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    assert!(r.headers().get("set-cookie").is_none());
+}

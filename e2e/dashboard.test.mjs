@@ -1,0 +1,280 @@
+// The dashboard in a real browser: Debian's Chromium, driven by playwright-core, against
+// a real `throughline serve` over a fresh demo database. Builds nothing: point
+// THROUGHLINE_BIN at a built `throughline` binary.
+//
+//   THROUGHLINE_BIN=target/release/throughline node --test e2e/
+//
+// Screenshots go to artifacts/screenshots/ (gitignored) for a person to look at.
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const shots = resolve(here, '..', 'artifacts', 'screenshots');
+const bin = process.env.THROUGHLINE_BIN && resolve(process.env.THROUGHLINE_BIN);
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** A free loopback port (the OS picks one; we release it for the server). */
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+async function waitForHealth(base, server, log) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) {
+      throw new Error(`throughline serve exited with ${server.exitCode}:\n${log.join('')}`);
+    }
+    try {
+      const r = await fetch(`${base}/api/health`);
+      if (r.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the server did not answer /api/health within 60 s:\n${log.join('')}`);
+}
+
+/** The number in a text like "1,234 items". */
+function count(text) {
+  const m = /([\d,]+)\s+items/.exec(text);
+  assert.ok(m, `no item count in "${text}"`);
+  return Number(m[1].replaceAll(',', ''));
+}
+
+/** Every visible form control has a label (or an aria-label). */
+async function assertLabelled(page) {
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+      .filter((el) => el.labels.length === 0 && !el.getAttribute('aria-label'))
+      .map((el) => el.outerHTML),
+  );
+  assert.deepEqual(unlabelled, [], 'form controls without labels');
+}
+
+/** One `main`, one `h1`, a main navigation: the landmarks a screen reader jumps by. */
+async function assertLandmarks(page) {
+  assert.equal(await page.locator('main').count(), 1);
+  assert.equal(await page.locator('h1').count(), 1);
+  assert.equal(await page.locator('nav[aria-label="Main"]').count(), 1);
+  assert.equal(await page.locator('html[lang]').count(), 1);
+}
+
+describe('dashboard in a browser', () => {
+  let dir;
+  let server;
+  let browser;
+  let page;
+  let base;
+  const log = [];
+  const timings = [];
+
+  before(async () => {
+    assert.ok(bin && existsSync(bin), 'set THROUGHLINE_BIN to a built throughline binary');
+    assert.ok(existsSync(chromiumPath), `no Chromium at ${chromiumPath} (apt-get install chromium)`);
+    mkdirSync(shots, { recursive: true });
+    dir = mkdtempSync(join(tmpdir(), 'throughline-e2e-'));
+    const demo = spawnSync(bin, ['demo', '--quiet'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(demo.status, 0, `throughline demo failed:\n${demo.stderr}`);
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stdout.on('data', (d) => log.push(String(d)));
+    server.stderr.on('data', (d) => log.push(String(d)));
+    await waitForHealth(base, server, log);
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    // Only the server under test: anything else (there should be nothing) is refused.
+    await page.route('**/*', (route) =>
+      route.request().url().startsWith(base) ? route.continue() : route.abort(),
+    );
+    page.on('requestfinished', (req) => {
+      if (req.resourceType() === 'document') {
+        timings.push(`${Math.round(req.timing().responseEnd)} ms ${req.url().slice(base.length)}`);
+      }
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (server && server.exitCode === null) {
+      server.kill('SIGINT');
+      await new Promise((r) => {
+        const t = setTimeout(() => {
+          server.kill('SIGKILL');
+          r();
+        }, 5000);
+        server.on('exit', () => {
+          clearTimeout(t);
+          r();
+        });
+      });
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    if (timings.length) console.log(`page loads:\n  ${timings.join('\n  ')}`);
+  });
+
+  let overviewOffPlan;
+  let goalUrl;
+  let goalInferred;
+  let itemUrl;
+
+  it('shows the overview with charts and their text alternatives', async () => {
+    await page.goto(`${base}/`);
+    await assertLandmarks(page);
+    await assertLabelled(page);
+    await assert.doesNotReject(page.getByRole('heading', { level: 1, name: /How the work lines up/ }).waitFor());
+    const charts = page.locator('svg[role="img"]');
+    assert.ok((await charts.count()) >= 3, 'overview charts');
+    for (const svg of await charts.all()) {
+      assert.ok((await svg.getAttribute('aria-label'))?.length > 10, 'every chart has a text alternative');
+    }
+    overviewOffPlan = count(await page.locator('.kpi', { hasText: 'Off plan' }).locator('.muted').innerText());
+    await page.screenshot({ path: join(shots, 'overview.png'), fullPage: true });
+  });
+
+  it('opens a goal with its metrics, initiatives and linked work', async () => {
+    await page.locator('.goal-list a').first().click();
+    await page.waitForURL(/\/goals\//);
+    goalUrl = page.url();
+    await assertLandmarks(page);
+    await page.getByRole('heading', { level: 2, name: 'Key results' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: 'Initiatives' }).waitFor();
+    goalInferred = count(await page.locator('#h-inferred .muted').innerText());
+    assert.ok(goalInferred > 0, 'the demo goal has inferred work');
+    await page.screenshot({ path: join(shots, 'goal.png'), fullPage: true });
+  });
+
+  it('opens an item and says why it is linked where it is', async () => {
+    // The least certain inferred link: the one most worth a person's look.
+    await page.locator('table[aria-labelledby="h-inferred"] tbody a').first().click();
+    await page.waitForURL(/\/items\//);
+    itemUrl = page.url().split('?')[0];
+    await assertLandmarks(page);
+    await assertLabelled(page);
+    await page.getByRole('heading', { name: 'Where it is linked, and why' }).waitFor();
+    assert.match(await page.locator('.facts').first().innerText(), /inferred/);
+    await page.screenshot({ path: join(shots, 'item.png'), fullPage: true });
+  });
+
+  it('corrects the link, and the item, overview and goal reflect it', async () => {
+    await page.getByLabel('Belongs to').selectOption('off_plan:exploration');
+    await page.getByLabel('Why (optional)').fill('A research spike, not the goal itself');
+    await page.getByRole('button', { name: 'Save link' }).click();
+    await page.waitForURL(/saved=linked/);
+    await page.getByRole('status').waitFor();
+    assert.match(await page.locator('.linked-to').innerText(), /off plan: exploration/);
+    assert.match(await page.locator('#link').locator('..').innerText(), /set by a person/);
+    await page.screenshot({ path: join(shots, 'item-corrected.png'), fullPage: true });
+
+    await page.goto(`${base}/`);
+    const off = count(await page.locator('.kpi', { hasText: 'Off plan' }).locator('.muted').innerText());
+    assert.equal(off, overviewOffPlan + 1, 'one more item off plan on the overview');
+    await page.goto(goalUrl);
+    const inferred = count(await page.locator('#h-inferred .muted').innerText());
+    assert.equal(inferred, goalInferred - 1, 'one item fewer inferred for the goal');
+  });
+
+  it('adds a note that shows on the item page', async () => {
+    await page.goto(itemUrl);
+    await page.getByLabel('Kind of note').selectOption('trade_off');
+    await page.getByLabel('Note', { exact: true }).fill('We paused this to learn the vendor API first.');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.waitForURL(/saved=note/);
+    await page.locator('.notes', { hasText: 'We paused this to learn the vendor API first.' }).waitFor();
+    assert.match(await page.locator('.notes').innerText(), /trade off/);
+  });
+
+  it('fills the note form by keyboard alone, with a visible focus', async () => {
+    await page.goto(itemUrl);
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to content');
+    let id = '';
+    for (let i = 0; i < 80 && id !== 'note-kind'; i++) {
+      await page.keyboard.press('Tab');
+      id = await page.evaluate(() => document.activeElement.id);
+    }
+    assert.equal(id, 'note-kind', 'the note form is reachable by Tab');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.notEqual(outline, 'none', 'focus is visible');
+    await page.keyboard.press('ArrowDown'); // why -> trade off
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'note-text');
+    await page.keyboard.type('Typed without a mouse.');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Payments');
+    await page.screenshot({ path: join(shots, 'keyboard-focus.png') });
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Add note');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/saved=note/);
+    await page.locator('.notes', { hasText: 'Typed without a mouse.' }).waitFor();
+    assert.match(await page.locator('.notes').innerText(), /Payments/);
+  });
+
+  it('shows the off-plan page with reasons, themes and examples', async () => {
+    await page.goto(`${base}/off-plan`);
+    await assertLandmarks(page);
+    await page.getByRole('heading', { level: 2, name: 'Why' }).waitFor();
+    assert.ok((await page.locator('.theme').count()) > 0, 'themes');
+    await page.screenshot({ path: join(shots, 'off-plan.png'), fullPage: true });
+  });
+
+  it('opens the brief, printable, and answers a question', async () => {
+    await page.goto(`${base}/brief?period=2026-Q3`);
+    await assertLandmarks(page);
+    assert.ok((await page.locator('.brief h2').count()) >= 3, 'brief sections');
+    await page.screenshot({ path: join(shots, 'brief.png'), fullPage: true });
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('header.top').isVisible(), false, 'print hides the navigation');
+    await page.screenshot({ path: join(shots, 'brief-print.png'), fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
+
+    await page.getByLabel('Ask a question about the work').fill('why is work off plan?');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/ask\?q=/);
+    await page.getByRole('heading', { name: 'Answer' }).waitFor();
+    await page.screenshot({ path: join(shots, 'ask.png'), fullPage: true });
+  });
+
+  it('answers unknown pages and bad periods calmly', async () => {
+    const r404 = await page.goto(`${base}/goals/no-such-goal`);
+    assert.equal(r404.status(), 404);
+    await page.getByRole('heading', { level: 1, name: 'Not found' }).waitFor();
+    const r400 = await page.goto(`${base}/brief?period=someday`);
+    assert.equal(r400.status(), 400);
+    assert.match(await page.locator('main').innerText(), /is not a period/);
+  });
+});
