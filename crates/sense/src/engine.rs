@@ -213,9 +213,7 @@ impl Model {
         if classes.is_empty() {
             return Err(SenseError::NoTargets);
         }
-        let class_of: HashMap<&LinkTarget, usize> =
-            classes.iter().enumerate().map(|(i, c)| (c, i)).collect();
-        let class_names: Vec<String> = classes
+        let mut class_names: Vec<String> = classes
             .iter()
             .map(|c| match c {
                 LinkTarget::Initiative(id) => ts
@@ -284,6 +282,49 @@ impl Model {
                 linked.push(i);
             }
         }
+        // Self-training: unlinked items the off-plan rules flag become weak examples of
+        // off-plan targets (only once there are linked items to contrast them with).
+        let mut weak: HashMap<usize, (usize, f32)> = HashMap::new();
+        if cfg.offplan_rules && cfg.offplan_self_training > 0.0 && linked.len() >= 20 {
+            let mut found: Vec<(usize, LinkTarget, f32)> = Vec::new();
+            for (i, it) in ts.items.iter().enumerate() {
+                if ts.labels[i].is_some() || it.is_epic() {
+                    continue;
+                }
+                let notes = item_notes
+                    .get(&(it.source.as_str(), it.key.as_str()))
+                    .cloned()
+                    .unwrap_or_default();
+                if let Some((r, trust)) = offplan::weak_label(it, &notes) {
+                    found.push((i, LinkTarget::OffPlan(r), trust));
+                }
+            }
+            // A reason needs a few examples before it is worth a target.
+            let mut count: HashMap<&LinkTarget, usize> = HashMap::new();
+            for (_, t, _) in &found {
+                *count.entry(t).or_default() += 1;
+            }
+            let mut keep: Vec<LinkTarget> = count
+                .iter()
+                .filter(|(_, n)| **n >= 5)
+                .map(|(t, _)| (*t).clone())
+                .collect();
+            keep.sort_by_key(|t| t.to_string());
+            for t in keep {
+                if !classes.contains(&t) {
+                    classes.push(t.clone());
+                    if let LinkTarget::OffPlan(r) = &t {
+                        class_names.push(r.label().to_string());
+                    }
+                }
+            }
+            for (i, t, trust) in found {
+                if let Some(c) = classes.iter().position(|c| *c == t) {
+                    weak.insert(i, (c, trust * cfg.offplan_self_training));
+                    linked.push(i);
+                }
+            }
+        }
         // Oldest first: the calibration fold is the newest share, as in real use.
         linked.sort_by(|&a, &b| {
             let (ta, tb) = (days(ts.items[a].created), days(ts.items[b].created));
@@ -338,12 +379,19 @@ impl Model {
         let strat_x: Vec<SparseVec> = strat_raws.iter().map(|r| to_vec(r, &mut ws)).collect();
         let y: Vec<usize> = linked
             .iter()
-            .map(|&i| ts.labels[i].as_ref().map_or(0, |l| class_of[&l.0]))
+            .map(|&i| match weak.get(&i) {
+                Some(&(c, _)) => c,
+                None => ts.labels[i]
+                    .as_ref()
+                    .and_then(|l| classes.iter().position(|c| *c == l.0))
+                    .unwrap_or(0),
+            })
             .collect();
         let sw: Vec<f32> = linked
             .iter()
-            .map(|&i| match ts.labels[i] {
-                Some((_, LinkOrigin::Corrected)) => cfg.correction_weight.max(1.0),
+            .map(|&i| match (ts.labels[i].as_ref(), weak.get(&i)) {
+                (_, Some(&(_, w))) => w,
+                (Some((_, LinkOrigin::Corrected)), _) => cfg.correction_weight.max(1.0),
                 _ => 1.0,
             })
             .collect();
@@ -493,6 +541,10 @@ impl Model {
                 svm_opts,
                 threads,
                 have_time,
+                &linked
+                    .iter()
+                    .map(|i| weak.contains_key(i))
+                    .collect::<Vec<_>>(),
             )
         } else {
             (
@@ -579,7 +631,7 @@ impl Model {
             postings,
             linked_keys: linked.iter().map(|&i| ts.items[i].key.clone()).collect(),
             linked_class: y.iter().map(|&c| c as u32).collect(),
-            n_linked: linked.len(),
+            n_linked: linked.len() - weak.len(),
             semantic,
             classes,
         })
@@ -1138,6 +1190,7 @@ fn fit_combination(
     svm_opts: SvmOptions,
     threads: usize,
     have_time: bool,
+    is_weak: &[bool],
 ) -> (Combo, Isotonic, Option<f64>) {
     let n = x.len();
     let (xa, ya, swa) = with_examples(
@@ -1148,7 +1201,13 @@ fn fit_combination(
         strat_example_weight,
     );
     let sub = LinearModel::train(&xa, &ya, &swa, n_features, n_classes, svm_opts, threads);
-    let cal: Vec<usize> = (cut..n).collect();
+    // Weak (rule-labelled) examples train but do not calibrate: the mix and the
+    // temperature must fit how well real links are predicted, not how well the rules
+    // are echoed.
+    let mut cal: Vec<usize> = (cut..n).filter(|&i| !is_weak[i]).collect();
+    if cal.len() < 10 {
+        cal = (cut..n).collect();
+    }
     let cents = LinearModel::centroids(&x[..cut], &y[..cut], n_features, n_classes);
     let nb = LinearModel::naive_bayes(&x[..cut], &y[..cut], &sw[..cut], n_features, n_classes);
     // Per source: cal item -> class scores.

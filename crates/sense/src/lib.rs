@@ -13,7 +13,9 @@
 //!    in the norm so an item of unfamiliar words carries little evidence;
 //! 3. one-vs-rest linear SVMs by dual coordinate descent (`linear.rs`) trained on the
 //!    explicit and corrected links (corrections weigh more; each target's strategy text
-//!    is one more example), plus similarity to the strategy's text, class centroids and a
+//!    is one more example; unlinked items the off-plan rules flag are weak examples of
+//!    `OffPlan(reason)` targets, so "none of these initiatives" is learned in the
+//!    organisation's own words), plus similarity to the strategy's text, class centroids and a
 //!    recency prior over creation dates (`prior.rs`), all folded into one linear scorer;
 //! 4. the mix of those sources, a softmax temperature and an isotonic map of the top
 //!    probability are fitted on the newest 20% of linked items (`calibration.rs`);
@@ -120,6 +122,14 @@ pub struct EngineConfig {
     pub recency_share: f32,
     /// The floor of the recency weighting above.
     pub recency_floor: f32,
+    /// Self-training of off-plan reasons: unlinked items the off-plan rules flag
+    /// ([`offplan::weak_label`]) become weighted examples of `OffPlan(reason)` targets,
+    /// so the linear model learns the organisation's own off-plan vocabulary and can say
+    /// "none of these initiatives" for items no rule fires on. This is the weight of the
+    /// most trusted weak label relative to an explicit link; 0 turns it off. Only used
+    /// with `offplan_rules`.
+    #[serde(default = "default_offplan_self_training")]
+    pub offplan_self_training: f32,
     /// Threads for training and `infer_all`.
     pub threads: usize,
 }
@@ -141,11 +151,16 @@ impl Default for EngineConfig {
             class_balance: 0.5,
             recency_share: 0.0,
             recency_floor: 0.3,
+            offplan_self_training: default_offplan_self_training(),
             threads: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),
         }
     }
+}
+
+fn default_offplan_self_training() -> f32 {
+    0.5
 }
 
 /// Errors of the engine.

@@ -3,7 +3,9 @@
 //!
 //! Rules are the cold-start knowledge; the organisation's own corrections (links whose
 //! target is `OffPlan(reason)`) become classes of the learned model in [`crate::Model`]
-//! and override the rules once they exist. A note is the strongest evidence because it
+//! and override the rules once they exist. Before that, the rules' own hits on unlinked
+//! items ([`weak_label`]) train off-plan targets of the model (self-training), so that
+//! work no rule fires on can still be recognised by its words. A note is the strongest evidence because it
 //! is a person saying why ("pulled in for the ACME renewal"); labels and the tracker
 //! type come next; words in the title or description are only a hint.
 
@@ -188,6 +190,7 @@ const LABELS: &[(OffPlanReason, &[&str])] = &[
         &[
             "sales",
             "deal",
+            "sales-request",
             "sales-commitment",
             "customer-commitment",
             "contract",
@@ -303,6 +306,41 @@ pub fn classify_text(item: &WorkItem) -> Option<OffPlanSignal> {
         strength: Strength::Text,
         evidence: format!("the word \"{word}\""),
     })
+}
+
+/// A weak label for self-training: the rule signal used to teach the learned model the
+/// organisation's own off-plan vocabulary, and how much to trust it (0..1).
+///
+/// Notes and labels are trusted most. A tracker type alone (a Bug) is a weak hint, since
+/// planned work has bugs too; when the words name a more specific reason (an escalation,
+/// a deal), the words decide the reason.
+pub fn weak_label(item: &WorkItem, notes: &[&ContextNote]) -> Option<(OffPlanReason, f32)> {
+    let strong = classify_strong(item, notes);
+    let text = classify_text(item);
+    match (strong, text) {
+        (Some(s), t) if s.strength == Strength::ItemType => match t {
+            Some(t)
+                if matches!(
+                    t.reason,
+                    OffPlanReason::CustomerEscalation | OffPlanReason::SalesCommitment
+                ) =>
+            {
+                Some((t.reason, 0.6))
+            }
+            Some(t) if t.reason == s.reason => Some((s.reason, 0.6)),
+            _ => Some((s.reason, 0.35)),
+        },
+        (Some(s), _) => Some((
+            s.reason,
+            if s.strength == Strength::Note {
+                1.0
+            } else {
+                0.8
+            },
+        )),
+        (None, Some(t)) => Some((t.reason, 0.3)),
+        (None, None) => None,
+    }
 }
 
 #[cfg(test)]
