@@ -11,6 +11,7 @@ pub mod class;
 pub mod drift;
 mod effective;
 mod groups;
+pub mod item_query;
 pub mod metrics;
 pub mod relink;
 mod scope;

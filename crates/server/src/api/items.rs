@@ -2,10 +2,11 @@
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
-use throughline_model::{LinkOrigin, LinkTarget, NoteTarget, OffPlanReason};
-use throughline_report::{EffectiveLink, effective_links};
+use throughline_model::{LinkOrigin, NoteTarget, OffPlanReason};
+use throughline_report::effective_links;
+use throughline_report::item_query::{ItemQuery, select};
 use utoipa::IntoParams;
 
 use super::{ApiJson, ApiPath, ApiQuery, ScopeQuery};
@@ -44,22 +45,6 @@ pub struct ItemsQuery {
     /// Rows to skip.
     #[serde(default)]
     pub offset: usize,
-}
-
-/// One row of the list. Never the assignee: lists aggregate, and names stay out of them.
-#[derive(Debug, Serialize)]
-struct Row<'a> {
-    id: i64,
-    source: &'a str,
-    key: &'a str,
-    title: &'a str,
-    item_type: Option<&'a str>,
-    status: &'a str,
-    team: Option<&'a str>,
-    estimate: Option<f64>,
-    created: Option<String>,
-    url: Option<&'a str>,
-    link: Option<&'a EffectiveLink>,
 }
 
 /// Work items matching the filters, with their effective link: `{total, items}`.
@@ -117,80 +102,22 @@ pub async fn list(
     }
     // Filtering 100,000 items is a few milliseconds of CPU: off the async threads.
     let body = tokio::task::spawn_blocking(move || {
-        let goal_inits: Vec<&str> = q
-            .goal
-            .as_deref()
-            .map(|g| {
-                snap.strategy
-                    .initiatives_of(g)
-                    .map(|i| i.id.as_str())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let text = q.text.as_deref().map(str::to_lowercase);
+        let query = ItemQuery {
+            scope,
+            goal: q.goal.clone(),
+            initiative: q.initiative.clone(),
+            off_plan: q.off_plan.is_some().then_some(off_plan),
+            unclear: q.unclear,
+            unlinked: q.unlinked,
+            origin,
+            text: q.text.clone(),
+        };
         let mut total = 0usize;
         let mut rows = Vec::new();
-        for s in &snap.items {
-            let it = &s.item;
-            if !scope.includes(it) {
-                continue;
-            }
-            if let Some(t) = &text
-                && !it.title.to_lowercase().contains(t)
-                && !it.key.to_lowercase().contains(t)
-            {
-                continue;
-            }
-            let link = snap.links.get(&s.id);
-            let target = link.map(|l| &l.target);
-            if q.unlinked && link.is_some() {
-                continue;
-            }
-            if q.unclear && target != Some(&LinkTarget::Unclear) {
-                continue;
-            }
-            if let Some(o) = origin
-                && link.map(|l| l.origin) != Some(o)
-            {
-                continue;
-            }
-            if q.off_plan.is_some() {
-                match (target, off_plan) {
-                    (Some(LinkTarget::OffPlan(r)), Some(want)) if *r == want => {}
-                    (Some(LinkTarget::OffPlan(_)), None) => {}
-                    _ => continue,
-                }
-            }
-            if let Some(i) = &q.initiative
-                && target != Some(&LinkTarget::Initiative(i.clone()))
-            {
-                continue;
-            }
-            if let Some(goal) = &q.goal {
-                let serves = match target {
-                    Some(LinkTarget::Goal(g)) => g == goal,
-                    Some(LinkTarget::Initiative(i)) => goal_inits.contains(&i.as_str()),
-                    _ => false,
-                };
-                if !serves {
-                    continue;
-                }
-            }
+        for row in select(&snap, &query) {
             total += 1;
             if total > q.offset && rows.len() < limit {
-                rows.push(Row {
-                    id: s.id,
-                    source: &it.source,
-                    key: &it.key,
-                    title: &it.title,
-                    item_type: it.item_type.as_deref(),
-                    status: it.status_category.as_str(),
-                    team: it.team.as_deref(),
-                    estimate: it.estimate,
-                    created: it.created.map(|c| c.date_naive().to_string()),
-                    url: it.url.as_deref(),
-                    link,
-                });
+                rows.push(row);
             }
         }
         serde_json::to_vec(&json!({ "total": total, "offset": q.offset, "items": rows }))
