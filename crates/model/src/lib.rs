@@ -18,7 +18,9 @@ mod work_item;
 pub use link::{Link, LinkOrigin, LinkTarget, OffPlanReason, ParseTargetError};
 pub use note::{ContextNote, NoteKind, NoteTarget};
 pub use period::{ParsePeriodError, Period};
-pub use strategy::{Direction, Goal, Initiative, Metric, MetricValue, Selectors, Strategy};
+pub use strategy::{
+    CorrectionError, Direction, Goal, Initiative, Metric, MetricValue, Selectors, Strategy,
+};
 pub use work_item::{EstimateUnit, ItemKey, StatusCategory, WorkItem};
 
 /// Timestamps are stored and compared in UTC.

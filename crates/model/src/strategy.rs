@@ -3,6 +3,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::LinkTarget;
+
 /// A whole strategy as declared in a strategy file: goals, their impact metrics and
 /// the initiatives that serve them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -23,6 +25,22 @@ impl Strategy {
 
     pub fn metric(&self, id: &str) -> Option<&Metric> {
         self.metrics.iter().find(|m| m.id == id)
+    }
+
+    /// Whether a person may link work to `target` under this strategy: it must name an
+    /// initiative or goal that exists, or an off-plan reason. The one rule behind the
+    /// CLI's `link`, the API and the dashboard's correction form.
+    pub fn check_correction(&self, target: &LinkTarget) -> Result<(), CorrectionError> {
+        match target {
+            LinkTarget::Initiative(id) if self.initiative(id).is_none() => {
+                Err(CorrectionError::UnknownInitiative(id.clone()))
+            }
+            LinkTarget::Goal(id) if self.goal(id).is_none() => {
+                Err(CorrectionError::UnknownGoal(id.clone()))
+            }
+            LinkTarget::Unclear => Err(CorrectionError::Unclear),
+            _ => Ok(()),
+        }
     }
 
     /// Metrics (key results) that measure the given goal.
@@ -144,5 +162,61 @@ impl Selectors {
             && self.components.is_empty()
             && self.milestones.is_empty()
             && self.projects.is_empty()
+    }
+}
+
+/// Why a person's link cannot be stored.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CorrectionError {
+    #[error("no initiative `{0}` in the strategy in force")]
+    UnknownInitiative(String),
+    #[error("no goal `{0}` in the strategy in force")]
+    UnknownGoal(String),
+    #[error("a person's link must say where the item belongs (unclear is the engine's answer)")]
+    Unclear,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::OffPlanReason;
+
+    #[test]
+    fn a_person_may_link_only_to_what_exists() {
+        let s = Strategy {
+            goals: vec![Goal {
+                id: "g".into(),
+                title: "G".into(),
+                ..Default::default()
+            }],
+            metrics: vec![],
+            initiatives: vec![Initiative {
+                id: "i".into(),
+                goals: vec!["g".into()],
+                title: "I".into(),
+                ..Default::default()
+            }],
+        };
+        assert!(
+            s.check_correction(&LinkTarget::Initiative("i".into()))
+                .is_ok()
+        );
+        assert!(s.check_correction(&LinkTarget::Goal("g".into())).is_ok());
+        assert!(
+            s.check_correction(&LinkTarget::OffPlan(OffPlanReason::TechDebt))
+                .is_ok()
+        );
+        assert_eq!(
+            s.check_correction(&LinkTarget::Initiative("x".into())),
+            Err(CorrectionError::UnknownInitiative("x".into()))
+        );
+        assert_eq!(
+            s.check_correction(&LinkTarget::Goal("x".into())),
+            Err(CorrectionError::UnknownGoal("x".into()))
+        );
+        assert_eq!(
+            s.check_correction(&LinkTarget::Unclear),
+            Err(CorrectionError::Unclear)
+        );
     }
 }

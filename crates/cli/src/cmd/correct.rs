@@ -24,20 +24,9 @@ fn find(store: &Store, spec: &str) -> anyhow::Result<StoredItem> {
 
 fn check_target(store: &Store, t: &LinkTarget) -> anyhow::Result<()> {
     let strategy = store.strategy()?.map(|(_, s)| s).unwrap_or_default();
-    match t {
-        LinkTarget::Initiative(id) if strategy.initiative(id).is_none() => {
-            anyhow::bail!(
-                "no initiative `{id}` in the strategy in force (see `throughline strategy show`)"
-            )
-        }
-        LinkTarget::Goal(id) if strategy.goal(id).is_none() => {
-            anyhow::bail!(
-                "no goal `{id}` in the strategy in force (see `throughline strategy show`)"
-            )
-        }
-        LinkTarget::Unclear => anyhow::bail!("a person's link must say where the item belongs"),
-        _ => Ok(()),
-    }
+    strategy
+        .check_correction(t)
+        .map_err(|e| anyhow::anyhow!("{e} (see `throughline strategy show`)"))
 }
 
 pub fn link(g: &Globals, a: LinkArgs) -> anyhow::Result<()> {

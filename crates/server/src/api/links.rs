@@ -48,18 +48,9 @@ pub fn team_of(caller: &Caller, given: Option<String>) -> Option<String> {
 
 fn check_target(store: &Store, t: &LinkTarget) -> Result<(), ApiError> {
     let strategy = store.strategy()?.map(|(_, s)| s).unwrap_or_default();
-    match t {
-        LinkTarget::Initiative(id) if strategy.initiative(id).is_none() => Err(
-            ApiError::unprocessable(format!("no initiative `{id}` in the strategy in force")),
-        ),
-        LinkTarget::Goal(id) if strategy.goal(id).is_none() => Err(ApiError::unprocessable(
-            format!("no goal `{id}` in the strategy in force"),
-        )),
-        LinkTarget::Unclear => Err(ApiError::unprocessable(
-            "a person's link must say where the item belongs (unclear is the engine's answer)",
-        )),
-        _ => Ok(()),
-    }
+    strategy
+        .check_correction(t)
+        .map_err(|e| ApiError::unprocessable(e.to_string()))
 }
 
 /// Links an item to an initiative, goal or off-plan reason. Overrides selectors and

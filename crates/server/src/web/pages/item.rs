@@ -216,11 +216,7 @@ pub(crate) async fn link(
             let found = find(w, &source, &key)?;
             let strategy = w.strategy()?.map(|(_, s)| s).unwrap_or_default();
             let target = match f.target.parse::<LinkTarget>() {
-                Ok(LinkTarget::Initiative(id)) if strategy.initiative(&id).is_some() => {
-                    LinkTarget::Initiative(id)
-                }
-                Ok(LinkTarget::Goal(id)) if strategy.goal(&id).is_some() => LinkTarget::Goal(id),
-                Ok(t @ LinkTarget::OffPlan(_)) => t,
+                Ok(t) if strategy.check_correction(&t).is_ok() => t,
                 _ => return Ok(back(&source, &key, "problem=target", "link")),
             };
             let reason =
