@@ -8,6 +8,7 @@ pub mod auth;
 mod error;
 pub mod openapi;
 mod state;
+mod view;
 pub mod web;
 
 use std::future::Future;
@@ -16,7 +17,8 @@ use std::net::SocketAddr;
 use axum::Router;
 
 pub use error::{ApiError, ErrorBody, Problem};
-pub use state::AppState;
+pub use state::{AppState, DEFAULT_FRESH_WAIT, Seen};
+pub use view::{KeyIndex, View};
 
 /// The whole application: API and dashboard on one router, every request passing
 /// through [`auth::authenticate`] first.
@@ -71,7 +73,11 @@ pub async fn serve_on(
             format!("{addr} is reachable from the network: tokens must be required"),
         ));
     }
-    axum::serve(listener, app(state))
+    let app = app(state.clone());
+    // Listening first, so the health check answers at once; the first reports are
+    // computed meanwhile rather than by the first person to open the dashboard.
+    tokio::spawn(web::warm_up(state, app.clone()));
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -1,21 +1,33 @@
-//! Shared state of the server: the one writer, a small pool of readers, the cached
-//! snapshot the reports are computed from, and whether tokens are required.
+//! Shared state of the server: the one writer, a small pool of readers, the [`View`]
+//! of the database that reports are computed from, and whether tokens are required.
+//!
+//! Reads never wait long for a reload. Loading the snapshot and computing reports over
+//! 100,000 items takes a second or more, so a change (a write here, or a commit by
+//! another process such as `throughline import`) starts one background refresh that
+//! builds a new view beside the one being served and swaps it in whole. Before the
+//! swap, the reports and pages people used recently are computed again on the new view,
+//! so the first request after a change does not pay for them either. A request waits
+//! for a refresh in flight at most `fresh_wait` (small databases refresh well within
+//! it, so they always look current); after that it is answered from the previous view
+//! and marked stale (the `x-throughline-stale: true` header; a note on pages).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex as StdMutex, RwLock};
+use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, watch};
 
 use throughline_report::Snapshot;
 use throughline_store::{Store, StoreError, TokenInfo};
 
 use crate::ApiError;
+use crate::view::{Recompute, Value, View};
 
 /// What every request handler can reach. Cheap to clone.
 #[derive(Clone)]
@@ -27,6 +39,19 @@ pub struct AppState {
 /// check) costs far more than a typical query.
 const POOL_SIZE: usize = 8;
 
+/// How long a request waits for a refresh in flight before it is answered from the
+/// previous view: well inside the 200 ms a page may take.
+pub const DEFAULT_FRESH_WAIT: Duration = Duration::from_millis(120);
+
+/// Derived values used within this window are computed again before a new view is
+/// swapped in; older ones are computed when next asked for.
+const WARM_WINDOW: Duration = Duration::from_secs(30 * 60);
+
+/// Most time a refresh spends recomputing recently used reports before it swaps the
+/// new view in anyway (the rest are computed on demand), so a database that changes
+/// often still shows changes within seconds.
+const WARM_BUDGET: Duration = Duration::from_secs(5);
+
 struct Inner {
     db_path: PathBuf,
     /// The one writer: every write goes through this connection, so concurrent writers
@@ -36,40 +61,46 @@ struct Inner {
     readers: StdMutex<Vec<Store>>,
     /// Whether every API request needs a token (always when not on loopback).
     auth_required: bool,
+    /// How long a request waits for a fresher view.
+    fresh_wait: Duration,
     /// Bumped after every write this server makes.
     generation: AtomicU64,
     /// A long-lived connection whose `PRAGMA data_version` moves whenever any other
     /// connection commits: our writer, or a CLI import in another process.
     watcher: StdMutex<Store>,
-    /// The snapshot reports read, with the version it was loaded at.
-    snapshot: RwLock<Option<(Version, Arc<Snapshot>)>>,
-    /// Held while a snapshot loads, so a burst of requests after a change loads it once.
-    loading: Mutex<()>,
+    /// The view being served.
+    current: RwLock<Option<Arc<View>>>,
+    /// Whether a refresh is running (at most one at a time).
+    refreshing: AtomicBool,
+    /// Bumped after every refresh, successful or not, to wake waiting requests.
+    refreshed: watch::Sender<u64>,
+    /// The last refresh that failed: when it began and why.
+    failure: StdMutex<Option<(Instant, String)>>,
+    /// Numbers the views.
+    next_view: AtomicU64,
     /// Tokens already checked, by hash, valid for one database version (so a token
     /// revoked from the CLI stops working at the next request).
     tokens: StdMutex<(Version, HashMap<String, Option<TokenInfo>>)>,
-    /// Report responses already computed for this database version, by request: many
-    /// clients asking for the same status is the common case, and recomputing it over
-    /// 100,000 items for each would not stay under 200 ms.
-    memo: StdMutex<(Version, Memo)>,
-    /// One lock per report being computed: when many clients ask for the same report
-    /// after a change, one computes it and the others wait for its result, instead of
-    /// all computing it at once (200 copies of a report over 100,000 items would take
-    /// the CPUs for a minute).
-    computing: StdMutex<HashMap<String, Arc<Mutex<()>>>>,
+    /// One lock per value being derived, by view and key: when many clients ask for the
+    /// same report at once, one computes it and the others wait for its result, instead
+    /// of all computing it (200 copies of a report over 100,000 items would take the
+    /// CPUs for a minute).
+    computing: StdMutex<HashMap<(u64, String), Arc<Mutex<()>>>>,
 }
-
-/// Report bodies by request key, with their content type.
-type Memo = HashMap<String, (&'static str, Bytes)>;
-
-/// Most distinct report requests remembered per database version.
-const MEMO_SIZE: usize = 512;
 
 /// The state of the database as far as caches are concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct Version {
+pub(crate) struct Version {
     generation: u64,
     data_version: i64,
+}
+
+/// The view a request is answered from, and whether a newer one is being prepared.
+#[derive(Clone)]
+pub struct Seen {
+    pub view: Arc<View>,
+    /// The database has changed since this view was loaded; a refresh is on its way.
+    pub stale: bool,
 }
 
 impl AppState {
@@ -84,7 +115,17 @@ impl AppState {
         db_path: impl Into<PathBuf>,
         auth_required: bool,
     ) -> Result<AppState, StoreError> {
-        let db_path = db_path.into();
+        Self::open_full(db_path.into(), auth_required, DEFAULT_FRESH_WAIT)
+    }
+
+    /// Like [`AppState::open_with`], waiting up to `fresh_wait` for a refresh in flight
+    /// before answering from the previous view. Tests that write and then read at once
+    /// use a long wait, so a slow machine cannot make them see the previous view.
+    pub fn open_full(
+        db_path: PathBuf,
+        auth_required: bool,
+        fresh_wait: Duration,
+    ) -> Result<AppState, StoreError> {
         let writer = Store::open(&db_path)?;
         let watcher = Store::open(&db_path)?;
         Ok(AppState {
@@ -93,12 +134,15 @@ impl AppState {
                 writer: Arc::new(Mutex::new(writer)),
                 readers: StdMutex::new(Vec::new()),
                 auth_required,
+                fresh_wait,
                 generation: AtomicU64::new(0),
                 watcher: StdMutex::new(watcher),
-                snapshot: RwLock::new(None),
-                loading: Mutex::new(()),
+                current: RwLock::new(None),
+                refreshing: AtomicBool::new(false),
+                refreshed: watch::channel(0).0,
+                failure: StdMutex::new(None),
+                next_view: AtomicU64::new(1),
                 tokens: StdMutex::new((Version::default(), HashMap::new())),
-                memo: StdMutex::new((Version::default(), HashMap::new())),
                 computing: StdMutex::new(HashMap::new()),
             }),
         })
@@ -126,9 +170,13 @@ impl AppState {
         &self.inner.writer
     }
 
-    /// Marks the database as changed by this server, so caches reload.
+    /// Marks the database as changed by this server and starts refreshing the view
+    /// right away (inside a Tokio runtime), rather than at the next read.
     pub fn changed(&self) {
         self.inner.generation.fetch_add(1, Ordering::SeqCst);
+        if tokio::runtime::Handle::try_current().is_ok() {
+            self.kick();
+        }
     }
 
     /// Runs `f` on a pooled read connection on the blocking thread pool.
@@ -138,19 +186,21 @@ impl AppState {
         F: FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
     {
         let this = self.clone();
-        tokio::task::spawn_blocking(move || {
-            let store = match this.lock_readers().pop() {
-                Some(s) => s,
-                None => this.reader()?,
-            };
-            let out = f(&store);
-            let mut pool = this.lock_readers();
-            if pool.len() < POOL_SIZE {
-                pool.push(store);
-            }
-            out
-        })
-        .await?
+        tokio::task::spawn_blocking(move || this.with_reader(f)).await?
+    }
+
+    /// Runs `f` on a pooled read connection, on this thread.
+    fn with_reader<T>(&self, f: impl FnOnce(&Store) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        let store = match self.lock_readers().pop() {
+            Some(s) => s,
+            None => self.reader()?,
+        };
+        let out = f(&store);
+        let mut pool = self.lock_readers();
+        if pool.len() < POOL_SIZE {
+            pool.push(store);
+        }
+        out
     }
 
     /// Runs `f` on the one writer on the blocking thread pool, then marks the database
@@ -163,28 +213,120 @@ impl AppState {
         let this = self.clone();
         // An owned guard, so it can move to the blocking thread.
         let mut guard = self.inner.writer.clone().lock_owned().await;
-        tokio::task::spawn_blocking(move || {
-            let out = f(&mut guard);
-            // Even a failed write may have committed part of its work (re-linking after
-            // a strategy apply is several transactions), so always invalidate.
-            this.changed();
-            out
-        })
-        .await?
+        let out = tokio::task::spawn_blocking(move || f(&mut guard)).await;
+        // Even a failed write may have committed part of its work (re-linking after a
+        // strategy apply is several transactions), so always refresh.
+        this.changed();
+        out?
     }
 
-    /// The snapshot reports are computed from: cached, and reloaded only when the
-    /// database has changed (a write by this server, or any commit elsewhere).
+    /// The snapshot reports are computed from (see [`AppState::view`]).
     pub async fn snapshot(&self) -> Result<Arc<Snapshot>, ApiError> {
-        Ok(self.snapshot_at().await?.1)
+        Ok(self.view().await?.view.snap.clone())
     }
 
-    /// A report as a JSON response, computed once per database version and `key` (which
-    /// must name the report and every parameter it depends on).
+    /// The view to answer a request from: the current one if the database has not
+    /// changed since it was loaded; else the refreshed one if it arrives within
+    /// `fresh_wait`; else the current one, marked stale. Only the very first request
+    /// (before any view exists) waits for a load.
+    pub async fn view(&self) -> Result<Seen, ApiError> {
+        let asked = Instant::now();
+        let version = self.version()?;
+        // Subscribed before looking, so a swap between the look and the wait is seen.
+        let mut refreshed = self.inner.refreshed.subscribe();
+        let deadline = tokio::time::Instant::now() + self.inner.fresh_wait;
+        loop {
+            let current = self.current();
+            if let Some(v) = &current
+                && (v.version == version || v.started >= asked)
+            {
+                return Ok(Seen {
+                    view: v.clone(),
+                    stale: false,
+                });
+            }
+            if current.is_none()
+                && let Some(why) = self.failure_since(asked)
+            {
+                return Err(ApiError::Internal(format!("loading the database: {why}")));
+            }
+            self.kick();
+            match current {
+                None => {
+                    // Nothing to show yet: wait for the load however long it takes.
+                    if refreshed.changed().await.is_err() {
+                        return Err(ApiError::Internal("the server is shutting down".into()));
+                    }
+                }
+                Some(v) => {
+                    if tokio::time::timeout_at(deadline, refreshed.changed())
+                        .await
+                        .is_err()
+                    {
+                        return Ok(Seen {
+                            view: v,
+                            stale: true,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// A value derived from `seen`'s view, computed once per view and `key` (which must
+    /// name the value and every parameter it depends on). `compute` is kept, so newer
+    /// views can compute it again before they are shown.
+    pub async fn derive<T, F>(
+        &self,
+        seen: &Seen,
+        key: String,
+        compute: F,
+    ) -> Result<Arc<T>, ApiError>
+    where
+        T: Send + Sync + 'static,
+        F: Fn(&View) -> Result<T, ApiError> + Send + Sync + 'static,
+    {
+        let view = &seen.view;
+        if let Some(hit) = view.lookup(&key) {
+            return downcast(hit, &key);
+        }
+        let gate = self
+            .lock_computing()
+            .entry((view.id, key.clone()))
+            .or_default()
+            .clone();
+        let _computing = gate.lock().await;
+        // Whoever held the gate before us may have computed it.
+        if let Some(hit) = view.lookup(&key) {
+            return downcast(hit, &key);
+        }
+        let recompute: Recompute = Arc::new(move |v: &View| Ok(Arc::new(compute(v)?) as Value));
+        let (for_task, task_view) = (recompute.clone(), view.clone());
+        // Reports are CPU work over every item: off the async threads.
+        let computed = tokio::task::spawn_blocking(move || for_task(&task_view)).await;
+        let computed = match computed {
+            Ok(Ok(v)) => v,
+            Ok(Err(e)) => {
+                self.forget_gate(view.id, &key);
+                return Err(e);
+            }
+            Err(e) => {
+                self.forget_gate(view.id, &key);
+                return Err(e.into());
+            }
+        };
+        view.insert(key.clone(), computed.clone(), recompute, Instant::now());
+        // Later callers find the memo; waiters already hold the gate.
+        self.forget_gate(view.id, &key);
+        downcast(computed, &key)
+    }
+
+    /// A report as a JSON response, computed once per view and `key` (which must name
+    /// the report and every parameter it depends on).
     pub async fn report<T, F>(&self, key: String, compute: F) -> Result<Response, ApiError>
     where
         T: Serialize,
-        F: FnOnce(&Snapshot) -> Result<T, ApiError> + Send + 'static,
+        F: Fn(&Snapshot) -> Result<T, ApiError> + Send + Sync + 'static,
     {
         self.report_raw(key, "application/json", move |snap| {
             let value = compute(snap)?;
@@ -202,95 +344,124 @@ impl AppState {
         compute: F,
     ) -> Result<Response, ApiError>
     where
-        F: FnOnce(&Snapshot) -> Result<Vec<u8>, ApiError> + Send + 'static,
+        F: Fn(&Snapshot) -> Result<Vec<u8>, ApiError> + Send + Sync + 'static,
     {
-        let (version, snap) = self.snapshot_at().await?;
-        if let Some(hit) = self.memo_get(version, &key) {
-            return Ok(hit);
-        }
-        let gate = self
-            .inner
-            .computing
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(key.clone())
-            .or_default()
-            .clone();
-        let _computing = gate.lock().await;
-        // Whoever held the gate before us may have computed it.
-        if let Some(hit) = self.memo_get(version, &key) {
-            return Ok(hit);
-        }
-        // Reports are CPU work over every item: off the async threads.
-        let body = tokio::task::spawn_blocking(move || compute(&snap)).await?;
-        let body = match body {
-            Ok(b) => Bytes::from(b),
-            Err(e) => {
-                self.forget_gate(&key);
-                return Err(e);
-            }
-        };
-        {
-            let mut memo = self.lock_memo();
-            if memo.0 != version || memo.1.len() >= MEMO_SIZE {
-                *memo = (version, HashMap::new());
-            }
-            memo.1.insert(key.clone(), (content_type, body.clone()));
-        }
-        // Later callers find the memo; waiters already hold the gate.
-        self.forget_gate(&key);
-        Ok(respond(content_type, body))
-    }
-
-    fn memo_get(&self, version: Version, key: &str) -> Option<Response> {
-        let memo = self.lock_memo();
-        if memo.0 != version {
-            return None;
-        }
-        memo.1.get(key).map(|(ct, body)| respond(ct, body.clone()))
-    }
-
-    fn forget_gate(&self, key: &str) {
-        self.inner
-            .computing
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(key);
-    }
-
-    async fn snapshot_at(&self) -> Result<(Version, Arc<Snapshot>), ApiError> {
-        let version = self.version()?;
-        if let Some(s) = self.cached(version) {
-            return Ok((version, s));
-        }
-        let _loading = self.inner.loading.lock().await;
-        // Someone else may have loaded it while we waited.
-        if let Some(s) = self.cached(version) {
-            return Ok((version, s));
-        }
-        let snap = self
-            .read(|store| Snapshot::load(store).map_err(ApiError::from))
+        let seen = self.view().await?;
+        let body: Arc<Bytes> = self
+            .derive(&seen, format!("api {key}"), move |v| {
+                compute(&v.snap).map(Bytes::from)
+            })
             .await?;
-        let snap = Arc::new(snap);
-        let mut slot = self
-            .inner
-            .snapshot
-            .write()
-            .unwrap_or_else(|e| e.into_inner());
-        *slot = Some((version, snap.clone()));
-        Ok((version, snap))
+        let mut response =
+            ([(header::CONTENT_TYPE, content_type)], (*body).clone()).into_response();
+        if seen.stale {
+            response.headers_mut().insert(
+                "x-throughline-stale",
+                header::HeaderValue::from_static("true"),
+            );
+        }
+        Ok(response)
     }
 
-    fn cached(&self, version: Version) -> Option<Arc<Snapshot>> {
-        let slot = self
-            .inner
-            .snapshot
+    /// Starts a refresh unless one is running.
+    fn kick(&self) {
+        if self.inner.refreshing.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let this = self.clone();
+        tokio::spawn(async move { this.refresh().await });
+    }
+
+    /// Loads new views until one matches the database (it may change while loading).
+    async fn refresh(self) {
+        loop {
+            let started = Instant::now();
+            let previous = self.current();
+            let this = self.clone();
+            let loaded = tokio::task::spawn_blocking(move || this.build_view(started, previous))
+                .await
+                .map_err(ApiError::from)
+                .and_then(|r| r);
+            let ok = loaded.is_ok();
+            match loaded {
+                Ok(view) => {
+                    *self
+                        .inner
+                        .current
+                        .write()
+                        .unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(view));
+                }
+                Err(e) => {
+                    *self.inner.failure.lock().unwrap_or_else(|p| p.into_inner()) =
+                        Some((started, e.to_string()));
+                }
+            }
+            self.inner.refreshed.send_modify(|n| *n += 1);
+            self.inner.refreshing.store(false, Ordering::SeqCst);
+            // A failed load is not retried here (the next request will), so a broken
+            // database cannot keep a core busy.
+            let behind = ok
+                && match (self.version(), self.current()) {
+                    (Ok(now), Some(v)) => v.version != now,
+                    _ => false,
+                };
+            if !behind || self.inner.refreshing.swap(true, Ordering::SeqCst) {
+                return;
+            }
+        }
+    }
+
+    /// Loads a view, then computes on it what was used recently on `previous`.
+    fn build_view(&self, started: Instant, previous: Option<Arc<View>>) -> Result<View, ApiError> {
+        // The version before the load: a commit during the load then shows as a change.
+        let version = self.version()?;
+        let snap = self.with_reader(|store| Snapshot::load(store).map_err(ApiError::from))?;
+        let id = self.inner.next_view.fetch_add(1, Ordering::SeqCst);
+        let view = View::new(id, version, started, snap);
+        if let Some(previous) = previous {
+            let budget = Instant::now() + WARM_BUDGET;
+            for hot in previous.hot(Instant::now().checked_sub(WARM_WINDOW).unwrap_or(started)) {
+                if Instant::now() > budget {
+                    break;
+                }
+                // A value that cannot be computed on the new view (a goal that is gone)
+                // is simply not carried over; asking for it again reports the problem.
+                if let Ok(value) = (hot.recompute)(&view) {
+                    view.insert(hot.key, value, hot.recompute, hot.last_used);
+                }
+            }
+        }
+        Ok(view)
+    }
+
+    fn current(&self) -> Option<Arc<View>> {
+        self.inner
+            .current
             .read()
-            .unwrap_or_else(|e| e.into_inner());
-        match &*slot {
-            Some((v, s)) if *v == version => Some(s.clone()),
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn failure_since(&self, t: Instant) -> Option<String> {
+        match &*self.inner.failure.lock().unwrap_or_else(|p| p.into_inner()) {
+            Some((when, why)) if *when >= t => Some(why.clone()),
             _ => None,
         }
+    }
+
+    /// Waits until the view reflects every change made so far (tests, warm-up).
+    pub async fn settled(&self) -> Result<Arc<View>, ApiError> {
+        loop {
+            let seen = self.view().await?;
+            if !seen.stale {
+                return Ok(seen.view);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    fn forget_gate(&self, view: u64, key: &str) {
+        self.lock_computing().remove(&(view, key.to_string()));
     }
 
     /// The live token with this secret, checked against the database once per database
@@ -337,8 +508,11 @@ impl AppState {
         self.inner.readers.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn lock_memo(&self) -> std::sync::MutexGuard<'_, (Version, Memo)> {
-        self.inner.memo.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock_computing(&self) -> std::sync::MutexGuard<'_, HashMap<(u64, String), Arc<Mutex<()>>>> {
+        self.inner
+            .computing
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
     }
 
     fn lock_tokens(
@@ -348,6 +522,10 @@ impl AppState {
     }
 }
 
-fn respond(content_type: &'static str, body: Bytes) -> Response {
-    ([(header::CONTENT_TYPE, content_type)], body).into_response()
+fn downcast<T: Send + Sync + 'static>(v: Value, key: &str) -> Result<Arc<T>, ApiError> {
+    v.downcast::<T>().map_err(|_| {
+        ApiError::Internal(format!(
+            "`{key}` was derived as another type (a key reused by two routes)"
+        ))
+    })
 }

@@ -39,42 +39,58 @@ impl Store {
 
     /// Every note, oldest first.
     pub fn notes(&self) -> Result<Vec<ContextNote>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT target_kind, target_source, target_id, kind, text, author_team, author_name, date \
-             FROM notes ORDER BY date, id",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let tk: String = r.get(0)?;
-            let id: String = r.get(2)?;
-            let target = match tk.as_str() {
-                "item" => NoteTarget::Item {
-                    source: r.get(1)?,
-                    key: id,
-                },
-                "initiative" => NoteTarget::Initiative { id },
-                _ => NoteTarget::Goal { id },
-            };
-            let kind: String = r.get(3)?;
-            let date: String = r.get(7)?;
-            out.push(ContextNote {
-                target,
-                kind: NoteKind::parse(&kind).ok_or_else(|| StoreError::Corrupt {
-                    what: "note kind",
-                    detail: kind.clone(),
-                })?,
-                text: r.get(4)?,
-                author_team: r.get(5)?,
-                author_name: r.get(6)?,
-                date: NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|e| {
-                    StoreError::Corrupt {
-                        what: "note date",
-                        detail: format!("{date}: {e}"),
-                    }
-                })?,
-            });
-        }
-        Ok(out)
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {NOTE_COLUMNS} FROM notes ORDER BY date, id"))?;
+        let rows = stmt.query([])?;
+        collect_notes(rows)
     }
+
+    /// The notes on one item, oldest first: an indexed lookup, for pages that show one
+    /// item (reading every note would grow with the whole organisation's notes).
+    pub fn notes_for_item(&self, source: &str, key: &str) -> Result<Vec<ContextNote>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {NOTE_COLUMNS} FROM notes \
+             WHERE target_kind = 'item' AND target_id = ?1 AND target_source = ?2 \
+             ORDER BY date, id"
+        ))?;
+        let rows = stmt.query(params![key, source])?;
+        collect_notes(rows)
+    }
+}
+
+const NOTE_COLUMNS: &str =
+    "target_kind, target_source, target_id, kind, text, author_team, author_name, date";
+
+fn collect_notes(mut rows: rusqlite::Rows<'_>) -> Result<Vec<ContextNote>> {
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let tk: String = r.get(0)?;
+        let id: String = r.get(2)?;
+        let target = match tk.as_str() {
+            "item" => NoteTarget::Item {
+                source: r.get(1)?,
+                key: id,
+            },
+            "initiative" => NoteTarget::Initiative { id },
+            _ => NoteTarget::Goal { id },
+        };
+        let kind: String = r.get(3)?;
+        let date: String = r.get(7)?;
+        out.push(ContextNote {
+            target,
+            kind: NoteKind::parse(&kind).ok_or_else(|| StoreError::Corrupt {
+                what: "note kind",
+                detail: kind.clone(),
+            })?,
+            text: r.get(4)?,
+            author_team: r.get(5)?,
+            author_name: r.get(6)?,
+            date: NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|e| StoreError::Corrupt {
+                what: "note date",
+                detail: format!("{date}: {e}"),
+            })?,
+        });
+    }
+    Ok(out)
 }

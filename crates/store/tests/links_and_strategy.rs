@@ -139,7 +139,29 @@ fn notes_and_metric_values_are_kept() {
         date: "2026-08-01".parse().unwrap(),
     };
     store.add_notes(std::slice::from_ref(&note)).unwrap();
-    assert_eq!(store.notes().unwrap(), vec![note]);
+    assert_eq!(store.notes().unwrap(), vec![note.clone()]);
+
+    // One item's notes: the same key from another source, and goal notes, stay out.
+    let other_source = ContextNote {
+        target: NoteTarget::Item {
+            source: "github".into(),
+            key: "A-1".into(),
+        },
+        text: "Same key, other tracker".into(),
+        ..note.clone()
+    };
+    let on_goal = ContextNote {
+        target: NoteTarget::Goal { id: "A-1".into() },
+        text: "A goal that happens to be called A-1".into(),
+        ..note.clone()
+    };
+    store.add_notes(&[other_source.clone(), on_goal]).unwrap();
+    assert_eq!(store.notes_for_item("jira", "A-1").unwrap(), vec![note]);
+    assert_eq!(
+        store.notes_for_item("github", "A-1").unwrap(),
+        vec![other_source]
+    );
+    assert!(store.notes_for_item("jira", "A-2").unwrap().is_empty());
 
     let v = |d: &str, x| {
         (

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
-use throughline_model::{LinkOrigin, NoteTarget, OffPlanReason};
+use throughline_model::{LinkOrigin, OffPlanReason};
 use throughline_report::effective_links;
 use throughline_report::item_query::{ItemQuery, select};
 use utoipa::IntoParams;
@@ -149,12 +149,8 @@ pub async fn one(
             let links = store.links_of(item.id)?;
             let effective = effective_links(&links).remove(&item.id);
             let notes: Vec<_> = store
-                .notes()?
+                .notes_for_item(&item.item.source, &item.item.key)?
                 .into_iter()
-                .filter(|n| {
-                    matches!(&n.target, NoteTarget::Item { source, key }
-                        if *source == item.item.source && *key == item.item.key)
-                })
                 .map(super::notes::public)
                 .collect();
             Ok(json!({ "item": item, "effective": effective, "links": links, "notes": notes }))

@@ -124,8 +124,11 @@ pub async fn list(
     let out = state
         .read(move |store| {
             let want = want.map(|t| resolve(store, t)).transpose()?;
-            Ok(store
-                .notes()?
+            let notes = match &want {
+                Some(NoteTarget::Item { source, key }) => store.notes_for_item(source, key)?,
+                _ => store.notes()?,
+            };
+            Ok(notes
                 .into_iter()
                 .filter(|n| want.as_ref().is_none_or(|w| &n.target == w))
                 .map(public)

@@ -4,7 +4,7 @@ use throughline_model::{LinkTarget, Period, Strategy};
 use throughline_report::Snapshot;
 
 use super::WebError;
-use super::cache::KeyIndex;
+use crate::KeyIndex;
 
 /// Percent-encodes one path segment (item sources and keys are user data).
 pub(crate) fn seg(s: &str) -> String {

@@ -79,9 +79,16 @@ impl Drop for Server {
     }
 }
 
-/// Starts a server on `db` on 127.0.0.1 with an ephemeral port.
+/// Starts a server on `db` on 127.0.0.1 with an ephemeral port. Requests wait for the
+/// view to catch up with every change (however slow the test machine), so a test that
+/// writes and then reads sees its write; `start_with` sets another wait.
 pub async fn start(db: &Path, auth: bool) -> Server {
-    let state = AppState::open_with(db, auth).unwrap();
+    start_with(db, auth, std::time::Duration::from_secs(120)).await
+}
+
+/// Like [`start`], waiting at most `fresh_wait` for a refreshed view.
+pub async fn start_with(db: &Path, auth: bool, fresh_wait: std::time::Duration) -> Server {
+    let state = AppState::open_full(db.to_path_buf(), auth, fresh_wait).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

@@ -1,8 +1,5 @@
 //! The executive brief (`/brief?period=2026-Q3`), printable, and the Ask box (`/ask`).
 
-use std::sync::Arc;
-
-use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use serde::Deserialize;
@@ -10,10 +7,10 @@ use serde_json::json;
 use throughline_report::ask::CitationKind;
 use throughline_report::{Scope, ask as answer, brief};
 
-use super::{PeriodQuery, html};
+use super::{PeriodQuery, html, report_page};
 use crate::AppState;
+use crate::web::WebError;
 use crate::web::util::{key_href, period_or_default, quarters};
-use crate::web::{WebCache, WebError, blocking};
 
 /// The body of `Brief::to_html` (a whole document) without its `<h1>`: the page has
 /// its own heading and layout, and the report crate stays the one place the brief's
@@ -27,33 +24,30 @@ fn body_of(doc: &str) -> &str {
 /// `GET /brief`.
 pub(crate) async fn page(
     State(state): State<AppState>,
-    Extension(cache): Extension<Arc<WebCache>>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Html<String>, WebError> {
-    let loaded = cache.snapshot(&state).await?;
-    blocking(move || {
-        let period = period_or_default(q.period.as_deref(), &loaded.snap)?;
-        let key = format!("brief {}", period.as_ref().map_or("all", |p| &p.name));
-        let ctx = cache.memo(&loaded, &key, |snap| {
-            let b = brief(
-                snap,
-                &Scope {
-                    period: period.clone(),
-                    team: None,
-                    min_group_size: 3,
-                },
-            );
-            json!({
-                "nav": "brief",
-                "title": format!("{} — {}", b.title, b.scope),
-                "heading": b.title,
-                "scope": b.scope,
-                "period": period.as_ref().map(|p| p.name.clone()),
-                "periods": quarters(snap),
-                "body": body_of(&b.to_html()),
-            })
-        });
-        html("brief.html", &ctx)
+    let seen = state.view().await?;
+    let period = period_or_default(q.period.as_deref(), &seen.view.snap)?;
+    let key = format!("brief {}", period.as_ref().map_or("all", |p| &p.name));
+    report_page(&state, &seen, "brief.html", key, move |v| {
+        let snap = &v.snap;
+        let b = brief(
+            snap,
+            &Scope {
+                period: period.clone(),
+                team: None,
+                min_group_size: 3,
+            },
+        );
+        json!({
+            "nav": "brief",
+            "title": format!("{} — {}", b.title, b.scope),
+            "heading": b.title,
+            "scope": b.scope,
+            "period": period.as_ref().map(|p| p.name.clone()),
+            "periods": quarters(snap),
+            "body": body_of(&b.to_html()),
+        })
     })
     .await
 }
@@ -67,7 +61,6 @@ pub(crate) struct AskQuery {
 /// `GET /ask?q=...`: an answer that cites the items and notes behind it.
 pub(crate) async fn ask(
     State(state): State<AppState>,
-    Extension(cache): Extension<Arc<WebCache>>,
     Query(q): Query<AskQuery>,
 ) -> Result<Html<String>, WebError> {
     let question: String = q.q.unwrap_or_default().trim().chars().take(500).collect();
@@ -77,10 +70,10 @@ pub(crate) async fn ask(
             &json!({ "nav": "brief", "title": "Ask", "question": "" }),
         );
     }
-    let loaded = cache.snapshot(&state).await?;
-    blocking(move || {
-        let key = format!("ask {question}");
-        let ctx = cache.memo(&loaded, &key, |snap| {
+    let seen = state.view().await?;
+    let key = format!("ask {question}");
+    report_page(&state, &seen, "ask.html", key, move |loaded| {
+            let snap = &loaded.snap;
             let a = answer(snap, &question, chrono::Utc::now().date_naive());
             let cited: Vec<_> = a
                 .cited
@@ -94,8 +87,6 @@ pub(crate) async fn ask(
                 })
                 .collect();
             json!({ "nav": "brief", "title": "Ask", "question": question, "answer": a.text, "cited": cited })
-        });
-        html("ask.html", &ctx)
     })
     .await
 }

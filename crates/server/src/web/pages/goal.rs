@@ -1,23 +1,19 @@
 //! A goal (`/goals/{id}`): its metrics against target with launches marked, its
 //! initiatives, the work linked to it (explicit apart from inferred) and the notes.
 
-use std::collections::HashSet;
-use std::sync::Arc;
-
-use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use serde_json::{Value, json};
+use std::collections::HashSet;
 use throughline_model::{LinkOrigin, NoteTarget, Period};
 use throughline_report::class::goals_of;
 use throughline_report::{Scope, metrics, status};
 
-use super::{PeriodQuery, html};
-use crate::AppState;
-use crate::web::cache::Loaded;
+use super::{PeriodQuery, report_page};
+use crate::web::WebError;
 use crate::web::charts::{self, Bar, Marker, colour};
 use crate::web::util::{item_href, period_or_default, quarters, target_label};
-use crate::web::{WebCache, WebError, blocking};
+use crate::{AppState, View};
 
 /// Rows of each work list; the rest is counted, not listed (the CLI lists all).
 const LIST: usize = 25;
@@ -25,26 +21,24 @@ const LIST: usize = 25;
 /// `GET /goals/{id}`.
 pub(crate) async fn page(
     State(state): State<AppState>,
-    Extension(cache): Extension<Arc<WebCache>>,
     Path(id): Path<String>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Html<String>, WebError> {
-    let loaded = cache.snapshot(&state).await?;
-    blocking(move || {
-        if loaded.snap.strategy.goal(&id).is_none() {
-            return Err(WebError::NotFound(format!(
-                "There is no goal `{id}` in the strategy in force."
-            )));
-        }
-        let period = period_or_default(q.period.as_deref(), &loaded.snap)?;
-        let key = format!("goal {id} {}", period.as_ref().map_or("all", |p| &p.name));
-        let ctx = cache.memo(&loaded, &key, |_| context(&loaded, &id, period));
-        html("goal.html", &ctx)
+    let seen = state.view().await?;
+    if seen.view.snap.strategy.goal(&id).is_none() {
+        return Err(WebError::NotFound(format!(
+            "There is no goal `{id}` in the strategy in force."
+        )));
+    }
+    let period = period_or_default(q.period.as_deref(), &seen.view.snap)?;
+    let key = format!("goal {id} {}", period.as_ref().map_or("all", |p| &p.name));
+    report_page(&state, &seen, "goal.html", key, move |v| {
+        context(v, &id, period.clone())
     })
     .await
 }
 
-fn context(loaded: &Loaded, id: &str, period: Option<Period>) -> Value {
+fn context(loaded: &View, id: &str, period: Option<Period>) -> Value {
     let snap = &loaded.snap;
     let strategy = &snap.strategy;
     let Some(goal) = strategy.goal(id) else {

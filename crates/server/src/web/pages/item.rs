@@ -19,7 +19,6 @@ use crate::ApiError;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::web::WebError;
-use crate::web::cache::has_correction;
 use crate::web::util::{item_href, origin_label, target_label};
 
 /// `?saved=` and `?problem=` after a form was sent.
@@ -78,9 +77,8 @@ fn context(store: &Store, found: &StoredItem, flash: &Flash) -> Result<Value, Ap
     let rows = store.links_of(found.id)?;
     let effective = effective_links(&rows).remove(&found.id);
     let notes: Vec<Value> = store
-        .notes()?
+        .notes_for_item(&it.source, &it.key)?
         .into_iter()
-        .filter(|n| matches!(&n.target, NoteTarget::Item { source, key } if *source == it.source && *key == it.key))
         .map(|n| {
             // The author's team, never their name: notes travel upward as the team's words.
             json!({ "kind": n.kind.as_str().replace('_', " "), "text": n.text, "date": n.date.to_string(), "team": n.author_team })
@@ -299,4 +297,9 @@ pub(crate) async fn add_note(
         })
         .await?;
     Ok(to)
+}
+
+/// Whether a correction exists among an item's stored links.
+fn has_correction(rows: &[throughline_store::LinkRow]) -> bool {
+    rows.iter().any(|l| l.origin == LinkOrigin::Corrected)
 }

@@ -1,6 +1,6 @@
-//! One module per page. Each handler loads what it needs (the cached snapshot for
-//! report pages, a fresh read connection for the item page), builds a plain JSON
-//! context and renders its template.
+//! One module per page. Report pages build a plain JSON context from the server's
+//! current [`View`] (computed once per view, see [`report_page`]); the item page reads
+//! through a connection of its own, so it is current right after a write.
 
 pub(crate) mod brief;
 pub(crate) mod goal;
@@ -10,9 +10,11 @@ pub(crate) mod overview;
 
 use axum::response::Html;
 use serde::Deserialize;
+use serde_json::{Value, json};
 
 use super::WebError;
 use super::templates;
+use crate::{AppState, Seen, View};
 
 /// The query every report page accepts.
 #[derive(Debug, Default, Deserialize)]
@@ -23,4 +25,31 @@ pub(crate) struct PeriodQuery {
 /// Renders a page template into a response.
 pub(crate) fn html(name: &str, ctx: &serde_json::Value) -> Result<Html<String>, WebError> {
     Ok(Html(templates::render(name, ctx)?))
+}
+
+/// A report page: its context derived from the view once per view and `key` (which must
+/// name the page and every parameter it depends on), rendered with a note when the
+/// view is stale.
+pub(crate) async fn report_page<F>(
+    state: &AppState,
+    seen: &Seen,
+    template: &str,
+    key: String,
+    context: F,
+) -> Result<Html<String>, WebError>
+where
+    F: Fn(&View) -> Value + Send + Sync + 'static,
+{
+    let ctx = state
+        .derive(seen, format!("page {key}"), move |v| Ok(context(v)))
+        .await?;
+    if !seen.stale {
+        return html(template, &ctx);
+    }
+    let mut ctx = (*ctx).clone();
+    if let Value::Object(fields) = &mut ctx {
+        let as_of = seen.view.as_of.format("%H:%M:%S UTC").to_string();
+        fields.insert("stale".into(), json!({ "as_of": as_of }));
+    }
+    html(template, &ctx)
 }

@@ -1,39 +1,33 @@
 //! Off-plan work (`/off-plan`): why it was done, its themes, examples and the notes that
 //! explain it. Off plan is a signal to understand, so the page leads with reasons.
 
-use std::sync::Arc;
-
-use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use serde_json::{Value, json};
 use throughline_model::Period;
 use throughline_report::{Scope, ThemeOptions, status, themes};
 
-use super::{PeriodQuery, html};
-use crate::AppState;
-use crate::web::cache::Loaded;
+use super::{PeriodQuery, report_page};
+use crate::web::WebError;
 use crate::web::charts::{self, Bar, colour};
 use crate::web::util::{key_href, period_or_default, quarters};
-use crate::web::{WebCache, WebError, blocking};
+use crate::{AppState, View};
 
 /// `GET /off-plan`.
 pub(crate) async fn page(
     State(state): State<AppState>,
-    Extension(cache): Extension<Arc<WebCache>>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Html<String>, WebError> {
-    let loaded = cache.snapshot(&state).await?;
-    blocking(move || {
-        let period = period_or_default(q.period.as_deref(), &loaded.snap)?;
-        let key = format!("off-plan {}", period.as_ref().map_or("all", |p| &p.name));
-        let ctx = cache.memo(&loaded, &key, |_| context(&loaded, period));
-        html("off_plan.html", &ctx)
+    let seen = state.view().await?;
+    let period = period_or_default(q.period.as_deref(), &seen.view.snap)?;
+    let key = format!("off-plan {}", period.as_ref().map_or("all", |p| &p.name));
+    report_page(&state, &seen, "off_plan.html", key, move |v| {
+        context(v, period.clone())
     })
     .await
 }
 
-fn context(loaded: &Loaded, period: Option<Period>) -> Value {
+fn context(loaded: &View, period: Option<Period>) -> Value {
     let snap = &loaded.snap;
     let scope = Scope {
         period: period.clone(),

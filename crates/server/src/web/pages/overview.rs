@@ -1,8 +1,5 @@
 //! The overview (`/`): how the period's work lines up, as pictures first.
 
-use std::sync::Arc;
-
-use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use serde_json::{Value, json};
@@ -11,12 +8,11 @@ use throughline_report::{
     AllocationOptions, DriftOptions, Scope, ThemeOptions, allocation, drift, status, themes,
 };
 
-use super::{PeriodQuery, html};
-use crate::AppState;
-use crate::web::cache::Loaded;
+use super::{PeriodQuery, report_page};
+use crate::web::WebError;
 use crate::web::charts::{self, Bar, Column, Series, colour};
 use crate::web::util::{key_href, period_or_default, quarters};
-use crate::web::{WebCache, WebError, blocking};
+use crate::{AppState, View};
 
 /// Series of the weekly allocation chart, in stacking order (bottom first).
 pub(crate) const CLASS_SERIES: [Series; 5] = [
@@ -55,20 +51,18 @@ fn series_index(c: WorkClass) -> usize {
 /// `GET /`.
 pub(crate) async fn page(
     State(state): State<AppState>,
-    Extension(cache): Extension<Arc<WebCache>>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Html<String>, WebError> {
-    let loaded = cache.snapshot(&state).await?;
-    blocking(move || {
-        let period = period_or_default(q.period.as_deref(), &loaded.snap)?;
-        let key = format!("overview {}", period.as_ref().map_or("all", |p| &p.name));
-        let ctx = cache.memo(&loaded, &key, |_| context(&loaded, period));
-        html("overview.html", &ctx)
+    let seen = state.view().await?;
+    let period = period_or_default(q.period.as_deref(), &seen.view.snap)?;
+    let key = format!("overview {}", period.as_ref().map_or("all", |p| &p.name));
+    report_page(&state, &seen, "overview.html", key, move |v| {
+        context(v, period.clone())
     })
     .await
 }
 
-fn context(loaded: &Loaded, period: Option<throughline_model::Period>) -> Value {
+fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
     let snap = &loaded.snap;
     let scope = Scope {
         period: period.clone(),

@@ -1,0 +1,170 @@
+//! How the server keeps its picture of the database current without making anyone wait:
+//! the first pages are computed before anyone asks, a change made by another process
+//! shows up on its own, a request answered from the previous picture says so (header
+//! and page note), and a write made through the server is visible to its writer.
+
+#[path = "api_common/mod.rs"]
+mod api_common;
+
+use std::time::{Duration, Instant};
+
+use api_common::{client, get, seed_demo, start, start_with};
+use throughline_model::WorkItem;
+use throughline_store::{ImportMeta, Store};
+
+/// Polls `check` every 50 ms until it returns `Some`, for at most a minute.
+async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(v) = check().await {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Adds one work item from another connection, as `throughline import` in another
+/// process would.
+fn import_one_elsewhere(db: &std::path::Path, key: &str) {
+    let mut store = Store::open(db).unwrap();
+    let item = WorkItem {
+        source: "jira".into(),
+        key: key.into(),
+        title: "Rotate the signing keys".into(),
+        ..Default::default()
+    };
+    let meta = ImportMeta {
+        format: "test".into(),
+        path: "test".into(),
+    };
+    store
+        .import_items(&meta, [Ok::<_, std::io::Error>(item)], |_| {})
+        .unwrap();
+}
+
+fn total_items(status: &serde_json::Value) -> u64 {
+    status["total"]["items"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("no total.items in {status}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_pages_are_computed_before_anyone_asks() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seed_demo(dir.path(), 600);
+    let s = start(&db, false).await;
+    // Nobody has asked for anything; the warm-up computes overview, off plan, brief,
+    // status, themes and one page per goal on its own.
+    let goals = Store::open(&db)
+        .unwrap()
+        .strategy()
+        .unwrap()
+        .unwrap()
+        .1
+        .goals
+        .len();
+    let view = eventually("the warm-up", || {
+        let state = s.state.clone();
+        async move {
+            let view = state.settled().await.ok()?;
+            (view.derived_count() >= 5 + goals).then_some(view)
+        }
+    })
+    .await;
+    let before = view.derived_count();
+    // Asking for a warmed page now is a cache hit: nothing new is computed.
+    let r = client().get(s.url("/")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let r = client().get(s.url("/api/status")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(s.state.settled().await.unwrap().derived_count(), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_process_s_import_shows_up_and_stale_answers_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seed_demo(dir.path(), 600);
+    // Never wait for a refresh: every request after a change that arrives before the
+    // refresh is done is answered from the previous view.
+    let s = start_with(&db, false, Duration::ZERO).await;
+    let (code, before) = get(&s, "/api/status").await;
+    assert_eq!(code, 200);
+    let before = total_items(&before);
+    let page_before = client().get(s.url("/")).send().await.unwrap();
+    assert_eq!(page_before.status(), 200);
+
+    import_one_elsewhere(&db, "OPS-9001");
+
+    // Whatever the timing, an answer is either marked stale and shows the old count,
+    // or unmarked and shows the new one: the header never lies.
+    let r = client().get(s.url("/api/status")).send().await.unwrap();
+    let stale = r.headers().get("x-throughline-stale").is_some();
+    let now = total_items(&r.json().await.unwrap());
+    if stale {
+        assert_eq!(now, before, "a stale answer is the previous view");
+    } else {
+        assert_eq!(now, before + 1, "an unmarked answer is current");
+    }
+    let html = client().get(s.url("/")).send().await.unwrap();
+    let html = html.text().await.unwrap();
+    let banner = html.contains("being updated");
+    let settled_view = s.state.settled().await.unwrap();
+    if banner {
+        assert!(
+            settled_view.as_of > chrono::DateTime::<chrono::Utc>::MIN_UTC,
+            "the note names the time of the view"
+        );
+    }
+
+    // The refresh lands on its own, and then the answer is current and unmarked.
+    eventually("the import to show", || {
+        let url = s.url("/api/status");
+        async move {
+            let r = client().get(url).send().await.ok()?;
+            let stale = r.headers().get("x-throughline-stale").is_some();
+            let now = total_items(&r.json().await.ok()?);
+            (!stale && now == before + 1).then_some(())
+        }
+    })
+    .await;
+    let html = client().get(s.url("/")).send().await.unwrap();
+    assert!(!html.text().await.unwrap().contains("being updated"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_through_the_api_is_read_back_by_its_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seed_demo(dir.path(), 600);
+    let s = start(&db, false).await;
+    let (_, before) = get(&s, "/api/status").await;
+    let corrected_before = before["aligned_by_origin"]["corrected"]["items"]
+        .as_u64()
+        .unwrap();
+    // An item the engine placed, corrected by a person onto an initiative.
+    let (_, items) = get(&s, "/api/items?origin=inferred&limit=1").await;
+    let item = &items["items"][0];
+    let (source, key) = (
+        item["source"].as_str().unwrap(),
+        item["key"].as_str().unwrap(),
+    );
+    let strategy = Store::open(&db).unwrap().strategy().unwrap().unwrap().1;
+    let target = format!("initiative:{}", strategy.initiatives[0].id);
+    let r = client()
+        .post(s.url(&format!("/api/items/{source}/{key}/link")))
+        .json(&serde_json::json!({ "target": target }))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    // The very next read of a report counts the correction.
+    let (_, after) = get(&s, "/api/status").await;
+    assert_eq!(
+        after["aligned_by_origin"]["corrected"]["items"].as_u64(),
+        Some(corrected_before + 1)
+    );
+}
