@@ -76,6 +76,23 @@ async function assertLandmarks(page) {
   assert.equal(await page.locator('html[lang]').count(), 1);
 }
 
+/**
+ * Opens a report page and, while it says its figures are still being updated after a
+ * change (the server answers from its previous view rather than make anyone wait),
+ * reloads it, as a person would; gives up after 30 s.
+ */
+async function gotoFresh(page, url) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await page.goto(url);
+    const note = page.locator('.flash.updating');
+    if ((await note.count()) === 0) return;
+    assert.match(await note.innerText(), /as of \d\d:\d\d:\d\d UTC/, 'the note says how old the figures are');
+    assert.ok(Date.now() < deadline, 'the figures were still being updated after 30 s');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 describe('dashboard in a browser', () => {
   let dir;
   let server;
@@ -199,10 +216,10 @@ describe('dashboard in a browser', () => {
     assert.match(await page.locator('#link').locator('..').innerText(), /set by a person/);
     await page.screenshot({ path: join(shots, 'item-corrected.png'), fullPage: true });
 
-    await page.goto(`${base}/`);
+    await gotoFresh(page, `${base}/`);
     const off = count(await page.locator('.kpi', { hasText: 'Off plan' }).locator('.muted').innerText());
     assert.equal(off, overviewOffPlan + 1, 'one more item off plan on the overview');
-    await page.goto(goalUrl);
+    await gotoFresh(page, goalUrl);
     const inferred = count(await page.locator('#h-inferred .muted').innerText());
     assert.equal(inferred, goalInferred - 1, 'one item fewer inferred for the goal');
   });

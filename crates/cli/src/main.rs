@@ -3,9 +3,11 @@
 //! This crate only wires the libraries together: flags live in `args.rs`, one module per
 //! command under `cmd/`, and every error is reported for humans through anyhow.
 
+// First, so its `out!`/`outln!` macros are visible to every module after it.
+#[macro_use]
+mod output;
 mod args;
 mod cmd;
-mod output;
 mod progress;
 
 use std::process::ExitCode;

@@ -103,3 +103,31 @@ fn insight_commands_on_the_demo() {
     let stalled = env.ok(&["ask", "which", "initiatives", "stalled?"]);
     assert!(stalled.contains("Local payment methods"), "{stalled}");
 }
+
+/// `throughline items --json | head -c 100`: when the reader stops early, the program
+/// ends quietly with success instead of panicking on the closed pipe.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let env = demo();
+    let mut child = env
+        .cmd()
+        .args(["items", "--json", "--limit", "100000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run");
+    let mut first = [0u8; 100];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("some output");
+    // The read end is dropped here, with far more than a pipe's buffer still to come.
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {:?}: {stderr}", out.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

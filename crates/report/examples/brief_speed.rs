@@ -159,6 +159,7 @@ fn main() {
         links,
         notes,
         metric_values: HashMap::new(),
+        text: Default::default(),
     };
     let scope = Scope {
         period: Some("2026-H2".parse::<Period>().unwrap()),

@@ -122,15 +122,18 @@ pub fn ask(snap: &Snapshot, question: &str, today: NaiveDate) -> Answer {
         cited: Vec::new(),
         seen: HashSet::new(),
     };
-    let mut teams: Vec<String> = snap
+    let mut teams: Vec<&str> = snap
         .items
         .iter()
-        .filter_map(|s| s.item.team.clone())
+        .filter_map(|s| s.item.team.as_deref())
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    teams.sort();
-    let team = teams.iter().find(|t| mentions(&q, t)).cloned();
+    teams.sort_unstable();
+    let team = teams
+        .iter()
+        .find(|t| mentions(&q, t))
+        .map(|t| t.to_string());
     let goal = snap
         .strategy
         .goals
@@ -222,7 +225,16 @@ fn executing(ctx: &mut Ctx, scope: &Scope) -> String {
 }
 
 fn why_off_plan(ctx: &mut Ctx, scope: &Scope) -> String {
-    let st = status(ctx.snap, scope);
+    // Two independent passes over every item, side by side.
+    let snap = ctx.snap;
+    let (st, th) = std::thread::scope(|t| {
+        let th = t.spawn(|| themes(snap, scope, &ThemeOptions::default()));
+        let st = status(snap, scope);
+        (
+            st,
+            th.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        )
+    });
     let mut o = format!(
         "{}: {} of {} items ({:.0}%) are off plan.",
         scope_name(scope),
@@ -236,7 +248,6 @@ fn why_off_plan(ctx: &mut Ctx, scope: &Scope) -> String {
         let _ = write!(o, " {}: {} items.", r.label, r.work.items);
         ctx.items(&r.work.keys, 2);
     }
-    let th = themes(ctx.snap, scope, &ThemeOptions::default());
     for t in th.themes.iter().filter(|t| !t.terms.is_empty()).take(2) {
         let _ = write!(o, " Theme \"{}\" ({} items).", t.label, t.work.items);
         ctx.items(&t.work.keys, 1);

@@ -170,11 +170,17 @@ fn scoped_notes<'a>(
 
 /// Composes the brief for a scope. Deterministic: the same data gives the same brief.
 pub fn brief(snap: &Snapshot, scope: &Scope) -> Brief {
-    let st: StatusReport = status(snap, scope);
-    let alloc = allocation(snap, scope, &AllocationOptions::default());
-    let dr = drift(snap, scope, &DriftOptions::default());
-    let th = themes(snap, scope, &ThemeOptions::default());
-    let ms = metrics(snap, scope, None);
+    // Independent passes over every item, side by side (the brief is read by people
+    // waiting for a page).
+    let (st, alloc, dr, th, ms) = std::thread::scope(|t| {
+        let st = t.spawn(|| status(snap, scope));
+        let alloc = t.spawn(|| allocation(snap, scope, &AllocationOptions::default()));
+        let dr = t.spawn(|| drift(snap, scope, &DriftOptions::default()));
+        let th = t.spawn(|| themes(snap, scope, &ThemeOptions::default()));
+        let ms = metrics(snap, scope, None);
+        (join(st), join(alloc), join(dr), join(th), ms)
+    });
+    let st: StatusReport = st;
     let keys: HashSet<&str> = st.total.keys.iter().map(String::as_str).collect();
     let notes = scoped_notes(snap, scope, &keys);
     let scope_label = match (&scope.period, &scope.team) {
@@ -579,4 +585,9 @@ impl Brief {
         o.push_str("</body></html>\n");
         o
     }
+}
+
+/// The result of a scoped thread; a panic in it is re-raised on this thread.
+fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
 }

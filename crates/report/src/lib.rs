@@ -18,6 +18,7 @@ mod scope;
 mod snapshot;
 pub mod status;
 mod text;
+pub mod text_index;
 pub mod themes;
 mod words;
 

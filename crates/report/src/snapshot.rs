@@ -1,11 +1,13 @@
 //! Everything a report reads, loaded once.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use chrono::NaiveDate;
 use throughline_model::{ContextNote, MetricValue, Strategy};
 use throughline_store::{ItemId, Store, StoreError, StoredItem};
 
+use crate::text_index::TextIndex;
 use crate::{EffectiveLink, effective_links};
 
 /// The strategy in force, every item and its effective link, the context notes and the
@@ -22,6 +24,8 @@ pub struct Snapshot {
     /// Observed values per metric id, oldest first: the store's values merged with the
     /// values written inline in the strategy file (the store wins on the same date).
     pub metric_values: HashMap<String, Vec<MetricValue>>,
+    /// Every item's words, tokenised on first use (see [`Snapshot::text_index`]).
+    pub text: OnceLock<Arc<TextIndex>>,
 }
 
 impl Snapshot {
@@ -43,7 +47,20 @@ impl Snapshot {
             notes: store.notes()?,
             metric_values,
             strategy,
+            text: OnceLock::new(),
         })
+    }
+
+    /// Every item's words as term ids, built once and kept: reports that count words
+    /// (themes, and the brief, overview and ask through them) share one tokenisation.
+    /// A snapshot that has grown since (only hand-built ones do) gets a fresh index.
+    pub fn text_index(&self) -> Arc<TextIndex> {
+        let cached = self.text.get_or_init(|| Arc::new(TextIndex::build(self)));
+        if cached.fits(self) {
+            cached.clone()
+        } else {
+            Arc::new(TextIndex::build(self))
+        }
     }
 
     /// Values of a metric, oldest first: the loaded ones, else those inline in the

@@ -14,7 +14,7 @@ use throughline_model::{NoteTarget, OffPlanReason};
 use crate::class::WorkClass;
 use crate::drift::QuotedNote;
 use crate::status::Figure;
-use crate::words::terms;
+use crate::text_index::TextIndex;
 use crate::{Scope, Snapshot};
 
 /// How themes are found.
@@ -68,28 +68,25 @@ pub struct ThemesReport {
 
 /// Groups the scope's off-plan work (and the notes on it) into themes.
 pub fn themes(snap: &Snapshot, scope: &Scope, opts: &ThemeOptions) -> ThemesReport {
-    // Notes attached to items join the item's text: they often say what the title does not.
+    // Notes attached to items join the item's text (the index holds both): they often
+    // say what the title does not.
+    let index = snap.text_index();
     let mut item_notes: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, n) in snap.notes.iter().enumerate() {
         if let NoteTarget::Item { key, .. } = &n.target {
             item_notes.entry(key.as_str()).or_default().push(i);
         }
     }
-    let mut docs: Vec<(usize, HashSet<String>)> = Vec::new();
-    let mut df: HashMap<String, usize> = HashMap::new();
+    // Documents are the items in scope, by snapshot position; df counts over them.
+    let mut docs: Vec<usize> = Vec::new();
+    let mut df = vec![0u32; index.vocab_len()];
     let mut buckets: BTreeMap<Option<OffPlanReason>, Vec<usize>> = BTreeMap::new();
     for (idx, s) in snap.items.iter().enumerate() {
         if !scope.includes(&s.item) {
             continue;
         }
-        let mut text = s.item.title.clone();
-        for &n in item_notes.get(s.item.key.as_str()).into_iter().flatten() {
-            text.push_str(" . ");
-            text.push_str(&snap.notes[n].text);
-        }
-        let set: HashSet<String> = terms(&text).into_iter().collect();
-        for t in &set {
-            *df.entry(t.clone()).or_default() += 1;
+        for &t in index.terms_of(idx) {
+            df[t as usize] += 1;
         }
         let bucket = match WorkClass::of(snap.links.get(&s.id), &snap.strategy) {
             WorkClass::OffPlan(r) => Some(Some(r)),
@@ -99,13 +96,19 @@ pub fn themes(snap: &Snapshot, scope: &Scope, opts: &ThemeOptions) -> ThemesRepo
         if let Some(b) = bucket {
             buckets.entry(b).or_default().push(docs.len());
         }
-        docs.push((idx, set));
+        docs.push(idx);
     }
     let n_docs = docs.len().max(1) as f64;
-    let idf = |t: &str| (n_docs / (1.0 + *df.get(t).unwrap_or(&0) as f64)).ln() + 1.0;
+    let idf = |t: u32| (n_docs / (1.0 + df[t as usize] as f64)).ln() + 1.0;
+    let terms = Terms {
+        index: &index,
+        docs: &docs,
+        idf: &idf,
+    };
 
     let mut out = Vec::new();
     let mut total_off_plan = 0;
+    let mut counts = vec![0u32; index.vocab_len()];
     for (reason, members) in buckets {
         if reason.is_some() {
             total_off_plan += members.len();
@@ -113,20 +116,23 @@ pub fn themes(snap: &Snapshot, scope: &Scope, opts: &ThemeOptions) -> ThemesRepo
         let reason_label = reason.map_or("not placed yet", |r| r.label());
         let mut pool: Vec<usize> = members;
         for _ in 0..opts.per_reason {
-            let Some(anchor) = best_term(&pool, &docs, &idf, opts.min_items, &HashSet::new())
+            let Some(anchor) = terms.best(&pool, opts.min_items, &HashSet::new(), &mut counts)
             else {
                 break;
             };
-            let (inside, rest): (Vec<usize>, Vec<usize>) =
-                pool.iter().partition(|&&d| docs[d].1.contains(&anchor));
+            let (inside, rest): (Vec<usize>, Vec<usize>) = pool
+                .iter()
+                .partition(|&&d| index.terms_of(docs[d]).binary_search(&anchor).is_ok());
+            let anchor = index.term(anchor).to_string();
             // Two more terms that describe the group, distinct from the anchor's words.
             let mut used: HashSet<String> = anchor.split(' ').map(str::to_string).collect();
             used.insert(anchor.clone());
-            let mut label_terms = vec![anchor.clone()];
+            let mut label_terms = vec![anchor];
             for _ in 0..2 {
                 let min = (inside.len() / 3).max(2);
-                match best_term(&inside, &docs, &idf, min, &used) {
+                match terms.best(&inside, min, &used, &mut counts) {
                     Some(t) => {
+                        let t = index.term(t).to_string();
                         used.extend(t.split(' ').map(str::to_string));
                         used.insert(t.clone());
                         label_terms.push(t);
@@ -171,34 +177,53 @@ pub fn themes(snap: &Snapshot, scope: &Scope, opts: &ThemeOptions) -> ThemesRepo
     }
 }
 
-/// The term with the highest count x idf in `pool`, seen in at least `min` items; ties
-/// broken by the term itself so the result never depends on hash order.
-fn best_term(
-    pool: &[usize],
-    docs: &[(usize, HashSet<String>)],
-    idf: &dyn Fn(&str) -> f64,
-    min: usize,
-    exclude: &HashSet<String>,
-) -> Option<String> {
-    let mut tf: BTreeMap<&str, usize> = BTreeMap::new();
-    for &d in pool {
-        for t in &docs[d].1 {
-            *tf.entry(t.as_str()).or_default() += 1;
+/// The terms of the documents in scope, with their idf.
+struct Terms<'a> {
+    index: &'a TextIndex,
+    /// Snapshot position of each document.
+    docs: &'a [usize],
+    idf: &'a dyn Fn(u32) -> f64,
+}
+
+impl Terms<'_> {
+    /// The term with the highest count x idf in `pool`, seen in at least `min` items;
+    /// ties broken by the term's text so the result never depends on the order terms
+    /// were first seen. `counts` is scratch space, one slot per term, left zeroed.
+    fn best(
+        &self,
+        pool: &[usize],
+        min: usize,
+        exclude: &HashSet<String>,
+        counts: &mut [u32],
+    ) -> Option<u32> {
+        let mut seen: Vec<u32> = Vec::new();
+        for &d in pool {
+            for &t in self.index.terms_of(self.docs[d]) {
+                if counts[t as usize] == 0 {
+                    seen.push(t);
+                }
+                counts[t as usize] += 1;
+            }
         }
+        let mut best: Option<(f64, &str, u32)> = None;
+        for &t in &seen {
+            let c = std::mem::take(&mut counts[t as usize]) as usize;
+            let text = self.index.term(t);
+            if c < min || exclude.contains(text) || text.split(' ').any(|w| exclude.contains(w)) {
+                continue;
+            }
+            // Bigrams read better as labels; a small bonus breaks near-ties their way.
+            let score = c as f64 * (self.idf)(t) * if text.contains(' ') { 1.2 } else { 1.0 };
+            let better = match best {
+                None => true,
+                Some((s, b, _)) => score.total_cmp(&s).then_with(|| b.cmp(text)).is_gt(),
+            };
+            if better {
+                best = Some((score, text, t));
+            }
+        }
+        best.map(|(_, _, t)| t)
     }
-    tf.into_iter()
-        .filter(|(t, c)| {
-            *c >= min && !exclude.contains(*t) && !t.split(' ').any(|w| exclude.contains(w))
-        })
-        // Bigrams read better as labels; a small bonus breaks near-ties their way.
-        .map(|(t, c)| {
-            (
-                c as f64 * idf(t) * if t.contains(' ') { 1.2 } else { 1.0 },
-                t,
-            )
-        })
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, t)| t.to_string())
 }
 
 fn theme(
@@ -207,7 +232,7 @@ fn theme(
     reason_label: &str,
     label_terms: Vec<String>,
     members: &[usize],
-    docs: &[(usize, HashSet<String>)],
+    docs: &[usize],
     item_notes: &HashMap<&str, Vec<usize>>,
 ) -> Theme {
     let mut work = Figure::default();
@@ -215,7 +240,7 @@ fn theme(
     let mut notes = Vec::new();
     let mut seen_notes = HashSet::new();
     for &d in members {
-        let item = &snap.items[docs[d].0].item;
+        let item = &snap.items[docs[d]].item;
         work.add(item);
         if examples.len() < 5 {
             examples.push(Example {

@@ -74,9 +74,9 @@ pub async fn serve_on(
         ));
     }
     let app = app(state.clone());
-    // Listening first, so the health check answers at once; the first reports are
-    // computed meanwhile rather than by the first person to open the dashboard.
-    tokio::spawn(web::warm_up(state, app.clone()));
+    // The first pages are computed before the first connection is accepted, so no
+    // person pays for them (connections made meanwhile wait in the listen queue).
+    web::warm_up(state, app.clone()).await;
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

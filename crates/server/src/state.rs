@@ -85,8 +85,11 @@ struct Inner {
     /// same report at once, one computes it and the others wait for its result, instead
     /// of all computing it (200 copies of a report over 100,000 items would take the
     /// CPUs for a minute).
-    computing: StdMutex<HashMap<(u64, String), Arc<Mutex<()>>>>,
+    computing: StdMutex<Gates>,
 }
+
+/// The lock of each value being derived, by view id and key.
+type Gates = HashMap<(u64, String), Arc<Mutex<()>>>;
 
 /// The state of the database as far as caches are concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -416,6 +419,9 @@ impl AppState {
         // The version before the load: a commit during the load then shows as a change.
         let version = self.version()?;
         let snap = self.with_reader(|store| Snapshot::load(store).map_err(ApiError::from))?;
+        // Tokenised here, in the background, rather than by the first report that
+        // counts words (themes, and the pages built on them).
+        snap.text_index();
         let id = self.inner.next_view.fetch_add(1, Ordering::SeqCst);
         let view = View::new(id, version, started, snap);
         if let Some(previous) = previous {
@@ -508,7 +514,7 @@ impl AppState {
         self.inner.readers.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn lock_computing(&self) -> std::sync::MutexGuard<'_, HashMap<(u64, String), Arc<Mutex<()>>>> {
+    fn lock_computing(&self) -> std::sync::MutexGuard<'_, Gates> {
         self.inner
             .computing
             .lock()

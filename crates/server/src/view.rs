@@ -127,7 +127,7 @@ impl View {
                 last_used: d.last_used,
             })
             .collect();
-        hot.sort_by(|a, b| b.last_used.cmp(&a.last_used));
+        hot.sort_by_key(|h| std::cmp::Reverse(h.last_used));
         hot
     }
 

@@ -59,7 +59,7 @@ async fn the_first_pages_are_computed_before_anyone_asks() {
     let db = seed_demo(dir.path(), 600);
     let s = start(&db, false).await;
     // Nobody has asked for anything; the warm-up computes overview, off plan, brief,
-    // status, themes and one page per goal on its own.
+    // status, themes, drift, allocation and one page per goal on its own.
     let goals = Store::open(&db)
         .unwrap()
         .strategy()
@@ -72,7 +72,7 @@ async fn the_first_pages_are_computed_before_anyone_asks() {
         let state = s.state.clone();
         async move {
             let view = state.settled().await.ok()?;
-            (view.derived_count() >= 5 + goals).then_some(view)
+            (view.derived_count() >= 7 + goals).then_some(view)
         }
     })
     .await;

@@ -39,9 +39,9 @@ impl Store {
 
     /// Every note, oldest first.
     pub fn notes(&self) -> Result<Vec<ContextNote>> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT {NOTE_COLUMNS} FROM notes ORDER BY date, id"))?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {NOTE_COLUMNS} FROM notes ORDER BY date, id"
+        ))?;
         let rows = stmt.query([])?;
         collect_notes(rows)
     }
@@ -86,9 +86,11 @@ fn collect_notes(mut rows: rusqlite::Rows<'_>) -> Result<Vec<ContextNote>> {
             text: r.get(4)?,
             author_team: r.get(5)?,
             author_name: r.get(6)?,
-            date: NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|e| StoreError::Corrupt {
-                what: "note date",
-                detail: format!("{date}: {e}"),
+            date: NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|e| {
+                StoreError::Corrupt {
+                    what: "note date",
+                    detail: format!("{date}: {e}"),
+                }
             })?,
         });
     }

@@ -34,12 +34,12 @@ pub fn run(g: &Globals, a: AlignArgs) -> anyhow::Result<()> {
         return output::json(&serde_json::json!({ "explicit": relinked, "inferred": inferred }));
     }
     match inferred {
-        None => println!(
+        None => outln!(
             "{} items linked explicitly; no strategy with goals or initiatives to infer against \
              (apply one with `throughline strategy apply FILE`)",
             relinked.explicit
         ),
-        Some(i) => println!(
+        Some(i) => outln!(
             "{} items linked explicitly; {} inferred in {} mode from {} linked items \
              ({} unclear) in {:.1}s ({:.0} items/s)",
             relinked.explicit,

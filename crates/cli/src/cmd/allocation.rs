@@ -21,7 +21,7 @@ pub fn run(g: &Globals, a: AllocationArgs) -> anyhow::Result<()> {
     if g.json {
         output::json(&r)
     } else {
-        print!("{}", r.to_text());
+        out!("{}", r.to_text());
         Ok(())
     }
 }

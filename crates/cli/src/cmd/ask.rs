@@ -35,16 +35,16 @@ pub fn run(g: &Globals, a: AskArgs) -> anyhow::Result<()> {
     if g.json {
         return output::json(&serde_json::json!({ "answer": answer, "phrased_by": phrased_by }));
     }
-    println!("{}\n", answer.text);
+    outln!("{}\n", answer.text);
     for c in &answer.cited {
         let kind = match c.kind {
             CitationKind::Item => "item",
             CitationKind::Note => "note",
         };
-        println!("  [{kind}] {}  {}", c.key, c.snippet);
+        outln!("  [{kind}] {}  {}", c.key, c.snippet);
     }
     if let Some(m) = phrased_by {
-        println!("\n(phrased by {m} from the sources above; every sentence cites them)");
+        outln!("\n(phrased by {m} from the sources above; every sentence cites them)");
     }
     Ok(())
 }

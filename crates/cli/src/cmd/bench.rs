@@ -64,7 +64,7 @@ pub fn run(g: &Globals, a: BenchArgs) -> anyhow::Result<()> {
     if g.json {
         return output::json(&r);
     }
-    println!(
+    outln!(
         "import: {} items ({:.0} MB {}) in {:.2}s = {:.0} items/s end to end into SQLite; peak memory {}",
         r.items,
         r.file_megabytes,
@@ -119,7 +119,7 @@ fn bench_align(g: &Globals, store: &mut Store, n: usize) -> anyhow::Result<()> {
             &serde_json::json!({ "items": n, "align": r, "peak_rss_megabytes": peak }),
         );
     }
-    println!(
+    outln!(
         "align: {} items in the database, {} inferred in {} mode in {:.2}s = {:.0} items/s \
          (training and inference, excluding loading and writing); peak memory {}",
         n,

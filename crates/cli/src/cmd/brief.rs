@@ -47,7 +47,7 @@ pub fn run(g: &Globals, a: BriefArgs) -> anyhow::Result<()> {
                 eprintln!("wrote {}", path.display());
             }
         }
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     Ok(())
 }

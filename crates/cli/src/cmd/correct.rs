@@ -57,7 +57,7 @@ pub fn unlink(g: &Globals, a: ItemArg) -> anyhow::Result<()> {
     if g.json {
         return output::json(&serde_json::json!({ "item": item.item.key, "unlinked": true }));
     }
-    println!(
+    outln!(
         "{}: a person's link removed; selectors and inference apply again on the next `align`",
         item.item.key
     );
@@ -91,7 +91,7 @@ fn done(g: &Globals, item: &StoredItem, target: &LinkTarget, verb: &str) -> anyh
             &serde_json::json!({ "item": item.item.key, "target": target.to_string(), "origin": "corrected" }),
         );
     }
-    println!(
+    outln!(
         "{} {verb} to {target}; this overrides selectors and inference, and the engine learns \
          from it on the next `throughline align`",
         item.item.key
@@ -115,7 +115,7 @@ pub fn explain(g: &Globals, a: ItemArg) -> anyhow::Result<()> {
         }));
     }
     let it = &item.item;
-    println!("{} {}", it.key, it.title);
+    outln!("{} {}", it.key, it.title);
     let facts = [
         ("source", Some(it.source.clone())),
         ("type", it.item_type.clone()),
@@ -141,24 +141,24 @@ pub fn explain(g: &Globals, a: ItemArg) -> anyhow::Result<()> {
     ];
     for (k, v) in facts {
         if let Some(v) = v {
-            println!("  {k:<11} {v}");
+            outln!("  {k:<11} {v}");
         }
     }
     match &effective {
-        Some(e) => println!(
+        Some(e) => outln!(
             "\nLinked to {} ({}, confidence {:.2})\n  because {}",
             e.target,
             e.origin.as_str(),
             e.confidence,
             e.reason
         ),
-        None => println!("\nNot linked yet (run `throughline align`)."),
+        None => outln!("\nNot linked yet (run `throughline align`)."),
     }
     for l in links
         .iter()
         .filter(|l| Some(l.origin) != effective.as_ref().map(|e| e.origin))
     {
-        println!(
+        outln!(
             "  also {}: {} ({:.2}) {}",
             l.origin.as_str(),
             l.target,
@@ -167,9 +167,9 @@ pub fn explain(g: &Globals, a: ItemArg) -> anyhow::Result<()> {
         );
     }
     if !notes.is_empty() {
-        println!("\nContext notes");
+        outln!("\nContext notes");
         for n in &notes {
-            println!(
+            outln!(
                 "  {} {} [{}] {}",
                 n.date,
                 n.kind.as_str(),
@@ -180,7 +180,7 @@ pub fn explain(g: &Globals, a: ItemArg) -> anyhow::Result<()> {
     }
     if !it.description.is_empty() {
         let d: String = it.description.chars().take(600).collect();
-        println!("\n{d}");
+        outln!("\n{d}");
     }
     Ok(())
 }

@@ -76,8 +76,8 @@ pub fn run(g: &Globals, a: DemoArgs) -> anyhow::Result<()> {
             demo.stats
         );
     }
-    print!("{}", report.to_text());
-    println!(
+    out!("{}", report.to_text());
+    outln!(
         "\nNext: `throughline --db {} items --unlinked`, `... strategy show`, `... status --team Payments`",
         g.db.display()
     );

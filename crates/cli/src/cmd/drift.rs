@@ -18,7 +18,7 @@ pub fn run(g: &Globals, a: DriftArgs) -> anyhow::Result<()> {
     if g.json {
         output::json(&r)
     } else {
-        print!("{}", r.to_text());
+        out!("{}", r.to_text());
         Ok(())
     }
 }

@@ -106,7 +106,7 @@ pub fn run(g: &Globals, a: EvalArgs) -> anyhow::Result<()> {
     if g.json {
         return output::json(&report);
     }
-    print!("{report}");
+    out!("{report}");
     Ok(())
 }
 

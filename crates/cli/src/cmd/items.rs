@@ -45,7 +45,7 @@ pub fn run(g: &Globals, a: ItemsArgs) -> anyhow::Result<()> {
             Some(l) => format!("{} ({}, {:.2})", l.target, l.origin.as_str(), l.confidence),
             None => "unlinked".to_string(),
         };
-        println!(
+        outln!(
             "{:<14} {:<11} {:<12} {:<44} {}",
             r.key,
             r.status,
@@ -55,12 +55,12 @@ pub fn run(g: &Globals, a: ItemsArgs) -> anyhow::Result<()> {
         );
     }
     if total > rows.len() {
-        println!(
+        outln!(
             "... {} more (use --limit 0 for all, or --json)",
             total - rows.len()
         );
     } else {
-        println!("{total} items");
+        outln!("{total} items");
     }
     Ok(())
 }

@@ -20,10 +20,10 @@ pub fn run(g: &Globals, id: Option<String>) -> anyhow::Result<()> {
         return output::json(&ms);
     }
     if ms.is_empty() {
-        println!("No metrics in the strategy yet.");
+        outln!("No metrics in the strategy yet.");
     }
     for m in &ms {
-        println!("{}", m.to_text());
+        outln!("{}", m.to_text());
     }
     Ok(())
 }

@@ -29,7 +29,7 @@ pub fn run(g: &Globals, c: NoteCommand) -> anyhow::Result<()> {
             if g.json {
                 return output::json(&note);
             }
-            println!("note added to {}", a.on);
+            outln!("note added to {}", a.on);
             Ok(())
         }
         NoteCommand::List { on } => {
@@ -45,7 +45,7 @@ pub fn run(g: &Globals, c: NoteCommand) -> anyhow::Result<()> {
             }
             for n in &notes {
                 // Notes are listed with the author's team, never their name.
-                println!(
+                outln!(
                     "{}  {:<16} {:<15} [{}] {}",
                     n.date,
                     target_text(&n.target),
@@ -54,7 +54,7 @@ pub fn run(g: &Globals, c: NoteCommand) -> anyhow::Result<()> {
                     n.text
                 );
             }
-            println!("{} notes", notes.len());
+            outln!("{} notes", notes.len());
             Ok(())
         }
         NoteCommand::Import { file } => {

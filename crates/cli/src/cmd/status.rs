@@ -18,7 +18,7 @@ pub fn run(g: &Globals, a: StatusArgs) -> anyhow::Result<()> {
     if g.json {
         output::json(&report)
     } else {
-        print!("{}", report.to_text());
+        out!("{}", report.to_text());
         Ok(())
     }
 }

@@ -15,7 +15,7 @@ pub fn run(g: &Globals, c: StrategyCommand) -> anyhow::Result<()> {
             if g.json {
                 return output::json(&s);
             }
-            println!(
+            outln!(
                 "{}: ok ({} goals, {} metrics, {} initiatives)",
                 file.display(),
                 s.goals.len(),
@@ -37,7 +37,7 @@ pub fn run(g: &Globals, c: StrategyCommand) -> anyhow::Result<()> {
                     &serde_json::json!({ "version": version, "links": relinked, "inferred": inferred }),
                 );
             }
-            println!(
+            outln!(
                 "applied {} as strategy version {version}: {} goals, {} metrics, {} initiatives; \
                  {} of {} items linked explicitly",
                 file.display(),
@@ -57,7 +57,7 @@ pub fn run(g: &Globals, c: StrategyCommand) -> anyhow::Result<()> {
                     return output::json(&h);
                 }
                 for v in h {
-                    println!(
+                    outln!(
                         "version {:>3}  {}  {:>2} goals {:>2} metrics {:>3} initiatives  {}",
                         v.version,
                         v.applied_at,
@@ -81,11 +81,11 @@ pub fn run(g: &Globals, c: StrategyCommand) -> anyhow::Result<()> {
             if g.json {
                 return output::json(&serde_json::json!({ "version": v, "strategy": s }));
             }
-            print!("{}", render(v, &s));
+            out!("{}", render(v, &s));
             Ok(())
         }
         StrategyCommand::Example => {
-            print!("{}", throughline_strategy::EXAMPLE);
+            out!("{}", throughline_strategy::EXAMPLE);
             Ok(())
         }
     }

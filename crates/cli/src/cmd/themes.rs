@@ -17,7 +17,7 @@ pub fn run(g: &Globals, a: ThemesArgs) -> anyhow::Result<()> {
     if g.json {
         output::json(&r)
     } else {
-        print!("{}", r.to_text());
+        out!("{}", r.to_text());
         Ok(())
     }
 }

@@ -16,7 +16,7 @@ pub fn run(g: &Globals, c: TokenCommand) -> anyhow::Result<()> {
                 return output::json(&serde_json::json!({ "token": t.secret, "info": t.info }));
             }
             // The secret goes to stdout alone, so `$(throughline token create ...)` works.
-            println!("{}", t.secret);
+            outln!("{}", t.secret);
             if !g.quiet {
                 eprintln!(
                     "token {} created ({}{}); it is shown only now, the database keeps a hash",
@@ -37,7 +37,7 @@ pub fn run(g: &Globals, c: TokenCommand) -> anyhow::Result<()> {
                 return output::json(&tokens);
             }
             for t in &tokens {
-                println!(
+                outln!(
                     "{:>4}  {:<12} {:<16} {:<20} {}  {}",
                     t.id,
                     t.role.as_str(),
@@ -50,7 +50,7 @@ pub fn run(g: &Globals, c: TokenCommand) -> anyhow::Result<()> {
                         .unwrap_or_else(|| "live".into())
                 );
             }
-            println!("{} tokens", tokens.len());
+            outln!("{} tokens", tokens.len());
             Ok(())
         }
         TokenCommand::Revoke { id } => {
@@ -58,7 +58,7 @@ pub fn run(g: &Globals, c: TokenCommand) -> anyhow::Result<()> {
             if g.json {
                 return output::json(&serde_json::json!({ "id": id, "revoked": true }));
             }
-            println!("token {id} revoked");
+            outln!("token {id} revoked");
             Ok(())
         }
     }

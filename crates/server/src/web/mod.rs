@@ -47,7 +47,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Computes the pages most people open first (overview, off plan, brief, each goal, the
-/// status API) before anyone asks, by requesting them from `app` itself: exactly what a
+/// status, themes, drift and allocation APIs) before anyone asks, by requesting them from `app` itself: exactly what a
 /// browser would get is computed and kept, and kept warm across later refreshes. The
 /// requests carry the in-process [`WarmUp`] marker, which reads as a viewer.
 pub async fn warm_up(state: AppState, app: Router) {
@@ -55,9 +55,17 @@ pub async fn warm_up(state: AppState, app: Router) {
     let Ok(view) = state.settled().await else {
         return;
     };
-    let mut paths: Vec<String> = ["/", "/off-plan", "/brief", "/api/status", "/api/themes"]
-        .map(String::from)
-        .to_vec();
+    let mut paths: Vec<String> = [
+        "/",
+        "/off-plan",
+        "/brief",
+        "/api/status",
+        "/api/themes",
+        "/api/drift",
+        "/api/allocation",
+    ]
+    .map(String::from)
+    .to_vec();
     paths.extend(
         view.snap
             .strategy
