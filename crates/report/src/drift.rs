@@ -243,7 +243,7 @@ pub fn drift(snap: &Snapshot, scope: &Scope, opts: &DriftOptions) -> DriftReport
     };
     let groups = team_groups(snap, &span);
     // (group, recent?) -> accumulators; goal shares over all groups.
-    let mut accs: BTreeMap<(String, bool), Acc> = BTreeMap::new();
+    let mut accs: BTreeMap<(&str, bool), Acc> = BTreeMap::new();
     let mut goal_figs: BTreeMap<(String, bool), Figure> = BTreeMap::new();
     let mut org = [Figure::default(), Figure::default()];
     for s in &snap.items {
@@ -259,10 +259,7 @@ pub fn drift(snap: &Snapshot, scope: &Scope, opts: &DriftOptions) -> DriftReport
         } else {
             continue;
         };
-        let group = groups
-            .get(&team_name(item))
-            .cloned()
-            .unwrap_or_else(|| "other".into());
+        let group = groups.get(team_name(item)).map_or("other", String::as_str);
         let link = snap.links.get(&s.id);
         let class = WorkClass::of(link, &snap.strategy);
         let acc = accs.entry((group, recent)).or_default();
@@ -311,14 +308,14 @@ pub fn drift(snap: &Snapshot, scope: &Scope, opts: &DriftOptions) -> DriftReport
     };
 
     let group_names: Vec<String> = {
-        let mut v: Vec<String> = accs.keys().map(|(g, _)| g.clone()).collect();
+        let mut v: Vec<String> = accs.keys().map(|(g, _)| g.to_string()).collect();
         v.dedup();
         v
     };
     let empty = Acc::default();
     for g in &group_names {
-        let before = accs.get(&(g.clone(), false)).unwrap_or(&empty);
-        let after = accs.get(&(g.clone(), true)).unwrap_or(&empty);
+        let before = accs.get(&(g.as_str(), false)).unwrap_or(&empty);
+        let after = accs.get(&(g.as_str(), true)).unwrap_or(&empty);
         if before.all.items < opts.min_items || after.all.items < opts.min_items {
             report.too_small.push(g.clone());
             continue;

@@ -12,7 +12,7 @@ pub const NO_TEAM: &str = "(no team)";
 /// it has fewer distinct people than `scope.min_group_size`. Delegates the decision to
 /// `status`'s folding so every report folds the same way.
 pub fn team_groups(snap: &Snapshot, scope: &Scope) -> HashMap<String, String> {
-    let mut accs: HashMap<String, TeamAcc<'_>> = HashMap::new();
+    let mut accs: HashMap<&str, TeamAcc<'_>> = HashMap::new();
     for s in &snap.items {
         if !scope.includes(&s.item) {
             continue;
@@ -25,7 +25,7 @@ pub fn team_groups(snap: &Snapshot, scope: &Scope) -> HashMap<String, String> {
             acc.3.insert(a);
         }
     }
-    let names: Vec<String> = accs.keys().cloned().collect();
+    let names: Vec<String> = accs.keys().map(|n| n.to_string()).collect();
     let kept: HashSet<String> = fold_small_teams(accs, scope.min_group_size)
         .into_iter()
         .map(|t| t.team)
@@ -44,6 +44,6 @@ pub fn team_groups(snap: &Snapshot, scope: &Scope) -> HashMap<String, String> {
 }
 
 /// The team an item is counted under before folding.
-pub fn team_name(item: &throughline_model::WorkItem) -> String {
-    item.team.clone().unwrap_or_else(|| NO_TEAM.to_string())
+pub fn team_name(item: &throughline_model::WorkItem) -> &str {
+    item.team.as_deref().unwrap_or(NO_TEAM)
 }

@@ -121,7 +121,7 @@ pub fn status(snap: &Snapshot, scope: &Scope) -> StatusReport {
     let mut unclear = Figure::default();
     let mut unlinked = Figure::default();
     // team -> (items, aligned, off plan, people)
-    let mut teams: HashMap<String, (usize, usize, usize, HashSet<&str>)> = HashMap::new();
+    let mut teams: HashMap<&str, (usize, usize, usize, HashSet<&str>)> = HashMap::new();
 
     for s in &snap.items {
         let item = &s.item;
@@ -129,9 +129,7 @@ pub fn status(snap: &Snapshot, scope: &Scope) -> StatusReport {
             continue;
         }
         total.add(item);
-        let team = teams
-            .entry(item.team.clone().unwrap_or_else(|| "(no team)".into()))
-            .or_default();
+        let team = teams.entry(crate::groups::team_name(item)).or_default();
         team.0 += 1;
         if let Some(a) = item.assignee.as_deref() {
             team.3.insert(a);
@@ -140,15 +138,12 @@ pub fn status(snap: &Snapshot, scope: &Scope) -> StatusReport {
             unlinked.add(item);
             continue;
         };
-        let goals: Vec<&str> = match &link.target {
+        let goals: &[String] = match &link.target {
             LinkTarget::Initiative(id) => {
                 init_work.entry(id.as_str()).or_default().add(item);
-                init_goals
-                    .get(id.as_str())
-                    .map(|g| g.iter().map(String::as_str).collect())
-                    .unwrap_or_default()
+                init_goals.get(id.as_str()).copied().unwrap_or_default()
             }
-            LinkTarget::Goal(id) => vec![id.as_str()],
+            LinkTarget::Goal(id) => std::slice::from_ref(id),
             LinkTarget::OffPlan(r) => {
                 off_plan.add(item);
                 reasons.entry(*r).or_default().add(item);
@@ -169,7 +164,7 @@ pub fn status(snap: &Snapshot, scope: &Scope) -> StatusReport {
         team.1 += 1;
         origin_figure(&mut aligned_by_origin, link.origin).add(item);
         for g in goals {
-            let (work, split) = goal_work.entry(g).or_default();
+            let (work, split) = goal_work.entry(g.as_str()).or_default();
             work.add(item);
             origin_figure(split, link.origin).add(item);
         }
@@ -253,14 +248,14 @@ pub(crate) type TeamAcc<'a> = (usize, usize, usize, HashSet<&'a str>);
 
 /// Folds teams with fewer known people than `min` into "other". Teams whose people are
 /// unknown (no assignees in the data) are kept: there is no one to single out.
-pub(crate) fn fold_small_teams(teams: HashMap<String, TeamAcc<'_>>, min: usize) -> Vec<TeamStatus> {
+pub(crate) fn fold_small_teams(teams: HashMap<&str, TeamAcc<'_>>, min: usize) -> Vec<TeamStatus> {
     let mut kept: Vec<(String, usize, usize, usize)> = Vec::new();
     let mut other = (0, 0, 0);
     for (name, (n, a, o, people)) in teams {
         if !people.is_empty() && people.len() < min {
             other = (other.0 + n, other.1 + a, other.2 + o);
         } else {
-            kept.push((name, n, a, o));
+            kept.push((name.to_string(), n, a, o));
         }
     }
     kept.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));

@@ -20,6 +20,9 @@ pub use error::{ApiError, ErrorBody, Problem};
 pub use state::{AppState, DEFAULT_FRESH_WAIT, Seen};
 pub use view::{KeyIndex, View};
 
+/// Marks an answer computed from the previous view while a newer one is prepared.
+pub const STALE_HEADER: &str = "x-throughline-stale";
+
 /// The whole application: API and dashboard on one router, every request passing
 /// through [`auth::authenticate`] first.
 pub fn app(state: AppState) -> Router {

@@ -76,6 +76,9 @@ struct Inner {
     refreshed: watch::Sender<u64>,
     /// The last refresh that failed: when it began and why.
     failure: StdMutex<Option<(Instant, String)>>,
+    /// When the refresh running now began, and how long the last one took: a request
+    /// does not wait for a refresh that cannot finish within `fresh_wait`.
+    timing: StdMutex<RefreshTiming>,
     /// Numbers the views.
     next_view: AtomicU64,
     /// Tokens already checked, by hash, valid for one database version (so a token
@@ -90,6 +93,12 @@ struct Inner {
 
 /// The lock of each value being derived, by view id and key.
 type Gates = HashMap<(u64, String), Arc<Mutex<()>>>;
+
+#[derive(Debug, Default, Clone, Copy)]
+struct RefreshTiming {
+    running_since: Option<Instant>,
+    last_took: Option<Duration>,
+}
 
 /// The state of the database as far as caches are concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -144,6 +153,7 @@ impl AppState {
                 refreshing: AtomicBool::new(false),
                 refreshed: watch::channel(0).0,
                 failure: StdMutex::new(None),
+                timing: StdMutex::new(RefreshTiming::default()),
                 next_view: AtomicU64::new(1),
                 tokens: StdMutex::new((Version::default(), HashMap::new())),
                 computing: StdMutex::new(HashMap::new()),
@@ -262,6 +272,12 @@ impl AppState {
                     }
                 }
                 Some(v) => {
+                    if self.refresh_due_after(deadline.into_std()) {
+                        return Ok(Seen {
+                            view: v,
+                            stale: true,
+                        });
+                    }
                     if tokio::time::timeout_at(deadline, refreshed.changed())
                         .await
                         .is_err()
@@ -359,7 +375,7 @@ impl AppState {
             ([(header::CONTENT_TYPE, content_type)], (*body).clone()).into_response();
         if seen.stale {
             response.headers_mut().insert(
-                "x-throughline-stale",
+                crate::STALE_HEADER,
                 header::HeaderValue::from_static("true"),
             );
         }
@@ -375,10 +391,30 @@ impl AppState {
         tokio::spawn(async move { this.refresh().await });
     }
 
+    /// Whether waiting for the refresh running now would only delay the answer: judged
+    /// by how long the last one took, it will finish after `deadline`, or it is already
+    /// slower than that and there is no telling when it will.
+    fn refresh_due_after(&self, deadline: Instant) -> bool {
+        let t = *self.lock_timing();
+        match (t.running_since, t.last_took) {
+            (Some(since), Some(took)) => {
+                let due = since + took;
+                due > deadline || due < Instant::now()
+            }
+            // The first refresh, or none running: nothing to judge by; wait.
+            _ => false,
+        }
+    }
+
+    fn lock_timing(&self) -> std::sync::MutexGuard<'_, RefreshTiming> {
+        self.inner.timing.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// Loads new views until one matches the database (it may change while loading).
     async fn refresh(self) {
         loop {
             let started = Instant::now();
+            self.lock_timing().running_since = Some(started);
             let previous = self.current();
             let this = self.clone();
             let loaded = tokio::task::spawn_blocking(move || this.build_view(started, previous))
@@ -386,6 +422,13 @@ impl AppState {
                 .map_err(ApiError::from)
                 .and_then(|r| r);
             let ok = loaded.is_ok();
+            {
+                let mut t = self.lock_timing();
+                t.running_since = None;
+                if ok {
+                    t.last_took = Some(started.elapsed());
+                }
+            }
             match loaded {
                 Ok(view) => {
                     *self

@@ -47,7 +47,8 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Computes the pages most people open first (overview, off plan, brief, each goal, the
-/// status, themes, drift and allocation APIs) before anyone asks, by requesting them from `app` itself: exactly what a
+/// overview of the last four quarters, the status, themes, drift and allocation APIs)
+/// before anyone asks, by requesting them from `app` itself: exactly what a
 /// browser would get is computed and kept, and kept warm across later refreshes. The
 /// requests carry the in-process [`WarmUp`] marker, which reads as a viewer.
 pub async fn warm_up(state: AppState, app: Router) {
@@ -72,6 +73,13 @@ pub async fn warm_up(state: AppState, app: Router) {
             .goals
             .iter()
             .map(|g| format!("/goals/{}", util::seg(&g.id))),
+    );
+    // The overview of the last few quarters: the period picker's first choices.
+    paths.extend(
+        util::quarters(&view.snap)
+            .iter()
+            .take(4)
+            .map(|q| format!("/?period={}", util::seg(q))),
     );
     for path in paths {
         let Ok(mut req) = Request::get(&path).body(Body::empty()) else {

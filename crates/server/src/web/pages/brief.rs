@@ -1,7 +1,7 @@
 //! The executive brief (`/brief?period=2026-Q3`), printable, and the Ask box (`/ask`).
 
 use axum::extract::{Query, State};
-use axum::response::Html;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 use throughline_report::ask::CitationKind;
@@ -25,7 +25,7 @@ fn body_of(doc: &str) -> &str {
 pub(crate) async fn page(
     State(state): State<AppState>,
     Query(q): Query<PeriodQuery>,
-) -> Result<Html<String>, WebError> {
+) -> Result<Response, WebError> {
     let seen = state.view().await?;
     let period = period_or_default(q.period.as_deref(), &seen.view.snap)?;
     let key = format!("brief {}", period.as_ref().map_or("all", |p| &p.name));
@@ -62,13 +62,14 @@ pub(crate) struct AskQuery {
 pub(crate) async fn ask(
     State(state): State<AppState>,
     Query(q): Query<AskQuery>,
-) -> Result<Html<String>, WebError> {
+) -> Result<Response, WebError> {
     let question: String = q.q.unwrap_or_default().trim().chars().take(500).collect();
     if question.is_empty() {
-        return html(
+        return Ok(html(
             "ask.html",
             &json!({ "nav": "brief", "title": "Ask", "question": "" }),
-        );
+        )?
+        .into_response());
     }
     let seen = state.view().await?;
     let key = format!("ask {question}");

@@ -2,7 +2,7 @@
 //! initiatives, the work linked to it (explicit apart from inferred) and the notes.
 
 use axum::extract::{Path, Query, State};
-use axum::response::Html;
+use axum::response::Response;
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use throughline_model::{LinkOrigin, NoteTarget, Period};
@@ -23,7 +23,7 @@ pub(crate) async fn page(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(q): Query<PeriodQuery>,
-) -> Result<Html<String>, WebError> {
+) -> Result<Response, WebError> {
     let seen = state.view().await?;
     if seen.view.snap.strategy.goal(&id).is_none() {
         return Err(WebError::NotFound(format!(

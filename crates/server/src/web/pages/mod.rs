@@ -8,7 +8,8 @@ pub(crate) mod item;
 pub(crate) mod off_plan;
 pub(crate) mod overview;
 
-use axum::response::Html;
+use axum::http::HeaderValue;
+use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -36,7 +37,7 @@ pub(crate) async fn report_page<F>(
     template: &str,
     key: String,
     context: F,
-) -> Result<Html<String>, WebError>
+) -> Result<Response, WebError>
 where
     F: Fn(&View) -> Value + Send + Sync + 'static,
 {
@@ -44,12 +45,16 @@ where
         .derive(seen, format!("page {key}"), move |v| Ok(context(v)))
         .await?;
     if !seen.stale {
-        return html(template, &ctx);
+        return Ok(html(template, &ctx)?.into_response());
     }
     let mut ctx = (*ctx).clone();
     if let Value::Object(fields) = &mut ctx {
         let as_of = seen.view.as_of.format("%H:%M:%S UTC").to_string();
         fields.insert("stale".into(), json!({ "as_of": as_of }));
     }
-    html(template, &ctx)
+    let mut response = html(template, &ctx)?.into_response();
+    response
+        .headers_mut()
+        .insert(crate::STALE_HEADER, HeaderValue::from_static("true"));
+    Ok(response)
 }

@@ -2,7 +2,7 @@
 //! explain it. Off plan is a signal to understand, so the page leads with reasons.
 
 use axum::extract::{Query, State};
-use axum::response::Html;
+use axum::response::Response;
 use serde_json::{Value, json};
 use throughline_model::Period;
 use throughline_report::{Scope, ThemeOptions, status, themes};
@@ -17,7 +17,7 @@ use crate::{AppState, View};
 pub(crate) async fn page(
     State(state): State<AppState>,
     Query(q): Query<PeriodQuery>,
-) -> Result<Html<String>, WebError> {
+) -> Result<Response, WebError> {
     let seen = state.view().await?;
     let period = period_or_default(q.period.as_deref(), &seen.view.snap)?;
     let key = format!("off-plan {}", period.as_ref().map_or("all", |p| &p.name));

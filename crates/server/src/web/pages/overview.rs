@@ -1,7 +1,7 @@
 //! The overview (`/`): how the period's work lines up, as pictures first.
 
 use axum::extract::{Query, State};
-use axum::response::Html;
+use axum::response::Response;
 use serde_json::{Value, json};
 use throughline_report::class::{Origin, WorkClass};
 use throughline_report::{
@@ -52,7 +52,7 @@ fn series_index(c: WorkClass) -> usize {
 pub(crate) async fn page(
     State(state): State<AppState>,
     Query(q): Query<PeriodQuery>,
-) -> Result<Html<String>, WebError> {
+) -> Result<Response, WebError> {
     let seen = state.view().await?;
     let period = period_or_default(q.period.as_deref(), &seen.view.snap)?;
     let key = format!("overview {}", period.as_ref().map_or("all", |p| &p.name));
