@@ -392,14 +392,15 @@ impl AppState {
     }
 
     /// Whether waiting for the refresh running now would only delay the answer: judged
-    /// by how long the last one took, it will finish after `deadline`, or it is already
-    /// slower than that and there is no telling when it will.
+    /// by how long the last one took, it will finish after `deadline`; or it is overdue
+    /// on a database whose refreshes do not fit in the wait anyway (a small database's
+    /// late refresh is still waited for, so its pages stay current).
     fn refresh_due_after(&self, deadline: Instant) -> bool {
         let t = *self.lock_timing();
         match (t.running_since, t.last_took) {
             (Some(since), Some(took)) => {
                 let due = since + took;
-                due > deadline || due < Instant::now()
+                due > deadline || (due < Instant::now() && took > self.inner.fresh_wait)
             }
             // The first refresh, or none running: nothing to judge by; wait.
             _ => false,

@@ -137,6 +137,27 @@ async fn every_route_answers_on_a_demo_database() {
     }
     let (_, status) = get(&s, "/api/status?period=2026-Q3").await;
     assert!(status["total"]["items"].as_u64().unwrap() > 0);
+    // The same figures without the keys behind them: equal numbers, no keys anywhere.
+    let (st, bare) = get(&s, "/api/status?period=2026-Q3&keys=false").await;
+    assert_eq!(st, 200);
+    let mut stripped = status.clone();
+    fn clear_keys(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(k) = m.get_mut("keys") {
+                    *k = json!([]);
+                }
+                m.values_mut().for_each(clear_keys);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(clear_keys),
+            _ => {}
+        }
+    }
+    clear_keys(&mut stripped);
+    assert_eq!(bare, stripped);
+    assert!(!status["total"]["keys"].as_array().unwrap().is_empty());
+    let (st, bad) = get(&s, "/api/status?keys=maybe").await;
+    assert_eq!(st, 400, "{bad}");
     for (format, starts) in [("md", "# "), ("html", "<")] {
         let r = c
             .get(s.url(&format!("/api/brief?format={format}")))

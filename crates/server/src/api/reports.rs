@@ -40,8 +40,17 @@ impl GroupQuery {
     }
 }
 
+/// Whether figures list the item keys behind them.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct KeysQuery {
+    /// `false` leaves out the item keys behind each figure (default `true`): much smaller
+    /// for polling the numbers; drill into a figure with `/api/items` and the same scope.
+    pub keys: Option<bool>,
+}
+
 /// Allocation, alignment and off-plan work for a period and team.
-#[utoipa::path(get, path = "/api/status", tag = "reports", params(ScopeQuery, GroupQuery),
+#[utoipa::path(get, path = "/api/status", tag = "reports", params(ScopeQuery, GroupQuery, KeysQuery),
     responses(
         (status = 200, description = "The status report, with the item keys behind each figure", body = Object),
         (status = 400, description = "A bad period or min_group", body = ErrorBody)))]
@@ -49,12 +58,17 @@ pub async fn status(
     State(state): State<AppState>,
     ApiQuery(s): ApiQuery<ScopeQuery>,
     ApiQuery(g): ApiQuery<GroupQuery>,
+    ApiQuery(k): ApiQuery<KeysQuery>,
 ) -> Result<Response, ApiError> {
     let min = g.size()?;
     let scope = s.scope(min)?;
-    let key = format!("status {} min={min}", s.key());
+    let keys = k.keys.unwrap_or(true);
+    let key = format!("status {} min={min} keys={keys}", s.key());
     state
-        .report(key, move |snap| Ok(status_fn(snap, &scope)))
+        .report(key, move |snap| {
+            let report = status_fn(snap, &scope);
+            Ok(if keys { report } else { report.without_keys() })
+        })
         .await
 }
 
