@@ -8,14 +8,15 @@ pub(crate) mod item;
 pub(crate) mod off_plan;
 pub(crate) mod overview;
 
-use axum::http::HeaderValue;
+use axum::body::Bytes;
+use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::WebError;
 use super::templates;
-use crate::{AppState, Seen, View};
+use crate::{ApiError, AppState, Seen, View};
 
 /// The query every report page accepts.
 #[derive(Debug, Default, Deserialize)]
@@ -29,25 +30,34 @@ pub(crate) fn html(name: &str, ctx: &serde_json::Value) -> Result<Html<String>, 
 }
 
 /// A report page: its context derived from the view once per view and `key` (which must
-/// name the page and every parameter it depends on), rendered with a note when the
-/// view is stale.
+/// name the page and every parameter it depends on) and rendered once too, since many
+/// people open the same few pages; rendered again with a note when the view is stale.
 pub(crate) async fn report_page<F>(
     state: &AppState,
     seen: &Seen,
-    template: &str,
+    template: &'static str,
     key: String,
     context: F,
 ) -> Result<Response, WebError>
 where
     F: Fn(&View) -> Value + Send + Sync + 'static,
 {
-    let ctx = state
-        .derive(seen, format!("page {key}"), move |v| Ok(context(v)))
+    let page = state
+        .derive(seen, format!("page {key}"), move |v| {
+            let ctx = context(v);
+            let html = templates::render(template, &ctx)
+                .map_err(|e| ApiError::Internal(format!("template: {e:#}")))?;
+            Ok(Page {
+                ctx,
+                html: Bytes::from(html),
+            })
+        })
         .await?;
     if !seen.stale {
-        return Ok(html(template, &ctx)?.into_response());
+        let headers = [(header::CONTENT_TYPE, "text/html; charset=utf-8")];
+        return Ok((headers, page.html.clone()).into_response());
     }
-    let mut ctx = (*ctx).clone();
+    let mut ctx = page.ctx.clone();
     if let Value::Object(fields) = &mut ctx {
         let as_of = seen.view.as_of.format("%H:%M:%S UTC").to_string();
         fields.insert("stale".into(), json!({ "as_of": as_of }));
@@ -57,4 +67,10 @@ where
         .headers_mut()
         .insert(crate::STALE_HEADER, HeaderValue::from_static("true"));
     Ok(response)
+}
+
+/// A rendered page and the context it was rendered from.
+struct Page {
+    ctx: Value,
+    html: Bytes,
 }
