@@ -39,6 +39,9 @@ pub struct View {
     pub as_of: DateTime<Utc>,
     pub snap: Arc<Snapshot>,
     pub index: KeyIndex,
+    /// The snapshot's last day of activity, which pages open their default period on
+    /// (a scan of every item: done once here, not on every request).
+    pub last_activity: Option<chrono::NaiveDate>,
     memo: Mutex<HashMap<String, Derived>>,
 }
 
@@ -63,6 +66,7 @@ impl View {
         snap: Snapshot,
     ) -> View {
         let index = KeyIndex::build(&snap);
+        let last_activity = snap.last_activity();
         View {
             id,
             version,
@@ -70,6 +74,7 @@ impl View {
             as_of: Utc::now(),
             snap: Arc::new(snap),
             index,
+            last_activity,
             memo: Mutex::new(HashMap::new()),
         }
     }

@@ -4,7 +4,7 @@ use throughline_model::{LinkTarget, Period, Strategy};
 use throughline_report::Snapshot;
 
 use super::WebError;
-use crate::KeyIndex;
+use crate::{KeyIndex, View};
 
 /// Percent-encodes one path segment (item sources and keys are user data).
 pub(crate) fn seg(s: &str) -> String {
@@ -64,7 +64,7 @@ pub(crate) fn thousands(v: i64) -> String {
 /// activity in the data (so a fresh demo opens on its busiest quarter).
 pub(crate) fn period_or_default(
     asked: Option<&str>,
-    snap: &Snapshot,
+    view: &View,
 ) -> Result<Option<Period>, WebError> {
     match asked.map(str::trim).filter(|s| !s.is_empty()) {
         Some(p) => p.parse().map(Some).map_err(|_| {
@@ -73,7 +73,7 @@ pub(crate) fn period_or_default(
                  (2026-Q3), a month (2026-07), a week (2026-W27) or FROM..TO dates."
             ))
         }),
-        None => Ok(snap.last_activity().map(default_quarter)),
+        None => Ok(view.last_activity.map(default_quarter)),
     }
 }
 

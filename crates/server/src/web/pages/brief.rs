@@ -27,7 +27,7 @@ pub(crate) async fn page(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, WebError> {
     let seen = state.view().await?;
-    let period = period_or_default(q.period.as_deref(), &seen.view.snap)?;
+    let period = period_or_default(q.period.as_deref(), &seen.view)?;
     let key = format!("brief {}", period.as_ref().map_or("all", |p| &p.name));
     report_page(&state, &seen, "brief.html", key, move |v| {
         let snap = &v.snap;

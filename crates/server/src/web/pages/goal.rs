@@ -30,7 +30,7 @@ pub(crate) async fn page(
             "There is no goal `{id}` in the strategy in force."
         )));
     }
-    let period = period_or_default(q.period.as_deref(), &seen.view.snap)?;
+    let period = period_or_default(q.period.as_deref(), &seen.view)?;
     let key = format!("goal {id} {}", period.as_ref().map_or("all", |p| &p.name));
     report_page(&state, &seen, "goal.html", key, move |v| {
         context(v, &id, period.clone())

@@ -19,7 +19,7 @@ pub(crate) async fn page(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, WebError> {
     let seen = state.view().await?;
-    let period = period_or_default(q.period.as_deref(), &seen.view.snap)?;
+    let period = period_or_default(q.period.as_deref(), &seen.view)?;
     let key = format!("off-plan {}", period.as_ref().map_or("all", |p| &p.name));
     report_page(&state, &seen, "off_plan.html", key, move |v| {
         context(v, period.clone())
