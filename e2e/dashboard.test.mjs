@@ -182,6 +182,17 @@ describe('dashboard in a browser', () => {
     await page.screenshot({ path: join(shots, 'overview.png'), fullPage: true });
   });
 
+  it('drills from a figure into the items behind it', async () => {
+    await page.locator('.kpi', { hasText: 'Off plan' }).getByRole('link').click();
+    await page.waitForURL(/\/items\?off_plan=any/);
+    await assertLandmarks(page);
+    const total = Number((await page.locator('.lead strong').innerText()).replaceAll(',', ''));
+    assert.equal(total, overviewOffPlan, 'the list holds exactly the items the figure counts');
+    assert.ok((await page.locator('tbody tr').count()) > 0, 'items are listed');
+    await page.screenshot({ path: join(shots, 'items.png'), fullPage: true });
+    await page.goBack();
+  });
+
   it('opens a goal with its metrics, initiatives and linked work', async () => {
     await page.locator('.goal-list a').first().click();
     await page.waitForURL(/\/goals\//);

@@ -288,3 +288,80 @@ async fn with_auth_pages_ask_for_a_token_and_forms_need_a_contributor() {
     assert_eq!(r.status().as_u16(), 303);
     assert!(r.headers().get("set-cookie").is_none());
 }
+
+/// The number in the first `<strong>` of a page (the items page's total).
+fn strong_number(html: &str) -> usize {
+    let at = html.find("<strong>").expect("a <strong> total") + "<strong>".len();
+    let rest = &html[at..];
+    rest[..rest.find("</strong>").unwrap()]
+        .replace(',', "")
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_count_drills_into_the_items_behind_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seed_demo(dir.path(), 1500);
+    let s = start(&db, false).await;
+    let (_, status) = api_common::get(&s, "/api/status?period=2026-Q3&keys=false").await;
+    let (st, home) = page(&s, "/?period=2026-Q3").await;
+    assert_eq!(st, 200);
+
+    // Off plan, from the overview's figure to the list: the same number.
+    let off = first_link(&home, "/items?off_plan=any");
+    let (st, list) = page(&s, &off).await;
+    assert_eq!(st, 200, "{off}: {list}");
+    assert_accessible_shell(&list);
+    assert_eq!(
+        strong_number(&list),
+        status["off_plan"]["items"].as_u64().unwrap() as usize
+    );
+    assert!(list.contains("off plan, in 2026-Q3"), "described in words");
+
+    // A goal's count, and its pages of 50.
+    let goal_list = first_link(&home, "/items?goal=");
+    let (_, list) = page(&s, &goal_list).await;
+    let goal_id = goal_list
+        .split("goal=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    let want = status["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == goal_id)
+        .unwrap()["work"]["items"]
+        .as_u64()
+        .unwrap() as usize;
+    assert_eq!(strong_number(&list), want);
+    let rows = list.matches("<tr><th scope=\"row\">").count();
+    assert_eq!(rows, want.min(50));
+    assert!(want > 50, "the demo goal has more than a page of work");
+    // The "Next" link: the last href before `rel="next"`.
+    let before_next = &list[..list.find("rel=\"next\"").expect("a next page")];
+    let at = before_next.rfind("href=\"").unwrap() + 6;
+    let href = before_next[at..before_next[at..].find('"').unwrap() + at].replace("&amp;", "&");
+    let (st, second) = page(&s, &href).await;
+    assert_eq!(st, 200, "{href}");
+    assert!(second.contains("Page 2 of"), "{href}");
+    assert_eq!(
+        second.matches("<tr><th scope=\"row\">").count(),
+        (want - 50).min(50)
+    );
+
+    // Bad filters are calm 400 pages.
+    for bad in [
+        "/items?goal=no-such-goal",
+        "/items?off_plan=whatever",
+        "/items?unclear=maybe",
+        "/items?period=someday",
+    ] {
+        let (st, html) = page(&s, bad).await;
+        assert_eq!(st, 400, "{bad}: {html}");
+        assert!(html.contains("<main"), "{bad}");
+    }
+}

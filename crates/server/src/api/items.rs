@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
-use throughline_model::{LinkOrigin, OffPlanReason};
+use throughline_model::{LinkOrigin, OffPlanReason, Strategy};
 use throughline_report::effective_links;
 use throughline_report::item_query::{ItemQuery, select};
 use utoipa::IntoParams;
@@ -47,6 +47,62 @@ pub struct ItemsQuery {
     pub offset: usize,
 }
 
+impl ItemsQuery {
+    /// The filters as an item query, checked: a bad period, reason or origin, or a goal
+    /// or initiative the strategy in force does not have, is a 400 saying which.
+    pub fn to_query(&self, strategy: &Strategy) -> Result<ItemQuery, ApiError> {
+        let scope = ScopeQuery {
+            period: self.period.clone(),
+            team: self.team.clone(),
+        }
+        .scope(0)?;
+        let off_plan = match self.off_plan.as_deref().map(str::trim) {
+            None => None,
+            Some("any") => Some(None),
+            Some(r) => {
+                Some(Some(r.parse::<OffPlanReason>().map_err(|e| {
+                    ApiError::BadRequest(format!("bad `off_plan`: {e}"))
+                })?))
+            }
+        };
+        let origin = self
+            .origin
+            .as_deref()
+            .map(|o| {
+                LinkOrigin::parse(o.trim()).ok_or_else(|| {
+                    ApiError::BadRequest(format!(
+                        "bad `origin` `{o}`: use explicit, inferred or corrected"
+                    ))
+                })
+            })
+            .transpose()?;
+        if let Some(goal) = &self.goal
+            && strategy.goal(goal).is_none()
+        {
+            return Err(ApiError::BadRequest(format!(
+                "no goal `{goal}` in the strategy in force"
+            )));
+        }
+        if let Some(i) = &self.initiative
+            && strategy.initiative(i).is_none()
+        {
+            return Err(ApiError::BadRequest(format!(
+                "no initiative `{i}` in the strategy in force"
+            )));
+        }
+        Ok(ItemQuery {
+            scope,
+            goal: self.goal.clone(),
+            initiative: self.initiative.clone(),
+            off_plan,
+            unclear: self.unclear,
+            unlinked: self.unlinked,
+            origin,
+            text: self.text.clone().filter(|t| !t.trim().is_empty()),
+        })
+    }
+}
+
 /// Work items matching the filters, with their effective link: `{total, items}`.
 #[utoipa::path(get, path = "/api/items", tag = "items", params(ItemsQuery),
     responses(
@@ -56,29 +112,6 @@ pub async fn list(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ItemsQuery>,
 ) -> Result<Response, ApiError> {
-    let scope = ScopeQuery {
-        period: q.period.clone(),
-        team: q.team.clone(),
-    }
-    .scope(0)?;
-    let off_plan = match q.off_plan.as_deref().map(str::trim) {
-        None | Some("any") => None,
-        Some(r) => Some(
-            r.parse::<OffPlanReason>()
-                .map_err(|e| ApiError::BadRequest(format!("bad `off_plan`: {e}")))?,
-        ),
-    };
-    let origin = q
-        .origin
-        .as_deref()
-        .map(|o| {
-            LinkOrigin::parse(o.trim()).ok_or_else(|| {
-                ApiError::BadRequest(format!(
-                    "bad `origin` `{o}`: use explicit, inferred or corrected"
-                ))
-            })
-        })
-        .transpose()?;
     let limit = q.limit.unwrap_or(50);
     if limit > MAX_LIMIT {
         return Err(ApiError::BadRequest(format!(
@@ -86,32 +119,9 @@ pub async fn list(
         )));
     }
     let snap = state.snapshot().await?;
-    if let Some(goal) = &q.goal
-        && snap.strategy.goal(goal).is_none()
-    {
-        return Err(ApiError::BadRequest(format!(
-            "no goal `{goal}` in the strategy in force"
-        )));
-    }
-    if let Some(i) = &q.initiative
-        && snap.strategy.initiative(i).is_none()
-    {
-        return Err(ApiError::BadRequest(format!(
-            "no initiative `{i}` in the strategy in force"
-        )));
-    }
+    let query = q.to_query(&snap.strategy)?;
     // Filtering 100,000 items is a few milliseconds of CPU: off the async threads.
     let body = tokio::task::spawn_blocking(move || {
-        let query = ItemQuery {
-            scope,
-            goal: q.goal.clone(),
-            initiative: q.initiative.clone(),
-            off_plan: q.off_plan.is_some().then_some(off_plan),
-            unclear: q.unclear,
-            unlinked: q.unlinked,
-            origin,
-            text: q.text.clone(),
-        };
         let mut total = 0usize;
         let mut rows = Vec::new();
         for row in select(&snap, &query) {

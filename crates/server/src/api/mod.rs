@@ -5,7 +5,7 @@
 //! document are built from the same declarations, so they cannot disagree. (Plain
 //! `.route(...)` calls are not used here; `tests/api_openapi.rs` checks that.)
 
-mod items;
+pub(crate) mod items;
 mod links;
 mod notes;
 mod reports;

@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(pages::overview::page))
         .route("/goals/{id}", get(pages::goal::page))
         .route("/off-plan", get(pages::off_plan::page))
+        .route("/items", get(pages::items::page))
         .route("/items/{source}/{key}", get(pages::item::page))
         .route("/items/{source}/{key}/link", post(pages::item::link))
         .route("/items/{source}/{key}/confirm", post(pages::item::confirm))

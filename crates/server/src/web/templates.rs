@@ -23,6 +23,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/off_plan.html"),
     ),
     ("item.html", include_str!("../../templates/item.html")),
+    ("items.html", include_str!("../../templates/items.html")),
     ("brief.html", include_str!("../../templates/brief.html")),
     ("ask.html", include_str!("../../templates/ask.html")),
     ("error.html", include_str!("../../templates/error.html")),

@@ -5,6 +5,7 @@
 pub(crate) mod brief;
 pub(crate) mod goal;
 pub(crate) mod item;
+pub(crate) mod items;
 pub(crate) mod off_plan;
 pub(crate) mod overview;
 

@@ -1,0 +1,159 @@
+//! The items behind a figure (`/items?goal=…&period=…`): the dashboard's drill-down.
+//! Every count on the overview, goal and off-plan pages links here with the filters
+//! that produced it, so any number can be checked item by item. The filters are those
+//! of `/api/items` and `throughline items` (one definition: `report::item_query`).
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use throughline_model::LinkOrigin;
+use throughline_report::item_query::{ItemQuery, select};
+
+use super::report_page;
+use crate::api::items::ItemsQuery;
+use crate::web::WebError;
+use crate::web::util::{item_href, origin_label, seg, target_label};
+use crate::{AppState, View};
+
+/// Rows per page.
+const PAGE: usize = 50;
+
+/// The page number (from 1), beside the API's filters. Two extractors rather than one
+/// struct with a flattened part: flattening loses the types of query values (a `true`
+/// stays a string).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PageQuery {
+    page: Option<usize>,
+}
+
+/// `GET /items`.
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    filters: Result<Query<ItemsQuery>, QueryRejection>,
+    page: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Response, WebError> {
+    let bad = |e: QueryRejection| WebError::BadRequest(e.body_text());
+    let (Query(filters), Query(p)) = (filters.map_err(bad)?, page.map_err(bad)?);
+    let seen = state.view().await?;
+    let query = filters.to_query(&seen.view.snap.strategy)?;
+    let page = p.page.unwrap_or(1).max(1);
+    let described = describe(&filters, &seen.view);
+    let params = params(&filters);
+    let key = format!("items {params} page={page}");
+    report_page(&state, &seen, "items.html", key, move |v| {
+        context(v, &query, page, &described, &params)
+    })
+    .await
+}
+
+fn context(view: &View, query: &ItemQuery, page: usize, described: &str, params: &str) -> Value {
+    let snap = &view.snap;
+    let skip = (page - 1) * PAGE;
+    let mut total = 0usize;
+    let mut rows = Vec::new();
+    for row in select(snap, query) {
+        total += 1;
+        if total > skip && rows.len() < PAGE {
+            let link = row.link;
+            rows.push(json!({
+                "key": row.key,
+                "href": item_href(row.source, row.key),
+                "title": row.title,
+                "team": row.team,
+                "status": row.status.replace('_', " "),
+                "target": link.map(|l| target_label(&l.target, &snap.strategy)),
+                "origin": link.map(|l| origin_label(l.origin)),
+                // A confidence is the engine's; facts and people's links have none to show.
+                "confidence": link.filter(|l| l.origin == LinkOrigin::Inferred).map(|l| l.confidence),
+            }));
+        }
+    }
+    let pages = total.div_ceil(PAGE).max(1);
+    let at = |p: usize| {
+        format!(
+            "/items?{params}{}page={p}",
+            if params.is_empty() { "" } else { "&" }
+        )
+    };
+    json!({
+        "title": format!("Items: {described}"),
+        "described": described,
+        "total": total,
+        "rows": rows,
+        "page": page,
+        "pages": pages,
+        "first": if total == 0 { 0 } else { skip + 1 },
+        "last": skip + rows.len(),
+        "prev": (page > 1).then(|| at(page - 1)),
+        "next": (page < pages).then(|| at(page + 1)),
+        "api": format!("/api/items?{params}"),
+    })
+}
+
+/// The filters as query parameters, in a fixed order (also the cache key).
+fn params(f: &ItemsQuery) -> String {
+    let mut p: Vec<String> = Vec::new();
+    let mut add = |k: &str, v: &Option<String>| {
+        if let Some(v) = v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            p.push(format!("{k}={}", seg(v)));
+        }
+    };
+    add("period", &f.period);
+    add("team", &f.team);
+    add("goal", &f.goal);
+    add("initiative", &f.initiative);
+    add("off_plan", &f.off_plan);
+    add("origin", &f.origin);
+    add("text", &f.text);
+    if f.unclear {
+        p.push("unclear=true".into());
+    }
+    if f.unlinked {
+        p.push("unlinked=true".into());
+    }
+    p.join("&")
+}
+
+/// The filters in words, with the strategy's titles: "serving goal Grow self-serve
+/// revenue, in 2026-Q3, inferred".
+fn describe(f: &ItemsQuery, view: &View) -> String {
+    let strategy = &view.snap.strategy;
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(g) = f.goal.as_deref().and_then(|g| strategy.goal(g)) {
+        parts.push(format!("serving goal “{}”", g.title));
+    }
+    if let Some(i) = f.initiative.as_deref().and_then(|i| strategy.initiative(i)) {
+        parts.push(format!("linked to initiative “{}”", i.title));
+    }
+    match f.off_plan.as_deref().map(str::trim) {
+        Some("any") => parts.push("off plan".into()),
+        Some(r) => parts.push(format!("off plan: {}", r.replace('_', " "))),
+        None => {}
+    }
+    if f.unclear {
+        parts.push("unclear".into());
+    }
+    if f.unlinked {
+        parts.push("not linked yet".into());
+    }
+    if let Some(o) = f.origin.as_deref() {
+        parts.push(format!("{} links", o.trim()));
+    }
+    if let Some(t) = f.team.as_deref().filter(|t| !t.trim().is_empty()) {
+        parts.push(format!("team {t}"));
+    }
+    if let Some(t) = f.text.as_deref().filter(|t| !t.trim().is_empty()) {
+        parts.push(format!("matching “{t}”"));
+    }
+    match f.period.as_deref().filter(|p| !p.trim().is_empty()) {
+        Some(p) => parts.push(format!("in {p}")),
+        None => parts.push("all time".into()),
+    }
+    if parts.len() == 1 {
+        format!("all work, {}", parts[0])
+    } else {
+        parts.join(", ")
+    }
+}
