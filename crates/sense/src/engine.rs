@@ -360,6 +360,7 @@ impl Model {
                 let doc = Doc {
                     title: &text.0,
                     description: &text.1,
+                    area: Some(&text.0),
                     ..Default::default()
                 };
                 features::extract(&doc, opts, &mut ws.scratch, &mut ws.raw, None);
@@ -1052,6 +1053,7 @@ fn doc_of<'a>(
         epic: it.epic_key.as_deref(),
         project: it.project.as_deref(),
         notes: notes.iter().map(|n| n.text.as_str()).collect(),
+        area: None,
     }
 }
 

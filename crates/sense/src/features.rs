@@ -10,7 +10,9 @@
 //!   plus title words once more under their own namespace (titles are denser in meaning);
 //! * chars: character 3..=5-grams of identifier-like tokens (`SparkCatalog`, `v3.5`,
 //!   `FlinkSink`), where organisations' own vocabulary hides;
-//! * meta: labels, components, type, team, the parent's link, epic and project.
+//! * meta: labels, components, type, team, the parent's link, epic and project, and the
+//!   scope a line of the title or description opens with ([`line_scope`]); a target's
+//!   own name is read as a scope too, so `Kafka Connect: ...` speaks for `kafka connect`.
 
 /// Number of bits of the bucket space features are hashed into.
 pub(crate) const BUCKET_BITS: u32 = 22;
@@ -41,6 +43,7 @@ const NS_TEAM: u64 = 0x2545_f491_4f6c_dd1d;
 const NS_PARENT_LINK: u64 = 0x5851_f42d_4c95_7f2d;
 const NS_EPIC: u64 = 0x1405_7b7e_f767_814f;
 const NS_PROJECT: u64 = 0x7a6d_76e9_e3b1_c2a5;
+const NS_SCOPE: u64 = 0x3c6e_f372_fe94_f82b;
 
 /// Maximum number of characters of a description (or a note) that is read; long
 /// descriptions are mostly logs and stack traces, and reading them costs throughput.
@@ -232,6 +235,9 @@ pub(crate) struct Doc<'a> {
     pub epic: Option<&'a str>,
     pub project: Option<&'a str>,
     pub notes: Vec<&'a str>,
+    /// The name of the area this document describes (a target's own name, for the
+    /// strategy's documents): it reads as the scope an item would be filed under.
+    pub area: Option<&'a str>,
 }
 
 /// One raw feature occurrence: its bucket, its block, and (for explanations) the
@@ -302,6 +308,14 @@ pub(crate) fn extract<'a>(
     out.clear();
     text_features(doc.title, true, true, scratch, out, trace.as_deref_mut());
     let desc = truncate(doc.description, MAX_DESCRIPTION_CHARS);
+    for line in std::iter::once(doc.title).chain(desc.lines()) {
+        if let Some(sc) = line_scope(line) {
+            scope_features(sc, out, trace.as_deref_mut());
+        }
+    }
+    if let Some(a) = doc.area {
+        scope_features(a, out, trace.as_deref_mut());
+    }
     text_features(
         desc,
         false,
@@ -355,6 +369,79 @@ pub(crate) fn extract<'a>(
     }
     if let Some(t) = doc.project {
         meta(NS_PROJECT, t, "project");
+    }
+}
+
+/// The area a line says it is filed under, when it opens with one: `[Search] ...`,
+/// `feat(api): ...`, `Kafka Connect: ...`, or `* Spark 3.5: ...` (the commit list of a
+/// squash merge). Authors write these scopes themselves, so they name areas in the
+/// organisation's own words.
+pub(crate) fn line_scope(line: &str) -> Option<&str> {
+    let l = line.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '*' | '-' | '+' | '#' | '>')
+    });
+    let head = if let Some(rest) = l.strip_prefix('[') {
+        &rest[..rest.find(']')?]
+    } else {
+        let colon = l.find(':')?;
+        // A scope prefixes a subject (`Spark: fix ...`); a line ending in a colon is a
+        // heading, and `a:b` or `http://` are no scopes.
+        if !l[colon + 1..].starts_with(' ') || l[colon + 1..].trim().is_empty() {
+            return None;
+        }
+        let head = &l[..colon];
+        // Conventional commits: `type(scope)`.
+        match (head.find('('), head.strip_suffix(')')) {
+            (Some(open), Some(h)) if open < h.len() => &h[open + 1..],
+            _ => head,
+        }
+    };
+    let head = head.trim();
+    let ok = head.chars().next().is_some_and(|c| c.is_alphabetic())
+        && head.chars().count() <= 30
+        && head.split_whitespace().count() <= 3
+        && head
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '_' | '-' | ',' | '/'));
+    ok.then_some(head)
+}
+
+/// Scope features: the whole scope and, for `Spark 3.4, 3.5`, each listed part.
+fn scope_features<'a>(scope: &'a str, out: &mut Vec<Raw>, mut trace: Option<&mut Vec<Traced<'a>>>) {
+    let mut push = |s: &'a str| {
+        let mut h = Fnv::new(NS_SCOPE);
+        // Case and spacing do not make another scope.
+        let mut space = false;
+        for c in s.trim().chars() {
+            if c.is_whitespace() || c == '-' || c == '_' {
+                space = true;
+                continue;
+            }
+            if space {
+                h.push(' ');
+                space = false;
+            }
+            h.push(c);
+        }
+        let b = bucket(h.finish());
+        out.push(Raw {
+            bucket: b,
+            block: Block::Meta,
+        });
+        if let Some(t) = trace.as_deref_mut() {
+            t.push(Traced {
+                bucket: b,
+                group: b,
+                word: s,
+                what: "scope",
+            });
+        }
+    };
+    push(scope);
+    if scope.contains(',') {
+        for part in scope.split(',').filter(|p| !p.trim().is_empty()) {
+            push(part);
+        }
     }
 }
 
@@ -493,6 +580,56 @@ mod tests {
         parts(t, &mut v);
         let p: Vec<&str> = v.iter().map(|s| &t[s.start..s.end]).collect();
         assert_eq!(p, vec!["HTTP", "Server", "V", "3.5", "sink"]);
+    }
+
+    #[test]
+    fn scopes_are_read_from_line_openings() {
+        assert_eq!(line_scope("Spark 3.5: fix reads"), Some("Spark 3.5"));
+        assert_eq!(
+            line_scope("* Kafka Connect: validate offsets"),
+            Some("Kafka Connect")
+        );
+        assert_eq!(line_scope("feat(api): add scans"), Some("api"));
+        assert_eq!(line_scope("[Search] Synonyms"), Some("Search"));
+        assert_eq!(
+            line_scope("Spark 3.4, 3.5: backport"),
+            Some("Spark 3.4, 3.5")
+        );
+        // Headings, URLs, key:value and prose are no scopes.
+        assert_eq!(line_scope("Steps to reproduce:"), None);
+        assert_eq!(line_scope("see https://example.com: it"), None);
+        assert_eq!(line_scope("a:b"), None);
+        assert_eq!(line_scope("This is a long sentence: with a colon"), None);
+        assert_eq!(line_scope("2024-01-01: release"), None);
+        assert_eq!(line_scope("[unclosed tag"), None);
+    }
+
+    #[test]
+    fn a_scope_matches_the_area_of_the_same_name() {
+        let mut s = Scratch::default();
+        let o = ExtractOptions {
+            body_char_ngrams: true,
+        };
+        let (mut item, mut area) = (Vec::new(), Vec::new());
+        let d = Doc {
+            title: "fix reads",
+            description: "* Kafka  connect: fix reads",
+            ..Default::default()
+        };
+        extract(&d, o, &mut s, &mut item, None);
+        let a = Doc {
+            area: Some("kafka-connect"),
+            ..Default::default()
+        };
+        extract(&a, o, &mut s, &mut area, None);
+        let meta = |v: &[Raw]| -> Vec<u32> {
+            v.iter()
+                .filter(|r| r.block == Block::Meta)
+                .map(|r| r.bucket)
+                .collect()
+        };
+        assert_eq!(meta(&area).len(), 1);
+        assert!(meta(&item).contains(&meta(&area)[0]));
     }
 
     #[test]

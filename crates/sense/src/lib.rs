@@ -7,8 +7,10 @@
 //!
 //! How an inference is made ([`Model::train`] once per database, then [`infer_all`]):
 //! 1. features (`features.rs`): hashed word uni/bigrams (title words twice), character
-//!    3..5-grams of titles and identifier-like tokens, and tracker facts (labels,
-//!    components, type, team, the parent's title and link); never the assignee;
+//!    3..5-grams of titles and identifier-like tokens, tracker facts (labels,
+//!    components, type, team, the parent's title and link) and the scopes authors open
+//!    lines with (`Spark 3.5: ...`, `feat(api): ...`, `[Search] ...`), which match a
+//!    target of the same name; never the assignee;
 //! 2. TF-IDF with sublinear tf and per-block L2 norms (`tfidf.rs`); unknown words count
 //!    in the norm so an item of unfamiliar words carries little evidence;
 //! 3. one-vs-rest linear SVMs by dual coordinate descent (`linear.rs`) trained on the
