@@ -307,23 +307,32 @@ pub(crate) fn extract<'a>(
 ) {
     out.clear();
     text_features(doc.title, true, true, scratch, out, trace.as_deref_mut());
-    let desc = truncate(doc.description, MAX_DESCRIPTION_CHARS);
-    for line in std::iter::once(doc.title).chain(desc.lines()) {
-        if let Some(sc) = line_scope(line) {
+    if let Some(sc) = line_scope(doc.title) {
+        scope_features(sc, out, trace.as_deref_mut());
+    }
+    // The description line by line, so that no bigram spans two lines. Trailers that
+    // name people (`Co-authored-by: ...`) are skipped: who worked on an item is not
+    // what it is about, and the engine never reads the assignee either.
+    for line in truncate(doc.description, MAX_DESCRIPTION_CHARS).lines() {
+        let scope = line_scope(line);
+        if scope.is_some_and(names_a_person) {
+            continue;
+        }
+        if let Some(sc) = scope {
             scope_features(sc, out, trace.as_deref_mut());
         }
+        text_features(
+            line,
+            false,
+            opts.body_char_ngrams,
+            scratch,
+            out,
+            trace.as_deref_mut(),
+        );
     }
     if let Some(a) = doc.area {
         scope_features(a, out, trace.as_deref_mut());
     }
-    text_features(
-        desc,
-        false,
-        opts.body_char_ngrams,
-        scratch,
-        out,
-        trace.as_deref_mut(),
-    );
     if let Some(p) = doc.parent_title {
         text_features(p, false, true, scratch, out, trace.as_deref_mut());
     }
@@ -404,6 +413,14 @@ pub(crate) fn line_scope(line: &str) -> Option<&str> {
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '_' | '-' | ',' | '/'));
     ok.then_some(head)
+}
+
+/// Whether a line scope is a trailer naming a person (`Co-authored-by`, `Signed-off-by`,
+/// `Reviewed-by`, ...).
+fn names_a_person(scope: &str) -> bool {
+    !scope.contains(' ')
+        && scope.len() > 3
+        && scope.as_bytes()[scope.len() - 3..].eq_ignore_ascii_case(b"-by")
 }
 
 /// Scope features: the whole scope and, for `Spark 3.4, 3.5`, each listed part.
@@ -602,6 +619,29 @@ mod tests {
         assert_eq!(line_scope("This is a long sentence: with a colon"), None);
         assert_eq!(line_scope("2024-01-01: release"), None);
         assert_eq!(line_scope("[unclosed tag"), None);
+    }
+
+    #[test]
+    fn trailers_naming_people_are_not_read() {
+        let mut s = Scratch::default();
+        let o = ExtractOptions {
+            body_char_ngrams: true,
+        };
+        let (mut with, mut without) = (Vec::new(), Vec::new());
+        let d = Doc {
+            title: "Fix reads",
+            description: "Faster.\n\nCo-authored-by: Ada Lovelace <ada@example.com>\nSigned-off-by: Bob",
+            ..Default::default()
+        };
+        extract(&d, o, &mut s, &mut with, None);
+        let d = Doc {
+            description: "Faster.\n",
+            ..d
+        };
+        extract(&d, o, &mut s, &mut without, None);
+        let b = |v: &[Raw]| v.iter().map(|r| r.bucket).collect::<Vec<_>>();
+        assert_eq!(b(&with), b(&without));
+        assert!(names_a_person("Co-authored-by") && !names_a_person("Spark 3.5"));
     }
 
     #[test]
