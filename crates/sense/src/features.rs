@@ -203,6 +203,19 @@ fn minor_version(tok: &str) -> Option<&str> {
         .then(|| &v[..second])
 }
 
+/// The version of an area a token names, when it is written otherwise: `4.1` of a
+/// release `4.1.2` or `v4.1.2`, `3.4` of `v3.4` (as in a path `spark/v3.4`).
+fn area_version(tok: &str) -> Option<&str> {
+    if let Some(mm) = minor_version(tok) {
+        return Some(mm);
+    }
+    let bare = tok.strip_prefix(['v', 'V'])?;
+    (bare.starts_with(|c: char| c.is_ascii_digit())
+        && bare.contains('.')
+        && bare.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    .then_some(bare)
+}
+
 /// Whether a token looks like a code identifier or a version, where character n-grams
 /// carry meaning beyond the words.
 fn code_like(token: &str) -> bool {
@@ -531,13 +544,20 @@ fn text_features<'a>(
                 }
             }
         }
-        // Bigrams over whole tokens, in order.
+        // Bigrams over whole tokens, in order; `Spark 3.5.9` and `spark/v3.5` also
+        // read as `spark 3.5`, the way a versioned area is named.
         if let Some(pw) = *prev_word {
-            let b = bucket(mix(pw.rotate_left(17) ^ whole ^ NS_BIGRAM));
-            out.push(Raw {
-                bucket: b,
-                block: Block::Word,
+            let version = area_version(tok).map(|v| {
+                let mut h = Fnv::new(0);
+                v.chars().for_each(|c| h.push(c));
+                h.finish()
             });
+            for w in std::iter::once(whole).chain(version) {
+                out.push(Raw {
+                    bucket: bucket(mix(pw.rotate_left(17) ^ w ^ NS_BIGRAM)),
+                    block: Block::Word,
+                });
+            }
         }
         *prev_word = Some(whole);
         if char_ngrams && (is_title || code_like(tok)) {
@@ -619,6 +639,49 @@ mod tests {
         assert_eq!(line_scope("This is a long sentence: with a colon"), None);
         assert_eq!(line_scope("2024-01-01: release"), None);
         assert_eq!(line_scope("[unclosed tag"), None);
+    }
+
+    #[test]
+    fn releases_and_paths_name_their_area_version() {
+        assert_eq!(area_version("3.5.9"), Some("3.5"));
+        assert_eq!(area_version("v4.1.2"), Some("4.1"));
+        assert_eq!(area_version("v3.4"), Some("3.4"));
+        assert_eq!(area_version("3.4"), None);
+        assert_eq!(area_version("v2"), None);
+        assert_eq!(area_version("version"), None);
+        let mut s = Scratch::default();
+        let o = ExtractOptions {
+            body_char_ngrams: true,
+        };
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        let words = |v: &[Raw]| -> std::collections::HashSet<u32> {
+            v.iter()
+                .filter(|r| r.block == Block::Word)
+                .map(|r| r.bucket)
+                .collect()
+        };
+        extract(
+            &Doc {
+                title: "Spark 3.5",
+                ..Default::default()
+            },
+            o,
+            &mut s,
+            &mut a,
+            None,
+        );
+        extract(
+            &Doc {
+                title: "Upgrade to Spark 3.5.9",
+                ..Default::default()
+            },
+            o,
+            &mut s,
+            &mut b,
+            None,
+        );
+        // Every word feature of the area's name (words and bigram) is in the release.
+        assert!(words(&a).is_subset(&words(&b)));
     }
 
     #[test]
