@@ -8,6 +8,7 @@
 //! normalised separately (like a scikit-learn `FeatureUnion`):
 //! * words: word unigrams and bigrams of title, description, parent title and notes,
 //!   plus title words once more under their own namespace (titles are denser in meaning);
+//!   English inflections share a light stem (`blogs`, `blog`), identifiers are kept;
 //! * chars: character 3..=5-grams of identifier-like tokens (`SparkCatalog`, `v3.5`,
 //!   `FlinkSink`), where organisations' own vocabulary hides;
 //! * meta: labels, components, type, team, the parent's link, epic and project, and the
@@ -475,6 +476,32 @@ fn scope_features<'a>(scope: &'a str, out: &mut Vec<Raw>, mut trace: Option<&mut
     }
 }
 
+/// A light English stem of a word (`blogs` -> `blog`, `deletes` -> `delete`, `entries`
+/// -> `entry`, `reading` -> `read`, `fixed` -> `fix`): the kept prefix and a letter to
+/// append. `None` when there is no suffix to strip or the word is not plain ASCII
+/// letters (identifiers and other scripts are kept as written).
+fn stem(w: &str) -> Option<(&str, Option<char>)> {
+    let b = w.as_bytes();
+    let n = b.len();
+    if n < 4 || !b.iter().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let ends = |suf: &str| b[n - suf.len()..].eq_ignore_ascii_case(suf.as_bytes());
+    if n >= 5 && ends("ies") {
+        Some((&w[..n - 3], Some('y')))
+    } else if ends("sses") {
+        Some((&w[..n - 2], None))
+    } else if ends("s") && !ends("ss") && !ends("us") && !ends("is") {
+        Some((&w[..n - 1], None))
+    } else if n >= 6 && ends("ing") {
+        Some((&w[..n - 3], None))
+    } else if n >= 5 && ends("ed") {
+        Some((&w[..n - 2], None))
+    } else {
+        None
+    }
+}
+
 fn text_features<'a>(
     text: &'a str,
     is_title: bool,
@@ -496,9 +523,12 @@ fn text_features<'a>(
         parts(tok, pbuf);
         let push_word =
             |w: &'a str, out: &mut Vec<Raw>, trace: &mut Option<&mut Vec<Traced<'a>>>| {
+                // Inflections of a word are one feature: short texts rarely repeat a
+                // word in the same form.
                 let mut h = Fnv::new(0);
-                for c in w.chars() {
-                    h.push(c);
+                match stem(w) {
+                    Some((prefix, extra)) => prefix.chars().chain(extra).for_each(|c| h.push(c)),
+                    None => w.chars().for_each(|c| h.push(c)),
                 }
                 let base = h.finish();
                 let b = bucket(base ^ NS_WORD);
@@ -682,6 +712,55 @@ mod tests {
         );
         // Every word feature of the area's name (words and bigram) is in the release.
         assert!(words(&a).is_subset(&words(&b)));
+    }
+
+    #[test]
+    fn inflections_share_a_stem() {
+        let st = |w: &str| {
+            stem(w).map(|(p, e)| format!("{p}{}", e.map(String::from).unwrap_or_default()))
+        };
+        assert_eq!(st("blogs").as_deref(), Some("blog"));
+        assert_eq!(st("Entries").as_deref(), Some("Entry"));
+        assert_eq!(st("reading").as_deref(), Some("read"));
+        assert_eq!(st("classes").as_deref(), Some("class"));
+        assert_eq!(st("status"), None);
+        assert_eq!(st("class"), None);
+        assert_eq!(st("is"), None);
+        assert_eq!(st("café"), None);
+        assert_eq!(st("row_ids"), None);
+        let mut s = Scratch::default();
+        let o = ExtractOptions {
+            body_char_ngrams: false,
+        };
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        extract(
+            &Doc {
+                title: "fixed blog posts",
+                ..Default::default()
+            },
+            o,
+            &mut s,
+            &mut a,
+            None,
+        );
+        extract(
+            &Doc {
+                title: "fixing blog post",
+                ..Default::default()
+            },
+            o,
+            &mut s,
+            &mut b,
+            None,
+        );
+        // Word features agree (character n-grams keep the surface form).
+        let words = |v: &[Raw]| -> Vec<u32> {
+            v.iter()
+                .filter(|r| r.block == Block::Word)
+                .map(|r| r.bucket)
+                .collect()
+        };
+        assert_eq!(words(&a), words(&b));
     }
 
     #[test]
