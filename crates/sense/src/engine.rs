@@ -573,7 +573,17 @@ impl Model {
                     .iter()
                     .map(|i| weak.contains_key(i))
                     .collect::<Vec<_>>(),
-                &Families::new(&area_names, &real_counts(cut)),
+                &{
+                    // The held-out fold replays the past: a target no item has served
+                    // yet did not exist then, so it borrows only in the final model.
+                    let all = real_counts(linked.len());
+                    let names: Vec<Option<&str>> = area_names
+                        .iter()
+                        .zip(&all)
+                        .map(|(n, &k)| n.filter(|_| k > 0))
+                        .collect();
+                    Families::new(&names, &real_counts(cut))
+                },
             )
         } else {
             (
