@@ -659,7 +659,6 @@ impl Model {
             }
         }
         let families = Families::new(&area_names, &real_counts(linked.len()));
-        drop(area_names);
         Ok(Model {
             cfg: cfg.clone(),
             class_names,
