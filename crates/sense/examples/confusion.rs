@@ -29,7 +29,12 @@ fn main() {
         labels[i] = Some((ds.truth[i].clone(), LinkOrigin::Explicit));
     }
     let ts = TrainingSet::new(&ds.strategy, &items, &labels, &[]).unwrap();
-    let m = Model::train(&ts, &EngineConfig::default(), None).unwrap();
+    // As in `eval::evaluate`: the truth has no off-plan items, so off-plan rules are off.
+    let cfg = EngineConfig {
+        offplan_rules: false,
+        ..Default::default()
+    };
+    let m = Model::train(&ts, &cfg, None).unwrap();
     println!("{}", m.summary());
     let out = infer_all(&m, &items, te, &[], &|_| {});
     let mut conf: HashMap<(String, String), usize> = HashMap::new();

@@ -12,6 +12,7 @@ use throughline_model::{
 
 use crate::calibration::{Isotonic, fit_temperature, softmax};
 use crate::explain;
+use crate::family::Families;
 use crate::features::{self, Doc, ExtractOptions, Raw};
 use crate::linear::{LinearModel, SvmOptions};
 use crate::offplan::{self, Strength};
@@ -113,6 +114,10 @@ struct Combo {
     temperature: f32,
     /// A logit for "none of these" (cold start only, where nothing calibrates scores).
     none_logit: Option<f32>,
+    /// How far below its best sibling a new member of a versioned family scores
+    /// ([`Families`]); `None` when new members do not borrow.
+    #[serde(default)]
+    family_gap: Option<f32>,
 }
 
 #[derive(Debug, Clone)]
@@ -146,6 +151,7 @@ pub struct Model {
     linked_class: Vec<u32>,
     n_linked: usize,
     semantic: Option<Semantic>,
+    families: Families,
 }
 
 impl std::fmt::Debug for Model {
@@ -176,6 +182,8 @@ pub(crate) struct Workspace {
     buf: Vec<u32>,
     x: SparseVec,
     scores: Vec<f32>,
+    evidence: Vec<f32>,
+    before: Vec<f32>,
 }
 
 impl Model {
@@ -360,6 +368,7 @@ impl Model {
                 let doc = Doc {
                     title: &text.0,
                     description: &text.1,
+                    area: Some(&text.0),
                     ..Default::default()
                 };
                 features::extract(&doc, opts, &mut ws.scratch, &mut ws.raw, None);
@@ -478,6 +487,24 @@ impl Model {
 
         let threads = cfg.threads.max(1);
         let have_time = t.iter().any(|t| t.is_some());
+        // Areas of work (not off-plan reasons) may form versioned families.
+        let area_names: Vec<Option<&str>> = classes
+            .iter()
+            .zip(&class_names)
+            .map(|(c, n)| match c {
+                LinkTarget::Initiative(_) | LinkTarget::Goal(_) => Some(n.as_str()),
+                _ => None,
+            })
+            .collect();
+        let real_counts = |upto: usize| {
+            let mut n = vec![0usize; classes.len()];
+            for (k, &i) in linked.iter().enumerate().take(upto) {
+                if !weak.contains_key(&i) {
+                    n[y[k]] += 1;
+                }
+            }
+            n
+        };
         let distinct = {
             let mut d = y.clone();
             d.sort_unstable();
@@ -496,6 +523,7 @@ impl Model {
                     sem_w: if semantic.is_some() { 1.0 } else { 0.0 },
                     temperature: 0.05,
                     none_logit: Some(0.03),
+                    family_gap: None,
                 },
                 Isotonic::default(),
                 None,
@@ -545,6 +573,17 @@ impl Model {
                     .iter()
                     .map(|i| weak.contains_key(i))
                     .collect::<Vec<_>>(),
+                &{
+                    // The held-out fold replays the past: a target no item has served
+                    // yet did not exist then, so it borrows only in the final model.
+                    let all = real_counts(linked.len());
+                    let names: Vec<Option<&str>> = area_names
+                        .iter()
+                        .zip(&all)
+                        .map(|(n, &k)| n.filter(|_| k > 0))
+                        .collect();
+                    Families::new(&names, &real_counts(cut))
+                },
             )
         } else {
             (
@@ -556,6 +595,7 @@ impl Model {
                     sem_w: if semantic.is_some() { 1.0 } else { 0.0 },
                     temperature: 0.5,
                     none_logit: Some(-0.5),
+                    family_gap: None,
                 },
                 Isotonic::default(),
                 None,
@@ -618,6 +658,7 @@ impl Model {
                 }
             }
         }
+        let families = Families::new(&area_names, &real_counts(linked.len()));
         Ok(Model {
             cfg: cfg.clone(),
             class_names,
@@ -633,6 +674,7 @@ impl Model {
             linked_class: y.iter().map(|&c| c as u32).collect(),
             n_linked: linked.len() - weak.len(),
             semantic,
+            families,
             classes,
         })
     }
@@ -655,7 +697,7 @@ impl Model {
     pub fn summary(&self) -> String {
         format!(
             "{} mode, {} targets, {} linked items, {} features; recency weight {:.2}, \
-             strategy-text weight {:.2}, centroid weight {:.2}, naive Bayes weight {:.2}, semantic weight {:.2}, temperature {:.3}, none-of-these logit {:?}",
+             strategy-text weight {:.2}, centroid weight {:.2}, naive Bayes weight {:.2}, semantic weight {:.2}, temperature {:.3}, none-of-these logit {:?}, family gap {:?}",
             self.mode().as_str(),
             self.classes.len(),
             self.n_linked,
@@ -670,7 +712,8 @@ impl Model {
             self.combo.nb_w,
             self.combo.sem_w,
             self.combo.temperature,
-            self.combo.none_logit
+            self.combo.none_logit,
+            self.combo.family_gap
         )
     }
 
@@ -732,6 +775,10 @@ impl Model {
         let k = self.classes.len();
         ws.scores.resize(k, 0.0);
         self.linear.scores(&ws.x, &mut ws.scores);
+        // What speaks for each target in this item alone (no bias, no prior).
+        ws.evidence.clear();
+        ws.evidence
+            .extend(ws.scores.iter().zip(self.linear.bias()).map(|(s, b)| s - b));
         let t = if self.cfg.use_time {
             days(item.created)
         } else {
@@ -745,8 +792,14 @@ impl Model {
         }
         if let (Some(s), Some(e)) = (&self.semantic, emb) {
             for (c, v) in s.class_vecs.iter().enumerate() {
-                ws.scores[c] += self.combo.sem_w * dot(v, e);
+                let sim = self.combo.sem_w * dot(v, e);
+                ws.scores[c] += sim;
+                ws.evidence[c] += sim;
             }
+        }
+        if let Some(gap) = self.combo.family_gap {
+            self.families
+                .apply(gap, &mut ws.scores, &ws.evidence, &mut ws.before);
         }
         let mut probs = ws.scores.clone();
         if let Some(none) = self.combo.none_logit {
@@ -853,7 +906,16 @@ impl Model {
         };
         // Two targets about as likely as each other: a conflict, not an answer.
         let torn = k > 1 && probs[order[1]] >= self.cfg.torn_ratio * probs[best];
-        let link_reason = explain::link_reason(&word_list, &target_text, &similar, recency, conf);
+        let mut link_reason =
+            explain::link_reason(&word_list, &target_text, &similar, recency, conf);
+        if self.combo.family_gap.is_some()
+            && let Some(l) = self.families.lender(best, &ws.before)
+        {
+            link_reason.push_str(&format!(
+                "; new, so scored like its sibling {}",
+                explain::describe(&self.classes[l], &self.class_names[l])
+            ));
+        }
         let (target, confidence, reason) = match signal {
             Some(s) if !aligned && conf >= self.cfg.unclear_below => {
                 // The learned model (from corrections) already says off plan.
@@ -1052,6 +1114,7 @@ fn doc_of<'a>(
         epic: it.epic_key.as_deref(),
         project: it.project.as_deref(),
         notes: notes.iter().map(|n| n.text.as_str()).collect(),
+        area: None,
     }
 }
 
@@ -1191,6 +1254,7 @@ fn fit_combination(
     threads: usize,
     have_time: bool,
     is_weak: &[bool],
+    families: &Families,
 ) -> (Combo, Isotonic, Option<f64>) {
     let n = x.len();
     let (xa, ya, swa) = with_examples(
@@ -1258,10 +1322,11 @@ fn fit_combination(
         })
         .collect();
 
-    // Parameters: [tau index, prior w, strategy w, centroid w, nb w, semantic w, none].
+    // Parameters: [tau index, prior w, strategy w, centroid w, nb w, semantic w, none,
+    // family gap (negative: new family members do not borrow)].
     // "None of these" is always an option: an item no scorer claims (all one-vs-rest
     // scores negative) should not get a confident answer from bias differences.
-    let grids: [Vec<f32>; 7] = [
+    let grids: [Vec<f32>; 8] = [
         (0..taus.len().max(1)).map(|i| i as f32).collect(),
         if taus.is_empty() {
             vec![0.0]
@@ -1277,34 +1342,47 @@ fn fit_combination(
             vec![0.0]
         },
         vec![-1.5, -1.0, -0.75, -0.5, -0.25, 0.0],
+        if families.is_empty() {
+            vec![-1.0]
+        } else {
+            vec![-1.0, 0.0, 0.25, 0.5, 1.0, 2.0]
+        },
     ];
-    let combine = |p: &[f32; 7], k: usize, out: &mut [f32]| {
+    let (sub_bias, nb_bias) = (sub.bias(), nb.bias());
+    let mut evidence = vec![0f32; n_classes];
+    let mut before = Vec::with_capacity(n_classes);
+    let mut combine = |p: &[f32; 8], k: usize, out: &mut [f32]| {
         for c in 0..n_classes {
             let mut z = sources[0][k][c]
                 + p[3] * sources[1][k][c]
                 + p[4] * sources[2][k][c]
                 + p[2] * sources[3][k][c];
+            evidence[c] = z - sub_bias[c] - p[4] * nb_bias[c];
             if let Some(pr) = priors.get(p[0] as usize) {
                 z += p[1] * pr[k][c];
             }
             if let Some(s) = &sem {
                 z += p[5] * s[k][c];
+                evidence[c] += p[5] * s[k][c];
             }
             out[c] = z;
+        }
+        if p[7] >= 0.0 {
+            families.apply(p[7], &mut out[..n_classes], &evidence, &mut before);
         }
         out[n_classes] = p[6];
     };
     let mut logits: Vec<Vec<f32>> = vec![vec![0.0; n_classes + 1]; cal.len()];
-    let mut loss_of = |p: &[f32; 7]| {
+    let mut loss_of = |p: &[f32; 8]| {
         for (k, l) in logits.iter_mut().enumerate() {
             combine(p, k, l);
         }
         fit_temperature(&logits, &truth)
     };
-    let mut params = [0.0, 0.0, 0.5, 0.0, 0.0, 0.0, -1.5];
+    let mut params = [0.0, 0.0, 0.5, 0.0, 0.0, 0.0, -1.5, -1.0];
     let (mut best_t, mut best_loss) = loss_of(&params);
     for _round in 0..2 {
-        for d in 0..7 {
+        for d in 0..8 {
             for &v in &grids[d] {
                 let mut p = params;
                 p[d] = v;
@@ -1329,6 +1407,7 @@ fn fit_combination(
         sem_w: params[5],
         temperature: best_t,
         none_logit: Some(params[6]),
+        family_gap: (params[7] >= 0.0).then_some(params[7]),
     };
     // Isotonic map of the chosen combination's top-1 probability.
     let mut points = Vec::with_capacity(cal.len());

@@ -8,9 +8,12 @@
 //! normalised separately (like a scikit-learn `FeatureUnion`):
 //! * words: word unigrams and bigrams of title, description, parent title and notes,
 //!   plus title words once more under their own namespace (titles are denser in meaning);
+//!   English inflections share a light stem (`blogs`, `blog`), identifiers are kept;
 //! * chars: character 3..=5-grams of identifier-like tokens (`SparkCatalog`, `v3.5`,
 //!   `FlinkSink`), where organisations' own vocabulary hides;
-//! * meta: labels, components, type, team, the parent's link, epic and project.
+//! * meta: labels, components, type, team, the parent's link, epic and project, and the
+//!   scope a line of the title or description opens with ([`line_scope`]); a target's
+//!   own name is read as a scope too, so `Kafka Connect: ...` speaks for `kafka connect`.
 
 /// Number of bits of the bucket space features are hashed into.
 pub(crate) const BUCKET_BITS: u32 = 22;
@@ -41,6 +44,7 @@ const NS_TEAM: u64 = 0x2545_f491_4f6c_dd1d;
 const NS_PARENT_LINK: u64 = 0x5851_f42d_4c95_7f2d;
 const NS_EPIC: u64 = 0x1405_7b7e_f767_814f;
 const NS_PROJECT: u64 = 0x7a6d_76e9_e3b1_c2a5;
+const NS_SCOPE: u64 = 0x3c6e_f372_fe94_f82b;
 
 /// Maximum number of characters of a description (or a note) that is read; long
 /// descriptions are mostly logs and stack traces, and reading them costs throughput.
@@ -200,6 +204,19 @@ fn minor_version(tok: &str) -> Option<&str> {
         .then(|| &v[..second])
 }
 
+/// The version of an area a token names, when it is written otherwise: `4.1` of a
+/// release `4.1.2` or `v4.1.2`, `3.4` of `v3.4` (as in a path `spark/v3.4`).
+fn area_version(tok: &str) -> Option<&str> {
+    if let Some(mm) = minor_version(tok) {
+        return Some(mm);
+    }
+    let bare = tok.strip_prefix(['v', 'V'])?;
+    (bare.starts_with(|c: char| c.is_ascii_digit())
+        && bare.contains('.')
+        && bare.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    .then_some(bare)
+}
+
 /// Whether a token looks like a code identifier or a version, where character n-grams
 /// carry meaning beyond the words.
 fn code_like(token: &str) -> bool {
@@ -232,6 +249,9 @@ pub(crate) struct Doc<'a> {
     pub epic: Option<&'a str>,
     pub project: Option<&'a str>,
     pub notes: Vec<&'a str>,
+    /// The name of the area this document describes (a target's own name, for the
+    /// strategy's documents): it reads as the scope an item would be filed under.
+    pub area: Option<&'a str>,
 }
 
 /// One raw feature occurrence: its bucket, its block, and (for explanations) the
@@ -301,15 +321,32 @@ pub(crate) fn extract<'a>(
 ) {
     out.clear();
     text_features(doc.title, true, true, scratch, out, trace.as_deref_mut());
-    let desc = truncate(doc.description, MAX_DESCRIPTION_CHARS);
-    text_features(
-        desc,
-        false,
-        opts.body_char_ngrams,
-        scratch,
-        out,
-        trace.as_deref_mut(),
-    );
+    if let Some(sc) = line_scope(doc.title) {
+        scope_features(sc, out, trace.as_deref_mut());
+    }
+    // The description line by line, so that no bigram spans two lines. Trailers that
+    // name people (`Co-authored-by: ...`) are skipped: who worked on an item is not
+    // what it is about, and the engine never reads the assignee either.
+    for line in truncate(doc.description, MAX_DESCRIPTION_CHARS).lines() {
+        let scope = line_scope(line);
+        if scope.is_some_and(names_a_person) {
+            continue;
+        }
+        if let Some(sc) = scope {
+            scope_features(sc, out, trace.as_deref_mut());
+        }
+        text_features(
+            line,
+            false,
+            opts.body_char_ngrams,
+            scratch,
+            out,
+            trace.as_deref_mut(),
+        );
+    }
+    if let Some(a) = doc.area {
+        scope_features(a, out, trace.as_deref_mut());
+    }
     if let Some(p) = doc.parent_title {
         text_features(p, false, true, scratch, out, trace.as_deref_mut());
     }
@@ -358,6 +395,113 @@ pub(crate) fn extract<'a>(
     }
 }
 
+/// The area a line says it is filed under, when it opens with one: `[Search] ...`,
+/// `feat(api): ...`, `Kafka Connect: ...`, or `* Spark 3.5: ...` (the commit list of a
+/// squash merge). Authors write these scopes themselves, so they name areas in the
+/// organisation's own words.
+pub(crate) fn line_scope(line: &str) -> Option<&str> {
+    let l = line.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '*' | '-' | '+' | '#' | '>')
+    });
+    let head = if let Some(rest) = l.strip_prefix('[') {
+        &rest[..rest.find(']')?]
+    } else {
+        let colon = l.find(':')?;
+        // A scope prefixes a subject (`Spark: fix ...`); a line ending in a colon is a
+        // heading, and `a:b` or `http://` are no scopes.
+        if !l[colon + 1..].starts_with(' ') || l[colon + 1..].trim().is_empty() {
+            return None;
+        }
+        let head = &l[..colon];
+        // Conventional commits: `type(scope)`.
+        match (head.find('('), head.strip_suffix(')')) {
+            (Some(open), Some(h)) if open < h.len() => &h[open + 1..],
+            _ => head,
+        }
+    };
+    let head = head.trim();
+    let ok = head.chars().next().is_some_and(|c| c.is_alphabetic())
+        && head.chars().count() <= 30
+        && head.split_whitespace().count() <= 3
+        && head
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '.' | '_' | '-' | ',' | '/'));
+    ok.then_some(head)
+}
+
+/// Whether a line scope is a trailer naming a person (`Co-authored-by`, `Signed-off-by`,
+/// `Reviewed-by`, ...).
+fn names_a_person(scope: &str) -> bool {
+    !scope.contains(' ')
+        && scope.len() > 3
+        && scope.as_bytes()[scope.len() - 3..].eq_ignore_ascii_case(b"-by")
+}
+
+/// Scope features: the whole scope and, for `Spark 3.4, 3.5`, each listed part.
+fn scope_features<'a>(scope: &'a str, out: &mut Vec<Raw>, mut trace: Option<&mut Vec<Traced<'a>>>) {
+    let mut push = |s: &'a str| {
+        let mut h = Fnv::new(NS_SCOPE);
+        // Case and spacing do not make another scope.
+        let mut space = false;
+        for c in s.trim().chars() {
+            if c.is_whitespace() || c == '-' || c == '_' {
+                space = true;
+                continue;
+            }
+            if space {
+                h.push(' ');
+                space = false;
+            }
+            h.push(c);
+        }
+        let b = bucket(h.finish());
+        out.push(Raw {
+            bucket: b,
+            block: Block::Meta,
+        });
+        if let Some(t) = trace.as_deref_mut() {
+            t.push(Traced {
+                bucket: b,
+                group: b,
+                word: s,
+                what: "scope",
+            });
+        }
+    };
+    push(scope);
+    if scope.contains(',') {
+        for part in scope.split(',').filter(|p| !p.trim().is_empty()) {
+            push(part);
+        }
+    }
+}
+
+/// A light English stem of a word (`blogs` -> `blog`, `deletes` -> `delete`, `entries`
+/// -> `entry`, `reading` -> `read`, `fixed` -> `fix`): the kept prefix and a letter to
+/// append. `None` when there is no suffix to strip or the word is not plain ASCII
+/// letters (identifiers and other scripts are kept as written).
+fn stem(w: &str) -> Option<(&str, Option<char>)> {
+    let b = w.as_bytes();
+    let n = b.len();
+    if n < 4 || !b.iter().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let ends = |suf: &str| b[n - suf.len()..].eq_ignore_ascii_case(suf.as_bytes());
+    if n >= 5 && ends("ies") {
+        Some((&w[..n - 3], Some('y')))
+    } else if ends("sses") {
+        Some((&w[..n - 2], None))
+    } else if ends("s") && !ends("ss") && !ends("us") && !ends("is") {
+        Some((&w[..n - 1], None))
+    } else if n >= 6 && ends("ing") {
+        Some((&w[..n - 3], None))
+    } else if n >= 5 && ends("ed") {
+        Some((&w[..n - 2], None))
+    } else {
+        None
+    }
+}
+
 fn text_features<'a>(
     text: &'a str,
     is_title: bool,
@@ -379,9 +523,12 @@ fn text_features<'a>(
         parts(tok, pbuf);
         let push_word =
             |w: &'a str, out: &mut Vec<Raw>, trace: &mut Option<&mut Vec<Traced<'a>>>| {
+                // Inflections of a word are one feature: short texts rarely repeat a
+                // word in the same form.
                 let mut h = Fnv::new(0);
-                for c in w.chars() {
-                    h.push(c);
+                match stem(w) {
+                    Some((prefix, extra)) => prefix.chars().chain(extra).for_each(|c| h.push(c)),
+                    None => w.chars().for_each(|c| h.push(c)),
                 }
                 let base = h.finish();
                 let b = bucket(base ^ NS_WORD);
@@ -427,13 +574,20 @@ fn text_features<'a>(
                 }
             }
         }
-        // Bigrams over whole tokens, in order.
+        // Bigrams over whole tokens, in order; `Spark 3.5.9` and `spark/v3.5` also
+        // read as `spark 3.5`, the way a versioned area is named.
         if let Some(pw) = *prev_word {
-            let b = bucket(mix(pw.rotate_left(17) ^ whole ^ NS_BIGRAM));
-            out.push(Raw {
-                bucket: b,
-                block: Block::Word,
+            let version = area_version(tok).map(|v| {
+                let mut h = Fnv::new(0);
+                v.chars().for_each(|c| h.push(c));
+                h.finish()
             });
+            for w in std::iter::once(whole).chain(version) {
+                out.push(Raw {
+                    bucket: bucket(mix(pw.rotate_left(17) ^ w ^ NS_BIGRAM)),
+                    block: Block::Word,
+                });
+            }
         }
         *prev_word = Some(whole);
         if char_ngrams && (is_title || code_like(tok)) {
@@ -493,6 +647,171 @@ mod tests {
         parts(t, &mut v);
         let p: Vec<&str> = v.iter().map(|s| &t[s.start..s.end]).collect();
         assert_eq!(p, vec!["HTTP", "Server", "V", "3.5", "sink"]);
+    }
+
+    #[test]
+    fn scopes_are_read_from_line_openings() {
+        assert_eq!(line_scope("Spark 3.5: fix reads"), Some("Spark 3.5"));
+        assert_eq!(
+            line_scope("* Kafka Connect: validate offsets"),
+            Some("Kafka Connect")
+        );
+        assert_eq!(line_scope("feat(api): add scans"), Some("api"));
+        assert_eq!(line_scope("[Search] Synonyms"), Some("Search"));
+        assert_eq!(
+            line_scope("Spark 3.4, 3.5: backport"),
+            Some("Spark 3.4, 3.5")
+        );
+        // Headings, URLs, key:value and prose are no scopes.
+        assert_eq!(line_scope("Steps to reproduce:"), None);
+        assert_eq!(line_scope("see https://example.com: it"), None);
+        assert_eq!(line_scope("a:b"), None);
+        assert_eq!(line_scope("This is a long sentence: with a colon"), None);
+        assert_eq!(line_scope("2024-01-01: release"), None);
+        assert_eq!(line_scope("[unclosed tag"), None);
+    }
+
+    #[test]
+    fn releases_and_paths_name_their_area_version() {
+        assert_eq!(area_version("3.5.9"), Some("3.5"));
+        assert_eq!(area_version("v4.1.2"), Some("4.1"));
+        assert_eq!(area_version("v3.4"), Some("3.4"));
+        assert_eq!(area_version("3.4"), None);
+        assert_eq!(area_version("v2"), None);
+        assert_eq!(area_version("version"), None);
+        let mut s = Scratch::default();
+        let o = ExtractOptions {
+            body_char_ngrams: true,
+        };
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        let words = |v: &[Raw]| -> std::collections::HashSet<u32> {
+            v.iter()
+                .filter(|r| r.block == Block::Word)
+                .map(|r| r.bucket)
+                .collect()
+        };
+        extract(
+            &Doc {
+                title: "Spark 3.5",
+                ..Default::default()
+            },
+            o,
+            &mut s,
+            &mut a,
+            None,
+        );
+        extract(
+            &Doc {
+                title: "Upgrade to Spark 3.5.9",
+                ..Default::default()
+            },
+            o,
+            &mut s,
+            &mut b,
+            None,
+        );
+        // Every word feature of the area's name (words and bigram) is in the release.
+        assert!(words(&a).is_subset(&words(&b)));
+    }
+
+    #[test]
+    fn inflections_share_a_stem() {
+        let st = |w: &str| {
+            stem(w).map(|(p, e)| format!("{p}{}", e.map(String::from).unwrap_or_default()))
+        };
+        assert_eq!(st("blogs").as_deref(), Some("blog"));
+        assert_eq!(st("Entries").as_deref(), Some("Entry"));
+        assert_eq!(st("reading").as_deref(), Some("read"));
+        assert_eq!(st("classes").as_deref(), Some("class"));
+        assert_eq!(st("status"), None);
+        assert_eq!(st("class"), None);
+        assert_eq!(st("is"), None);
+        assert_eq!(st("café"), None);
+        assert_eq!(st("row_ids"), None);
+        let mut s = Scratch::default();
+        let o = ExtractOptions {
+            body_char_ngrams: false,
+        };
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        extract(
+            &Doc {
+                title: "fixed blog posts",
+                ..Default::default()
+            },
+            o,
+            &mut s,
+            &mut a,
+            None,
+        );
+        extract(
+            &Doc {
+                title: "fixing blog post",
+                ..Default::default()
+            },
+            o,
+            &mut s,
+            &mut b,
+            None,
+        );
+        // Word features agree (character n-grams keep the surface form).
+        let words = |v: &[Raw]| -> Vec<u32> {
+            v.iter()
+                .filter(|r| r.block == Block::Word)
+                .map(|r| r.bucket)
+                .collect()
+        };
+        assert_eq!(words(&a), words(&b));
+    }
+
+    #[test]
+    fn trailers_naming_people_are_not_read() {
+        let mut s = Scratch::default();
+        let o = ExtractOptions {
+            body_char_ngrams: true,
+        };
+        let (mut with, mut without) = (Vec::new(), Vec::new());
+        let d = Doc {
+            title: "Fix reads",
+            description: "Faster.\n\nCo-authored-by: Ada Lovelace <ada@example.com>\nSigned-off-by: Bob",
+            ..Default::default()
+        };
+        extract(&d, o, &mut s, &mut with, None);
+        let d = Doc {
+            description: "Faster.\n",
+            ..d
+        };
+        extract(&d, o, &mut s, &mut without, None);
+        let b = |v: &[Raw]| v.iter().map(|r| r.bucket).collect::<Vec<_>>();
+        assert_eq!(b(&with), b(&without));
+        assert!(names_a_person("Co-authored-by") && !names_a_person("Spark 3.5"));
+    }
+
+    #[test]
+    fn a_scope_matches_the_area_of_the_same_name() {
+        let mut s = Scratch::default();
+        let o = ExtractOptions {
+            body_char_ngrams: true,
+        };
+        let (mut item, mut area) = (Vec::new(), Vec::new());
+        let d = Doc {
+            title: "fix reads",
+            description: "* Kafka  connect: fix reads",
+            ..Default::default()
+        };
+        extract(&d, o, &mut s, &mut item, None);
+        let a = Doc {
+            area: Some("kafka-connect"),
+            ..Default::default()
+        };
+        extract(&a, o, &mut s, &mut area, None);
+        let meta = |v: &[Raw]| -> Vec<u32> {
+            v.iter()
+                .filter(|r| r.block == Block::Meta)
+                .map(|r| r.bucket)
+                .collect()
+        };
+        assert_eq!(meta(&area).len(), 1);
+        assert!(meta(&item).contains(&meta(&area)[0]));
     }
 
     #[test]

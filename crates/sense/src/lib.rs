@@ -7,8 +7,10 @@
 //!
 //! How an inference is made ([`Model::train`] once per database, then [`infer_all`]):
 //! 1. features (`features.rs`): hashed word uni/bigrams (title words twice), character
-//!    3..5-grams of titles and identifier-like tokens, and tracker facts (labels,
-//!    components, type, team, the parent's title and link); never the assignee;
+//!    3..5-grams of titles and identifier-like tokens, tracker facts (labels,
+//!    components, type, team, the parent's title and link) and the scopes authors open
+//!    lines with (`Spark 3.5: ...`, `feat(api): ...`, `[Search] ...`), which match a
+//!    target of the same name; never the assignee;
 //! 2. TF-IDF with sublinear tf and per-block L2 norms (`tfidf.rs`); unknown words count
 //!    in the norm so an item of unfamiliar words carries little evidence;
 //! 3. one-vs-rest linear SVMs by dual coordinate descent (`linear.rs`) trained on the
@@ -17,9 +19,13 @@
 //!    `OffPlan(reason)` targets, so "none of these initiatives" is learned in the
 //!    organisation's own words), plus similarity to the strategy's text, class centroids and a
 //!    recency prior over creation dates (`prior.rs`), all folded into one linear scorer;
-//! 4. the mix of those sources, a softmax temperature and an isotonic map of the top
-//!    probability are fitted on the newest 20% of linked items (`calibration.rs`);
-//! 5. off-plan rules from notes, labels, type and words (`offplan.rs`), conflict and
+//! 4. a new member of a versioned family of targets (`spark 4.1` beside `spark 4.0`
+//!    and `spark`, with few or no linked items) borrows its best sibling's score less a
+//!    gap (`family.rs`);
+//! 5. the mix of those sources, the family gap, a softmax temperature and an isotonic
+//!    map of the top probability are fitted on the newest 20% of linked items
+//!    (`calibration.rs`);
+//! 6. off-plan rules from notes, labels, type and words (`offplan.rs`), conflict and
 //!    threshold checks (`Unclear`), and a reason naming the deciding words and similar
 //!    linked items (`explain.rs`).
 //!
@@ -53,6 +59,7 @@ mod engine;
 pub mod eval;
 mod explain;
 pub mod explicit;
+mod family;
 mod features;
 mod linear;
 pub mod offplan;

@@ -179,6 +179,11 @@ impl LinearModel {
         }
     }
 
+    /// The per-class constant term of the scores.
+    pub fn bias(&self) -> &[f32] {
+        &self.bias
+    }
+
     /// Mutable access to the feature-major weights.
     pub fn weights_mut(&mut self) -> &mut [f32] {
         &mut self.weights

@@ -1,0 +1,144 @@
+//! Versioned families of targets. Trackers name areas after what they version: `spark
+//! 4.1` follows `spark 4.0`, `Checkout v2` follows `Checkout`. A member that is new (few
+//! or no linked items) has no vocabulary of its own yet, but its work reads like its
+//! family's, so it borrows the score of its best-scoring sibling, keeping what speaks
+//! for it alone (its own words, such as its version). How far it trusts the borrowed
+//! score is fitted on the held-out fold, where an older new member plays the same part.
+
+/// Linked items at which a target relies half on its own model, half on its family's.
+const OWN_HALF: f32 = 5.0;
+
+/// Siblings of each target and how much each target borrows from them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Families {
+    /// Per target: the targets of the same family (same name once versions are dropped).
+    siblings: Vec<Vec<u32>>,
+    /// Per target: `OWN_HALF / (OWN_HALF + linked items)`; 0 without siblings.
+    share: Vec<f32>,
+}
+
+/// A target's name without its version-like words (any word with a digit), lower case;
+/// empty when nothing else is left.
+fn stem(name: &str) -> String {
+    let mut spans = Vec::new();
+    crate::features::tokens(name, &mut spans);
+    spans
+        .iter()
+        .map(|s| &name[s.start..s.end])
+        .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Families {
+    /// Families from the targets' names (`None` for targets that are no area of work,
+    /// like off-plan reasons) and the number of linked items of each target.
+    pub fn new(names: &[Option<&str>], linked: &[usize]) -> Self {
+        let stems: Vec<Option<String>> = names
+            .iter()
+            .map(|n| n.map(stem).filter(|s| !s.is_empty()))
+            .collect();
+        let mut siblings = vec![Vec::new(); names.len()];
+        for (c, sc) in stems.iter().enumerate() {
+            let Some(sc) = sc else { continue };
+            for (s, ss) in stems.iter().enumerate() {
+                // Same stem, different name: `spark 4.1` and `spark`, not a duplicate.
+                if s != c && ss.as_ref() == Some(sc) && names[s] != names[c] {
+                    siblings[c].push(s as u32);
+                }
+            }
+        }
+        let share = siblings
+            .iter()
+            .zip(linked)
+            .map(|(sib, &n)| {
+                if sib.is_empty() {
+                    0.0
+                } else {
+                    OWN_HALF / (OWN_HALF + n as f32)
+                }
+            })
+            .collect();
+        Families { siblings, share }
+    }
+
+    /// Whether any target borrows at all.
+    pub fn is_empty(&self) -> bool {
+        self.share.iter().all(|&s| s == 0.0)
+    }
+
+    /// Moves each borrowing target's score `z[c]` towards its best sibling's score less
+    /// `gap`, plus what speaks for it alone, `evidence[c]` (its score without bias and
+    /// prior), when positive: `z[c] = (1 - share) z[c] + share (max sibling z - gap +
+    /// max(evidence[c], 0))`. A new target's own model was trained against its
+    /// siblings' items, so its negative evidence says little. Siblings are read before
+    /// any target borrows, so the order does not matter.
+    pub fn apply(&self, gap: f32, z: &mut [f32], evidence: &[f32], before: &mut Vec<f32>) {
+        before.clear();
+        before.extend_from_slice(z);
+        for (c, sib) in self.siblings.iter().enumerate() {
+            let share = self.share[c];
+            if share == 0.0 || c >= z.len() {
+                continue;
+            }
+            let best = sib
+                .iter()
+                .filter_map(|&s| before.get(s as usize))
+                .copied()
+                .fold(f32::NEG_INFINITY, f32::max);
+            if best.is_finite() {
+                z[c] = (1.0 - share) * before[c] + share * (best - gap + evidence[c].max(0.0));
+            }
+        }
+    }
+
+    /// The sibling target `c` borrowed from for these (pre-borrowing) scores, if it
+    /// borrows a noticeable share.
+    pub fn lender(&self, c: usize, before: &[f32]) -> Option<usize> {
+        if self.share.get(c).is_none_or(|&s| s < 0.5) {
+            return None;
+        }
+        self.siblings[c]
+            .iter()
+            .map(|&s| s as usize)
+            .filter(|&s| s < before.len())
+            .max_by(|&a, &b| before[a].total_cmp(&before[b]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_make_a_family_and_plain_words_do_not() {
+        let names = [
+            Some("Spark 4.1"),
+            Some("spark"),
+            Some("Spark 3.5"),
+            Some("Flink 3.5"),
+            Some("Improve search"),
+            Some("Improve onboarding"),
+            None,
+        ];
+        let f = Families::new(&names, &[0, 100, 40, 50, 0, 80, 10]);
+        assert_eq!(f.siblings[0], vec![1, 2]);
+        assert_eq!(f.siblings[3], Vec::<u32>::new());
+        assert!(f.siblings[4].is_empty() && f.siblings[6].is_empty());
+        assert_eq!(f.share[0], 1.0);
+        assert!(f.share[1] < 0.05);
+        assert_eq!(f.share[4], 0.0);
+    }
+
+    #[test]
+    fn a_new_member_takes_its_best_siblings_score_less_the_gap() {
+        let f = Families::new(&[Some("app v2"), Some("app"), Some("web")], &[0, 50, 50]);
+        let mut z = vec![-3.0, 1.0, 0.5];
+        let mut buf = Vec::new();
+        f.apply(0.5, &mut z, &[0.2, 0.0, 0.0], &mut buf);
+        assert!((z[0] - 0.7).abs() < 1e-6, "{z:?}");
+        assert_eq!(f.lender(0, &buf), Some(1));
+        assert!(!f.is_empty());
+    }
+}
