@@ -15,6 +15,11 @@ pub(crate) struct Families {
     siblings: Vec<Vec<u32>>,
     /// Per target: `OWN_HALF / (OWN_HALF + linked items)`; 0 without siblings.
     share: Vec<f32>,
+    /// Per target: `ln m` when it is one of `m > 1` new members of its family (mostly
+    /// borrowing), else 0. New members share what they borrow: two areas opened at once
+    /// are each about half as likely as one would be, so they do not both take their
+    /// sibling's place and crowd the top answers with copies of one score.
+    split: Vec<f32>,
 }
 
 /// A target's name without its version-like words (any word with a digit), lower case;
@@ -49,7 +54,7 @@ impl Families {
                 }
             }
         }
-        let share = siblings
+        let share: Vec<f32> = siblings
             .iter()
             .zip(linked)
             .map(|(sib, &n)| {
@@ -60,7 +65,21 @@ impl Families {
                 }
             })
             .collect();
-        Families { siblings, share }
+        let new = |c: usize| share[c] >= 0.5;
+        let split = (0..siblings.len())
+            .map(|c| {
+                if !new(c) {
+                    return 0.0;
+                }
+                let m = 1 + siblings[c].iter().filter(|&&s| new(s as usize)).count();
+                (m as f32).ln()
+            })
+            .collect();
+        Families {
+            siblings,
+            share,
+            split,
+        }
     }
 
     /// Whether any target borrows at all.
@@ -70,8 +89,9 @@ impl Families {
 
     /// Moves each borrowing target's score `z[c]` towards its best sibling's score less
     /// `gap`, plus what speaks for it alone, `evidence[c]` (its score without bias and
-    /// prior), when positive: `z[c] = (1 - share) z[c] + share (max sibling z - gap +
-    /// max(evidence[c], 0))`. A new target's own model was trained against its
+    /// prior), when positive: `z[c] = (1 - share) z[c] + share (max sibling z - gap -
+    /// split + max(evidence[c], 0))`, where `split` shares the borrowed score among the
+    /// family's new members. A new target's own model was trained against its
     /// siblings' items, so its negative evidence says little. Siblings are read before
     /// any target borrows, so the order does not matter.
     pub fn apply(&self, gap: f32, z: &mut [f32], evidence: &[f32], before: &mut Vec<f32>) {
@@ -88,7 +108,8 @@ impl Families {
                 .copied()
                 .fold(f32::NEG_INFINITY, f32::max);
             if best.is_finite() {
-                z[c] = (1.0 - share) * before[c] + share * (best - gap + evidence[c].max(0.0));
+                z[c] = (1.0 - share) * before[c]
+                    + share * (best - gap - self.split[c] + evidence[c].max(0.0));
             }
         }
     }
@@ -129,6 +150,28 @@ mod tests {
         assert_eq!(f.share[0], 1.0);
         assert!(f.share[1] < 0.05);
         assert_eq!(f.share[4], 0.0);
+    }
+
+    #[test]
+    fn new_members_opened_together_share_what_they_borrow() {
+        let names = [Some("app v3"), Some("app v2"), Some("app"), Some("web")];
+        let f = Families::new(&names, &[0, 0, 50, 50]);
+        let mut z = vec![-3.0, -3.0, 1.0, 0.5];
+        let mut buf = Vec::new();
+        // The same evidence for both new members: each gets the sibling's score less the
+        // gap and less ln 2, instead of both taking it whole.
+        f.apply(0.5, &mut z, &[0.0, 0.0, 0.0, 0.0], &mut buf);
+        let want = 1.0 - 0.5 - 2f32.ln();
+        assert!(
+            (z[0] - want).abs() < 1e-6 && (z[1] - want).abs() < 1e-6,
+            "{z:?}"
+        );
+        // What speaks for one of them alone still separates them.
+        let mut z = vec![-3.0, -3.0, 1.0, 0.5];
+        f.apply(0.5, &mut z, &[0.8, 0.0, 0.0, 0.0], &mut buf);
+        assert!(z[0] > z[1] && z[0] > z[3], "{z:?}");
+        // The established member does not split anything.
+        assert_eq!(f.split[2], 0.0);
     }
 
     #[test]
