@@ -53,6 +53,14 @@ pub struct Evidence {
     pub keys: Vec<String>,
 }
 
+/// How [`Brief::to_html_with`] shortens long evidence lists.
+pub struct LongEvidence<'a> {
+    /// Keys shown before the link to the whole list.
+    pub max_keys: usize,
+    /// Where the whole list of an evidence entry is.
+    pub href: &'a dyn Fn(&Evidence) -> String,
+}
+
 /// The brief.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Brief {
@@ -526,8 +534,16 @@ impl Brief {
         o
     }
 
-    /// A self-contained, printable HTML page (no external assets).
+    /// A self-contained, printable HTML page (no external assets), every evidence list
+    /// in full.
     pub fn to_html(&self) -> String {
+        self.to_html_with(None)
+    }
+
+    /// Like [`Brief::to_html`]; with `long`, evidence lists longer than its `max_keys`
+    /// show their first keys and a link to the whole list (a dashboard page for an
+    /// organisation of 100,000 items would otherwise carry megabytes of keys).
+    pub fn to_html_with(&self, long: Option<&LongEvidence<'_>>) -> String {
         let mut o = String::new();
         let title = html_escape(&format!("{} — {}", self.title, self.scope));
         let _ = write!(
@@ -573,13 +589,21 @@ impl Brief {
         }
         o.push_str("<h2 id=\"evidence\">Evidence</h2>\n");
         for e in &self.evidence {
+            let keys = match long {
+                Some(l) if e.keys.len() > l.max_keys => format!(
+                    "{}, … <a href=\"{}\">all {} items</a>",
+                    html_escape(&e.keys[..l.max_keys].join(", ")),
+                    html_escape(&(l.href)(e)),
+                    e.keys.len()
+                ),
+                _ => html_escape(&e.keys.join(", ")),
+            };
             let _ = writeln!(
                 o,
-                "<details id=\"{}\"><summary>{} ({} items)</summary><p class=\"keys\">{}</p></details>",
+                "<details id=\"{}\"><summary>{} ({} items)</summary><p class=\"keys\">{keys}</p></details>",
                 e.id,
                 html_escape(&e.label),
                 e.keys.len(),
-                html_escape(&e.keys.join(", "))
             );
         }
         o.push_str("</body></html>\n");

@@ -182,3 +182,36 @@ fn markdown_and_html_link_numbers_to_evidence_and_quote_notes() {
         .to_markdown()
     );
 }
+
+#[test]
+fn long_evidence_lists_can_link_to_the_whole_list() {
+    let snap = sample();
+    let b = brief(
+        &snap,
+        &Scope {
+            min_group_size: 3,
+            ..Default::default()
+        },
+    );
+    let long = b
+        .evidence
+        .iter()
+        .find(|e| e.keys.len() > 5)
+        .expect("a list of more than five items");
+    let href = |e: &throughline_report::Evidence| format!("/evidence/{}?a=1&b=2", e.id);
+    let short = b.to_html_with(Some(&throughline_report::LongEvidence {
+        max_keys: 5,
+        href: &href,
+    }));
+    // The first five keys, then a link (escaped for HTML) to all of them.
+    assert!(short.contains(&format!(
+        "{}, … <a href=\"/evidence/{}?a=1&amp;b=2\">all {} items</a>",
+        long.keys[..5].join(", "),
+        long.id,
+        long.keys.len()
+    )));
+    assert!(!short.contains(&long.keys[5..].join(", ")));
+    // Short lists, and the full rendering, are untouched.
+    assert!(b.to_html().contains(&long.keys.join(", ")));
+    assert!(short.len() < b.to_html().len());
+}

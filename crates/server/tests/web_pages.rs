@@ -365,3 +365,37 @@ async fn every_count_drills_into_the_items_behind_it() {
         assert!(html.contains("<main"), "{bad}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_brief_links_long_evidence_to_its_own_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seed_demo(dir.path(), 1500);
+    let s = start(&db, false).await;
+    let (st, brief) = page(&s, "/brief?period=2026-Q3").await;
+    assert_eq!(st, 200);
+    // "… <a href="/brief/evidence/ID?period=2026-Q3">all N items</a>"
+    let href = first_link(&brief, "/brief/evidence/");
+    let after = &brief[brief
+        .find(&format!("href=\"{}", href.replace('&', "&amp;")))
+        .unwrap()..];
+    let n: usize = after[after.find(">all ").unwrap() + 5..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(n > 40, "only lists longer than 40 keys are shortened");
+    let (st, list) = page(&s, &href).await;
+    assert_eq!(st, 200, "{href}: {list}");
+    assert_accessible_shell(&list);
+    assert_eq!(
+        strong_number(&list),
+        n,
+        "the list holds every item of the number"
+    );
+    assert!(list.contains("in the brief for 2026-Q3"));
+    let (st, _) = page(&s, "/brief/evidence/no-such-thing?period=2026-Q3").await;
+    assert_eq!(st, 404);
+    let (st, _) = page(&s, "/brief/evidence/evidence-1?period=someday").await;
+    assert_eq!(st, 400);
+}

@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/items/{source}/{key}/unlink", post(pages::item::unlink))
         .route("/items/{source}/{key}/notes", post(pages::item::add_note))
         .route("/brief", get(pages::brief::page))
+        .route("/brief/evidence/{id}", get(pages::brief::evidence))
         .route("/ask", get(pages::brief::ask))
         .route_layer(middleware::from_fn(access::require_role))
         // Open to anyone: the stylesheet, and the page that asks for a token.

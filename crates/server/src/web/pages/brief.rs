@@ -1,16 +1,22 @@
 //! The executive brief (`/brief?period=2026-Q3`), printable, and the Ask box (`/ask`).
 
-use axum::extract::{Query, State};
+use std::sync::Arc;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
+use throughline_model::Period;
 use throughline_report::ask::CitationKind;
-use throughline_report::{Scope, ask as answer, brief};
+use throughline_report::item_query::ItemRow;
+use throughline_report::{Brief, Evidence, LongEvidence, Scope, ask as answer, brief};
 
+use super::items::{PageQuery, list_context};
 use super::{PeriodQuery, html, report_page};
 use crate::AppState;
 use crate::web::WebError;
-use crate::web::util::{key_href, period_or_default, quarters};
+use crate::web::util::{key_href, period_or_default, quarters, seg};
 
 /// The body of `Brief::to_html` (a whole document) without its `<h1>`: the page has
 /// its own heading and layout, and the report crate stays the one place the brief's
@@ -31,14 +37,13 @@ pub(crate) async fn page(
     let key = format!("brief {}", period.as_ref().map_or("all", |p| &p.name));
     report_page(&state, &seen, "brief.html", key, move |v| {
         let snap = &v.snap;
-        let b = brief(
-            snap,
-            &Scope {
-                period: period.clone(),
-                team: None,
-                min_group_size: 3,
-            },
-        );
+        let b = brief(snap, &scope_of(&period));
+        // Long evidence lists link to their own page instead of carrying every key.
+        let href = |e: &Evidence| evidence_href(&e.id, &period);
+        let long = LongEvidence {
+            max_keys: EVIDENCE_KEYS,
+            href: &href,
+        };
         json!({
             "nav": "brief",
             "title": format!("{} — {}", b.title, b.scope),
@@ -46,8 +51,67 @@ pub(crate) async fn page(
             "scope": b.scope,
             "period": period.as_ref().map(|p| p.name.clone()),
             "periods": quarters(snap),
-            "body": body_of(&b.to_html()),
+            "body": body_of(&b.to_html_with(Some(&long))),
         })
+    })
+    .await
+}
+
+/// Keys an evidence list shows on the brief page before linking to the whole list.
+const EVIDENCE_KEYS: usize = 40;
+
+fn scope_of(period: &Option<Period>) -> Scope {
+    Scope {
+        period: period.clone(),
+        team: None,
+        min_group_size: 3,
+    }
+}
+
+fn evidence_href(id: &str, period: &Option<Period>) -> String {
+    match period {
+        Some(p) => format!("/brief/evidence/{}?period={}", seg(id), seg(&p.name)),
+        None => format!("/brief/evidence/{}?period=all", seg(id)),
+    }
+}
+
+/// `GET /brief/evidence/{id}?period=`: the items behind one number of the brief.
+pub(crate) async fn evidence(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<PeriodQuery>,
+    page: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Response, WebError> {
+    let Query(p) = page.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let page = p.page.unwrap_or(1).max(1);
+    let seen = state.view().await?;
+    // `all` names the whole history (no `period` means the default quarter elsewhere).
+    let period = match q.period.as_deref() {
+        Some("all") => None,
+        other => period_or_default(other, &seen.view)?,
+    };
+    let name = period.as_ref().map_or("all", |p| &p.name).to_string();
+    let for_brief = period.clone();
+    let b: Arc<Brief> = state
+        .derive(&seen, format!("brief struct {name}"), move |v| {
+            Ok(brief(&v.snap, &scope_of(&for_brief)))
+        })
+        .await?;
+    let Some(e) = b.evidence.iter().find(|e| e.id == id) else {
+        return Err(WebError::NotFound(format!(
+            "The brief for {name} has no evidence `{id}`."
+        )));
+    };
+    let (label, keys) = (e.label.clone(), e.keys.clone());
+    let key = format!("evidence {name} {id} page={page}");
+    report_page(&state, &seen, "items.html", key, move |v| {
+        let rows = keys.iter().filter_map(|k| {
+            let s = &v.snap.items[v.index.get(k)?];
+            Some(ItemRow::new(s, v.snap.links.get(&s.id)))
+        });
+        let at = |n: usize| format!("{}&page={n}", evidence_href(&id, &period));
+        let described = format!("“{label}” in the brief for {name}");
+        list_context(v, rows, page, &described, &at, None)
     })
     .await
 }

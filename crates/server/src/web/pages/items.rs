@@ -9,7 +9,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use throughline_model::LinkOrigin;
-use throughline_report::item_query::{ItemQuery, select};
+use throughline_report::item_query::{ItemQuery, ItemRow, select};
 
 use super::report_page;
 use crate::api::items::ItemsQuery;
@@ -25,7 +25,7 @@ const PAGE: usize = 50;
 /// stays a string).
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct PageQuery {
-    page: Option<usize>,
+    pub page: Option<usize>,
 }
 
 /// `GET /items`.
@@ -49,15 +49,39 @@ pub(crate) async fn page(
 }
 
 fn context(view: &View, query: &ItemQuery, page: usize, described: &str, params: &str) -> Value {
+    let at = |p: usize| {
+        let sep = if params.is_empty() { "" } else { "&" };
+        format!("/items?{params}{sep}page={p}")
+    };
+    list_context(
+        view,
+        select(&view.snap, query),
+        page,
+        described,
+        &at,
+        Some(format!("/api/items?{params}")),
+    )
+}
+
+/// The context of `items.html` for page `page` of `rows`: `at(n)` is the address of
+/// page `n`, `api` the same list as JSON, if there is one.
+pub(crate) fn list_context<'a>(
+    view: &'a View,
+    rows: impl Iterator<Item = ItemRow<'a>>,
+    page: usize,
+    described: &str,
+    at: &dyn Fn(usize) -> String,
+    api: Option<String>,
+) -> Value {
     let snap = &view.snap;
     let skip = (page - 1) * PAGE;
     let mut total = 0usize;
-    let mut rows = Vec::new();
-    for row in select(snap, query) {
+    let mut shown = Vec::new();
+    for row in rows {
         total += 1;
-        if total > skip && rows.len() < PAGE {
+        if total > skip && shown.len() < PAGE {
             let link = row.link;
-            rows.push(json!({
+            shown.push(json!({
                 "key": row.key,
                 "href": item_href(row.source, row.key),
                 "title": row.title,
@@ -66,29 +90,25 @@ fn context(view: &View, query: &ItemQuery, page: usize, described: &str, params:
                 "target": link.map(|l| target_label(&l.target, &snap.strategy)),
                 "origin": link.map(|l| origin_label(l.origin)),
                 // A confidence is the engine's; facts and people's links have none to show.
-                "confidence": link.filter(|l| l.origin == LinkOrigin::Inferred).map(|l| l.confidence),
+                "confidence": link
+                    .filter(|l| l.origin == LinkOrigin::Inferred)
+                    .map(|l| l.confidence),
             }));
         }
     }
     let pages = total.div_ceil(PAGE).max(1);
-    let at = |p: usize| {
-        format!(
-            "/items?{params}{}page={p}",
-            if params.is_empty() { "" } else { "&" }
-        )
-    };
     json!({
         "title": format!("Items: {described}"),
         "described": described,
         "total": total,
-        "rows": rows,
+        "rows": shown,
         "page": page,
         "pages": pages,
         "first": if total == 0 { 0 } else { skip + 1 },
-        "last": skip + rows.len(),
+        "last": skip + shown.len(),
         "prev": (page > 1).then(|| at(page - 1)),
         "next": (page < pages).then(|| at(page + 1)),
-        "api": format!("/api/items?{params}"),
+        "api": api,
     })
 }
 
