@@ -115,6 +115,20 @@ pub struct Seen {
     pub stale: bool,
 }
 
+impl Seen {
+    /// `response`, marked with the [`crate::STALE_HEADER`] when it was computed from a
+    /// view older than the database.
+    pub fn mark(&self, mut response: Response) -> Response {
+        if self.stale {
+            response.headers_mut().insert(
+                crate::STALE_HEADER,
+                header::HeaderValue::from_static("true"),
+            );
+        }
+        response
+    }
+}
+
 impl AppState {
     /// Opens the database at `db_path` for serving, without token checks (loopback use).
     pub fn open(db_path: impl Into<PathBuf>) -> Result<AppState, StoreError> {
@@ -231,11 +245,6 @@ impl AppState {
         // strategy apply is several transactions), so always refresh.
         this.changed();
         out?
-    }
-
-    /// The snapshot reports are computed from (see [`AppState::view`]).
-    pub async fn snapshot(&self) -> Result<Arc<Snapshot>, ApiError> {
-        Ok(self.view().await?.view.snap.clone())
     }
 
     /// The view to answer a request from: the current one if the database has not
@@ -371,15 +380,8 @@ impl AppState {
                 compute(&v.snap).map(Bytes::from)
             })
             .await?;
-        let mut response =
-            ([(header::CONTENT_TYPE, content_type)], (*body).clone()).into_response();
-        if seen.stale {
-            response.headers_mut().insert(
-                crate::STALE_HEADER,
-                header::HeaderValue::from_static("true"),
-            );
-        }
-        Ok(response)
+        let response = ([(header::CONTENT_TYPE, content_type)], (*body).clone()).into_response();
+        Ok(seen.mark(response))
     }
 
     /// Starts a refresh unless one is running.

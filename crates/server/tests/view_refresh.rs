@@ -96,6 +96,8 @@ async fn another_process_s_import_shows_up_and_stale_answers_say_so() {
     let (code, before) = get(&s, "/api/status").await;
     assert_eq!(code, 200);
     let before = total_items(&before);
+    let (_, items) = get(&s, "/api/items?limit=1").await;
+    let items_before = items["total"].as_u64().unwrap();
     let page_before = client().get(s.url("/")).send().await.unwrap();
     assert_eq!(page_before.status(), 200);
 
@@ -111,6 +113,23 @@ async fn another_process_s_import_shows_up_and_stale_answers_say_so() {
     } else {
         assert_eq!(now, before + 1, "an unmarked answer is current");
     }
+    // The item list and the strategy come from the same view and say so the same way.
+    let r = client()
+        .get(s.url("/api/items?limit=1"))
+        .send()
+        .await
+        .unwrap();
+    let stale = r.headers().get("x-throughline-stale").is_some();
+    let listed = r.json::<serde_json::Value>().await.unwrap()["total"]
+        .as_u64()
+        .unwrap();
+    let want = if stale {
+        items_before
+    } else {
+        items_before + 1
+    };
+    assert_eq!(listed, want, "stale={stale}");
+
     // A page says it in words, and carries the same header.
     let r = client().get(s.url("/")).send().await.unwrap();
     let marked = r.headers().get("x-throughline-stale").is_some();

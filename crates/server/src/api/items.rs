@@ -118,7 +118,8 @@ pub async fn list(
             "`limit` is at most {MAX_LIMIT}; page with `offset`"
         )));
     }
-    let snap = state.snapshot().await?;
+    let seen = state.view().await?;
+    let snap = seen.view.snap.clone();
     let query = q.to_query(&snap.strategy)?;
     // Filtering 100,000 items is a few milliseconds of CPU: off the async threads.
     let body = tokio::task::spawn_blocking(move || {
@@ -134,11 +135,13 @@ pub async fn list(
             .map_err(|e| ApiError::Internal(e.to_string()))
     })
     .await??;
-    Ok((
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        body,
-    )
-        .into_response())
+    Ok(seen.mark(
+        (
+            [(axum::http::header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response(),
+    ))
 }
 
 /// One item in full (including its assignee: a person asked for this one item), every

@@ -17,7 +17,8 @@ use crate::{ApiError, AppState};
 pub async fn get_strategy(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> Result<Response, ApiError> {
-    let snap = state.snapshot().await?;
+    let seen = state.view().await?;
+    let snap = &seen.view.snap;
     let Some(version) = snap.strategy_version else {
         return Err(ApiError::NotFound(
             "no strategy applied yet; PUT one to /api/strategy (admin) or run \
@@ -25,7 +26,11 @@ pub async fn get_strategy(
                 .into(),
         ));
     };
-    Ok(ApiJson(json!({ "version": version, "strategy": snap.strategy })).into_response())
+    Ok(
+        seen.mark(
+            ApiJson(json!({ "version": version, "strategy": snap.strategy })).into_response(),
+        ),
+    )
 }
 
 /// Every applied version, oldest first.

@@ -10,7 +10,7 @@ pub(crate) mod off_plan;
 pub(crate) mod overview;
 
 use axum::body::Bytes;
-use axum::http::{HeaderValue, header};
+use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -63,11 +63,7 @@ where
         let as_of = seen.view.as_of.format("%H:%M:%S UTC").to_string();
         fields.insert("stale".into(), json!({ "as_of": as_of }));
     }
-    let mut response = html(template, &ctx)?.into_response();
-    response
-        .headers_mut()
-        .insert(crate::STALE_HEADER, HeaderValue::from_static("true"));
-    Ok(response)
+    Ok(seen.mark(html(template, &ctx)?.into_response()))
 }
 
 /// A rendered page and the context it was rendered from.
