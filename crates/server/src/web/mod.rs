@@ -54,10 +54,13 @@ pub fn router() -> Router<AppState> {
 /// browser would get is computed and kept, and kept warm across later refreshes. The
 /// requests carry the in-process [`WarmUp`] marker, which reads as a viewer.
 pub async fn warm_up(state: AppState, app: Router) {
-    // A database that cannot be loaded is reported to the first real request.
-    let Ok(view) = state.settled().await else {
+    // A database that cannot be loaded is reported to the first real request. The first
+    // view will do, stale or not: waiting for a settled one could wait for as long as
+    // another process keeps writing.
+    let Ok(seen) = state.view().await else {
         return;
     };
+    let view = seen.view;
     let mut paths: Vec<String> = [
         "/",
         "/off-plan",
