@@ -229,11 +229,7 @@ fn why_off_plan(ctx: &mut Ctx, scope: &Scope) -> String {
     let snap = ctx.snap;
     let (st, th) = std::thread::scope(|t| {
         let th = t.spawn(|| themes(snap, scope, &ThemeOptions::default()));
-        let st = status(snap, scope);
-        (
-            st,
-            th.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-        )
+        (status(snap, scope), crate::picture::join(th))
     });
     let mut o = format!(
         "{}: {} of {} items ({:.0}%) are off plan.",

@@ -8,12 +8,10 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use throughline_model::{ContextNote, NoteKind, NoteTarget};
 
-use crate::allocation::{AllocationOptions, allocation};
-use crate::drift::{DriftOptions, QuotedNote, drift};
+use crate::drift::QuotedNote;
 use crate::metrics::metrics;
-use crate::status::{Figure, StatusReport, status};
-use crate::themes::{ThemeOptions, themes};
-use crate::{Scope, Snapshot};
+use crate::status::Figure;
+use crate::{Picture, Scope, Snapshot, picture};
 
 /// A piece of a sentence.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -178,17 +176,13 @@ fn scoped_notes<'a>(
 
 /// Composes the brief for a scope. Deterministic: the same data gives the same brief.
 pub fn brief(snap: &Snapshot, scope: &Scope) -> Brief {
-    // Independent passes over every item, side by side (the brief is read by people
-    // waiting for a page).
-    let (st, alloc, dr, th, ms) = std::thread::scope(|t| {
-        let st = t.spawn(|| status(snap, scope));
-        let alloc = t.spawn(|| allocation(snap, scope, &AllocationOptions::default()));
-        let dr = t.spawn(|| drift(snap, scope, &DriftOptions::default()));
-        let th = t.spawn(|| themes(snap, scope, &ThemeOptions::default()));
-        let ms = metrics(snap, scope, None);
-        (join(st), join(alloc), join(dr), join(th), ms)
-    });
-    let st: StatusReport = st;
+    let Picture {
+        status: st,
+        allocation: alloc,
+        drift: dr,
+        themes: th,
+    } = picture(snap, scope);
+    let ms = metrics(snap, scope, None);
     let keys: HashSet<&str> = st.total.keys.iter().map(String::as_str).collect();
     let notes = scoped_notes(snap, scope, &keys);
     let scope_label = match (&scope.period, &scope.team) {
@@ -609,9 +603,4 @@ impl Brief {
         o.push_str("</body></html>\n");
         o
     }
-}
-
-/// The result of a scoped thread; a panic in it is re-raised on this thread.
-fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
 }

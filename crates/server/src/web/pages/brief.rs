@@ -10,10 +10,10 @@ use serde_json::json;
 use throughline_model::Period;
 use throughline_report::ask::CitationKind;
 use throughline_report::item_query::ItemRow;
-use throughline_report::{Brief, Evidence, LongEvidence, Scope, ask as answer, brief};
+use throughline_report::{Brief, Evidence, LongEvidence, ask as answer, brief};
 
 use super::items::{PageQuery, list_context};
-use super::{PeriodQuery, html, report_page};
+use super::{PeriodQuery, html, page_scope, period_page, report_page};
 use crate::AppState;
 use crate::web::WebError;
 use crate::web::util::{key_href, period_or_default, quarters, seg};
@@ -33,11 +33,10 @@ pub(crate) async fn page(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, WebError> {
     let seen = state.view().await?;
-    let period = period_or_default(q.period.as_deref(), &seen.view)?;
-    let key = format!("brief {}", period.as_ref().map_or("all", |p| &p.name));
-    report_page(&state, &seen, "brief.html", key, move |v| {
+    let q = q.period.as_deref();
+    period_page(&state, &seen, q, "brief", "brief.html", |v, period| {
         let snap = &v.snap;
-        let b = brief(snap, &scope_of(&period));
+        let b = brief(snap, &page_scope(&period));
         // Long evidence lists link to their own page instead of carrying every key.
         let href = |e: &Evidence| evidence_href(&e.id, &period);
         let long = LongEvidence {
@@ -59,14 +58,6 @@ pub(crate) async fn page(
 
 /// Keys an evidence list shows on the brief page before linking to the whole list.
 const EVIDENCE_KEYS: usize = 40;
-
-fn scope_of(period: &Option<Period>) -> Scope {
-    Scope {
-        period: period.clone(),
-        team: None,
-        min_group_size: 3,
-    }
-}
 
 fn evidence_href(id: &str, period: &Option<Period>) -> String {
     match period {
@@ -94,7 +85,7 @@ pub(crate) async fn evidence(
     let for_brief = period.clone();
     let b: Arc<Brief> = state
         .derive(&seen, format!("brief struct {name}"), move |v| {
-            Ok(brief(&v.snap, &scope_of(&for_brief)))
+            Ok(brief(&v.snap, &page_scope(&for_brief)))
         })
         .await?;
     let Some(e) = b.evidence.iter().find(|e| e.id == id) else {

@@ -7,12 +7,12 @@ use serde_json::{Value, json};
 use std::collections::HashSet;
 use throughline_model::{LinkOrigin, NoteTarget, Period};
 use throughline_report::class::goals_of;
-use throughline_report::{Scope, metrics, status};
+use throughline_report::{metrics, status};
 
-use super::{PeriodQuery, report_page};
+use super::{PeriodQuery, page_scope, period_page};
 use crate::web::WebError;
 use crate::web::charts::{self, Bar, Marker, colour};
-use crate::web::util::{item_href, period_or_default, quarters, target_label};
+use crate::web::util::{item_href, quarters, target_label};
 use crate::{AppState, View};
 
 /// Rows of each work list; the rest is counted, not listed (the CLI lists all).
@@ -30,11 +30,15 @@ pub(crate) async fn page(
             "There is no goal `{id}` in the strategy in force."
         )));
     }
-    let period = period_or_default(q.period.as_deref(), &seen.view)?;
-    let key = format!("goal {id} {}", period.as_ref().map_or("all", |p| &p.name));
-    report_page(&state, &seen, "goal.html", key, move |v| {
-        context(v, &id, period.clone())
-    })
+    let name = format!("goal {id}");
+    period_page(
+        &state,
+        &seen,
+        q.period.as_deref(),
+        &name,
+        "goal.html",
+        move |v, period| context(v, &id, period),
+    )
     .await
 }
 
@@ -44,11 +48,7 @@ fn context(loaded: &View, id: &str, period: Option<Period>) -> Value {
     let Some(goal) = strategy.goal(id) else {
         return Value::Null;
     };
-    let scope = Scope {
-        period: period.clone(),
-        team: None,
-        min_group_size: 3,
-    };
+    let scope = page_scope(&period);
     let st = status(snap, &scope);
     let gs = st.goals.iter().find(|g| g.id == goal.id);
 

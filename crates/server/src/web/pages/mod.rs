@@ -17,6 +17,10 @@ use serde_json::{Value, json};
 
 use super::WebError;
 use super::templates;
+use throughline_model::Period;
+use throughline_report::Scope;
+
+use crate::web::util::period_or_default;
 use crate::{ApiError, AppState, Seen, View};
 
 /// The query every report page accepts.
@@ -28,6 +32,38 @@ pub(crate) struct PeriodQuery {
 /// Renders a page template into a response.
 pub(crate) fn html(name: &str, ctx: &serde_json::Value) -> Result<Html<String>, WebError> {
     Ok(Html(templates::render(name, ctx)?))
+}
+
+/// A report page over one period: `?period=`, else the quarter of the view's last
+/// activity (see [`period_or_default`]); its context derived once per view, under
+/// `name` and the period.
+pub(crate) async fn period_page<F>(
+    state: &AppState,
+    seen: &Seen,
+    asked: Option<&str>,
+    name: &str,
+    template: &'static str,
+    context: F,
+) -> Result<Response, WebError>
+where
+    F: Fn(&View, Option<Period>) -> Value + Send + Sync + 'static,
+{
+    let period = period_or_default(asked, &seen.view)?;
+    let key = format!("{name} {}", period.as_ref().map_or("all", |p| &p.name));
+    report_page(state, seen, template, key, move |v| {
+        context(v, period.clone())
+    })
+    .await
+}
+
+/// The scope of a dashboard page: one period, all teams, teams under three people
+/// folded into "other".
+pub(crate) fn page_scope(period: &Option<Period>) -> Scope {
+    Scope {
+        period: period.clone(),
+        team: None,
+        min_group_size: 3,
+    }
 }
 
 /// A report page: its context derived from the view once per view and `key` (which must

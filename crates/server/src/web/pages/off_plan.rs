@@ -5,12 +5,12 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde_json::{Value, json};
 use throughline_model::Period;
-use throughline_report::{Scope, ThemeOptions, status, themes};
+use throughline_report::{ThemeOptions, status, themes};
 
-use super::{PeriodQuery, report_page};
+use super::{PeriodQuery, page_scope, period_page};
 use crate::web::WebError;
 use crate::web::charts::{self, Bar, colour};
-use crate::web::util::{key_href, period_or_default, quarters};
+use crate::web::util::{key_href, quarters};
 use crate::{AppState, View};
 
 /// `GET /off-plan`.
@@ -19,21 +19,20 @@ pub(crate) async fn page(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, WebError> {
     let seen = state.view().await?;
-    let period = period_or_default(q.period.as_deref(), &seen.view)?;
-    let key = format!("off-plan {}", period.as_ref().map_or("all", |p| &p.name));
-    report_page(&state, &seen, "off_plan.html", key, move |v| {
-        context(v, period.clone())
-    })
+    period_page(
+        &state,
+        &seen,
+        q.period.as_deref(),
+        "off-plan",
+        "off_plan.html",
+        context,
+    )
     .await
 }
 
 fn context(loaded: &View, period: Option<Period>) -> Value {
     let snap = &loaded.snap;
-    let scope = Scope {
-        period: period.clone(),
-        team: None,
-        min_group_size: 3,
-    };
+    let scope = page_scope(&period);
     let st = status(snap, &scope);
     let th = themes(snap, &scope, &ThemeOptions::default());
     let mut reasons = st.off_plan_by_reason.clone();

@@ -4,14 +4,12 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde_json::{Value, json};
 use throughline_report::class::{Origin, WorkClass};
-use throughline_report::{
-    AllocationOptions, DriftOptions, Scope, ThemeOptions, allocation, drift, status, themes,
-};
+use throughline_report::{Picture, picture};
 
-use super::{PeriodQuery, report_page};
+use super::{PeriodQuery, page_scope, period_page};
 use crate::web::WebError;
 use crate::web::charts::{self, Bar, Column, Series, colour};
-use crate::web::util::{key_href, period_or_default, quarters};
+use crate::web::util::{key_href, quarters};
 use crate::{AppState, View};
 
 /// Series of the weekly allocation chart, in stacking order (bottom first).
@@ -54,30 +52,25 @@ pub(crate) async fn page(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, WebError> {
     let seen = state.view().await?;
-    let period = period_or_default(q.period.as_deref(), &seen.view)?;
-    let key = format!("overview {}", period.as_ref().map_or("all", |p| &p.name));
-    report_page(&state, &seen, "overview.html", key, move |v| {
-        context(v, period.clone())
-    })
+    period_page(
+        &state,
+        &seen,
+        q.period.as_deref(),
+        "overview",
+        "overview.html",
+        context,
+    )
     .await
 }
 
 fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
     let snap = &loaded.snap;
-    let scope = Scope {
-        period: period.clone(),
-        team: None,
-        min_group_size: 3,
-    };
-    // Four independent passes over every item: side by side, a period nobody has
-    // opened yet still renders in about the time of the slowest one.
-    let (st, alloc, dr, th) = std::thread::scope(|t| {
-        let st = t.spawn(|| status(snap, &scope));
-        let alloc = t.spawn(|| allocation(snap, &scope, &AllocationOptions::default()));
-        let dr = t.spawn(|| drift(snap, &scope, &DriftOptions::default()));
-        let th = themes(snap, &scope, &ThemeOptions::default());
-        (join(st), join(alloc), join(dr), th)
-    });
+    let Picture {
+        status: st,
+        allocation: alloc,
+        drift: dr,
+        themes: th,
+    } = picture(snap, &page_scope(&period));
 
     let not_placed_items = st.unclear.items + st.unlinked.items;
     let not_placed_share = st.unclear.share_items + st.unlinked.share_items;
@@ -257,10 +250,4 @@ fn week_in(label: &str, p: &throughline_model::Period) -> bool {
             .is_none_or(|end| end >= p.start && end < p.end + chrono::Duration::days(6)),
         _ => true,
     }
-}
-
-/// The result of a scoped thread; a panic in it is re-raised here (as if the work had
-/// run on this thread), where the server turns it into a 500.
-fn join<T>(h: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
 }
