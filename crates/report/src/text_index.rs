@@ -18,6 +18,8 @@ pub struct TextIndex {
     vocab: Vec<String>,
     /// Per item, in snapshot order: distinct term ids, ascending.
     item_terms: Vec<Box<[u32]>>,
+    /// Per item, in snapshot order: positions of the notes written on it, oldest first.
+    item_notes: Vec<Box<[u32]>>,
     /// What the index was built from, to notice a snapshot grown since (tests build
     /// snapshots by hand and add to them).
     built_for: (usize, usize),
@@ -35,14 +37,17 @@ impl TextIndex {
         let mut ids: HashMap<String, u32> = HashMap::new();
         let mut vocab: Vec<String> = Vec::new();
         let mut item_terms = Vec::with_capacity(snap.items.len());
+        let mut notes_of = Vec::with_capacity(snap.items.len());
         let mut text = String::new();
         for s in &snap.items {
             text.clear();
             text.push_str(&s.item.title);
-            for &n in item_notes.get(s.item.key.as_str()).into_iter().flatten() {
+            let notes: &[usize] = item_notes.get(s.item.key.as_str()).map_or(&[], |v| v);
+            for &n in notes {
                 text.push_str(" . ");
                 text.push_str(&snap.notes[n].text);
             }
+            notes_of.push(notes.iter().map(|&n| n as u32).collect());
             let mut doc: Vec<u32> = terms(&text)
                 .into_iter()
                 .map(|t| match ids.get(&t) {
@@ -62,6 +67,7 @@ impl TextIndex {
         TextIndex {
             vocab,
             item_terms,
+            item_notes: notes_of,
             built_for: (snap.items.len(), snap.notes.len()),
         }
     }
@@ -74,6 +80,15 @@ impl TextIndex {
     /// Distinct term ids of the item at snapshot position `i`.
     pub fn terms_of(&self, i: usize) -> &[u32] {
         self.item_terms.get(i).map_or(&[], |t| t)
+    }
+
+    /// Positions in the snapshot's notes of the notes on the item at position `i`.
+    pub fn notes_of(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        self.item_notes
+            .get(i)
+            .into_iter()
+            .flatten()
+            .map(|&n| n as usize)
     }
 
     /// The text of term `id`.
@@ -138,6 +153,8 @@ mod tests {
         assert_eq!(texts(&ix, 0), ["build", "flaky", "flaky build"]);
         // The note's words join the item's; shared terms share one id.
         assert!(texts(&ix, 1).contains(&"release blocked"));
+        assert_eq!(ix.notes_of(1).collect::<Vec<_>>(), [0]);
+        assert_eq!(ix.notes_of(0).count(), 0);
         assert_eq!(ix.terms_of(0)[0..1], ix.terms_of(1)[0..1]);
         assert!(Arc::ptr_eq(&ix, &snap.text_index()), "built once");
 

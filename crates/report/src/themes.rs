@@ -6,10 +6,10 @@
 //! unigrams and bigrams) anchors a theme; its items leave the pool and the next anchor
 //! is picked, up to a few themes per reason. The rest is "other <reason>".
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
-use throughline_model::{NoteTarget, OffPlanReason};
+use throughline_model::OffPlanReason;
 
 use crate::class::WorkClass;
 use crate::drift::QuotedNote;
@@ -71,12 +71,6 @@ pub fn themes(snap: &Snapshot, scope: &Scope, opts: &ThemeOptions) -> ThemesRepo
     // Notes attached to items join the item's text (the index holds both): they often
     // say what the title does not.
     let index = snap.text_index();
-    let mut item_notes: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, n) in snap.notes.iter().enumerate() {
-        if let NoteTarget::Item { key, .. } = &n.target {
-            item_notes.entry(key.as_str()).or_default().push(i);
-        }
-    }
     // Documents are the items in scope, by snapshot position; df counts over them.
     let mut docs: Vec<usize> = Vec::new();
     let mut df = vec![0u32; index.vocab_len()];
@@ -147,7 +141,7 @@ pub fn themes(snap: &Snapshot, scope: &Scope, opts: &ThemeOptions) -> ThemesRepo
                 label_terms,
                 &inside,
                 &docs,
-                &item_notes,
+                &index,
             ));
             pool = rest;
         }
@@ -159,7 +153,7 @@ pub fn themes(snap: &Snapshot, scope: &Scope, opts: &ThemeOptions) -> ThemesRepo
                 Vec::new(),
                 &pool,
                 &docs,
-                &item_notes,
+                &index,
             ));
         }
     }
@@ -233,7 +227,7 @@ fn theme(
     label_terms: Vec<String>,
     members: &[usize],
     docs: &[usize],
-    item_notes: &HashMap<&str, Vec<usize>>,
+    index: &TextIndex,
 ) -> Theme {
     let mut work = Figure::default();
     let mut examples = Vec::new();
@@ -248,7 +242,7 @@ fn theme(
                 title: item.title.clone(),
             });
         }
-        for &n in item_notes.get(item.key.as_str()).into_iter().flatten() {
+        for n in index.notes_of(docs[d]) {
             // The same words on several items are quoted once.
             if seen_notes.insert(snap.notes[n].text.as_str()) {
                 notes.push(QuotedNote::of(&snap.notes[n]));
