@@ -501,7 +501,8 @@ impl AppState {
         }
     }
 
-    /// Waits until the view reflects every change made so far (tests, warm-up).
+    /// Waits until the view reflects every change made so far (for tests: a server only
+    /// ever answers from the view it has, see [`AppState::view`]).
     pub async fn settled(&self) -> Result<Arc<View>, ApiError> {
         loop {
             let seen = self.view().await?;
