@@ -87,6 +87,23 @@ pub struct AlignArgs {
     /// Only recompute items that are new or changed since their last inference.
     #[arg(long)]
     pub changed_only: bool,
+    #[command(flatten)]
+    pub semantic: SemanticArgs,
+}
+
+/// The optional semantic mode of the sense engine.
+#[derive(Debug, Args)]
+pub struct SemanticArgs {
+    /// Also use sentence embeddings (all-MiniLM-L6-v2), offline. Needs a build with
+    /// `--features semantic` and the model files (crates/embed/scripts/fetch-model.sh).
+    /// Slower: about 50 new texts a second on 2 cores; vectors are stored in the
+    /// database, so each text is embedded once.
+    #[arg(long)]
+    pub semantic: bool,
+    /// Where the model files are (config.json, tokenizer.json, model.safetensors).
+    /// [default: crates/embed/models/all-MiniLM-L6-v2 in the source tree]
+    #[arg(long, value_name = "DIR", env = "THROUGHLINE_MODEL_DIR")]
+    pub model: Option<PathBuf>,
 }
 
 /// Where the evaluation's ground truth comes from.
@@ -113,6 +130,8 @@ pub struct EvalArgs {
     /// With labels/components/project: values with fewer items are left out.
     #[arg(long, default_value_t = 30)]
     pub min_items: usize,
+    #[command(flatten)]
+    pub semantic: SemanticArgs,
 }
 
 #[derive(Debug, Args)]

@@ -190,3 +190,23 @@ fn the_demo_runs_end_to_end_and_eval_reports_every_system() {
         Some(150)
     );
 }
+
+#[test]
+fn semantic_mode_without_its_model_says_how_to_get_it_and_changes_nothing() {
+    let env = Env::new();
+    env.write("s.toml", STRATEGY);
+    env.ok(&["strategy", "apply", "s.toml"]);
+    env.write("t.csv", &csv());
+    env.ok(&["import", "csv", "t.csv"]);
+    let before = env.json(&["status"]);
+    let missing = env.path("no-model-here");
+    for cmd in ["align", "eval"] {
+        let err = env.fails(&[cmd, "--semantic", "--model", missing.to_str().unwrap()]);
+        assert!(err.contains("no-model-here"), "{err}");
+        assert!(err.contains("--features semantic"), "{err}");
+        assert!(err.contains("fetch-model.sh"), "{err}");
+    }
+    assert_eq!(env.json(&["status"]), before);
+    // Without --semantic the engine runs, and says in which mode.
+    assert!(env.ok(&["align"]).contains("lexical mode"));
+}

@@ -18,6 +18,7 @@ pub mod relink;
 mod scope;
 mod snapshot;
 pub mod status;
+pub mod stored_embeddings;
 mod text;
 pub mod text_index;
 pub mod themes;

@@ -5,14 +5,18 @@
 //! and the server (strategy uploads) re-link after a change, and must do it the same way.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use throughline_model::{Link, LinkOrigin, LinkTarget, WorkItem};
 use throughline_sense::{
-    EngineConfig, Model, SenseError, TrainingSet, explicit, infer_all, labels_from_links,
+    Embedder, EngineConfig, Mode, Model, SenseError, TrainingSet, explicit, infer_all,
+    labels_from_links,
 };
 use throughline_store::{LinkWrite, Store, StoreError};
+
+use crate::stored_embeddings::StoredEmbeddings;
 
 /// Why re-linking failed.
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +80,8 @@ pub struct Inferred {
     pub unclear: usize,
     pub seconds: f64,
     pub items_per_second: f64,
+    /// Semantic mode: texts the embedding model had to embed (the others were stored).
+    pub embedded: usize,
 }
 
 /// Infers links for every item without an explicit or corrected link. With `full`
@@ -84,6 +90,18 @@ pub struct Inferred {
 pub fn infer_links(
     store: &mut Store,
     full: bool,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Option<Inferred>, RelinkError> {
+    infer_links_with(store, full, None, progress)
+}
+
+/// [`infer_links`], in semantic mode when `embedder` is given: the engine then also
+/// uses sentence embeddings, and the vectors it had to compute are stored for the next
+/// run.
+pub fn infer_links_with(
+    store: &mut Store,
+    full: bool,
+    embedder: Option<Arc<StoredEmbeddings>>,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Option<Inferred>, RelinkError> {
     let Some((_, strategy)) = store.strategy()? else {
@@ -142,9 +160,14 @@ pub fn infer_links(
         .map(|r| r.item_id)
         .collect();
     store.delete_links(LinkOrigin::Inferred, &stale)?;
+    let mode = if embedder.is_some() {
+        Mode::Semantic
+    } else {
+        Mode::Lexical
+    };
     if which.is_empty() {
         return Ok(Some(Inferred {
-            mode: "lexical".into(),
+            mode: mode.as_str().into(),
             trained_on: labels.iter().filter(|l| l.is_some()).count(),
             ..Inferred::default()
         }));
@@ -152,7 +175,11 @@ pub fn infer_links(
 
     let started = Instant::now();
     let ts = TrainingSet::new(&strategy, &items, &labels, &notes)?;
-    let model = Model::train(&ts, &EngineConfig::default(), None)?;
+    let cfg = EngineConfig {
+        mode,
+        ..EngineConfig::default()
+    };
+    let model = Model::train(&ts, &cfg, embedder.clone().map(|e| e as Arc<dyn Embedder>))?;
     let total = which.len();
     progress(0, total);
     let done = AtomicUsize::new(0);
@@ -176,6 +203,12 @@ pub fn infer_links(
     } else {
         store.upsert_links(LinkOrigin::Inferred, &writes)?;
     }
+    // After the links: vectors are only a cache, and a failure to store them must not
+    // lose the run's answers.
+    let embedded = match &embedder {
+        Some(e) => e.save(store)?,
+        None => 0,
+    };
     Ok(Some(Inferred {
         mode: model.mode().as_str().to_string(),
         trained_on: labels.iter().filter(|l| l.is_some()).count(),
@@ -186,5 +219,6 @@ pub fn infer_links(
             .count(),
         seconds,
         items_per_second: writes.len() as f64 / seconds.max(1e-9),
+        embedded,
     }))
 }

@@ -118,6 +118,10 @@ struct Combo {
     /// ([`Families`]); `None` when new members do not borrow.
     #[serde(default)]
     family_gap: Option<f32>,
+    /// Scale of the item's sentence embedding appended to its sparse features for the
+    /// SVM (semantic mode; 0 = not used).
+    #[serde(default)]
+    dense_w: f32,
 }
 
 #[derive(Debug, Clone)]
@@ -524,6 +528,7 @@ impl Model {
                     temperature: 0.05,
                     none_logit: Some(0.03),
                     family_gap: None,
+                    dense_w: 0.0,
                 },
                 Isotonic::default(),
                 None,
@@ -596,6 +601,7 @@ impl Model {
                     temperature: 0.5,
                     none_logit: Some(-0.5),
                     family_gap: None,
+                    dense_w: 0.0,
                 },
                 Isotonic::default(),
                 None,
@@ -610,11 +616,20 @@ impl Model {
             .filter(|(_, v)| !v.idx.is_empty())
             .map(|(c, v)| (v.clone(), c))
             .collect();
-        let sew = cfg.strategy_example_weight;
-        let (xa, ya, swa) = with_examples(&x, &y, &sw, &strat_examples, sew);
-        let mut linear =
-            LinearModel::train(&xa, &ya, &swa, vocab.len(), n_classes, svm_opts, threads);
-        drop((xa, ya, swa));
+        let mut linear = train_svm(
+            &x,
+            &y,
+            &sw,
+            &strat_examples,
+            cfg.strategy_example_weight,
+            sem_vectors
+                .as_ref()
+                .map(|(s, i)| ((s.as_slice(), i.as_slice()), combo.dense_w)),
+            vocab.len(),
+            n_classes,
+            svm_opts,
+            threads,
+        );
         // Similarity to the strategy's text is linear in the item vector: fold it into
         // the weights so it costs nothing at inference.
         if combo.nb_w != 0.0 {
@@ -697,7 +712,7 @@ impl Model {
     pub fn summary(&self) -> String {
         format!(
             "{} mode, {} targets, {} linked items, {} features; recency weight {:.2}, \
-             strategy-text weight {:.2}, centroid weight {:.2}, naive Bayes weight {:.2}, semantic weight {:.2}, temperature {:.3}, none-of-these logit {:?}, family gap {:?}",
+             strategy-text weight {:.2}, centroid weight {:.2}, naive Bayes weight {:.2}, semantic weight {:.2}, embedding features {:.2}, temperature {:.3}, none-of-these logit {:?}, family gap {:?}",
             self.mode().as_str(),
             self.classes.len(),
             self.n_linked,
@@ -711,6 +726,7 @@ impl Model {
             self.combo.cent_w,
             self.combo.nb_w,
             self.combo.sem_w,
+            self.combo.dense_w,
             self.combo.temperature,
             self.combo.none_logit,
             self.combo.family_gap
@@ -772,6 +788,11 @@ impl Model {
             Some(&mut trace),
         );
         let evidence = self.vocab.transform(&ws.raw, &mut ws.buf, &mut ws.x);
+        if self.combo.dense_w > 0.0
+            && let Some(e) = emb
+        {
+            append_dense(&mut ws.x, e, self.vocab.len(), self.combo.dense_w);
+        }
         let k = self.classes.len();
         ws.scores.resize(k, 0.0);
         self.linear.scores(&ws.x, &mut ws.scores);
@@ -1195,6 +1216,55 @@ fn class_vectors(
     class_vecs
 }
 
+/// Sentence-embedding scales tried for the SVM's dense block (semantic mode), fitted on
+/// the held-out fold like every other weight. Concatenating a sentence embedding to
+/// TF-IDF features lets the SVM use meaning where words differ, while the words keep
+/// deciding where they are specific.
+const DENSE_GRID: [f32; 4] = [0.0, 0.25, 0.5, 1.0];
+
+/// Appends the dense vector `e`, scaled by `w`, as features `base..base + e.len()`
+/// (after every sparse feature, so the indices stay sorted).
+fn append_dense(v: &mut SparseVec, e: &[f32], base: usize, w: f32) {
+    for (d, &x) in e.iter().enumerate() {
+        v.idx.push((base + d) as u32);
+        v.val.push(w * x);
+    }
+}
+
+/// Trains the one-vs-rest SVM on the linked items and the weighted strategy examples;
+/// with `dense = Some(((strategy vectors, item vectors), w))` and `w > 0`, each example's
+/// sentence embedding is appended as a dense block after the `n_features` sparse ones.
+#[allow(clippy::too_many_arguments)]
+fn train_svm(
+    x: &[SparseVec],
+    y: &[usize],
+    sw: &[f32],
+    strat_examples: &[(SparseVec, usize)],
+    strat_example_weight: f32,
+    dense: Option<(SemVectors<'_>, f32)>,
+    n_features: usize,
+    n_classes: usize,
+    svm_opts: SvmOptions,
+    threads: usize,
+) -> LinearModel {
+    let (mut xa, ya, swa) = with_examples(x, y, sw, strat_examples, strat_example_weight);
+    let mut width = n_features;
+    if let Some(((sv, iv), w)) = dense.filter(|d| d.1 > 0.0) {
+        let n = x.len();
+        for (k, v) in xa.iter_mut().enumerate() {
+            // Items first, then the strategy examples (as `with_examples` orders them).
+            let e = if k < n {
+                &iv[k]
+            } else {
+                &sv[strat_examples[k - n].1]
+            };
+            append_dense(v, e, n_features, w);
+        }
+        width += sv.first().map_or(0, Vec::len);
+    }
+    LinearModel::train(&xa, &ya, &swa, width, n_classes, svm_opts, threads)
+}
+
 /// The training data plus extra weighted examples (when the weight is positive).
 fn with_examples(
     x: &[SparseVec],
@@ -1257,14 +1327,6 @@ fn fit_combination(
     families: &Families,
 ) -> (Combo, Isotonic, Option<f64>) {
     let n = x.len();
-    let (xa, ya, swa) = with_examples(
-        &x[..cut],
-        &y[..cut],
-        &sw[..cut],
-        strat_examples,
-        strat_example_weight,
-    );
-    let sub = LinearModel::train(&xa, &ya, &swa, n_features, n_classes, svm_opts, threads);
     // Weak (rule-labelled) examples train but do not calibrate: the mix and the
     // temperature must fit how well real links are predicted, not how well the rules
     // are echoed.
@@ -1272,17 +1334,54 @@ fn fit_combination(
     if cal.len() < 10 {
         cal = (cut..n).collect();
     }
+    // One SVM per dense scale (just one, without dense, in lexical mode): its held-out
+    // scores and biases.
+    let dense_grid: &[f32] = if semantic.is_some() {
+        &DENSE_GRID
+    } else {
+        &DENSE_GRID[..1]
+    };
+    let mut buf = vec![0f32; n_classes];
+    let svms: Vec<(Vec<Vec<f32>>, Vec<f32>)> = dense_grid
+        .iter()
+        .map(|&dw| {
+            let sub = train_svm(
+                &x[..cut],
+                &y[..cut],
+                &sw[..cut],
+                strat_examples,
+                strat_example_weight,
+                semantic.map(|(sv, iv)| ((sv, &iv[..cut]), dw)),
+                n_features,
+                n_classes,
+                svm_opts,
+                threads,
+            );
+            let mut xi = SparseVec::default();
+            let scores = cal
+                .iter()
+                .map(|&i| {
+                    xi.clone_from(&x[i]);
+                    if let Some((_, iv)) = semantic.filter(|_| dw > 0.0) {
+                        append_dense(&mut xi, &iv[i], n_features, dw);
+                    }
+                    sub.scores(&xi, &mut buf);
+                    buf.clone()
+                })
+                .collect();
+            (scores, sub.bias().to_vec())
+        })
+        .collect();
     let cents = LinearModel::centroids(&x[..cut], &y[..cut], n_features, n_classes);
     let nb = LinearModel::naive_bayes(&x[..cut], &y[..cut], &sw[..cut], n_features, n_classes);
-    // Per source: cal item -> class scores.
-    let mut sources: Vec<Vec<Vec<f32>>> = (0..4).map(|_| Vec::with_capacity(cal.len())).collect();
-    let mut buf = vec![0f32; n_classes];
+    // Per source: cal item -> class scores (0: centroids, 1: naive Bayes, 2: strategy).
+    let mut sources: Vec<Vec<Vec<f32>>> = (0..3).map(|_| Vec::with_capacity(cal.len())).collect();
     for &i in &cal {
-        for (k, m) in [&sub, &cents, &nb].into_iter().enumerate() {
+        for (k, m) in [&cents, &nb].into_iter().enumerate() {
             m.scores(&x[i], &mut buf);
             sources[k].push(buf.clone());
         }
-        sources[3].push(strat_x.iter().map(|s| s.dot(&x[i])).collect());
+        sources[2].push(strat_x.iter().map(|s| s.dot(&x[i])).collect());
     }
     // Semantic class vectors from the older items only, like every other source here.
     let sem: Option<Vec<Vec<f32>>> = semantic.map(|(sv, iv)| {
@@ -1323,10 +1422,10 @@ fn fit_combination(
         .collect();
 
     // Parameters: [tau index, prior w, strategy w, centroid w, nb w, semantic w, none,
-    // family gap (negative: new family members do not borrow)].
+    // family gap (negative: new family members do not borrow), dense scale index].
     // "None of these" is always an option: an item no scorer claims (all one-vs-rest
     // scores negative) should not get a confident answer from bias differences.
-    let grids: [Vec<f32>; 8] = [
+    let grids: [Vec<f32>; 9] = [
         (0..taus.len().max(1)).map(|i| i as f32).collect(),
         if taus.is_empty() {
             vec![0.0]
@@ -1347,17 +1446,19 @@ fn fit_combination(
         } else {
             vec![-1.0, 0.0, 0.25, 0.5, 1.0, 2.0]
         },
+        (0..svms.len()).map(|i| i as f32).collect(),
     ];
-    let (sub_bias, nb_bias) = (sub.bias(), nb.bias());
+    let nb_bias = nb.bias();
     let mut evidence = vec![0f32; n_classes];
     let mut before = Vec::with_capacity(n_classes);
-    let mut combine = |p: &[f32; 8], k: usize, out: &mut [f32]| {
+    let mut combine = |p: &[f32; 9], k: usize, out: &mut [f32]| {
+        let (svm, svm_bias) = &svms[p[8] as usize];
         for c in 0..n_classes {
-            let mut z = sources[0][k][c]
-                + p[3] * sources[1][k][c]
-                + p[4] * sources[2][k][c]
-                + p[2] * sources[3][k][c];
-            evidence[c] = z - sub_bias[c] - p[4] * nb_bias[c];
+            let mut z = svm[k][c]
+                + p[3] * sources[0][k][c]
+                + p[4] * sources[1][k][c]
+                + p[2] * sources[2][k][c];
+            evidence[c] = z - svm_bias[c] - p[4] * nb_bias[c];
             if let Some(pr) = priors.get(p[0] as usize) {
                 z += p[1] * pr[k][c];
             }
@@ -1373,26 +1474,33 @@ fn fit_combination(
         out[n_classes] = p[6];
     };
     let mut logits: Vec<Vec<f32>> = vec![vec![0.0; n_classes + 1]; cal.len()];
-    let mut loss_of = |p: &[f32; 8]| {
+    let mut loss_of = |p: &[f32; 9]| {
         for (k, l) in logits.iter_mut().enumerate() {
             combine(p, k, l);
         }
         fit_temperature(&logits, &truth)
     };
-    let mut params = [0.0, 0.0, 0.5, 0.0, 0.0, 0.0, -1.5, -1.0];
-    let (mut best_t, mut best_loss) = loss_of(&params);
-    for _round in 0..2 {
-        for d in 0..8 {
-            for &v in &grids[d] {
-                let mut p = params;
-                p[d] = v;
-                let (temp, loss) = loss_of(&p);
-                if loss < best_loss - 1e-6 {
-                    best_loss = loss;
-                    best_t = temp;
-                    params = p;
+    // The SVM is the main source and the others correct it, so the search runs once per
+    // SVM variant (a coordinate search that also moved the SVM got stuck with whichever
+    // variant the other weights were first fitted around).
+    let (mut params, mut best_t, mut best_loss) = ([0f32; 9], 1.0, f64::INFINITY);
+    for svm in 0..svms.len() {
+        let mut p = [0.0, 0.0, 0.5, 0.0, 0.0, 0.0, -1.5, -1.0, svm as f32];
+        let (mut t, mut loss) = loss_of(&p);
+        for _round in 0..2 {
+            for (d, grid) in grids.iter().enumerate().take(8) {
+                for &v in grid {
+                    let mut q = p;
+                    q[d] = v;
+                    let (tq, lq) = loss_of(&q);
+                    if lq < loss - 1e-6 {
+                        (p, t, loss) = (q, tq, lq);
+                    }
                 }
             }
+        }
+        if loss < best_loss {
+            (params, best_t, best_loss) = (p, t, loss);
         }
     }
     let tau = taus
@@ -1408,6 +1516,7 @@ fn fit_combination(
         temperature: best_t,
         none_logit: Some(params[6]),
         family_gap: (params[7] >= 0.0).then_some(params[7]),
+        dense_w: dense_grid[params[8] as usize],
     };
     // Isotonic map of the chosen combination's top-1 probability.
     let mut points = Vec::with_capacity(cal.len());
@@ -1421,4 +1530,66 @@ fn fit_combination(
         points.push((z[top], top == yk));
     }
     (combo, Isotonic::fit(&points, 100), tau)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_svm_learns_from_an_appended_embedding_when_words_say_nothing() {
+        // Every item has the same single word; only the embedding tells the classes apart.
+        let word = SparseVec {
+            idx: vec![0],
+            val: vec![1.0],
+        };
+        let x = vec![word.clone(); 40];
+        let y: Vec<usize> = (0..40).map(|i| i % 2).collect();
+        let iv: Vec<Vec<f32>> = y
+            .iter()
+            .map(|&c| {
+                if c == 0 {
+                    vec![1.0, 0.0]
+                } else {
+                    vec![0.0, 1.0]
+                }
+            })
+            .collect();
+        let sv = vec![vec![1.0, 0.0], vec![0.0, 1.0]];
+        let opts = SvmOptions {
+            c: 0.5,
+            max_iter: 60,
+            eps: 0.1,
+        };
+        let train = |w: f32| {
+            train_svm(
+                &x,
+                &y,
+                &[1.0; 40],
+                &[],
+                0.0,
+                Some(((&sv, &iv), w)),
+                1,
+                2,
+                opts,
+                1,
+            )
+        };
+        let score = |m: &LinearModel, e: &[f32]| {
+            let mut v = word.clone();
+            append_dense(&mut v, e, 1, 1.0);
+            let mut out = [0f32; 2];
+            m.scores(&v, &mut out);
+            out
+        };
+        let with = train(1.0);
+        let a = score(&with, &[1.0, 0.0]);
+        let b = score(&with, &[0.0, 1.0]);
+        assert!(a[0] > a[1] && b[1] > b[0], "{a:?} {b:?}");
+        // Weight 0 leaves the dense block out of training: both look alike.
+        let without = train(0.0);
+        let mut plain = [0f32; 2];
+        without.scores(&word, &mut plain);
+        assert!((plain[0] - plain[1]).abs() < 0.2, "{plain:?}");
+    }
 }

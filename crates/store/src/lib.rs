@@ -8,6 +8,7 @@
 //! This crate knows the domain model and SQL, nothing about file formats, the sense
 //! engine's logic, HTTP or the terminal.
 
+mod embeddings;
 mod error;
 mod hash;
 mod items;
@@ -23,6 +24,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
+pub use embeddings::text_hash;
 pub use error::StoreError;
 pub use items::{ImportMeta, ImportSummary, ItemFilter, StoredItem};
 pub use links::{LinkRow, LinkWrite};

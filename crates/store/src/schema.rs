@@ -103,6 +103,16 @@ CREATE TABLE tokens (
     revoked_at  TEXT
 );
 "#,
+    r#"
+-- Sentence embeddings for the sense engine's optional semantic mode, by model and by a
+-- hash of the exact text embedded (see embeddings.rs).
+CREATE TABLE embeddings (
+    model      TEXT NOT NULL,
+    text_hash  INTEGER NOT NULL,
+    vector     BLOB NOT NULL,
+    PRIMARY KEY (model, text_hash)
+) WITHOUT ROWID;
+"#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

@@ -1,10 +1,13 @@
 //! Keeping links in step with the data: explicit links from selectors, and the sense
 //! engine's inferences for everything else.
 
+use std::sync::Arc;
+
 use throughline_report::relink::{self, Inferred, Relinked};
+use throughline_report::stored_embeddings::StoredEmbeddings;
 use throughline_store::Store;
 
-use super::Globals;
+use super::{Globals, semantic};
 use crate::args::AlignArgs;
 use crate::{output, progress};
 
@@ -16,8 +19,18 @@ pub fn explicit_links(store: &mut Store) -> anyhow::Result<Relinked> {
 
 /// Infers links for unlinked work (see [`relink::infer_links`]), with a progress bar.
 pub fn infer_links(store: &mut Store, full: bool, quiet: bool) -> anyhow::Result<Option<Inferred>> {
+    infer_links_with(store, full, None, quiet)
+}
+
+/// [`infer_links`], in semantic mode when `embedder` is given.
+pub fn infer_links_with(
+    store: &mut Store,
+    full: bool,
+    embedder: Option<Arc<StoredEmbeddings>>,
+    quiet: bool,
+) -> anyhow::Result<Option<Inferred>> {
     let bar = progress::bar(quiet, "aligning", 0);
-    let r = relink::infer_links(store, full, &|done, total| {
+    let r = relink::infer_links_with(store, full, embedder, &|done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     });
@@ -29,7 +42,8 @@ pub fn infer_links(store: &mut Store, full: bool, quiet: bool) -> anyhow::Result
 pub fn run(g: &Globals, a: AlignArgs) -> anyhow::Result<()> {
     let mut store = g.open()?;
     let relinked = explicit_links(&mut store)?;
-    let inferred = infer_links(&mut store, !a.changed_only, g.quiet)?;
+    let embedder = semantic::embedder(&a.semantic, &store, g.quiet)?;
+    let inferred = infer_links_with(&mut store, !a.changed_only, embedder, g.quiet)?;
     if g.json {
         return output::json(&serde_json::json!({ "explicit": relinked, "inferred": inferred }));
     }
@@ -39,17 +53,22 @@ pub fn run(g: &Globals, a: AlignArgs) -> anyhow::Result<()> {
              (apply one with `throughline strategy apply FILE`)",
             relinked.explicit
         ),
-        Some(i) => outln!(
-            "{} items linked explicitly; {} inferred in {} mode from {} linked items \
-             ({} unclear) in {:.1}s ({:.0} items/s)",
-            relinked.explicit,
-            i.inferred,
-            i.mode,
-            i.trained_on,
-            i.unclear,
-            i.seconds,
-            i.items_per_second
-        ),
+        Some(i) => {
+            outln!(
+                "{} items linked explicitly; {} inferred in {} mode from {} linked items \
+                 ({} unclear) in {:.1}s ({:.0} items/s)",
+                relinked.explicit,
+                i.inferred,
+                i.mode,
+                i.trained_on,
+                i.unclear,
+                i.seconds,
+                i.items_per_second
+            );
+            if a.semantic.semantic {
+                outln!("{} new texts embedded and stored", i.embedded);
+            }
+        }
     }
     Ok(())
 }

@@ -1,18 +1,21 @@
 //! `throughline eval`: how well the engine infers links it was not shown.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use throughline_model::{Initiative, LinkOrigin, LinkTarget, Strategy, WorkItem};
 use throughline_report::effective_links;
-use throughline_sense::EngineConfig;
 use throughline_sense::eval::{EvalConfig, GroundTruthField, evaluate};
+use throughline_sense::{Embedder, EngineConfig, Mode};
 
-use super::Globals;
+use super::{Globals, semantic};
 use crate::args::{EvalArgs, TruthSource};
 use crate::output;
 
 pub fn run(g: &Globals, a: EvalArgs) -> anyhow::Result<()> {
-    let store = g.open()?;
+    let mut store = g.open()?;
+    // First, so that a missing model is reported before any work.
+    let embedder = semantic::embedder(&a.semantic, &store, g.quiet)?;
     let stored = store.all_items()?;
     let notes = store.notes()?;
     let (strategy, items, truth, hidden) = match a.truth {
@@ -99,10 +102,27 @@ pub fn run(g: &Globals, a: EvalArgs) -> anyhow::Result<()> {
         dataset: g.db.display().to_string(),
         test_share: a.test_share,
         hidden,
-        engine: EngineConfig::default(),
+        engine: EngineConfig {
+            mode: if embedder.is_some() {
+                Mode::Semantic
+            } else {
+                Mode::Lexical
+            },
+            ..EngineConfig::default()
+        },
         baselines: true,
     };
-    let report = evaluate(&strategy, &items, &truth, &notes, &cfg, None)?;
+    let report = evaluate(
+        &strategy,
+        &items,
+        &truth,
+        &notes,
+        &cfg,
+        embedder.clone().map(|e| e as Arc<dyn Embedder>),
+    )?;
+    if let Some(e) = &embedder {
+        e.save(&mut store)?;
+    }
     if g.json {
         return output::json(&report);
     }

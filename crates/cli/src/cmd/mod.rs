@@ -16,6 +16,7 @@ mod metrics;
 mod metrics_show;
 mod note;
 mod phrasing;
+mod semantic;
 mod serve;
 mod status;
 mod strategy;
