@@ -1,87 +1,19 @@
 //! Evaluates the sense engine in semantic mode (all-MiniLM-L6-v2) on the real data.
 //!
 //! `cargo run --release -p throughline-embed --features minilm --example eval_semantic [-- iceberg|storypoints]`
+//! (`EMBED_CACHE=FILE` keeps the vectors between runs.)
 //! (fetch the model first: `crates/embed/scripts/fetch-model.sh crates/embed/models/all-MiniLM-L6-v2`).
 
 #[path = "../../sense/examples/support/shared_data.rs"]
 mod shared_data;
 
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use throughline_embed::{MiniLm, default_model_dir};
+use throughline_report::stored_embeddings::StoredEmbeddings;
 use throughline_sense::eval::{EvalConfig, GroundTruthField, evaluate};
 use throughline_sense::{Embedder, EngineConfig, Mode};
-
-/// Remembers every text's vector in a file (`EMBED_CACHE`), so that repeated evaluations
-/// (trying engine settings) embed each text once: MiniLM on 2 cores does about 55 texts/s.
-struct Cached {
-    inner: Arc<MiniLm>,
-    path: Option<PathBuf>,
-    map: Mutex<HashMap<u64, Vec<f32>>>,
-}
-
-fn key(t: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    t.hash(&mut h);
-    h.finish()
-}
-
-impl Cached {
-    fn new(inner: Arc<MiniLm>, path: Option<PathBuf>) -> Self {
-        let mut map = HashMap::new();
-        if let Some(b) = path.as_ref().and_then(|p| std::fs::read(p).ok()) {
-            let mut at = 0;
-            while at + 12 <= b.len() {
-                let k = u64::from_le_bytes(b[at..at + 8].try_into().unwrap());
-                let d = u32::from_le_bytes(b[at + 8..at + 12].try_into().unwrap()) as usize;
-                at += 12;
-                let v: Vec<f32> = b[at..at + 4 * d]
-                    .chunks(4)
-                    .map(|c| f32::from_le_bytes(c.try_into().unwrap()))
-                    .collect();
-                at += 4 * d;
-                map.insert(k, v);
-            }
-        }
-        Cached {
-            inner,
-            path,
-            map: Mutex::new(map),
-        }
-    }
-}
-
-impl Embedder for Cached {
-    fn embed(&self, texts: &[&str]) -> Vec<Vec<f32>> {
-        let mut map = self.map.lock().unwrap();
-        let missing: Vec<&str> = texts
-            .iter()
-            .copied()
-            .filter(|t| !map.contains_key(&key(t)))
-            .collect();
-        if !missing.is_empty() {
-            for (t, v) in missing.iter().zip(self.inner.embed(&missing)) {
-                map.insert(key(t), v);
-            }
-            if let Some(p) = &self.path {
-                let mut b = Vec::new();
-                for (k, v) in map.iter() {
-                    b.extend_from_slice(&k.to_le_bytes());
-                    b.extend_from_slice(&(v.len() as u32).to_le_bytes());
-                    v.iter().for_each(|x| b.extend_from_slice(&x.to_le_bytes()));
-                }
-                let _ = std::fs::write(p, b);
-            }
-        }
-        texts.iter().map(|t| map[&key(t)].clone()).collect()
-    }
-    fn name(&self) -> &str {
-        self.inner.name()
-    }
-}
+use throughline_store::Store;
 
 fn main() {
     let Some(dir) = shared_data::data_dir() else {
@@ -89,10 +21,7 @@ fn main() {
         return;
     };
     let model = match MiniLm::load(&default_model_dir()) {
-        Ok(m) => Arc::new(Cached::new(
-            Arc::new(m),
-            std::env::var_os("EMBED_CACHE").map(PathBuf::from),
-        )),
+        Ok(m) => Arc::new(m) as Arc<dyn Embedder>,
         Err(e) => {
             eprintln!("cannot load the model: {e}");
             return;
@@ -112,28 +41,34 @@ fn main() {
             hidden,
             engine: EngineConfig {
                 mode: Mode::Semantic,
-                c: std::env::var("SENSE_C")
-                    .ok()
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(EngineConfig::default().c),
-                class_balance: std::env::var("SENSE_BALANCE")
-                    .ok()
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(EngineConfig::default().class_balance),
                 ..Default::default()
             },
             ..Default::default()
         };
         let t0 = std::time::Instant::now();
+        // With EMBED_CACHE=FILE, vectors are kept in that (SQLite) file between runs,
+        // as `throughline align --semantic` keeps them in its database.
+        let cache = std::env::var_os("EMBED_CACHE").map(|p| {
+            let store = Store::open(&p).expect("open the cache");
+            let stored = StoredEmbeddings::load(&store, model.clone()).expect("read the cache");
+            (store, Arc::new(stored))
+        });
+        let embedder = match &cache {
+            Some((_, s)) => s.clone() as Arc<dyn Embedder>,
+            None => model.clone(),
+        };
         let r = evaluate(
             &ds.strategy,
             &ds.items,
             &ds.truth,
             &[],
             &cfg,
-            Some(model.clone()),
+            Some(embedder),
         )
         .expect("evaluate");
+        if let Some((mut store, stored)) = cache {
+            stored.save(&mut store).expect("write the cache");
+        }
         println!("{r}(total {:.0}s)", t0.elapsed().as_secs_f32());
     }
 }

@@ -19,11 +19,15 @@
 //!    `OffPlan(reason)` targets, so "none of these initiatives" is learned in the
 //!    organisation's own words), plus similarity to the strategy's text, class centroids and a
 //!    recency prior over creation dates (`prior.rs`), all folded into one linear scorer;
+//!    in semantic mode (an [`Embedder`] given) each item's sentence embedding is
+//!    appended to its features as a dense block, and its similarity to each target's
+//!    mean embedding is one more score;
 //! 4. a new member of a versioned family of targets (`spark 4.1` beside `spark 4.0`
 //!    and `spark`, with few or no linked items) borrows its best sibling's score less a
 //!    gap (`family.rs`);
-//! 5. the mix of those sources, the family gap, a softmax temperature and an isotonic
-//!    map of the top probability are fitted on the newest 20% of linked items
+//! 5. the mix of those sources (the embedding block's scale too), the family gap, a
+//!    softmax temperature and an isotonic map of the top probability are fitted on the
+//!    newest 20% of linked items
 //!    (`calibration.rs`);
 //! 6. off-plan rules from notes, labels, type and words (`offplan.rs`), conflict and
 //!    threshold checks (`Unclear`), and a reason naming the deciding words and similar
