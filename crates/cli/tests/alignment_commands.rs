@@ -65,13 +65,19 @@ fn csv() -> String {
     s
 }
 
-#[test]
-fn align_infers_unlinked_work_and_corrections_win_and_persist() {
+/// The strategy applied and the work imported (and aligned, as import does).
+fn linked_work() -> Env {
     let env = Env::new();
     env.write("s.toml", STRATEGY);
     env.ok(&["strategy", "apply", "s.toml"]);
     env.write("t.csv", &csv());
     env.ok(&["import", "csv", "t.csv"]);
+    env
+}
+
+#[test]
+fn align_infers_unlinked_work_and_corrections_win_and_persist() {
+    let env = linked_work();
     let out = env.json(&["align"]);
     assert_eq!(out["explicit"]["explicit"], 12);
     assert_eq!(out["inferred"]["inferred"], 3);
@@ -193,11 +199,7 @@ fn the_demo_runs_end_to_end_and_eval_reports_every_system() {
 
 #[test]
 fn semantic_mode_without_its_model_says_how_to_get_it_and_changes_nothing() {
-    let env = Env::new();
-    env.write("s.toml", STRATEGY);
-    env.ok(&["strategy", "apply", "s.toml"]);
-    env.write("t.csv", &csv());
-    env.ok(&["import", "csv", "t.csv"]);
+    let env = linked_work();
     let before = env.json(&["status"]);
     let missing = env.path("no-model-here");
     for cmd in ["align", "eval"] {

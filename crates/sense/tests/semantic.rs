@@ -7,40 +7,18 @@ use std::sync::Arc;
 use throughline_model::LinkTarget;
 use throughline_sense::{Embedder, EngineConfig, Mode, Model, TrainingSet, infer_all};
 
-/// Words of each topic (`common::TOPICS`, same order), with synonyms no item or
+/// Per topic (`common::TOPICS`, same order): synonyms of its words that no item or
 /// strategy text contains.
-const MEANINGS: &[&[&str]] = &[
-    &[
-        "checkout", "cart", "payment", "order", "coupon", "invoice", "paypal", "basket",
-        "purchase", "refund", "billing",
-    ],
-    &[
-        "search",
-        "ranking",
-        "query",
-        "index",
-        "synonym",
-        "relevance",
-        "autocomplete",
-        "lookup",
-        "retrieval",
-        "findability",
-        "typeahead",
-    ],
-    &[
-        "mobile",
-        "ios",
-        "android",
-        "push",
-        "notification",
-        "offline",
-        "onboarding",
-        "iphone",
-        "tablet",
-        "handset",
-        "smartphone",
-    ],
+const SYNONYMS: &[&[&str]] = &[
+    &["basket", "purchase", "refund", "billing"],
+    &["lookup", "retrieval", "findability", "typeahead"],
+    &["iphone", "tablet", "handset", "smartphone"],
 ];
+
+/// The topic a word means, if any.
+fn meaning(w: &str) -> Option<usize> {
+    (0..SYNONYMS.len()).find(|&k| common::TOPICS[k].3.contains(&w) || SYNONYMS[k].contains(&w))
+}
 
 /// One dimension per topic (the share of the text's words with that meaning) and one
 /// for everything else.
@@ -51,15 +29,15 @@ impl Embedder for Thesaurus {
         texts
             .iter()
             .map(|t| {
-                let mut v = vec![0f32; MEANINGS.len() + 1];
+                let mut v = vec![0f32; SYNONYMS.len() + 1];
                 for w in t
                     .split(|c: char| !c.is_alphanumeric())
                     .filter(|w| !w.is_empty())
                 {
                     let w = w.to_lowercase();
-                    match MEANINGS.iter().position(|m| m.contains(&w.as_str())) {
+                    match meaning(&w) {
                         Some(k) => v[k] += 1.0,
-                        None => v[MEANINGS.len()] += 0.3,
+                        None => v[SYNONYMS.len()] += 0.3,
                     }
                 }
                 let n = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);

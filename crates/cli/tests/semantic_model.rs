@@ -1,0 +1,42 @@
+//! Semantic mode with the real model (all-MiniLM-L6-v2), end to end through the binary.
+//! Built only with `--features semantic`; skips, saying so, when the model files were not
+//! fetched (`crates/embed/scripts/fetch-model.sh crates/embed/models/all-MiniLM-L6-v2`).
+//! CI fetches them and runs this.
+#![cfg(feature = "semantic")]
+
+mod common;
+
+use common::Env;
+
+#[test]
+fn align_and_eval_with_the_real_model_embed_each_text_once() {
+    let model = throughline_embed::default_model_dir();
+    if !model.join("model.safetensors").is_file() {
+        eprintln!("skipping: no model in {}", model.display());
+        return;
+    }
+    let env = Env::new();
+    env.ok(&["demo", "--items", "400", "--quiet"]);
+    let lexical = env.json(&["align"]);
+    assert_eq!(lexical["inferred"]["mode"], "lexical");
+
+    let first = env.json(&["align", "--semantic"]);
+    assert_eq!(first["inferred"]["mode"], "semantic");
+    let inferred = first["inferred"]["inferred"].as_u64().unwrap();
+    let trained_on = first["inferred"]["trained_on"].as_u64().unwrap();
+    assert!(inferred > 50, "{first}");
+    // Every linked and every inferred item's text, give or take identical texts.
+    let embedded = first["inferred"]["embedded"].as_u64().unwrap();
+    assert!(embedded > (inferred + trained_on) * 9 / 10, "{first}");
+
+    let second = env.json(&["align", "--semantic"]);
+    assert_eq!(second["inferred"]["embedded"], 0, "{second}");
+    assert_eq!(second["inferred"]["inferred"], inferred);
+
+    // Held-out accuracy in semantic mode stays in the lexical engine's league.
+    let lex = env.json(&["eval"]);
+    let sem = env.json(&["eval", "--semantic"]);
+    assert_eq!(sem["systems"][0]["mode"], "semantic", "{sem}");
+    let top1 = |v: &serde_json::Value| v["systems"][0]["top1"].as_f64().unwrap();
+    assert!(top1(&sem) >= top1(&lex) - 0.05, "{sem} vs {lex}");
+}
