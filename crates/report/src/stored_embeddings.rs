@@ -6,8 +6,8 @@
 //! has not seen; [`StoredEmbeddings::save`] then stores the new ones in one transaction.
 
 use std::collections::HashMap;
-use std::sync::Arc;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use throughline_sense::Embedder;
 use throughline_store::{Store, StoreError, text_hash};
@@ -15,8 +15,9 @@ use throughline_store::{Store, StoreError, text_hash};
 /// Texts handed to the model at once: small enough to report progress often.
 const CHUNK: usize = 256;
 
-/// Progress of embedding new texts: (embedded so far, new texts in this call).
-pub type EmbedProgress = Box<dyn Fn(usize, usize) + Send + Sync>;
+/// Progress of embedding new texts: how many the model has embedded so far, in all.
+/// (Inference embeds from several threads at once, so there is no one total to reach.)
+pub type EmbedProgress = Box<dyn Fn(usize) + Send + Sync>;
 
 /// An [`Embedder`] that remembers: vectors come from the store when the same model
 /// embedded the same text before, and from the model otherwise.
@@ -24,6 +25,7 @@ pub struct StoredEmbeddings {
     inner: Arc<dyn Embedder>,
     known: Mutex<HashMap<i64, Vec<f32>>>,
     fresh: Mutex<Vec<(i64, Vec<f32>)>>,
+    embedded: AtomicUsize,
     progress: Option<EmbedProgress>,
 }
 
@@ -34,6 +36,7 @@ impl StoredEmbeddings {
             known: Mutex::new(store.embeddings(inner.name())?),
             inner,
             fresh: Mutex::new(Vec::new()),
+            embedded: AtomicUsize::new(0),
             progress: None,
         })
     }
@@ -42,11 +45,6 @@ impl StoredEmbeddings {
     pub fn with_progress(mut self, progress: EmbedProgress) -> Self {
         self.progress = Some(progress);
         self
-    }
-
-    /// Number of texts embedded by the model (not found in the store) so far.
-    pub fn embedded(&self) -> usize {
-        self.fresh.lock().map_or(0, |f| f.len())
     }
 
     /// Stores the vectors embedded since loading; returns how many.
@@ -79,8 +77,9 @@ impl Embedder for StoredEmbeddings {
         for chunk in missing.chunks(CHUNK) {
             let batch: Vec<&str> = chunk.iter().map(|m| m.1).collect();
             new.extend(chunk.iter().map(|m| m.0).zip(self.inner.embed(&batch)));
+            let done = self.embedded.fetch_add(chunk.len(), Ordering::Relaxed) + chunk.len();
             if let Some(p) = &self.progress {
-                p(new.len(), missing.len());
+                p(done);
             }
         }
         let Ok(mut known) = self.known.lock() else {

@@ -32,14 +32,10 @@ pub fn embedder(
             dir.display()
         )
     })?;
-    let bar = progress::bar(quiet, "embedding new texts", 0);
+    // A count, not a bar: training embeds the linked items in one go, inference in
+    // batches from several threads, and only new texts are counted.
+    let bar = progress::counter(quiet, "embedding new texts");
     let stored = StoredEmbeddings::load(store, Arc::new(model) as Arc<dyn Embedder>)?
-        .with_progress(Box::new(move |done, total| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-            if done == total {
-                bar.finish_and_clear();
-            }
-        }));
+        .with_progress(Box::new(move |done| bar.set_position(done as u64)));
     Ok(Some(Arc::new(stored)))
 }
