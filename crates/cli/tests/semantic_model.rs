@@ -8,11 +8,19 @@ mod common;
 
 use common::Env;
 
+/// Whether the model files are where the binary looks by default; says so when not.
+fn model_fetched() -> bool {
+    let model = throughline_embed::default_model_dir();
+    let found = model.join("model.safetensors").is_file();
+    if !found {
+        eprintln!("skipping: no model in {}", model.display());
+    }
+    found
+}
+
 #[test]
 fn align_and_eval_with_the_real_model_embed_each_text_once() {
-    let model = throughline_embed::default_model_dir();
-    if !model.join("model.safetensors").is_file() {
-        eprintln!("skipping: no model in {}", model.display());
+    if !model_fetched() {
         return;
     }
     let env = Env::new();
@@ -43,9 +51,7 @@ fn align_and_eval_with_the_real_model_embed_each_text_once() {
 
 #[test]
 fn on_real_iceberg_history_semantic_mode_is_at_least_as_good_as_lexical() {
-    let model = throughline_embed::default_model_dir();
-    if !model.join("model.safetensors").is_file() {
-        eprintln!("skipping: no model in {}", model.display());
+    if !model_fetched() {
         return;
     }
     let Some(data) = common::shared_data() else {

@@ -63,13 +63,20 @@ fn sample() -> throughline_report::Snapshot {
     b.snap
 }
 
+/// The whole history, with teams of fewer than three people folded into "other".
+fn teams_of_three() -> Scope {
+    Scope {
+        min_group_size: 3,
+        ..Default::default()
+    }
+}
+
 #[test]
 fn every_number_is_recomputed_from_its_items() {
     let snap = sample();
     let scope = Scope {
         period: Some("2026-H2".parse::<Period>().unwrap()),
-        min_group_size: 3,
-        ..Default::default()
+        ..teams_of_three()
     };
     let b = brief(&snap, &scope);
     let ev: HashMap<&str, &Vec<String>> = b
@@ -140,13 +147,7 @@ fn every_number_is_recomputed_from_its_items() {
 #[test]
 fn markdown_and_html_link_numbers_to_evidence_and_quote_notes() {
     let snap = sample();
-    let b = brief(
-        &snap,
-        &Scope {
-            min_group_size: 3,
-            ..Default::default()
-        },
-    );
+    let b = brief(&snap, &teams_of_three());
     let md = b.to_markdown();
     let html = b.to_html();
     for e in &b.evidence {
@@ -170,29 +171,13 @@ fn markdown_and_html_link_numbers_to_evidence_and_quote_notes() {
         assert!(!md.contains(bad) && !html.contains(bad), "{bad}");
     }
     assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"));
-    assert_eq!(
-        md,
-        brief(
-            &snap,
-            &Scope {
-                min_group_size: 3,
-                ..Default::default()
-            }
-        )
-        .to_markdown()
-    );
+    assert_eq!(md, brief(&snap, &teams_of_three()).to_markdown());
 }
 
 #[test]
 fn long_evidence_lists_can_link_to_the_whole_list() {
     let snap = sample();
-    let b = brief(
-        &snap,
-        &Scope {
-            min_group_size: 3,
-            ..Default::default()
-        },
-    );
+    let b = brief(&snap, &teams_of_three());
     let long = b
         .evidence
         .iter()

@@ -358,19 +358,7 @@ pub(crate) fn extract<'a>(
         if v.trim().is_empty() {
             return;
         }
-        let b = bucket(hash_str(ns, v));
-        out.push(Raw {
-            bucket: b,
-            block: Block::Meta,
-        });
-        if let Some(t) = trace.as_deref_mut() {
-            t.push(Traced {
-                bucket: b,
-                group: b,
-                word: v,
-                what,
-            });
-        }
+        push_meta(bucket(hash_str(ns, v)), v, what, out, trace.as_deref_mut());
     };
     for l in doc.labels {
         meta(NS_LABEL, l, "label");
@@ -437,6 +425,29 @@ fn names_a_person(scope: &str) -> bool {
         && scope.as_bytes()[scope.len() - 3..].eq_ignore_ascii_case(b"-by")
 }
 
+/// Adds one tracker-fact feature, and when tracing, what it stands for (`word` read as a
+/// `what`).
+fn push_meta<'a>(
+    bucket: u32,
+    word: &'a str,
+    what: &'static str,
+    out: &mut Vec<Raw>,
+    trace: Option<&mut Vec<Traced<'a>>>,
+) {
+    out.push(Raw {
+        bucket,
+        block: Block::Meta,
+    });
+    if let Some(t) = trace {
+        t.push(Traced {
+            bucket,
+            group: bucket,
+            word,
+            what,
+        });
+    }
+}
+
 /// Scope features: the whole scope and, for `Spark 3.4, 3.5`, each listed part.
 fn scope_features<'a>(scope: &'a str, out: &mut Vec<Raw>, mut trace: Option<&mut Vec<Traced<'a>>>) {
     let mut push = |s: &'a str| {
@@ -454,19 +465,7 @@ fn scope_features<'a>(scope: &'a str, out: &mut Vec<Raw>, mut trace: Option<&mut
             }
             h.push(c);
         }
-        let b = bucket(h.finish());
-        out.push(Raw {
-            bucket: b,
-            block: Block::Meta,
-        });
-        if let Some(t) = trace.as_deref_mut() {
-            t.push(Traced {
-                bucket: b,
-                group: b,
-                word: s,
-                what: "scope",
-            });
-        }
+        push_meta(bucket(h.finish()), s, "scope", out, trace.as_deref_mut());
     };
     push(scope);
     if scope.contains(',') {
@@ -621,6 +620,29 @@ mod tests {
         v.iter().map(|s| &text[s.start..s.end]).collect()
     }
 
+    /// The features of one document.
+    fn raw(d: &Doc<'_>, body_char_ngrams: bool) -> Vec<Raw> {
+        let mut out = Vec::new();
+        let o = ExtractOptions { body_char_ngrams };
+        extract(d, o, &mut Scratch::default(), &mut out, None);
+        out
+    }
+
+    /// The buckets of the features of one block (of every block with `None`), in order.
+    fn buckets(v: &[Raw], block: Option<Block>) -> Vec<u32> {
+        v.iter()
+            .filter(|r| block.is_none_or(|b| r.block == b))
+            .map(|r| r.bucket)
+            .collect()
+    }
+
+    fn title(t: &str) -> Doc<'_> {
+        Doc {
+            title: t,
+            ..Default::default()
+        }
+    }
+
     #[test]
     fn tokens_keep_versions_and_identifiers() {
         assert_eq!(
@@ -679,39 +701,13 @@ mod tests {
         assert_eq!(area_version("3.4"), None);
         assert_eq!(area_version("v2"), None);
         assert_eq!(area_version("version"), None);
-        let mut s = Scratch::default();
-        let o = ExtractOptions {
-            body_char_ngrams: true,
-        };
-        let (mut a, mut b) = (Vec::new(), Vec::new());
-        let words = |v: &[Raw]| -> std::collections::HashSet<u32> {
-            v.iter()
-                .filter(|r| r.block == Block::Word)
-                .map(|r| r.bucket)
+        let words = |t: &str| -> std::collections::HashSet<u32> {
+            buckets(&raw(&title(t), true), Some(Block::Word))
+                .into_iter()
                 .collect()
         };
-        extract(
-            &Doc {
-                title: "Spark 3.5",
-                ..Default::default()
-            },
-            o,
-            &mut s,
-            &mut a,
-            None,
-        );
-        extract(
-            &Doc {
-                title: "Upgrade to Spark 3.5.9",
-                ..Default::default()
-            },
-            o,
-            &mut s,
-            &mut b,
-            None,
-        );
         // Every word feature of the area's name (words and bigram) is in the release.
-        assert!(words(&a).is_subset(&words(&b)));
+        assert!(words("Spark 3.5").is_subset(&words("Upgrade to Spark 3.5.9")));
     }
 
     #[test]
@@ -728,111 +724,49 @@ mod tests {
         assert_eq!(st("is"), None);
         assert_eq!(st("café"), None);
         assert_eq!(st("row_ids"), None);
-        let mut s = Scratch::default();
-        let o = ExtractOptions {
-            body_char_ngrams: false,
-        };
-        let (mut a, mut b) = (Vec::new(), Vec::new());
-        extract(
-            &Doc {
-                title: "fixed blog posts",
-                ..Default::default()
-            },
-            o,
-            &mut s,
-            &mut a,
-            None,
-        );
-        extract(
-            &Doc {
-                title: "fixing blog post",
-                ..Default::default()
-            },
-            o,
-            &mut s,
-            &mut b,
-            None,
-        );
         // Word features agree (character n-grams keep the surface form).
-        let words = |v: &[Raw]| -> Vec<u32> {
-            v.iter()
-                .filter(|r| r.block == Block::Word)
-                .map(|r| r.bucket)
-                .collect()
-        };
-        assert_eq!(words(&a), words(&b));
+        let words = |t: &str| buckets(&raw(&title(t), false), Some(Block::Word));
+        assert_eq!(words("fixed blog posts"), words("fixing blog post"));
     }
 
     #[test]
     fn trailers_naming_people_are_not_read() {
-        let mut s = Scratch::default();
-        let o = ExtractOptions {
-            body_char_ngrams: true,
-        };
-        let (mut with, mut without) = (Vec::new(), Vec::new());
         let d = Doc {
             title: "Fix reads",
             description: "Faster.\n\nCo-authored-by: Ada Lovelace <ada@example.com>\nSigned-off-by: Bob",
             ..Default::default()
         };
-        extract(&d, o, &mut s, &mut with, None);
-        let d = Doc {
+        let without = Doc {
             description: "Faster.\n",
-            ..d
+            ..d.clone()
         };
-        extract(&d, o, &mut s, &mut without, None);
-        let b = |v: &[Raw]| v.iter().map(|r| r.bucket).collect::<Vec<_>>();
-        assert_eq!(b(&with), b(&without));
+        assert_eq!(
+            buckets(&raw(&d, true), None),
+            buckets(&raw(&without, true), None)
+        );
         assert!(names_a_person("Co-authored-by") && !names_a_person("Spark 3.5"));
     }
 
     #[test]
     fn a_scope_matches_the_area_of_the_same_name() {
-        let mut s = Scratch::default();
-        let o = ExtractOptions {
-            body_char_ngrams: true,
-        };
-        let (mut item, mut area) = (Vec::new(), Vec::new());
         let d = Doc {
             title: "fix reads",
             description: "* Kafka  connect: fix reads",
             ..Default::default()
         };
-        extract(&d, o, &mut s, &mut item, None);
         let a = Doc {
             area: Some("kafka-connect"),
             ..Default::default()
         };
-        extract(&a, o, &mut s, &mut area, None);
-        let meta = |v: &[Raw]| -> Vec<u32> {
-            v.iter()
-                .filter(|r| r.block == Block::Meta)
-                .map(|r| r.bucket)
-                .collect()
-        };
+        let (item, area) = (raw(&d, true), raw(&a, true));
+        let meta = |v: &[Raw]| buckets(v, Some(Block::Meta));
         assert_eq!(meta(&area).len(), 1);
         assert!(meta(&item).contains(&meta(&area)[0]));
     }
 
     #[test]
     fn extraction_is_case_insensitive() {
-        let mut s = Scratch::default();
-        let (mut a, mut b) = (Vec::new(), Vec::new());
-        let o = ExtractOptions {
-            body_char_ngrams: true,
-        };
-        let d1 = Doc {
-            title: "Snapshot Manifest",
-            ..Default::default()
-        };
-        let d2 = Doc {
-            title: "snapshot manifest",
-            ..Default::default()
-        };
-        extract(&d1, o, &mut s, &mut a, None);
-        extract(&d2, o, &mut s, &mut b, None);
-        let ab: Vec<u32> = a.iter().map(|r| r.bucket).collect();
-        let bb: Vec<u32> = b.iter().map(|r| r.bucket).collect();
-        assert_eq!(ab, bb);
+        let b = |t: &str| buckets(&raw(&title(t), true), None);
+        assert_eq!(b("Snapshot Manifest"), b("snapshot manifest"));
     }
 }
