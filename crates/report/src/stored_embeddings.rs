@@ -23,19 +23,26 @@ pub type EmbedProgress = Box<dyn Fn(usize) + Send + Sync>;
 /// embedded the same text before, and from the model otherwise.
 pub struct StoredEmbeddings {
     inner: Arc<dyn Embedder>,
-    known: Mutex<HashMap<i64, Vec<f32>>>,
-    fresh: Mutex<Vec<(i64, Vec<f32>)>>,
+    cache: Mutex<Cache>,
     embedded: AtomicUsize,
     progress: Option<EmbedProgress>,
+}
+
+/// Every vector at hand by text hash, and which of them are not stored yet.
+struct Cache {
+    known: HashMap<i64, Vec<f32>>,
+    fresh: Vec<i64>,
 }
 
 impl StoredEmbeddings {
     /// Loads the vectors `inner`'s model stored before.
     pub fn load(store: &Store, inner: Arc<dyn Embedder>) -> Result<Self, StoreError> {
         Ok(StoredEmbeddings {
-            known: Mutex::new(store.embeddings(inner.name())?),
+            cache: Mutex::new(Cache {
+                known: store.embeddings(inner.name())?,
+                fresh: Vec::new(),
+            }),
             inner,
-            fresh: Mutex::new(Vec::new()),
             embedded: AtomicUsize::new(0),
             progress: None,
         })
@@ -49,8 +56,17 @@ impl StoredEmbeddings {
 
     /// Stores the vectors embedded since loading; returns how many.
     pub fn save(&self, store: &mut Store) -> Result<usize, StoreError> {
-        let fresh = match self.fresh.lock() {
-            Ok(mut f) => std::mem::take(&mut *f),
+        let fresh: Vec<(i64, Vec<f32>)> = match self.cache.lock() {
+            Ok(mut c) => {
+                let mut hashes = std::mem::take(&mut c.fresh);
+                // Two threads may have met the same new text at once.
+                hashes.sort_unstable();
+                hashes.dedup();
+                hashes
+                    .into_iter()
+                    .filter_map(|h| Some((h, c.known.get(&h)?.clone())))
+                    .collect()
+            }
             Err(_) => return Ok(0),
         };
         store.put_embeddings(self.inner.name(), &fresh)?;
@@ -62,11 +78,11 @@ impl Embedder for StoredEmbeddings {
     fn embed(&self, texts: &[&str]) -> Vec<Vec<f32>> {
         let hashes: Vec<i64> = texts.iter().map(|t| text_hash(t)).collect();
         // The model runs outside the lock: it is slow and other threads may be reading.
-        let mut missing: Vec<(i64, &str)> = match self.known.lock() {
-            Ok(known) => hashes
+        let mut missing: Vec<(i64, &str)> = match self.cache.lock() {
+            Ok(c) => hashes
                 .iter()
                 .zip(texts)
-                .filter(|(h, _)| !known.contains_key(h))
+                .filter(|(h, _)| !c.known.contains_key(h))
                 .map(|(&h, &t)| (h, t))
                 .collect(),
             Err(_) => return self.inner.embed(texts),
@@ -82,16 +98,14 @@ impl Embedder for StoredEmbeddings {
                 p(done);
             }
         }
-        let Ok(mut known) = self.known.lock() else {
+        let Ok(mut c) = self.cache.lock() else {
             return self.inner.embed(texts);
         };
-        if let Ok(mut fresh) = self.fresh.lock() {
-            fresh.extend(new.iter().cloned());
-        }
-        known.extend(new);
+        c.fresh.extend(new.iter().map(|n| n.0));
+        c.known.extend(new);
         hashes
             .iter()
-            .map(|h| known.get(h).cloned().unwrap_or_default())
+            .map(|h| c.known.get(h).cloned().unwrap_or_default())
             .collect()
     }
 
