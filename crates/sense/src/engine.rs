@@ -10,7 +10,8 @@ use throughline_model::{
     ContextNote, Link, LinkOrigin, LinkTarget, NoteTarget, Strategy, Timestamp, WorkItem,
 };
 
-use crate::calibration::{Isotonic, fit_temperature, softmax};
+use crate::calibration::{Isotonic, softmax};
+use crate::combine::{Combo, Fold, Shared, fit_combination};
 use crate::explain;
 use crate::family::Families;
 use crate::features::{self, Doc, ExtractOptions, Raw};
@@ -95,33 +96,6 @@ pub struct Inference {
     pub alternatives: Vec<(LinkTarget, f32)>,
     /// Which mode produced this.
     pub mode: Mode,
-}
-
-/// How the score sources are combined; fitted on the held-out fold.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-struct Combo {
-    /// Weight of the log recency prior.
-    prior_w: f32,
-    /// Weight of similarity to the strategy's own text.
-    strat_w: f32,
-    /// Weight of cosine similarity to the centroid of each target's linked items.
-    cent_w: f32,
-    /// Weight of the (class-centred) naive Bayes log-likelihoods.
-    nb_w: f32,
-    /// Weight of semantic similarity (strategy and linked-item centroids).
-    sem_w: f32,
-    /// Softmax temperature.
-    temperature: f32,
-    /// A logit for "none of these" (cold start only, where nothing calibrates scores).
-    none_logit: Option<f32>,
-    /// How far below its best sibling a new member of a versioned family scores
-    /// ([`Families`]); `None` when new members do not borrow.
-    #[serde(default)]
-    family_gap: Option<f32>,
-    /// Scale of the item's sentence embedding appended to its sparse features for the
-    /// SVM (semantic mode; 0 = not used).
-    #[serde(default)]
-    dense_w: f32,
 }
 
 #[derive(Debug, Clone)]
@@ -550,44 +524,37 @@ impl Model {
                 vocab_sub.transform(r, &mut ws.buf, &mut v);
                 v.clone()
             };
-            let x_sub: Vec<SparseVec> = raws.iter().map(|r| sub_vec(r)).collect();
-            let strat_sub: Vec<SparseVec> = strat_raws.iter().map(|r| sub_vec(r)).collect();
-            fit_combination(
-                &x_sub,
-                &y,
-                &sw,
+            // The fold replays the past: a target no item has served yet did not exist
+            // then, so it borrows from its family only in the final model.
+            let all = real_counts(n);
+            let names: Vec<Option<&str>> = area_names
+                .iter()
+                .zip(&all)
+                .map(|(n, &k)| n.filter(|_| k > 0))
+                .collect();
+            let fold = Fold {
+                x: raws.iter().map(|r| sub_vec(r)).collect(),
+                strat_x: strat_raws.iter().map(|r| sub_vec(r)).collect(),
+                n_features: vocab_sub.len(),
                 cut,
-                &strat_sub
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, v)| !v.idx.is_empty())
-                    .map(|(c, v)| (v.clone(), c))
-                    .collect::<Vec<_>>(),
-                cfg.strategy_example_weight,
-                &t,
-                &strat_sub,
-                sem_vectors
-                    .as_ref()
-                    .map(|(a, b)| (a.as_slice(), b.as_slice())),
-                n_classes,
-                vocab_sub.len(),
-                svm_opts,
-                threads,
-                have_time,
-                &linked
-                    .iter()
-                    .map(|i| weak.contains_key(i))
-                    .collect::<Vec<_>>(),
-                &{
-                    // The held-out fold replays the past: a target no item has served
-                    // yet did not exist then, so it borrows only in the final model.
-                    let all = real_counts(linked.len());
-                    let names: Vec<Option<&str>> = area_names
-                        .iter()
-                        .zip(&all)
-                        .map(|(n, &k)| n.filter(|_| k > 0))
-                        .collect();
-                    Families::new(&names, &real_counts(cut))
+                families: Families::new(&names, &real_counts(cut)),
+            };
+            let is_weak: Vec<bool> = linked.iter().map(|i| weak.contains_key(i)).collect();
+            fit_combination(
+                &fold,
+                &Shared {
+                    y: &y,
+                    sw: &sw,
+                    t: &t,
+                    is_weak: &is_weak,
+                    semantic: sem_vectors
+                        .as_ref()
+                        .map(|(a, b)| (a.as_slice(), b.as_slice())),
+                    strat_example_weight: cfg.strategy_example_weight,
+                    n_classes,
+                    svm_opts,
+                    threads,
+                    have_time,
                 },
             )
         } else {
@@ -1188,11 +1155,11 @@ fn embed_text(it: &WorkItem) -> String {
 }
 
 /// Strategy-text and linked-item embeddings, in class and linked order.
-type SemVectors<'a> = (&'a [Vec<f32>], &'a [Vec<f32>]);
+pub(crate) type SemVectors<'a> = (&'a [Vec<f32>], &'a [Vec<f32>]);
 
 /// Per target: the normalised weighted mean of its strategy-text embedding (counted as
 /// three linked items) and its linked items' embeddings.
-fn class_vectors(
+pub(crate) fn class_vectors(
     strat: &[Vec<f32>],
     items: &[Vec<f32>],
     y: &[usize],
@@ -1220,11 +1187,11 @@ fn class_vectors(
 /// the held-out fold like every other weight. Concatenating a sentence embedding to
 /// TF-IDF features lets the SVM use meaning where words differ, while the words keep
 /// deciding where they are specific.
-const DENSE_GRID: [f32; 4] = [0.0, 0.25, 0.5, 1.0];
+pub(crate) const DENSE_GRID: [f32; 4] = [0.0, 0.25, 0.5, 1.0];
 
 /// Appends the dense vector `e`, scaled by `w`, as features `base..base + e.len()`
 /// (after every sparse feature, so the indices stay sorted).
-fn append_dense(v: &mut SparseVec, e: &[f32], base: usize, w: f32) {
+pub(crate) fn append_dense(v: &mut SparseVec, e: &[f32], base: usize, w: f32) {
     for (d, &x) in e.iter().enumerate() {
         v.idx.push((base + d) as u32);
         v.val.push(w * x);
@@ -1235,7 +1202,7 @@ fn append_dense(v: &mut SparseVec, e: &[f32], base: usize, w: f32) {
 /// with `dense = Some(((strategy vectors, item vectors), w))` and `w > 0`, each example's
 /// sentence embedding is appended as a dense block after the `n_features` sparse ones.
 #[allow(clippy::too_many_arguments)]
-fn train_svm(
+pub(crate) fn train_svm(
     x: &[SparseVec],
     y: &[usize],
     sw: &[f32],
@@ -1286,7 +1253,7 @@ fn with_examples(
     (xa, ya, swa)
 }
 
-fn dot(a: &[f32], b: &[f32]) -> f32 {
+pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
@@ -1301,235 +1268,6 @@ fn normalise(v: &mut [f32]) {
     if n > 0.0 {
         v.iter_mut().for_each(|x| *x /= n);
     }
-}
-
-/// Fits how scores are combined (recency prior weight and time scale, strategy-text,
-/// centroid, naive Bayes and semantic weights, temperature) and the isotonic map, on the
-/// newest 20% of the linked items with models trained on the older 80%. The weights are
-/// searched coordinate-wise on small grids, minimising the held-out log-loss.
-#[allow(clippy::too_many_arguments)]
-fn fit_combination(
-    x: &[SparseVec],
-    y: &[usize],
-    sw: &[f32],
-    cut: usize,
-    strat_examples: &[(SparseVec, usize)],
-    strat_example_weight: f32,
-    t: &[Option<f64>],
-    strat_x: &[SparseVec],
-    semantic: Option<SemVectors<'_>>,
-    n_classes: usize,
-    n_features: usize,
-    svm_opts: SvmOptions,
-    threads: usize,
-    have_time: bool,
-    is_weak: &[bool],
-    families: &Families,
-) -> (Combo, Isotonic, Option<f64>) {
-    let n = x.len();
-    // Weak (rule-labelled) examples train but do not calibrate: the mix and the
-    // temperature must fit how well real links are predicted, not how well the rules
-    // are echoed.
-    let mut cal: Vec<usize> = (cut..n).filter(|&i| !is_weak[i]).collect();
-    if cal.len() < 10 {
-        cal = (cut..n).collect();
-    }
-    // One SVM per dense scale (just one, without dense, in lexical mode): its held-out
-    // scores and biases.
-    let dense_grid: &[f32] = if semantic.is_some() {
-        &DENSE_GRID
-    } else {
-        &DENSE_GRID[..1]
-    };
-    let mut buf = vec![0f32; n_classes];
-    let svms: Vec<(Vec<Vec<f32>>, Vec<f32>)> = dense_grid
-        .iter()
-        .map(|&dw| {
-            let sub = train_svm(
-                &x[..cut],
-                &y[..cut],
-                &sw[..cut],
-                strat_examples,
-                strat_example_weight,
-                semantic.map(|(sv, iv)| ((sv, &iv[..cut]), dw)),
-                n_features,
-                n_classes,
-                svm_opts,
-                threads,
-            );
-            let mut xi = SparseVec::default();
-            let scores = cal
-                .iter()
-                .map(|&i| {
-                    xi.clone_from(&x[i]);
-                    if let Some((_, iv)) = semantic.filter(|_| dw > 0.0) {
-                        append_dense(&mut xi, &iv[i], n_features, dw);
-                    }
-                    sub.scores(&xi, &mut buf);
-                    buf.clone()
-                })
-                .collect();
-            (scores, sub.bias().to_vec())
-        })
-        .collect();
-    let cents = LinearModel::centroids(&x[..cut], &y[..cut], n_features, n_classes);
-    let nb = LinearModel::naive_bayes(&x[..cut], &y[..cut], &sw[..cut], n_features, n_classes);
-    // Per source: cal item -> class scores (0: centroids, 1: naive Bayes, 2: strategy).
-    let mut sources: Vec<Vec<Vec<f32>>> = (0..3).map(|_| Vec::with_capacity(cal.len())).collect();
-    for &i in &cal {
-        for (k, m) in [&cents, &nb].into_iter().enumerate() {
-            m.scores(&x[i], &mut buf);
-            sources[k].push(buf.clone());
-        }
-        sources[2].push(strat_x.iter().map(|s| s.dot(&x[i])).collect());
-    }
-    // Semantic class vectors from the older items only, like every other source here.
-    let sem: Option<Vec<Vec<f32>>> = semantic.map(|(sv, iv)| {
-        let class_vecs = class_vectors(sv, &iv[..cut], &y[..cut], &sw[..cut], n_classes);
-        cal.iter()
-            .map(|&i| class_vecs.iter().map(|c| dot(c, &iv[i])).collect())
-            .collect()
-    });
-    let truth: Vec<usize> = cal.iter().map(|&i| y[i]).collect();
-    // Recency priors for a few time scales relative to the span of the training data.
-    let times: Vec<f64> = t[..cut].iter().flatten().copied().collect();
-    let (lo, hi) = times
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-            (a.min(v), b.max(v))
-        });
-    let span = (hi - lo).max(1.0);
-    let taus: Vec<f64> = if have_time && times.len() >= 20 {
-        [0.01, 0.03, 0.1, 0.3].iter().map(|f| span * f).collect()
-    } else {
-        Vec::new()
-    };
-    let pts: Vec<(f64, usize, f32)> = (0..cut)
-        .filter_map(|i| t[i].map(|ti| (ti, y[i], sw[i])))
-        .collect();
-    let priors: Vec<Vec<Vec<f32>>> = taus
-        .iter()
-        .map(|&tau| {
-            let p = TimePrior::fit(&pts, n_classes, tau);
-            cal.iter()
-                .map(|&i| {
-                    let mut v = vec![0f32; n_classes];
-                    p.add_log_prior(t[i], 1.0, &mut v);
-                    v
-                })
-                .collect()
-        })
-        .collect();
-
-    // Parameters: [tau index, prior w, strategy w, centroid w, nb w, semantic w, none,
-    // family gap (negative: new family members do not borrow), dense scale index].
-    // "None of these" is always an option: an item no scorer claims (all one-vs-rest
-    // scores negative) should not get a confident answer from bias differences.
-    let grids: [Vec<f32>; 9] = [
-        (0..taus.len().max(1)).map(|i| i as f32).collect(),
-        if taus.is_empty() {
-            vec![0.0]
-        } else {
-            vec![0.0, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0]
-        },
-        vec![0.0, 0.25, 0.5, 1.0, 2.0],
-        vec![0.0, 0.5, 1.0, 2.0, 3.0],
-        vec![0.0, 0.05, 0.1, 0.2, 0.4],
-        if sem.is_some() {
-            vec![0.0, 0.5, 1.0, 2.0, 4.0, 8.0]
-        } else {
-            vec![0.0]
-        },
-        vec![-1.5, -1.0, -0.75, -0.5, -0.25, 0.0],
-        if families.is_empty() {
-            vec![-1.0]
-        } else {
-            vec![-1.0, 0.0, 0.25, 0.5, 1.0, 2.0]
-        },
-        (0..svms.len()).map(|i| i as f32).collect(),
-    ];
-    let nb_bias = nb.bias();
-    let mut evidence = vec![0f32; n_classes];
-    let mut before = Vec::with_capacity(n_classes);
-    let mut combine = |p: &[f32; 9], k: usize, out: &mut [f32]| {
-        let (svm, svm_bias) = &svms[p[8] as usize];
-        for c in 0..n_classes {
-            let mut z = svm[k][c]
-                + p[3] * sources[0][k][c]
-                + p[4] * sources[1][k][c]
-                + p[2] * sources[2][k][c];
-            evidence[c] = z - svm_bias[c] - p[4] * nb_bias[c];
-            if let Some(pr) = priors.get(p[0] as usize) {
-                z += p[1] * pr[k][c];
-            }
-            if let Some(s) = &sem {
-                z += p[5] * s[k][c];
-                evidence[c] += p[5] * s[k][c];
-            }
-            out[c] = z;
-        }
-        if p[7] >= 0.0 {
-            families.apply(p[7], &mut out[..n_classes], &evidence, &mut before);
-        }
-        out[n_classes] = p[6];
-    };
-    let mut logits: Vec<Vec<f32>> = vec![vec![0.0; n_classes + 1]; cal.len()];
-    let mut loss_of = |p: &[f32; 9]| {
-        for (k, l) in logits.iter_mut().enumerate() {
-            combine(p, k, l);
-        }
-        fit_temperature(&logits, &truth)
-    };
-    // The SVM is the main source and the others correct it, so the search runs once per
-    // SVM variant (a coordinate search that also moved the SVM got stuck with whichever
-    // variant the other weights were first fitted around).
-    let (mut params, mut best_t, mut best_loss) = ([0f32; 9], 1.0, f64::INFINITY);
-    for svm in 0..svms.len() {
-        let mut p = [0.0, 0.0, 0.5, 0.0, 0.0, 0.0, -1.5, -1.0, svm as f32];
-        let (mut t, mut loss) = loss_of(&p);
-        for _round in 0..2 {
-            for (d, grid) in grids.iter().enumerate().take(8) {
-                for &v in grid {
-                    let mut q = p;
-                    q[d] = v;
-                    let (tq, lq) = loss_of(&q);
-                    if lq < loss - 1e-6 {
-                        (p, t, loss) = (q, tq, lq);
-                    }
-                }
-            }
-        }
-        if loss < best_loss {
-            (params, best_t, best_loss) = (p, t, loss);
-        }
-    }
-    let tau = taus
-        .get(params[0] as usize)
-        .copied()
-        .filter(|_| params[1] > 0.0);
-    let combo = Combo {
-        prior_w: if tau.is_some() { params[1] } else { 0.0 },
-        strat_w: params[2],
-        cent_w: params[3],
-        nb_w: params[4],
-        sem_w: params[5],
-        temperature: best_t,
-        none_logit: Some(params[6]),
-        family_gap: (params[7] >= 0.0).then_some(params[7]),
-        dense_w: dense_grid[params[8] as usize],
-    };
-    // Isotonic map of the chosen combination's top-1 probability.
-    let mut points = Vec::with_capacity(cal.len());
-    let mut z = vec![0f32; n_classes + 1];
-    for (k, &yk) in truth.iter().enumerate() {
-        combine(&params, k, &mut z);
-        softmax(&mut z, best_t);
-        let top = (0..n_classes)
-            .max_by(|&a, &b| z[a].total_cmp(&z[b]))
-            .unwrap_or(0);
-        points.push((z[top], top == yk));
-    }
-    (combo, Isotonic::fit(&points, 100), tau)
 }
 
 #[cfg(test)]

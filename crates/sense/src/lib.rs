@@ -59,6 +59,7 @@
 //! ```
 
 mod calibration;
+mod combine;
 mod engine;
 pub mod eval;
 mod explain;

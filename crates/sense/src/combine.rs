@@ -1,0 +1,345 @@
+//! Fitting how the score sources are combined: the SVM, class centroids, naive Bayes,
+//! the strategy's own words, the recency prior, semantic similarity, versioned families
+//! and the softmax temperature.
+//!
+//! Every weight is chosen on a held-out fold that replays real use: models trained on
+//! the older linked items score the newest fifth, and the weights that minimise the
+//! held-out log-loss win. (Fitting on two folds, the newest fifth and the one before,
+//! was tried: older periods favour other settings, and Iceberg lost 1.1 points of
+//! top-3. The newest work is the best guide to the next.)
+
+use serde::{Deserialize, Serialize};
+
+use crate::calibration::{Isotonic, fit_temperature, softmax};
+use crate::engine::{DENSE_GRID, SemVectors, append_dense, class_vectors, dot, train_svm};
+use crate::family::Families;
+use crate::linear::{LinearModel, SvmOptions};
+use crate::prior::TimePrior;
+use crate::tfidf::SparseVec;
+
+/// How the score sources are combined; fitted on the held-out fold.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub(crate) struct Combo {
+    /// Weight of the log recency prior.
+    pub prior_w: f32,
+    /// Weight of similarity to the strategy's own text.
+    pub strat_w: f32,
+    /// Weight of cosine similarity to the centroid of each target's linked items.
+    pub cent_w: f32,
+    /// Weight of the (class-centred) naive Bayes log-likelihoods.
+    pub nb_w: f32,
+    /// Weight of semantic similarity (strategy and linked-item centroids).
+    pub sem_w: f32,
+    /// Softmax temperature.
+    pub temperature: f32,
+    /// A logit for "none of these" (cold start only, where nothing calibrates scores).
+    pub none_logit: Option<f32>,
+    /// How far below its best sibling a new member of a versioned family scores
+    /// ([`Families`]); `None` when new members do not borrow.
+    #[serde(default)]
+    pub family_gap: Option<f32>,
+    /// Scale of the item's sentence embedding appended to its sparse features for the
+    /// SVM (semantic mode; 0 = not used).
+    #[serde(default)]
+    pub dense_w: f32,
+}
+
+/// The held-out fold: the linked items (oldest first) as vectors under a vocabulary
+/// fitted without the fold's own items, trained on `..cut` and scored on `cut..`.
+pub(crate) struct Fold {
+    /// Every linked item, under the fold's vocabulary.
+    pub x: Vec<SparseVec>,
+    /// The strategy's text per class, under the fold's vocabulary.
+    pub strat_x: Vec<SparseVec>,
+    /// Size of the fold's vocabulary.
+    pub n_features: usize,
+    /// Items `..cut` train, the rest are scored.
+    pub cut: usize,
+    /// Families as they stood when the fold's items were new.
+    pub families: Families,
+}
+
+/// Labels, weights and dates of the linked items, and the training settings.
+pub(crate) struct Shared<'a> {
+    pub y: &'a [usize],
+    pub sw: &'a [f32],
+    pub t: &'a [Option<f64>],
+    /// Whether each linked item is a weak (rule-labelled) example.
+    pub is_weak: &'a [bool],
+    pub semantic: Option<SemVectors<'a>>,
+    pub strat_example_weight: f32,
+    pub n_classes: usize,
+    pub svm_opts: SvmOptions,
+    pub threads: usize,
+    pub have_time: bool,
+}
+
+/// Recency-prior time scales, as shares of the span of the training dates.
+const TAU_SHARES: [f64; 4] = [0.01, 0.03, 0.1, 0.3];
+
+/// Scores of every source on one fold's held-out items.
+struct Scored {
+    /// Per SVM variant (dense scale): held-out scores and biases.
+    svms: Vec<(Vec<Vec<f32>>, Vec<f32>)>,
+    /// Per source (0: centroids, 1: naive Bayes, 2: strategy): item -> class scores.
+    sources: Vec<Vec<Vec<f32>>>,
+    nb_bias: Vec<f32>,
+    sem: Option<Vec<Vec<f32>>>,
+    /// Per time scale: item -> log prior per class.
+    priors: Vec<Vec<Vec<f32>>>,
+    /// Time scales in days.
+    taus: Vec<f64>,
+    truth: Vec<usize>,
+    families: Families,
+}
+
+fn score_fold(f: &Fold, s: &Shared<'_>, dense_grid: &[f32]) -> Scored {
+    let (cut, n_classes) = (f.cut, s.n_classes);
+    let (x, y, sw) = (&f.x, s.y, s.sw);
+    // Weak (rule-labelled) examples train but do not calibrate: the mix and the
+    // temperature must fit how well real links are predicted, not how well the rules
+    // are echoed.
+    let mut cal: Vec<usize> = (cut..f.x.len()).filter(|&i| !s.is_weak[i]).collect();
+    if cal.len() < 10 {
+        cal = (cut..f.x.len()).collect();
+    }
+    let strat_examples: Vec<(SparseVec, usize)> = f
+        .strat_x
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| !v.idx.is_empty())
+        .map(|(c, v)| (v.clone(), c))
+        .collect();
+    let mut buf = vec![0f32; n_classes];
+    let svms = dense_grid
+        .iter()
+        .map(|&dw| {
+            let sub = train_svm(
+                &x[..cut],
+                &y[..cut],
+                &sw[..cut],
+                &strat_examples,
+                s.strat_example_weight,
+                s.semantic.map(|(sv, iv)| ((sv, &iv[..cut]), dw)),
+                f.n_features,
+                n_classes,
+                s.svm_opts,
+                s.threads,
+            );
+            let mut xi = SparseVec::default();
+            let scores = cal
+                .iter()
+                .map(|&i| {
+                    xi.clone_from(&x[i]);
+                    if let Some((_, iv)) = s.semantic.filter(|_| dw > 0.0) {
+                        append_dense(&mut xi, &iv[i], f.n_features, dw);
+                    }
+                    sub.scores(&xi, &mut buf);
+                    buf.clone()
+                })
+                .collect();
+            (scores, sub.bias().to_vec())
+        })
+        .collect();
+    let cents = LinearModel::centroids(&x[..cut], &y[..cut], f.n_features, n_classes);
+    let nb = LinearModel::naive_bayes(&x[..cut], &y[..cut], &sw[..cut], f.n_features, n_classes);
+    let mut sources: Vec<Vec<Vec<f32>>> = (0..3).map(|_| Vec::with_capacity(cal.len())).collect();
+    for &i in &cal {
+        for (k, m) in [&cents, &nb].into_iter().enumerate() {
+            m.scores(&x[i], &mut buf);
+            sources[k].push(buf.clone());
+        }
+        sources[2].push(f.strat_x.iter().map(|v| v.dot(&x[i])).collect());
+    }
+    // Semantic class vectors from the older items only, like every other source here.
+    let sem = s.semantic.map(|(sv, iv)| {
+        let class_vecs = class_vectors(sv, &iv[..cut], &y[..cut], &sw[..cut], n_classes);
+        cal.iter()
+            .map(|&i| class_vecs.iter().map(|c| dot(c, &iv[i])).collect())
+            .collect()
+    });
+    // Recency priors for a few time scales relative to the span of the training data.
+    let times: Vec<f64> = s.t[..cut].iter().flatten().copied().collect();
+    let (lo, hi) = times
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
+    let span = (hi - lo).max(1.0);
+    let taus: Vec<f64> = if s.have_time && times.len() >= 20 {
+        TAU_SHARES.iter().map(|f| span * f).collect()
+    } else {
+        Vec::new()
+    };
+    let pts: Vec<(f64, usize, f32)> = (0..cut)
+        .filter_map(|i| s.t[i].map(|ti| (ti, y[i], sw[i])))
+        .collect();
+    let priors = taus
+        .iter()
+        .map(|&tau| {
+            let p = TimePrior::fit(&pts, n_classes, tau);
+            cal.iter()
+                .map(|&i| {
+                    let mut v = vec![0f32; n_classes];
+                    p.add_log_prior(s.t[i], 1.0, &mut v);
+                    v
+                })
+                .collect()
+        })
+        .collect();
+    Scored {
+        svms,
+        sources,
+        nb_bias: nb.bias().to_vec(),
+        sem,
+        priors,
+        taus,
+        truth: cal.iter().map(|&i| y[i]).collect(),
+        families: f.families.clone(),
+    }
+}
+
+/// Parameters: [tau index, prior w, strategy w, centroid w, nb w, semantic w, none,
+/// family gap (negative: new family members do not borrow), dense scale index].
+type Params = [f32; 9];
+
+/// The logits of held-out item `k` of a fold under `p` (the last is "none of these").
+fn combine(
+    sc: &Scored,
+    p: &Params,
+    k: usize,
+    out: &mut [f32],
+    evidence: &mut [f32],
+    before: &mut Vec<f32>,
+) {
+    let n_classes = out.len() - 1;
+    let (svm, svm_bias) = &sc.svms[p[8] as usize];
+    for c in 0..n_classes {
+        let mut z = svm[k][c]
+            + p[3] * sc.sources[0][k][c]
+            + p[4] * sc.sources[1][k][c]
+            + p[2] * sc.sources[2][k][c];
+        evidence[c] = z - svm_bias[c] - p[4] * sc.nb_bias[c];
+        if let Some(pr) = sc.priors.get(p[0] as usize) {
+            z += p[1] * pr[k][c];
+        }
+        if let Some(s) = &sc.sem {
+            z += p[5] * s[k][c];
+            evidence[c] += p[5] * s[k][c];
+        }
+        out[c] = z;
+    }
+    if p[7] >= 0.0 {
+        sc.families
+            .apply(p[7], &mut out[..n_classes], evidence, before);
+    }
+    out[n_classes] = p[6];
+}
+
+/// Fits the combination and the isotonic map of the top probability on the fold,
+/// minimising its held-out log-loss. The weights are searched coordinate-wise on small
+/// grids. Returns the recency prior's time scale in days, if the prior is used.
+pub(crate) fn fit_combination(fold: &Fold, s: &Shared<'_>) -> (Combo, Isotonic, Option<f64>) {
+    let n_classes = s.n_classes;
+    // One SVM per dense scale (just one, without dense, in lexical mode).
+    let dense_grid: &[f32] = if s.semantic.is_some() {
+        &DENSE_GRID
+    } else {
+        &DENSE_GRID[..1]
+    };
+    let sc = score_fold(fold, s, dense_grid);
+    let have_taus = !sc.taus.is_empty();
+    // "None of these" is always an option: an item no scorer claims (all one-vs-rest
+    // scores negative) should not get a confident answer from bias differences.
+    let grids: [Vec<f32>; 9] = [
+        (0..if have_taus { TAU_SHARES.len() } else { 1 })
+            .map(|i| i as f32)
+            .collect(),
+        if have_taus {
+            vec![0.0, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0]
+        } else {
+            vec![0.0]
+        },
+        vec![0.0, 0.25, 0.5, 1.0, 2.0],
+        vec![0.0, 0.5, 1.0, 2.0, 3.0],
+        vec![0.0, 0.05, 0.1, 0.2, 0.4],
+        if s.semantic.is_some() {
+            vec![0.0, 0.5, 1.0, 2.0, 4.0, 8.0]
+        } else {
+            vec![0.0]
+        },
+        vec![-1.5, -1.0, -0.75, -0.5, -0.25, 0.0],
+        if sc.families.is_empty() {
+            vec![-1.0]
+        } else {
+            vec![-1.0, 0.0, 0.25, 0.5, 1.0, 2.0]
+        },
+        (0..dense_grid.len()).map(|i| i as f32).collect(),
+    ];
+    let truth = &sc.truth;
+    let mut logits: Vec<Vec<f32>> = vec![vec![0.0; n_classes + 1]; truth.len()];
+    let mut evidence = vec![0f32; n_classes];
+    let mut before = Vec::with_capacity(n_classes);
+    let mut fill = |p: &Params, logits: &mut [Vec<f32>]| {
+        for (k, l) in logits.iter_mut().enumerate() {
+            combine(&sc, p, k, l, &mut evidence, &mut before);
+        }
+    };
+    let mut loss_of = |p: &Params| {
+        fill(p, &mut logits);
+        fit_temperature(&logits, truth)
+    };
+    // The SVM is the main source and the others correct it, so the search runs once per
+    // SVM variant (a coordinate search that also moved the SVM got stuck with whichever
+    // variant the other weights were first fitted around).
+    let (mut params, mut best_t, mut best_loss) = ([0f32; 9], 1.0, f64::INFINITY);
+    for svm in 0..dense_grid.len() {
+        let mut p = [0.0, 0.0, 0.5, 0.0, 0.0, 0.0, -1.5, -1.0, svm as f32];
+        let (mut t, mut loss) = loss_of(&p);
+        for _round in 0..2 {
+            for (d, grid) in grids.iter().enumerate().take(8) {
+                for &v in grid {
+                    let mut q = p;
+                    q[d] = v;
+                    let (tq, lq) = loss_of(&q);
+                    if lq < loss - 1e-6 {
+                        (p, t, loss) = (q, tq, lq);
+                    }
+                }
+            }
+        }
+        if loss < best_loss {
+            (params, best_t, best_loss) = (p, t, loss);
+        }
+    }
+    let tau = sc
+        .taus
+        .get(params[0] as usize)
+        .copied()
+        .filter(|_| params[1] > 0.0);
+    let combo = Combo {
+        prior_w: if tau.is_some() { params[1] } else { 0.0 },
+        strat_w: params[2],
+        cent_w: params[3],
+        nb_w: params[4],
+        sem_w: params[5],
+        temperature: best_t,
+        none_logit: Some(params[6]),
+        family_gap: (params[7] >= 0.0).then_some(params[7]),
+        dense_w: dense_grid[params[8] as usize],
+    };
+    // Isotonic map of the chosen combination's top-1 probability.
+    fill(&params, &mut logits);
+    let points: Vec<(f32, bool)> = logits
+        .iter_mut()
+        .zip(truth)
+        .map(|(z, &yk)| {
+            softmax(z, best_t);
+            let top = (0..n_classes)
+                .max_by(|&a, &b| z[a].total_cmp(&z[b]))
+                .unwrap_or(0);
+            (z[top], top == yk)
+        })
+        .collect();
+    (combo, Isotonic::fit(&points, 100), tau)
+}
