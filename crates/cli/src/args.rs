@@ -117,6 +117,9 @@ pub enum TruthSource {
     Components,
     /// Each item's project.
     Project,
+    /// Each item's epic (without one, the top of its parent chain); the epic's own
+    /// title and description are the initiative's words, as a strategy would give them.
+    Epic,
 }
 
 #[derive(Debug, Args)]
@@ -127,9 +130,10 @@ pub struct EvalArgs {
     /// Share of the newest items held out for testing.
     #[arg(long, default_value_t = 0.2)]
     pub test_share: f32,
-    /// With labels/components/project: values with fewer items are left out.
-    #[arg(long, default_value_t = 30)]
-    pub min_items: usize,
+    /// Values (labels, components, projects, epics) with fewer items are left out
+    /// [default: 30; 10 with --truth epic, since epics are smaller].
+    #[arg(long)]
+    pub min_items: Option<usize>,
     #[command(flatten)]
     pub semantic: SemanticArgs,
 }

@@ -212,3 +212,68 @@ fn semantic_mode_without_its_model_says_how_to_get_it_and_changes_nothing() {
     // Without --semantic the engine runs, and says in which mode.
     assert!(env.ok(&["align"]).contains("lexical mode"));
 }
+
+/// An export whose work hangs under epics: stories by epic link, sub-tasks by parent.
+fn epic_export() -> String {
+    let mut s = String::from("key,type,title,description,epic,parent,created\n");
+    s.push_str(
+        "EP-1,Epic,Checkout redesign,\"One-page checkout, saved cards and wallets\",,,2026-01-01\n",
+    );
+    s.push_str(
+        "EP-2,Epic,Search relevance,\"Ranking, synonyms and typo tolerance\",,,2026-01-01\n",
+    );
+    let checkout = [
+        "saved cards",
+        "wallet button",
+        "address form",
+        "coupon field",
+        "one-page layout",
+    ];
+    let search = [
+        "ranking weights",
+        "synonym lists",
+        "typo tolerance",
+        "query suggestions",
+        "result snippets",
+    ];
+    for round in 0..3 {
+        for (i, (c, q)) in checkout.iter().zip(search).enumerate() {
+            let day = round * 5 + i + 2;
+            s.push_str(&format!(
+                "CO-{round}{i},Story,Checkout {c},Work on checkout {c},EP-1,,2026-02-{day:02}\n"
+            ));
+            s.push_str(&format!(
+                "SE-{round}{i},Story,Search {q},Tune search {q},EP-2,,2026-02-{day:02}\n"
+            ));
+            // A sub-task reaches its epic through its story.
+            s.push_str(&format!(
+                "CT-{round}{i},Sub-task,Test checkout {c},,,CO-{round}{i},2026-02-{day:02}\n"
+            ));
+        }
+    }
+    s
+}
+
+#[test]
+fn eval_can_take_each_items_epic_as_its_initiative() {
+    let env = Env::new();
+    env.write("e.csv", &epic_export());
+    env.ok(&["import", "csv", "e.csv"]);
+    let eval = env.json(&["eval", "--truth", "epic", "--min-items", "3"]);
+    assert_eq!(eval["hidden"], "epic");
+    assert_eq!(eval["n_targets"], 2, "{eval}");
+    // 45 stories and sub-tasks are evaluated; the epics are the initiatives.
+    let n = eval["n_train"].as_u64().unwrap() + eval["n_test"].as_u64().unwrap();
+    assert_eq!(n, 45, "{eval}");
+    let engine = &eval["systems"][0];
+    assert!(engine["top1"].as_f64().unwrap() >= 0.9, "{eval}");
+    // Too few items per epic: a clear error, not an empty report.
+    let err = env.fails(&["eval", "--truth", "epic", "--min-items", "100"]);
+    assert!(err.contains("eval needs at least 20"), "{err}");
+    // An export without epics or parents says what --truth epic needs.
+    let flat = Env::new();
+    flat.write("t.csv", &csv());
+    flat.ok(&["import", "csv", "t.csv"]);
+    let err = flat.fails(&["eval", "--truth", "epic"]);
+    assert!(err.contains("epic or parent"), "{err}");
+}

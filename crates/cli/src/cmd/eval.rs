@@ -1,12 +1,14 @@
 //! `throughline eval`: how well the engine infers links it was not shown.
 
 use std::collections::{HashMap, HashSet};
+
 use std::sync::Arc;
 
 use throughline_model::{Initiative, LinkOrigin, LinkTarget, Strategy, WorkItem};
 use throughline_report::effective_links;
 use throughline_sense::eval::{EvalConfig, GroundTruthField, evaluate};
 use throughline_sense::{Embedder, EngineConfig, Mode};
+use throughline_store::{Store, StoredItem};
 
 use super::{Globals, semantic};
 use crate::args::{EvalArgs, TruthSource};
@@ -19,78 +21,9 @@ pub fn run(g: &Globals, a: EvalArgs) -> anyhow::Result<()> {
     let stored = store.all_items()?;
     let notes = store.notes()?;
     let (strategy, items, truth, hidden) = match a.truth {
-        TruthSource::Links => {
-            let strategy = store.strategy()?.map(|(_, s)| s).ok_or_else(|| {
-                anyhow::anyhow!("no strategy applied: nothing is linked to evaluate on")
-            })?;
-            let eff = effective_links(&store.links()?);
-            let mut items = Vec::new();
-            let mut truth = Vec::new();
-            for s in &stored {
-                if let Some(l) = eff.get(&s.id)
-                    && l.origin != LinkOrigin::Inferred
-                    && l.target != LinkTarget::Unclear
-                    && !s.item.is_epic()
-                {
-                    items.push(hide_selector_facts(&strategy, &s.item));
-                    truth.push(l.target.clone());
-                }
-            }
-            (strategy, items, truth, GroundTruthField::None)
-        }
-        field => {
-            let pick = |it: &WorkItem| -> Option<String> {
-                match field {
-                    TruthSource::Labels => it.labels.first().cloned(),
-                    TruthSource::Components => it.components.first().cloned(),
-                    _ => it.project.clone(),
-                }
-            };
-            let mut counts: HashMap<String, usize> = HashMap::new();
-            for s in &stored {
-                if let Some(v) = pick(&s.item) {
-                    *counts.entry(v).or_default() += 1;
-                }
-            }
-            let mut keep: Vec<&String> = counts
-                .iter()
-                .filter(|(_, n)| **n >= a.min_items)
-                .map(|(v, _)| v)
-                .collect();
-            keep.sort();
-            let keep: HashSet<&String> = keep.into_iter().collect();
-            let mut items = Vec::new();
-            let mut truth = Vec::new();
-            for s in &stored {
-                if let Some(v) = pick(&s.item).filter(|v| keep.contains(v)) {
-                    items.push(s.item.clone());
-                    truth.push(LinkTarget::Initiative(v));
-                }
-            }
-            // A strategy with one initiative per value and no words of its own: the
-            // engine has to learn everything from the linked items.
-            let mut values: Vec<String> = keep.into_iter().cloned().collect();
-            values.sort();
-            let strategy = Strategy {
-                goals: vec![],
-                metrics: vec![],
-                initiatives: values
-                    .into_iter()
-                    .map(|v| Initiative {
-                        id: v.clone(),
-                        goals: vec![],
-                        title: v,
-                        ..Default::default()
-                    })
-                    .collect(),
-            };
-            let hidden = match field {
-                TruthSource::Labels => GroundTruthField::Labels,
-                TruthSource::Components => GroundTruthField::Components,
-                _ => GroundTruthField::Project,
-            };
-            (strategy, items, truth, hidden)
-        }
+        TruthSource::Links => from_links(&store, &stored)?,
+        TruthSource::Epic => from_epics(&stored, a.min_items.unwrap_or(10))?,
+        field => from_field(&stored, field, a.min_items.unwrap_or(30)),
     };
     if items.len() < 20 {
         anyhow::bail!(
@@ -130,6 +63,171 @@ pub fn run(g: &Globals, a: EvalArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What an evaluation runs on: the strategy, the items with a known answer, their
+/// answers, and the field the answers were read from (hidden from the engine).
+type Truth = (Strategy, Vec<WorkItem>, Vec<LinkTarget>, GroundTruthField);
+
+/// The database's explicit and corrected links, with the facts selectors read hidden.
+fn from_links(store: &Store, stored: &[StoredItem]) -> anyhow::Result<Truth> {
+    let strategy = store
+        .strategy()?
+        .map(|(_, s)| s)
+        .ok_or_else(|| anyhow::anyhow!("no strategy applied: nothing is linked to evaluate on"))?;
+    let eff = effective_links(&store.links()?);
+    let mut items = Vec::new();
+    let mut truth = Vec::new();
+    for s in stored {
+        if let Some(l) = eff.get(&s.id)
+            && l.origin != LinkOrigin::Inferred
+            && l.target != LinkTarget::Unclear
+            && !s.item.is_epic()
+        {
+            items.push(hide_selector_facts(&strategy, &s.item));
+            truth.push(l.target.clone());
+        }
+    }
+    Ok((strategy, items, truth, GroundTruthField::None))
+}
+
+/// Each item's first label or component, or its project, as its initiative.
+fn from_field(stored: &[StoredItem], field: TruthSource, min_items: usize) -> Truth {
+    let pick = |it: &WorkItem| -> Option<String> {
+        match field {
+            TruthSource::Labels => it.labels.first().cloned(),
+            TruthSource::Components => it.components.first().cloned(),
+            _ => it.project.clone(),
+        }
+    };
+    let answers: Vec<Option<String>> = stored.iter().map(|s| pick(&s.item)).collect();
+    let keep = values_with(&answers, min_items);
+    let mut items = Vec::new();
+    let mut truth = Vec::new();
+    for (s, v) in stored.iter().zip(answers) {
+        if let Some(v) = v.filter(|v| keep.contains(v)) {
+            items.push(s.item.clone());
+            truth.push(LinkTarget::Initiative(v));
+        }
+    }
+    // A strategy with one initiative per value and no words of its own: the engine has
+    // to learn everything from the linked items.
+    let initiatives = keep
+        .into_iter()
+        .map(|v| Initiative {
+            id: v.clone(),
+            title: v,
+            ..Default::default()
+        })
+        .collect();
+    let hidden = match field {
+        TruthSource::Labels => GroundTruthField::Labels,
+        TruthSource::Components => GroundTruthField::Components,
+        _ => GroundTruthField::Project,
+    };
+    (strategy_of(initiatives), items, truth, hidden)
+}
+
+/// Each item's epic as its initiative (without an epic, the top of its parent chain).
+/// The epics themselves are not evaluated: they are the initiatives, and their title and
+/// description are the initiative's words. Epic and parent keys are hidden on every item
+/// (so the parent chain cannot give the answer away).
+fn from_epics(stored: &[StoredItem], min_items: usize) -> anyhow::Result<Truth> {
+    let by_key: HashMap<(&str, &str), &WorkItem> = stored
+        .iter()
+        .map(|s| ((s.item.source.as_str(), s.item.key.as_str()), &s.item))
+        .collect();
+    let answers: Vec<Option<String>> = stored
+        .iter()
+        .map(|s| {
+            (!s.item.is_epic())
+                .then(|| epic_of(&s.item, &by_key))
+                .flatten()
+        })
+        .collect();
+    if answers.iter().all(Option::is_none) {
+        anyhow::bail!(
+            "no item has an epic or a parent: --truth epic needs an export with epic or \
+             parent links (Jira's Epic Link or Parent, GitHub sub-issues)"
+        );
+    }
+    let keep = values_with(&answers, min_items);
+    let mut items = Vec::new();
+    let mut truth = Vec::new();
+    for (s, v) in stored.iter().zip(answers) {
+        if let Some(v) = v.filter(|v| keep.contains(v)) {
+            items.push(s.item.clone());
+            truth.push(LinkTarget::Initiative(v));
+        }
+    }
+    let by_plain_key: HashMap<&str, &WorkItem> = stored
+        .iter()
+        .map(|s| (s.item.key.as_str(), &s.item))
+        .collect();
+    let initiatives = keep
+        .into_iter()
+        .map(|key| {
+            let epic = by_plain_key.get(key.as_str());
+            Initiative {
+                title: epic.map_or(key.clone(), |e| e.title.clone()),
+                description: epic.map(|e| e.description.clone()).unwrap_or_default(),
+                id: key,
+                ..Default::default()
+            }
+        })
+        .collect();
+    Ok((
+        strategy_of(initiatives),
+        items,
+        truth,
+        GroundTruthField::Epic,
+    ))
+}
+
+/// Parent chains longer than this are cut (and a cycle in bad data ends here too).
+const MAX_CHAIN: usize = 8;
+
+/// The key of the item's epic: its epic key, else the first epic up its parent chain,
+/// else the top of that chain; `None` without epic or parent.
+fn epic_of(item: &WorkItem, by_key: &HashMap<(&str, &str), &WorkItem>) -> Option<String> {
+    let mut cur = item;
+    let mut top: Option<&str> = None;
+    for _ in 0..MAX_CHAIN {
+        if let Some(e) = cur.epic_key.as_deref() {
+            return Some(e.to_string());
+        }
+        let p = cur.parent_key.as_deref()?;
+        top = Some(p);
+        match by_key.get(&(cur.source.as_str(), p)) {
+            Some(parent) if parent.is_epic() => return Some(p.to_string()),
+            Some(parent) => cur = parent,
+            None => break,
+        }
+    }
+    top.map(str::to_string)
+}
+
+/// The values given by at least `min_items` items, sorted.
+fn values_with(answers: &[Option<String>], min_items: usize) -> Vec<String> {
+    let mut counts: HashMap<&String, usize> = HashMap::new();
+    for v in answers.iter().flatten() {
+        *counts.entry(v).or_default() += 1;
+    }
+    let mut keep: Vec<String> = counts
+        .into_iter()
+        .filter(|(_, n)| *n >= min_items)
+        .map(|(v, _)| v.clone())
+        .collect();
+    keep.sort();
+    keep
+}
+
+fn strategy_of(initiatives: Vec<Initiative>) -> Strategy {
+    Strategy {
+        goals: vec![],
+        metrics: vec![],
+        initiatives,
+    }
+}
+
 /// Removes the tracker facts that selectors read, so the evaluation measures inference
 /// and not look-up: epic and parent keys, and any label, component, sprint or project
 /// some initiative selects.
@@ -166,4 +264,48 @@ fn hide_selector_facts(strategy: &Strategy, item: &WorkItem) -> WorkItem {
         it.project = None;
     }
     it
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(key: &str, kind: &str, epic: Option<&str>, parent: Option<&str>) -> WorkItem {
+        WorkItem {
+            source: "jira".into(),
+            key: key.into(),
+            item_type: Some(kind.into()),
+            epic_key: epic.map(str::to_string),
+            parent_key: parent.map(str::to_string),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn an_items_epic_is_found_up_its_parent_chain() {
+        let items = [
+            item("E", "Epic", None, None),
+            item("S", "Story", Some("E"), None),
+            item("T", "Sub-task", None, Some("S")),
+            item("N", "Story", None, Some("E")),
+            item("U", "Sub-task", None, Some("GONE")),
+            item("A", "Task", None, Some("B")),
+            item("B", "Task", None, Some("A")),
+            item("L", "Task", None, None),
+        ];
+        let by_key: HashMap<(&str, &str), &WorkItem> = items
+            .iter()
+            .map(|i| ((i.source.as_str(), i.key.as_str()), i))
+            .collect();
+        let epic = |k: &str| {
+            let it = items.iter().find(|i| i.key == k).unwrap();
+            epic_of(it, &by_key)
+        };
+        assert_eq!(epic("S").as_deref(), Some("E"), "epic link");
+        assert_eq!(epic("T").as_deref(), Some("E"), "sub-task -> story -> epic");
+        assert_eq!(epic("N").as_deref(), Some("E"), "a parent that is an epic");
+        assert_eq!(epic("U").as_deref(), Some("GONE"), "a parent not imported");
+        assert!(epic("A").is_some(), "a cycle in bad data ends");
+        assert_eq!(epic("L"), None);
+    }
 }
