@@ -1148,10 +1148,15 @@ fn strategy_text(
     (title, body)
 }
 
-/// The text an embedder sees: the title and the opening of the description (a sentence
-/// model reads meaning from the first words; the rest costs time, not accuracy).
+/// The text an embedder sees: the title and the opening of the description as prose (a
+/// sentence model reads meaning from the first words; the rest costs time, not
+/// accuracy). Names in trailers are left out, as the lexical features leave them out.
 fn embed_text(it: &WorkItem) -> String {
-    format!("{}. {}", it.title, features::truncate(&it.description, 300))
+    format!(
+        "{}. {}",
+        it.title,
+        features::description_prose(&it.description, 300)
+    )
 }
 
 /// Strategy-text and linked-item embeddings, in class and linked order.

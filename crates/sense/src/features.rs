@@ -417,6 +417,29 @@ pub(crate) fn line_scope(line: &str) -> Option<&str> {
     ok.then_some(head)
 }
 
+/// The opening of a description as prose for a sentence model: at most `max` characters,
+/// lines joined by spaces, without trailers that name people (`Co-authored-by: ...`:
+/// who did the work is not what it is about) and without lines that have no word at all
+/// (`---------` rules).
+pub(crate) fn description_prose(description: &str, max: usize) -> String {
+    let mut out = String::new();
+    for line in truncate(description, MAX_DESCRIPTION_CHARS).lines() {
+        let line = line.trim();
+        if !line.chars().any(char::is_alphanumeric) || line_scope(line).is_some_and(names_a_person)
+        {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(line);
+        if out.chars().count() >= max {
+            break;
+        }
+    }
+    truncate(&out, max).to_string()
+}
+
 /// Whether a line scope is a trailer naming a person (`Co-authored-by`, `Signed-off-by`,
 /// `Reviewed-by`, ...).
 fn names_a_person(scope: &str) -> bool {
@@ -613,6 +636,17 @@ fn text_features<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn description_prose_drops_people_and_rules() {
+        let d = "* Spark: add a flag\n\n---------\nCo-authored-by: Ann Lee <ann@example.com>\nSigned-off-by: Bo\nKeeps the old path.";
+        assert_eq!(
+            description_prose(d, 300),
+            "* Spark: add a flag Keeps the old path."
+        );
+        assert_eq!(description_prose(d, 10), "* Spark: a");
+        assert_eq!(description_prose("", 10), "");
+    }
 
     fn words(text: &str) -> Vec<&str> {
         let mut v = Vec::new();
