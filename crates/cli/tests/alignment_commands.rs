@@ -277,3 +277,68 @@ fn eval_can_take_each_items_epic_as_its_initiative() {
     let err = flat.fails(&["eval", "--truth", "epic"]);
     assert!(err.contains("epic or parent"), "{err}");
 }
+
+#[test]
+fn eval_on_undated_files_holds_out_the_newest_share_of_each_file() {
+    // Three projects, one undated file each, imported one after another. Holding out
+    // the last third of the database would test only on the third project, which
+    // training never saw; each file's own newest third is what a time split means here.
+    let env = Env::new();
+    let projects = [
+        (
+            "SRCH",
+            ["ranking", "synonyms", "typo", "query", "snippets", "facets"],
+        ),
+        (
+            "PAY",
+            ["invoice", "refund", "wallet", "card", "checkout", "receipt"],
+        ),
+        (
+            "OPS",
+            [
+                "deploy", "rollback", "alerting", "paging", "backup", "failover",
+            ],
+        ),
+    ];
+    for (project, words) in projects {
+        let mut csv = String::from("key,title,project\n");
+        for round in 0..3 {
+            for (i, w) in words.iter().enumerate() {
+                csv.push_str(&format!(
+                    "{project}-{round}{i},Improve {w} handling,{project}\n"
+                ));
+            }
+        }
+        let file = format!("{project}.csv");
+        env.write(&file, &csv);
+        env.ok(&["import", "csv", &file]);
+    }
+    let out = env
+        .cmd()
+        .args([
+            "eval",
+            "--truth",
+            "project",
+            "--min-items",
+            "5",
+            "--test-share",
+            "0.34",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no item has a creation date"), "{err}");
+    let eval = env.json(&[
+        "eval",
+        "--truth",
+        "project",
+        "--min-items",
+        "5",
+        "--test-share",
+        "0.34",
+    ]);
+    assert_eq!(eval["n_targets"], 3, "{eval}");
+    let top1 = eval["systems"][0]["top1"].as_f64().unwrap();
+    assert!(top1 >= 0.9, "every project's newest work is placed: {eval}");
+}

@@ -1,5 +1,7 @@
 //! Work items: transactional, idempotent imports and reads.
 
+use std::collections::HashMap;
+
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params};
 use throughline_model::{Timestamp, WorkItem};
@@ -227,6 +229,14 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare("SELECT id, content_hash FROM items ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The import that last inserted or changed each item, by item id (`None` for an
+    /// item no recorded import brought).
+    pub fn import_ids(&self) -> Result<HashMap<ItemId, Option<i64>>> {
+        let mut stmt = self.conn.prepare("SELECT id, import_id FROM items")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
