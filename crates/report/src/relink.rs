@@ -110,8 +110,11 @@ pub fn infer_links_with(
     if strategy.initiatives.is_empty() && strategy.goals.is_empty() {
         return Ok(None);
     }
+    // In time order: the engine calibrates on the newest linked work, and for undated
+    // exports that is the newest share of every file.
     let (ids, items): (Vec<i64>, Vec<WorkItem>) = store
-        .all_items()?
+        .items_in_time_order()?
+        .0
         .into_iter()
         .map(|s| (s.id, s.item))
         .unzip();

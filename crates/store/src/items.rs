@@ -233,12 +233,41 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The import that last inserted or changed each item, by item id (`None` for an
-    /// item no recorded import brought).
-    pub fn import_ids(&self) -> Result<HashMap<ItemId, Option<i64>>> {
+    /// Every item in the order a time split should see them, and whether that order had
+    /// to stand in for missing dates. Items are in id order (the order they were first
+    /// imported in), except when no item has a creation date: then each import (one
+    /// file, usually) is spread over the same span, by position within the import
+    /// relative to its size. Training on "the older share" then means the older share
+    /// of every file, not the files imported first (whose targets the newest share of a
+    /// database of several files may never have seen).
+    pub fn items_in_time_order(&self) -> Result<(Vec<StoredItem>, bool)> {
+        let mut items = self.all_items()?;
+        if items.is_empty() || items.iter().any(|s| s.item.created.is_some()) {
+            return Ok((items, false));
+        }
         let mut stmt = self.conn.prepare("SELECT id, import_id FROM items")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let import: HashMap<ItemId, Option<i64>> = rows.collect::<rusqlite::Result<_>>()?;
+        let group = |s: &StoredItem| import.get(&s.id).copied().flatten();
+        let mut size: HashMap<Option<i64>, usize> = HashMap::new();
+        for s in &items {
+            *size.entry(group(s)).or_default() += 1;
+        }
+        let mut seen: HashMap<Option<i64>, usize> = HashMap::new();
+        let mut at: HashMap<ItemId, (f64, Option<i64>)> = HashMap::with_capacity(items.len());
+        for s in &items {
+            let g = group(s);
+            let rank = seen.entry(g).or_default();
+            at.insert(s.id, ((*rank as f64 + 0.5) / size[&g] as f64, g));
+            *rank += 1;
+        }
+        items.sort_by(|a, b| {
+            let (x, y) = (at[&a.id], at[&b.id]);
+            x.0.total_cmp(&y.0)
+                .then(x.1.cmp(&y.1))
+                .then(a.id.cmp(&b.id))
+        });
+        Ok((items, true))
     }
 
     /// The item's id if `(source, key)` is stored.

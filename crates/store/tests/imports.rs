@@ -139,3 +139,32 @@ fn items_can_be_filtered() {
         .unwrap();
     assert!(none.is_empty());
 }
+
+#[test]
+fn undated_files_are_spread_over_the_same_span_for_a_time_split() {
+    let mut store = Store::open_in_memory().unwrap();
+    let undated = |key: &str| WorkItem {
+        created: None,
+        ..item(key, key)
+    };
+    // Two files imported one after the other: four items, then two.
+    let first: Vec<R> = ["A1", "A2", "A3", "A4"]
+        .iter()
+        .map(|k| Ok(undated(k)))
+        .collect();
+    let second: Vec<R> = ["B1", "B2"].iter().map(|k| Ok(undated(k))).collect();
+    store.import_items(&meta(), first, |_| {}).unwrap();
+    store.import_items(&meta(), second, |_| {}).unwrap();
+    let (items, undated_order) = store.items_in_time_order().unwrap();
+    let keys: Vec<&str> = items.iter().map(|s| s.item.key.as_str()).collect();
+    // Positions 1/8, 3/8, 5/8, 7/8 in the first file; 1/4 and 3/4 in the second.
+    assert_eq!(keys, ["A1", "B1", "A2", "A3", "B2", "A4"]);
+    assert!(undated_order);
+    // One dated item and the order is the plain import order (dates decide then).
+    let dated: Vec<R> = vec![Ok(item("C1", "dated"))];
+    store.import_items(&meta(), dated, |_| {}).unwrap();
+    let (items, undated_order) = store.items_in_time_order().unwrap();
+    let keys: Vec<&str> = items.iter().map(|s| s.item.key.as_str()).collect();
+    assert_eq!(keys, ["A1", "A2", "A3", "A4", "B1", "B2", "C1"]);
+    assert!(!undated_order);
+}

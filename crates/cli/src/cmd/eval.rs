@@ -8,7 +8,7 @@ use throughline_model::{Initiative, LinkOrigin, LinkTarget, Strategy, WorkItem};
 use throughline_report::effective_links;
 use throughline_sense::eval::{EvalConfig, GroundTruthField, evaluate};
 use throughline_sense::{Embedder, EngineConfig, Mode};
-use throughline_store::{ItemId, Store, StoredItem};
+use throughline_store::{Store, StoredItem};
 
 use super::{Globals, semantic};
 use crate::args::{EvalArgs, TruthSource};
@@ -18,15 +18,12 @@ pub fn run(g: &Globals, a: EvalArgs) -> anyhow::Result<()> {
     let mut store = g.open()?;
     // First, so that a missing model is reported before any work.
     let embedder = semantic::embedder(&a.semantic, &store, g.quiet)?;
-    let mut stored = store.all_items()?;
-    if !stored.is_empty() && stored.iter().all(|s| s.item.created.is_none()) {
-        interleave_imports(&mut stored, &store.import_ids()?);
-        if !g.quiet {
-            eprintln!(
-                "no item has a creation date: the order of each import stands in for time \
-                 (the newest share of every imported file is held out)"
-            );
-        }
+    let (stored, undated) = store.items_in_time_order()?;
+    if undated && !g.quiet {
+        eprintln!(
+            "no item has a creation date: the order of each import stands in for time \
+             (the newest share of every imported file is held out)"
+        );
     }
     let notes = store.notes()?;
     let (strategy, items, truth, hidden) = match a.truth {
@@ -191,33 +188,6 @@ fn from_epics(stored: &[StoredItem], min_items: usize) -> anyhow::Result<Truth> 
     ))
 }
 
-/// Orders undated items as if each import (one file, usually) had been written over the
-/// same span of time: by position within its import relative to the import's size. A
-/// time split then holds out the newest share of every file, instead of whole files that
-/// happened to be imported last (and whose targets training never saw). `stored` is in
-/// id order, which is the order items were first imported in.
-fn interleave_imports(stored: &mut [StoredItem], imports: &HashMap<ItemId, Option<i64>>) {
-    let group = |s: &StoredItem| imports.get(&s.id).copied().flatten();
-    let mut size: HashMap<Option<i64>, usize> = HashMap::new();
-    for s in stored.iter() {
-        *size.entry(group(s)).or_default() += 1;
-    }
-    let mut seen: HashMap<Option<i64>, usize> = HashMap::new();
-    let mut keyed: Vec<(f64, Option<i64>, ItemId)> = stored
-        .iter()
-        .map(|s| {
-            let g = group(s);
-            let rank = seen.entry(g).or_default();
-            let at = (*rank as f64 + 0.5) / size[&g] as f64;
-            *rank += 1;
-            (at, g, s.id)
-        })
-        .collect();
-    keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-    let pos: HashMap<ItemId, usize> = keyed.iter().enumerate().map(|(k, x)| (x.2, k)).collect();
-    stored.sort_by_key(|s| pos[&s.id]);
-}
-
 /// Parent chains longer than this are cut (and a cycle in bad data ends here too).
 const MAX_CHAIN: usize = 8;
 
@@ -315,31 +285,6 @@ mod tests {
             parent_key: parent.map(str::to_string),
             ..Default::default()
         }
-    }
-
-    #[test]
-    fn undated_imports_are_interleaved_by_position_in_their_file() {
-        // Two files imported one after the other: four items, then two.
-        let mut stored: Vec<StoredItem> = (1..=6)
-            .map(|id| StoredItem {
-                id,
-                item: item(&format!("K{id}"), "Task", None, None),
-            })
-            .collect();
-        let imports: HashMap<ItemId, Option<i64>> = [
-            (1, Some(1)),
-            (2, Some(1)),
-            (3, Some(1)),
-            (4, Some(1)),
-            (5, Some(2)),
-            (6, Some(2)),
-        ]
-        .into_iter()
-        .collect();
-        interleave_imports(&mut stored, &imports);
-        let order: Vec<ItemId> = stored.iter().map(|s| s.id).collect();
-        // Positions 1/8, 3/8, 5/8, 7/8 in the first file; 1/4 and 3/4 in the second.
-        assert_eq!(order, vec![1, 5, 2, 3, 6, 4]);
     }
 
     #[test]
