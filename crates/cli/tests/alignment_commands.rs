@@ -313,23 +313,7 @@ fn eval_on_undated_files_holds_out_the_newest_share_of_each_file() {
         env.write(&file, &csv);
         env.ok(&["import", "csv", &file]);
     }
-    let out = env
-        .cmd()
-        .args([
-            "eval",
-            "--truth",
-            "project",
-            "--min-items",
-            "5",
-            "--test-share",
-            "0.34",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("no item has a creation date"), "{err}");
-    let eval = env.json(&[
+    let args = [
         "eval",
         "--truth",
         "project",
@@ -337,7 +321,12 @@ fn eval_on_undated_files_holds_out_the_newest_share_of_each_file() {
         "5",
         "--test-share",
         "0.34",
-    ]);
+    ];
+    let out = env.cmd().args(args).output().unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no item has a creation date"), "{err}");
+    let eval = env.json(&args);
     assert_eq!(eval["n_targets"], 3, "{eval}");
     let top1 = eval["systems"][0]["top1"].as_f64().unwrap();
     assert!(top1 >= 0.9, "every project's newest work is placed: {eval}");

@@ -1,7 +1,8 @@
 //! Debug aid: trains on the real-data time split (iceberg or storypoints) and prints
 //! per-target accuracy, the most common confusions and some wrong answers with reasons.
 //!
-//! `cargo run --release -p throughline-sense --example confusion [-- storypoints]`
+//! `cargo run --release -p throughline-sense --example confusion [-- storypoints]`; with
+//! `--top3-misses`, every held-out item whose answer is not among the best three instead.
 #[path = "support/shared_data.rs"]
 mod shared_data;
 use std::collections::HashMap;
@@ -10,7 +11,11 @@ use throughline_sense::{EngineConfig, Model, TrainingSet, eval::time_order, infe
 
 fn main() {
     let dir = shared_data::data_dir().expect("data");
-    let name = std::env::args().nth(1).unwrap_or("iceberg".into());
+    let name = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
+        .unwrap_or("iceberg".into());
+    let top3_misses = std::env::args().any(|a| a == "--top3-misses");
     let ds = if name == "iceberg" {
         shared_data::iceberg(&dir)
     } else {
@@ -37,6 +42,22 @@ fn main() {
     let m = Model::train(&ts, &cfg, None).unwrap();
     println!("{}", m.summary());
     let out = infer_all(&m, &items, te, &[], &|_| {});
+    if top3_misses {
+        for (k, &i) in te.iter().enumerate() {
+            let alts = &out[k].alternatives;
+            if alts.iter().any(|a| a.0 == ds.truth[i]) {
+                continue;
+            }
+            let best: Vec<String> = alts.iter().map(|(t, p)| format!("{t}={p:.2}")).collect();
+            println!(
+                "{:28} [{}] {}",
+                ds.truth[i].to_string(),
+                best.join(" "),
+                items[i].title
+            );
+        }
+        return;
+    }
     let mut conf: HashMap<(String, String), usize> = HashMap::new();
     for (k, &i) in te.iter().enumerate() {
         let p = &out[k].alternatives[0].0;

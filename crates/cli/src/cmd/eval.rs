@@ -105,15 +105,7 @@ fn from_field(stored: &[StoredItem], field: TruthSource, min_items: usize) -> Tr
         }
     };
     let answers: Vec<Option<String>> = stored.iter().map(|s| pick(&s.item)).collect();
-    let keep = values_with(&answers, min_items);
-    let mut items = Vec::new();
-    let mut truth = Vec::new();
-    for (s, v) in stored.iter().zip(answers) {
-        if let Some(v) = v.filter(|v| keep.contains(v)) {
-            items.push(s.item.clone());
-            truth.push(LinkTarget::Initiative(v));
-        }
-    }
+    let (keep, items, truth) = answered(stored, answers, min_items);
     // A strategy with one initiative per value and no words of its own: the engine has
     // to learn everything from the linked items.
     let initiatives = keep
@@ -155,15 +147,7 @@ fn from_epics(stored: &[StoredItem], min_items: usize) -> anyhow::Result<Truth> 
              parent links (Jira's Epic Link or Parent, GitHub sub-issues)"
         );
     }
-    let keep = values_with(&answers, min_items);
-    let mut items = Vec::new();
-    let mut truth = Vec::new();
-    for (s, v) in stored.iter().zip(answers) {
-        if let Some(v) = v.filter(|v| keep.contains(v)) {
-            items.push(s.item.clone());
-            truth.push(LinkTarget::Initiative(v));
-        }
-    }
+    let (keep, items, truth) = answered(stored, answers, min_items);
     let by_plain_key: HashMap<&str, &WorkItem> = stored
         .iter()
         .map(|s| (s.item.key.as_str(), &s.item))
@@ -211,8 +195,13 @@ fn epic_of(item: &WorkItem, by_key: &HashMap<(&str, &str), &WorkItem>) -> Option
     top.map(str::to_string)
 }
 
-/// The values given by at least `min_items` items, sorted.
-fn values_with(answers: &[Option<String>], min_items: usize) -> Vec<String> {
+/// The values (`answers[i]` for `stored[i]`) that at least `min_items` items give,
+/// sorted, and the items that give one of them with their value as an initiative.
+fn answered(
+    stored: &[StoredItem],
+    answers: Vec<Option<String>>,
+    min_items: usize,
+) -> (Vec<String>, Vec<WorkItem>, Vec<LinkTarget>) {
     let mut counts: HashMap<&String, usize> = HashMap::new();
     for v in answers.iter().flatten() {
         *counts.entry(v).or_default() += 1;
@@ -223,7 +212,15 @@ fn values_with(answers: &[Option<String>], min_items: usize) -> Vec<String> {
         .map(|(v, _)| v.clone())
         .collect();
     keep.sort();
-    keep
+    let mut items = Vec::new();
+    let mut truth = Vec::new();
+    for (s, v) in stored.iter().zip(answers) {
+        if let Some(v) = v.filter(|v| keep.binary_search(v).is_ok()) {
+            items.push(s.item.clone());
+            truth.push(LinkTarget::Initiative(v));
+        }
+    }
+    (keep, items, truth)
 }
 
 fn strategy_of(initiatives: Vec<Initiative>) -> Strategy {
