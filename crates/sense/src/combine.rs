@@ -42,6 +42,10 @@ pub(crate) struct Combo {
     /// SVM (semantic mode; 0 = not used).
     #[serde(default)]
     pub dense_w: f32,
+    /// Mean log-loss of the held-out fold under this combination (`None` when no fold
+    /// was held out): how settings compare, on work the model did not train on.
+    #[serde(default)]
+    pub fold_loss: Option<f64>,
 }
 
 /// The held-out fold: the linked items (oldest first) as vectors under a vocabulary
@@ -327,6 +331,7 @@ pub(crate) fn fit_combination(fold: &Fold, s: &Shared<'_>) -> (Combo, Isotonic, 
         none_logit: Some(params[6]),
         family_gap: (params[7] >= 0.0).then_some(params[7]),
         dense_w: dense_grid[params[8] as usize],
+        fold_loss: Some(best_loss),
     };
     // Isotonic map of the chosen combination's top-1 probability.
     fill(&params, &mut logits);

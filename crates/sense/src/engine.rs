@@ -503,6 +503,7 @@ impl Model {
                     none_logit: Some(0.03),
                     family_gap: None,
                     dense_w: 0.0,
+                    fold_loss: None,
                 },
                 Isotonic::default(),
                 None,
@@ -569,6 +570,7 @@ impl Model {
                     none_logit: Some(-0.5),
                     family_gap: None,
                     dense_w: 0.0,
+                    fold_loss: None,
                 },
                 Isotonic::default(),
                 None,
@@ -679,7 +681,7 @@ impl Model {
     pub fn summary(&self) -> String {
         format!(
             "{} mode, {} targets, {} linked items, {} features; recency weight {:.2}, \
-             strategy-text weight {:.2}, centroid weight {:.2}, naive Bayes weight {:.2}, semantic weight {:.2}, embedding features {:.2}, temperature {:.3}, none-of-these logit {:?}, family gap {:?}",
+             strategy-text weight {:.2}, centroid weight {:.2}, naive Bayes weight {:.2}, semantic weight {:.2}, embedding features {:.2}, temperature {:.3}, none-of-these logit {:?}, family gap {:?}{}",
             self.mode().as_str(),
             self.classes.len(),
             self.n_linked,
@@ -696,7 +698,11 @@ impl Model {
             self.combo.dense_w,
             self.combo.temperature,
             self.combo.none_logit,
-            self.combo.family_gap
+            self.combo.family_gap,
+            self.combo
+                .fold_loss
+                .map(|l| format!(", held-out log-loss {l:.4}"))
+                .unwrap_or_default()
         )
     }
 
