@@ -1,7 +1,6 @@
 //! `throughline eval`: how well the engine infers links it was not shown.
 
 use std::collections::{HashMap, HashSet};
-
 use std::sync::Arc;
 
 use throughline_model::{Initiative, LinkOrigin, LinkTarget, Strategy, WorkItem};
@@ -184,7 +183,9 @@ fn epic_of(item: &WorkItem, by_key: &HashMap<(&str, &str), &WorkItem>) -> Option
         if let Some(e) = cur.epic_key.as_deref() {
             return Some(e.to_string());
         }
-        let p = cur.parent_key.as_deref()?;
+        let Some(p) = cur.parent_key.as_deref() else {
+            break;
+        };
         top = Some(p);
         match by_key.get(&(cur.source.as_str(), p)) {
             Some(parent) if parent.is_epic() => return Some(p.to_string()),
@@ -295,6 +296,8 @@ mod tests {
             item("A", "Task", None, Some("B")),
             item("B", "Task", None, Some("A")),
             item("L", "Task", None, None),
+            item("P", "Story", None, None),
+            item("Q", "Sub-task", None, Some("P")),
         ];
         let by_key: HashMap<(&str, &str), &WorkItem> = items
             .iter()
@@ -310,5 +313,11 @@ mod tests {
         assert_eq!(epic("U").as_deref(), Some("GONE"), "a parent not imported");
         assert!(epic("A").is_some(), "a cycle in bad data ends");
         assert_eq!(epic("L"), None);
+        assert_eq!(
+            epic("Q").as_deref(),
+            Some("P"),
+            "the top of a chain without epic"
+        );
+        assert_eq!(epic("P"), None, "a top-level story is no group of its own");
     }
 }
