@@ -134,6 +134,10 @@ pub struct EvalArgs {
     /// [default: 30; 10 with --truth epic, since epics are smaller].
     #[arg(long)]
     pub min_items: Option<usize>,
+    /// Also list the held-out items the engine missed at top-1 (the first N; 30 without
+    /// a number). `--json` always lists every one.
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "30")]
+    pub misses: Option<usize>,
     #[command(flatten)]
     pub semantic: SemanticArgs,
 }

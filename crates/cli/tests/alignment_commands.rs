@@ -189,6 +189,22 @@ fn the_demo_runs_end_to_end_and_eval_reports_every_system() {
         engine_top1 >= centroid_top1,
         "engine {engine_top1} vs centroid {centroid_top1}"
     );
+    // Behind the top-1 figure: the items it missed, listed on request.
+    let misses = eval["misses"].as_array().unwrap();
+    let n_test = eval["n_test"].as_f64().unwrap();
+    assert_eq!(
+        misses.len(),
+        ((1.0 - engine_top1) * n_test).round() as usize
+    );
+    assert!(misses.len() >= 3, "{eval}");
+    let text = env.ok(&["eval", "--misses", "3"]);
+    assert!(
+        text.contains(&format!("first 3 of {}", misses.len())),
+        "{text}"
+    );
+    for m in &misses[..3] {
+        assert!(text.contains(m["key"].as_str().unwrap()), "{text}");
+    }
     // The demo again is idempotent.
     env.ok(&["demo", "--quiet"]);
     assert_eq!(

@@ -122,6 +122,51 @@ pub struct EvalReport {
     pub engine_summary: String,
     /// The engine first, then baselines.
     pub systems: Vec<SystemReport>,
+    /// The engine's scores per target of the truth, most held-out items first.
+    #[serde(default)]
+    pub by_target: Vec<TargetScore>,
+    /// The held-out items whose target the engine's best candidate missed: the items
+    /// behind the top-1 figure (oldest first).
+    #[serde(default)]
+    pub misses: Vec<Miss>,
+}
+
+/// The engine's scores on the held-out items of one target.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TargetScore {
+    /// The target (`initiative:ID`, ...).
+    pub target: String,
+    /// Held-out items whose truth it is.
+    pub n: usize,
+    /// Share of them the engine's best candidate placed right.
+    pub top1: f32,
+    /// Share of them with the target among the best three candidates.
+    pub top3: f32,
+    /// The wrong best candidate given most often for them, and how often.
+    pub mistaken_for: Option<(String, usize)>,
+}
+
+/// A held-out item the engine's best candidate missed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Miss {
+    /// Source of the item.
+    pub source: String,
+    /// Key of the item.
+    pub key: String,
+    /// Title of the item.
+    pub title: String,
+    /// The truth.
+    pub truth: String,
+    /// The engine's best candidate.
+    pub best: String,
+    /// Whether the truth was second or third.
+    pub in_top3: bool,
+    /// The engine's answer (`unclear` when it did not commit) and its confidence.
+    pub answer: String,
+    /// Calibrated confidence of the answer.
+    pub confidence: f32,
+    /// The engine's reason.
+    pub reason: String,
 }
 
 impl EvalReport {
@@ -175,9 +220,45 @@ impl fmt::Display for EvalReport {
                 s.train_seconds
             )?;
         }
-        Ok(())
+        if !self.by_target.is_empty() {
+            writeln!(
+                f,
+                "  {:<30} {:>6} {:>6} {:>6}  most often taken for",
+                "engine by target", "items", "top1", "top3"
+            )?;
+            for t in self.by_target.iter().take(SHOWN_TARGETS) {
+                writeln!(
+                    f,
+                    "  {:<30} {:>6} {:>6.3} {:>6.3}  {}",
+                    t.target,
+                    t.n,
+                    t.top1,
+                    t.top3,
+                    t.mistaken_for
+                        .as_ref()
+                        .map_or("-".to_string(), |(w, n)| format!("{w} ({n})"))
+                )?;
+            }
+            if self.by_target.len() > SHOWN_TARGETS {
+                writeln!(
+                    f,
+                    "  ... {} smaller targets (--json lists every one)",
+                    self.by_target.len() - SHOWN_TARGETS
+                )?;
+            }
+        }
+        let near = self.misses.iter().filter(|m| m.in_top3).count();
+        writeln!(
+            f,
+            "  {} held-out items missed at top-1, {} of them with the answer 2nd or 3rd",
+            self.misses.len(),
+            near
+        )
     }
 }
+
+/// Targets listed in the text report (the largest first).
+const SHOWN_TARGETS: usize = 15;
 
 /// Indices of items oldest first (by `created`, then by position: rows without dates
 /// keep their order, which is creation order in most exports).
@@ -258,15 +339,33 @@ pub fn evaluate(
     }
     let model = Model::train(&ts, &engine_cfg, embedder.clone())?;
     let train_s = t0.elapsed().as_secs_f32();
-    systems.push(score_engine(
-        "engine",
-        &model,
-        &hidden,
-        test_idx,
-        &test_truth,
-        notes,
-        train_s,
-    ));
+    let t0 = Instant::now();
+    let out = infer_all(&model, &hidden, test_idx, notes, &|_| {});
+    let mut engine = score("engine", model.mode(), &out, &test_truth);
+    engine.items_per_sec = (test_idx.len() as f64 / t0.elapsed().as_secs_f64().max(1e-9)) as f32;
+    engine.train_seconds = train_s;
+    systems.push(engine);
+    let by_target = by_target(&out, &test_truth);
+    let misses = test_idx
+        .iter()
+        .zip(&out)
+        .zip(&test_truth)
+        .filter(|((_, inf), t)| inf.alternatives.first().is_none_or(|a| a.0 != ***t))
+        .map(|((&i, inf), t)| Miss {
+            source: items[i].source.clone(),
+            key: items[i].key.clone(),
+            title: items[i].title.clone(),
+            truth: t.to_string(),
+            best: inf
+                .alternatives
+                .first()
+                .map_or("unclear".into(), |a| a.0.to_string()),
+            in_top3: inf.alternatives.iter().take(3).any(|a| a.0 == **t),
+            answer: inf.target.to_string(),
+            confidence: inf.confidence,
+            reason: inf.reason.clone(),
+        })
+        .collect();
 
     if cfg.baselines {
         systems.push(centroid_baseline(
@@ -321,6 +420,8 @@ pub fn evaluate(
         offplan_rules: engine_cfg.offplan_rules,
         engine_summary: model.summary(),
         systems,
+        by_target,
+        misses,
     })
 }
 
@@ -340,6 +441,44 @@ fn score_engine(
     r.items_per_sec = (test_idx.len() as f64 / secs) as f32;
     r.train_seconds = train_seconds;
     r
+}
+
+/// Per target of the truth: how many held-out items, how well placed, and the wrong
+/// answer given most often; most items first.
+fn by_target(out: &[Inference], truth: &[&LinkTarget]) -> Vec<TargetScore> {
+    #[derive(Default)]
+    struct Acc {
+        n: usize,
+        top1: usize,
+        top3: usize,
+        wrong: std::collections::HashMap<String, usize>,
+    }
+    let mut acc: std::collections::BTreeMap<String, Acc> = Default::default();
+    for (inf, &t) in out.iter().zip(truth) {
+        let a = acc.entry(t.to_string()).or_default();
+        a.n += 1;
+        match inf.alternatives.first() {
+            Some((best, _)) if best == t => a.top1 += 1,
+            Some((best, _)) => *a.wrong.entry(best.to_string()).or_default() += 1,
+            None => {}
+        }
+        a.top3 += usize::from(inf.alternatives.iter().take(3).any(|x| &x.0 == t));
+    }
+    let mut v: Vec<TargetScore> = acc
+        .into_iter()
+        .map(|(target, a)| TargetScore {
+            target,
+            n: a.n,
+            top1: a.top1 as f32 / a.n as f32,
+            top3: a.top3 as f32 / a.n as f32,
+            mistaken_for: a
+                .wrong
+                .into_iter()
+                .max_by(|x, y| x.1.cmp(&y.1).then(y.0.cmp(&x.0))),
+        })
+        .collect();
+    v.sort_by(|a, b| b.n.cmp(&a.n).then(a.target.cmp(&b.target)));
+    v
 }
 
 /// Scores inferences against the truth.

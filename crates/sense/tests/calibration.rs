@@ -4,8 +4,12 @@ mod common;
 use throughline_model::LinkTarget;
 use throughline_sense::eval::{EvalConfig, evaluate};
 
-#[test]
-fn confidence_matches_accuracy_on_noisy_data() {
+/// Items with one, two or no topic words, and 15% label noise.
+fn noisy() -> (
+    throughline_model::Strategy,
+    Vec<throughline_model::WorkItem>,
+    Vec<LinkTarget>,
+) {
     let strategy = common::strategy();
     let mut rng = common::Rng::new(99);
     let (mut items, mut truth) = (Vec::new(), Vec::new());
@@ -28,6 +32,12 @@ fn confidence_matches_accuracy_on_noisy_data() {
         };
         truth.push(LinkTarget::Initiative(common::TOPICS[label].0.into()));
     }
+    (strategy, items, truth)
+}
+
+#[test]
+fn confidence_matches_accuracy_on_noisy_data() {
+    let (strategy, items, truth) = noisy();
     let cfg = EvalConfig {
         dataset: "synthetic-noisy".into(),
         baselines: false,
@@ -45,4 +55,34 @@ fn confidence_matches_accuracy_on_noisy_data() {
     );
     // Answered items are right more often than all items.
     assert!(e.covered_accuracy >= e.top1, "{r}");
+}
+
+#[test]
+fn the_report_lists_the_items_behind_its_accuracy() {
+    let (strategy, items, truth) = noisy();
+    let cfg = EvalConfig {
+        baselines: false,
+        ..Default::default()
+    };
+    let r = evaluate(&strategy, &items, &truth, &[], &cfg, None).unwrap();
+    let e = r.system("engine").unwrap();
+    // The misses are exactly the held-out items top-1 counts as wrong.
+    let wrong = ((1.0 - e.top1) * r.n_test as f32).round() as usize;
+    assert!(wrong > 0, "{r}");
+    assert_eq!(r.misses.len(), wrong, "{r}");
+    for m in &r.misses {
+        assert_ne!(m.truth, m.best);
+        let i = items.iter().position(|it| it.key == m.key).unwrap();
+        assert_eq!(truth[i].to_string(), m.truth);
+    }
+    let near = r.misses.iter().filter(|m| m.in_top3).count();
+    let top3_wrong = ((1.0 - e.top3) * r.n_test as f32).round() as usize;
+    assert_eq!(wrong - near, top3_wrong, "{r}");
+    // Per target: the held-out items add up, and the shares agree with the whole.
+    assert_eq!(r.by_target.len(), 3);
+    assert_eq!(r.by_target.iter().map(|t| t.n).sum::<usize>(), r.n_test);
+    let right: f32 = r.by_target.iter().map(|t| t.top1 * t.n as f32).sum();
+    assert!((right / r.n_test as f32 - e.top1).abs() < 1e-4, "{r}");
+    assert!(r.by_target.iter().all(|t| t.mistaken_for.is_some()));
+    assert!(r.to_string().contains("held-out items missed at top-1"));
 }

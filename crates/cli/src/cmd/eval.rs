@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use throughline_model::{Initiative, LinkOrigin, LinkTarget, Strategy, WorkItem};
 use throughline_report::effective_links;
-use throughline_sense::eval::{EvalConfig, GroundTruthField, evaluate};
+use throughline_sense::eval::{EvalConfig, GroundTruthField, Miss, evaluate};
 use throughline_sense::{Embedder, EngineConfig, Mode};
 use throughline_store::{Store, StoredItem};
 
@@ -65,7 +65,30 @@ pub fn run(g: &Globals, a: EvalArgs) -> anyhow::Result<()> {
         return output::json(&report);
     }
     out!("{report}");
+    if let Some(n) = a.misses {
+        print_misses(&report.misses, n);
+    }
     Ok(())
+}
+
+/// The first `n` misses, one line each: key, truth, the engine's best candidate.
+fn print_misses(misses: &[Miss], n: usize) {
+    outln!(
+        "\nMissed at top-1 (first {} of {}; --json lists every one):",
+        n.min(misses.len()),
+        misses.len()
+    );
+    for m in misses.iter().take(n) {
+        outln!(
+            "  {:<14} {} -> {}{} ({:.2})  {}",
+            m.key,
+            m.truth,
+            m.best,
+            if m.in_top3 { ", truth in top 3" } else { "" },
+            m.confidence,
+            m.title.chars().take(70).collect::<String>()
+        );
+    }
 }
 
 /// What an evaluation runs on: the strategy, the items with a known answer, their
