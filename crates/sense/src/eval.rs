@@ -138,6 +138,10 @@ pub struct TargetScore {
     pub target: String,
     /// Held-out items whose truth it is.
     pub n: usize,
+    /// Training items whose truth it is (0: a target new in the held-out period, placed
+    /// from the strategy's words and its family alone).
+    #[serde(default)]
+    pub trained_on: usize,
     /// Share of them the engine's best candidate placed right.
     pub top1: f32,
     /// Share of them with the target among the best three candidates.
@@ -223,14 +227,15 @@ impl fmt::Display for EvalReport {
         if !self.by_target.is_empty() {
             writeln!(
                 f,
-                "  {:<30} {:>6} {:>6} {:>6}  most often taken for",
-                "engine by target", "items", "top1", "top3"
+                "  {:<30} {:>6} {:>6} {:>6} {:>6}  most often taken for",
+                "engine by target", "train", "test", "top1", "top3"
             )?;
             for t in self.by_target.iter().take(SHOWN_TARGETS) {
                 writeln!(
                     f,
-                    "  {:<30} {:>6} {:>6.3} {:>6.3}  {}",
+                    "  {:<30} {:>6} {:>6} {:>6.3} {:>6.3}  {}",
                     t.target,
+                    t.trained_on,
                     t.n,
                     t.top1,
                     t.top3,
@@ -345,7 +350,8 @@ pub fn evaluate(
     engine.items_per_sec = (test_idx.len() as f64 / t0.elapsed().as_secs_f64().max(1e-9)) as f32;
     engine.train_seconds = train_s;
     systems.push(engine);
-    let by_target = by_target(&out, &test_truth);
+    let train_truth: Vec<&LinkTarget> = train_idx.iter().map(|&i| &truth[i]).collect();
+    let by_target = by_target(&out, &test_truth, &train_truth);
     let misses = test_idx
         .iter()
         .zip(&out)
@@ -445,7 +451,11 @@ fn score_engine(
 
 /// Per target of the truth: how many held-out items, how well placed, and the wrong
 /// answer given most often; most items first.
-fn by_target(out: &[Inference], truth: &[&LinkTarget]) -> Vec<TargetScore> {
+fn by_target(
+    out: &[Inference],
+    truth: &[&LinkTarget],
+    train_truth: &[&LinkTarget],
+) -> Vec<TargetScore> {
     #[derive(Default)]
     struct Acc {
         n: usize,
@@ -464,9 +474,14 @@ fn by_target(out: &[Inference], truth: &[&LinkTarget]) -> Vec<TargetScore> {
         }
         a.top3 += usize::from(inf.alternatives.iter().take(3).any(|x| &x.0 == t));
     }
+    let mut trained: std::collections::HashMap<String, usize> = Default::default();
+    for t in train_truth {
+        *trained.entry(t.to_string()).or_default() += 1;
+    }
     let mut v: Vec<TargetScore> = acc
         .into_iter()
         .map(|(target, a)| TargetScore {
+            trained_on: trained.get(&target).copied().unwrap_or(0),
             target,
             n: a.n,
             top1: a.top1 as f32 / a.n as f32,

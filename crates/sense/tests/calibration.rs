@@ -81,6 +81,10 @@ fn the_report_lists_the_items_behind_its_accuracy() {
     // Per target: the held-out items add up, and the shares agree with the whole.
     assert_eq!(r.by_target.len(), 3);
     assert_eq!(r.by_target.iter().map(|t| t.n).sum::<usize>(), r.n_test);
+    assert_eq!(
+        r.by_target.iter().map(|t| t.trained_on).sum::<usize>(),
+        r.n_train
+    );
     let right: f32 = r.by_target.iter().map(|t| t.top1 * t.n as f32).sum();
     assert!((right / r.n_test as f32 - e.top1).abs() < 1e-4, "{r}");
     assert!(r.by_target.iter().all(|t| t.mistaken_for.is_some()));
