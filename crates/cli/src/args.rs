@@ -127,8 +127,8 @@ pub struct EvalArgs {
     /// Where the truth comes from.
     #[arg(long, value_enum, default_value_t = TruthSource::Links)]
     pub truth: TruthSource,
-    /// Share of the newest items held out for testing.
-    #[arg(long, default_value_t = 0.2)]
+    /// Share of the newest items held out for testing (0.01 to 0.9).
+    #[arg(long, default_value_t = 0.2, value_parser = test_share)]
     pub test_share: f32,
     /// Values (labels, components, projects, epics) with fewer items are left out
     /// [default: 30; 10 with --truth epic, since epics are smaller].
@@ -450,4 +450,18 @@ pub enum TokenCommand {
     List,
     /// Revoke a token by id; it stops working at once.
     Revoke { id: i64 },
+}
+
+/// A held-out share the evaluation can use: some items must be tested, and some trained on.
+fn test_share(s: &str) -> Result<f32, String> {
+    let v: f32 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number; give a share such as 0.2"))?;
+    if (0.01..=0.9).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!(
+            "{v} is outside 0.01 to 0.9: at least 1% must be tested and 10% trained on"
+        ))
+    }
 }

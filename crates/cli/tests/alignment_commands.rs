@@ -346,4 +346,7 @@ fn eval_on_undated_files_holds_out_the_newest_share_of_each_file() {
     assert_eq!(eval["n_targets"], 3, "{eval}");
     let top1 = eval["systems"][0]["top1"].as_f64().unwrap();
     assert!(top1 >= 0.9, "every project's newest work is placed: {eval}");
+    // A share the split cannot honour is refused, not quietly changed.
+    let err = env.fails(&["eval", "--truth", "project", "--test-share", "0.995"]);
+    assert!(err.contains("outside 0.01 to 0.9"), "{err}");
 }
