@@ -13,6 +13,8 @@ const OWN_HALF: f32 = 5.0;
 pub(crate) struct Families {
     /// Per target: the targets of the same family (same name once versions are dropped).
     siblings: Vec<Vec<u32>>,
+    /// The families of two or more targets, as lists of their members.
+    groups: Vec<Vec<u32>>,
     /// Per target: `OWN_HALF / (OWN_HALF + linked items)`; 0 without siblings.
     share: Vec<f32>,
     /// Per target: `ln m` when it is one of `m > 1` new members of its family (mostly
@@ -75,8 +77,23 @@ impl Families {
                 (m as f32).ln()
             })
             .collect();
+        let mut groups: Vec<Vec<u32>> = Vec::new();
+        let mut grouped = vec![false; siblings.len()];
+        for (c, sib) in siblings.iter().enumerate() {
+            if !sib.is_empty() && !grouped[c] {
+                let mut g: Vec<u32> = std::iter::once(c as u32)
+                    .chain(sib.iter().copied())
+                    .collect();
+                g.sort_unstable();
+                for &m in &g {
+                    grouped[m as usize] = true;
+                }
+                groups.push(g);
+            }
+        }
         Families {
             siblings,
+            groups,
             share,
             split,
         }
@@ -97,19 +114,33 @@ impl Families {
     pub fn apply(&self, gap: f32, z: &mut [f32], evidence: &[f32], before: &mut Vec<f32>) {
         before.clear();
         before.extend_from_slice(z);
-        for (c, sib) in self.siblings.iter().enumerate() {
-            let share = self.share[c];
-            if share == 0.0 || c >= z.len() {
-                continue;
+        // Per family, its best and second-best scores: a member's best sibling is the
+        // family's best unless that is itself. Linear in the targets, however large a
+        // family grows (a tracker can have hundreds of `Release 1.x` epics).
+        for g in &self.groups {
+            let (mut best, mut second) = ((usize::MAX, f32::NEG_INFINITY), f32::NEG_INFINITY);
+            for &m in g {
+                let Some(&v) = before.get(m as usize) else {
+                    continue;
+                };
+                if v > best.1 {
+                    second = best.1;
+                    best = (m as usize, v);
+                } else if v > second {
+                    second = v;
+                }
             }
-            let best = sib
-                .iter()
-                .filter_map(|&s| before.get(s as usize))
-                .copied()
-                .fold(f32::NEG_INFINITY, f32::max);
-            if best.is_finite() {
-                z[c] = (1.0 - share) * before[c]
-                    + share * (best - gap - self.split[c] + evidence[c].max(0.0));
+            for &m in g {
+                let c = m as usize;
+                let share = self.share[c];
+                if share == 0.0 || c >= z.len() {
+                    continue;
+                }
+                let sib_best = if best.0 == c { second } else { best.1 };
+                if sib_best.is_finite() {
+                    z[c] = (1.0 - share) * before[c]
+                        + share * (sib_best - gap - self.split[c] + evidence[c].max(0.0));
+                }
             }
         }
     }
@@ -172,6 +203,40 @@ mod tests {
         assert!(z[0] > z[1] && z[0] > z[3], "{z:?}");
         // The established member does not split anything.
         assert_eq!(f.split[2], 0.0);
+    }
+
+    #[test]
+    fn one_pass_per_family_gives_what_each_members_best_sibling_gives() {
+        // A large family (release epics) with some new members, and an unrelated target.
+        let names: Vec<String> = (0..40)
+            .map(|i| format!("Release 1.{i}"))
+            .chain(["Search".to_string()])
+            .collect();
+        let refs: Vec<Option<&str>> = names.iter().map(|n| Some(n.as_str())).collect();
+        let linked: Vec<usize> = (0..41)
+            .map(|i| if i % 3 == 0 { 0 } else { 4 * i })
+            .collect();
+        let f = Families::new(&refs, &linked);
+        let z0: Vec<f32> = (0..41)
+            .map(|i| ((i * 37 % 17) as f32 - 8.0) / 3.0)
+            .collect();
+        let ev: Vec<f32> = (0..41).map(|i| ((i * 11 % 7) as f32 - 3.0) / 4.0).collect();
+        let mut z = z0.clone();
+        f.apply(0.5, &mut z, &ev, &mut Vec::new());
+        for c in 0..41 {
+            // The definition, member by member.
+            let best = f.siblings[c]
+                .iter()
+                .map(|&s| z0[s as usize])
+                .fold(f32::NEG_INFINITY, f32::max);
+            let share = f.share[c];
+            let want = if share == 0.0 || !best.is_finite() {
+                z0[c]
+            } else {
+                (1.0 - share) * z0[c] + share * (best - 0.5 - f.split[c] + ev[c].max(0.0))
+            };
+            assert!((z[c] - want).abs() < 1e-5, "target {c}: {} vs {want}", z[c]);
+        }
     }
 
     #[test]
