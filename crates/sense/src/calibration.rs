@@ -21,8 +21,9 @@ pub(crate) fn softmax(z: &mut [f32], t: f32) {
 }
 
 /// Mean negative log-likelihood of the true classes under `softmax(z / t)` (each row's
-/// probability floored at 1e-7, so one hopeless item cannot outweigh the rest).
-pub(crate) fn nll(logits: &[Vec<f32>], truth: &[usize], t: f32) -> f64 {
+/// probability floored at 1e-7, so one hopeless item cannot outweigh the rest), on up to
+/// `threads` threads.
+pub(crate) fn nll(logits: &[Vec<f32>], truth: &[usize], t: f32, threads: usize) -> f64 {
     let rows = |z: &[Vec<f32>], y: &[usize]| -> f64 {
         let mut total = 0.0f64;
         for (z, &y) in z.iter().zip(y) {
@@ -36,11 +37,7 @@ pub(crate) fn nll(logits: &[Vec<f32>], truth: &[usize], t: f32) -> f64 {
     };
     // Many targets make this the cost of fitting the mix: split the rows over threads.
     let cells: usize = logits.iter().map(Vec::len).sum();
-    let threads = if cells >= PARALLEL_CELLS {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        1
-    };
+    let threads = if cells >= PARALLEL_CELLS { threads } else { 1 };
     let total: f64 = if threads > 1 {
         let chunk = logits.len().div_ceil(threads);
         std::thread::scope(|sc| {
@@ -61,11 +58,11 @@ pub(crate) fn nll(logits: &[Vec<f32>], truth: &[usize], t: f32) -> f64 {
 const PARALLEL_CELLS: usize = 200_000;
 
 /// The temperature minimising the NLL, by golden-section search on log t.
-pub(crate) fn fit_temperature(logits: &[Vec<f32>], truth: &[usize]) -> (f32, f64) {
+pub(crate) fn fit_temperature(logits: &[Vec<f32>], truth: &[usize], threads: usize) -> (f32, f64) {
     if logits.is_empty() {
         return (1.0, 0.0);
     }
-    let f = |lt: f64| nll(logits, truth, lt.exp() as f32);
+    let f = |lt: f64| nll(logits, truth, lt.exp() as f32, threads);
     // The floor keeps a perfectly separated held-out fold from turning tiny score
     // differences into certainty.
     let (mut a, mut b) = ((0.1f64).ln(), (20.0f64).ln());
@@ -220,7 +217,7 @@ mod tests {
         // Scores say "certain" but half are wrong: the fitted temperature must be large.
         let logits: Vec<Vec<f32>> = (0..100).map(|_| vec![5.0, 0.0]).collect();
         let truth: Vec<usize> = (0..100).map(|i| i % 2).collect();
-        let (t, _) = fit_temperature(&logits, &truth);
+        let (t, _) = fit_temperature(&logits, &truth, 1);
         assert!(t > 3.0, "t = {t}");
     }
 }

@@ -11,7 +11,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::calibration::{Isotonic, fit_temperature, softmax};
-use crate::engine::{DENSE_GRID, SemVectors, append_dense, class_vectors, dot, train_svm};
+use crate::engine::{
+    DENSE_GRID, SemVectors, append_dense, class_vectors, dot, strategy_examples, train_svm,
+};
 use crate::family::Families;
 use crate::linear::{LinearModel, SvmOptions};
 use crate::prior::TimePrior;
@@ -46,6 +48,25 @@ pub(crate) struct Combo {
     /// was held out): how settings compare, on work the model did not train on.
     #[serde(default)]
     pub fold_loss: Option<f64>,
+}
+
+impl Combo {
+    /// The strategy's words, plus semantic similarity at `sem_w`, with a fixed
+    /// temperature and "none of these" logit: for too few linked items to fit anything.
+    pub fn unfitted(sem_w: f32, temperature: f32, none_logit: f32) -> Self {
+        Combo {
+            prior_w: 0.0,
+            strat_w: 1.0,
+            cent_w: 0.0,
+            nb_w: 0.0,
+            sem_w,
+            temperature,
+            none_logit: Some(none_logit),
+            family_gap: None,
+            dense_w: 0.0,
+            fold_loss: None,
+        }
+    }
 }
 
 /// The held-out fold: the linked items (oldest first) as vectors under a vocabulary
@@ -107,13 +128,7 @@ fn score_fold(f: &Fold, s: &Shared<'_>, dense_grid: &[f32]) -> Scored {
     if cal.len() < 10 {
         cal = (cut..f.x.len()).collect();
     }
-    let strat_examples: Vec<(SparseVec, usize)> = f
-        .strat_x
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| !v.idx.is_empty())
-        .map(|(c, v)| (v.clone(), c))
-        .collect();
+    let strat_examples = strategy_examples(&f.strat_x);
     let mut buf = vec![0f32; n_classes];
     let svms = dense_grid
         .iter()
@@ -291,7 +306,7 @@ pub(crate) fn fit_combination(fold: &Fold, s: &Shared<'_>) -> (Combo, Isotonic, 
     };
     let mut loss_of = |p: &Params| {
         fill(p, &mut logits);
-        fit_temperature(&logits, truth)
+        fit_temperature(&logits, truth, s.threads)
     };
     // The SVM is the main source and the others correct it, so the search runs once per
     // SVM variant (a coordinate search that also moved the SVM got stuck with whichever

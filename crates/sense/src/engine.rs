@@ -501,18 +501,7 @@ impl Model {
             // 92% of them right, where before they answered none. Sentence similarities
             // spread wider than word cosines, hence their smaller weight.
             (
-                Combo {
-                    prior_w: 0.0,
-                    strat_w: 1.0,
-                    cent_w: 0.0,
-                    nb_w: 0.0,
-                    sem_w: if semantic.is_some() { 0.25 } else { 0.0 },
-                    temperature: 0.03,
-                    none_logit: Some(0.03),
-                    family_gap: None,
-                    dense_w: 0.0,
-                    fold_loss: None,
-                },
+                Combo::unfitted(if semantic.is_some() { 0.25 } else { 0.0 }, 0.03, 0.03),
                 Isotonic::default(),
                 None,
             )
@@ -568,31 +557,13 @@ impl Model {
             )
         } else {
             (
-                Combo {
-                    prior_w: 0.0,
-                    strat_w: 1.0,
-                    cent_w: 0.0,
-                    nb_w: 0.0,
-                    sem_w: if semantic.is_some() { 1.0 } else { 0.0 },
-                    temperature: 0.5,
-                    none_logit: Some(-0.5),
-                    family_gap: None,
-                    dense_w: 0.0,
-                    fold_loss: None,
-                },
+                Combo::unfitted(if semantic.is_some() { 1.0 } else { 0.0 }, 0.5, -0.5),
                 Isotonic::default(),
                 None,
             )
         };
 
-        // The strategy's own words are one more (weighted) example of each target, so a
-        // new initiative nobody linked to yet can still win on its words.
-        let strat_examples: Vec<(SparseVec, usize)> = strat_x
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| !v.idx.is_empty())
-            .map(|(c, v)| (v.clone(), c))
-            .collect();
+        let strat_examples = strategy_examples(&strat_x);
         // With nothing linked, an SVM would learn from one document per target: its
         // biases push every score below zero and "none of these" would win everything.
         let mut linear = if linked.is_empty() {
@@ -1255,6 +1226,17 @@ pub(crate) fn train_svm(
         width += sv.first().map_or(0, Vec::len);
     }
     LinearModel::train(&xa, &ya, &swa, width, n_classes, svm_opts, threads)
+}
+
+/// The strategy's own words as one more (weighted) example of each target that has
+/// any, so a new initiative nobody linked to yet can still win on its words.
+pub(crate) fn strategy_examples(strat_x: &[SparseVec]) -> Vec<(SparseVec, usize)> {
+    strat_x
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| !v.idx.is_empty())
+        .map(|(c, v)| (v.clone(), c))
+        .collect()
 }
 
 /// The training data plus extra weighted examples (when the weight is positive).
