@@ -144,7 +144,8 @@ fn score_fold(f: &Fold, s: &Shared<'_>, dense_grid: &[f32]) -> Scored {
                 n_classes,
                 s.svm_opts,
                 s.threads,
-            );
+            )
+            .freeze();
             let mut xi = SparseVec::default();
             let scores = cal
                 .iter()
@@ -160,8 +161,9 @@ fn score_fold(f: &Fold, s: &Shared<'_>, dense_grid: &[f32]) -> Scored {
             (scores, sub.bias().to_vec())
         })
         .collect();
-    let cents = LinearModel::centroids(&x[..cut], &y[..cut], f.n_features, n_classes);
-    let nb = LinearModel::naive_bayes(&x[..cut], &y[..cut], &sw[..cut], f.n_features, n_classes);
+    let cents = LinearModel::centroids(&x[..cut], &y[..cut], f.n_features, n_classes).freeze();
+    let nb = LinearModel::naive_bayes(&x[..cut], &y[..cut], &sw[..cut], f.n_features, n_classes)
+        .freeze();
     let mut sources: Vec<Vec<Vec<f32>>> = (0..3).map(|_| Vec::with_capacity(cal.len())).collect();
     for &i in &cal {
         for (k, m) in [&cents, &nb].into_iter().enumerate() {

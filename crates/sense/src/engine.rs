@@ -15,7 +15,7 @@ use crate::combine::{Combo, Fold, Shared, fit_combination};
 use crate::explain;
 use crate::family::Families;
 use crate::features::{self, Doc, ExtractOptions, Raw};
-use crate::linear::{LinearModel, SvmOptions};
+use crate::linear::{Columns, LinearModel, SvmOptions};
 use crate::offplan::{self, Strength};
 use crate::prior::TimePrior;
 use crate::tfidf::{BlockWeights, SparseVec, Vocabulary};
@@ -567,7 +567,7 @@ impl Model {
         // With nothing linked, an SVM would learn from one document per target: its
         // biases push every score below zero and "none of these" would win everything.
         let mut linear = if linked.is_empty() {
-            LinearModel::zeros(vocab.len(), n_classes)
+            Columns::zeros(vocab.len(), n_classes)
         } else {
             train_svm(
                 &x,
@@ -584,8 +584,8 @@ impl Model {
                 threads,
             )
         };
-        // Similarity to the strategy's text is linear in the item vector: fold it into
-        // the weights so it costs nothing at inference.
+        // Naive Bayes, the centroids and similarity to the strategy's text are linear in
+        // the item vector: fold them into the weights so they cost nothing at inference.
         if combo.nb_w != 0.0 {
             linear.add_scaled(
                 &LinearModel::naive_bayes(&x, &y, &sw, vocab.len(), n_classes),
@@ -599,12 +599,9 @@ impl Model {
             );
         }
         if combo.strat_w != 0.0 {
-            for (c, s) in strat_x.iter().enumerate() {
-                for (&f, &v) in s.idx.iter().zip(&s.val) {
-                    linear.add(f, c, combo.strat_w * v);
-                }
-            }
+            linear.add_scaled(&Columns::from_vectors(&strat_x, vocab.len()), combo.strat_w);
         }
+        let linear = linear.freeze();
         let prior = tau.map(|tau| {
             let pts: Vec<(f64, usize, f32)> = t
                 .iter()
@@ -785,8 +782,15 @@ impl Model {
             probs.push(none);
         }
         softmax(&mut probs, self.combo.temperature);
+        // Only the best three are ever shown: select them, then sort just those (with
+        // hundreds of targets a full sort per item was a visible share of inference).
         let mut order: Vec<usize> = (0..k).collect();
-        order.sort_by(|&a, &b| probs[b].total_cmp(&probs[a]));
+        let by_prob = |a: &usize, b: &usize| probs[*b].total_cmp(&probs[*a]).then(a.cmp(b));
+        if k > 3 {
+            order.select_nth_unstable_by(2, by_prob);
+            order.truncate(3);
+        }
+        order.sort_by(by_prob);
         let best = order[0];
         let raw_top = probs[best];
         // Calibration only ever saw items whose words were mostly known; an item made
@@ -996,13 +1000,6 @@ impl Model {
     }
 }
 
-impl LinearModel {
-    fn add(&mut self, feature: u32, class: usize, v: f32) {
-        let k = self.n_classes();
-        self.weights_mut()[feature as usize * k + class] += v;
-    }
-}
-
 /// Infers every item in `which` (indices into `items`) on all configured threads.
 /// `notes` are all context notes (the ones attached to each item are picked out);
 /// `progress` is called with the number of items done so far, now and then.
@@ -1209,7 +1206,7 @@ pub(crate) fn train_svm(
     n_classes: usize,
     svm_opts: SvmOptions,
     threads: usize,
-) -> LinearModel {
+) -> Columns {
     let (mut xa, ya, swa) = with_examples(x, y, sw, strat_examples, strat_example_weight);
     let mut width = n_features;
     if let Some(((sv, iv), w)) = dense.filter(|d| d.1 > 0.0) {
@@ -1319,6 +1316,7 @@ mod tests {
                 opts,
                 1,
             )
+            .freeze()
         };
         let score = |m: &LinearModel, e: &[f32]| {
             let mut v = word.clone();
