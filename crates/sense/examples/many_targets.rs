@@ -6,8 +6,9 @@
 //! epic, named after its first issue. The accuracy printed is not a benchmark (consecutive
 //! issues share little beyond their project); time and memory are.
 //!
-//! `cargo run --release -p throughline-sense --example many_targets [-- SIZE]` (default 40:
-//! about 580 targets).
+//! `cargo run --release -p throughline-sense --example many_targets [-- SIZE] [--versioned]`
+//! (default 40: about 580 targets). `--versioned` names the epics `<project> epic <n>`
+//! instead, so each project's epics form one versioned family (`family.rs`).
 
 #[path = "support/shared_data.rs"]
 mod shared_data;
@@ -29,6 +30,7 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(40)
         .max(1);
+    let versioned = std::env::args().any(|a| a == "--versioned");
     let ds = shared_data::storypoints(&dir);
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut initiatives: Vec<Initiative> = Vec::new();
@@ -46,7 +48,11 @@ fn main() {
                 initiatives.push(Initiative {
                     id: id.clone(),
                     goals: vec!["g".into()],
-                    title: it.title.clone(),
+                    title: if versioned {
+                        format!("{project} epic {}", *k / size)
+                    } else {
+                        it.title.clone()
+                    },
                     ..Default::default()
                 });
             }
