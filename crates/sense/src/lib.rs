@@ -18,7 +18,9 @@
 //!    is one more example; unlinked items the off-plan rules flag are weak examples of
 //!    `OffPlan(reason)` targets, so "none of these initiatives" is learned in the
 //!    organisation's own words), plus similarity to the strategy's text, class centroids and a
-//!    recency prior over creation dates (`prior.rs`), all folded into one linear scorer;
+//!    recency prior over creation dates (`prior.rs`), all folded into one linear scorer
+//!    (built as sparse per-target columns, stored dense only when small, so hundreds of
+//!    targets over a large vocabulary fit in memory);
 //!    in semantic mode (an [`Embedder`] given) each item's sentence embedding is
 //!    appended to its features as a dense block, and its similarity to each target's
 //!    mean embedding is one more score;
