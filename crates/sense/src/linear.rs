@@ -89,7 +89,7 @@ impl Columns {
         let k = self.cols.len();
         let cells = self.n_features * k;
         let nnz: usize = self.cols.iter().map(Vec::len).sum();
-        let weights = if dense.unwrap_or(cells <= DENSE_CELLS || nnz * 2 >= cells) {
+        let (weights, mass, shared) = if dense.unwrap_or(cells <= DENSE_CELLS || nnz * 2 >= cells) {
             let mut w = vec![0f32; cells];
             for (c, col) in self.cols.iter().enumerate() {
                 for &(f, v) in col {
@@ -103,13 +103,7 @@ impl Columns {
                     *x += sh + self.mass.get(c).copied().unwrap_or(0.0);
                 }
             }
-            return LinearModel {
-                n_classes: k,
-                weights: Weights::Dense(w),
-                bias: self.bias,
-                mass: Vec::new(),
-                shared: Vec::new(),
-            };
+            (Weights::Dense(w), Vec::new(), Vec::new())
         } else {
             let mut start = vec![0usize; self.n_features + 1];
             for col in &self.cols {
@@ -131,14 +125,18 @@ impl Columns {
                     next[f as usize] += 1;
                 }
             }
-            Weights::Sparse { start, class, val }
+            (
+                Weights::Sparse { start, class, val },
+                self.mass,
+                self.shared,
+            )
         };
         LinearModel {
             n_classes: k,
             weights,
             bias: self.bias,
-            mass: self.mass,
-            shared: self.shared,
+            mass,
+            shared,
         }
     }
 }
