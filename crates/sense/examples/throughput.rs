@@ -1,6 +1,7 @@
 //! Throughput of `infer_all` on synthetic items (lexical mode).
 //!
-//! `cargo run --release -p throughline-sense --example throughput [-- N]` (default 1,000,000).
+//! `cargo run --release -p throughline-sense --example throughput [-- N [TARGETS]]` (default
+//! 1,000,000 items, 30 initiatives; e.g. `-- 1000000 500` for a tracker with many epics).
 
 use std::time::Instant;
 
@@ -21,8 +22,10 @@ impl Rng {
     }
 }
 
-const N_INITIATIVES: usize = 30;
-const VOCAB: usize = 5000;
+/// The vocabulary grows with the targets, so each has a slice of its own words.
+fn vocab_size(targets: usize) -> usize {
+    5000.max(targets * 60)
+}
 
 fn word(i: usize) -> String {
     // Pronounceable pseudo-words: a realistic token length distribution.
@@ -39,16 +42,16 @@ fn word(i: usize) -> String {
     w
 }
 
-fn item(rng: &mut Rng, words: &[String], key: usize, topic: usize) -> WorkItem {
+fn item(rng: &mut Rng, words: &[String], key: usize, topic: usize, targets: usize) -> WorkItem {
+    let (vocab, slice) = (words.len(), words.len() / targets);
     let mut pick = |n: usize| -> String {
         (0..n)
             .map(|_| {
                 // Half the words come from the topic's own slice of the vocabulary.
                 if rng.below(2) == 0 {
-                    words[topic * (VOCAB / N_INITIATIVES) + rng.below(VOCAB / N_INITIATIVES)]
-                        .as_str()
+                    words[topic * slice + rng.below(slice)].as_str()
                 } else {
-                    words[rng.below(VOCAB)].as_str()
+                    words[rng.below(vocab)].as_str()
                 }
             })
             .collect::<Vec<_>>()
@@ -75,17 +78,19 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1_000_000);
-    let words: Vec<String> = (0..VOCAB).map(word).collect();
+    let targets: usize = std::env::args()
+        .nth(2)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(30)
+        .max(1);
+    let slice = vocab_size(targets) / targets;
+    let words: Vec<String> = (0..vocab_size(targets)).map(word).collect();
     let strategy = Strategy {
-        initiatives: (0..N_INITIATIVES)
+        initiatives: (0..targets)
             .map(|i| Initiative {
                 id: format!("i{i}"),
                 goals: vec!["g".into()],
-                title: format!(
-                    "{} {}",
-                    words[i * (VOCAB / N_INITIATIVES)],
-                    words[i * (VOCAB / N_INITIATIVES) + 1]
-                ),
+                title: format!("{} {}", words[i * slice], words[i * slice + 1]),
                 ..Default::default()
             })
             .collect(),
@@ -95,13 +100,13 @@ fn main() {
     let n_linked = 20_000;
     let t0 = Instant::now();
     let items: Vec<WorkItem> = (0..n + n_linked)
-        .map(|k| item(&mut rng, &words, k, k % N_INITIATIVES))
+        .map(|k| item(&mut rng, &words, k, k % targets, targets))
         .collect();
     let labels: Vec<Option<(LinkTarget, LinkOrigin)>> = (0..items.len())
         .map(|k| {
             (k < n_linked).then(|| {
                 (
-                    LinkTarget::Initiative(format!("i{}", k % N_INITIATIVES)),
+                    LinkTarget::Initiative(format!("i{}", k % targets)),
                     LinkOrigin::Explicit,
                 )
             })
@@ -128,7 +133,7 @@ fn main() {
         .iter()
         .zip(&which)
         .filter(|(o, k)| {
-            o.alternatives[0].0 == LinkTarget::Initiative(format!("i{}", *k % N_INITIATIVES))
+            o.alternatives[0].0 == LinkTarget::Initiative(format!("i{}", *k % targets))
         })
         .count();
     println!(

@@ -105,28 +105,53 @@ impl Columns {
             }
             (Weights::Dense(w), Vec::new(), Vec::new())
         } else {
-            let mut start = vec![0usize; self.n_features + 1];
+            let mut count = vec![0usize; self.n_features];
             for col in &self.cols {
                 for &(f, _) in col {
-                    start[f as usize + 1] += 1;
+                    count[f as usize] += 1;
                 }
             }
+            // Rows at least a quarter full (the frequent words, which most items have)
+            // are kept whole: scoring them is a vector add instead of a scatter, and they
+            // cost at most twice their compressed size.
+            let mut full_of = vec![0u32; self.n_features];
+            let mut n_full = 0;
+            for (f, &n) in count.iter().enumerate() {
+                if n * 4 >= k && n > 0 {
+                    n_full += 1;
+                    full_of[f] = n_full;
+                }
+            }
+            let mut full = vec![0f32; n_full as usize * k];
+            let mut start = vec![0usize; self.n_features + 1];
             for f in 0..self.n_features {
-                start[f + 1] += start[f];
+                let own = if full_of[f] == 0 { count[f] } else { 0 };
+                start[f + 1] = start[f] + own;
             }
             let mut next = start.clone();
-            let (mut class, mut val) = (vec![0u32; nnz], vec![0f32; nnz]);
+            let n_sparse = start[self.n_features];
+            let (mut class, mut val) = (vec![0u32; n_sparse], vec![0f32; n_sparse]);
             // Classes in order, so each row's classes come out sorted.
             for (c, col) in self.cols.iter().enumerate() {
                 for &(f, v) in col {
-                    let j = next[f as usize];
-                    class[j] = c as u32;
-                    val[j] = v;
-                    next[f as usize] += 1;
+                    let f = f as usize;
+                    if full_of[f] > 0 {
+                        full[(full_of[f] as usize - 1) * k + c] = v;
+                    } else {
+                        class[next[f]] = c as u32;
+                        val[next[f]] = v;
+                        next[f] += 1;
+                    }
                 }
             }
             (
-                Weights::Sparse { start, class, val },
+                Weights::Sparse {
+                    start,
+                    class,
+                    val,
+                    full_of,
+                    full,
+                },
                 self.mass,
                 self.shared,
             )
@@ -183,11 +208,14 @@ fn add_vec(a: &mut Vec<f32>, b: &[f32], len: usize, scale: f32) {
 enum Weights {
     /// `w[f * n_classes + c]`.
     Dense(Vec<f32>),
-    /// Row `f` is `start[f]..start[f + 1]` of `class` and `val`, classes ascending.
+    /// Row `f` is `start[f]..start[f + 1]` of `class` and `val`, classes ascending;
+    /// or, when `full_of[f] > 0`, the whole row `full_of[f] - 1` of `full`.
     Sparse {
         start: Vec<usize>,
         class: Vec<u32>,
         val: Vec<f32>,
+        full_of: Vec<u32>,
+        full: Vec<f32>,
     },
 }
 
@@ -346,11 +374,25 @@ impl LinearModel {
                     }
                 }
             }
-            Weights::Sparse { start, class, val } => {
+            Weights::Sparse {
+                start,
+                class,
+                val,
+                full_of,
+                full,
+            } => {
                 for (&f, &v) in x.idx.iter().zip(&x.val) {
-                    let row = start[f as usize]..start[f as usize + 1];
-                    for (&c, &w) in class[row.clone()].iter().zip(&val[row]) {
-                        out[c as usize] += v * w;
+                    let f = f as usize;
+                    if full_of[f] > 0 {
+                        let r = (full_of[f] as usize - 1) * k;
+                        for (o, w) in out.iter_mut().zip(&full[r..r + k]) {
+                            *o += v * w;
+                        }
+                    } else {
+                        let row = start[f]..start[f + 1];
+                        for (&c, &w) in class[row.clone()].iter().zip(&val[row]) {
+                            out[c as usize] += v * w;
+                        }
                     }
                 }
                 if !self.mass.is_empty() {
@@ -386,11 +428,17 @@ impl LinearModel {
                 start,
                 class: cs,
                 val,
+                full_of,
+                full,
             } => {
-                let row = start[f]..start[f + 1];
-                let own = cs[row.clone()]
-                    .binary_search(&(class as u32))
-                    .map_or(0.0, |j| val[row.start + j]);
+                let own = if full_of[f] > 0 {
+                    full[(full_of[f] as usize - 1) * self.n_classes + class]
+                } else {
+                    let row = start[f]..start[f + 1];
+                    cs[row.clone()]
+                        .binary_search(&(class as u32))
+                        .map_or(0.0, |j| val[row.start + j])
+                };
                 own + self.mass.get(class).copied().unwrap_or(0.0)
                     + self.shared.get(f).copied().unwrap_or(0.0)
             }
@@ -666,24 +714,43 @@ mod tests {
 
     #[test]
     fn sparse_and_dense_storage_score_alike() {
-        let (x, y) = random_data(400, 90, 12);
+        let (nf, k) = (600, 40);
+        let (x, y) = random_data(800, nf as u32, k);
         let sw = vec![1.0; x.len()];
         let opts = SvmOptions {
             c: 0.5,
             max_iter: 60,
             eps: 0.1,
         };
-        let mut cols = LinearModel::train(&x, &y, &sw, 90, 12, opts, 2);
-        cols.add_scaled(&LinearModel::naive_bayes(&x, &y, &sw, 90, 12), 0.3);
-        cols.add_scaled(&LinearModel::centroids(&x, &y, 90, 12), 2.0);
+        let mut cols = LinearModel::train(&x, &y, &sw, nf, k, opts, 2);
+        cols.add_scaled(&LinearModel::naive_bayes(&x, &y, &sw, nf, k), 0.3);
+        cols.add_scaled(&LinearModel::centroids(&x, &y, nf, k), 2.0);
+        // Words every target's text has: rows that are full.
+        let common = SparseVec {
+            idx: vec![0, 1, 2],
+            val: vec![0.5, 0.4, 0.3],
+        };
+        cols.add_scaled(&Columns::from_vectors(&vec![common; k], nf), 1.0);
         let dense = cols.clone().freeze_as(Some(true));
         let sparse = cols.freeze_as(Some(false));
         assert!(matches!(dense.weights, Weights::Dense(_)));
-        assert!(matches!(sparse.weights, Weights::Sparse { .. }));
-        for v in &x[..50] {
-            let (a, b) = (scores_of(&dense, v, 12), scores_of(&sparse, v, 12));
+        // Both kinds of compressed row are exercised: whole (frequent features) and
+        // scattered.
+        let Weights::Sparse { start, full_of, .. } = &sparse.weights else {
+            panic!("sparse storage was asked for");
+        };
+        assert!(full_of.iter().any(|&r| r > 0), "no whole rows");
+        assert!(start.windows(2).any(|w| w[1] > w[0]), "no scattered rows");
+        for v in &x[..100] {
+            let (a, b) = (scores_of(&dense, v, k), scores_of(&sparse, v, k));
             for (p, q) in a.iter().zip(&b) {
                 assert!((p - q).abs() < 1e-4, "{a:?} vs {b:?}");
+            }
+            for &f in &v.idx {
+                for c in [0, k / 2, k - 1] {
+                    let (p, q) = (dense.weight(f, c), sparse.weight(f, c));
+                    assert!((p - q).abs() < 1e-5, "feature {f} class {c}: {p} vs {q}");
+                }
             }
         }
     }
