@@ -36,6 +36,9 @@ pub(crate) struct Columns {
     /// gives every feature a class never saw the same log-likelihood; this carries it
     /// without storing it once per feature.
     mass: Vec<f32>,
+    /// `mass` applies to features below this (the ones naive Bayes was fitted on; in
+    /// semantic mode the SVM's features go on with an item's embedding).
+    mass_width: usize,
     /// Per feature (or empty): a weight every class shares (naive Bayes's centring).
     shared: Vec<f32>,
 }
@@ -75,6 +78,9 @@ impl Columns {
             *a += scale * b;
         }
         add_vec(&mut self.mass, &other.mass, self.cols.len(), scale);
+        if !other.mass.is_empty() {
+            self.mass_width = other.mass_width;
+        }
         add_vec(&mut self.shared, &other.shared, self.n_features, scale);
     }
 
@@ -100,7 +106,12 @@ impl Columns {
             for (f, row) in w.chunks_mut(k.max(1)).enumerate() {
                 let sh = self.shared.get(f).copied().unwrap_or(0.0);
                 for (c, x) in row.iter_mut().enumerate() {
-                    *x += sh + self.mass.get(c).copied().unwrap_or(0.0);
+                    let m = if f < self.mass_width {
+                        self.mass.get(c)
+                    } else {
+                        None
+                    };
+                    *x += sh + m.copied().unwrap_or(0.0);
                 }
             }
             (Weights::Dense(w), Vec::new(), Vec::new())
@@ -161,6 +172,7 @@ impl Columns {
             weights,
             bias: self.bias,
             mass,
+            mass_width: self.mass_width,
             shared,
         }
     }
@@ -227,6 +239,7 @@ pub(crate) struct LinearModel {
     bias: Vec<f32>,
     /// See [`Columns`]; empty when dense (folded into the rows) or unused.
     mass: Vec<f32>,
+    mass_width: usize,
     shared: Vec<f32>,
 }
 
@@ -349,6 +362,7 @@ impl LinearModel {
         }
         m.shared = shared.into_iter().map(|v| v as f32).collect();
         m.mass = base.into_iter().map(|b| b as f32).collect();
+        m.mass_width = n_features;
         let mut counts = vec![0f64; n_classes];
         for (&c, &w) in y.iter().zip(sw) {
             counts[c] += f64::from(w);
@@ -396,7 +410,13 @@ impl LinearModel {
                     }
                 }
                 if !self.mass.is_empty() {
-                    let sum: f32 = x.val.iter().sum();
+                    let sum: f32 = x
+                        .idx
+                        .iter()
+                        .zip(&x.val)
+                        .take_while(|(f, _)| (**f as usize) < self.mass_width)
+                        .map(|(_, v)| v)
+                        .sum();
                     for (o, m) in out.iter_mut().zip(&self.mass) {
                         *o += sum * m;
                     }
@@ -439,8 +459,12 @@ impl LinearModel {
                         .binary_search(&(class as u32))
                         .map_or(0.0, |j| val[row.start + j])
                 };
-                own + self.mass.get(class).copied().unwrap_or(0.0)
-                    + self.shared.get(f).copied().unwrap_or(0.0)
+                let mass = if f < self.mass_width {
+                    self.mass.get(class).copied().unwrap_or(0.0)
+                } else {
+                    0.0
+                };
+                own + mass + self.shared.get(f).copied().unwrap_or(0.0)
             }
         }
     }
@@ -709,6 +733,37 @@ mod tests {
                     assert!((got - want).abs() < 1e-4, "f {f} c {c}: {got} vs {want}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn naive_bayes_stays_off_features_appended_after_its_own() {
+        // In semantic mode the SVM's features go on with an item's embedding; naive
+        // Bayes was fitted on the words only and must say nothing about the rest.
+        let (x, y) = random_data(200, 30, 5);
+        let sw = vec![1.0; x.len()];
+        let nb = LinearModel::naive_bayes(&x, &y, &sw, 30, 5);
+        let mut wide = Columns::zeros(34, 5);
+        wide.add_scaled(&nb, 1.0);
+        let embedding_only = SparseVec {
+            idx: vec![30, 31, 33],
+            val: vec![0.7, -0.2, 0.4],
+        };
+        for dense in [true, false] {
+            let m = wide.clone().freeze_as(Some(dense));
+            for f in 30..34 {
+                assert!((0..5).all(|c| m.weight(f, c) == 0.0), "feature {f}");
+            }
+            assert_eq!(scores_of(&m, &embedding_only, 5), m.bias().to_vec());
+            // Words and embedding together: the words' scores alone.
+            let mut both = x[0].clone();
+            both.idx.extend(&embedding_only.idx);
+            both.val.extend(&embedding_only.val);
+            let (a, b) = (scores_of(&m, &both, 5), scores_of(&m, &x[0], 5));
+            assert!(
+                a.iter().zip(&b).all(|(p, q)| (p - q).abs() < 1e-5),
+                "{a:?} {b:?}"
+            );
         }
     }
 
