@@ -74,7 +74,7 @@ fn on_real_iceberg_history_semantic_mode_is_at_least_as_good_as_lexical() {
     };
     let (l1, l3, _) = eval(&[]);
     let (s1, s3, ece) = eval(&["--semantic"]);
-    // Measured: lexical 0.703 / 0.844, semantic 0.707 / 0.848 (ECE 0.060).
+    // Measured: lexical 0.703 / 0.843, semantic 0.708 / 0.848 (ECE 0.062).
     assert!(s1 >= 0.70 && s3 >= 0.845, "semantic {s1} / {s3}");
     assert!(
         s3 >= l3 && s1 >= l1 - 0.005,
