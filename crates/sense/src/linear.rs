@@ -382,10 +382,7 @@ impl LinearModel {
         match &self.weights {
             Weights::Dense(w) => {
                 for (&f, &v) in x.idx.iter().zip(&x.val) {
-                    let row = &w[f as usize * k..f as usize * k + k];
-                    for (o, w) in out.iter_mut().zip(row) {
-                        *o += v * w;
-                    }
+                    add_row(out, v, &w[f as usize * k..f as usize * k + k]);
                 }
             }
             Weights::Sparse {
@@ -399,9 +396,7 @@ impl LinearModel {
                     let f = f as usize;
                     if full_of[f] > 0 {
                         let r = (full_of[f] as usize - 1) * k;
-                        for (o, w) in out.iter_mut().zip(&full[r..r + k]) {
-                            *o += v * w;
-                        }
+                        add_row(out, v, &full[r..r + k]);
                     } else {
                         let row = start[f]..start[f + 1];
                         for (&c, &w) in class[row.clone()].iter().zip(&val[row]) {
@@ -467,6 +462,14 @@ impl LinearModel {
                 own + mass + self.shared.get(f).copied().unwrap_or(0.0)
             }
         }
+    }
+}
+
+/// `out += v * row`: one whole row of weights, every class at once (vectorised).
+#[inline]
+fn add_row(out: &mut [f32], v: f32, row: &[f32]) {
+    for (o, w) in out.iter_mut().zip(row) {
+        *o += v * w;
     }
 }
 
