@@ -128,6 +128,10 @@ pub struct Model {
     linked_keys: Vec<String>,
     linked_class: Vec<u32>,
     n_linked: usize,
+    /// Per class: an off-plan reason learned only from the rules' own hits (weak
+    /// labels), never from a person's link. Such a class is as sure as a word hint at
+    /// most: it learned the rules' words, and the fold calibrates real links only.
+    rule_taught: Vec<bool>,
     semantic: Option<Semantic>,
     families: Families,
 }
@@ -625,6 +629,19 @@ impl Model {
             }
         }
         let families = Families::new(&area_names, &real_counts(linked.len()));
+        // Self-training only adds off-plan classes, so a class with weak examples and
+        // no real one is exactly a reason the rules taught.
+        let mut rule_taught = vec![false; classes.len()];
+        for (k, &i) in linked.iter().enumerate() {
+            if weak.contains_key(&i) {
+                rule_taught[y[k]] = true;
+            }
+        }
+        for (k, &i) in linked.iter().enumerate() {
+            if !weak.contains_key(&i) {
+                rule_taught[y[k]] = false;
+            }
+        }
         Ok(Model {
             cfg: cfg.clone(),
             class_names,
@@ -639,6 +656,7 @@ impl Model {
             linked_keys: linked.iter().map(|&i| ts.items[i].key.clone()).collect(),
             linked_class: y.iter().map(|&c| c as u32).collect(),
             n_linked: linked.len() - weak.len(),
+            rule_taught,
             semantic,
             families,
             classes,
@@ -801,7 +819,11 @@ impl Model {
         } else {
             (evidence / EVIDENCE_FULL).min(1.0)
         };
-        let conf = (self.iso.apply(raw_top) * evidence_factor).clamp(0.0, 1.0);
+        let mut conf = (self.iso.apply(raw_top) * evidence_factor).clamp(0.0, 1.0);
+        let rule_taught = self.rule_taught[best];
+        if rule_taught {
+            conf = conf.min(Strength::Text.confidence());
+        }
         let scale = if raw_top > 0.0 { conf / raw_top } else { 0.0 };
         let alternatives: Vec<(LinkTarget, f32)> = order
             .iter()
@@ -864,6 +886,11 @@ impl Model {
             prior_delta[best] - mean > 1.0
         };
         let target_text = explain::describe(&self.classes[best], &self.class_names[best]);
+        let taught = if rule_taught {
+            "; a reason learned from the off-plan rules' hits on other items, not from people's links"
+        } else {
+            ""
+        };
         let cold = if self.n_linked == 0 {
             " (cold start: strategy text only)"
         } else {
@@ -901,11 +928,19 @@ impl Model {
         }
         let (target, confidence, reason) = match signal {
             Some(s) if !aligned && conf >= self.cfg.unclear_below => {
-                // The learned model (from corrections) already says off plan.
+                // The learned model (from corrections, or from the rules' own hits)
+                // already says off plan. A label or note on the item itself can make a
+                // rule-taught answer as sure as that rule is.
+                let conf = match &self.classes[best] {
+                    LinkTarget::OffPlan(r) if rule_taught && *r == s.reason => {
+                        conf.max(s.strength.confidence())
+                    }
+                    _ => conf,
+                };
                 (
                     self.classes[best].clone(),
                     conf,
-                    format!("{link_reason}; {}", s.evidence),
+                    format!("{link_reason}; {}{taught}", s.evidence),
                 )
             }
             Some(s) if s.strength >= Strength::Label => {
@@ -966,7 +1001,7 @@ impl Model {
             _ => (
                 self.classes[best].clone(),
                 conf,
-                format!("{link_reason}{cold}"),
+                format!("{link_reason}{cold}{taught}"),
             ),
         };
         Inference {

@@ -112,3 +112,71 @@ fn rules_cover_every_source_and_odd_input() {
         OffPlanReason::Exploration
     );
 }
+
+#[test]
+fn reasons_the_rules_taught_are_no_surer_than_a_word_hint() {
+    // Linked work, plus unlinked dependency bumps that only the rules flag ("bump"):
+    // the model learns a maintenance target from those weak labels alone.
+    let strategy = common::strategy();
+    let (mut items, mut labels) = common::linked_items(240, 13);
+    for i in 0..40 {
+        items.push(common::plain(
+            &format!("B-{i}"),
+            &format!("Bump libfoo lockfile pin from 1.{i} to 1.{}", i + 1),
+            "",
+        ));
+        labels.push(None);
+    }
+    let ts = TrainingSet::new(&strategy, &items, &labels, &[]).unwrap();
+    let m = Model::train(&ts, &EngineConfig::default(), None).unwrap();
+
+    // No rule fires on this one; the model places it by the words it learned.
+    let it = common::plain("B-new", "Move the libfoo lockfile pin to 2.0", "");
+    assert!(classify(&it, &[]).is_none());
+    let inf = m.infer(&it, &[]);
+    assert_eq!(
+        inf.target,
+        LinkTarget::OffPlan(OffPlanReason::Maintenance),
+        "{inf:?}"
+    );
+    assert!(
+        inf.confidence <= Strength::Text.confidence(),
+        "a reason no person taught cannot be surer than a word hint: {inf:?}"
+    );
+    assert!(
+        inf.reason.contains("learned from the off-plan rules"),
+        "{}",
+        inf.reason
+    );
+    assert!(inf.alternatives[0].1 <= Strength::Text.confidence());
+
+    // A label on the item itself is a stronger source, and says so.
+    let mut it = common::plain("B-lab", "Move the libfoo lockfile pin to 2.1", "");
+    it.labels = vec!["maintenance".into()];
+    let inf = m.infer(&it, &[]);
+    assert_eq!(
+        inf.target,
+        LinkTarget::OffPlan(OffPlanReason::Maintenance),
+        "{inf:?}"
+    );
+    assert_eq!(inf.confidence, Strength::Label.confidence(), "{inf:?}");
+
+    // Once a person links such work, the reason is theirs too and is calibrated as usual.
+    for l in labels.iter_mut().skip(240).take(10) {
+        *l = Some((
+            LinkTarget::OffPlan(OffPlanReason::Maintenance),
+            throughline_model::LinkOrigin::Corrected,
+        ));
+    }
+    let ts = TrainingSet::new(&strategy, &items, &labels, &[]).unwrap();
+    let m = Model::train(&ts, &EngineConfig::default(), None).unwrap();
+    let inf = m.infer(
+        &common::plain("B-new", "Move the libfoo lockfile pin to 2.0", ""),
+        &[],
+    );
+    assert!(
+        !inf.reason.contains("learned from the off-plan rules"),
+        "{}",
+        inf.reason
+    );
+}

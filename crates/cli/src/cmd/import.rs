@@ -55,10 +55,13 @@ pub fn run(g: &Globals, a: ImportArgs) -> anyhow::Result<()> {
             &serde_json::json!({ "files": results, "links": relinked, "inferred": inferred }),
         )
     } else {
-        eprintln!(
-            "{} of {} items are linked explicitly by the strategy's selectors",
-            relinked.explicit, relinked.items
-        );
+        // Without a strategy nothing was relinked (`explicit_links` says so itself).
+        if relinked.items > 0 {
+            eprintln!(
+                "{} of {} items are linked explicitly by the strategy's selectors",
+                relinked.explicit, relinked.items
+            );
+        }
         Ok(())
     }
 }
