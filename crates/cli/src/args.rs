@@ -377,6 +377,17 @@ pub struct BriefArgs {
     /// Never call a language model, even when THROUGHLINE_LLM_URL is set.
     #[arg(long)]
     pub offline: bool,
+    /// Keys shown of each evidence list behind a number (`--json` always has them all).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 25,
+        conflicts_with = "all_keys"
+    )]
+    pub evidence_keys: usize,
+    /// List every key behind every number (large for a large organisation).
+    #[arg(long)]
+    pub all_keys: bool,
 }
 
 #[derive(Debug, Args)]

@@ -54,6 +54,18 @@ fn insight_commands_on_the_demo() {
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<details id=\"evidence-1\">"));
     let b = env.json(&["brief"]);
     assert!(b["brief"]["evidence"].as_array().unwrap().len() > 10);
+    // Evidence lists are shortened for people by default, whole on request; `--json`
+    // above has every key.
+    let all_work = b["brief"]["evidence"][0]["keys"].as_array().unwrap();
+    assert!(all_work.len() > 25, "the demo's whole scope is a long list");
+    let keys: Vec<&str> = all_work.iter().map(|k| k.as_str().unwrap()).collect();
+    let short = env.ok(&["brief"]);
+    assert!(short.contains(&format!("{}, … and {} more", keys[24], keys.len() - 25)));
+    assert!(!short.contains(&keys[..26].join(", ")));
+    assert!(short.contains("`throughline brief --all-keys`"));
+    let full = env.ok(&["brief", "--all-keys"]);
+    assert!(full.contains(&keys.join(", ")));
+    assert!(full.len() > short.len());
     // No person's name anywhere in an aggregate.
     // Names are only shown for one item asked for by key, so collect them that way.
     let keys: Vec<String> = env.json(&["items", "--limit", "40"])["items"]

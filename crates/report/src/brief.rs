@@ -55,8 +55,17 @@ pub struct Evidence {
 pub struct LongEvidence<'a> {
     /// Keys shown before the link to the whole list.
     pub max_keys: usize,
-    /// Where the whole list of an evidence entry is.
+    /// Where the whole list of an evidence entry is; empty for no link ("… and 120
+    /// more", for a page with nowhere to link to).
     pub href: &'a dyn Fn(&Evidence) -> String,
+}
+
+/// How [`Brief::to_markdown_with`] shortens long evidence lists.
+pub struct ShortEvidence<'a> {
+    /// Keys shown of each list.
+    pub max_keys: usize,
+    /// Where the whole lists are, said once above them.
+    pub note: &'a str,
 }
 
 /// The brief.
@@ -488,8 +497,17 @@ fn md_escape(s: &str) -> String {
 }
 
 impl Brief {
-    /// Markdown, with every number a link to its evidence section at the end.
+    /// Markdown, with every number a link to its evidence section at the end, every
+    /// evidence list in full.
     pub fn to_markdown(&self) -> String {
+        self.to_markdown_with(None)
+    }
+
+    /// Like [`Brief::to_markdown`]; with `short`, evidence lists longer than its
+    /// `max_keys` show their first keys and how many more there are, and its `note`
+    /// (where the whole lists are) opens the evidence section. A brief of a large
+    /// organisation otherwise carries every key of every figure: 200 KB for 8,000 items.
+    pub fn to_markdown_with(&self, short: Option<&ShortEvidence<'_>>) -> String {
         let mut o = String::new();
         let _ = writeln!(o, "# {} — {}\n", self.title, self.scope);
         for s in &self.sections {
@@ -515,14 +533,25 @@ impl Brief {
             }
         }
         let _ = writeln!(o, "## Evidence\n");
+        let shortened = |e: &Evidence| short.filter(|s| e.keys.len() > s.max_keys);
+        if let Some(s) = short.filter(|_| self.evidence.iter().any(|e| shortened(e).is_some())) {
+            let _ = writeln!(o, "_{}_\n", md_escape(s.note));
+        }
         for e in &self.evidence {
+            let keys = match shortened(e) {
+                Some(s) => format!(
+                    "{}, … and {} more",
+                    e.keys[..s.max_keys].join(", "),
+                    e.keys.len() - s.max_keys
+                ),
+                None => e.keys.join(", "),
+            };
             let _ = writeln!(
                 o,
-                "<a id=\"{}\"></a>**{}** ({} items): {}\n",
+                "<a id=\"{}\"></a>**{}** ({} items): {keys}\n",
                 e.id,
                 md_escape(&e.label),
                 e.keys.len(),
-                e.keys.join(", ")
             );
         }
         o
@@ -584,12 +613,19 @@ impl Brief {
         o.push_str("<h2 id=\"evidence\">Evidence</h2>\n");
         for e in &self.evidence {
             let keys = match long {
-                Some(l) if e.keys.len() > l.max_keys => format!(
-                    "{}, … <a href=\"{}\">all {} items</a>",
-                    html_escape(&e.keys[..l.max_keys].join(", ")),
-                    html_escape(&(l.href)(e)),
-                    e.keys.len()
-                ),
+                Some(l) if e.keys.len() > l.max_keys => {
+                    let first = html_escape(&e.keys[..l.max_keys].join(", "));
+                    match (l.href)(e) {
+                        href if href.is_empty() => {
+                            format!("{first}, … and {} more", e.keys.len() - l.max_keys)
+                        }
+                        href => format!(
+                            "{first}, … <a href=\"{}\">all {} items</a>",
+                            html_escape(&href),
+                            e.keys.len()
+                        ),
+                    }
+                }
                 _ => html_escape(&e.keys.join(", ")),
             };
             let _ = writeln!(

@@ -26,7 +26,7 @@ mod words;
 
 pub use allocation::{AllocationOptions, AllocationReport, BucketBy, allocation};
 pub use ask::{Answer, Citation, ask};
-pub use brief::{Brief, Evidence, LongEvidence, brief};
+pub use brief::{Brief, Evidence, LongEvidence, ShortEvidence, brief};
 pub use class::WorkClass;
 pub use drift::{DriftOptions, DriftReport, drift};
 pub use effective::{EffectiveLink, effective_links};

@@ -200,3 +200,54 @@ fn long_evidence_lists_can_link_to_the_whole_list() {
     assert!(b.to_html().contains(&long.keys.join(", ")));
     assert!(short.len() < b.to_html().len());
 }
+
+#[test]
+fn long_evidence_lists_in_markdown_show_their_first_keys_and_say_where_the_rest_are() {
+    let snap = sample();
+    let b = brief(&snap, &teams_of_three());
+    let long = b
+        .evidence
+        .iter()
+        .find(|e| e.keys.len() > 5)
+        .expect("a list of more than five items");
+    let note = "Every key: `throughline brief --all-keys`.";
+    let md = b.to_markdown_with(Some(&throughline_report::ShortEvidence {
+        max_keys: 5,
+        note,
+    }));
+    assert!(
+        md.contains(&format!(
+            "({} items): {}, … and {} more",
+            long.keys.len(),
+            long.keys[..5].join(", "),
+            long.keys.len() - 5
+        )),
+        "{md}"
+    );
+    assert!(!md.contains(&long.keys[5..].join(", ")));
+    // The note opens the evidence section, once; numbers still link to their lists.
+    assert_eq!(md.matches("Every key:").count(), 1);
+    assert!(md.find("## Evidence").unwrap() < md.find("Every key:").unwrap());
+    for e in &b.evidence {
+        assert!(md.contains(&format!("<a id=\"{}\"></a>", e.id)));
+    }
+    // Lists no longer than the limit, and the full rendering, are untouched; with
+    // nothing shortened there is no note.
+    let short_list = b
+        .evidence
+        .iter()
+        .find(|e| e.keys.len() <= 5 && !e.keys.is_empty());
+    if let Some(e) = short_list {
+        assert!(md.contains(&format!(
+            "({} items): {}\n",
+            e.keys.len(),
+            e.keys.join(", ")
+        )));
+    }
+    assert!(b.to_markdown().contains(&long.keys.join(", ")));
+    let roomy = b.to_markdown_with(Some(&throughline_report::ShortEvidence {
+        max_keys: usize::MAX,
+        note,
+    }));
+    assert_eq!(roomy, b.to_markdown());
+}

@@ -3,7 +3,7 @@
 //! phrased summary citing the brief's evidence is put in front of it.
 
 use throughline_llm::Source;
-use throughline_report::{Snapshot, brief};
+use throughline_report::{Evidence, LongEvidence, ShortEvidence, Snapshot, brief};
 
 use super::{Globals, phrasing, scope};
 use crate::args::BriefArgs;
@@ -13,6 +13,23 @@ pub fn run(g: &Globals, a: BriefArgs) -> anyhow::Result<()> {
     let store = g.open()?;
     let snap = Snapshot::load(&store)?;
     let b = brief(&snap, &scope(&a.scope, a.min_group)?);
+    // A brief is read by people: the first keys of each list, and where the rest are.
+    let note = format!(
+        "Each list shows its first {} items; `throughline brief --all-keys` or `--json` \
+         lists every one, and `throughline items` filters them.",
+        a.evidence_keys
+    );
+    let short = ShortEvidence {
+        max_keys: a.evidence_keys,
+        note: &note,
+    };
+    let short = (!a.all_keys).then_some(&short);
+    let no_link = |_: &Evidence| String::new();
+    let long = short.map(|s| LongEvidence {
+        max_keys: s.max_keys,
+        href: &no_link,
+    });
+    let markdown = b.to_markdown_with(short);
     let summary = phrasing::client(a.offline).and_then(|(client, model)| {
         let sources: Vec<Source> = b
             .evidence
@@ -24,7 +41,7 @@ pub fn run(g: &Globals, a: BriefArgs) -> anyhow::Result<()> {
             .collect();
         let question = "Summarise this brief for the executive meeting: what we are executing and why, \
                         how it aligns, the metrics, the off-plan work and why, what we learned.";
-        phrasing::try_phrase(&client, question, &b.to_markdown(), &sources, g.quiet)
+        phrasing::try_phrase(&client, question, &markdown, &sources, g.quiet)
             .map(|c| (c.text, model))
     });
     if g.json {
@@ -34,8 +51,8 @@ pub fn run(g: &Globals, a: BriefArgs) -> anyhow::Result<()> {
         );
     }
     let mut text = match a.format.as_str() {
-        "html" => b.to_html(),
-        _ => b.to_markdown(),
+        "html" => b.to_html_with(long.as_ref()),
+        _ => markdown,
     };
     if let Some((summary, model)) = summary {
         text = with_summary(&text, &summary, &model, a.format == "html");
