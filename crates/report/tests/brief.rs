@@ -174,15 +174,21 @@ fn markdown_and_html_link_numbers_to_evidence_and_quote_notes() {
     assert_eq!(md, brief(&snap, &teams_of_three()).to_markdown());
 }
 
-#[test]
-fn long_evidence_lists_can_link_to_the_whole_list() {
-    let snap = sample();
-    let b = brief(&snap, &teams_of_three());
+/// The sample's brief, and one of its evidence lists longer than five keys.
+fn brief_and_a_long_list() -> (throughline_report::Brief, throughline_report::Evidence) {
+    let b = brief(&sample(), &teams_of_three());
     let long = b
         .evidence
         .iter()
         .find(|e| e.keys.len() > 5)
-        .expect("a list of more than five items");
+        .expect("a list of more than five items")
+        .clone();
+    (b, long)
+}
+
+#[test]
+fn long_evidence_lists_can_link_to_the_whole_list() {
+    let (b, long) = brief_and_a_long_list();
     let href = |e: &throughline_report::Evidence| format!("/evidence/{}?a=1&b=2", e.id);
     let short = b.to_html_with(Some(&throughline_report::LongEvidence {
         max_keys: 5,
@@ -199,17 +205,23 @@ fn long_evidence_lists_can_link_to_the_whole_list() {
     // Short lists, and the full rendering, are untouched.
     assert!(b.to_html().contains(&long.keys.join(", ")));
     assert!(short.len() < b.to_html().len());
+    // A page with nowhere to link to (a file written by the CLI) says how many more.
+    let no_link = |_: &throughline_report::Evidence| String::new();
+    let file = b.to_html_with(Some(&throughline_report::LongEvidence {
+        max_keys: 5,
+        href: &no_link,
+    }));
+    assert!(file.contains(&format!(
+        "{}, … and {} more</p>",
+        long.keys[..5].join(", "),
+        long.keys.len() - 5
+    )));
+    assert!(!file.contains("href=\"\""));
 }
 
 #[test]
 fn long_evidence_lists_in_markdown_show_their_first_keys_and_say_where_the_rest_are() {
-    let snap = sample();
-    let b = brief(&snap, &teams_of_three());
-    let long = b
-        .evidence
-        .iter()
-        .find(|e| e.keys.len() > 5)
-        .expect("a list of more than five items");
+    let (b, long) = brief_and_a_long_list();
     let note = "Every key: `throughline brief --all-keys`.";
     let md = b.to_markdown_with(Some(&throughline_report::ShortEvidence {
         max_keys: 5,
