@@ -428,8 +428,9 @@ pub struct ThemesArgs {
 pub struct AllocationArgs {
     #[command(flatten)]
     pub scope: ScopeArgs,
-    /// Bucket by ISO week or by sprint name.
-    #[arg(long, value_parser = ["week", "sprint"], default_value = "week")]
+    /// Bucket by ISO week, month, quarter or sprint name; `auto` picks weeks, months or
+    /// quarters by the span of the work (up to 26 weeks, up to three years, longer).
+    #[arg(long, value_parser = ["auto", "week", "month", "quarter", "sprint"], default_value = "auto")]
     pub by: String,
 }
 

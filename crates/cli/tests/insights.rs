@@ -95,7 +95,24 @@ fn insight_commands_on_the_demo() {
     assert!(!t["themes"].as_array().unwrap().is_empty());
     let a = env.json(&["allocation", "--team", "Payments"]);
     assert!(a["buckets"].as_array().unwrap().len() > 20);
-    assert!(env.ok(&["allocation", "--by", "sprint"]).contains("bucket"));
+    assert!(
+        env.ok(&["allocation", "--by", "sprint"])
+            .contains("sprint ")
+    );
+    // The demo spans half a year: `auto` (the default) keeps weeks and says so.
+    let auto = env.json(&["allocation"]);
+    assert_eq!(auto["options"]["by"], "week");
+    let m = env.json(&["allocation", "--by", "month"]);
+    let months = m["buckets"].as_array().unwrap();
+    assert!((5..=9).contains(&months.len()), "{m}");
+    assert!(
+        months
+            .iter()
+            .all(|b| b["label"].as_str().unwrap().len() == 7)
+    );
+    assert!(env.ok(&["allocation", "--by", "month"]).contains("month "));
+    let q = env.json(&["allocation", "--by", "quarter"]);
+    assert!(q["buckets"][0]["label"].as_str().unwrap().contains("-Q"));
     let m = env.json(&["metrics", "show"]);
     assert!(m.as_array().unwrap().len() >= 3);
     assert!(m[0]["latest"]["value"].is_number());

@@ -20,8 +20,59 @@ pub enum BucketBy {
     /// ISO week of creation, e.g. "2026-W32".
     #[default]
     Week,
+    /// Month of creation, e.g. "2026-07".
+    Month,
+    /// Quarter of creation, e.g. "2026-Q3".
+    Quarter,
     /// The item's sprint or milestone name.
     Sprint,
+    /// Weeks, months or quarters, whichever gives a readable number of rows for the
+    /// scope's span (up to 26 weeks by week, up to three years by month); the report
+    /// says which it chose.
+    Auto,
+}
+
+impl std::str::FromStr for BucketBy {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "week" => Ok(BucketBy::Week),
+            "month" => Ok(BucketBy::Month),
+            "quarter" => Ok(BucketBy::Quarter),
+            "sprint" => Ok(BucketBy::Sprint),
+            "auto" => Ok(BucketBy::Auto),
+            o => Err(format!(
+                "bad bucket `{o}`: use week, month, quarter, sprint or auto"
+            )),
+        }
+    }
+}
+
+/// The bucket size for `Auto`: the span of the scope's creation dates.
+fn auto_bucket(snap: &Snapshot, scope: &Scope) -> BucketBy {
+    let (lo, hi) = snap
+        .items
+        .iter()
+        .filter(|s| scope.includes(&s.item))
+        .filter_map(|s| s.item.created)
+        .fold((None, None), |(lo, hi), t| {
+            (
+                Some(lo.map_or(t, |l: throughline_model::Timestamp| l.min(t))),
+                Some(hi.map_or(t, |h: throughline_model::Timestamp| h.max(t))),
+            )
+        });
+    let days = match (lo, hi) {
+        (Some(lo), Some(hi)) => (hi - lo).num_days(),
+        _ => 0,
+    };
+    if days <= 26 * 7 {
+        BucketBy::Week
+    } else if days <= 3 * 365 {
+        BucketBy::Month
+    } else {
+        BucketBy::Quarter
+    }
 }
 
 /// Options of the allocation report.
@@ -100,15 +151,19 @@ pub struct AllocationReport {
 }
 
 fn bucket_of(item: &WorkItem, by: BucketBy) -> String {
+    if by == BucketBy::Sprint {
+        return item.sprint.clone().unwrap_or_else(|| "(no sprint)".into());
+    }
+    let Some(d) = item.created.map(|c| c.date_naive()) else {
+        return "(no date)".into();
+    };
     match by {
-        BucketBy::Sprint => item.sprint.clone().unwrap_or_else(|| "(no sprint)".into()),
-        BucketBy::Week => item.created.map_or_else(
-            || "(no date)".into(),
-            |c| {
-                let w = c.date_naive().iso_week();
-                format!("{}-W{:02}", w.year(), w.week())
-            },
-        ),
+        BucketBy::Month => format!("{}-{:02}", d.year(), d.month()),
+        BucketBy::Quarter => format!("{}-Q{}", d.year(), d.month0() / 3 + 1),
+        _ => {
+            let w = d.iso_week();
+            format!("{}-W{:02}", w.year(), w.week())
+        }
     }
 }
 
@@ -127,6 +182,11 @@ type ClassAcc = BTreeMap<WorkClass, (Figure, f64)>;
 
 /// Computes allocation over time for a scope.
 pub fn allocation(snap: &Snapshot, scope: &Scope, opts: &AllocationOptions) -> AllocationReport {
+    let mut opts = opts.clone();
+    if opts.by == BucketBy::Auto {
+        opts.by = auto_bucket(snap, scope);
+    }
+    let opts = &opts;
     let as_of = opts.as_of.or_else(|| default_as_of(snap, scope));
     let mut total = Figure::default();
     let mut unlinked = Figure::default();
@@ -250,10 +310,16 @@ impl AllocationReport {
         use std::fmt::Write as _;
         let mut o = String::new();
         let _ = writeln!(o, "Allocation over time ({} items)\n", self.total.items);
+        let bucket = match self.options.by {
+            BucketBy::Month => "month",
+            BucketBy::Quarter => "quarter",
+            BucketBy::Sprint => "sprint",
+            BucketBy::Week | BucketBy::Auto => "week",
+        };
         let _ = writeln!(
             o,
             "{:<14} {:>6} {:>9} {:>9} {:>9} {:>9} {:>10}",
-            "bucket", "items", "explicit", "inferred", "corrected", "off plan", "not placed"
+            bucket, "items", "explicit", "inferred", "corrected", "off plan", "not placed"
         );
         for b in &self.buckets {
             let share = |f: &dyn Fn(WorkClass) -> bool| -> f64 {

@@ -152,3 +152,76 @@ fn weekly_buckets_keep_origins_apart_and_find_stalls_and_thin_goals() {
     assert_eq!(by_sprint.buckets.len(), 1);
     assert_eq!(by_sprint.buckets[0].label, "(no sprint)");
 }
+
+#[test]
+fn months_quarters_and_auto_buckets_follow_the_span_of_the_work() {
+    let by = |b: &Builder, by: BucketBy| {
+        allocation(
+            &b.snap,
+            &Scope::default(),
+            &AllocationOptions {
+                by,
+                ..Default::default()
+            },
+        )
+    };
+    let labels = |r: &throughline_report::AllocationReport| -> Vec<String> {
+        r.buckets.iter().map(|b| b.label.clone()).collect()
+    };
+    // Ten weeks of work: auto keeps weeks.
+    let mut b = Builder::new();
+    let start = day("2026-08-03");
+    for w in 0..10 {
+        let d = start + Duration::weeks(w);
+        b.item(
+            &format!("A-{w}"),
+            "work",
+            "Core",
+            "p",
+            d,
+            init("checkout"),
+            LinkOrigin::Explicit,
+        );
+    }
+    let r = by(&b, BucketBy::Auto);
+    assert_eq!(r.options.by, BucketBy::Week);
+    assert_eq!(r.buckets.len(), 10);
+    assert_eq!(
+        labels(&by(&b, BucketBy::Month)),
+        ["2026-08", "2026-09", "2026-10"]
+    );
+    assert_eq!(labels(&by(&b, BucketBy::Quarter)), ["2026-Q3", "2026-Q4"]);
+    // Two years: months. Five years: quarters; every item is counted once either way.
+    for (span_weeks, want) in [(104, BucketBy::Month), (260, BucketBy::Quarter)] {
+        let mut b = Builder::new();
+        let start = day("2021-01-04");
+        for w in (0..=span_weeks).step_by(4) {
+            let d = start + Duration::weeks(w);
+            b.item(
+                &format!("L-{w}"),
+                "work",
+                "Core",
+                "p",
+                d,
+                init("checkout"),
+                LinkOrigin::Explicit,
+            );
+        }
+        let r = by(&b, BucketBy::Auto);
+        assert_eq!(r.options.by, want);
+        let counted: usize = r.buckets.iter().map(|b| b.total.items).sum();
+        assert_eq!(counted, r.total.items);
+        assert!(r.to_text().contains(if want == BucketBy::Month {
+            "month "
+        } else {
+            "quarter "
+        }));
+    }
+    assert_eq!("Quarter".parse::<BucketBy>(), Ok(BucketBy::Quarter));
+    assert!(
+        "moon"
+            .parse::<BucketBy>()
+            .unwrap_err()
+            .contains("week, month, quarter")
+    );
+}

@@ -1,4 +1,4 @@
-//! `throughline allocation`: how work splits over time, by week or sprint.
+//! `throughline allocation`: how work splits over time, by week, month, quarter or sprint.
 
 use throughline_report::{AllocationOptions, BucketBy, Snapshot, allocation};
 
@@ -10,11 +10,7 @@ pub fn run(g: &Globals, a: AllocationArgs) -> anyhow::Result<()> {
     let store = g.open()?;
     let snap = Snapshot::load(&store)?;
     let opts = AllocationOptions {
-        by: if a.by == "sprint" {
-            BucketBy::Sprint
-        } else {
-            BucketBy::Week
-        },
+        by: a.by.parse::<BucketBy>().map_err(anyhow::Error::msg)?,
         ..Default::default()
     };
     let r = allocation(&snap, &scope(&a.scope, 3)?, &opts);

@@ -76,7 +76,7 @@ pub async fn status(
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AllocationQuery {
-    /// Bucket by `week` (default) or `sprint`.
+    /// Bucket by `week` (default), `month`, `quarter`, `sprint`, or `auto` (by the span).
     pub by: Option<String>,
 }
 
@@ -91,14 +91,11 @@ pub async fn allocation(
     ApiQuery(a): ApiQuery<AllocationQuery>,
 ) -> Result<Response, ApiError> {
     let scope = s.scope(MIN_GROUP)?;
-    let by = match a.by.as_deref().map(str::trim) {
-        None | Some("week") => BucketBy::Week,
-        Some("sprint") => BucketBy::Sprint,
-        Some(o) => {
-            return Err(ApiError::BadRequest(format!(
-                "bad `by` `{o}`: use week or sprint"
-            )));
-        }
+    let by = match a.by.as_deref() {
+        None => BucketBy::Week,
+        Some(b) => b
+            .parse::<BucketBy>()
+            .map_err(|e| ApiError::BadRequest(format!("`by`: {e}")))?,
     };
     let key = format!("allocation {} by={by:?}", s.key());
     let opts = AllocationOptions {
