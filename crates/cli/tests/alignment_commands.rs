@@ -161,6 +161,11 @@ fn import_infers_only_new_or_changed_items() {
     );
     let changed = env.json(&["import", "csv", "t.csv"]);
     assert_eq!(changed["inferred"]["inferred"], 1);
+    // `align --changed-only` then has nothing to do, and says what would.
+    let out = env.ok(&["align", "--changed-only"]);
+    assert!(out.contains("no new or changed items to infer"), "{out}");
+    assert!(out.contains("`throughline align`"), "{out}");
+    assert!(env.ok(&["align"]).contains("3 inferred"));
 }
 
 #[test]

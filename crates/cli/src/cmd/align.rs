@@ -53,6 +53,11 @@ pub fn run(g: &Globals, a: AlignArgs) -> anyhow::Result<()> {
              (apply one with `throughline strategy apply FILE`)",
             relinked.explicit
         ),
+        Some(i) if i.inferred == 0 && a.changed_only => outln!(
+            "{} items linked explicitly; no new or changed items to infer (run `throughline \
+             align` to recompute every inference with what people linked since)",
+            relinked.explicit
+        ),
         Some(i) => {
             outln!(
                 "{} items linked explicitly; {} inferred in {} mode from {} linked items \
