@@ -322,10 +322,14 @@ impl StatusReport {
         };
         let _ = writeln!(o, "{} work items{est}\n", self.total.items);
         if self.total.items == 0 {
-            let _ = writeln!(
-                o,
+            let hint = if self.period.is_some() || self.team.is_some() {
+                // The database may be full: it is the period or team that is empty.
+                "No work in this scope: try another period or team (`throughline status` \
+                 covers all work and lists the teams)."
+            } else {
                 "No work in this scope. Import some with `throughline import`."
-            );
+            };
+            let _ = writeln!(o, "{hint}");
             return o;
         }
         let line = |o: &mut String, label: &str, f: &Figure| {

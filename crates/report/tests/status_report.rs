@@ -179,4 +179,21 @@ fn the_period_and_team_narrow_the_scope() {
         ..Default::default()
     };
     assert_eq!(status(&snap, &core).unlinked.keys, vec!["A-2"]);
+    // An empty scope of a full database points at the scope, not at importing.
+    let nobody = Scope {
+        team: Some("nobody".into()),
+        ..Default::default()
+    };
+    let text = status(&snap, &nobody).to_text();
+    assert!(text.contains("try another period or team"), "{text}");
+    assert!(!text.contains("Import some"), "{text}");
+    let empty = Snapshot {
+        items: Vec::new(),
+        ..snap
+    };
+    assert!(
+        status(&empty, &Scope::default())
+            .to_text()
+            .contains("Import some")
+    );
 }
