@@ -277,6 +277,13 @@ describe('dashboard in a browser', () => {
     await assertLandmarks(page);
     await page.getByRole('heading', { level: 2, name: 'Why' }).waitFor();
     assert.ok((await page.locator('.theme').count()) > 0, 'themes');
+    // The bar chart spans the page here: its labels keep about their nominal size (13px)
+    // instead of scaling up with the width, and the longest reason is not cut.
+    const label = page.locator('svg.hbars text.lbl').first();
+    const px = (await label.boundingBox()).height;
+    assert.ok(px < 20, `bar labels render at ${px}px`);
+    const labels = await page.locator('svg.hbars text.lbl').allTextContents();
+    assert.ok(labels.every((l) => !l.endsWith('…') || l.length > 32), labels.join(' | '));
     await page.screenshot({ path: join(shots, 'off-plan.png'), fullPage: true });
   });
 

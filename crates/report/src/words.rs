@@ -8,7 +8,9 @@ const STOP: &[&str] = &[
     "can", "do", "does", "did", "after", "before", "out", "up", "new", "add", "fix", "update",
     "make", "use", "via", "per", "vs", "about", "much", "many", "more", "most", "there", "they",
     "them", "these", "those", "than", "then", "but", "if", "two", "three", "one", "off", "plan",
-    "work", "going", "goes", "are", "is", "us", "you",
+    "work", "going", "goes", "are", "is", "us", "you", "without", "within", "while", "should",
+    "will", "would", "could", "also", "only", "just", "some", "other", "between", "over", "under",
+    "through", "because", "been", "being", "instead",
 ];
 
 /// Lower-case word tokens of at least two letters, without stop words or numbers.
@@ -46,4 +48,27 @@ pub fn terms(text: &str) -> Vec<String> {
     let mut out = t.clone();
     out.extend(t.windows(2).map(|w| format!("{} {}", w[0], w[1])));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn function_words_never_name_a_theme() {
+        // A real Iceberg title whose theme was once named "count without".
+        assert_eq!(
+            tokens("Test geometry and geography metrics keep counts without bounds"),
+            [
+                "test",
+                "geometry",
+                "geography",
+                "metric",
+                "keep",
+                "count",
+                "bound"
+            ]
+        );
+        assert_eq!(tokens("Escalations: 3 of them"), ["escalation"]);
+    }
 }

@@ -45,7 +45,8 @@ pub(crate) fn hbars(title: &str, bars: &[Bar]) -> String {
     // Sized for a half-width card, so the text renders at about its nominal size.
     const W: f64 = 480.0;
     const ROW: f64 = 28.0;
-    const LABEL_W: f64 = 190.0;
+    // Room for 32 characters: "maintenance (keep the lights on)" whole.
+    const LABEL_W: f64 = 232.0;
     const VALUE_W: f64 = 92.0;
     let h = ROW * bars.len().max(1) as f64 + 8.0;
     let scale_max = bars.iter().map(|b| b.share).fold(0.0, f64::max).max(0.01);
@@ -57,7 +58,7 @@ pub(crate) fn hbars(title: &str, bars: &[Bar]) -> String {
     let mut o = String::new();
     let _ = write!(
         o,
-        r#"<svg class="chart" viewBox="0 0 {W} {h}" role="img" aria-label="{}: {}"><title>{}</title>"#,
+        r#"<svg class="chart hbars" viewBox="0 0 {W} {h}" role="img" aria-label="{}: {}"><title>{}</title>"#,
         esc(title),
         esc(&summary.join(", ")),
         esc(title)
@@ -68,7 +69,7 @@ pub(crate) fn hbars(title: &str, bars: &[Bar]) -> String {
         let _ = write!(
             o,
             r#"<text x="0" y="{ty}" class="lbl">{}</text><rect x="{LABEL_W}" y="{ry}" width="{bar_w}" height="16" class="track"/><rect x="{LABEL_W}" y="{ry}" width="{len:.1}" height="16" fill="{}"/><text x="{vx}" y="{ty}" class="val">{:.0}%  ·  {}</text>"#,
-            esc(&short(&b.label, 28)),
+            esc(&short(&b.label, 32)),
             b.colour,
             b.share * 100.0,
             super::util::thousands(b.count as i64),
