@@ -11,6 +11,7 @@ use throughline_model::{StatusCategory, WorkItem};
 use crate::class::{WorkClass, goals_of, initiative_of};
 use crate::drift::default_as_of;
 use crate::status::Figure;
+use crate::text::percent;
 use crate::{Scope, Snapshot};
 
 /// How work is bucketed over time.
@@ -333,14 +334,17 @@ impl AllocationReport {
             use crate::class::Origin;
             let _ = writeln!(
                 o,
-                "{:<14} {:>6} {:>8.0}% {:>8.0}% {:>8.0}% {:>8.0}% {:>9.0}%",
+                "{:<14} {:>6} {:>9} {:>9} {:>9} {:>9} {:>10}",
                 b.label,
                 b.total.items,
-                share(&|c| c == WorkClass::Aligned(Origin::Explicit)) * 100.0,
-                share(&|c| c == WorkClass::Aligned(Origin::Inferred)) * 100.0,
-                share(&|c| c == WorkClass::Aligned(Origin::Corrected)) * 100.0,
-                share(&|c| c.is_off_plan()) * 100.0,
-                share(&|c| matches!(c, WorkClass::Unclear | WorkClass::Unlinked)) * 100.0,
+                percent(share(&|c| c == WorkClass::Aligned(Origin::Explicit))),
+                percent(share(&|c| c == WorkClass::Aligned(Origin::Inferred))),
+                percent(share(&|c| c == WorkClass::Aligned(Origin::Corrected))),
+                percent(share(&|c| c.is_off_plan())),
+                percent(share(&|c| matches!(
+                    c,
+                    WorkClass::Unclear | WorkClass::Unlinked
+                ))),
             );
         }
         if !self.thin_goals.is_empty() {
@@ -348,10 +352,10 @@ impl AllocationReport {
             for g in &self.thin_goals {
                 let _ = writeln!(
                     o,
-                    "  {} ({} items, {:.0}%)",
+                    "  {} ({} items, {})",
                     g.title,
                     g.work.items,
-                    g.work.share_items * 100.0
+                    percent(g.work.share_items)
                 );
             }
         }

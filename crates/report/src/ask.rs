@@ -13,6 +13,7 @@ use crate::allocation::{AllocationOptions, allocation};
 use crate::class::WorkClass;
 use crate::drift::{DriftOptions, QuotedNote, drift, note_target};
 use crate::status::status;
+use crate::text::percent;
 use crate::themes::{ThemeOptions, themes};
 use crate::words::tokens;
 use crate::{Scope, Snapshot, team_groups};
@@ -203,18 +204,18 @@ fn executing(ctx: &mut Ctx, scope: &Scope) -> String {
     });
     inits.dedup_by(|a, b| a.id == b.id);
     let mut o = format!(
-        "{}: {} work items; {:.0}% serve a goal.",
+        "{}: {} work items; {} serve a goal.",
         scope_name(scope),
         st.total.items,
-        st.aligned.share_items * 100.0
+        percent(st.aligned.share_items)
     );
     for i in inits.iter().take(5) {
         let _ = write!(
             o,
-            " {} ({} items, {:.0}%).",
+            " {} ({} items, {}).",
             i.title,
             i.work.items,
-            i.work.share_items * 100.0
+            percent(i.work.share_items)
         );
         ctx.items(&i.work.keys, 2);
     }
@@ -232,11 +233,11 @@ fn why_off_plan(ctx: &mut Ctx, scope: &Scope) -> String {
         (status(snap, scope), crate::picture::join(th))
     });
     let mut o = format!(
-        "{}: {} of {} items ({:.0}%) are off plan.",
+        "{}: {} of {} items ({}) are off plan.",
         scope_name(scope),
         st.off_plan.items,
         st.total.items,
-        st.off_plan.share_items * 100.0
+        percent(st.off_plan.share_items)
     );
     let mut reasons = st.off_plan_by_reason.clone();
     reasons.sort_by_key(|r| std::cmp::Reverse(r.work.items));
@@ -298,9 +299,9 @@ fn goal_work(ctx: &mut Ctx, scope: &Scope, goal: &str) -> String {
     ctx.items(&g.work.keys, 5);
     let b = &g.by_origin;
     format!(
-        "{} work items ({:.0}% of {} in {}) serve \"{}\": {} linked in the tracker, {} corrected by people, {} inferred.",
+        "{} work items ({} of {} in {}) serve \"{}\": {} linked in the tracker, {} corrected by people, {} inferred.",
         g.work.items,
-        g.work.share_items * 100.0,
+        percent(g.work.share_items),
         st.total.items,
         scope_name(scope),
         g.title,
@@ -357,9 +358,9 @@ fn trend(ctx: &mut Ctx, scope: &Scope, as_of: NaiveDate) -> String {
             .sum();
         let _ = write!(
             o,
-            " {} {:.0}% ({off}/{})",
+            " {} {} ({off}/{})",
             b.label,
-            off as f64 * 100.0 / b.total.items.max(1) as f64,
+            percent(off as f64 / b.total.items.max(1) as f64),
             b.total.items
         );
     }

@@ -153,9 +153,7 @@ impl Writer {
     }
 }
 
-fn pct(x: f64) -> String {
-    format!("{:.0}%", x * 100.0)
-}
+use crate::text::percent as pct;
 
 /// Notes that belong to the scope: written in its period, and for a team scope written by
 /// the team or about its items.

@@ -36,5 +36,5 @@ pub use picture::{Picture, picture};
 pub use scope::{Scope, in_period};
 pub use snapshot::Snapshot;
 pub use status::{StatusReport, status};
-pub use text::{bar, truncate};
+pub use text::{bar, percent, truncate};
 pub use themes::{ThemeOptions, ThemesReport, themes};

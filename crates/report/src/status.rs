@@ -274,7 +274,7 @@ pub(crate) fn fold_small_teams(teams: HashMap<&str, TeamAcc<'_>>, min: usize) ->
 }
 
 fn pct(x: f64) -> String {
-    format!("{:>3.0}%", x * 100.0)
+    format!("{:>4}", crate::text::percent(x))
 }
 
 impl StatusReport {

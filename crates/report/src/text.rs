@@ -13,6 +13,19 @@ pub fn bar(share: f64, width: usize) -> String {
     s
 }
 
+/// A share in 0..=1 as a whole percentage, "42%". A share that rounds to 0% or 100%
+/// without being it reads "<1%" or ">99%": one item of 300 is not none of them.
+pub fn percent(share: f64) -> String {
+    let p = share * 100.0;
+    if p > 0.0 && p < 0.5 {
+        "<1%".into()
+    } else if (99.5..100.0).contains(&p) {
+        ">99%".into()
+    } else {
+        format!("{p:.0}%")
+    }
+}
+
 /// `s` cut to at most `n` characters, with an ellipsis when cut.
 pub fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
@@ -21,5 +34,20 @@ pub fn truncate(s: &str, n: usize) -> String {
         let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
         t.push('…');
         t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sliver_is_not_none_and_nearly_all_is_not_all() {
+        assert_eq!(percent(0.0), "0%");
+        assert_eq!(percent(1.0 / 300.0), "<1%");
+        assert_eq!(percent(0.006), "1%");
+        assert_eq!(percent(0.42), "42%");
+        assert_eq!(percent(0.996), ">99%");
+        assert_eq!(percent(1.0), "100%");
     }
 }

@@ -9,6 +9,8 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
+use throughline_report::{percent, truncate};
+
 use super::util::esc;
 
 /// Colours of the work classes, used by every chart and legend.
@@ -30,16 +32,6 @@ pub(crate) struct Bar {
     pub colour: &'static str,
 }
 
-fn short(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n - 1).collect();
-        t.push('…');
-        t
-    }
-}
-
 /// Horizontal bars for shares: label, bar, percentage and count on each row.
 pub(crate) fn hbars(title: &str, bars: &[Bar]) -> String {
     // Sized for a half-width card, so the text renders at about its nominal size.
@@ -53,7 +45,7 @@ pub(crate) fn hbars(title: &str, bars: &[Bar]) -> String {
     let bar_w = W - LABEL_W - VALUE_W;
     let summary: Vec<String> = bars
         .iter()
-        .map(|b| format!("{} {:.0}%", b.label, b.share * 100.0))
+        .map(|b| format!("{} {}", b.label, percent(b.share)))
         .collect();
     let mut o = String::new();
     let _ = write!(
@@ -68,10 +60,10 @@ pub(crate) fn hbars(title: &str, bars: &[Bar]) -> String {
         let len = (b.share / scale_max * bar_w).max(if b.count > 0 { 2.0 } else { 0.0 });
         let _ = write!(
             o,
-            r#"<text x="0" y="{ty}" class="lbl">{}</text><rect x="{LABEL_W}" y="{ry}" width="{bar_w}" height="16" class="track"/><rect x="{LABEL_W}" y="{ry}" width="{len:.1}" height="16" fill="{}"/><text x="{vx}" y="{ty}" class="val">{:.0}%  ·  {}</text>"#,
-            esc(&short(&b.label, 32)),
+            r#"<text x="0" y="{ty}" class="lbl">{}</text><rect x="{LABEL_W}" y="{ry}" width="{bar_w}" height="16" class="track"/><rect x="{LABEL_W}" y="{ry}" width="{len:.1}" height="16" fill="{}"/><text x="{vx}" y="{ty}" class="val">{}  ·  {}</text>"#,
+            esc(&truncate(&b.label, 32)),
             b.colour,
-            b.share * 100.0,
+            percent(b.share),
             super::util::thousands(b.count as i64),
             ty = y + 13.0,
             ry = y + 1.0,

@@ -52,9 +52,9 @@ pub(crate) fn render(name: &str, ctx: impl serde::Serialize) -> Result<String, m
     env().get_template(name)?.render(Value::from(Serde(ctx)))
 }
 
-/// A share 0..=1 as a whole percentage, e.g. "42%".
+/// A share 0..=1 as a whole percentage, e.g. "42%" ("<1%" for a sliver).
 fn pct(v: f64) -> String {
-    format!("{:.0}%", v * 100.0)
+    throughline_report::percent(v)
 }
 
 /// A count with thousands separators, e.g. "12,345".
