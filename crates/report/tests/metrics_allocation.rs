@@ -168,21 +168,25 @@ fn months_quarters_and_auto_buckets_follow_the_span_of_the_work() {
     let labels = |r: &throughline_report::AllocationReport| -> Vec<String> {
         r.buckets.iter().map(|b| b.label.clone()).collect()
     };
+    // One item every `every` weeks from `start` over `weeks` weeks.
+    let work = |start: &str, weeks: i64, every: usize| {
+        let mut b = Builder::new();
+        for w in (0..=weeks).step_by(every) {
+            let d = day(start) + Duration::weeks(w);
+            b.item(
+                &format!("A-{w}"),
+                "work",
+                "Core",
+                "p",
+                d,
+                init("checkout"),
+                LinkOrigin::Explicit,
+            );
+        }
+        b
+    };
     // Ten weeks of work: auto keeps weeks.
-    let mut b = Builder::new();
-    let start = day("2026-08-03");
-    for w in 0..10 {
-        let d = start + Duration::weeks(w);
-        b.item(
-            &format!("A-{w}"),
-            "work",
-            "Core",
-            "p",
-            d,
-            init("checkout"),
-            LinkOrigin::Explicit,
-        );
-    }
+    let b = work("2026-08-03", 9, 1);
     let r = by(&b, BucketBy::Auto);
     assert_eq!(r.options.by, BucketBy::Week);
     assert_eq!(r.buckets.len(), 10);
@@ -193,20 +197,7 @@ fn months_quarters_and_auto_buckets_follow_the_span_of_the_work() {
     assert_eq!(labels(&by(&b, BucketBy::Quarter)), ["2026-Q3", "2026-Q4"]);
     // Two years: months. Five years: quarters; every item is counted once either way.
     for (span_weeks, want) in [(104, BucketBy::Month), (260, BucketBy::Quarter)] {
-        let mut b = Builder::new();
-        let start = day("2021-01-04");
-        for w in (0..=span_weeks).step_by(4) {
-            let d = start + Duration::weeks(w);
-            b.item(
-                &format!("L-{w}"),
-                "work",
-                "Core",
-                "p",
-                d,
-                init("checkout"),
-                LinkOrigin::Explicit,
-            );
-        }
+        let b = work("2021-01-04", span_weeks, 4);
         let r = by(&b, BucketBy::Auto);
         assert_eq!(r.options.by, want);
         let counted: usize = r.buckets.iter().map(|b| b.total.items).sum();
