@@ -11,6 +11,7 @@ use throughline_model::{ContextNote, NoteKind, NoteTarget};
 use crate::drift::QuotedNote;
 use crate::metrics::metrics;
 use crate::status::Figure;
+use crate::text::percent as pct;
 use crate::{Picture, Scope, Snapshot, picture};
 
 /// A piece of a sentence.
@@ -152,8 +153,6 @@ impl Writer {
         });
     }
 }
-
-use crate::text::percent as pct;
 
 /// Notes that belong to the scope: written in its period, and for a team scope written by
 /// the team or about its items.
@@ -504,7 +503,8 @@ impl Brief {
     /// Like [`Brief::to_markdown`]; with `short`, evidence lists longer than its
     /// `max_keys` show their first keys and how many more there are, and its `note`
     /// (where the whole lists are) opens the evidence section. A brief of a large
-    /// organisation otherwise carries every key of every figure: 200 KB for 8,000 items.
+    /// organisation otherwise carries every key of every figure: 440 KB for Iceberg's 7,881
+    /// changes.
     pub fn to_markdown_with(&self, short: Option<&ShortEvidence<'_>>) -> String {
         let mut o = String::new();
         let _ = writeln!(o, "# {} — {}\n", self.title, self.scope);

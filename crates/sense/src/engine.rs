@@ -631,17 +631,16 @@ impl Model {
         let families = Families::new(&area_names, &real_counts(linked.len()));
         // Self-training only adds off-plan classes, so a class with weak examples and
         // no real one is exactly a reason the rules taught.
-        let mut rule_taught = vec![false; classes.len()];
+        let (mut taught, mut real) = (vec![false; classes.len()], vec![false; classes.len()]);
         for (k, &i) in linked.iter().enumerate() {
-            if weak.contains_key(&i) {
-                rule_taught[y[k]] = true;
-            }
+            let seen = if weak.contains_key(&i) {
+                &mut taught
+            } else {
+                &mut real
+            };
+            seen[y[k]] = true;
         }
-        for (k, &i) in linked.iter().enumerate() {
-            if !weak.contains_key(&i) {
-                rule_taught[y[k]] = false;
-            }
-        }
+        let rule_taught: Vec<bool> = taught.iter().zip(&real).map(|(t, r)| *t && !r).collect();
         Ok(Model {
             cfg: cfg.clone(),
             class_names,
@@ -926,8 +925,14 @@ impl Model {
                 explain::describe(&self.classes[l], &self.class_names[l])
             ));
         }
+        // A label or note on the item outranks a reason only the rules' words taught.
+        let overruled = |s: &offplan::OffPlanSignal| {
+            rule_taught
+                && s.strength >= Strength::Label
+                && self.classes[best] != LinkTarget::OffPlan(s.reason)
+        };
         let (target, confidence, reason) = match signal {
-            Some(s) if !aligned && conf >= self.cfg.unclear_below => {
+            Some(s) if !aligned && conf >= self.cfg.unclear_below && !overruled(&s) => {
                 // The learned model (from corrections, or from the rules' own hits)
                 // already says off plan. A label or note on the item itself can make a
                 // rule-taught answer as sure as that rule is.

@@ -160,6 +160,15 @@ fn reasons_the_rules_taught_are_no_surer_than_a_word_hint() {
         "{inf:?}"
     );
     assert_eq!(inf.confidence, Strength::Label.confidence(), "{inf:?}");
+    // A label naming another reason outranks what the rules' words taught.
+    it.labels = vec!["escalation".into()];
+    let inf = m.infer(&it, &[]);
+    assert_eq!(
+        inf.target,
+        LinkTarget::OffPlan(OffPlanReason::CustomerEscalation),
+        "{inf:?}"
+    );
+    assert_eq!(inf.confidence, Strength::Label.confidence(), "{inf:?}");
 
     // Once a person links such work, the reason is theirs too and is calibrated as usual.
     for l in labels.iter_mut().skip(240).take(10) {
