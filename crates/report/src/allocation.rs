@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
-use throughline_model::{StatusCategory, WorkItem};
+use throughline_model::{StatusCategory, Timestamp, WorkItem};
 
 use crate::class::{WorkClass, goals_of, initiative_of};
 use crate::drift::default_as_of;
@@ -52,21 +52,16 @@ impl std::str::FromStr for BucketBy {
 
 /// The bucket size for `Auto`: the span of the scope's creation dates.
 fn auto_bucket(snap: &Snapshot, scope: &Scope) -> BucketBy {
-    let (lo, hi) = snap
+    let mut span: Option<(Timestamp, Timestamp)> = None;
+    for t in snap
         .items
         .iter()
         .filter(|s| scope.includes(&s.item))
         .filter_map(|s| s.item.created)
-        .fold((None, None), |(lo, hi), t| {
-            (
-                Some(lo.map_or(t, |l: throughline_model::Timestamp| l.min(t))),
-                Some(hi.map_or(t, |h: throughline_model::Timestamp| h.max(t))),
-            )
-        });
-    let days = match (lo, hi) {
-        (Some(lo), Some(hi)) => (hi - lo).num_days(),
-        _ => 0,
-    };
+    {
+        span = Some(span.map_or((t, t), |(lo, hi)| (lo.min(t), hi.max(t))));
+    }
+    let days = span.map_or(0, |(lo, hi)| (hi - lo).num_days());
     if days <= 26 * 7 {
         BucketBy::Week
     } else if days <= 3 * 365 {

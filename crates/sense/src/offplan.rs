@@ -57,9 +57,11 @@ pub struct OffPlanSignal {
 // ("close the file handler", "privilege escalation", "regression tests"), blanked out
 // before its phrases are looked for. The lists were pruned against the 31,000 real
 // titles and descriptions in `../shared/data` (Iceberg and 16 Jira projects, where
-// nothing is a sales deal): bare "deal", "close the", "contract", "signed with" and
-// "escalat" fired on about 250 of them, every one a false hint; "explore" matched
-// "Project Explorer" and "experiment" matched "experimental".
+// hardly anything is a sales deal): bare "deal", "close the", "sales", "contract",
+// "signed with" and "escalat" fired on about 250 of them, and every one we read was a
+// false hint ("deal with nulls", "close the file handler", "signed with a developer
+// certificate"); "explore" matched "Project Explorer" and "experiment" "experimental".
+// The lists now fire on 11 sales and 6 escalation hints there.
 struct Rule {
     reason: OffPlanReason,
     phrases: &'static [&'static str],
