@@ -22,6 +22,20 @@ fn count(env: &Env) -> u64 {
 
 #[test]
 fn csv_import_links_and_reimport_is_idempotent() {
+    // Before any strategy, an import stores the work and says why nothing is aligned.
+    let bare = Env::new();
+    bare.write("t.csv", CSV);
+    let out = bare
+        .cmd()
+        .args(["import", "csv", "t.csv"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("no strategy applied yet"), "{said}");
+    assert!(!said.contains("0 of 0"), "{said}");
+    assert_eq!(count(&bare), 3);
+
     let env = Env::new();
     env.write("s.toml", STRATEGY);
     env.ok(&["strategy", "apply", "s.toml"]);

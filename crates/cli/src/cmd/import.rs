@@ -55,11 +55,16 @@ pub fn run(g: &Globals, a: ImportArgs) -> anyhow::Result<()> {
             &serde_json::json!({ "files": results, "links": relinked, "inferred": inferred }),
         )
     } else {
-        // Without a strategy nothing was relinked (`explicit_links` says so itself).
         if relinked.items > 0 {
             eprintln!(
                 "{} of {} items are linked explicitly by the strategy's selectors",
                 relinked.explicit, relinked.items
+            );
+        } else if store.strategy()?.is_none() {
+            // Nothing was relinked because there is nothing to link to yet.
+            eprintln!(
+                "note: no strategy applied yet, so the work is stored but not aligned; \
+                 see `throughline strategy example`"
             );
         }
         Ok(())
