@@ -150,25 +150,18 @@ fn reasons_the_rules_taught_are_no_surer_than_a_word_hint() {
     );
     assert!(inf.alternatives[0].1 <= Strength::Text.confidence());
 
-    // A label on the item itself is a stronger source, and says so.
-    let mut it = common::plain("B-lab", "Move the libfoo lockfile pin to 2.1", "");
-    it.labels = vec!["maintenance".into()];
-    let inf = m.infer(&it, &[]);
-    assert_eq!(
-        inf.target,
-        LinkTarget::OffPlan(OffPlanReason::Maintenance),
-        "{inf:?}"
-    );
-    assert_eq!(inf.confidence, Strength::Label.confidence(), "{inf:?}");
-    // A label naming another reason outranks what the rules' words taught.
-    it.labels = vec!["escalation".into()];
-    let inf = m.infer(&it, &[]);
-    assert_eq!(
-        inf.target,
-        LinkTarget::OffPlan(OffPlanReason::CustomerEscalation),
-        "{inf:?}"
-    );
-    assert_eq!(inf.confidence, Strength::Label.confidence(), "{inf:?}");
+    // A label on the item itself is a stronger source, and says so; a label naming
+    // another reason outranks what the rules' words taught.
+    for (label, reason) in [
+        ("maintenance", OffPlanReason::Maintenance),
+        ("escalation", OffPlanReason::CustomerEscalation),
+    ] {
+        let mut it = common::plain("B-lab", "Move the libfoo lockfile pin to 2.1", "");
+        it.labels = vec![label.into()];
+        let inf = m.infer(&it, &[]);
+        assert_eq!(inf.target, LinkTarget::OffPlan(reason), "{inf:?}");
+        assert_eq!(inf.confidence, Strength::Label.confidence(), "{inf:?}");
+    }
 
     // Once a person links such work, the reason is theirs too and is calibrated as usual.
     for l in labels.iter_mut().skip(240).take(10) {
