@@ -73,7 +73,8 @@ pub enum Command {
     Drift(DriftArgs),
     /// Off-plan work grouped into a few plain themes, with examples and notes.
     Themes(ThemesArgs),
-    /// Allocation over time (by week or sprint), thin goals and stalled initiatives.
+    /// Allocation over time (by week, month, quarter or sprint), thin goals and stalled
+    /// initiatives.
     Allocation(AllocationArgs),
     /// Serve the JSON API and the web dashboard over this database.
     Serve(ServeArgs),

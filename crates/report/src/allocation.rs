@@ -105,7 +105,7 @@ pub struct ClassShare {
     pub share_cycle: f64,
 }
 
-/// One week or sprint.
+/// One period of the timeline: a week, month, quarter or sprint.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Bucket {
     pub label: String,
