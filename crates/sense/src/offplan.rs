@@ -141,7 +141,15 @@ const RULES: &[Rule] = &[
             " crash",
             " bug ",
         ],
-        masks: &[" regression test", " regression suite", " non-regression"],
+        // The tracker's own forms are no bug: "Update Bug report template for 1.7.2".
+        masks: &[
+            " regression test",
+            " regression suite",
+            " non-regression",
+            " bug report template",
+            " bug report form",
+            " bug template",
+        ],
     },
     Rule {
         reason: OffPlanReason::TechDebt,
@@ -456,6 +464,7 @@ mod tests {
             "Samples: Project Explorer context menu",
             "Extend functionality of experimental Jupyter widget",
             "FITS Visualizer porting: Rotate",
+            "Update Bug report template for 1.7.2",
         ] {
             assert_eq!(phrase_match(t), None, "{t}");
         }
@@ -485,6 +494,10 @@ mod tests {
         );
         assert_eq!(
             reason("Regression: planner crashes on empty tables"),
+            Some(OffPlanReason::BugIncident)
+        );
+        assert_eq!(
+            reason("Fix bug in the report template renderer"),
             Some(OffPlanReason::BugIncident)
         );
         assert_eq!(
