@@ -129,6 +129,53 @@ pub struct EvalReport {
     /// behind the top-1 figure (oldest first).
     #[serde(default)]
     pub misses: Vec<Miss>,
+    /// Targets that no training item has (new in the held-out period, as new epics
+    /// usually are), and the engine's scores on the other held-out items; `None` when
+    /// every target was seen in training.
+    #[serde(default)]
+    pub new_targets: Option<NewTargets>,
+}
+
+/// The held-out items whose target had no linked item to learn from, apart: a new
+/// target can only be found through its own words (and its family's), so a low score
+/// there asks for better strategy text, not for more links.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewTargets {
+    /// Targets of the held-out items with no training item.
+    pub targets: Vec<String>,
+    /// Held-out items whose truth is one of them.
+    pub items: usize,
+    /// The engine's top-1 on the other held-out items.
+    pub top1_seen: f32,
+    /// The engine's top-3 on the other held-out items.
+    pub top3_seen: f32,
+}
+
+impl NewTargets {
+    /// From the engine's per-target scores; `None` when every target was trained on.
+    pub fn from_targets(by_target: &[TargetScore]) -> Option<Self> {
+        let (new, seen): (Vec<&TargetScore>, Vec<&TargetScore>) =
+            by_target.iter().partition(|t| t.trained_on == 0);
+        if new.is_empty() {
+            return None;
+        }
+        let n_seen: usize = seen.iter().map(|t| t.n).sum();
+        // Per-target shares back to counts (they were counts over `n`).
+        let share = |f: fn(&TargetScore) -> f32| {
+            let hits: f32 = seen.iter().map(|t| f(t) * t.n as f32).sum();
+            if n_seen == 0 {
+                0.0
+            } else {
+                hits / n_seen as f32
+            }
+        };
+        Some(NewTargets {
+            targets: new.iter().map(|t| t.target.clone()).collect(),
+            items: new.iter().map(|t| t.n).sum(),
+            top1_seen: share(|t| t.top1),
+            top3_seen: share(|t| t.top3),
+        })
+    }
 }
 
 /// The engine's scores on the held-out items of one target.
@@ -251,6 +298,28 @@ impl fmt::Display for EvalReport {
                     self.by_target.len() - SHOWN_TARGETS
                 )?;
             }
+        }
+        if let Some(nt) = &self.new_targets {
+            let shown: Vec<&str> = nt.targets.iter().take(3).map(String::as_str).collect();
+            let more = nt.targets.len().saturating_sub(shown.len());
+            writeln!(
+                f,
+                "  {} held-out items belong to {} target{} no training item has ({}{}),\n    \
+                 placed from their own words and family only; on the other {} items the \
+                 engine's top-1 is {:.3}, top-3 {:.3}",
+                nt.items,
+                nt.targets.len(),
+                if nt.targets.len() == 1 { "" } else { "s" },
+                shown.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                },
+                self.n_test - nt.items,
+                nt.top1_seen,
+                nt.top3_seen
+            )?;
         }
         let near = self.misses.iter().filter(|m| m.in_top3).count();
         writeln!(
@@ -426,6 +495,7 @@ pub fn evaluate(
         offplan_rules: engine_cfg.offplan_rules,
         engine_summary: model.summary(),
         systems,
+        new_targets: NewTargets::from_targets(&by_target),
         by_target,
         misses,
     })

@@ -90,3 +90,41 @@ fn the_report_lists_the_items_behind_its_accuracy() {
     assert!(r.by_target.iter().all(|t| t.mistaken_for.is_some()));
     assert!(r.to_string().contains("held-out items missed at top-1"));
 }
+
+#[test]
+fn targets_new_in_the_held_out_period_are_reported_apart() {
+    let (mut strategy, items, mut truth) = noisy();
+    let r = evaluate(&strategy, &items, &truth, &[], &EvalConfig::default(), None).unwrap();
+    assert_eq!(r.new_targets, None, "every target was trained on\n{r}");
+    // A new initiative takes over the newest tenth of one topic's work, as a new epic
+    // would: no training item has it.
+    let mut fresh = strategy.initiatives[0].clone();
+    fresh.id = "fresh".into();
+    fresh.title = "A newly opened area".into();
+    strategy.initiatives.push(fresh);
+    let first = truth[0].clone();
+    let moved: Vec<usize> = (1350..1500).filter(|&i| truth[i] == first).collect();
+    for &i in &moved {
+        truth[i] = LinkTarget::Initiative("fresh".into());
+    }
+    let r = evaluate(&strategy, &items, &truth, &[], &EvalConfig::default(), None).unwrap();
+    let nt = r.new_targets.clone().expect("a new target");
+    assert_eq!(nt.targets, ["initiative:fresh"]);
+    assert_eq!(nt.items, moved.len());
+    // The other figures are the per-target scores of the seen targets, pooled.
+    let seen: Vec<_> = r.by_target.iter().filter(|t| t.trained_on > 0).collect();
+    let n_seen: usize = seen.iter().map(|t| t.n).sum();
+    assert_eq!(n_seen + nt.items, r.n_test);
+    let top3: f32 = seen.iter().map(|t| t.top3 * t.n as f32).sum::<f32>() / n_seen as f32;
+    assert!((nt.top3_seen - top3).abs() < 1e-4, "{r}");
+    // Nothing in the new target's words matches its items, so they are placed worse
+    // than the rest, and the seen-only figure is above the whole.
+    assert!(nt.top1_seen > r.system("engine").unwrap().top1, "{r}");
+    assert!(
+        r.to_string().contains(&format!(
+            "{} held-out items belong to 1 target",
+            moved.len()
+        )),
+        "{r}"
+    );
+}
