@@ -135,6 +135,20 @@ async fn every_route_answers_on_a_demo_database() {
         assert!(v.is_object() || v.is_array(), "{path}: {v}");
         assert!(!v.to_string().contains("assignee"), "{path}");
     }
+    // Allocation buckets as the CLI does by default: by the span of the work (the demo's
+    // half year of work comes in weeks), and the report says which it chose.
+    let (st, plain) = get(&s, "/api/allocation").await;
+    assert_eq!(st, 200, "{plain}");
+    let (_, auto) = get(&s, "/api/allocation?by=auto").await;
+    assert_eq!(plain, auto);
+    assert!(
+        ["week", "month", "quarter"].contains(&plain["options"]["by"].as_str().unwrap()),
+        "{}",
+        plain["options"]
+    );
+    let (_, quarters) = get(&s, "/api/allocation?by=quarter").await;
+    assert_eq!(quarters["options"]["by"], "quarter");
+    assert_eq!(quarters["total"]["items"], plain["total"]["items"]);
     let (_, status) = get(&s, "/api/status?period=2026-Q3").await;
     assert!(status["total"]["items"].as_u64().unwrap() > 0);
     // The same figures without the keys behind them: equal numbers, no keys anywhere.

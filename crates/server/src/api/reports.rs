@@ -76,7 +76,9 @@ pub async fn status(
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AllocationQuery {
-    /// Bucket by `week` (default), `month`, `quarter`, `sprint`, or `auto` (by the span).
+    /// Bucket by `week`, `month`, `quarter`, `sprint`, or `auto` (the default, as in the
+    /// CLI: weeks up to 26 weeks of work, months up to three years, quarters beyond; the
+    /// report's `options.by` says which was chosen).
     pub by: Option<String>,
 }
 
@@ -92,7 +94,7 @@ pub async fn allocation(
 ) -> Result<Response, ApiError> {
     let scope = s.scope(MIN_GROUP)?;
     let by = match a.by.as_deref() {
-        None => BucketBy::Week,
+        None => BucketBy::Auto,
         Some(b) => b
             .parse::<BucketBy>()
             .map_err(|e| ApiError::BadRequest(format!("`by`: {e}")))?,
