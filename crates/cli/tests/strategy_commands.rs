@@ -62,6 +62,13 @@ fn the_example_is_valid() {
     let env = Env::new();
     env.ok(&["init", "--strategy-example", "example.toml"]);
     env.ok(&["strategy", "check", "example.toml"]);
+    env.ok(&["strategy", "apply", "example.toml"]);
+    // Its timeframe is stored and shown with the initiative.
+    let shown = env.ok(&["strategy", "show"]);
+    assert!(
+        shown.contains("(epics PAY-1; labels checkout, 2026-07-01 to 2026-12-31)"),
+        "{shown}"
+    );
     // init refuses to overwrite.
     env.fails(&["init", "--strategy-example", "example.toml"]);
 }

@@ -134,6 +134,12 @@ pub struct Initiative {
     /// How tracker work is tied to this initiative explicitly.
     #[serde(default)]
     pub selectors: Selectors,
+    /// The first day of its timeframe, if it has one (an epic's creation date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts: Option<NaiveDate>,
+    /// The last day of its timeframe, if it has one (the day an epic was resolved).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ends: Option<NaiveDate>,
 }
 
 /// The tracker facts that tie work explicitly to an initiative. A work item matches if

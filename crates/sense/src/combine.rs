@@ -18,6 +18,7 @@ use crate::family::Families;
 use crate::linear::{LinearModel, SvmOptions};
 use crate::prior::TimePrior;
 use crate::tfidf::SparseVec;
+use crate::timeframe::{TimeframeWeights, Timeframes};
 
 /// How the score sources are combined; fitted on the held-out fold.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -44,6 +45,9 @@ pub(crate) struct Combo {
     /// SVM (semantic mode; 0 = not used).
     #[serde(default)]
     pub dense_w: f32,
+    /// How a target's timeframe moves its score ([`Timeframes`]).
+    #[serde(default)]
+    pub timeframe: TimeframeWeights,
     /// Mean log-loss of the held-out fold under this combination (`None` when no fold
     /// was held out): how settings compare, on work the model did not train on.
     #[serde(default)]
@@ -64,6 +68,7 @@ impl Combo {
             none_logit: Some(none_logit),
             family_gap: None,
             dense_w: 0.0,
+            timeframe: TimeframeWeights::default(),
             fold_loss: None,
         }
     }
@@ -82,6 +87,8 @@ pub(crate) struct Fold {
     pub cut: usize,
     /// Families as they stood when the fold's items were new.
     pub families: Families,
+    /// Timeframes, with the targets new as of the fold's training items.
+    pub timeframes: Timeframes,
 }
 
 /// Labels, weights and dates of the linked items, and the training settings.
@@ -116,6 +123,9 @@ struct Scored {
     taus: Vec<f64>,
     truth: Vec<usize>,
     families: Families,
+    /// Per held-out item: its day, for timeframes.
+    times: Vec<Option<f64>>,
+    timeframes: Timeframes,
 }
 
 fn score_fold(f: &Fold, s: &Shared<'_>, dense_grid: &[f32]) -> Scored {
@@ -217,12 +227,26 @@ fn score_fold(f: &Fold, s: &Shared<'_>, dense_grid: &[f32]) -> Scored {
         taus,
         truth: cal.iter().map(|&i| y[i]).collect(),
         families: f.families.clone(),
+        times: cal.iter().map(|&i| s.t[i]).collect(),
+        timeframes: f.timeframes.clone(),
     }
 }
 
 /// Parameters: [tau index, prior w, strategy w, centroid w, nb w, semantic w, none,
-/// family gap (negative: new family members do not borrow), dense scale index].
-type Params = [f32; 9];
+/// family gap (negative: new family members do not borrow), dense scale index,
+/// timeframe inside, outside, new and inside].
+type Params = [f32; 12];
+
+/// Index of the dense scale in [`Params`]: searched in an outer loop, not coordinate-wise.
+const DENSE: usize = 8;
+
+fn timeframe_weights(p: &Params) -> TimeframeWeights {
+    TimeframeWeights {
+        inside: p[9],
+        outside: p[10],
+        new_inside: p[11],
+    }
+}
 
 /// The logits of held-out item `k` of a fold under `p` (the last is "none of these").
 fn combine(
@@ -234,7 +258,7 @@ fn combine(
     before: &mut Vec<f32>,
 ) {
     let n_classes = out.len() - 1;
-    let (svm, svm_bias) = &sc.svms[p[8] as usize];
+    let (svm, svm_bias) = &sc.svms[p[DENSE] as usize];
     for c in 0..n_classes {
         let mut z = svm[k][c]
             + p[3] * sc.sources[0][k][c]
@@ -254,6 +278,9 @@ fn combine(
         sc.families
             .apply(p[7], &mut out[..n_classes], evidence, before);
     }
+    // After borrowing: a new family member is judged by its own timeframe.
+    sc.timeframes
+        .add(sc.times[k], timeframe_weights(p), &mut out[..n_classes]);
     out[n_classes] = p[6];
 }
 
@@ -272,7 +299,9 @@ pub(crate) fn fit_combination(fold: &Fold, s: &Shared<'_>) -> (Combo, Isotonic, 
     let have_taus = !sc.taus.is_empty();
     // "None of these" is always an option: an item no scorer claims (all one-vs-rest
     // scores negative) should not get a confident answer from bias differences.
-    let grids: [Vec<f32>; 9] = [
+    let timed = !sc.timeframes.is_empty() && sc.times.iter().any(Option::is_some);
+    let tf_grid = |g: &[f32]| if timed { g.to_vec() } else { vec![0.0] };
+    let grids: [Vec<f32>; 12] = [
         (0..if have_taus { TAU_SHARES.len() } else { 1 })
             .map(|i| i as f32)
             .collect(),
@@ -296,6 +325,9 @@ pub(crate) fn fit_combination(fold: &Fold, s: &Shared<'_>) -> (Combo, Isotonic, 
             vec![-1.0, 0.0, 0.25, 0.5, 1.0, 2.0]
         },
         (0..dense_grid.len()).map(|i| i as f32).collect(),
+        tf_grid(&[0.0, 0.25, 0.5, 1.0, 2.0]),
+        tf_grid(&[0.0, 0.5, 1.0, 2.0, 4.0]),
+        tf_grid(&[0.0, 0.5, 1.0, 2.0, 4.0]),
     ];
     let truth = &sc.truth;
     let mut logits: Vec<Vec<f32>> = vec![vec![0.0; n_classes + 1]; truth.len()];
@@ -313,12 +345,14 @@ pub(crate) fn fit_combination(fold: &Fold, s: &Shared<'_>) -> (Combo, Isotonic, 
     // The SVM is the main source and the others correct it, so the search runs once per
     // SVM variant (a coordinate search that also moved the SVM got stuck with whichever
     // variant the other weights were first fitted around).
-    let (mut params, mut best_t, mut best_loss) = ([0f32; 9], 1.0, f64::INFINITY);
+    let (mut params, mut best_t, mut best_loss) = ([0f32; 12], 1.0, f64::INFINITY);
     for svm in 0..dense_grid.len() {
-        let mut p = [0.0, 0.0, 0.5, 0.0, 0.0, 0.0, -1.5, -1.0, svm as f32];
+        let mut p = [
+            0.0, 0.0, 0.5, 0.0, 0.0, 0.0, -1.5, -1.0, svm as f32, 0.0, 0.0, 0.0,
+        ];
         let (mut t, mut loss) = loss_of(&p);
         for _round in 0..2 {
-            for (d, grid) in grids.iter().enumerate().take(8) {
+            for (d, grid) in grids.iter().enumerate().filter(|(d, _)| *d != DENSE) {
                 for &v in grid {
                     let mut q = p;
                     q[d] = v;
@@ -347,7 +381,8 @@ pub(crate) fn fit_combination(fold: &Fold, s: &Shared<'_>) -> (Combo, Isotonic, 
         temperature: best_t,
         none_logit: Some(params[6]),
         family_gap: (params[7] >= 0.0).then_some(params[7]),
-        dense_w: dense_grid[params[8] as usize],
+        dense_w: dense_grid[params[DENSE] as usize],
+        timeframe: timeframe_weights(&params),
         fold_loss: Some(best_loss),
     };
     // Isotonic map of the chosen combination's top-1 probability.

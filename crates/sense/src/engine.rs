@@ -19,6 +19,7 @@ use crate::linear::{Columns, LinearModel, SvmOptions};
 use crate::offplan::{self, Strength};
 use crate::prior::TimePrior;
 use crate::tfidf::{BlockWeights, SparseVec, Vocabulary};
+use crate::timeframe::Timeframes;
 use crate::{Embedder, EngineConfig, Mode, SenseError};
 
 /// What the engine learns from: the strategy, every work item of the database, the known
@@ -134,6 +135,7 @@ pub struct Model {
     rule_taught: Vec<bool>,
     semantic: Option<Semantic>,
     families: Families,
+    timeframes: Timeframes,
 }
 
 impl std::fmt::Debug for Model {
@@ -487,6 +489,7 @@ impl Model {
             }
             n
         };
+        let timeframes = Timeframes::new(ts.strategy, &classes, &real_counts(linked.len()));
         let distinct = {
             let mut d = y.clone();
             d.sort_unstable();
@@ -540,6 +543,7 @@ impl Model {
                 n_features: vocab_sub.len(),
                 cut,
                 families: Families::new(&names, &real_counts(cut)),
+                timeframes: timeframes.with_linked(&real_counts(cut)),
             };
             let is_weak: Vec<bool> = linked.iter().map(|i| weak.contains_key(i)).collect();
             fit_combination(
@@ -658,6 +662,7 @@ impl Model {
             rule_taught,
             semantic,
             families,
+            timeframes,
             classes,
         })
     }
@@ -680,7 +685,7 @@ impl Model {
     pub fn summary(&self) -> String {
         format!(
             "{} mode, {} targets, {} linked items, {} features; recency weight {:.2}, \
-             strategy-text weight {:.2}, centroid weight {:.2}, naive Bayes weight {:.2}, semantic weight {:.2}, embedding features {:.2}, temperature {:.3}, none-of-these logit {:?}, family gap {:?}{}",
+             strategy-text weight {:.2}, centroid weight {:.2}, naive Bayes weight {:.2}, semantic weight {:.2}, embedding features {:.2}, temperature {:.3}, none-of-these logit {:?}, family gap {:?}{}{}",
             self.mode().as_str(),
             self.classes.len(),
             self.n_linked,
@@ -698,6 +703,15 @@ impl Model {
             self.combo.temperature,
             self.combo.none_logit,
             self.combo.family_gap,
+            if self.timeframes.is_empty() {
+                String::new()
+            } else {
+                let w = self.combo.timeframe;
+                format!(
+                    ", timeframe inside {:.2} / outside -{:.2} / new and inside +{:.2}",
+                    w.inside, w.outside, w.new_inside
+                )
+            },
             self.combo
                 .fold_loss
                 .map(|l| format!(", held-out log-loss {l:.4}"))
@@ -794,6 +808,7 @@ impl Model {
             self.families
                 .apply(gap, &mut ws.scores, &ws.evidence, &mut ws.before);
         }
+        self.timeframes.add(t, self.combo.timeframe, &mut ws.scores);
         let mut probs = ws.scores.clone();
         if let Some(none) = self.combo.none_logit {
             probs.push(none);
@@ -925,6 +940,9 @@ impl Model {
                 explain::describe(&self.classes[l], &self.class_names[l])
             ));
         }
+        if let Some(when) = self.timeframe_reason(best, t) {
+            link_reason.push_str(&when);
+        }
         // A label or note on the item outranks a reason only the rules' words taught.
         let overruled = |s: &offplan::OffPlanSignal| {
             rule_taught
@@ -1016,6 +1034,18 @@ impl Model {
             alternatives,
             mode,
         }
+    }
+
+    /// "; its timeframe, from ... to ..., covers ..." when target `c`'s timeframe raised
+    /// its score for an item created on day `t`.
+    fn timeframe_reason(&self, c: usize, t: Option<f64>) -> Option<String> {
+        if self.timeframes.term(c, t?, self.combo.timeframe) <= 0.0 {
+            return None;
+        }
+        let span = self.timeframes.describe(c)?;
+        Some(format!(
+            "; its timeframe, {span}, covers when this item was created"
+        ))
     }
 
     /// Up to two linked items of `class` sharing the most of the deciding features.

@@ -137,8 +137,8 @@ pub struct EvalReport {
 }
 
 /// The held-out items whose target had no linked item to learn from, apart: a new
-/// target can only be found through its own words (and its family's), so a low score
-/// there asks for better strategy text, not for more links.
+/// target can only be found through its own words, its family's and its timeframe, so
+/// a low score there asks for better strategy text, not for more links.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewTargets {
     /// Targets of the held-out items with no training item.
@@ -305,7 +305,7 @@ impl fmt::Display for EvalReport {
             writeln!(
                 f,
                 "  {} held-out items belong to {} target{} no training item has ({}{}),\n    \
-                 placed from their own words and family only; on the other {} items the \
+                 placed with no linked item of their own; on the other {} items the \
                  engine's top-1 is {:.3}, top-3 {:.3}",
                 nt.items,
                 nt.targets.len(),

@@ -72,6 +72,7 @@ mod linear;
 pub mod offplan;
 mod prior;
 mod tfidf;
+mod timeframe;
 
 pub use calibration::expected_calibration_error;
 pub use engine::{Inference, Model, TrainingSet, infer_all, labels_from_links};

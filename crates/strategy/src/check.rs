@@ -211,18 +211,13 @@ impl Checker {
         for v in m.values {
             let span = v.span();
             let v = v.into_inner();
-            let text = match &v.date {
-                toml::Value::Datetime(d) => d.to_string(),
-                toml::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
-                Ok(date) if v.value.is_finite() => values.push(MetricValue {
+            match self.date(&owner, &v.date, span.clone()) {
+                Some(date) if v.value.is_finite() => values.push(MetricValue {
                     date,
                     value: v.value,
                 }),
-                Ok(_) => self.problem(span, format!("{owner}: value must be a finite number")),
-                Err(_) => self.problem(span, format!("{owner}: date `{text}` is not YYYY-MM-DD")),
+                Some(_) => self.problem(span, format!("{owner}: value must be a finite number")),
+                None => {}
             }
         }
         values.sort_by_key(|v| v.date);
@@ -236,6 +231,20 @@ impl Checker {
             direction,
             values,
         }
+    }
+
+    /// A TOML date (`2026-07-01`) or a string holding one; a problem otherwise.
+    fn date(&mut self, owner: &str, value: &toml::Value, span: Range<usize>) -> Option<NaiveDate> {
+        let text = match value {
+            toml::Value::Datetime(d) => d.to_string(),
+            toml::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok();
+        if date.is_none() {
+            self.problem(span, format!("{owner}: date `{text}` is not YYYY-MM-DD"));
+        }
+        date
     }
 
     fn initiative(
@@ -287,6 +296,20 @@ impl Checker {
                 })
                 .collect()
         };
+        let day = |v: &Option<Spanned<toml::Value>>, c: &mut Self| {
+            v.as_ref()
+                .and_then(|v| c.date(&owner, v.get_ref(), v.span()))
+        };
+        let starts = day(&i.starts, self);
+        let ends = day(&i.ends, self);
+        if let (Some(s), Some(e), Some(at)) = (starts, ends, &i.ends)
+            && e < s
+        {
+            self.problem(
+                at.span(),
+                format!("{owner}: `ends` ({e}) is before `starts` ({s})"),
+            );
+        }
         let selectors = Selectors {
             epics: take("epics", i.epics, self),
             labels: take("labels", i.labels, self),
@@ -305,6 +328,8 @@ impl Checker {
             title: i.title.into_inner(),
             description: i.description,
             selectors,
+            starts,
+            ends,
         }
     }
 }

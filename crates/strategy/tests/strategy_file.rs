@@ -13,6 +13,10 @@ fn the_example_parses_into_the_whole_strategy() {
     let i = s.initiative("checkout-v2").unwrap();
     assert_eq!(i.selectors.epics, vec!["PAY-1"]);
     assert_eq!(i.goals, vec!["grow-self-serve"]);
+    assert_eq!(
+        i.starts.map(|d| d.to_string()).as_deref(),
+        Some("2026-07-01")
+    );
     assert_eq!(s.initiatives_of("reliable-platform").count(), 1);
 }
 
@@ -106,4 +110,39 @@ values = [{ date = "2026-13-01", value = 1.0 }]
 fn an_empty_file_is_an_empty_strategy() {
     let s = parse("# nothing yet\n").unwrap();
     assert!(s.goals.is_empty() && s.initiatives.is_empty());
+}
+
+#[test]
+fn an_initiative_has_an_optional_timeframe() {
+    let head = "[[goal]]\nid = \"g\"\ntitle = \"T\"\n\n[[initiative]]\nid = \"i\"\ngoals = [\"g\"]\ntitle = \"I\"\n";
+    // TOML dates and strings holding one; either end may be open.
+    let s = parse(&format!(
+        "{head}starts = 2026-07-01\nends = \"2026-09-30\"\n"
+    ))
+    .unwrap();
+    let i = s.initiative("i").unwrap();
+    assert_eq!(
+        i.starts.map(|d| d.to_string()).as_deref(),
+        Some("2026-07-01")
+    );
+    assert_eq!(i.ends.map(|d| d.to_string()).as_deref(), Some("2026-09-30"));
+    let s = parse(&format!("{head}starts = 2026-07-01\n")).unwrap();
+    assert_eq!(s.initiative("i").unwrap().ends, None);
+    assert_eq!(parse(head).unwrap().initiative("i").unwrap().starts, None);
+    // A bad date, and an end before the start, each named on its line.
+    let err = parse(&format!("{head}starts = \"July\"\n")).unwrap_err();
+    assert_eq!(err.problems[0].line, 9, "{err}");
+    assert!(
+        err.problems[0].message.contains("`July` is not YYYY-MM-DD"),
+        "{err}"
+    );
+    let err = parse(&format!("{head}starts = 2026-07-01\nends = 2026-06-30\n")).unwrap_err();
+    assert_eq!(err.problems.len(), 1, "{err}");
+    assert_eq!(err.problems[0].line, 10, "{err}");
+    assert!(
+        err.problems[0]
+            .message
+            .contains("`ends` (2026-06-30) is before `starts` (2026-07-01)"),
+        "{err}"
+    );
 }

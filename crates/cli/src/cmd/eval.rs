@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use throughline_model::{Initiative, LinkOrigin, LinkTarget, Strategy, WorkItem};
+use throughline_model::{Initiative, LinkOrigin, LinkTarget, StatusCategory, Strategy, WorkItem};
 use throughline_report::effective_links;
 use throughline_sense::eval::{EvalConfig, GroundTruthField, Miss, evaluate};
 use throughline_sense::{Embedder, EngineConfig, Mode};
@@ -147,8 +147,9 @@ fn from_field(stored: &[StoredItem], field: TruthSource, min_items: usize) -> Tr
 }
 
 /// Each item's epic as its initiative (without an epic, the top of its parent chain).
-/// The epics themselves are not evaluated: they are the initiatives, and their title and
-/// description are the initiative's words. Epic and parent keys are hidden on every item
+/// The epics themselves are not evaluated: they are the initiatives, their title and
+/// description are the initiative's words, and their life (created to resolved) its
+/// timeframe. Epic and parent keys are hidden on every item
 /// (so the parent chain cannot give the answer away).
 fn from_epics(stored: &[StoredItem], min_items: usize) -> anyhow::Result<Truth> {
     let by_key: HashMap<(&str, &str), &WorkItem> = stored
@@ -182,6 +183,13 @@ fn from_epics(stored: &[StoredItem], min_items: usize) -> anyhow::Result<Truth> 
                 title: epic.map_or(key.clone(), |e| e.title.clone()),
                 description: epic.map(|e| e.description.clone()).unwrap_or_default(),
                 id: key,
+                // The epic's life is the initiative's timeframe: known when each held-out
+                // item was created (open or closed by then), so no answer leaks.
+                starts: epic.and_then(|e| e.created).map(|t| t.date_naive()),
+                ends: epic
+                    .filter(|e| e.status_category == StatusCategory::Done)
+                    .and_then(|e| e.resolved)
+                    .map(|t| t.date_naive()),
                 ..Default::default()
             }
         })
@@ -342,5 +350,48 @@ mod tests {
             "the top of a chain without epic"
         );
         assert_eq!(epic("P"), None, "a top-level story is no group of its own");
+    }
+
+    #[test]
+    fn an_epics_life_is_its_initiatives_timeframe() {
+        use chrono::{TimeZone, Utc};
+        let at = |d: u32| Some(Utc.with_ymd_and_hms(2026, 3, d, 9, 0, 0).unwrap());
+        let mut done = item("D", "Epic", None, None);
+        (done.created, done.resolved) = (at(2), at(20));
+        done.status_category = StatusCategory::Done;
+        // Resolved once, then reopened: open-ended again.
+        let mut open = item("O", "Epic", None, None);
+        (open.created, open.resolved) = (at(5), at(9));
+        let mut items = vec![done, open];
+        for k in 0..4 {
+            items.push(item(
+                &format!("S{k}"),
+                "Story",
+                Some(["D", "O"][k % 2]),
+                None,
+            ));
+        }
+        let stored: Vec<StoredItem> = items
+            .into_iter()
+            .enumerate()
+            .map(|(k, item)| StoredItem {
+                id: k as i64 + 1,
+                item,
+            })
+            .collect();
+        let (strategy, items, _, _) = from_epics(&stored, 1).unwrap();
+        assert_eq!(items.len(), 4, "the epics are not evaluated");
+        let when = |id: &str| {
+            let i = strategy.initiative(id).unwrap();
+            (
+                i.starts.map(|d| d.to_string()),
+                i.ends.map(|d| d.to_string()),
+            )
+        };
+        assert_eq!(
+            when("D"),
+            (Some("2026-03-02".into()), Some("2026-03-20".into()))
+        );
+        assert_eq!(when("O"), (Some("2026-03-05".into()), None));
     }
 }

@@ -148,7 +148,13 @@ fn render(version: i64, s: &Strategy) -> String {
             } else {
                 parts.join("; ")
             };
-            let _ = writeln!(o, "  initiative {}: {} ({sel})", i.id, i.title);
+            let when = match (i.starts, i.ends) {
+                (Some(a), Some(b)) => format!(", {a} to {b}"),
+                (Some(a), None) => format!(", from {a}"),
+                (None, Some(b)) => format!(", until {b}"),
+                (None, None) => String::new(),
+            };
+            let _ = writeln!(o, "  initiative {}: {} ({sel}{when})", i.id, i.title);
         }
         o.push('\n');
     }
