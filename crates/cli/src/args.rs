@@ -119,7 +119,8 @@ pub enum TruthSource {
     /// Each item's project.
     Project,
     /// Each item's epic (without one, the top of its parent chain); the epic's own
-    /// title and description are the initiative's words, as a strategy would give them.
+    /// title and description are the initiative's words, as a strategy would give them,
+    /// and its life (created to resolved) the initiative's timeframe.
     Epic,
 }
 
