@@ -136,6 +136,11 @@ pub struct EvalArgs {
     /// [default: 30; 10 with --truth epic, since epics are smaller].
     #[arg(long)]
     pub min_items: Option<usize>,
+    /// With --truth labels: each item's first label starting with this (e.g. `area/`,
+    /// `component:`; any case), so that `bug` or `enhancement` are not taken for areas.
+    /// The rest of the label is the initiative's words.
+    #[arg(long, value_name = "PREFIX")]
+    pub label_prefix: Option<String>,
     /// Also list the held-out items the engine missed at top-1 (the first N; 30 without
     /// a number). `--json` always lists every one.
     #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "30")]

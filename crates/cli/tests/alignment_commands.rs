@@ -355,3 +355,59 @@ fn eval_on_undated_files_holds_out_the_newest_share_of_each_file() {
     let err = env.fails(&["eval", "--truth", "project", "--test-share", "0.995"]);
     assert!(err.contains("outside 0.01 to 0.9"), "{err}");
 }
+
+#[test]
+fn eval_by_label_prefix_takes_area_labels_not_the_first_label() {
+    // GitHub-style labels: the kind first (`bug`, `enhancement`), the area after it.
+    let env = Env::new();
+    let areas = [
+        (
+            "area/search",
+            ["ranking", "synonyms", "typo", "query", "snippets"],
+        ),
+        (
+            "area/payments",
+            ["invoice", "refund", "wallet", "card", "receipt"],
+        ),
+        (
+            "area/ops",
+            ["deploy", "rollback", "alerting", "paging", "backup"],
+        ),
+    ];
+    let mut csv = String::from("key,title,labels,created\n");
+    for round in 0..8 {
+        for (a, (area, words)) in areas.iter().enumerate() {
+            for (i, w) in words.iter().enumerate() {
+                let kind = ["bug", "enhancement"][(round + i) % 2];
+                csv.push_str(&format!(
+                    "K-{round}{a}{i},Improve {w} handling,\"{kind},{area}\",2026-0{}-{:02}T10:00:00Z\n",
+                    1 + round / 2,
+                    1 + (round % 2) * 14 + a * 4 + i
+                ));
+            }
+        }
+    }
+    env.write("labels.csv", &csv);
+    env.ok(&["import", "csv", "labels.csv", "--map", "labels=labels"]);
+    // The first label is the kind of work: two "targets" that say nothing of the area.
+    let first = env.json(&["eval", "--truth", "labels"]);
+    assert_eq!(first["n_targets"], 2, "{first}");
+    let eval = env.json(&["eval", "--truth", "labels", "--label-prefix", "Area/"]);
+    assert_eq!(eval["n_targets"], 3, "{eval}");
+    let targets: Vec<&str> = eval["by_target"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["target"].as_str().unwrap())
+        .collect();
+    assert!(targets.contains(&"initiative:area/search"), "{targets:?}");
+    assert!(
+        eval["systems"][0]["top1"].as_f64().unwrap() >= 0.9,
+        "{eval}"
+    );
+    // The prefix belongs to labels, and a prefix no label has is said plainly.
+    let err = env.fails(&["eval", "--truth", "components", "--label-prefix", "area/"]);
+    assert!(err.contains("use it with --truth labels"), "{err}");
+    let err = env.fails(&["eval", "--truth", "labels", "--label-prefix", "team/"]);
+    assert!(err.contains("with a label starting `team/`"), "{err}");
+}

@@ -24,15 +24,27 @@ pub fn run(g: &Globals, a: EvalArgs) -> anyhow::Result<()> {
              (the newest share of every imported file is held out)"
         );
     }
+    if a.label_prefix.is_some() && a.truth != TruthSource::Labels {
+        anyhow::bail!("--label-prefix picks among labels: use it with --truth labels");
+    }
     let notes = store.notes()?;
     let (strategy, items, truth, hidden) = match a.truth {
         TruthSource::Links => from_links(&store, &stored)?,
         TruthSource::Epic => from_epics(&stored, a.min_items.unwrap_or(10))?,
-        field => from_field(&stored, field, a.min_items.unwrap_or(30)),
+        field => from_field(
+            &stored,
+            field,
+            a.label_prefix.as_deref(),
+            a.min_items.unwrap_or(30),
+        ),
     };
     if items.len() < 20 {
+        let hint = match &a.label_prefix {
+            Some(p) => format!(" (with a label starting `{p}`)"),
+            None => String::new(),
+        };
         anyhow::bail!(
-            "only {} items have a known answer; eval needs at least 20",
+            "only {} items have a known answer{hint}; eval needs at least 20",
             items.len()
         );
     }
@@ -117,13 +129,36 @@ fn from_links(store: &Store, stored: &[StoredItem]) -> anyhow::Result<Truth> {
     Ok((strategy, items, truth, GroundTruthField::None))
 }
 
-/// Each item's first label or component, or its project, as its initiative.
-fn from_field(stored: &[StoredItem], field: TruthSource, min_items: usize) -> Truth {
+/// Each item's first label (with `prefix`, the first label that has it) or component,
+/// or its project, as its initiative.
+fn from_field(
+    stored: &[StoredItem],
+    field: TruthSource,
+    prefix: Option<&str>,
+    min_items: usize,
+) -> Truth {
+    let prefix = prefix.map(str::to_lowercase);
     let pick = |it: &WorkItem| -> Option<String> {
         match field {
-            TruthSource::Labels => it.labels.first().cloned(),
+            TruthSource::Labels => match &prefix {
+                Some(p) => it
+                    .labels
+                    .iter()
+                    .find(|l| l.to_lowercase().starts_with(p.as_str()))
+                    .cloned(),
+                None => it.labels.first().cloned(),
+            },
             TruthSource::Components => it.components.first().cloned(),
             _ => it.project.clone(),
+        }
+    };
+    // `area/storage` is about "storage".
+    let words = |v: &str| -> String {
+        match &prefix {
+            Some(p) if v.len() > p.len() && v.is_char_boundary(p.len()) => {
+                v[p.len()..].trim().to_string()
+            }
+            _ => v.to_string(),
         }
     };
     let answers: Vec<Option<String>> = stored.iter().map(|s| pick(&s.item)).collect();
@@ -133,8 +168,8 @@ fn from_field(stored: &[StoredItem], field: TruthSource, min_items: usize) -> Tr
     let initiatives = keep
         .into_iter()
         .map(|v| Initiative {
-            id: v.clone(),
-            title: v,
+            title: words(&v),
+            id: v,
             ..Default::default()
         })
         .collect();
