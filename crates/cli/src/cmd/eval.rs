@@ -184,8 +184,8 @@ fn from_field(
 /// Each item's epic as its initiative (without an epic, the top of its parent chain).
 /// The epics themselves are not evaluated: they are the initiatives, their title and
 /// description are the initiative's words, and their life (created to resolved) its
-/// timeframe. Epic and parent keys are hidden on every item
-/// (so the parent chain cannot give the answer away).
+/// timeframe. Epic and parent keys are hidden on every item (so the parent chain cannot
+/// give the answer away).
 fn from_epics(stored: &[StoredItem], min_items: usize) -> anyhow::Result<Truth> {
     let by_key: HashMap<(&str, &str), &WorkItem> = stored
         .iter()
