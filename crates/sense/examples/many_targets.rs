@@ -6,9 +6,12 @@
 //! epic, named after its first issue. The accuracy printed is not a benchmark (consecutive
 //! issues share little beyond their project); time and memory are.
 //!
-//! `cargo run --release -p throughline-sense --example many_targets [-- SIZE] [--versioned]`
-//! (default 40: about 580 targets). `--versioned` names the epics `<project> epic <n>`
-//! instead, so each project's epics form one versioned family (`family.rs`).
+//! `cargo run --release -p throughline-sense --example many_targets [-- SIZE] [--versioned]
+//! [--timeframes]` (default 40: about 580 targets). `--versioned` names the epics
+//! `<project> epic <n>` instead, so each project's epics form one versioned family
+//! (`family.rs`). `--timeframes` gives each epic the span of its issues' dates as its
+//! timeframe (`timeframe.rs`): the cost of that signal with hundreds of targets. (Its
+//! accuracy gain here is by construction, since an epic is a run of consecutive issues.)
 
 #[path = "support/shared_data.rs"]
 mod shared_data;
@@ -31,6 +34,7 @@ fn main() {
         .unwrap_or(40)
         .max(1);
     let versioned = std::env::args().any(|a| a == "--versioned");
+    let timeframes = std::env::args().any(|a| a == "--timeframes");
     let ds = shared_data::storypoints(&dir);
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut initiatives: Vec<Initiative> = Vec::new();
@@ -44,6 +48,10 @@ fn main() {
             };
             let k = seen.entry(project.clone()).or_default();
             let id = format!("{project}-{}", *k / size);
+            let day = it.created.map(|t| t.date_naive());
+            if timeframes && let Some(last) = initiatives.last_mut().filter(|i| i.id == id) {
+                last.ends = day;
+            }
             if (*k).is_multiple_of(size) {
                 initiatives.push(Initiative {
                     id: id.clone(),
@@ -53,6 +61,8 @@ fn main() {
                     } else {
                         it.title.clone()
                     },
+                    starts: day.filter(|_| timeframes),
+                    ends: day.filter(|_| timeframes),
                     ..Default::default()
                 });
             }
