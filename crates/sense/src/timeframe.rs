@@ -99,7 +99,7 @@ impl Timeframes {
 
     /// Whether day `t` falls inside class `c`'s timeframe (with grace); `None` without
     /// one.
-    pub fn inside(&self, c: usize, t: f64) -> Option<bool> {
+    fn inside(&self, c: usize, t: f64) -> Option<bool> {
         let (from, until) = self.inside.get(c).copied().flatten()?;
         Some(t >= from && t < until)
     }
