@@ -56,9 +56,9 @@ pub struct Evidence {
 pub struct LongEvidence<'a> {
     /// Keys shown before the link to the whole list.
     pub max_keys: usize,
-    /// Where the whole list of an evidence entry is; empty for no link ("… and 120
-    /// more", for a page with nowhere to link to).
-    pub href: &'a dyn Fn(&Evidence) -> String,
+    /// Where the whole list of an evidence entry is; `None` for a page with nowhere to
+    /// link to, which says "… and 120 more" instead.
+    pub href: Option<&'a dyn Fn(&Evidence) -> String>,
 }
 
 /// How [`Brief::to_markdown_with`] shortens long evidence lists.
@@ -493,6 +493,15 @@ fn md_escape(s: &str) -> String {
         .replace('_', "\\_")
 }
 
+/// The first `max` keys, escaped, and how many more there are: "A-1, A-2, … and 9 more".
+fn first_keys(keys: &[String], max: usize, escape: &dyn Fn(&str) -> String) -> String {
+    format!(
+        "{}, … and {} more",
+        escape(&keys[..max].join(", ")),
+        keys.len() - max
+    )
+}
+
 impl Brief {
     /// Markdown, with every number a link to its evidence section at the end, every
     /// evidence list in full.
@@ -537,11 +546,7 @@ impl Brief {
         }
         for e in &self.evidence {
             let keys = match shortened(e) {
-                Some(s) => format!(
-                    "{}, … and {} more",
-                    e.keys[..s.max_keys].join(", "),
-                    e.keys.len() - s.max_keys
-                ),
+                Some(s) => first_keys(&e.keys, s.max_keys, &|k| k.to_string()),
                 None => e.keys.join(", "),
             };
             let _ = writeln!(
@@ -611,19 +616,15 @@ impl Brief {
         o.push_str("<h2 id=\"evidence\">Evidence</h2>\n");
         for e in &self.evidence {
             let keys = match long {
-                Some(l) if e.keys.len() > l.max_keys => {
-                    let first = html_escape(&e.keys[..l.max_keys].join(", "));
-                    match (l.href)(e) {
-                        href if href.is_empty() => {
-                            format!("{first}, … and {} more", e.keys.len() - l.max_keys)
-                        }
-                        href => format!(
-                            "{first}, … <a href=\"{}\">all {} items</a>",
-                            html_escape(&href),
-                            e.keys.len()
-                        ),
-                    }
-                }
+                Some(l) if e.keys.len() > l.max_keys => match l.href {
+                    Some(href) => format!(
+                        "{}, … <a href=\"{}\">all {} items</a>",
+                        html_escape(&e.keys[..l.max_keys].join(", ")),
+                        html_escape(&href(e)),
+                        e.keys.len()
+                    ),
+                    None => first_keys(&e.keys, l.max_keys, &html_escape),
+                },
                 _ => html_escape(&e.keys.join(", ")),
             };
             let _ = writeln!(

@@ -3,7 +3,7 @@
 //! phrased summary citing the brief's evidence is put in front of it.
 
 use throughline_llm::Source;
-use throughline_report::{Evidence, LongEvidence, ShortEvidence, Snapshot, brief};
+use throughline_report::{LongEvidence, ShortEvidence, Snapshot, brief};
 
 use super::{Globals, phrasing, scope};
 use crate::args::BriefArgs;
@@ -24,10 +24,10 @@ pub fn run(g: &Globals, a: BriefArgs) -> anyhow::Result<()> {
         note: &note,
     };
     let short = (!a.all_keys).then_some(&short);
-    let no_link = |_: &Evidence| String::new();
+    // A file has nowhere to link to: the HTML says how many more, like the Markdown.
     let long = short.map(|s| LongEvidence {
         max_keys: s.max_keys,
-        href: &no_link,
+        href: None,
     });
     let markdown = b.to_markdown_with(short);
     let summary = phrasing::client(a.offline).and_then(|(client, model)| {

@@ -41,7 +41,7 @@ pub(crate) async fn page(
         let href = |e: &Evidence| evidence_href(&e.id, &period);
         let long = LongEvidence {
             max_keys: EVIDENCE_KEYS,
-            href: &href,
+            href: Some(&href),
         };
         json!({
             "nav": "brief",
