@@ -489,7 +489,9 @@ impl Model {
             }
             n
         };
-        let timeframes = Timeframes::new(ts.strategy, &classes, &real_counts(linked.len()));
+        // Real (not rule-taught) linked items per target: all of them, and the fold's.
+        let counts = real_counts(linked.len());
+        let timeframes = Timeframes::new(ts.strategy, &classes, &counts);
         let distinct = {
             let mut d = y.clone();
             d.sort_unstable();
@@ -531,19 +533,19 @@ impl Model {
             };
             // The fold replays the past: a target no item has served yet did not exist
             // then, so it borrows from its family only in the final model.
-            let all = real_counts(n);
             let names: Vec<Option<&str>> = area_names
                 .iter()
-                .zip(&all)
+                .zip(&counts)
                 .map(|(n, &k)| n.filter(|_| k > 0))
                 .collect();
+            let fold_counts = real_counts(cut);
             let fold = Fold {
                 x: raws.iter().map(|r| sub_vec(r)).collect(),
                 strat_x: strat_raws.iter().map(|r| sub_vec(r)).collect(),
                 n_features: vocab_sub.len(),
                 cut,
-                families: Families::new(&names, &real_counts(cut)),
-                timeframes: timeframes.with_linked(&real_counts(cut)),
+                families: Families::new(&names, &fold_counts),
+                timeframes: timeframes.with_linked(&fold_counts),
             };
             let is_weak: Vec<bool> = linked.iter().map(|i| weak.contains_key(i)).collect();
             fit_combination(
@@ -632,7 +634,7 @@ impl Model {
                 }
             }
         }
-        let families = Families::new(&area_names, &real_counts(linked.len()));
+        let families = Families::new(&area_names, &counts);
         // Self-training only adds off-plan classes, so a class with weak examples and
         // no real one is exactly a reason the rules taught.
         let (mut taught, mut real) = (vec![false; classes.len()], vec![false; classes.len()]);
