@@ -2,7 +2,7 @@
 
 mod api_common;
 
-use api_common::{body, client, get, seed_demo, start};
+use api_common::{body, client, get, seed_demo, seed_demo_with, start};
 use serde_json::{Value, json};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -222,4 +222,23 @@ async fn every_route_answers_on_a_demo_database() {
     assert_eq!(v["version"], 2);
     let (_, v) = get(&s, "/api/strategy").await;
     assert_eq!(v["version"], 2, "the new version is served at once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn allocation_buckets_by_the_span_of_the_work_unless_asked() {
+    // Two years of work: by week that is a hundred rows, so the default is by month.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = throughline_demo::DemoConfig {
+        items: 400,
+        start: chrono::NaiveDate::from_ymd_opt(2024, 11, 1).unwrap(),
+        ..Default::default()
+    };
+    let s = start(&seed_demo_with(dir.path(), &cfg), false).await;
+    let (st, plain) = get(&s, "/api/allocation").await;
+    assert_eq!(st, 200, "{plain}");
+    assert_eq!(plain["options"]["by"], "month", "{}", plain["options"]);
+    assert!(plain["buckets"].as_array().unwrap().len() <= 25);
+    let (_, weeks) = get(&s, "/api/allocation?by=week").await;
+    assert_eq!(weeks["options"]["by"], "week");
+    assert!(weeks["buckets"].as_array().unwrap().len() > 60);
 }

@@ -14,11 +14,18 @@ use throughline_store::{ImportMeta, Store};
 /// Writes a demo organisation of `items` items to `dir` and imports it (strategy, Jira,
 /// Linear, notes, links) into `dir/demo.db` through the same crates the CLI uses.
 pub fn seed_demo(dir: &Path, items: usize) -> PathBuf {
-    let cfg = DemoConfig {
-        items,
-        ..DemoConfig::default()
-    };
-    let (_, files) = write_demo(&cfg, &dir.join("demo")).unwrap();
+    seed_demo_with(
+        dir,
+        &DemoConfig {
+            items,
+            ..DemoConfig::default()
+        },
+    )
+}
+
+/// [`seed_demo`] with any demo settings (e.g. a longer period).
+pub fn seed_demo_with(dir: &Path, cfg: &DemoConfig) -> PathBuf {
+    let (_, files) = write_demo(cfg, &dir.join("demo")).unwrap();
     let db = dir.join("demo.db");
     let mut store = Store::open(&db).unwrap();
     let text = std::fs::read_to_string(&files.strategy).unwrap();
