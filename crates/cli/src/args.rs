@@ -97,7 +97,7 @@ pub struct AlignArgs {
 pub struct SemanticArgs {
     /// Also use sentence embeddings (all-MiniLM-L6-v2), offline. Needs a build with
     /// `--features semantic` and the model files (crates/embed/scripts/fetch-model.sh).
-    /// Slower: about 50 new texts a second on 2 cores; vectors are stored in the
+    /// Slower: 50 to 100 new texts a second on 2 cores; vectors are stored in the
     /// database, so each text is embedded once.
     #[arg(long)]
     pub semantic: bool,

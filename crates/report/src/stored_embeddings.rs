@@ -89,6 +89,8 @@ impl Embedder for StoredEmbeddings {
         };
         missing.sort_unstable_by_key(|m| m.0);
         missing.dedup_by_key(|m| m.0);
+        // Similar lengths together: the model pads each batch to its longest text.
+        missing.sort_by_key(|m| m.1.len());
         let mut new = Vec::with_capacity(missing.len());
         for chunk in missing.chunks(CHUNK) {
             let batch: Vec<&str> = chunk.iter().map(|m| m.1).collect();
