@@ -28,28 +28,63 @@ fn nothing_fits_is_unclear() {
     }
 }
 
+/// The linked items are cleanly separable (each speaks for one initiative), so the
+/// held-out fold never shows an item torn between two and its calibration is sharp.
+/// Items whose words speak for two initiatives must still come out unclear, split
+/// between the two; items like the linked ones must still be answered. The items are
+/// typed like the linked work, so only their words differ (an earlier version of this
+/// test passed only because its items lacked the linked work's type).
 #[test]
 fn two_initiatives_at_once_is_unclear() {
     let m = model();
-    let mixes = [
-        ("U-4", "checkout search", "payment ranking"),
-        ("U-5", "cart query", "payment index"),
-        ("U-6", "android order", "push cart"),
-    ];
-    let mut unclear = 0;
-    for (k, t, d) in mixes {
-        let inf = m.infer(&common::plain(k, t, d), &[]);
-        // Never a confident answer when two initiatives pull equally.
-        assert!(inf.confidence < 0.8, "{t}: {inf:?}");
-        if inf.target == LinkTarget::Unclear {
-            unclear += 1;
-            assert!(inf.reason.starts_with("unclear"), "{}", inf.reason);
-        }
+    let typed = |k: &str, t: &str, d: &str| {
+        let mut it = common::plain(k, t, d);
+        it.item_type = Some("Story".into());
+        it
+    };
+    for (k, t, want) in [
+        ("C-1", "paypal payment cart", "checkout"),
+        ("C-2", "autocomplete ranking synonym", "search"),
+        ("C-3", "android push offline", "mobile"),
+    ] {
+        let inf = m.infer(&typed(k, t, ""), &[]);
+        assert_eq!(
+            inf.target,
+            LinkTarget::Initiative(want.into()),
+            "{t}: {inf:?}"
+        );
+        assert!(inf.confidence >= 0.8, "{t}: {inf:?}");
     }
-    assert!(
-        unclear >= 2,
-        "only {unclear} of 3 conflicting items were unclear"
-    );
+    let mixes = [
+        (
+            "U-4",
+            "checkout search",
+            "payment ranking",
+            ["checkout", "search"],
+        ),
+        ("U-5", "cart query", "payment index", ["checkout", "search"]),
+        ("U-6", "android order", "push cart", ["mobile", "checkout"]),
+    ];
+    for (k, t, d, pulled) in mixes {
+        let inf = m.infer(&typed(k, t, d), &[]);
+        // Never a confident answer when two initiatives pull equally.
+        assert_eq!(inf.target, LinkTarget::Unclear, "{t}: {inf:?}");
+        assert!(inf.confidence < 0.7, "{t}: {inf:?}");
+        assert!(
+            inf.reason.starts_with("unclear: torn between"),
+            "{}",
+            inf.reason
+        );
+        // The best two guesses are the two pulling targets, with comparable shares.
+        let two: Vec<&LinkTarget> = inf.alternatives.iter().take(2).map(|a| &a.0).collect();
+        for p in pulled {
+            assert!(
+                two.contains(&&LinkTarget::Initiative(p.into())),
+                "{t}: {inf:?}"
+            );
+        }
+        assert!(inf.alternatives[1].1 >= 0.3, "{t}: {inf:?}");
+    }
 }
 
 #[test]
