@@ -392,6 +392,24 @@ fn eval_by_label_prefix_takes_area_labels_not_the_first_label() {
     // The first label is the kind of work: two "targets" that say nothing of the area.
     let first = env.json(&["eval", "--truth", "labels"]);
     assert_eq!(first["n_targets"], 2, "{first}");
+    // ... and eval says which namespace would give the area.
+    let out = env
+        .cmd()
+        .args(["eval", "--truth", "labels"])
+        .output()
+        .unwrap();
+    let hint = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        hint.contains("120 of 120 labelled items have a label in `area/`")
+            && hint.contains("--label-prefix area/"),
+        "{hint}"
+    );
+    let out = env
+        .cmd()
+        .args(["eval", "--truth", "labels", "--label-prefix", "area/"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("--label-prefix"));
     let eval = env.json(&["eval", "--truth", "labels", "--label-prefix", "Area/"]);
     assert_eq!(eval["n_targets"], 3, "{eval}");
     let targets: Vec<&str> = eval["by_target"]

@@ -27,6 +27,13 @@ pub fn run(g: &Globals, a: EvalArgs) -> anyhow::Result<()> {
     if a.label_prefix.is_some() && a.truth != TruthSource::Labels {
         anyhow::bail!("--label-prefix picks among labels: use it with --truth labels");
     }
+    if a.truth == TruthSource::Labels
+        && a.label_prefix.is_none()
+        && !g.quiet
+        && let Some(hint) = namespace_hint(&stored)
+    {
+        eprintln!("{hint}");
+    }
     let notes = store.notes()?;
     let (strategy, items, truth, hidden) = match a.truth {
         TruthSource::Links => from_links(&store, &stored)?,
@@ -179,6 +186,40 @@ fn from_field(
         _ => GroundTruthField::Project,
     };
     (strategy_of(initiatives), items, truth, hidden)
+}
+
+/// GitHub-style labels put the kind of work first (`bug`) and the area in a namespace
+/// (`area/storage`, `component: api`). When a namespace would change the answer of at
+/// least a tenth of the labelled items, says so and how to use it.
+fn namespace_hint(stored: &[StoredItem]) -> Option<String> {
+    let namespace = |label: &str| -> Option<String> {
+        let i = label.find(['/', ':']).filter(|&i| i > 0)?;
+        Some(label[..=i].to_lowercase())
+    };
+    let (mut labelled, mut changed) = (0usize, HashMap::<String, usize>::new());
+    for s in stored {
+        let Some(first) = s.item.labels.first() else {
+            continue;
+        };
+        labelled += 1;
+        let first_ns = namespace(first);
+        let mut seen: Vec<String> = Vec::new();
+        for ns in s.item.labels.iter().filter_map(|l| namespace(l)) {
+            if Some(&ns) != first_ns.as_ref() && !seen.contains(&ns) {
+                *changed.entry(ns.clone()).or_default() += 1;
+                seen.push(ns);
+            }
+        }
+    }
+    let (ns, n) = changed
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
+    (n * 10 >= labelled).then(|| {
+        format!(
+            "{n} of {labelled} labelled items have a label in `{ns}` after another first \
+             label; `--label-prefix {ns}` takes that label as the answer"
+        )
+    })
 }
 
 /// Each item's epic as its initiative (without an epic, the top of its parent chain).
@@ -349,6 +390,41 @@ mod tests {
             parent_key: parent.map(str::to_string),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_label_namespace_is_suggested_only_where_it_changes_answers() {
+        let stored = |sets: &[&[&str]]| -> Vec<StoredItem> {
+            sets.iter()
+                .enumerate()
+                .map(|(i, labels)| StoredItem {
+                    id: i as i64,
+                    item: WorkItem {
+                        labels: labels.iter().map(|l| l.to_string()).collect(),
+                        ..item(&format!("K-{i}"), "Story", None, None)
+                    },
+                })
+                .collect()
+        };
+        // Kind first, area after: `component:` (any case, with a space) changes answers.
+        let kind_first = stored(&[
+            &["bug", "Component: API"],
+            &["enhancement", "component: storage"],
+            &["component: api"],
+            &[],
+        ]);
+        let hint = namespace_hint(&kind_first).expect("a hint");
+        assert!(hint.starts_with("2 of 3 labelled items"), "{hint}");
+        assert!(hint.contains("--label-prefix component:"), "{hint}");
+        // Already first, or no namespace at all: nothing to say.
+        assert_eq!(
+            namespace_hint(&stored(&[&["area/x", "bug"], &["area/y"]])),
+            None
+        );
+        assert_eq!(
+            namespace_hint(&stored(&[&["bug", "ui"], &["feature"]])),
+            None
+        );
     }
 
     #[test]
