@@ -400,7 +400,7 @@ fn eval_by_label_prefix_takes_area_labels_not_the_first_label() {
         .unwrap();
     let hint = String::from_utf8_lossy(&out.stderr);
     assert!(
-        hint.contains("120 of 120 labelled items have a label in `area/`")
+        hint.contains("(`area/` on 120 of 120 labelled items)")
             && hint.contains("--label-prefix area/"),
         "{hint}"
     );

@@ -211,15 +211,23 @@ fn namespace_hint(stored: &[StoredItem]) -> Option<String> {
             }
         }
     }
-    let (ns, n) = changed
+    // The most used first; a few, since not every namespace is an area (`priority:`).
+    let mut common: Vec<(String, usize)> = changed
         .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
-    (n * 10 >= labelled).then(|| {
-        format!(
-            "{n} of {labelled} labelled items have a label in `{ns}` after another first \
-             label; `--label-prefix {ns}` takes that label as the answer"
-        )
-    })
+        .filter(|(_, n)| n * 10 >= labelled)
+        .collect();
+    common.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let (first_ns, _) = common.first()?;
+    let listed: Vec<String> = common
+        .iter()
+        .take(3)
+        .map(|(ns, n)| format!("`{ns}` on {n}"))
+        .collect();
+    Some(format!(
+        "labels in a namespace follow another first label ({} of {labelled} labelled \
+         items); `--label-prefix {first_ns}` takes such a label as each item's answer",
+        listed.join(", ")
+    ))
 }
 
 /// Each item's epic as its initiative (without an epic, the top of its parent chain).
@@ -414,8 +422,22 @@ mod tests {
             &[],
         ]);
         let hint = namespace_hint(&kind_first).expect("a hint");
-        assert!(hint.starts_with("2 of 3 labelled items"), "{hint}");
+        assert!(
+            hint.contains("(`component:` on 2 of 3 labelled items)"),
+            "{hint}"
+        );
         assert!(hint.contains("--label-prefix component:"), "{hint}");
+        // Several namespaces: the most used is suggested, the others listed.
+        let both = stored(&[
+            &["bug", "priority: high", "area/ui"],
+            &["bug", "priority: low", "area/api"],
+            &["bug", "priority: low"],
+        ]);
+        let hint = namespace_hint(&both).expect("a hint");
+        assert!(
+            hint.contains("(`priority:` on 3, `area/` on 2 of 3"),
+            "{hint}"
+        );
         // Already first, or no namespace at all: nothing to say.
         assert_eq!(
             namespace_hint(&stored(&[&["area/x", "bug"], &["area/y"]])),
