@@ -52,10 +52,6 @@ pub(crate) struct Combo {
     /// was held out): how settings compare, on work the model did not train on.
     #[serde(default)]
     pub fold_loss: Option<f64>,
-    /// Two targets pulling at once: when the runner-up's own evidence is at least this
-    /// share of the best's, the item is torn ([`conflict_ratio`]). `None` without a fold.
-    #[serde(default)]
-    pub conflict_ratio: Option<f32>,
 }
 
 impl Combo {
@@ -74,48 +70,8 @@ impl Combo {
             dense_w: 0.0,
             timeframe: TimeframeWeights::default(),
             fold_loss: None,
-            conflict_ratio: None,
         }
     }
-}
-
-/// The share of the best target's own evidence that the runner-up has (0 when the best
-/// has none): near 1, the item's words speak for both.
-pub(crate) fn evidence_ratio(evidence: &[f32], best: usize, second: usize) -> f32 {
-    if evidence[best] > 0.0 {
-        evidence[second].max(0.0) / evidence[best]
-    } else {
-        0.0
-    }
-}
-
-/// The indices of the two highest scores, if there are two.
-fn top_two(z: &[f32]) -> Option<(usize, usize)> {
-    let mut top: Option<(usize, usize)> = None;
-    for c in 0..z.len() {
-        top = match top {
-            None if c == 1 => Some(if z[1] > z[0] { (1, 0) } else { (0, 1) }),
-            Some((a, _)) if z[c] > z[a] => Some((c, a)),
-            Some((a, b)) if z[c] > z[b] => Some((a, c)),
-            t => t,
-        };
-    }
-    top
-}
-
-/// Never below this: a runner-up with under half the best's evidence is not a conflict.
-const CONFLICT_FLOOR: f32 = 0.5;
-
-/// The evidence ratio beyond which an item is torn: past every item of the fold, and at
-/// least [`CONFLICT_FLOOR`]. A fold that was never torn (each item's words speaking for
-/// one target) cannot calibrate an item whose words speak for two, however sharp its
-/// scores. On real data the fold has such items, so this does not bind and the
-/// probabilities' own ratio decides (Iceberg, the story-point projects and the demo
-/// give the same figures with it; the 99th percentile instead cost the story-point
-/// projects calibration, 0.010 -> 0.015).
-fn conflict_ratio(ratios: &[f32]) -> Option<f32> {
-    let most = ratios.iter().copied().reduce(f32::max)?;
-    Some(most.max(CONFLICT_FLOOR))
 }
 
 /// The held-out fold: the linked items (oldest first) as vectors under a vocabulary
@@ -416,14 +372,6 @@ pub(crate) fn fit_combination(fold: &Fold, s: &Shared<'_>) -> (Combo, Isotonic, 
         .get(params[0] as usize)
         .copied()
         .filter(|_| params[1] > 0.0);
-    // The chosen combination's logits, and how torn the fold's items were.
-    let mut ratios = Vec::with_capacity(truth.len());
-    for (k, z) in logits.iter_mut().enumerate() {
-        combine(&sc, &params, k, z, &mut evidence, &mut before);
-        if let Some((best, second)) = top_two(&z[..n_classes]) {
-            ratios.push(evidence_ratio(&evidence, best, second));
-        }
-    }
     let combo = Combo {
         prior_w: if tau.is_some() { params[1] } else { 0.0 },
         strat_w: params[2],
@@ -436,9 +384,9 @@ pub(crate) fn fit_combination(fold: &Fold, s: &Shared<'_>) -> (Combo, Isotonic, 
         dense_w: dense_grid[params[DENSE] as usize],
         timeframe: timeframe_weights(&params),
         fold_loss: Some(best_loss),
-        conflict_ratio: conflict_ratio(&ratios),
     };
     // Isotonic map of the chosen combination's top-1 probability.
+    fill(&params, &mut logits);
     let points: Vec<(f32, bool)> = logits
         .iter_mut()
         .zip(truth)
@@ -451,31 +399,4 @@ pub(crate) fn fit_combination(fold: &Fold, s: &Shared<'_>) -> (Combo, Isotonic, 
         })
         .collect();
     (combo, Isotonic::fit(&points, 100), tau)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_top_two_are_found_in_any_order() {
-        assert_eq!(top_two(&[]), None);
-        assert_eq!(top_two(&[1.0]), None);
-        assert_eq!(top_two(&[1.0, 2.0]), Some((1, 0)));
-        assert_eq!(top_two(&[3.0, 1.0, 2.0]), Some((0, 2)));
-        assert_eq!(top_two(&[0.0, 1.0, 5.0, 4.0]), Some((2, 3)));
-    }
-
-    #[test]
-    fn a_runner_up_is_torn_only_past_every_fold_item_and_the_floor() {
-        // Own evidence 2.0 for the best, 1.5 for the runner-up: a ratio of 0.75.
-        assert_eq!(evidence_ratio(&[2.0, 1.5, -1.0], 0, 1), 0.75);
-        // Evidence against the runner-up, or none for the best: no conflict.
-        assert_eq!(evidence_ratio(&[2.0, -0.5], 0, 1), 0.0);
-        assert_eq!(evidence_ratio(&[-0.1, 0.5], 0, 1), 0.0);
-        // A clean fold: the floor decides. A fold with torn items: its most torn one.
-        assert_eq!(conflict_ratio(&[0.0, 0.1, 0.05]), Some(CONFLICT_FLOOR));
-        assert_eq!(conflict_ratio(&[0.2, 0.9, 0.4]), Some(0.9));
-        assert_eq!(conflict_ratio(&[]), None);
-    }
 }

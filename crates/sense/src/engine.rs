@@ -11,7 +11,7 @@ use throughline_model::{
 };
 
 use crate::calibration::{Isotonic, softmax};
-use crate::combine::{Combo, Fold, Shared, evidence_ratio, fit_combination};
+use crate::combine::{Combo, Fold, Shared, fit_combination};
 use crate::explain;
 use crate::family::Families;
 use crate::features::{self, Doc, ExtractOptions, Raw};
@@ -840,27 +840,12 @@ impl Model {
         if rule_taught {
             conf = conf.min(Strength::Text.confidence());
         }
-        // Words that speak for two targets about equally, more so than any held-out
-        // item's did: the calibration never saw such an item, so the best guess is
-        // only as sure as its share of the two targets' evidence.
-        let ratio = if k > 1 {
-            evidence_ratio(&ws.evidence, best, order[1])
-        } else {
-            0.0
-        };
-        let torn_by_words = self.combo.conflict_ratio.is_some_and(|q| ratio >= q);
-        if torn_by_words {
-            conf = conf.min(1.0 / (1.0 + ratio));
-        }
         let scale = if raw_top > 0.0 { conf / raw_top } else { 0.0 };
-        let mut alternatives: Vec<(LinkTarget, f32)> = order
+        let alternatives: Vec<(LinkTarget, f32)> = order
             .iter()
             .take(3)
             .map(|&c| (self.classes[c].clone(), (probs[c] * scale).min(1.0)))
             .collect();
-        if torn_by_words && let Some(runner_up) = alternatives.get_mut(1) {
-            runner_up.1 = runner_up.1.max(ratio / (1.0 + ratio)).min(conf);
-        }
 
         // Why: the words that pushed the winning target up, and linked items sharing them.
         // (group, contribution, feature, trace index), merged per word.
@@ -945,9 +930,8 @@ impl Model {
         } else {
             None
         };
-        // Two targets about as likely as each other, or whose own evidence is closer
-        // than the held-out fold ever showed: a conflict, not an answer.
-        let torn = k > 1 && (probs[order[1]] >= self.cfg.torn_ratio * probs[best] || torn_by_words);
+        // Two targets about as likely as each other: a conflict, not an answer.
+        let torn = k > 1 && probs[order[1]] >= self.cfg.torn_ratio * probs[best];
         let mut link_reason =
             explain::link_reason(&word_list, &target_text, &similar, recency, conf);
         if self.combo.family_gap.is_some()
