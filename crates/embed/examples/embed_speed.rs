@@ -11,10 +11,6 @@ use throughline_embed::{MiniLm, default_model_dir};
 use throughline_sense::Embedder;
 
 fn main() {
-    let Some(dir) = shared_data::data_dir() else {
-        eprintln!("no shared data directory; nothing to time");
-        return;
-    };
     let model = match MiniLm::load(&default_model_dir()) {
         Ok(m) => m,
         Err(e) => {
@@ -33,12 +29,18 @@ fn main() {
             .take(n)
             .map(str::to_string)
             .collect(),
-        None => shared_data::iceberg(&dir)
-            .items
-            .iter()
-            .take(n)
-            .map(|i| format!("{}. {}", i.title, i.description))
-            .collect(),
+        None => {
+            let Some(dir) = shared_data::data_dir() else {
+                eprintln!("no shared data directory and no FILE; nothing to time");
+                return;
+            };
+            shared_data::iceberg(&dir)
+                .items
+                .iter()
+                .take(n)
+                .map(|i| format!("{}. {}", i.title, i.description))
+                .collect()
+        }
     };
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let t0 = std::time::Instant::now();
