@@ -491,7 +491,7 @@ impl Model {
         };
         // Real (not rule-taught) linked items per target: all of them, and the fold's.
         let counts = real_counts(linked.len());
-        let timeframes = Timeframes::new(ts.strategy, &classes, &counts);
+        let timeframes = Timeframes::new(ts.strategy, &classes, &counts, ts.items);
         let distinct = {
             let mut d = y.clone();
             d.sort_unstable();

@@ -4,13 +4,18 @@
 //! epic) is, while it is open, where new work goes; without its timeframe such a target
 //! has only its title to compete with targets that have hundreds of linked items.
 //!
+//! An initiative that selects epics but gives no dates of its own runs for its epics'
+//! life: from the first one's creation until the last one's resolution, open while any
+//! of them is. The person's dates win when given.
+//!
 //! Three weights, fitted on the held-out fold like every other source (and 0 when they
 //! do not help there): inside the timeframe, outside it, and inside the timeframe of a
 //! target nothing was linked to.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use throughline_model::{LinkTarget, Strategy};
+use std::collections::HashMap;
+use throughline_model::{Initiative, LinkTarget, StatusCategory, Strategy, WorkItem};
 
 /// Days either side of a timeframe that still count as inside: work is often filed a
 /// few days before its epic, or closed out just after.
@@ -45,6 +50,32 @@ pub(crate) struct Timeframes {
     new: Vec<bool>,
 }
 
+/// The life of the epics initiative `i` selects: from the first one's creation to the
+/// last one's resolution, open-ended while any is not done; `None` when none of them is
+/// among the items or none has a creation date.
+fn epics_life(
+    i: &Initiative,
+    epics: &HashMap<String, Vec<&WorkItem>>,
+) -> Option<(Option<NaiveDate>, Option<NaiveDate>)> {
+    let found: Vec<&WorkItem> = i
+        .selectors
+        .epics
+        .iter()
+        .filter_map(|k| epics.get(&k.to_lowercase()))
+        .flatten()
+        .copied()
+        .collect();
+    let starts = found.iter().filter_map(|e| e.created).min()?.date_naive();
+    let all_done = found
+        .iter()
+        .all(|e| e.status_category == StatusCategory::Done && e.resolved.is_some());
+    let ends = all_done
+        .then(|| found.iter().filter_map(|e| e.resolved).max())
+        .flatten()
+        .map(|t| t.date_naive());
+    Some((Some(starts), ends))
+}
+
 /// Days since the epoch at the start of `d` (UTC), as item times are measured.
 fn day_number(d: NaiveDate) -> f64 {
     d.and_hms_opt(0, 0, 0)
@@ -52,16 +83,44 @@ fn day_number(d: NaiveDate) -> f64 {
 }
 
 impl Timeframes {
-    /// The timeframes of `classes` from the strategy's initiatives, with `linked[c]`
-    /// the number of linked items of class `c`.
-    pub fn new(strategy: &Strategy, classes: &[LinkTarget], linked: &[usize]) -> Self {
+    /// The timeframes of `classes` from the strategy's initiatives (or the epics they
+    /// select, found among `items`), with `linked[c]` the number of linked items of
+    /// class `c`.
+    pub fn new(
+        strategy: &Strategy,
+        classes: &[LinkTarget],
+        linked: &[usize],
+        items: &[WorkItem],
+    ) -> Self {
+        let wanted: Vec<String> = strategy
+            .initiatives
+            .iter()
+            .filter(|i| i.starts.is_none() && i.ends.is_none())
+            .flat_map(|i| i.selectors.epics.iter().map(|k| k.to_lowercase()))
+            .collect();
+        // Only the selected epics are looked up, so a strategy without epic selectors
+        // costs one pass over nothing.
+        let mut epics: HashMap<String, Vec<&WorkItem>> = HashMap::new();
+        if !wanted.is_empty() {
+            for k in &wanted {
+                epics.entry(k.clone()).or_default();
+            }
+            for it in items {
+                if let Some(v) = epics.get_mut(&it.key.to_lowercase()) {
+                    v.push(it);
+                }
+            }
+        }
         let spans: Vec<_> = classes
             .iter()
             .map(|c| match c {
-                LinkTarget::Initiative(id) => strategy
-                    .initiative(id)
-                    .filter(|i| i.starts.is_some() || i.ends.is_some())
-                    .map(|i| (i.starts, i.ends)),
+                LinkTarget::Initiative(id) => strategy.initiative(id).and_then(|i| {
+                    if i.starts.is_some() || i.ends.is_some() {
+                        Some((i.starts, i.ends))
+                    } else {
+                        epics_life(i, &epics)
+                    }
+                }),
                 _ => None,
             })
             .collect();
@@ -172,7 +231,7 @@ mod tests {
             .iter()
             .map(|i| LinkTarget::Initiative(i.to_string()))
             .collect();
-        let tf = Timeframes::new(&strategy, &classes, &[10, 0, 10]);
+        let tf = Timeframes::new(&strategy, &classes, &[10, 0, 10], &[]);
         let w = TimeframeWeights {
             inside: 0.5,
             outside: 2.0,
@@ -210,5 +269,65 @@ mod tests {
             z
         };
         assert_eq!(z_fold, [0.5, 0.5, 0.0]);
+    }
+
+    #[test]
+    fn epics_give_a_timeframe_unless_the_strategy_dates_the_initiative() {
+        use chrono::TimeZone;
+        use throughline_model::Selectors;
+        let at =
+            |d: &str| Some(chrono::Utc.from_utc_datetime(&date(d).and_hms_opt(8, 0, 0).unwrap()));
+        let epic = |key: &str, created: &str, resolved: Option<&str>| WorkItem {
+            key: key.into(),
+            item_type: Some("Epic".into()),
+            created: at(created),
+            resolved: resolved.and_then(at),
+            status_category: if resolved.is_some() {
+                StatusCategory::Done
+            } else {
+                StatusCategory::InProgress
+            },
+            ..Default::default()
+        };
+        let items = vec![
+            epic("PAY-1", "2026-03-01", Some("2026-05-01")),
+            epic("PAY-2", "2026-04-01", Some("2026-06-15")),
+            epic("PAY-3", "2026-02-01", None),
+        ];
+        let selecting = |id: &str, keys: &[&str]| Initiative {
+            id: id.into(),
+            selectors: Selectors {
+                epics: keys.iter().map(|k| k.to_string()).collect(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let mut dated = selecting("dated", &["PAY-1"]);
+        dated.starts = Some(date("2026-01-01"));
+        let strategy = Strategy {
+            initiatives: vec![
+                // Keys match in any case; both epics done: first creation to last resolution.
+                selecting("done", &["pay-1", "PAY-2"]),
+                // One epic still open: open-ended.
+                selecting("open", &["PAY-1", "PAY-3"]),
+                // The person's dates win over the epic's.
+                dated,
+                // An epic not among the items: no timeframe.
+                selecting("missing", &["PAY-9"]),
+            ],
+            ..Default::default()
+        };
+        let classes: Vec<LinkTarget> = ["done", "open", "dated", "missing"]
+            .iter()
+            .map(|i| LinkTarget::Initiative(i.to_string()))
+            .collect();
+        let tf = Timeframes::new(&strategy, &classes, &[1, 1, 1, 1], &items);
+        assert_eq!(
+            tf.describe(0).as_deref(),
+            Some("from 2026-03-01 to 2026-06-15")
+        );
+        assert_eq!(tf.describe(1).as_deref(), Some("from 2026-02-01"));
+        assert_eq!(tf.describe(2).as_deref(), Some("from 2026-01-01"));
+        assert_eq!(tf.describe(3), None);
     }
 }

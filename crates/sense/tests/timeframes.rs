@@ -3,7 +3,9 @@
 mod common;
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use throughline_model::{Goal, Initiative, LinkOrigin, LinkTarget, Strategy, WorkItem};
+use throughline_model::{
+    Goal, Initiative, LinkOrigin, LinkTarget, Selectors, StatusCategory, Strategy, WorkItem,
+};
 use throughline_sense::{EngineConfig, Model, TrainingSet, infer_all};
 
 const ROUNDS: usize = 12;
@@ -17,19 +19,41 @@ fn start() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()
 }
 
+/// Where the rounds' timeframes come from.
+#[derive(Clone, Copy, PartialEq)]
+enum Dated {
+    /// Nowhere.
+    No,
+    /// The strategy's own `starts` and `ends`.
+    InStrategy,
+    /// The epic each round selects (one `Epic` item per round, resolved when the round
+    /// ends; the last one is still open).
+    ByEpics,
+}
+
+/// The first day of round `r` (from 0).
+fn round_start(r: usize) -> NaiveDate {
+    start() + Duration::days(r as i64 * ROUND_DAYS)
+}
+
 /// Twelve monthly rounds of checkout work, one epic each (its title names the round, in
 /// words, so that no round is a version of another), and a search initiative all year
-/// round. With `dated`, each round's epic has its timeframe.
-fn strategy(dated: bool) -> Strategy {
+/// round.
+fn strategy(dated: Dated) -> Strategy {
     let mut initiatives: Vec<Initiative> = (0..ROUNDS)
         .map(|r| {
-            let from = start() + Duration::days(r as i64 * ROUND_DAYS);
+            let from = round_start(r);
+            let own = dated == Dated::InStrategy;
             Initiative {
                 id: format!("checkout-{}", r + 1),
                 goals: vec!["grow".into()],
                 title: format!("Checkout, {} round", NAMES[r]),
-                starts: dated.then_some(from),
-                ends: dated.then_some(from + Duration::days(ROUND_DAYS - 1)),
+                starts: own.then_some(from),
+                ends: own.then_some(from + Duration::days(ROUND_DAYS - 1)),
+                selectors: Selectors {
+                    epics: vec![format!("co-{}", r + 1)],
+                    ..Default::default()
+                },
                 ..Default::default()
             }
         })
@@ -49,6 +73,33 @@ fn strategy(dated: bool) -> Strategy {
         initiatives,
         ..Default::default()
     }
+}
+
+/// The rounds' epics, as a tracker exports them (key `CO-n`, type `Epic`), with no
+/// link of their own.
+fn epics() -> Vec<WorkItem> {
+    let at = |d: NaiveDate| Some(Utc.from_utc_datetime(&d.and_hms_opt(9, 0, 0).unwrap()));
+    (0..ROUNDS)
+        .map(|r| {
+            let open = r + 1 == ROUNDS;
+            WorkItem {
+                source: "jira".into(),
+                key: format!("CO-{}", r + 1),
+                title: format!("Checkout, {} round", NAMES[r]),
+                item_type: Some("Epic".into()),
+                created: at(round_start(r)),
+                resolved: (!open)
+                    .then(|| at(round_start(r) + Duration::days(ROUND_DAYS - 1)))
+                    .flatten(),
+                status_category: if open {
+                    StatusCategory::InProgress
+                } else {
+                    StatusCategory::Done
+                },
+                ..Default::default()
+            }
+        })
+        .collect()
 }
 
 /// Items over the year, every third about search; the rest belong to the checkout round
@@ -73,17 +124,22 @@ fn work() -> (Vec<WorkItem>, Vec<LinkTarget>) {
 }
 
 /// The engine's top-1 on the last round's checkout items, the model, and one of them.
-fn last_round(dated: bool) -> (f32, Model, throughline_sense::Inference) {
+fn last_round(dated: Dated) -> (f32, Model, throughline_sense::Inference) {
     let strategy = strategy(dated);
-    let (items, truth) = work();
+    let (mut items, truth) = work();
     let last = LinkTarget::Initiative(format!("checkout-{ROUNDS}"));
-    let labels: Vec<_> = truth
+    let mut labels: Vec<_> = truth
         .iter()
         .map(|t| (*t != last).then(|| (t.clone(), LinkOrigin::Explicit)))
         .collect();
+    if dated == Dated::ByEpics {
+        let e = epics();
+        labels.extend(e.iter().map(|_| None));
+        items.extend(e);
+    }
     let ts = TrainingSet::new(&strategy, &items, &labels, &[]).unwrap();
     let model = Model::train(&ts, &EngineConfig::default(), None).unwrap();
-    let test: Vec<usize> = (0..items.len()).filter(|&i| truth[i] == last).collect();
+    let test: Vec<usize> = (0..truth.len()).filter(|&i| truth[i] == last).collect();
     let out = infer_all(&model, &items, &test, &[], &|_| {});
     let right = out
         .iter()
@@ -97,12 +153,12 @@ fn last_round(dated: bool) -> (f32, Model, throughline_sense::Inference) {
 fn a_new_epic_takes_the_work_of_its_timeframe() {
     // Without timeframes the new round has only its title, which the work never
     // mentions: the work goes to the rounds that have links.
-    let (undated, model, _) = last_round(false);
+    let (undated, model, _) = last_round(Dated::No);
     assert!(undated < 0.2, "undated {undated}: {}", model.summary());
     // With them, the fold (the newest fifth of the linked work, where a round starts
     // that nothing before the fold was linked to) teaches that work goes to the round
     // open when it was created.
-    let (dated, model, one) = last_round(true);
+    let (dated, model, one) = last_round(Dated::InStrategy);
     assert!(dated > 0.8, "dated {dated}: {}\n{one:?}", model.summary());
     assert!(
         model.summary().contains("timeframe inside"),
@@ -113,6 +169,24 @@ fn a_new_epic_takes_the_work_of_its_timeframe() {
         one.reason.contains(
             "its timeframe, from 2026-12-01 to 2026-12-30, covers when this item was created"
         ),
+        "{}",
+        one.reason
+    );
+}
+
+#[test]
+fn an_initiative_without_dates_runs_for_the_life_of_its_epics() {
+    // The same rounds, dated only by the epics they select: each epic's creation and
+    // resolution, and the last one still open.
+    let (dated, model, one) = last_round(Dated::ByEpics);
+    assert!(
+        dated > 0.8,
+        "by epics {dated}: {}\n{one:?}",
+        model.summary()
+    );
+    assert!(
+        one.reason
+            .contains("its timeframe, from 2026-12-01, covers when this item was created"),
         "{}",
         one.reason
     );
