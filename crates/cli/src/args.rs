@@ -437,7 +437,7 @@ pub struct AllocationArgs {
     pub scope: ScopeArgs,
     /// Bucket by ISO week, month, quarter or sprint name; `auto` picks weeks, months or
     /// quarters by the span of the work (up to 26 weeks, up to three years, longer).
-    #[arg(long, value_parser = ["auto", "week", "month", "quarter", "sprint"], default_value = "auto")]
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(throughline_report::BucketBy::names()), default_value = "auto")]
     pub by: String,
 }
 

@@ -33,20 +33,35 @@ pub enum BucketBy {
     Auto,
 }
 
+impl BucketBy {
+    /// Every bucket by its name, as the CLI and the API accept it.
+    pub const ALL: [(&'static str, BucketBy); 5] = [
+        ("auto", BucketBy::Auto),
+        ("week", BucketBy::Week),
+        ("month", BucketBy::Month),
+        ("quarter", BucketBy::Quarter),
+        ("sprint", BucketBy::Sprint),
+    ];
+
+    /// The names of [`BucketBy::ALL`].
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        Self::ALL.iter().map(|(n, _)| *n)
+    }
+}
+
 impl std::str::FromStr for BucketBy {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "week" => Ok(BucketBy::Week),
-            "month" => Ok(BucketBy::Month),
-            "quarter" => Ok(BucketBy::Quarter),
-            "sprint" => Ok(BucketBy::Sprint),
-            "auto" => Ok(BucketBy::Auto),
-            o => Err(format!(
-                "bad bucket `{o}`: use week, month, quarter, sprint or auto"
-            )),
-        }
+        let s = s.trim();
+        BucketBy::ALL
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(s))
+            .map(|(_, b)| *b)
+            .ok_or_else(|| {
+                let names: Vec<&str> = BucketBy::names().collect();
+                format!("bad bucket `{s}`: use {}", names.join(", "))
+            })
     }
 }
 
