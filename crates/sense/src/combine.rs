@@ -139,7 +139,6 @@ fn score_fold(f: &Fold, s: &Shared<'_>, dense_grid: &[f32]) -> Scored {
         cal = (cut..f.x.len()).collect();
     }
     let strat_examples = strategy_examples(&f.strat_x);
-    let mut buf = vec![0f32; n_classes];
     let svms = dense_grid
         .iter()
         .map(|&dw| {
@@ -156,32 +155,34 @@ fn score_fold(f: &Fold, s: &Shared<'_>, dense_grid: &[f32]) -> Scored {
                 s.threads,
             )
             .freeze();
-            let mut xi = SparseVec::default();
-            let scores = cal
-                .iter()
-                .map(|&i| {
-                    xi.clone_from(&x[i]);
-                    if let Some((_, iv)) = s.semantic.filter(|_| dw > 0.0) {
-                        append_dense(&mut xi, &iv[i], f.n_features, dw);
-                    }
-                    sub.scores(&xi, &mut buf);
-                    buf.clone()
-                })
-                .collect();
+            let scores = par_map(&cal, s.threads, |i| {
+                let mut xi = x[i].clone();
+                if let Some((_, iv)) = s.semantic.filter(|_| dw > 0.0) {
+                    append_dense(&mut xi, &iv[i], f.n_features, dw);
+                }
+                let mut out = vec![0f32; n_classes];
+                sub.scores(&xi, &mut out);
+                out
+            });
             (scores, sub.bias().to_vec())
         })
         .collect();
     let cents = LinearModel::centroids(&x[..cut], &y[..cut], f.n_features, n_classes).freeze();
     let nb = LinearModel::naive_bayes(&x[..cut], &y[..cut], &sw[..cut], f.n_features, n_classes)
         .freeze();
-    let mut sources: Vec<Vec<Vec<f32>>> = (0..3).map(|_| Vec::with_capacity(cal.len())).collect();
-    for &i in &cal {
-        for (k, m) in [&cents, &nb].into_iter().enumerate() {
-            m.scores(&x[i], &mut buf);
-            sources[k].push(buf.clone());
-        }
-        sources[2].push(f.strat_x.iter().map(|v| v.dot(&x[i])).collect());
-    }
+    let sources: Vec<Vec<Vec<f32>>> = [&cents, &nb]
+        .into_iter()
+        .map(|m| {
+            par_map(&cal, s.threads, |i| {
+                let mut out = vec![0f32; n_classes];
+                m.scores(&x[i], &mut out);
+                out
+            })
+        })
+        .chain(std::iter::once(par_map(&cal, s.threads, |i| {
+            f.strat_x.iter().map(|v| v.dot(&x[i])).collect()
+        })))
+        .collect();
     // Semantic class vectors from the older items only, like every other source here.
     let sem = s.semantic.map(|(sv, iv)| {
         let class_vecs = class_vectors(sv, &iv[..cut], &y[..cut], &sw[..cut], n_classes);
@@ -209,13 +210,11 @@ fn score_fold(f: &Fold, s: &Shared<'_>, dense_grid: &[f32]) -> Scored {
         .iter()
         .map(|&tau| {
             let p = TimePrior::fit(&pts, n_classes, tau);
-            cal.iter()
-                .map(|&i| {
-                    let mut v = vec![0f32; n_classes];
-                    p.add_log_prior(s.t[i], 1.0, &mut v);
-                    v
-                })
-                .collect()
+            par_map(&cal, s.threads, |i| {
+                let mut v = vec![0f32; n_classes];
+                p.add_log_prior(s.t[i], 1.0, &mut v);
+                v
+            })
         })
         .collect();
     Scored {
@@ -230,6 +229,29 @@ fn score_fold(f: &Fold, s: &Shared<'_>, dense_grid: &[f32]) -> Scored {
         times: cal.iter().map(|&i| s.t[i]).collect(),
         timeframes: f.timeframes.clone(),
     }
+}
+
+/// `f` of each of `idx`, in order, on up to `threads` threads (with hundreds of targets
+/// scoring the fold's items one by one was a visible share of training).
+fn par_map<T: Send>(idx: &[usize], threads: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let threads = threads.clamp(1, idx.len().max(1));
+    if threads == 1 {
+        return idx.iter().map(|&i| f(i)).collect();
+    }
+    let chunk = idx.len().div_ceil(threads);
+    std::thread::scope(|sc| {
+        let handles: Vec<_> = idx
+            .chunks(chunk)
+            .map(|part| {
+                let f = &f;
+                sc.spawn(move || part.iter().map(|&i| f(i)).collect::<Vec<T>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
 
 /// Parameters: [tau index, prior w, strategy w, centroid w, nb w, semantic w, none,
@@ -338,9 +360,17 @@ pub(crate) fn fit_combination(fold: &Fold, s: &Shared<'_>) -> (Combo, Isotonic, 
             combine(&sc, p, k, l, &mut evidence, &mut before);
         }
     };
+    // The coordinate search revisits the current point once per dimension.
+    let mut seen: std::collections::HashMap<[u32; 12], (f32, f64)> = Default::default();
     let mut loss_of = |p: &Params| {
+        let key = p.map(f32::to_bits);
+        if let Some(&r) = seen.get(&key) {
+            return r;
+        }
         fill(p, &mut logits);
-        fit_temperature(&logits, truth, s.threads)
+        let r = fit_temperature(&logits, truth, s.threads);
+        seen.insert(key, r);
+        r
     };
     // The SVM is the main source and the others correct it, so the search runs once per
     // SVM variant (a coordinate search that also moved the SVM got stuck with whichever
