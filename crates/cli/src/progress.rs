@@ -9,25 +9,45 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 pub fn counter(quiet: bool, what: &str) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(None, target(quiet));
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} {human_pos} items ({per_sec}) {elapsed}")
+        ProgressStyle::with_template("{spinner} {msg} {human_pos} items ({rate}) {elapsed}")
+            .map(with_rate)
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     bar.set_message(what.to_string());
     bar
 }
 
-/// A bar towards a known total.
-pub fn bar(quiet: bool, what: &str, total: u64) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(total), target(quiet));
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{msg} [{bar:30}] {human_pos}/{human_len} ({per_sec}, eta {eta})",
-        )
+/// The style of a bar towards a known total.
+pub fn bar_style() -> ProgressStyle {
+    ProgressStyle::with_template("{msg} [{bar:30}] {human_pos}/{human_len} ({rate}, eta {eta})")
+        .map(with_rate)
         .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> "),
+        .progress_chars("=> ")
+}
+
+/// A spinner with the time spent, for work of unknown length (learning from the linked
+/// work can take a minute with hundreds of targets): it keeps turning on its own, so a
+/// long step never looks like a hang.
+pub fn spinner(quiet: bool, what: &str) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, target(quiet));
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     bar.set_message(what.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
+}
+
+/// `{rate}`: items a second as a whole number ("1,476/s"); indicatif's `{per_sec}`
+/// prints four decimals.
+fn with_rate(style: ProgressStyle) -> ProgressStyle {
+    style.with_key(
+        "rate",
+        |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{}/s", indicatif::HumanCount(state.per_sec() as u64));
+        },
+    )
 }
 
 fn target(quiet: bool) -> ProgressDrawTarget {

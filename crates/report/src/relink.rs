@@ -185,9 +185,14 @@ pub fn infer_links_with(
     let model = Model::train(&ts, &cfg, embedder.clone().map(|e| e as Arc<dyn Embedder>))?;
     let total = which.len();
     progress(0, total);
+    // `infer_all` reports how many are done so far, from several threads: a thread can
+    // report an older count after another's newer one, so only the highest is passed on.
     let done = AtomicUsize::new(0);
     let out = infer_all(&model, &items, &which, &notes, &|n| {
-        progress(done.fetch_add(n, Ordering::Relaxed) + n, total);
+        let before = done.fetch_max(n, Ordering::Relaxed);
+        if n > before {
+            progress(n, total);
+        }
     });
     let seconds = started.elapsed().as_secs_f64();
     let writes: Vec<LinkWrite> = which

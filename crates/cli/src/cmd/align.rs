@@ -2,6 +2,7 @@
 //! engine's inferences for everything else.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use throughline_report::relink::{self, Inferred, Relinked};
 use throughline_report::stored_embeddings::StoredEmbeddings;
@@ -29,10 +30,18 @@ pub fn infer_links_with(
     embedder: Option<Arc<StoredEmbeddings>>,
     quiet: bool,
 ) -> anyhow::Result<Option<Inferred>> {
-    let bar = progress::bar(quiet, "aligning", 0);
+    // Learning first (a spinner), then inferring (a bar): the first progress report
+    // comes when inference starts.
+    let bar = progress::spinner(quiet, "learning from the linked work");
+    let inferring = AtomicBool::new(false);
     let r = relink::infer_links_with(store, full, embedder, &|done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
+        if !inferring.swap(true, Ordering::Relaxed) {
+            bar.disable_steady_tick();
+            bar.set_message("aligning");
+            bar.set_style(progress::bar_style());
+        }
     });
     bar.finish_and_clear();
     Ok(r?)

@@ -11,7 +11,7 @@ use throughline_store::{Store, StoredItem};
 
 use super::{Globals, semantic};
 use crate::args::{EvalArgs, TruthSource};
-use crate::output;
+use crate::{output, progress};
 
 pub fn run(g: &Globals, a: EvalArgs) -> anyhow::Result<()> {
     let mut store = g.open()?;
@@ -69,6 +69,7 @@ pub fn run(g: &Globals, a: EvalArgs) -> anyhow::Result<()> {
         },
         baselines: true,
     };
+    let spinner = progress::spinner(g.quiet, "training and measuring (engine, 2 baselines)");
     let report = evaluate(
         &strategy,
         &items,
@@ -76,7 +77,9 @@ pub fn run(g: &Globals, a: EvalArgs) -> anyhow::Result<()> {
         &notes,
         &cfg,
         embedder.clone().map(|e| e as Arc<dyn Embedder>),
-    )?;
+    );
+    spinner.finish_and_clear();
+    let report = report?;
     if let Some(e) = &embedder {
         e.save(&mut store)?;
     }
