@@ -2,51 +2,27 @@
 //! threads in chunks, and what reaches the progress bar must still count up to the
 //! total, never past it and never back.
 
+mod common;
+
 use std::sync::Mutex;
 
-use throughline_model::{Initiative, Selectors, Strategy, WorkItem};
 use throughline_report::relink::{explicit_links, infer_links};
 use throughline_store::{ImportMeta, Store};
-
-fn item(key: &str, title: &str, label: Option<&str>) -> WorkItem {
-    WorkItem {
-        source: "jira".into(),
-        key: key.into(),
-        title: title.into(),
-        labels: label.map(|l| vec![l.to_string()]).unwrap_or_default(),
-        ..Default::default()
-    }
-}
 
 #[test]
 fn progress_counts_up_to_the_total_once() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path().join("t.db")).unwrap();
-    let initiative = |id: &str, label: &str| Initiative {
-        id: id.into(),
-        title: id.into(),
-        selectors: Selectors {
-            labels: vec![label.into()],
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    let strategy = Strategy {
-        initiatives: vec![initiative("checkout", "pay"), initiative("search", "find")],
-        ..Default::default()
-    };
+    let strategy = common::two_labelled_initiatives();
     store.apply_strategy(&strategy, "test", None).unwrap();
     let mut items = Vec::new();
     for i in 0..40 {
-        items.push(item(
-            &format!("P-{i}"),
-            &format!("payment cart {i}"),
-            Some("pay"),
-        ));
-        items.push(item(
-            &format!("F-{i}"),
+        let (p, f) = (format!("P-{i}"), format!("F-{i}"));
+        items.push(common::labelled(&p, &format!("payment cart {i}"), &["pay"]));
+        items.push(common::labelled(
+            &f,
             &format!("search query {i}"),
-            Some("find"),
+            &["find"],
         ));
     }
     // Several chunks of work for the inference threads.
@@ -57,7 +33,11 @@ fn progress_counts_up_to_the_total_once() {
         } else {
             "query ranking off"
         };
-        items.push(item(&format!("U-{i}"), &format!("{title} {i}"), None));
+        items.push(common::labelled(
+            &format!("U-{i}"),
+            &format!("{title} {i}"),
+            &[],
+        ));
     }
     let meta = ImportMeta {
         format: "test".into(),

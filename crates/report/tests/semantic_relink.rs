@@ -1,10 +1,11 @@
 //! Semantic re-linking against a real SQLite file: vectors are stored, and the next run
 //! embeds only texts it has not seen.
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use throughline_model::{Initiative, Selectors, Strategy, WorkItem};
 use throughline_report::relink::{explicit_links, infer_links_with};
 use throughline_report::stored_embeddings::StoredEmbeddings;
 use throughline_sense::Embedder;
@@ -33,47 +34,25 @@ impl Embedder for Counting {
     }
 }
 
-fn item(key: &str, title: &str, labels: &[&str]) -> WorkItem {
-    WorkItem {
-        source: "jira".into(),
-        key: key.into(),
-        title: title.into(),
-        labels: labels.iter().map(|l| l.to_string()).collect(),
-        ..Default::default()
-    }
-}
-
 fn store_with_work(path: &std::path::Path) -> Store {
-    let initiative = |id: &str, label: &str| Initiative {
-        id: id.into(),
-        title: id.into(),
-        selectors: Selectors {
-            labels: vec![label.into()],
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    let strategy = Strategy {
-        initiatives: vec![initiative("checkout", "pay"), initiative("search", "find")],
-        ..Default::default()
-    };
+    let strategy = common::two_labelled_initiatives();
     let mut store = Store::open(path).unwrap();
     store.apply_strategy(&strategy, "test", None).unwrap();
     let mut items = Vec::new();
     for i in 0..40 {
-        items.push(item(
+        items.push(common::labelled(
             &format!("P-{i}"),
             &format!("payment cart fix {i}"),
             &["pay"],
         ));
-        items.push(item(
+        items.push(common::labelled(
             &format!("F-{i}"),
             &format!("search ranking query {i}"),
             &["find"],
         ));
     }
-    items.push(item("U-1", "cart payment is slow", &[]));
-    items.push(item("U-2", "query ranking is off", &[]));
+    items.push(common::labelled("U-1", "cart payment is slow", &[]));
+    items.push(common::labelled("U-2", "query ranking is off", &[]));
     let meta = ImportMeta {
         format: "test".into(),
         path: "test".into(),

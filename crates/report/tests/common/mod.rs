@@ -5,7 +5,7 @@
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use throughline_model::{
     ContextNote, Goal, Initiative, LinkOrigin, LinkTarget, Metric, NoteKind, NoteTarget,
-    OffPlanReason, StatusCategory, Strategy, WorkItem,
+    OffPlanReason, Selectors, StatusCategory, Strategy, WorkItem,
 };
 use throughline_report::{EffectiveLink, Snapshot};
 use throughline_store::StoredItem;
@@ -208,4 +208,33 @@ pub fn generate(
         }
     }
     b.snap
+}
+
+/// Two initiatives selected by a label each: `checkout` (label `pay`) and `search`
+/// (label `find`), for tests that re-link work in a real store.
+pub fn two_labelled_initiatives() -> Strategy {
+    let initiative = |id: &str, label: &str| Initiative {
+        id: id.into(),
+        title: id.into(),
+        selectors: Selectors {
+            labels: vec![label.into()],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    Strategy {
+        initiatives: vec![initiative("checkout", "pay"), initiative("search", "find")],
+        ..Default::default()
+    }
+}
+
+/// A Jira item with a title and the given labels.
+pub fn labelled(key: &str, title: &str, labels: &[&str]) -> WorkItem {
+    WorkItem {
+        source: "jira".into(),
+        key: key.into(),
+        title: title.into(),
+        labels: labels.iter().map(|l| l.to_string()).collect(),
+        ..Default::default()
+    }
 }
