@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::parallel::map_chunks;
+
 /// Softmax of `z / t` in place; returns nothing, `z` becomes probabilities.
 pub(crate) fn softmax(z: &mut [f32], t: f32) {
     if z.is_empty() {
@@ -61,22 +63,11 @@ fn nll_and_slopes(logits: &[Vec<f32>], truth: &[usize], beta: f64, threads: usiz
     // Many targets make this the cost of fitting the mix: split the rows over threads.
     let cells: usize = logits.iter().map(Vec::len).sum();
     let threads = if cells >= PARALLEL_CELLS { threads } else { 1 };
-    let total: [f64; 3] = if threads > 1 {
-        let chunk = logits.len().div_ceil(threads);
-        std::thread::scope(|sc| {
-            let handles: Vec<_> = logits
-                .chunks(chunk)
-                .zip(truth.chunks(chunk))
-                .map(|(z, y)| sc.spawn(move || rows(z, y)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or([0.0; 3]))
-                .fold([0.0; 3], |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]])
-        })
-    } else {
-        rows(logits, truth)
-    };
+    let total = map_chunks(logits.len(), threads, |r| {
+        rows(&logits[r.clone()], &truth[r])
+    })
+    .into_iter()
+    .fold([0.0; 3], |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]]);
     let n = logits.len().max(1) as f64;
     total.map(|v| v / n)
 }

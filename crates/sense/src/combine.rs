@@ -16,6 +16,7 @@ use crate::engine::{
 };
 use crate::family::Families;
 use crate::linear::{LinearModel, SvmOptions};
+use crate::parallel::par_map;
 use crate::prior::TimePrior;
 use crate::tfidf::SparseVec;
 use crate::timeframe::{TimeframeWeights, Timeframes};
@@ -229,29 +230,6 @@ fn score_fold(f: &Fold, s: &Shared<'_>, dense_grid: &[f32]) -> Scored {
         times: cal.iter().map(|&i| s.t[i]).collect(),
         timeframes: f.timeframes.clone(),
     }
-}
-
-/// `f` of each of `idx`, in order, on up to `threads` threads (with hundreds of targets
-/// scoring the fold's items one by one was a visible share of training).
-fn par_map<T: Send>(idx: &[usize], threads: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    let threads = threads.clamp(1, idx.len().max(1));
-    if threads == 1 {
-        return idx.iter().map(|&i| f(i)).collect();
-    }
-    let chunk = idx.len().div_ceil(threads);
-    std::thread::scope(|sc| {
-        let handles: Vec<_> = idx
-            .chunks(chunk)
-            .map(|part| {
-                let f = &f;
-                sc.spawn(move || part.iter().map(|&i| f(i)).collect::<Vec<T>>())
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
 }
 
 /// Parameters: [tau index, prior w, strategy w, centroid w, nb w, semantic w, none,

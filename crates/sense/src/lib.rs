@@ -70,12 +70,14 @@ mod family;
 mod features;
 mod linear;
 pub mod offplan;
+mod parallel;
 mod prior;
 mod tfidf;
 mod timeframe;
 
 pub use calibration::expected_calibration_error;
 pub use engine::{Inference, Model, TrainingSet, infer_all, labels_from_links};
+pub use timeframe::epics_life;
 
 use serde::{Deserialize, Serialize};
 

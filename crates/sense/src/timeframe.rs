@@ -50,10 +50,23 @@ pub(crate) struct Timeframes {
     new: Vec<bool>,
 }
 
-/// The life of the epics initiative `i` selects: from the first one's creation to the
-/// last one's resolution, open-ended while any is not done; `None` when none of them is
-/// among the items or none has a creation date.
-fn epics_life(
+/// The life of some epics as a timeframe: from the first one's creation to the last
+/// one's resolution, open-ended while any is not done (or has no resolution date).
+/// `(None, None)` without epics or dates.
+pub fn epics_life(epics: &[&WorkItem]) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    let starts = epics.iter().filter_map(|e| e.created).min();
+    let all_done = epics
+        .iter()
+        .all(|e| e.status_category == StatusCategory::Done && e.resolved.is_some());
+    let ends = all_done
+        .then(|| epics.iter().filter_map(|e| e.resolved).max())
+        .flatten();
+    (starts.map(|t| t.date_naive()), ends.map(|t| t.date_naive()))
+}
+
+/// The life of the epics initiative `i` selects, found in `epics` (by lower-case key);
+/// `None` when none of them has a date.
+fn selected_epics_life(
     i: &Initiative,
     epics: &HashMap<String, Vec<&WorkItem>>,
 ) -> Option<(Option<NaiveDate>, Option<NaiveDate>)> {
@@ -65,15 +78,7 @@ fn epics_life(
         .flatten()
         .copied()
         .collect();
-    let starts = found.iter().filter_map(|e| e.created).min()?.date_naive();
-    let all_done = found
-        .iter()
-        .all(|e| e.status_category == StatusCategory::Done && e.resolved.is_some());
-    let ends = all_done
-        .then(|| found.iter().filter_map(|e| e.resolved).max())
-        .flatten()
-        .map(|t| t.date_naive());
-    Some((Some(starts), ends))
+    Some(epics_life(&found)).filter(|span| *span != (None, None))
 }
 
 /// Days since the epoch at the start of `d` (UTC), as item times are measured.
@@ -118,7 +123,7 @@ impl Timeframes {
                     if i.starts.is_some() || i.ends.is_some() {
                         Some((i.starts, i.ends))
                     } else {
-                        epics_life(i, &epics)
+                        selected_epics_life(i, &epics)
                     }
                 }),
                 _ => None,

@@ -3,10 +3,10 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use throughline_model::{Initiative, LinkOrigin, LinkTarget, StatusCategory, Strategy, WorkItem};
+use throughline_model::{Initiative, LinkOrigin, LinkTarget, Strategy, WorkItem};
 use throughline_report::effective_links;
 use throughline_sense::eval::{EvalConfig, GroundTruthField, Miss, evaluate};
-use throughline_sense::{Embedder, EngineConfig, Mode};
+use throughline_sense::{Embedder, EngineConfig, Mode, epics_life};
 use throughline_store::{Store, StoredItem};
 
 use super::{Globals, semantic};
@@ -265,18 +265,17 @@ fn from_epics(stored: &[StoredItem], min_items: usize) -> anyhow::Result<Truth> 
     let initiatives = keep
         .into_iter()
         .map(|key| {
-            let epic = by_plain_key.get(key.as_str());
+            let epic = by_plain_key.get(key.as_str()).copied();
+            // The epic's life is the initiative's timeframe (as `align` gives an
+            // initiative that selects epics): known when each held-out item was created
+            // (open or closed by then), so no answer leaks.
+            let (starts, ends) = epics_life(epic.as_slice());
             Initiative {
                 title: epic.map_or(key.clone(), |e| e.title.clone()),
                 description: epic.map(|e| e.description.clone()).unwrap_or_default(),
                 id: key,
-                // The epic's life is the initiative's timeframe: known when each held-out
-                // item was created (open or closed by then), so no answer leaks.
-                starts: epic.and_then(|e| e.created).map(|t| t.date_naive()),
-                ends: epic
-                    .filter(|e| e.status_category == StatusCategory::Done)
-                    .and_then(|e| e.resolved)
-                    .map(|t| t.date_naive()),
+                starts,
+                ends,
                 ..Default::default()
             }
         })
@@ -391,6 +390,7 @@ fn hide_selector_facts(strategy: &Strategy, item: &WorkItem) -> WorkItem {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use throughline_model::StatusCategory;
 
     fn item(key: &str, kind: &str, epic: Option<&str>, parent: Option<&str>) -> WorkItem {
         WorkItem {
