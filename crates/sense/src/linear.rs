@@ -266,47 +266,32 @@ impl LinearModel {
         // threads come free (classes converge at different speeds).
         let size = n_classes.div_ceil(threads.max(1)).min(BLOCK);
         let blocks: Vec<&[usize]> = classes.chunks(size).collect();
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let results: Vec<(usize, Column, f32)> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..threads.max(1).min(blocks.len()))
-                .map(|_| {
-                    let (sq, blocks, next) = (&sq, &blocks, &next);
-                    s.spawn(move || {
-                        let mut out = Vec::new();
-                        // One dense scratch block per thread; only the non-zeros of each
-                        // class are kept.
-                        let mut w = vec![0f32; n_features * size];
-                        loop {
-                            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(cs) = blocks.get(k) else { break };
-                            let kb = cs.len();
-                            let w = &mut w[..n_features * kb];
-                            let bias = train_block(x, y, sw, sq, cs, opts, w);
-                            let mut cols: Vec<Column> = vec![Vec::new(); kb];
-                            for (f, row) in w.chunks_mut(kb).enumerate() {
-                                for (col, v) in cols.iter_mut().zip(row) {
-                                    if *v != 0.0 {
-                                        col.push((f as u32, std::mem::take(v)));
-                                    }
-                                }
-                            }
-                            out.extend(
-                                cs.iter()
-                                    .zip(cols)
-                                    .zip(bias)
-                                    .map(|((&c, col), b)| (c, col, b)),
-                            );
+        let results = crate::parallel::work_queue(
+            blocks.len(),
+            threads,
+            // One dense scratch block per thread; only the non-zeros of each class are kept.
+            || vec![0f32; n_features * size],
+            |w, k| {
+                let cs = blocks[k];
+                let kb = cs.len();
+                let w = &mut w[..n_features * kb];
+                let bias = train_block(x, y, sw, &sq, cs, opts, w);
+                let mut cols: Vec<Column> = vec![Vec::new(); kb];
+                for (f, row) in w.chunks_mut(kb).enumerate() {
+                    for (col, v) in cols.iter_mut().zip(row) {
+                        if *v != 0.0 {
+                            col.push((f as u32, std::mem::take(v)));
                         }
-                        out
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
-        for (c, col, b) in results {
+                    }
+                }
+                cs.iter()
+                    .zip(cols)
+                    .zip(bias)
+                    .map(|((&c, col), b)| (c, col, b))
+                    .collect::<Vec<_>>()
+            },
+        );
+        for (c, col, b) in results.into_iter().flatten() {
             model.cols[c] = col;
             model.bias[c] = b;
         }
