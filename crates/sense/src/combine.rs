@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::calibration::{Isotonic, fit_temperature, softmax};
-use crate::engine::{
+use crate::engine::learners::{
     DENSE_GRID, SemVectors, append_dense, class_vectors, dot, strategy_examples, train_svm,
 };
 use crate::family::Families;

@@ -1,0 +1,303 @@
+//! The learned alignment model: trained per database on linked items and the strategy's
+//! own words (`train.rs`), it scores an item (`infer.rs`) and decides and explains its
+//! answer (`reason.rs`). `text.rs` says what the engine reads, `learners.rs` holds the
+//! scorers' building blocks. [`infer_all`] runs inference on every core.
+
+mod infer;
+pub(crate) mod learners;
+mod reason;
+mod text;
+mod train;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde::{Deserialize, Serialize};
+use throughline_model::{
+    ContextNote, Link, LinkOrigin, LinkTarget, NoteTarget, Strategy, Timestamp, WorkItem,
+};
+
+use crate::calibration::Isotonic;
+use crate::combine::Combo;
+use crate::family::Families;
+use crate::features::{self, Raw};
+use crate::linear::LinearModel;
+use crate::prior::TimePrior;
+use crate::tfidf::{SparseVec, Vocabulary};
+use crate::timeframe::Timeframes;
+use crate::{Embedder, EngineConfig, Mode, SenseError};
+use text::embed_text;
+
+/// What the engine learns from: the strategy, every work item of the database, the known
+/// link of each item (explicit or corrected; `None` when unlinked) and the context notes.
+#[derive(Debug, Clone, Copy)]
+pub struct TrainingSet<'a> {
+    strategy: &'a Strategy,
+    items: &'a [WorkItem],
+    labels: &'a [Option<(LinkTarget, LinkOrigin)>],
+    notes: &'a [ContextNote],
+}
+
+impl<'a> TrainingSet<'a> {
+    /// Checks that there is one label slot per item. Build `labels` with
+    /// [`labels_from_links`] from explicit and corrected links.
+    pub fn new(
+        strategy: &'a Strategy,
+        items: &'a [WorkItem],
+        labels: &'a [Option<(LinkTarget, LinkOrigin)>],
+        notes: &'a [ContextNote],
+    ) -> Result<Self, SenseError> {
+        if items.len() != labels.len() {
+            return Err(SenseError::LabelsMismatch {
+                items: items.len(),
+                labels: labels.len(),
+            });
+        }
+        Ok(TrainingSet {
+            strategy,
+            items,
+            labels,
+            notes,
+        })
+    }
+}
+
+/// One label slot per item from a database's links: a corrected link wins over an
+/// explicit one, inferred links and `Unclear` targets are ignored (the engine never
+/// learns from its own guesses). Links are matched to items by `(source, key)`.
+pub fn labels_from_links(
+    items: &[WorkItem],
+    links: &[Link],
+) -> Vec<Option<(LinkTarget, LinkOrigin)>> {
+    let mut by_key: HashMap<(&str, &str), (LinkTarget, LinkOrigin)> = HashMap::new();
+    for l in links {
+        if l.origin == LinkOrigin::Inferred || l.target == LinkTarget::Unclear {
+            continue;
+        }
+        let k = (l.source.as_str(), l.key.as_str());
+        let replace = match by_key.get(&k) {
+            None => true,
+            Some((_, o)) => *o != LinkOrigin::Corrected || l.origin == LinkOrigin::Corrected,
+        };
+        if replace {
+            by_key.insert(k, (l.target.clone(), l.origin));
+        }
+    }
+    items
+        .iter()
+        .map(|i| by_key.get(&(i.source.as_str(), i.key.as_str())).cloned())
+        .collect()
+}
+
+/// The engine's answer for one item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inference {
+    /// The answer; `Unclear` when the confidence is below the threshold.
+    pub target: LinkTarget,
+    /// Calibrated: among answers given with confidence 0.8, about 80% are right.
+    pub confidence: f32,
+    /// Short human-readable reason.
+    pub reason: String,
+    /// The best three candidates with their calibrated probabilities, best first,
+    /// whatever the answer (also when it is `Unclear`).
+    pub alternatives: Vec<(LinkTarget, f32)>,
+    /// Which mode produced this.
+    pub mode: Mode,
+}
+
+#[derive(Debug, Clone)]
+struct ParentInfo {
+    title: String,
+    target: Option<String>,
+}
+
+/// Semantic part of the model (when an embedder was given).
+struct Semantic {
+    embedder: Arc<dyn Embedder>,
+    /// Per class: normalised mean of strategy-text and linked-item embeddings.
+    class_vecs: Vec<Vec<f32>>,
+}
+
+/// A model trained for one database. Cheap to share across threads.
+pub struct Model {
+    cfg: EngineConfig,
+    classes: Vec<LinkTarget>,
+    class_names: Vec<String>,
+    vocab: Vocabulary,
+    linear: LinearModel,
+    prior: Option<TimePrior>,
+    combo: Combo,
+    iso: Isotonic,
+    corrections: HashMap<(String, String), LinkTarget>,
+    parents: HashMap<String, ParentInfo>,
+    /// Compact feature -> linked items (most recent last) containing it, for "like ...".
+    postings: HashMap<u32, Vec<u32>>,
+    linked_keys: Vec<String>,
+    linked_class: Vec<u32>,
+    n_linked: usize,
+    /// Per class: an off-plan reason learned only from the rules' own hits (weak
+    /// labels), never from a person's link. Such a class is as sure as a word hint at
+    /// most: it learned the rules' words, and the fold calibrates real links only.
+    rule_taught: Vec<bool>,
+    semantic: Option<Semantic>,
+    families: Families,
+    timeframes: Timeframes,
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Model")
+            .field("classes", &self.classes)
+            .field("features", &self.vocab.len())
+            .field("linked", &self.n_linked)
+            .field("mode", &self.mode())
+            .finish()
+    }
+}
+
+/// Share of known word mass from which an item counts as fully evidenced.
+const EVIDENCE_FULL: f32 = 0.5;
+/// Postings kept per feature for the "like ..." explanation.
+const MAX_POSTINGS: usize = 48;
+
+fn days(t: Option<Timestamp>) -> Option<f64> {
+    t.map(|t| t.timestamp() as f64 / 86_400.0)
+}
+
+/// Buffers reused across inferences on one thread.
+#[derive(Default)]
+pub(crate) struct Workspace {
+    scratch: features::Scratch,
+    raw: Vec<Raw>,
+    buf: Vec<u32>,
+    x: SparseVec,
+    scores: Vec<f32>,
+    evidence: Vec<f32>,
+    before: Vec<f32>,
+}
+
+impl Model {
+    /// The mode this model infers in.
+    pub fn mode(&self) -> Mode {
+        if self.semantic.is_some() {
+            Mode::Semantic
+        } else {
+            Mode::Lexical
+        }
+    }
+
+    /// The targets the model can answer with (besides `Unclear`).
+    pub fn targets(&self) -> &[LinkTarget] {
+        &self.classes
+    }
+
+    /// A one-line summary of what was fitted, for logs and reports.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} mode, {} targets, {} linked items, {} features; recency weight {:.2}, \
+             strategy-text weight {:.2}, centroid weight {:.2}, naive Bayes weight {:.2}, semantic weight {:.2}, embedding features {:.2}, temperature {:.3}, none-of-these logit {:?}, family gap {:?}{}{}",
+            self.mode().as_str(),
+            self.classes.len(),
+            self.n_linked,
+            self.vocab.len(),
+            if self.prior.is_some() {
+                self.combo.prior_w
+            } else {
+                0.0
+            },
+            self.combo.strat_w,
+            self.combo.cent_w,
+            self.combo.nb_w,
+            self.combo.sem_w,
+            self.combo.dense_w,
+            self.combo.temperature,
+            self.combo.none_logit,
+            self.combo.family_gap,
+            if self.timeframes.is_empty() {
+                String::new()
+            } else {
+                let w = self.combo.timeframe;
+                format!(
+                    ", timeframe inside {:.2} / outside -{:.2} / new and inside +{:.2}",
+                    w.inside, w.outside, w.new_inside
+                )
+            },
+            self.combo
+                .fold_loss
+                .map(|l| format!(", held-out log-loss {l:.4}"))
+                .unwrap_or_default()
+        )
+    }
+
+    /// Number of linked items (explicit + corrected) the model learned from.
+    pub fn linked_count(&self) -> usize {
+        self.n_linked
+    }
+
+    /// Infers the alignment of one item; `item_notes` are the notes attached to it.
+    pub fn infer(&self, item: &WorkItem, item_notes: &[&ContextNote]) -> Inference {
+        let mut ws = Workspace::default();
+        let emb = self.embed_items(&[item]);
+        self.infer_in(item, item_notes, emb.first().map(|v| v.as_slice()), &mut ws)
+    }
+
+    fn embed_items(&self, items: &[&WorkItem]) -> Vec<Vec<f32>> {
+        match &self.semantic {
+            Some(s) => {
+                let texts: Vec<String> = items.iter().map(|i| embed_text(i)).collect();
+                let refs: Vec<&str> = texts.iter().map(|s| s.as_str()).collect();
+                s.embedder.embed(&refs)
+            }
+            None => Vec::new(),
+        }
+    }
+}
+
+/// Infers every item in `which` (indices into `items`) on all configured threads.
+/// `notes` are all context notes (the ones attached to each item are picked out);
+/// `progress` is called with the number of items done so far, now and then.
+pub fn infer_all(
+    model: &Model,
+    items: &[WorkItem],
+    which: &[usize],
+    notes: &[ContextNote],
+    progress: &(dyn Fn(usize) + Sync),
+) -> Vec<Inference> {
+    let mut by_item: HashMap<(&str, &str), Vec<&ContextNote>> = HashMap::new();
+    for n in notes {
+        if let NoteTarget::Item { source, key } = &n.target {
+            by_item.entry((source, key)).or_default().push(n);
+        }
+    }
+    let which: Vec<usize> = which.iter().copied().filter(|&i| i < items.len()).collect();
+    // Chunks of items, so that a batch of texts goes to the embedder at once.
+    let chunk = 512;
+    let done = AtomicUsize::new(0);
+    crate::parallel::work_queue(
+        which.len().div_ceil(chunk),
+        model.cfg.threads,
+        Workspace::default,
+        |ws, c| {
+            let idx = &which[c * chunk..((c + 1) * chunk).min(which.len())];
+            let batch: Vec<&WorkItem> = idx.iter().map(|&i| &items[i]).collect();
+            let embs = model.embed_items(&batch);
+            let res: Vec<Inference> = batch
+                .iter()
+                .enumerate()
+                .map(|(j, it)| {
+                    let n = by_item
+                        .get(&(it.source.as_str(), it.key.as_str()))
+                        .map(|v| v.as_slice())
+                        .unwrap_or(&[]);
+                    model.infer_in(it, n, embs.get(j).map(|v| v.as_slice()), ws)
+                })
+                .collect();
+            progress(done.fetch_add(res.len(), Ordering::Relaxed) + res.len());
+            res
+        },
+    )
+    .into_iter()
+    .flatten()
+    .collect()
+}

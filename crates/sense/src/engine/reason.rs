@@ -1,0 +1,263 @@
+//! Deciding what an item's answer is and saying why: the words that pushed the winning
+//! target up, the linked items that share them, the off-plan rules (a note or label
+//! outranks the words), conflicts and the "unclear" threshold.
+
+use std::collections::HashMap;
+
+use throughline_model::{ContextNote, LinkTarget, WorkItem};
+
+use super::infer::Scored;
+use super::{Model, Workspace};
+use crate::explain;
+use crate::offplan::{self, Strength};
+
+impl Model {
+    /// The answer (target, confidence, reason) for a scored item.
+    pub(super) fn decide(
+        &self,
+        item: &WorkItem,
+        notes: &[&ContextNote],
+        scored: &Scored<'_>,
+        ws: &Workspace,
+    ) -> (LinkTarget, f32, String) {
+        let Scored {
+            probs,
+            order,
+            conf,
+            prior_delta,
+            t,
+            ..
+        } = scored;
+        let (conf, t) = (*conf, *t);
+        let k = self.classes.len();
+        let best = order[0];
+        let rule_taught = self.rule_taught[best];
+        let (word_list, word_feats) = self.deciding_words(best, scored, ws);
+        let similar = self.similar(best, &word_feats);
+        let recency = prior_delta.len() == k && {
+            let mean = prior_delta.iter().sum::<f32>() / k as f32;
+            prior_delta[best] - mean > 1.0
+        };
+        let target_text = explain::describe(&self.classes[best], &self.class_names[best]);
+        let taught = if rule_taught {
+            "; a reason learned from the off-plan rules' hits on other items, not from people's links"
+        } else {
+            ""
+        };
+        let cold = if self.n_linked == 0 {
+            " (cold start: strategy text only)"
+        } else {
+            ""
+        };
+
+        // Off-plan rules, then the threshold.
+        let aligned = matches!(
+            self.classes[best],
+            LinkTarget::Initiative(_) | LinkTarget::Goal(_)
+        );
+        // Text hints are only looked at when they could matter (they are the slow part).
+        let signal = if self.cfg.offplan_rules {
+            offplan::classify_strong(item, notes).or_else(|| {
+                if conf < self.cfg.unclear_below || !aligned {
+                    offplan::classify_text(item)
+                } else {
+                    None
+                }
+            })
+        } else {
+            None
+        };
+        // Two targets about as likely as each other: a conflict, not an answer.
+        let torn = k > 1 && probs[order[1]] >= self.cfg.torn_ratio * probs[best];
+        let mut link_reason =
+            explain::link_reason(&word_list, &target_text, &similar, recency, conf);
+        if self.combo.family_gap.is_some()
+            && let Some(l) = self.families.lender(best, &ws.before)
+        {
+            link_reason.push_str(&format!(
+                "; new, so scored like its sibling {}",
+                explain::describe(&self.classes[l], &self.class_names[l])
+            ));
+        }
+        if let Some(when) = self.timeframe_reason(best, t) {
+            link_reason.push_str(&when);
+        }
+        // A label or note on the item outranks a reason only the rules' words taught.
+        let overruled = |s: &offplan::OffPlanSignal| {
+            rule_taught
+                && s.strength >= Strength::Label
+                && self.classes[best] != LinkTarget::OffPlan(s.reason)
+        };
+        match signal {
+            Some(s) if !aligned && conf >= self.cfg.unclear_below && !overruled(&s) => {
+                // The learned model (from corrections, or from the rules' own hits)
+                // already says off plan. A label or note on the item itself can make a
+                // rule-taught answer as sure as that rule is.
+                let conf = match &self.classes[best] {
+                    LinkTarget::OffPlan(r) if rule_taught && *r == s.reason => {
+                        conf.max(s.strength.confidence())
+                    }
+                    _ => conf,
+                };
+                (
+                    self.classes[best].clone(),
+                    conf,
+                    format!("{link_reason}; {}{taught}", s.evidence),
+                )
+            }
+            Some(s) if s.strength >= Strength::Label => {
+                if aligned && conf >= self.cfg.conflict_above {
+                    (
+                        LinkTarget::Unclear,
+                        conf.min(s.strength.confidence()),
+                        format!(
+                            "signals conflict: {link_reason}, but {} → {}",
+                            s.evidence,
+                            s.reason.label()
+                        ),
+                    )
+                } else {
+                    let c = s.strength.confidence();
+                    (
+                        LinkTarget::OffPlan(s.reason),
+                        c,
+                        format!("{} → {}; confidence {c:.2}", s.evidence, s.reason.label()),
+                    )
+                }
+            }
+            Some(s) if conf < self.cfg.unclear_below => {
+                let c = s.strength.confidence();
+                let target = if c >= self.cfg.unclear_below {
+                    LinkTarget::OffPlan(s.reason)
+                } else {
+                    LinkTarget::Unclear
+                };
+                let lead = if target == LinkTarget::Unclear {
+                    "unclear: maybe off plan, "
+                } else {
+                    "no initiative fits well; "
+                };
+                (
+                    target,
+                    c,
+                    format!(
+                        "{lead}{} → {}; confidence {c:.2}",
+                        s.evidence,
+                        s.reason.label()
+                    ),
+                )
+            }
+            _ if torn => (
+                LinkTarget::Unclear,
+                conf,
+                format!(
+                    "unclear: torn between {target_text} and {}; {link_reason}",
+                    explain::describe(&self.classes[order[1]], &self.class_names[order[1]])
+                ),
+            ),
+            _ if conf < self.cfg.unclear_below => (
+                LinkTarget::Unclear,
+                conf,
+                format!("unclear: best guess {target_text}{cold}, {link_reason}"),
+            ),
+            _ => (
+                self.classes[best].clone(),
+                conf,
+                format!("{link_reason}{cold}{taught}"),
+            ),
+        }
+    }
+
+    /// Up to three words that pushed target `best` up the most (merged per word, as
+    /// shown), with a feature of each.
+    fn deciding_words(
+        &self,
+        best: usize,
+        scored: &Scored<'_>,
+        ws: &Workspace,
+    ) -> (Vec<String>, Vec<u32>) {
+        let trace = &scored.trace;
+        // Why: the words that pushed the winning target up, and linked items sharing them.
+        // (group, contribution, feature, trace index), merged per word.
+        let mut contrib: Vec<(u32, f32, u32, usize)> = Vec::with_capacity(trace.len());
+        for (ti, tr) in trace.iter().enumerate() {
+            if let Some(f) = self.vocab.index(tr.bucket)
+                && let Ok(pos) = ws.x.idx.binary_search(&f)
+            {
+                let w = self.linear.weight(f, best) * ws.x.val[pos];
+                contrib.push((tr.group, w, f, ti));
+            }
+        }
+        contrib.sort_unstable_by_key(|c| c.0);
+        let mut words: Vec<(f32, u32, usize)> = Vec::new();
+        let mut g = 0;
+        while g < contrib.len() {
+            let mut h = g;
+            let mut total = 0.0;
+            // A repeated word counts once per distinct feature (values are already
+            // sublinear in its frequency).
+            let mut seen: [u32; 4] = [u32::MAX; 4];
+            while h < contrib.len() && contrib[h].0 == contrib[g].0 {
+                if !seen.contains(&contrib[h].2) {
+                    total += contrib[h].1;
+                    if let Some(slot) = seen.iter_mut().find(|s| **s == u32::MAX) {
+                        *slot = contrib[h].2;
+                    }
+                }
+                h += 1;
+            }
+            // Either feature of the word serves to find linked items sharing it.
+            let (_, _, f, ti) = contrib[h - 1];
+            if total > 0.02 {
+                words.push((total, f, ti));
+            }
+            g = h;
+        }
+        words.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
+        let mut word_list: Vec<String> = Vec::with_capacity(3);
+        let mut word_feats: Vec<u32> = Vec::with_capacity(3);
+        for (_, f, ti) in &words {
+            let w = trace[*ti].display();
+            if explain::showable(&w) && !word_list.contains(&w) {
+                word_list.push(w);
+                word_feats.push(*f);
+                if word_list.len() == 3 {
+                    break;
+                }
+            }
+        }
+        (word_list, word_feats)
+    }
+    /// "; its timeframe, from ... to ..., covers ..." when target `c`'s timeframe raised
+    /// its score for an item created on day `t`.
+    fn timeframe_reason(&self, c: usize, t: Option<f64>) -> Option<String> {
+        if self.timeframes.term(c, t?, self.combo.timeframe) <= 0.0 {
+            return None;
+        }
+        let span = self.timeframes.describe(c)?;
+        Some(format!(
+            "; its timeframe, {span}, covers when this item was created"
+        ))
+    }
+
+    /// Up to two linked items of `class` sharing the most of the deciding features.
+    fn similar(&self, class: usize, feats: &[u32]) -> Vec<String> {
+        let mut hits: HashMap<u32, u32> = HashMap::new();
+        for f in feats {
+            if let Some(p) = self.postings.get(f) {
+                for &k in p {
+                    if self.linked_class[k as usize] as usize == class {
+                        *hits.entry(k).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let mut v: Vec<(u32, u32)> = hits.into_iter().collect();
+        // Most shared first, then most recent.
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+        v.iter()
+            .take(2)
+            .map(|(k, _)| self.linked_keys[*k as usize].clone())
+            .collect()
+    }
+}
