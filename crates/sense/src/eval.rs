@@ -240,9 +240,21 @@ impl fmt::Display for EvalReport {
             self.engine_summary,
             if self.offplan_rules { "on" } else { "off" }
         )?;
+        let names: Vec<String> = self
+            .systems
+            .iter()
+            .map(|s| format!("{} ({})", s.name, s.mode.as_str()))
+            .collect();
+        // The first column fits the longest name, so the figures stay in their columns.
+        let w = names
+            .iter()
+            .map(|n| n.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(26);
         writeln!(
             f,
-            "  {:<26} {:>6} {:>6} {:>6} {:>6} {:>7} {:>7} {:>8} {:>10} {:>7}",
+            "  {:<w$} {:>6} {:>6} {:>6} {:>6} {:>7} {:>7} {:>8} {:>10} {:>7}",
             "system",
             "top1",
             "top3",
@@ -254,11 +266,11 @@ impl fmt::Display for EvalReport {
             "items/s",
             "train s"
         )?;
-        for s in &self.systems {
+        for (s, name) in self.systems.iter().zip(&names) {
             writeln!(
                 f,
-                "  {:<26} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>7.3} {:>7.3} {:>8} {:>10.0} {:>7.1}",
-                format!("{} ({})", s.name, s.mode.as_str()),
+                "  {:<w$} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>7.3} {:>7.3} {:>8} {:>10.0} {:>7.1}",
+                name,
                 s.top1,
                 s.top3,
                 s.ece,
@@ -272,15 +284,22 @@ impl fmt::Display for EvalReport {
             )?;
         }
         if !self.by_target.is_empty() {
+            let shown = &self.by_target[..self.by_target.len().min(SHOWN_TARGETS)];
+            let w = shown
+                .iter()
+                .map(|t| t.target.chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(30);
             writeln!(
                 f,
-                "  {:<30} {:>6} {:>6} {:>6} {:>6}  most often taken for",
+                "  {:<w$} {:>6} {:>6} {:>6} {:>6}  most often taken for",
                 "engine by target", "train", "test", "top1", "top3"
             )?;
-            for t in self.by_target.iter().take(SHOWN_TARGETS) {
+            for t in shown {
                 writeln!(
                     f,
-                    "  {:<30} {:>6} {:>6} {:>6.3} {:>6.3}  {}",
+                    "  {:<w$} {:>6} {:>6} {:>6.3} {:>6.3}  {}",
                     t.target,
                     t.trained_on,
                     t.n,
