@@ -276,10 +276,13 @@ pub(crate) struct Traced<'a> {
 }
 
 impl Traced<'_> {
-    /// How the feature reads in a reason.
+    /// How the feature reads in a reason. A scope reads as written at the start of a
+    /// line (`Expected:`, `Spark 3.5:`): "scope Expected" meant nothing to readers.
     pub fn display(&self) -> String {
         if self.what.is_empty() {
             self.word.to_lowercase()
+        } else if self.what == "scope" {
+            format!("{}:", self.word.trim())
         } else {
             format!("{} {}", self.what, self.word.trim())
         }
@@ -703,6 +706,25 @@ mod tests {
         parts(t, &mut v);
         let p: Vec<&str> = v.iter().map(|s| &t[s.start..s.end]).collect();
         assert_eq!(p, vec!["HTTP", "Server", "V", "3.5", "sink"]);
+    }
+
+    #[test]
+    fn a_scope_reads_in_a_reason_as_it_opens_its_line() {
+        let doc = Doc {
+            title: "[Search] Synonyms",
+            description: "Expected: one result",
+            ..Default::default()
+        };
+        let (mut scratch, mut out, mut trace) = (Scratch::default(), Vec::new(), Vec::new());
+        let opts = ExtractOptions {
+            body_char_ngrams: false,
+        };
+        extract(&doc, opts, &mut scratch, &mut out, Some(&mut trace));
+        let shown: Vec<String> = trace.iter().map(Traced::display).collect();
+        for want in ["Search:", "Expected:", "synonyms"] {
+            assert!(shown.iter().any(|s| s == want), "{want} in {shown:?}");
+        }
+        assert!(!shown.iter().any(|s| s.starts_with("scope")), "{shown:?}");
     }
 
     #[test]

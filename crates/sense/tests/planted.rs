@@ -121,3 +121,75 @@ fn fields_every_item_shares_do_not_decide() {
         );
     }
 }
+
+/// The reason names what set the answer apart from the runner-up. A team that works on
+/// two initiatives raises both, so however much it adds to the score it decides nothing
+/// between them; the item's own words do. (On the demo, "team Payments" led the reason
+/// of most Payments work before, whichever of the team's three initiatives it served.)
+#[test]
+fn a_team_on_two_initiatives_is_not_named_as_what_decided() {
+    let strategy = common::strategy();
+    let (mut items, labels) = common::linked_items(300, 7);
+    for it in &mut items {
+        let mobile = it
+            .title
+            .split(' ')
+            .any(|w| common::TOPICS[2].3.contains(&w));
+        it.team = Some(if mobile { "Apps" } else { "Web" }.into());
+    }
+    let ts = TrainingSet::new(&strategy, &items, &labels, &[]).unwrap();
+    let model = Model::train(&ts, &EngineConfig::default(), None).unwrap();
+    for (key, title, want, words) in [
+        ("T-1", "Paypal fails", "checkout", &["paypal"][..]),
+        ("T-2", "Synonym list", "search", &["synonym", "list"][..]),
+    ] {
+        let mut item = common::plain(key, title, "");
+        item.team = Some("Web".into());
+        let inf = model.infer(&item, &[]);
+        assert_eq!(inf.target, LinkTarget::Initiative(want.into()), "{inf:?}");
+        let named: Vec<&str> = inf.reason.split('"').skip(1).step_by(2).collect();
+        assert!(
+            !named.iter().any(|w| w.contains("Web")),
+            "{title}: the shared team is not what decided: {}",
+            inf.reason
+        );
+        assert!(
+            words.iter().any(|w| named.contains(w)),
+            "{title}: {}",
+            inf.reason
+        );
+    }
+}
+
+/// An item the off-plan rules flagged is one of the model's weak examples; it is never
+/// given as an example of itself ("like PLAT-253" on PLAT-253).
+#[test]
+fn an_item_is_not_its_own_similar_item() {
+    let strategy = common::strategy();
+    let (mut items, mut labels) = common::linked_items(300, 7);
+    for i in 0..12 {
+        let mut it = common::plain(
+            &format!("D-{i}"),
+            &format!("Refactor legacy retry helper {i}"),
+            "pay down tech debt in the retry helper",
+        );
+        it.labels = vec!["tech-debt".into()];
+        items.push(it);
+        labels.push(None);
+    }
+    let ts = TrainingSet::new(&strategy, &items, &labels, &[]).unwrap();
+    let model = Model::train(&ts, &EngineConfig::default(), None).unwrap();
+    let mut seen_like = false;
+    for it in items.iter().filter(|it| it.key.starts_with("D-")) {
+        let inf = model.infer(it, &[]);
+        assert!(
+            !inf.reason.contains(&format!("{},", it.key))
+                && !inf.reason.contains(&format!("{})", it.key)),
+            "{}: {}",
+            it.key,
+            inf.reason
+        );
+        seen_like |= inf.reason.contains("(like D-");
+    }
+    assert!(seen_like, "the weak examples are named for each other");
+}

@@ -11,6 +11,10 @@ use super::{Model, Workspace};
 use crate::explain;
 use crate::offplan::{self, Strength};
 
+/// A word is named among the deciding ones when it did at least this share of what the
+/// most deciding word did.
+const MINOR_WORD: f32 = 0.25;
+
 impl Model {
     /// The answer (target, confidence, reason) for a scored item.
     pub(super) fn decide(
@@ -33,7 +37,7 @@ impl Model {
         let best = order[0];
         let rule_taught = self.rule_taught[best];
         let (word_list, word_feats) = self.deciding_words(best, scored, ws);
-        let similar = self.similar(best, &word_feats);
+        let similar = self.similar(best, &word_feats, &item.key);
         let recency = prior_delta.len() == k && {
             let mean = prior_delta.iter().sum::<f32>() / k as f32;
             prior_delta[best] - mean > 1.0
@@ -177,15 +181,31 @@ impl Model {
         ws: &Workspace,
     ) -> (Vec<String>, Vec<u32>) {
         let trace = &scored.trace;
-        // Why: the words that pushed the winning target up, and linked items sharing them.
-        // (group, contribution, feature, trace index), merged per word.
+        // Why: the words that set the winning target apart from the other likely ones,
+        // and linked items sharing them. A word that raises them all alike (the team,
+        // the project or the item type, when those initiatives share it) explains
+        // nothing about the choice, however much it adds to the score. Each feature
+        // counts by its weight for the answer less the mean weight, by probability, of
+        // the runners-up among the best three (the gradient of the answer's log-odds
+        // against them). (group, contribution, feature, trace index), merged per word.
+        let rivals: Vec<(usize, f32)> = {
+            let rest = &scored.order[1..];
+            let mass: f32 = rest.iter().map(|&c| scored.probs[c]).sum();
+            rest.iter()
+                .map(|&c| (c, scored.probs[c] / mass.max(f32::MIN_POSITIVE)))
+                .collect()
+        };
         let mut contrib: Vec<(u32, f32, u32, usize)> = Vec::with_capacity(trace.len());
         for (ti, tr) in trace.iter().enumerate() {
             if let Some(f) = self.vocab.index(tr.bucket)
                 && let Ok(pos) = ws.x.idx.binary_search(&f)
             {
-                let w = self.linear.weight(f, best) * ws.x.val[pos];
-                contrib.push((tr.group, w, f, ti));
+                let rival: f32 = rivals
+                    .iter()
+                    .map(|&(c, q)| q * self.linear.weight(f, c))
+                    .sum();
+                let apart = self.linear.weight(f, best) - rival;
+                contrib.push((tr.group, apart * ws.x.val[pos], f, ti));
             }
         }
         contrib.sort_unstable_by_key(|c| c.0);
@@ -216,7 +236,9 @@ impl Model {
         words.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
         let mut word_list: Vec<String> = Vec::with_capacity(3);
         let mut word_feats: Vec<u32> = Vec::with_capacity(3);
-        for (_, f, ti) in &words {
+        // Words that did a small part of what the first did are not what decided.
+        let floor = words.first().map_or(0.0, |w| w.0 * MINOR_WORD);
+        for (_, f, ti) in words.iter().filter(|w| w.0 >= floor) {
             let w = trace[*ti].display();
             if explain::showable(&w) && !word_list.contains(&w) {
                 word_list.push(w);
@@ -228,6 +250,7 @@ impl Model {
         }
         (word_list, word_feats)
     }
+
     /// "; its timeframe, from ... to ..., covers ..." when target `c`'s timeframe raised
     /// its score for an item created on day `t`.
     fn timeframe_reason(&self, c: usize, t: Option<f64>) -> Option<String> {
@@ -241,12 +264,16 @@ impl Model {
     }
 
     /// Up to two linked items of `class` sharing the most of the deciding features.
-    fn similar(&self, class: usize, feats: &[u32]) -> Vec<String> {
+    /// The item itself (`key`) is never its own example: an item the off-plan rules
+    /// flagged is one of the weak examples the model learned from.
+    fn similar(&self, class: usize, feats: &[u32], key: &str) -> Vec<String> {
         let mut hits: HashMap<u32, u32> = HashMap::new();
         for f in feats {
             if let Some(p) = self.postings.get(f) {
                 for &k in p {
-                    if self.linked_class[k as usize] as usize == class {
+                    if self.linked_class[k as usize] as usize == class
+                        && self.linked_keys[k as usize] != key
+                    {
                         *hits.entry(k).or_default() += 1;
                     }
                 }
