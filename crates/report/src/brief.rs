@@ -320,15 +320,32 @@ pub fn brief(snap: &Snapshot, scope: &Scope) -> Brief {
                 w.text("no values recorded yet.");
             }
         }
-        for l in &m.launches {
-            let f = Figure {
-                items: l.keys.len(),
-                keys: l.keys.clone(),
-                ..Default::default()
-            };
-            w.text(format!(" Shipped next to it: {} by {} (", l.title, l.date))
-                .fig(&format!("Initiative {} (launched)", l.title), &f, None)
-                .text(" items).");
+        if !m.launches.is_empty() {
+            w.text(" Launched under the same goal: ");
+            for (k, l) in m.launches.iter().enumerate() {
+                if k > 0 {
+                    w.text(if k + 1 == m.launches.len() {
+                        " and "
+                    } else {
+                        ", "
+                    });
+                }
+                let f = Figure {
+                    items: l.keys.len(),
+                    keys: l.keys.clone(),
+                    ..Default::default()
+                };
+                w.text(format!("{} on {} (", l.title, l.date))
+                    .fig(&format!("Initiative {} (launched)", l.title), &f, None)
+                    .text(" items)");
+            }
+            w.text(".");
+            let first = m.launches[0].date;
+            if let Some((a, b)) = m.moved_since(first) {
+                w.text(format!(
+                    " Since the first of them it moved from {a:.2}{unit} to {b:.2}{unit}."
+                ));
+            }
         }
         w.end_para();
     }

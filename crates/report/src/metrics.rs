@@ -185,14 +185,27 @@ impl MetricStatus {
             let _ = writeln!(o, "  {from} {} {to}", self.sparkline);
         }
         for l in &self.launches {
+            let moved = self.moved_since(l.date).map_or(String::new(), |(a, b)| {
+                format!("; since then {} -> {}", num(a), num(b))
+            });
             let _ = writeln!(
                 o,
-                "  launched {}: {} ({} items)",
+                "  launched {}: {} ({} items){moved}",
                 l.date,
                 l.title,
                 l.keys.len()
             );
         }
         o
+    }
+
+    /// How the metric moved after `date` (a launch): its last value on or before that
+    /// day and its latest value, when both exist and the latest is later. Whether the
+    /// launch moved it is for people to judge; this only puts the two numbers side by
+    /// side.
+    pub fn moved_since(&self, date: NaiveDate) -> Option<(f64, f64)> {
+        let before = self.values.iter().rev().find(|v| v.date <= date)?;
+        let latest = self.latest?;
+        (latest.date > date).then_some((before.value, latest.value))
     }
 }

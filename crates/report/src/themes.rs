@@ -6,7 +6,7 @@
 //! unigrams and bigrams) anchors a theme; its items leave the pool and the next anchor
 //! is picked, up to a few themes per reason. The rest is "other <reason>".
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 use throughline_model::OffPlanReason;
@@ -249,6 +249,14 @@ fn theme(
             }
         }
     }
+    let label_terms = as_written(
+        &label_terms,
+        members.iter().flat_map(|&d| {
+            let s = &snap.items[docs[d]];
+            std::iter::once(s.item.title.as_str())
+                .chain(index.notes_of(docs[d]).map(|n| snap.notes[n].text.as_str()))
+        }),
+    );
     let label = if label_terms.is_empty() {
         format!("{reason_label}: other")
     } else {
@@ -262,6 +270,36 @@ fn theme(
         examples,
         notes,
     }
+}
+
+/// The label's terms as the group's titles and notes write them: each stemmed word
+/// becomes its most common written form among them (ties: the shorter, then the first
+/// alphabetically), so a theme reads "upgrade kubernetes", not "upgrade kubernete".
+fn as_written<'a>(terms: &[String], texts: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let wanted: HashSet<&str> = terms.iter().flat_map(|t| t.split(' ')).collect();
+    let mut seen: HashMap<String, HashMap<String, usize>> = HashMap::new();
+    for text in texts {
+        for (stem, word) in crate::words::stems_and_words(text) {
+            if wanted.contains(stem.as_str()) {
+                *seen.entry(stem).or_default().entry(word).or_default() += 1;
+            }
+        }
+    }
+    let written = |stem: &str| -> String {
+        seen.get(stem)
+            .and_then(|forms| {
+                forms.iter().max_by(|a, b| {
+                    a.1.cmp(b.1)
+                        .then_with(|| b.0.len().cmp(&a.0.len()))
+                        .then_with(|| b.0.cmp(a.0))
+                })
+            })
+            .map_or_else(|| stem.to_string(), |(w, _)| w.clone())
+    };
+    terms
+        .iter()
+        .map(|t| t.split(' ').map(written).collect::<Vec<_>>().join(" "))
+        .collect()
 }
 
 impl ThemesReport {
@@ -287,5 +325,31 @@ impl ThemesReport {
             }
         }
         o
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_read_as_the_work_writes_them() {
+        let texts = [
+            "Upgrade Kubernetes to 1.30",
+            "kubernetes node pools",
+            "Bump Node images",
+            "Upgrades of the node agent",
+        ];
+        let terms = vec![
+            "upgrade kubernete".to_string(),
+            "node".into(),
+            "gone".into(),
+        ];
+        assert_eq!(
+            as_written(&terms, texts.into_iter()),
+            ["upgrade kubernetes", "node", "gone"]
+        );
+        // The stems themselves still group "upgrade" and "upgrades".
+        assert_eq!(crate::words::stem("kubernetes"), "kubernete");
     }
 }

@@ -15,12 +15,17 @@ const STOP: &[&str] = &[
 
 /// Lower-case word tokens of at least two letters, without stop words or numbers.
 pub fn tokens(text: &str) -> Vec<String> {
+    stems_and_words(text).map(|(s, _)| s).collect()
+}
+
+/// Each token (see [`tokens`]) with the lower-case word it was stemmed from, so that a
+/// label can read as people wrote it ("kubernetes", not the stem "kubernete").
+pub fn stems_and_words(text: &str) -> impl Iterator<Item = (String, String)> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.len() >= 2 && !w.chars().all(|c| c.is_ascii_digit()))
         .map(str::to_lowercase)
         .filter(|w| !STOP.contains(&w.as_str()))
-        .map(|w| stem(&w))
-        .collect()
+        .map(|w| (stem(&w), w))
 }
 
 /// A very light stemmer for plurals only, so "escalations" meets "escalation" and a

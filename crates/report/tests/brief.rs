@@ -53,7 +53,8 @@ fn sample() -> throughline_report::Snapshot {
     let start = day("2026-09-01");
     b.snap.metric_values.insert(
         "conv".into(),
-        (0..10)
+        // Weekly until after the checkout launch (2026-11-13), to see it move since.
+        (0..14)
             .map(|i| MetricValue {
                 date: start + Duration::weeks(i),
                 value: 10.0 + i as f64 * 0.3,
@@ -166,6 +167,16 @@ fn markdown_and_html_link_numbers_to_evidence_and_quote_notes() {
     }
     // The planted shift is an early signal.
     assert!(md.contains("Payments: the off-plan share moved"), "{md}");
+    // A key result says what launched under its goal and how it moved since.
+    let conv = md
+        .lines()
+        .find(|l| l.starts_with("Trial conversion:"))
+        .unwrap_or_default();
+    assert!(
+        conv.contains("Launched under the same goal: Checkout redesign on ")
+            && conv.contains("Since the first of them it moved from "),
+        "{md}"
+    );
     // Calm words, no people, no external assets.
     for bad in ["violation", "Secret Person", "person-"] {
         assert!(!md.contains(bad) && !html.contains(bad), "{bad}");

@@ -49,10 +49,18 @@ fn key_result_progress_and_launches() {
     assert_eq!(m.launches[0].date, day("2026-09-14"));
     assert_eq!(m.launches[0].keys.len(), 10);
     assert_eq!(m.sparkline.chars().count(), 3);
+    // After the launch: from the last value before it (09-01) to the latest (10-01).
+    assert_eq!(m.moved_since(m.launches[0].date), Some((11.0, 13.0)));
     assert!(
+        m.to_text().contains(
+            "launched 2026-09-14: Checkout redesign (10 items); since then 11.00% -> 13.00%"
+        ),
+        "{}",
         m.to_text()
-            .contains("launched 2026-09-14: Checkout redesign")
     );
+    // Nothing to say before the first value, or when nothing was measured since.
+    assert_eq!(m.moved_since(day("2026-07-01")), None);
+    assert_eq!(m.moved_since(day("2026-10-01")), None);
     assert_eq!(sparkline(&[1.0, 2.0, 3.0]), "▁▅█");
     assert!(metrics(&b.snap, &Scope::default(), Some("nope")).is_empty());
 }
