@@ -188,12 +188,13 @@ impl MetricStatus {
             let moved = self.moved_since(l.date).map_or(String::new(), |(a, b)| {
                 format!("; since then {} -> {}", num(a), num(b))
             });
+            let n = l.keys.len();
             let _ = writeln!(
                 o,
-                "  launched {}: {} ({} items){moved}",
+                "  launched {}: {} ({n} item{}){moved}",
                 l.date,
                 l.title,
-                l.keys.len()
+                if n == 1 { "" } else { "s" }
             );
         }
         o

@@ -109,6 +109,11 @@ async fn every_page_answers_and_forms_write_through() {
     ] {
         assert!(g.contains(want), "goal page lacks {want}");
     }
+    // Launches say how their key result moved since (the demo measures weekly).
+    assert!(
+        g.contains(": launched 2026-") && g.contains("; since then "),
+        "{goal}: {g}"
+    );
 
     // Off plan: reasons, themes and examples.
     let (st, off) = page(&s, "/off-plan?period=2026-Q3").await;

@@ -59,6 +59,8 @@ pub fn seed_demo_with(dir: &Path, cfg: &DemoConfig) -> PathBuf {
         })
         .collect();
     store.add_notes(&notes).unwrap();
+    let values = throughline_ingest::read_metric_values(&files.metrics).unwrap();
+    store.add_metric_values(&values).unwrap();
     throughline_report::relink::explicit_links(&mut store).unwrap();
     throughline_report::relink::infer_links(&mut store, true, &|_, _| {}).unwrap();
     db

@@ -82,7 +82,10 @@ fn context(loaded: &View, id: &str, period: Option<Period>) -> Value {
                 "progress": m.progress,
                 "chart": chart,
                 "values": m.values.iter().map(|v| json!({ "date": v.date.to_string(), "value": charts::fmt_num(v.value) })).collect::<Vec<_>>(),
-                "launches": m.launches.iter().enumerate().map(|(i, l)| json!({ "n": i + 1, "title": l.title, "date": l.date.to_string(), "count": l.keys.len() })).collect::<Vec<_>>(),
+                "launches": m.launches.iter().enumerate().map(|(i, l)| {
+                    let since = m.moved_since(l.date).map(|(a, b)| json!({ "from": charts::fmt_num(a), "to": charts::fmt_num(b) }));
+                    json!({ "n": i + 1, "title": l.title, "date": l.date.to_string(), "count": l.keys.len(), "since": since })
+                }).collect::<Vec<_>>(),
             })
         })
         .collect();
