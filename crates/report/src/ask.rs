@@ -5,9 +5,9 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
-use throughline_model::NoteKind;
+use throughline_model::{NoteKind, Period};
 
 use crate::allocation::{AllocationOptions, allocation};
 use crate::class::WorkClass;
@@ -142,6 +142,7 @@ pub fn ask(snap: &Snapshot, question: &str, today: NaiveDate) -> Answer {
         .find(|g| mentions(&q, &g.title) || q.contains(&g.id.to_lowercase()));
     let as_of = snap.last_activity().map_or(today, |d| d.min(today));
     let base = Scope {
+        period: period_in(&ql, as_of),
         min_group_size: 3,
         ..Default::default()
     };
@@ -185,7 +186,56 @@ pub fn ask(snap: &Snapshot, question: &str, today: NaiveDate) -> Answer {
 }
 
 fn scope_name(scope: &Scope) -> String {
-    scope.team.clone().unwrap_or_else(|| "all teams".into())
+    let who = scope.team.clone().unwrap_or_else(|| "all teams".into());
+    match &scope.period {
+        Some(p) => format!("{who} in {}", p.name),
+        None => who,
+    }
+}
+
+/// The period a question names, if any: one written out ("in 2026-Q3", "since
+/// 2026-09": any form `--period` takes) or one relative to `as_of`, the last day with
+/// activity ("this quarter", "last month", "this year", "last week"). Without one the
+/// answer covers all the data, and says nothing about a period.
+fn period_in(question: &str, as_of: NaiveDate) -> Option<Period> {
+    let written = question
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.'))
+        .map(|w| w.trim_end_matches('.'))
+        // A year leads every written period; "5 days" or "3 teams" are no periods.
+        .filter(|w| w.len() >= 4 && w[..4].chars().all(|c| c.is_ascii_digit()))
+        .find_map(|w| w.to_uppercase().parse::<Period>().ok());
+    if written.is_some() {
+        return written;
+    }
+    let relative = |unit: &str| -> Option<i32> {
+        let said = |w: &str| question.contains(&format!("{w} {unit}"));
+        if said("this") || said("current") {
+            Some(0)
+        } else if said("last") || said("previous") || said("past") {
+            Some(-1)
+        } else {
+            None
+        }
+    };
+    let parse = |s: String| s.parse::<Period>().ok();
+    if let Some(k) = relative("week") {
+        let d = as_of + chrono::Duration::weeks(i64::from(k));
+        let w = d.iso_week();
+        return parse(format!("{}-W{:02}", w.year(), w.week()));
+    }
+    if let Some(k) = relative("month") {
+        let m = as_of.year() * 12 + as_of.month0() as i32 + k;
+        return parse(format!("{}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1));
+    }
+    if let Some(k) = relative("quarter") {
+        let q = as_of.year() * 4 + (as_of.month0() / 3) as i32 + k;
+        return parse(format!("{}-Q{}", q.div_euclid(4), q.rem_euclid(4) + 1));
+    }
+    if let Some(k) = relative("year") {
+        return parse((as_of.year() + k).to_string());
+    }
+    None
 }
 
 fn executing(ctx: &mut Ctx, scope: &Scope) -> String {

@@ -22,10 +22,18 @@ pub fn tokens(text: &str) -> Vec<String> {
 /// label can read as people wrote it ("kubernetes", not the stem "kubernete").
 pub fn stems_and_words(text: &str) -> impl Iterator<Item = (String, String)> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.len() >= 2 && !w.chars().all(|c| c.is_ascii_digit()))
-        .map(str::to_lowercase)
-        .filter(|w| !STOP.contains(&w.as_str()))
+        .filter_map(word)
         .map(|w| (stem(&w), w))
+}
+
+/// A piece of text as a lower-case word worth keeping, or `None` (too short, a number or
+/// a stop word).
+fn word(piece: &str) -> Option<String> {
+    if piece.len() < 2 || piece.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let w = piece.to_lowercase();
+    (!STOP.contains(&w.as_str())).then_some(w)
 }
 
 /// A very light stemmer for plurals only, so "escalations" meets "escalation" and a
@@ -47,17 +55,54 @@ pub fn stem(w: &str) -> String {
     w.to_string()
 }
 
-/// Unigrams and adjacent bigrams ("flaky ci") of a text.
+/// Unigrams and bigrams of words next to each other in the text ("flaky ci",
+/// "post incident" from "post-incident"). A dropped word or a punctuation mark breaks the
+/// pair: "totals differ from billing" gives no "differ billing", "A, B" no "a b".
 pub fn terms(text: &str) -> Vec<String> {
-    let t = tokens(text);
-    let mut out = t.clone();
-    out.extend(t.windows(2).map(|w| format!("{} {}", w[0], w[1])));
-    out
+    let mut unigrams = Vec::new();
+    let mut bigrams = Vec::new();
+    let mut prev: Option<String> = None;
+    let breaks = |c: char| ",.;:!?()[]{}\"|".contains(c);
+    for piece in text.split_inclusive(|c: char| !c.is_alphanumeric()) {
+        let (piece, sep) = match piece.char_indices().last() {
+            Some((i, c)) if !c.is_alphanumeric() => (&piece[..i], Some(c)),
+            _ => (piece, None),
+        };
+        if !piece.is_empty() {
+            match word(piece) {
+                Some(w) => {
+                    let t = stem(&w);
+                    if let Some(p) = &prev {
+                        bigrams.push(format!("{p} {t}"));
+                    }
+                    unigrams.push(t.clone());
+                    prev = Some(t);
+                }
+                None => prev = None,
+            }
+        }
+        if sep.is_some_and(breaks) {
+            prev = None;
+        }
+    }
+    unigrams.extend(bigrams);
+    unigrams
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pairs_are_of_words_next_to_each_other() {
+        let t = terms("Invoice totals differ from billing, see flaky CI");
+        assert!(t.contains(&"invoice total".to_string()), "{t:?}");
+        assert!(t.contains(&"flaky ci".to_string()), "{t:?}");
+        // "from" is dropped, so nothing pairs across it.
+        assert!(!t.contains(&"differ billing".to_string()), "{t:?}");
+        assert!(!t.contains(&"billing see".to_string()), "{t:?}");
+        assert!(terms("Post-incident alert").contains(&"post incident".to_string()));
+    }
 
     #[test]
     fn function_words_never_name_a_theme() {

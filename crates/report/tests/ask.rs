@@ -146,3 +146,47 @@ fn other_questions_fall_back_to_retrieval() {
     assert_eq!(a.cited[0].kind, CitationKind::Note);
     assert!(a.cited[0].snippet.contains("Error budgets"));
 }
+
+/// "this quarter", "last month", "in 2026-Q3": the answer covers that period (relative
+/// to the last day with activity), says which, and its numbers are the period's.
+#[test]
+fn a_period_in_the_question_scopes_the_answer() {
+    let s = snap();
+    let off_plan_in = |period: &str| {
+        let scope = throughline_report::Scope {
+            period: Some(period.parse().unwrap()),
+            team: Some("Payments".into()),
+            min_group_size: 3,
+        };
+        let st = throughline_report::status(&s, &scope);
+        format!("{} of {} items", st.off_plan.items, st.total.items)
+    };
+    let all_time = ask(&s, "why is payments off plan?", today());
+    for (question, period) in [
+        ("why is payments off plan this quarter?", "2026-Q4"),
+        ("Why was Payments off plan in 2026-Q3?", "2026-Q3"),
+        ("why is payments off plan last month", "2026-10"),
+        (
+            "why is payments off plan in 2026-10-01..2026-10-31?",
+            "2026-10-01..2026-10-31",
+        ),
+    ] {
+        let a = ask(&s, question, today());
+        assert_eq!(a.shape, "why_off_plan", "{question}");
+        assert!(
+            a.text
+                .starts_with(&format!("Payments in {period}: {}", off_plan_in(period))),
+            "{question}: {}",
+            a.text
+        );
+        assert_ne!(a.text, all_time.text);
+    }
+    // Numbers that are no period leave the answer on all the data.
+    let a = ask(
+        &s,
+        "why is payments off plan when fixes take 5 days?",
+        today(),
+    );
+    assert!(a.text.starts_with("Payments: "), "{}", a.text);
+    assert_eq!(a.text, all_time.text);
+}
