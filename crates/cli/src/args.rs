@@ -45,7 +45,7 @@ pub enum Command {
     Status(StatusArgs),
     /// Build a realistic demo organisation, import it, and show its status.
     Demo(DemoArgs),
-    /// Measure import speed on generated data.
+    /// Measure import or alignment speed on generated data (`bench align`).
     Bench(BenchArgs),
     /// Infer how unlinked work aligns (the sense engine), and refresh explicit links.
     Align(AlignArgs),

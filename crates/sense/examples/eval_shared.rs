@@ -43,7 +43,7 @@ fn main() {
 }
 
 /// Experiment knobs: `SENSE_C`, `SENSE_BLOCKS=w,c,m`, `SENSE_RECENCY=share,floor`,
-/// `SENSE_BODY_CHARS=0|1`.
+/// `SENSE_BODY_CHARS=0|1`, `SENSE_MAX_EXAMPLES=N`.
 fn engine_from_env() -> EngineConfig {
     let mut e = EngineConfig::default();
     let var = |k: &str| std::env::var(k).ok();
@@ -68,6 +68,9 @@ fn engine_from_env() -> EngineConfig {
     }
     if let Some(c) = var("SENSE_BALANCE").and_then(|v| v.parse().ok()) {
         e.class_balance = c;
+    }
+    if let Some(m) = var("SENSE_MAX_EXAMPLES").and_then(|v| v.parse().ok()) {
+        e.max_examples = m;
     }
     if let Some(b) = var("SENSE_BODY_CHARS") {
         e.body_char_ngrams = b == "1";

@@ -136,6 +136,9 @@ pub struct Model {
     linked_keys: Vec<String>,
     linked_class: Vec<u32>,
     n_linked: usize,
+    /// Linked items in the database; more than `n_linked` when only the newest were
+    /// learned from (`EngineConfig::max_examples`).
+    linked_total: usize,
     /// Per class: an off-plan reason learned only from the rules' own hits (weak
     /// labels), never from a person's link. Such a class is as sure as a word hint at
     /// most: it learned the rules' words, and the fold calibrates real links only.
@@ -195,11 +198,18 @@ impl Model {
     /// A one-line summary of what was fitted, for logs and reports.
     pub fn summary(&self) -> String {
         format!(
-            "{} mode, {} targets, {} linked items, {} features; recency weight {:.2}, \
+            "{} mode, {} targets, {}, {} features; recency weight {:.2}, \
              strategy-text weight {:.2}, centroid weight {:.2}, naive Bayes weight {:.2}, semantic weight {:.2}, embedding features {:.2}, temperature {:.3}, none-of-these logit {:?}, family gap {:?}{}{}",
             self.mode().as_str(),
             self.classes.len(),
-            self.n_linked,
+            if self.n_linked < self.linked_total {
+                format!(
+                    "learned from the newest {} of {} linked items",
+                    self.n_linked, self.linked_total
+                )
+            } else {
+                format!("{} linked items", self.n_linked)
+            },
             self.vocab.len(),
             if self.prior.is_some() {
                 self.combo.prior_w

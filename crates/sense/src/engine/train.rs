@@ -145,6 +145,7 @@ impl Model {
             linked_keys: ex.linked.iter().map(|&i| ts.items[i].key.clone()).collect(),
             linked_class: ex.y.iter().map(|&c| c as u32).collect(),
             n_linked: ex.linked.len() - ex.weak.len(),
+            linked_total: ex.total_real,
             rule_taught,
             semantic: embedded.map(|(s, _, _)| s),
             families,
@@ -276,6 +277,8 @@ struct Examples {
     weak: HashMap<usize, (usize, f32)>,
     /// A person's corrections, by (source, key): they override inference for good.
     corrections: HashMap<(String, String), LinkTarget>,
+    /// Items linked by people or selectors, before [`newest_examples`] kept a share.
+    total_real: usize,
     /// Per linked item: its class, training weight and creation day.
     y: Vec<usize>,
     sw: Vec<f32>,
@@ -315,16 +318,38 @@ impl Examples {
             }
         });
         let classes = &targets.classes;
-        let y: Vec<usize> = linked
-            .iter()
-            .map(|&i| match weak.get(&i) {
-                Some(&(c, _)) => c,
-                None => ts.labels[i]
-                    .as_ref()
-                    .and_then(|l| classes.iter().position(|c| *c == l.0))
-                    .unwrap_or(0),
-            })
-            .collect();
+        let class_of = |i: usize| match weak.get(&i) {
+            Some(&(c, _)) => c,
+            None => ts.labels[i]
+                .as_ref()
+                .and_then(|l| classes.iter().position(|c| *c == l.0))
+                .unwrap_or(0),
+        };
+        let total_real = linked.len() - weak.len();
+        let corrected = |i: usize| {
+            ts.labels[i]
+                .as_ref()
+                .is_some_and(|(_, o)| *o == LinkOrigin::Corrected)
+        };
+        let all_y: Vec<usize> = linked.iter().map(|&i| class_of(i)).collect();
+        let keep = newest_examples(
+            &all_y,
+            &linked.iter().map(|&i| corrected(i)).collect::<Vec<_>>(),
+            cfg.max_examples,
+            classes.len(),
+        );
+        let (linked, y): (Vec<usize>, Vec<usize>) = linked
+            .into_iter()
+            .zip(all_y)
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(p, _)| p)
+            .unzip();
+        let mut weak = weak;
+        if linked.len() < keep.len() {
+            let still: HashSet<usize> = linked.iter().copied().collect();
+            weak.retain(|i, _| still.contains(i));
+        }
         let t: Vec<Option<f64>> = linked
             .iter()
             .map(|&i| days(ts.items[i].created).filter(|_| cfg.use_time))
@@ -334,6 +359,7 @@ impl Examples {
             linked,
             weak,
             corrections,
+            total_real,
             y,
             sw,
             t,
@@ -373,6 +399,35 @@ impl Examples {
         }
         taught.iter().zip(&real).map(|(t, r)| *t && !r).collect()
     }
+}
+
+/// Targets keep at least this many of their newest linked items when
+/// `max_examples` cuts the oldest: a target whose work stopped a while ago must not
+/// vanish from the model.
+const PER_TARGET_FLOOR: usize = 200;
+
+/// Which of the linked items (oldest first; their classes and whether a person
+/// corrected them) the model learns from: all of them up to `max`; past it the newest
+/// `max`, every correction (a person's word always teaches), and, going back in time,
+/// items of any target that has fewer than [`PER_TARGET_FLOOR`] kept.
+fn newest_examples(class: &[usize], corrected: &[bool], max: usize, n_classes: usize) -> Vec<bool> {
+    let n = class.len();
+    if n <= max {
+        return vec![true; n];
+    }
+    let mut keep = vec![false; n];
+    let mut per = vec![0usize; n_classes];
+    for k in n - max..n {
+        keep[k] = true;
+        per[class[k]] += 1;
+    }
+    for k in (0..n - max).rev() {
+        if corrected[k] || per[class[k]] < PER_TARGET_FLOOR {
+            keep[k] = true;
+            per[class[k]] += 1;
+        }
+    }
+    keep
 }
 
 /// Self-training: unlinked items the off-plan rules flag become weak examples of
@@ -497,20 +552,30 @@ impl Words {
         let opts = ExtractOptions {
             body_char_ngrams: cfg.body_char_ngrams,
         };
-        let mut raws: Vec<Vec<Raw>> = Vec::with_capacity(linked.len());
-        let mut unigram_buckets: Vec<Vec<u32>> = Vec::with_capacity(linked.len());
-        for &i in linked {
-            let it = &ts.items[i];
-            let item_notes = notes.of(it);
-            let doc = doc_of(it, &item_notes, parents);
-            let mut trace = Vec::new();
-            features::extract(&doc, opts, &mut ws.scratch, &mut ws.raw, Some(&mut trace));
-            raws.push(ws.raw.clone());
-            let mut ub: Vec<u32> = trace.iter().map(|t| t.bucket).collect();
-            ub.sort_unstable();
-            ub.dedup();
-            unigram_buckets.push(ub);
-        }
+        // Each linked item's features (and its distinct unigrams, for the "like ..."
+        // postings), on every core: with tens of thousands of linked items this is a
+        // good part of training.
+        let (raws, unigram_buckets): (Vec<Vec<Raw>>, Vec<Vec<u32>>) =
+            crate::parallel::map_chunks(linked.len(), cfg.threads, |range| {
+                let (mut scratch, mut raw) = (features::Scratch::default(), Vec::new());
+                linked[range]
+                    .iter()
+                    .map(|&i| {
+                        let it = &ts.items[i];
+                        let item_notes = notes.of(it);
+                        let doc = doc_of(it, &item_notes, parents);
+                        let mut trace = Vec::new();
+                        features::extract(&doc, opts, &mut scratch, &mut raw, Some(&mut trace));
+                        let mut ub: Vec<u32> = trace.iter().map(|t| t.bucket).collect();
+                        ub.sort_unstable();
+                        ub.dedup();
+                        (raw.clone(), ub)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .into_iter()
+            .flatten()
+            .unzip();
         let strat_raws: Vec<Vec<Raw>> = classes
             .iter()
             .map(|c| {
