@@ -72,8 +72,11 @@ pub fn explicit_links(store: &mut Store) -> Result<Relinked, RelinkError> {
 #[derive(Debug, Default, serde::Serialize)]
 pub struct Inferred {
     pub mode: String,
-    /// Items with an explicit or corrected link the engine learned from.
+    /// Items with an explicit or corrected link.
     pub trained_on: usize,
+    /// Of those, how many the engine learned from (the newest, past
+    /// `EngineConfig::max_examples`).
+    pub learned_from: usize,
     /// Items (re)inferred in this run.
     pub inferred: usize,
     /// Of those, how many the engine could not place.
@@ -169,9 +172,12 @@ pub fn infer_links_with(
         Mode::Lexical
     };
     if which.is_empty() {
+        // Nothing to infer, so no model was trained: nothing was left out of one.
+        let linked = labels.iter().filter(|l| l.is_some()).count();
         return Ok(Some(Inferred {
             mode: mode.as_str().into(),
-            trained_on: labels.iter().filter(|l| l.is_some()).count(),
+            trained_on: linked,
+            learned_from: linked,
             ..Inferred::default()
         }));
     }
@@ -220,6 +226,7 @@ pub fn infer_links_with(
     Ok(Some(Inferred {
         mode: model.mode().as_str().to_string(),
         trained_on: labels.iter().filter(|l| l.is_some()).count(),
+        learned_from: model.linked_count(),
         inferred: writes.len(),
         unclear: out
             .iter()

@@ -149,8 +149,9 @@ pub struct EngineConfig {
     pub offplan_self_training: f32,
     /// Threads for training and `infer_all`.
     pub threads: usize,
-    /// At most this many linked items are learned from: the newest ones, plus every
-    /// correction and the newest few of each target the cut would leave short. Past a
+    /// At most this many linked items are learned from (and a quarter as many of the
+    /// off-plan rules' weak examples): the newest ones, plus every correction and the
+    /// newest few of each target the cut would leave short. Past a
     /// few ten thousand examples a linear model learns little more, while training time
     /// grows with them (500,000 linked items took 80 s to learn from, for no gain in
     /// accuracy the data could show); and the newest work speaks today's vocabulary.

@@ -68,13 +68,17 @@ pub fn run(g: &Globals, a: AlignArgs) -> anyhow::Result<()> {
             relinked.explicit
         ),
         Some(i) => {
+            let from = if i.learned_from < i.trained_on {
+                format!("the newest {} of {}", i.learned_from, i.trained_on)
+            } else {
+                i.trained_on.to_string()
+            };
             outln!(
-                "{} items linked explicitly; {} inferred in {} mode from {} linked items \
+                "{} items linked explicitly; {} inferred in {} mode from {from} linked items \
                  ({} unclear) in {:.1}s ({:.0} items/s)",
                 relinked.explicit,
                 i.inferred,
                 i.mode,
-                i.trained_on,
                 i.unclear,
                 i.seconds,
                 i.items_per_second

@@ -120,11 +120,14 @@ fn bench_align(g: &Globals, store: &mut Store, n: usize) -> anyhow::Result<()> {
         );
     }
     outln!(
-        "align: {} items in the database, {} inferred in {} mode in {:.2}s = {:.0} items/s \
-         (training and inference, excluding loading and writing); peak memory {}",
+        "align: {} items in the database, {} inferred in {} mode (learned from {} of the {} \
+         linked) in {:.2}s = {:.0} items/s (training and inference, excluding loading and \
+         writing); peak memory {}",
         n,
         r.inferred,
         r.mode,
+        r.learned_from,
+        r.trained_on,
         r.seconds,
         r.items_per_second,
         peak.map(|m| format!("{m:.0} MB"))

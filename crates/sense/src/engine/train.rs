@@ -335,6 +335,10 @@ impl Examples {
         let keep = newest_examples(
             &all_y,
             &linked.iter().map(|&i| corrected(i)).collect::<Vec<_>>(),
+            &linked
+                .iter()
+                .map(|i| weak.contains_key(i))
+                .collect::<Vec<_>>(),
             cfg.max_examples,
             classes.len(),
         );
@@ -406,23 +410,37 @@ impl Examples {
 /// vanish from the model.
 const PER_TARGET_FLOOR: usize = 200;
 
-/// Which of the linked items (oldest first; their classes and whether a person
-/// corrected them) the model learns from: all of them up to `max`; past it the newest
-/// `max`, every correction (a person's word always teaches), and, going back in time,
-/// items of any target that has fewer than [`PER_TARGET_FLOOR`] kept.
-fn newest_examples(class: &[usize], corrected: &[bool], max: usize, n_classes: usize) -> Vec<bool> {
+/// Which of the examples (oldest first: their classes, whether a person corrected
+/// them, whether they are weak examples the off-plan rules found) the model learns
+/// from. The newest `max` links and the newest `max / 4` weak examples (the rules flag
+/// far more unlinked items than people link: they must not crowd the links out); then,
+/// going back in time, every correction (a person's word always teaches) and items of
+/// any target that has fewer than [`PER_TARGET_FLOOR`] kept.
+fn newest_examples(
+    class: &[usize],
+    corrected: &[bool],
+    weak: &[bool],
+    max: usize,
+    n_classes: usize,
+) -> Vec<bool> {
     let n = class.len();
-    if n <= max {
-        return vec![true; n];
-    }
+    let (mut links_left, mut weak_left) = (max, max / 4);
     let mut keep = vec![false; n];
     let mut per = vec![0usize; n_classes];
-    for k in n - max..n {
-        keep[k] = true;
-        per[class[k]] += 1;
+    for k in (0..n).rev() {
+        let left = if weak[k] {
+            &mut weak_left
+        } else {
+            &mut links_left
+        };
+        if *left > 0 {
+            *left -= 1;
+            keep[k] = true;
+            per[class[k]] += 1;
+        }
     }
-    for k in (0..n - max).rev() {
-        if corrected[k] || per[class[k]] < PER_TARGET_FLOOR {
+    for k in (0..n).rev() {
+        if !keep[k] && (corrected[k] || per[class[k]] < PER_TARGET_FLOOR) {
             keep[k] = true;
             per[class[k]] += 1;
         }
@@ -759,4 +777,45 @@ fn final_scorer(
         );
     }
     linear.freeze()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_newest_links_come_first_and_weak_examples_get_a_quarter() {
+        // Oldest first: 400 links of class 0, then 600 weak examples of class 1 and
+        // 100 links of class 2, interleaved, the newest last; one old correction.
+        let mut class = vec![0; 400];
+        let mut weak = vec![false; 400];
+        for k in 0..700 {
+            let is_weak = k % 7 != 0;
+            class.push(if is_weak { 1 } else { 2 });
+            weak.push(is_weak);
+        }
+        let mut corrected = vec![false; class.len()];
+        corrected[3] = true;
+        let keep = newest_examples(&class, &corrected, &weak, 300, 3);
+        let kept = |c: usize, w: bool| {
+            (0..class.len())
+                .filter(|&k| keep[k] && class[k] == c && weak[k] == w)
+                .count()
+        };
+        // All 100 links of class 2 and the newest 200 of class 0 fill the 300 links;
+        // weak examples get 75, short of the floor of 200, so the floor tops them up;
+        // the old correction is kept too.
+        assert_eq!(kept(2, false), 100);
+        assert_eq!(kept(0, false), 201);
+        assert_eq!(kept(1, true), 200);
+        assert!(keep[3] && !keep[4]);
+        // The links kept of class 0 are its newest.
+        assert!(keep[399] && keep[200] && !keep[199]);
+        // Under the budgets, everything is kept.
+        assert!(
+            newest_examples(&class, &corrected, &weak, 5000, 3)
+                .iter()
+                .all(|&k| k)
+        );
+    }
 }
