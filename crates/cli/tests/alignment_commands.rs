@@ -98,6 +98,24 @@ fn align_infers_unlinked_work_and_corrections_win_and_persist() {
     );
     assert_eq!(o1, "inferred");
     assert!(!r1.is_empty());
+    // The engine's best candidates are kept with the inference, best first.
+    let v = env.json(&["explain", "NEW-1"]);
+    let inferred = v["links"]
+        .as_array()
+        .and_then(|l| l.iter().find(|l| l["origin"] == "inferred"))
+        .cloned()
+        .unwrap_or_default();
+    let candidates = inferred["candidates"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(candidates.len() >= 2, "{inferred}");
+    assert_eq!(candidates[0]["target"], t1);
+    let p: Vec<f64> = candidates
+        .iter()
+        .filter_map(|c| c["probability"].as_f64())
+        .collect();
+    assert!(p.windows(2).all(|w| w[0] >= w[1]), "{p:?}");
     let (t2, _, _) = item("NEW-2");
     assert_eq!(
         t2,

@@ -14,7 +14,7 @@ use throughline_sense::{
     Embedder, EngineConfig, Mode, Model, SenseError, TrainingSet, explicit, infer_all,
     labels_from_links,
 };
-use throughline_store::{LinkWrite, Store, StoreError};
+use throughline_store::{Candidate, LinkWrite, Store, StoreError};
 
 use crate::stored_embeddings::StoredEmbeddings;
 
@@ -58,6 +58,7 @@ pub fn explicit_links(store: &mut Store) -> Result<Relinked, RelinkError> {
                 confidence: 1.0,
                 reason: l.reason,
                 input_hash: None,
+                candidates: Vec::new(),
             })
         })
         .collect();
@@ -210,6 +211,14 @@ pub fn infer_links_with(
             confidence: inf.confidence,
             reason: inf.reason.clone(),
             input_hash: hashes.get(&ids[i]).copied(),
+            candidates: inf
+                .alternatives
+                .iter()
+                .map(|(target, p)| Candidate {
+                    target: target.clone(),
+                    probability: *p,
+                })
+                .collect(),
         })
         .collect();
     if full {

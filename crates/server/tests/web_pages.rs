@@ -159,6 +159,13 @@ async fn every_page_answers_and_forms_write_through() {
         assert!(it.contains(want), "item page lacks {want}");
     }
     assert!(!home.contains("Assignee") && !g.contains("Assignee"));
+    // An item the engine was torn about lists its best candidates, to pick from.
+    let (_, unclear) = page(&s, "/items?unclear=true").await;
+    let (_, torn) = page(&s, &first_link(&unclear, "/items/")).await;
+    assert!(
+        torn.contains("The engine's best candidates") && torn.contains("<ol class=\"candidates\">"),
+        "{torn}"
+    );
 
     // Correct the link: post/redirect/get, and the item page says so.
     let (st, loc) = post(

@@ -21,6 +21,16 @@ pub struct LinkWrite {
     pub reason: String,
     /// For inferred links, the item's content hash the inference was made from.
     pub input_hash: Option<i64>,
+    /// For inferred links, the engine's best candidates (best first), whatever it
+    /// answered; empty otherwise.
+    pub candidates: Vec<Candidate>,
+}
+
+/// One of the engine's best candidates for an item, with its calibrated probability.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Candidate {
+    pub target: LinkTarget,
+    pub probability: f32,
 }
 
 /// A stored link.
@@ -35,6 +45,9 @@ pub struct LinkRow {
     pub at: Option<String>,
     #[serde(skip)]
     pub input_hash: Option<i64>,
+    /// See [`LinkWrite::candidates`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<Candidate>,
 }
 
 impl Store {
@@ -95,12 +108,12 @@ impl Store {
 
     /// Every link of every origin, ordered by item.
     pub fn links(&self) -> Result<Vec<LinkRow>> {
-        self.query_links("SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash FROM links ORDER BY item_id", [])
+        self.query_links("SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash, candidates FROM links ORDER BY item_id", [])
     }
 
     /// Every link (all origins) of one item.
     pub fn links_of(&self, item_id: ItemId) -> Result<Vec<LinkRow>> {
-        self.query_links("SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash FROM links WHERE item_id = ?1", [item_id])
+        self.query_links("SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash, candidates FROM links WHERE item_id = ?1", [item_id])
     }
 
     fn query_links<P: rusqlite::Params>(&self, sql: &str, p: P) -> Result<Vec<LinkRow>> {
@@ -122,6 +135,7 @@ impl Store {
                 by_team: r.get(6)?,
                 at: r.get(7)?,
                 input_hash: r.get(8)?,
+                candidates: candidates_from_sql(r.get(9)?)?,
             });
         }
         Ok(out)
@@ -134,8 +148,8 @@ fn write_links(
     links: &[LinkWrite],
 ) -> Result<()> {
     let mut stmt = tx.prepare(
-        "INSERT OR REPLACE INTO links (item_id, origin, target_kind, target_id, confidence, reason, at, input_hash) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT OR REPLACE INTO links (item_id, origin, target_kind, target_id, confidence, reason, at, input_hash, candidates) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     let at = now();
     for l in links {
@@ -148,8 +162,42 @@ fn write_links(
             f64::from(l.confidence),
             l.reason,
             at,
-            l.input_hash
+            l.input_hash,
+            candidates_to_sql(&l.candidates),
         ])?;
     }
     Ok(())
+}
+
+/// `[["initiative:x", 0.71], ...]`, or NULL when there are none. Targets are kept in
+/// their text form (`initiative:x`), as people type them in `throughline link`.
+fn candidates_to_sql(c: &[Candidate]) -> Option<String> {
+    if c.is_empty() {
+        return None;
+    }
+    let pairs: Vec<(String, f32)> = c
+        .iter()
+        .map(|c| (c.target.to_string(), c.probability))
+        .collect();
+    serde_json::to_string(&pairs).ok()
+}
+
+fn candidates_from_sql(text: Option<String>) -> Result<Vec<Candidate>> {
+    let Some(text) = text else {
+        return Ok(Vec::new());
+    };
+    let corrupt = || StoreError::Corrupt {
+        what: "link candidates",
+        detail: text.clone(),
+    };
+    let pairs: Vec<(String, f32)> = serde_json::from_str(&text).map_err(|_| corrupt())?;
+    pairs
+        .into_iter()
+        .map(|(t, probability)| {
+            Ok(Candidate {
+                target: t.parse().map_err(|_| corrupt())?,
+                probability,
+            })
+        })
+        .collect()
 }

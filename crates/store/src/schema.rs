@@ -113,6 +113,11 @@ CREATE TABLE embeddings (
     PRIMARY KEY (model, text_hash)
 ) WITHOUT ROWID;
 "#,
+    r#"
+-- An inferred link's best candidates, best first, as the engine ranked them (JSON:
+-- [["initiative:x", 0.71], ...]): the runner-up a person may prefer is one click away.
+ALTER TABLE links ADD COLUMN candidates TEXT;
+"#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

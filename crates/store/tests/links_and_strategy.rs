@@ -4,7 +4,7 @@ use throughline_model::{
     ContextNote, Goal, LinkOrigin, LinkTarget, MetricValue, NoteKind, NoteTarget, OffPlanReason,
     Strategy, WorkItem,
 };
-use throughline_store::{ImportMeta, LinkWrite, Store};
+use throughline_store::{Candidate, ImportMeta, LinkWrite, Store};
 
 fn store_with_items(keys: &[&str]) -> Store {
     let mut store = Store::open_in_memory().unwrap();
@@ -69,6 +69,7 @@ fn links_of_each_origin_live_apart() {
         confidence: 0.7,
         reason: "words".into(),
         input_hash: Some(1),
+        candidates: Vec::new(),
     };
     store
         .replace_links(
@@ -122,6 +123,31 @@ fn links_of_each_origin_live_apart() {
             .set_correction(9999, &LinkTarget::Unclear, None, "")
             .is_err()
     );
+
+    // An inference keeps the engine's best candidates, in order, with their odds.
+    let candidates = vec![
+        Candidate {
+            target: LinkTarget::Initiative("i1".into()),
+            probability: 0.45,
+        },
+        Candidate {
+            target: LinkTarget::OffPlan(OffPlanReason::TechDebt),
+            probability: 0.3,
+        },
+    ];
+    store
+        .upsert_links(
+            LinkOrigin::Inferred,
+            &[LinkWrite {
+                candidates: candidates.clone(),
+                ..w(id2, LinkTarget::Unclear)
+            }],
+        )
+        .unwrap();
+    let inferred = store.links_of(id2).unwrap();
+    assert_eq!(inferred[0].candidates, candidates);
+    // Links without candidates read back with none.
+    assert!(store.links_of(id1).unwrap()[0].candidates.is_empty());
 }
 
 #[test]

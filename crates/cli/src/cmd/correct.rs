@@ -154,6 +154,18 @@ pub fn explain(g: &Globals, a: ItemArg) -> anyhow::Result<()> {
         ),
         None => outln!("\nNot linked yet (run `throughline align`)."),
     }
+    // What the engine weighed, even when a person or the tracker decided: the runner-up
+    // is often the link to set with `throughline link`.
+    let candidates: Vec<String> = links
+        .iter()
+        .filter(|l| l.origin == LinkOrigin::Inferred)
+        .flat_map(|l| &l.candidates)
+        .filter(|c| c.probability >= 0.01)
+        .map(|c| format!("{} {:.2}", c.target, c.probability))
+        .collect();
+    if candidates.len() > 1 {
+        outln!("  the engine's best candidates: {}", candidates.join(", "));
+    }
     for l in links
         .iter()
         .filter(|l| Some(l.origin) != effective.as_ref().map(|e| e.origin))

@@ -154,6 +154,12 @@ fn context(store: &Store, found: &StoredItem, flash: &Flash) -> Result<Value, Ap
             "reason": e.reason,
             "unclear": e.target == LinkTarget::Unclear,
         })),
+        // The engine's best candidates (the runner-up is often the link to choose
+        // below), whoever decided; the negligible ones are left out.
+        "candidates": rows.iter().filter(|r| r.origin == LinkOrigin::Inferred).flat_map(|r| &r.candidates)
+            .filter(|c| c.probability >= 0.01)
+            .map(|c| json!({ "target": target_label(&c.target, &strategy), "pct": format!("{:.0}%", c.probability * 100.0) }))
+            .collect::<Vec<_>>(),
         "others": rows.iter().filter(|r| Some(r.origin) != effective.as_ref().map(|e| e.origin)).map(|r| json!({
             "origin_label": origin_label(r.origin), "target": target_label(&r.target, &strategy),
             "confidence_pct": format!("{:.0}%", r.confidence * 100.0), "reason": r.reason,
