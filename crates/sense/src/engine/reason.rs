@@ -1,6 +1,6 @@
-//! Deciding what an item's answer is and saying why: the words that pushed the winning
-//! target up, the linked items that share them, the off-plan rules (a note or label
-//! outranks the words), conflicts and the "unclear" threshold.
+//! Deciding what an item's answer is and saying why: the words that set the winning
+//! target apart from the runners-up, the linked items that share them, the off-plan
+//! rules (a note or label outranks the words), conflicts and the "unclear" threshold.
 
 use std::collections::HashMap;
 
