@@ -193,10 +193,10 @@ fn scope_name(scope: &Scope) -> String {
     }
 }
 
-/// The period a question names, if any: one written out ("in 2026-Q3", "since
-/// 2026-09": any form `--period` takes) or one relative to `as_of`, the last day with
-/// activity ("this quarter", "last month", "this year", "last week"). Without one the
-/// answer covers all the data, and says nothing about a period.
+/// The period a question names, if any: one written out ("in 2026-Q3", "2026-09",
+/// "2026-07-01..2026-09-30": any form `--period` takes) or one relative to `as_of`, the
+/// last day with activity ("this quarter", "last month", "this year", "last week").
+/// Without one the answer covers all the data, and says nothing about a period.
 fn period_in(question: &str, as_of: NaiveDate) -> Option<Period> {
     let written = question
         .split_whitespace()

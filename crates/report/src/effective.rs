@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use throughline_model::{LinkOrigin, LinkTarget};
-use throughline_store::{ItemId, LinkRow};
+use throughline_store::{Candidate, ItemId, LinkRow};
 
 /// The link that counts for an item: a person's correction, else the explicit link,
 /// else the engine's inference.
@@ -44,4 +44,17 @@ pub fn effective_links(links: &[LinkRow]) -> HashMap<ItemId, EffectiveLink> {
         }
     }
     out.into_iter().map(|(k, (_, v))| (k, v)).collect()
+}
+
+/// The engine's best candidates for an item's inferred link, best first, leaving out
+/// the negligible ones (under 1%): what `explain` and the item page show, since the
+/// runner-up is often the link a person picks. Empty without an inferred link (an
+/// `align` drops the inference of an item a person or the tracker has decided).
+pub fn engine_candidates(links: &[LinkRow]) -> Vec<&Candidate> {
+    links
+        .iter()
+        .filter(|l| l.origin == LinkOrigin::Inferred)
+        .flat_map(|l| &l.candidates)
+        .filter(|c| c.probability >= 0.01)
+        .collect()
 }

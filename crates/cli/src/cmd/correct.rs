@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use throughline_model::{LinkOrigin, LinkTarget, NoteTarget};
-use throughline_report::effective_links;
+use throughline_report::{effective_links, engine_candidates};
 use throughline_store::{Store, StoredItem};
 
 use super::Globals;
@@ -154,13 +154,10 @@ pub fn explain(g: &Globals, a: ItemArg) -> anyhow::Result<()> {
         ),
         None => outln!("\nNot linked yet (run `throughline align`)."),
     }
-    // What the engine weighed, even when a person or the tracker decided: the runner-up
-    // is often the link to set with `throughline link`.
-    let candidates: Vec<String> = links
+    // What the engine weighed: the runner-up is often the link to set with
+    // `throughline link`.
+    let candidates: Vec<String> = engine_candidates(&links)
         .iter()
-        .filter(|l| l.origin == LinkOrigin::Inferred)
-        .flat_map(|l| &l.candidates)
-        .filter(|c| c.probability >= 0.01)
         .map(|c| format!("{} {:.2}", c.target, c.probability))
         .collect();
     if candidates.len() > 1 {

@@ -11,7 +11,7 @@ use axum::response::{Html, Redirect};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use throughline_model::{ContextNote, LinkOrigin, LinkTarget, NoteKind, NoteTarget, OffPlanReason};
-use throughline_report::effective_links;
+use throughline_report::{effective_links, engine_candidates};
 use throughline_store::{Store, StoredItem};
 
 use super::html;
@@ -154,10 +154,8 @@ fn context(store: &Store, found: &StoredItem, flash: &Flash) -> Result<Value, Ap
             "reason": e.reason,
             "unclear": e.target == LinkTarget::Unclear,
         })),
-        // The engine's best candidates (the runner-up is often the link to choose
-        // below), whoever decided; the negligible ones are left out.
-        "candidates": rows.iter().filter(|r| r.origin == LinkOrigin::Inferred).flat_map(|r| &r.candidates)
-            .filter(|c| c.probability >= 0.01)
+        // The runner-up is often the link to choose in the form below.
+        "candidates": engine_candidates(&rows).iter()
             .map(|c| json!({ "target": target_label(&c.target, &strategy), "pct": format!("{:.0}%", c.probability * 100.0) }))
             .collect::<Vec<_>>(),
         "others": rows.iter().filter(|r| Some(r.origin) != effective.as_ref().map(|e| e.origin)).map(|r| json!({
