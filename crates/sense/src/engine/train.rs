@@ -94,14 +94,13 @@ impl Model {
                 n_classes,
                 &mut ws,
             );
-            let is_weak: Vec<bool> = ex.linked.iter().map(|i| ex.weak.contains_key(i)).collect();
             fit_combination(
                 &fold,
                 &Shared {
                     y: &ex.y,
                     sw: &ex.sw,
                     t: &ex.t,
-                    is_weak: &is_weak,
+                    is_weak: &ex.is_weak,
                     semantic: sem_vectors,
                     strat_example_weight: cfg.strategy_example_weight,
                     n_classes,
@@ -144,7 +143,7 @@ impl Model {
             postings,
             linked_keys: ex.linked.iter().map(|&i| ts.items[i].key.clone()).collect(),
             linked_class: ex.y.iter().map(|&c| c as u32).collect(),
-            n_linked: ex.linked.len() - ex.weak.len(),
+            n_linked: ex.is_weak.iter().filter(|w| !**w).count(),
             linked_total: ex.total_real,
             rule_taught,
             semantic: embedded.map(|(s, _, _)| s),
@@ -273,8 +272,9 @@ struct Examples {
     /// Indices into the items, oldest first: the calibration fold is the newest share,
     /// as in real use.
     linked: Vec<usize>,
-    /// Unlinked items the off-plan rules flag, as weak examples: item -> (class, weight).
-    weak: HashMap<usize, (usize, f32)>,
+    /// Per linked item: whether it is a weak example (an unlinked item the off-plan
+    /// rules flagged) rather than a link.
+    is_weak: Vec<bool>,
     /// A person's corrections, by (source, key): they override inference for good.
     corrections: HashMap<(String, String), LinkTarget>,
     /// Items linked by people or selectors, before [`newest_examples`] kept a share.
@@ -332,28 +332,22 @@ impl Examples {
                 .is_some_and(|(_, o)| *o == LinkOrigin::Corrected)
         };
         let all_y: Vec<usize> = linked.iter().map(|&i| class_of(i)).collect();
+        let all_weak: Vec<bool> = linked.iter().map(|i| weak.contains_key(i)).collect();
         let keep = newest_examples(
             &all_y,
             &linked.iter().map(|&i| corrected(i)).collect::<Vec<_>>(),
-            &linked
-                .iter()
-                .map(|i| weak.contains_key(i))
-                .collect::<Vec<_>>(),
+            &all_weak,
             cfg.max_examples,
             classes.len(),
         );
-        let (linked, y): (Vec<usize>, Vec<usize>) = linked
+        let ((linked, y), is_weak): ((Vec<usize>, Vec<usize>), Vec<bool>) = linked
             .into_iter()
             .zip(all_y)
+            .zip(all_weak)
             .zip(&keep)
             .filter(|(_, k)| **k)
             .map(|(p, _)| p)
             .unzip();
-        let mut weak = weak;
-        if linked.len() < keep.len() {
-            let still: HashSet<usize> = linked.iter().copied().collect();
-            weak.retain(|i, _| still.contains(i));
-        }
         let t: Vec<Option<f64>> = linked
             .iter()
             .map(|&i| days(ts.items[i].created).filter(|_| cfg.use_time))
@@ -361,7 +355,7 @@ impl Examples {
         let sw = weights(ts, cfg, &linked, &weak, &y, &t, classes.len());
         Examples {
             linked,
-            weak,
+            is_weak,
             corrections,
             total_real,
             y,
@@ -373,9 +367,9 @@ impl Examples {
     /// Real (not rule-taught) linked items per target among the first `upto`.
     fn real_counts(&self, upto: usize, n_classes: usize) -> Vec<usize> {
         let mut n = vec![0usize; n_classes];
-        for (k, &i) in self.linked.iter().enumerate().take(upto) {
-            if !self.weak.contains_key(&i) {
-                n[self.y[k]] += 1;
+        for (&c, &w) in self.y.iter().zip(&self.is_weak).take(upto) {
+            if !w {
+                n[c] += 1;
             }
         }
         n
@@ -393,13 +387,9 @@ impl Examples {
     /// no real one is exactly such a reason.
     fn rule_taught(&self, n_classes: usize) -> Vec<bool> {
         let (mut taught, mut real) = (vec![false; n_classes], vec![false; n_classes]);
-        for (k, &i) in self.linked.iter().enumerate() {
-            let seen = if self.weak.contains_key(&i) {
-                &mut taught
-            } else {
-                &mut real
-            };
-            seen[self.y[k]] = true;
+        for (&c, &w) in self.y.iter().zip(&self.is_weak) {
+            let seen = if w { &mut taught } else { &mut real };
+            seen[c] = true;
         }
         taught.iter().zip(&real).map(|(t, r)| *t && !r).collect()
     }
