@@ -289,14 +289,7 @@ pub fn brief(snap: &Snapshot, scope: &Scope) -> Brief {
         w.text("No key results are declared in the strategy yet.");
     }
     for m in &ms {
-        // "%" sticks to the number; words ("days", "ms") read better apart.
-        let unit = match m.unit.as_deref() {
-            Some(u) if u.chars().next().is_some_and(char::is_alphabetic) && u != "k" => {
-                format!(" {u}")
-            }
-            Some(u) => u.to_string(),
-            None => String::new(),
-        };
+        let unit = m.unit_suffix();
         w.text(format!("{}: ", m.name));
         match m.latest {
             Some(l) => {

@@ -153,10 +153,22 @@ pub fn sparkline(values: &[f64]) -> String {
 }
 
 impl MetricStatus {
+    /// The unit as it follows a number: "%" sticks to it ("3.86%"), a word stands
+    /// apart ("67.0 days"), so every view writes values the same way.
+    pub fn unit_suffix(&self) -> String {
+        match self.unit.as_deref().map(str::trim) {
+            Some(u) if u.chars().next().is_some_and(char::is_alphabetic) && u != "k" => {
+                format!(" {u}")
+            }
+            Some(u) => u.to_string(),
+            None => String::new(),
+        }
+    }
+
     /// One paragraph of plain text for the terminal.
     pub fn to_text(&self) -> String {
         use std::fmt::Write as _;
-        let unit = self.unit.as_deref().unwrap_or("");
+        let unit = self.unit_suffix();
         let num = |x: f64| format!("{x:.2}{unit}");
         let mut o = String::new();
         let _ = writeln!(

@@ -4,9 +4,11 @@ mod common;
 
 use chrono::Duration;
 use common::*;
-use throughline_model::{LinkOrigin, MetricValue, OffPlanReason};
+use throughline_model::{Direction, LinkOrigin, MetricValue, OffPlanReason};
 use throughline_report::metrics::sparkline;
-use throughline_report::{AllocationOptions, BucketBy, Scope, WorkClass, allocation, metrics};
+use throughline_report::{
+    AllocationOptions, BucketBy, MetricStatus, Scope, WorkClass, allocation, metrics,
+};
 
 #[test]
 fn key_result_progress_and_launches() {
@@ -63,6 +65,31 @@ fn key_result_progress_and_launches() {
     assert_eq!(m.moved_since(day("2026-10-01")), None);
     assert_eq!(sparkline(&[1.0, 2.0, 3.0]), "▁▅█");
     assert!(metrics(&b.snap, &Scope::default(), Some("nope")).is_empty());
+}
+
+#[test]
+fn units_stick_to_numbers_when_symbols_and_stand_apart_when_words() {
+    let with = |unit: Option<&str>| MetricStatus {
+        id: "m".into(),
+        goal: "g".into(),
+        name: "M".into(),
+        unit: unit.map(str::to_string),
+        direction: Direction::Increase,
+        baseline: Some(67.0),
+        target: None,
+        latest: None,
+        change: None,
+        progress: None,
+        values: vec![],
+        sparkline: String::new(),
+        launches: vec![],
+    };
+    assert_eq!(with(Some("%")).unit_suffix(), "%");
+    assert_eq!(with(Some("k")).unit_suffix(), "k");
+    assert_eq!(with(Some("days")).unit_suffix(), " days");
+    assert_eq!(with(Some(" ms ")).unit_suffix(), " ms");
+    assert_eq!(with(None).unit_suffix(), "");
+    assert!(with(Some("days")).to_text().contains("baseline 67.00 days"));
 }
 
 #[test]

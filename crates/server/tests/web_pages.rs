@@ -115,6 +115,14 @@ async fn every_page_answers_and_forms_write_through() {
         "{goal}: {g}"
     );
 
+    // A unit that is a word stands apart from its number, as in the brief.
+    let (st, ent) = page(&s, "/goals/enterprise-ready").await;
+    assert_eq!(st, 200);
+    assert!(
+        ent.contains("Baseline 74.0 days, target 60.0 days"),
+        "{ent}"
+    );
+
     // Off plan: reasons, themes and examples.
     let (st, off) = page(&s, "/off-plan?period=2026-Q3").await;
     assert_eq!(st, 200);

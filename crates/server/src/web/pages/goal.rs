@@ -65,7 +65,7 @@ fn context(loaded: &View, id: &str, period: Option<Period>) -> Value {
                     label: l.title.clone(),
                 })
                 .collect();
-            let unit = m.unit.clone().unwrap_or_default();
+            let unit = m.unit_suffix();
             let chart = charts::line(
                 &format!("{} over time, with baseline, target and launches", m.name),
                 &values,
