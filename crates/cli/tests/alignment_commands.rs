@@ -116,6 +116,19 @@ fn align_infers_unlinked_work_and_corrections_win_and_persist() {
         .filter_map(|c| c["probability"].as_f64())
         .collect();
     assert!(p.windows(2).all(|w| w[0] >= w[1]), "{p:?}");
+    assert!(
+        env.ok(&["explain", "NEW-1"])
+            .contains("the engine's best candidates: initiative:checkout")
+    );
+    // An inference stored before candidates were kept says how to get them.
+    rusqlite::Connection::open(env.db())
+        .and_then(|c| c.execute("UPDATE links SET candidates = NULL", []))
+        .expect("forget the candidates");
+    let old = env.ok(&["explain", "NEW-1"]);
+    assert!(
+        old.contains("run `throughline align` to see the engine's other candidates"),
+        "{old}"
+    );
     let (t2, _, _) = item("NEW-2");
     assert_eq!(
         t2,

@@ -162,6 +162,13 @@ pub fn explain(g: &Globals, a: ItemArg) -> anyhow::Result<()> {
         .collect();
     if candidates.len() > 1 {
         outln!("  the engine's best candidates: {}", candidates.join(", "));
+    } else if candidates.is_empty()
+        && effective
+            .as_ref()
+            .is_some_and(|e| e.origin == LinkOrigin::Inferred)
+    {
+        // Inferences stored before candidates were kept (database version 3).
+        outln!("  (run `throughline align` to see the engine's other candidates)");
     }
     for l in links
         .iter()
