@@ -322,6 +322,12 @@ fn eval_can_take_each_items_epic_as_its_initiative() {
     // Too few items per epic: a clear error, not an empty report.
     let err = env.fails(&["eval", "--truth", "epic", "--min-items", "100"]);
     assert!(err.contains("eval needs at least 20"), "{err}");
+    // One epic left (checkout's 30 items; search has 15): nothing to tell apart.
+    let err = env.fails(&["eval", "--truth", "epic", "--min-items", "20"]);
+    assert!(
+        err.contains("the same one (initiative:EP-1)") && err.contains("at least two"),
+        "{err}"
+    );
     // An export without epics or parents says what --truth epic needs.
     let flat = Env::new();
     flat.write("t.csv", &csv());

@@ -55,6 +55,18 @@ pub fn run(g: &Globals, a: EvalArgs) -> anyhow::Result<()> {
             items.len()
         );
     }
+    let answers: HashSet<&LinkTarget> = truth.iter().collect();
+    if answers.len() < 2 {
+        let only = answers
+            .iter()
+            .next()
+            .map_or(String::new(), |t| format!(" ({t})"));
+        anyhow::bail!(
+            "every item with a known answer has the same one{only}: with one possible answer \
+             there is nothing to measure; eval needs at least two (a lower --min-items \
+             keeps smaller ones)"
+        );
+    }
     let cfg = EvalConfig {
         dataset: g.db.display().to_string(),
         test_share: a.test_share,
