@@ -160,10 +160,12 @@ fn a_new_epic_takes_the_work_of_its_timeframe() {
     // open when it was created.
     let (dated, model, one) = last_round(Dated::InStrategy);
     assert!(dated > 0.8, "dated {dated}: {}\n{one:?}", model.summary());
+    // The summary is for people: numbers, not `Some(..)`, and no negative zero.
+    let summary = model.summary();
+    assert!(summary.contains("timeframe inside +"), "{summary}");
     assert!(
-        model.summary().contains("timeframe inside"),
-        "{}",
-        model.summary()
+        !summary.contains("Some(") && !summary.contains("-0.00"),
+        "{summary}"
     );
     assert!(
         one.reason.contains(

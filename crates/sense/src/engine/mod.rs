@@ -197,9 +197,10 @@ impl Model {
 
     /// A one-line summary of what was fitted, for logs and reports.
     pub fn summary(&self) -> String {
+        let off_or = |v: Option<f32>| v.map_or("off".to_string(), |v| format!("{v:.2}"));
         format!(
             "{} mode, {} targets, {}, {} features; recency weight {:.2}, \
-             strategy-text weight {:.2}, centroid weight {:.2}, naive Bayes weight {:.2}, semantic weight {:.2}, embedding features {:.2}, temperature {:.3}, none-of-these logit {:?}, family gap {:?}{}{}",
+             strategy-text weight {:.2}, centroid weight {:.2}, naive Bayes weight {:.2}, semantic weight {:.2}, embedding features {:.2}, temperature {:.3}, none-of-these logit {}, family gap {}{}{}",
             self.mode().as_str(),
             self.classes.len(),
             if self.n_linked < self.linked_total {
@@ -222,15 +223,18 @@ impl Model {
             self.combo.sem_w,
             self.combo.dense_w,
             self.combo.temperature,
-            self.combo.none_logit,
-            self.combo.family_gap,
+            off_or(self.combo.none_logit),
+            off_or(self.combo.family_gap),
             if self.timeframes.is_empty() {
                 String::new()
             } else {
                 let w = self.combo.timeframe;
                 format!(
-                    ", timeframe inside {:.2} / outside -{:.2} / new and inside +{:.2}",
-                    w.inside, w.outside, w.new_inside
+                    ", timeframe inside {:+.2} / outside {:+.2} / new and inside {:+.2}",
+                    // `+ 0.0` writes an unused penalty as +0.00, not -0.00.
+                    w.inside,
+                    -w.outside + 0.0,
+                    w.new_inside
                 )
             },
             self.combo
