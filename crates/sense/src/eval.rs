@@ -32,6 +32,17 @@ pub enum GroundTruthField {
 }
 
 impl GroundTruthField {
+    /// What the engine did not see, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            GroundTruthField::Labels => "labels hidden",
+            GroundTruthField::Components => "components hidden",
+            GroundTruthField::Project => "project hidden",
+            GroundTruthField::Epic => "epic and parent hidden",
+            GroundTruthField::None => "truth from links",
+        }
+    }
+
     fn blank(self, it: &mut WorkItem) {
         match self {
             GroundTruthField::Labels => it.labels.clear(),
@@ -231,8 +242,13 @@ impl fmt::Display for EvalReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "{}: train {} / test {} items, {} targets, hidden field {:?}, majority {:.3}",
-            self.dataset, self.n_train, self.n_test, self.n_targets, self.hidden, self.majority
+            "{}: train {} / test {} items, {} targets ({}), majority {:.3}",
+            self.dataset,
+            self.n_train,
+            self.n_test,
+            self.n_targets,
+            self.hidden.describe(),
+            self.majority
         )?;
         writeln!(
             f,
