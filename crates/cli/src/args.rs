@@ -112,7 +112,8 @@ pub struct SemanticArgs {
 pub enum TruthSource {
     /// The database's explicit and corrected links (selector facts are hidden).
     Links,
-    /// Each item's first label, as if labels were initiatives.
+    /// Each item's first label that names an area, as if labels were initiatives
+    /// (GitHub's kind-of-work labels, such as `bug` or `enhancement`, are passed over).
     Labels,
     /// Each item's first component.
     Components,
@@ -141,6 +142,11 @@ pub struct EvalArgs {
     /// The rest of the label is the initiative's words.
     #[arg(long, value_name = "PREFIX")]
     pub label_prefix: Option<String>,
+    /// With --truth labels: more labels that say what kind of work an item is rather
+    /// than where it belongs, passed over like `bug` and `enhancement` (any case;
+    /// repeat the flag or separate with commas).
+    #[arg(long, value_name = "LABEL", value_delimiter = ',')]
+    pub skip_label: Vec<String>,
     /// Also list the held-out items the engine missed at top-1 (the first N; 30 without
     /// a number). `--json` always lists every one.
     #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "30")]

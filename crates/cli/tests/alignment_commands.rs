@@ -394,8 +394,9 @@ fn eval_on_undated_files_holds_out_the_newest_share_of_each_file() {
 }
 
 #[test]
-fn eval_by_label_prefix_takes_area_labels_not_the_first_label() {
-    // GitHub-style labels: the kind first (`bug`, `enhancement`), the area after it.
+fn eval_by_labels_takes_area_labels_not_the_kind_of_work() {
+    // GitHub-style labels: a kind first (`bug`, or a team's own `triaged`), the area
+    // after it.
     let env = Env::new();
     let areas = [
         (
@@ -415,7 +416,7 @@ fn eval_by_label_prefix_takes_area_labels_not_the_first_label() {
     for round in 0..8 {
         for (a, (area, words)) in areas.iter().enumerate() {
             for (i, w) in words.iter().enumerate() {
-                let kind = ["bug", "enhancement"][(round + i) % 2];
+                let kind = ["bug", "triaged"][(round + i) % 2];
                 csv.push_str(&format!(
                     "K-{round}{a}{i},Improve {w} handling,\"{kind},{area}\",2026-0{}-{:02}T10:00:00Z\n",
                     1 + round / 2,
@@ -426,10 +427,11 @@ fn eval_by_label_prefix_takes_area_labels_not_the_first_label() {
     }
     env.write("labels.csv", &csv);
     env.ok(&["import", "csv", "labels.csv", "--map", "labels=labels"]);
-    // The first label is the kind of work: two "targets" that say nothing of the area.
-    let first = env.json(&["eval", "--truth", "labels"]);
-    assert_eq!(first["n_targets"], 2, "{first}");
-    // ... and eval says which namespace would give the area.
+    // `bug` is passed over (GitHub's kinds of work are), `triaged` is not: three
+    // areas of 20 items each and one "target" of 60 that says nothing of the area.
+    let first = env.json(&["eval", "--truth", "labels", "--min-items", "10"]);
+    assert_eq!(first["n_targets"], 4, "{first}");
+    // ... eval says what it passed over, and which namespace would give the area.
     let out = env
         .cmd()
         .args(["eval", "--truth", "labels"])
@@ -437,10 +439,32 @@ fn eval_by_label_prefix_takes_area_labels_not_the_first_label() {
         .unwrap();
     let hint = String::from_utf8_lossy(&out.stderr);
     assert!(
-        hint.contains("(`area/` on 120 of 120 labelled items)")
+        hint.contains("passed over labels that say what kind of work an item is")
+            && hint.contains("`bug` (60)")
+            && hint.contains("(`area/` on 60 of 120 labelled items)")
             && hint.contains("--label-prefix area/"),
         "{hint}"
     );
+    // Naming the team's own kind passes over it too.
+    let out = env
+        .cmd()
+        .args([
+            "eval",
+            "--truth",
+            "labels",
+            "--skip-label",
+            "Triaged",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let hint = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        hint.contains("`triaged` (60)") && !hint.contains("--label-prefix"),
+        "{hint}"
+    );
+    let skipped: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(skipped["n_targets"], 3, "{skipped}");
     let out = env
         .cmd()
         .args(["eval", "--truth", "labels", "--label-prefix", "area/"])
@@ -462,7 +486,7 @@ fn eval_by_label_prefix_takes_area_labels_not_the_first_label() {
     );
     // The prefix belongs to labels, and a prefix no label has is said plainly.
     let err = env.fails(&["eval", "--truth", "components", "--label-prefix", "area/"]);
-    assert!(err.contains("use it with --truth labels"), "{err}");
+    assert!(err.contains("use them with --truth labels"), "{err}");
     let err = env.fails(&["eval", "--truth", "labels", "--label-prefix", "team/"]);
     assert!(err.contains("with a label starting `team/`"), "{err}");
 }
