@@ -62,7 +62,7 @@ pub fn explicit_links(store: &mut Store) -> Result<Relinked, RelinkError> {
             })
         })
         .collect();
-    store.replace_links(LinkOrigin::Explicit, &writes)?;
+    store.sync_links(LinkOrigin::Explicit, &writes)?;
     Ok(Relinked {
         items: ids.len(),
         explicit: writes.len(),

@@ -5,6 +5,8 @@
 //! explicit, inferred and corrected alignment side by side, and lets a person's word
 //! override inference forever without losing what the engine thought.
 
+use std::collections::HashMap;
+
 use rusqlite::params;
 use throughline_model::{LinkOrigin, LinkTarget};
 
@@ -62,6 +64,51 @@ impl Store {
         write_links(&tx, origin, links)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Makes the links of `origin` exactly `links`, like [`Store::replace_links`], but
+    /// writes only what changed: a link with the same target, confidence, reason, input
+    /// hash and candidates is left as it is, and keeps its `at` (when it was made).
+    /// Explicit links are recomputed after every import; on a million items, importing
+    /// ten rewrote 430,000 rows (15 s) where a few would do. Returns the rows written
+    /// and removed.
+    pub fn sync_links(&mut self, origin: LinkOrigin, links: &[LinkWrite]) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let mut stored: HashMap<ItemId, StoredLink> = HashMap::new();
+        {
+            let mut stmt = tx.prepare(
+                "SELECT item_id, target_kind, target_id, confidence, reason, input_hash, candidates \
+                 FROM links WHERE origin = ?1",
+            )?;
+            let mut rows = stmt.query(params![origin.as_str()])?;
+            while let Some(r) = rows.next()? {
+                stored.insert(
+                    r.get(0)?,
+                    StoredLink {
+                        kind: r.get(1)?,
+                        id: r.get(2)?,
+                        confidence: r.get(3)?,
+                        reason: r.get(4)?,
+                        input_hash: r.get(5)?,
+                        candidates: r.get(6)?,
+                    },
+                );
+            }
+        }
+        let changed: Vec<&LinkWrite> = links
+            .iter()
+            .filter(|l| stored.remove(&l.item_id).is_none_or(|s| !s.same_as(l)))
+            .collect();
+        write_links(&tx, origin, changed.iter().copied())?;
+        // What is left of the stored links has no counterpart any more.
+        {
+            let mut stmt = tx.prepare("DELETE FROM links WHERE origin = ?1 AND item_id = ?2")?;
+            for id in stored.keys() {
+                stmt.execute(params![origin.as_str(), id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(changed.len() + stored.len())
     }
 
     /// Inserts or replaces links of `origin` for the given items only, leaving others.
@@ -142,10 +189,32 @@ impl Store {
     }
 }
 
-fn write_links(
+/// A stored link's columns, as they are compared by [`Store::sync_links`].
+struct StoredLink {
+    kind: String,
+    id: String,
+    confidence: f64,
+    reason: String,
+    input_hash: Option<i64>,
+    candidates: Option<String>,
+}
+
+impl StoredLink {
+    fn same_as(&self, l: &LinkWrite) -> bool {
+        let (kind, id) = target_to_sql(&l.target);
+        self.kind == kind
+            && self.id == id
+            && self.confidence == f64::from(l.confidence)
+            && self.reason == l.reason
+            && self.input_hash == l.input_hash
+            && self.candidates == candidates_to_sql(&l.candidates)
+    }
+}
+
+fn write_links<'a>(
     tx: &rusqlite::Transaction<'_>,
     origin: LinkOrigin,
-    links: &[LinkWrite],
+    links: impl IntoIterator<Item = &'a LinkWrite>,
 ) -> Result<()> {
     let mut stmt = tx.prepare(
         "INSERT OR REPLACE INTO links (item_id, origin, target_kind, target_id, confidence, reason, at, input_hash, candidates) \

@@ -208,3 +208,75 @@ fn notes_and_metric_values_are_kept() {
         vec![3.1, 3.3]
     );
 }
+
+#[test]
+fn syncing_links_writes_only_what_changed_and_keeps_when_the_rest_was_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let mut store = Store::open(&path).unwrap();
+    let meta = ImportMeta {
+        format: "t".into(),
+        path: "t".into(),
+    };
+    let items = ["A-1", "A-2", "A-3", "A-4"].map(|k| {
+        Ok::<_, std::io::Error>(WorkItem {
+            source: "jira".into(),
+            key: k.into(),
+            title: k.into(),
+            ..Default::default()
+        })
+    });
+    store.import_items(&meta, items, |_| {}).unwrap();
+    let id = |store: &Store, k: &str| store.item_id("jira", k).unwrap().unwrap();
+    let (a1, a2, a3, a4) = (
+        id(&store, "A-1"),
+        id(&store, "A-2"),
+        id(&store, "A-3"),
+        id(&store, "A-4"),
+    );
+    let w = |item_id, initiative: &str| LinkWrite {
+        item_id,
+        target: LinkTarget::Initiative(initiative.into()),
+        confidence: 1.0,
+        reason: format!("selected by {initiative}"),
+        input_hash: None,
+        candidates: Vec::new(),
+    };
+    let first = [w(a1, "i1"), w(a2, "i2"), w(a3, "i3")];
+    assert_eq!(store.sync_links(LinkOrigin::Explicit, &first).unwrap(), 3);
+    store
+        .set_correction(a1, &LinkTarget::Goal("g".into()), Some("Ops"), "moved")
+        .unwrap();
+    // Mark every stored link as made long ago, to see which ones are rewritten.
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute("UPDATE links SET at = '2000-01-01'", [])
+        .unwrap();
+
+    // A-1 unchanged, A-2 moved, A-3 no longer selected, A-4 newly selected.
+    let second = [w(a1, "i1"), w(a2, "i9"), w(a4, "i4")];
+    assert_eq!(store.sync_links(LinkOrigin::Explicit, &second).unwrap(), 3);
+    let explicit: Vec<_> = store
+        .links()
+        .unwrap()
+        .into_iter()
+        .filter(|l| l.origin == LinkOrigin::Explicit)
+        .map(|l| (l.item_id, l.target, l.at == Some("2000-01-01".into())))
+        .collect();
+    assert_eq!(
+        explicit,
+        vec![
+            (a1, LinkTarget::Initiative("i1".into()), true),
+            (a2, LinkTarget::Initiative("i9".into()), false),
+            (a4, LinkTarget::Initiative("i4".into()), false),
+        ]
+    );
+    // Other origins are left alone, and syncing the same links again writes nothing.
+    let corrected = store.links_of(a1).unwrap();
+    assert!(
+        corrected
+            .iter()
+            .any(|l| l.origin == LinkOrigin::Corrected && l.at.as_deref() == Some("2000-01-01"))
+    );
+    assert_eq!(store.sync_links(LinkOrigin::Explicit, &second).unwrap(), 0);
+}
