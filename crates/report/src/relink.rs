@@ -9,10 +9,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use throughline_model::{Link, LinkOrigin, LinkTarget, WorkItem};
+use throughline_model::{LinkOrigin, LinkTarget, WorkItem};
 use throughline_sense::{
     Embedder, EngineConfig, Mode, Model, SenseError, TrainingSet, explicit, infer_all,
-    labels_from_links,
+    labels_by_index,
 };
 use throughline_store::{Candidate, LinkWrite, Store, StoreError};
 
@@ -123,25 +123,13 @@ pub fn infer_links_with(
         .map(|s| (s.id, s.item))
         .unzip();
     let index: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
-    let rows = store.links()?;
-    let links: Vec<Link> = rows
-        .iter()
-        .filter_map(|r| {
-            let it = &items[*index.get(&r.item_id)?];
-            Some(Link {
-                source: it.source.clone(),
-                key: it.key.clone(),
-                target: r.target.clone(),
-                origin: r.origin,
-                confidence: r.confidence,
-                reason: r.reason.clone(),
-                by_team: None,
-                at: None,
-            })
-        })
-        .collect();
+    let rows = store.link_targets()?;
     let notes = store.notes()?;
-    let labels = labels_from_links(&items, &links);
+    let labels = labels_by_index(
+        items.len(),
+        rows.iter()
+            .filter_map(|r| Some((*index.get(&r.item_id)?, &r.target, r.origin))),
+    );
     let decided: HashSet<i64> = rows
         .iter()
         .filter(|r| r.origin != LinkOrigin::Inferred)

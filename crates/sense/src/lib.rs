@@ -76,7 +76,7 @@ mod tfidf;
 mod timeframe;
 
 pub use calibration::expected_calibration_error;
-pub use engine::{Inference, Model, TrainingSet, infer_all, labels_from_links};
+pub use engine::{Inference, Model, TrainingSet, infer_all, labels_by_index, labels_from_links};
 pub use timeframe::epics_life;
 
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,7 @@
 mod common;
 
 use throughline_model::{Link, LinkOrigin, LinkTarget, OffPlanReason};
-use throughline_sense::{EngineConfig, Model, TrainingSet, labels_from_links};
+use throughline_sense::{EngineConfig, Model, TrainingSet, labels_by_index, labels_from_links};
 
 #[test]
 fn a_corrected_item_keeps_its_correction() {
@@ -124,4 +124,21 @@ fn corrected_links_win_over_explicit_ones_and_inferred_are_ignored() {
         ))
     );
     assert_eq!(l[1], None);
+    // By item index (as the store's rows come), in either order, the same labels; an
+    // unclear target teaches nothing either.
+    let by_index = |links: &[Link]| {
+        labels_by_index(
+            items.len(),
+            links.iter().map(|l| {
+                let i = if l.key == "A-1" { 0 } else { 1 };
+                (i, &l.target, l.origin)
+            }),
+        )
+    };
+    assert_eq!(by_index(&links), l);
+    let mut reversed = links.clone();
+    reversed.reverse();
+    assert_eq!(by_index(&reversed), l);
+    let unclear = [mk("A-2", LinkTarget::Unclear, LinkOrigin::Explicit)];
+    assert_eq!(by_index(&unclear), vec![None, None]);
 }

@@ -27,7 +27,7 @@ use rusqlite::Connection;
 pub use embeddings::text_hash;
 pub use error::StoreError;
 pub use items::{ImportMeta, ImportSummary, ItemFilter, StoredItem};
-pub use links::{Candidate, LinkRow, LinkWrite};
+pub use links::{Candidate, LinkRow, LinkTargetRow, LinkWrite};
 pub use strategy::StrategyVersion;
 pub use tokens::{NewToken, Role, TokenInfo, token_hash};
 

@@ -52,6 +52,16 @@ pub struct LinkRow {
     pub candidates: Vec<Candidate>,
 }
 
+/// A stored link without its words (reason, team, time, candidates): what re-linking
+/// reads for every item, at a fraction of the cost of [`LinkRow`]s.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkTargetRow {
+    pub item_id: ItemId,
+    pub origin: LinkOrigin,
+    pub target: LinkTarget,
+    pub input_hash: Option<i64>,
+}
+
 impl Store {
     /// Replaces every link of `origin` with `links`, in one transaction. Used for
     /// explicit links (recomputed from selectors) and full inference runs.
@@ -158,6 +168,24 @@ impl Store {
         self.query_links("SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash, candidates FROM links ORDER BY item_id", [])
     }
 
+    /// Every link's item, origin, target and input hash, ordered by item.
+    pub fn link_targets(&self) -> Result<Vec<LinkTargetRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT item_id, origin, target_kind, target_id, input_hash FROM links ORDER BY item_id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            out.push(LinkTargetRow {
+                item_id: r.get(0)?,
+                origin: origin_from_sql(&r.get::<_, String>(1)?)?,
+                target: target_from_sql(&r.get::<_, String>(2)?, r.get(3)?)?,
+                input_hash: r.get(4)?,
+            });
+        }
+        Ok(out)
+    }
+
     /// Every link (all origins) of one item.
     pub fn links_of(&self, item_id: ItemId) -> Result<Vec<LinkRow>> {
         self.query_links("SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash, candidates FROM links WHERE item_id = ?1", [item_id])
@@ -168,15 +196,10 @@ impl Store {
         let mut rows = stmt.query(p)?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            let origin: String = r.get(1)?;
-            let kind: String = r.get(2)?;
             out.push(LinkRow {
                 item_id: r.get(0)?,
-                origin: LinkOrigin::parse(&origin).ok_or_else(|| StoreError::Corrupt {
-                    what: "link origin",
-                    detail: origin.clone(),
-                })?,
-                target: target_from_sql(&kind, r.get(3)?)?,
+                origin: origin_from_sql(&r.get::<_, String>(1)?)?,
+                target: target_from_sql(&r.get::<_, String>(2)?, r.get(3)?)?,
                 confidence: r.get::<_, f64>(4)? as f32,
                 reason: r.get(5)?,
                 by_team: r.get(6)?,
@@ -187,6 +210,13 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+fn origin_from_sql(origin: &str) -> Result<LinkOrigin> {
+    LinkOrigin::parse(origin).ok_or_else(|| StoreError::Corrupt {
+        what: "link origin",
+        detail: origin.to_string(),
+    })
 }
 
 /// A stored link's columns, as they are compared by [`Store::sync_links`].

@@ -279,4 +279,19 @@ fn syncing_links_writes_only_what_changed_and_keeps_when_the_rest_was_made() {
             .any(|l| l.origin == LinkOrigin::Corrected && l.at.as_deref() == Some("2000-01-01"))
     );
     assert_eq!(store.sync_links(LinkOrigin::Explicit, &second).unwrap(), 0);
+    // The light read re-linking uses has the same links, without their words.
+    let light: Vec<_> = store
+        .link_targets()
+        .unwrap()
+        .into_iter()
+        .map(|l| (l.item_id, l.origin, l.target, l.input_hash))
+        .collect();
+    let full: Vec<_> = store
+        .links()
+        .unwrap()
+        .into_iter()
+        .map(|l| (l.item_id, l.origin, l.target, l.input_hash))
+        .collect();
+    assert_eq!(light.len(), 4);
+    assert_eq!(light, full);
 }
