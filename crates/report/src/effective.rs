@@ -25,25 +25,74 @@ fn rank(o: LinkOrigin) -> u8 {
 
 /// Picks the effective link of every item that has any.
 pub fn effective_links(links: &[LinkRow]) -> HashMap<ItemId, EffectiveLink> {
-    let mut out: HashMap<ItemId, (u8, EffectiveLink)> = HashMap::new();
-    for l in links {
-        let r = rank(l.origin);
-        if out.get(&l.item_id).is_none_or(|(have, _)| *have < r) {
-            out.insert(
-                l.item_id,
-                (
-                    r,
-                    EffectiveLink {
-                        target: l.target.clone(),
-                        origin: l.origin,
-                        confidence: l.confidence,
-                        reason: l.reason.clone(),
-                    },
-                ),
-            );
+    winners(links)
+        .into_iter()
+        .map(|(item, i)| {
+            let l = &links[i];
+            let link = EffectiveLink {
+                target: l.target.clone(),
+                origin: l.origin,
+                confidence: l.confidence,
+                reason: l.reason.clone(),
+            };
+            (item, link)
+        })
+        .collect()
+}
+
+/// [`effective_links`], taking the links: a snapshot of a million items moves their
+/// reasons rather than copying them.
+pub fn into_effective_links(links: Vec<LinkRow>) -> HashMap<ItemId, EffectiveLink> {
+    let mut keep = vec![false; links.len()];
+    for (_, i) in winners(&links) {
+        keep[i] = true;
+    }
+    let mut out = HashMap::with_capacity(links.len());
+    for (l, k) in links.into_iter().zip(keep) {
+        if k {
+            out.insert(l.item_id, EffectiveLink::from(l));
         }
     }
-    out.into_iter().map(|(k, (_, v))| (k, v)).collect()
+    out
+}
+
+/// For every item, the index of its effective link among `links`.
+fn winners(links: &[LinkRow]) -> Vec<(ItemId, usize)> {
+    // The store returns links by item: the best of each run of one item's links wins,
+    // with no map to build.
+    if links.is_sorted_by_key(|l| l.item_id) {
+        let mut out: Vec<(ItemId, usize)> = Vec::with_capacity(links.len());
+        for (i, l) in links.iter().enumerate() {
+            match out.last_mut() {
+                Some((item, best)) if *item == l.item_id => {
+                    if rank(links[*best].origin) < rank(l.origin) {
+                        *best = i;
+                    }
+                }
+                _ => out.push((l.item_id, i)),
+            }
+        }
+        return out;
+    }
+    let mut best: HashMap<ItemId, (u8, usize)> = HashMap::with_capacity(links.len());
+    for (i, l) in links.iter().enumerate() {
+        let r = rank(l.origin);
+        if best.get(&l.item_id).is_none_or(|(have, _)| *have < r) {
+            best.insert(l.item_id, (r, i));
+        }
+    }
+    best.into_iter().map(|(item, (_, i))| (item, i)).collect()
+}
+
+impl From<LinkRow> for EffectiveLink {
+    fn from(l: LinkRow) -> Self {
+        EffectiveLink {
+            target: l.target,
+            origin: l.origin,
+            confidence: l.confidence,
+            reason: l.reason,
+        }
+    }
 }
 
 /// The engine's best candidates for an item's inferred link, best first, leaving out
@@ -57,4 +106,52 @@ pub fn engine_candidates(links: &[LinkRow]) -> Vec<&Candidate> {
         .flat_map(|l| &l.candidates)
         .filter(|c| c.probability >= 0.01)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(item_id: ItemId, origin: LinkOrigin, target: &str) -> LinkRow {
+        LinkRow {
+            item_id,
+            origin,
+            target: LinkTarget::Initiative(target.into()),
+            confidence: 0.5,
+            reason: format!("{target} by {}", origin.as_str()),
+            by_team: None,
+            at: None,
+            input_hash: None,
+            candidates: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_correction_beats_an_explicit_link_which_beats_an_inference_in_any_order() {
+        let sorted = vec![
+            row(1, LinkOrigin::Corrected, "c"),
+            row(1, LinkOrigin::Explicit, "e"),
+            row(1, LinkOrigin::Inferred, "i"),
+            row(2, LinkOrigin::Inferred, "i"),
+            row(2, LinkOrigin::Explicit, "e"),
+            row(3, LinkOrigin::Inferred, "i"),
+        ];
+        let want = |id: ItemId| match id {
+            1 => "c",
+            2 => "e",
+            _ => "i",
+        };
+        let mut shuffled = sorted.clone();
+        shuffled.reverse();
+        shuffled.swap(0, 3);
+        for links in [sorted, shuffled] {
+            let borrowed = effective_links(&links);
+            let owned = into_effective_links(links);
+            assert_eq!(borrowed, owned);
+            assert_eq!(owned.len(), 3);
+            for (id, l) in &owned {
+                assert_eq!(l.target, LinkTarget::Initiative(want(*id).into()), "{id}");
+            }
+        }
+    }
 }

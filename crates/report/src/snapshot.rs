@@ -7,8 +7,9 @@ use chrono::NaiveDate;
 use throughline_model::{ContextNote, MetricValue, Strategy};
 use throughline_store::{ItemId, Store, StoreError, StoredItem};
 
+use crate::EffectiveLink;
+use crate::effective::into_effective_links;
 use crate::text_index::TextIndex;
-use crate::{EffectiveLink, effective_links};
 
 /// The strategy in force, every item and its effective link, the context notes and the
 /// metric values, read in one go. Plain data, so tests build it by hand
@@ -40,10 +41,11 @@ impl Snapshot {
             let stored = store.metric_values(&m.id)?;
             metric_values.insert(m.id.clone(), merge_values(&m.values, &stored));
         }
+        let (items, links) = store.items_and_links()?;
         Ok(Snapshot {
             strategy_version,
-            items: store.all_items()?,
-            links: effective_links(&store.links()?),
+            items,
+            links: into_effective_links(links),
             notes: store.notes()?,
             metric_values,
             strategy,

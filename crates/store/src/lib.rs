@@ -8,6 +8,7 @@
 //! This crate knows the domain model and SQL, nothing about file formats, the sense
 //! engine's logic, HTTP or the terminal.
 
+mod bulk;
 mod embeddings;
 mod error;
 mod hash;

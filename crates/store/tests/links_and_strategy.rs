@@ -295,3 +295,63 @@ fn syncing_links_writes_only_what_changed_and_keeps_when_the_rest_was_made() {
     assert_eq!(light.len(), 4);
     assert_eq!(light, full);
 }
+
+#[test]
+fn items_and_links_read_in_parallel_are_the_same_as_read_one_by_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let mut store = Store::open(&path).unwrap();
+    let meta = ImportMeta {
+        format: "t".into(),
+        path: "t".into(),
+    };
+    // Enough items for several id ranges, one of them odd-sized.
+    let items = (0..1003).map(|i| {
+        Ok::<_, std::io::Error>(WorkItem {
+            source: "jira".into(),
+            key: format!("K-{i}"),
+            title: format!("item {i}"),
+            labels: vec![format!("l{}", i % 7)],
+            ..Default::default()
+        })
+    });
+    store.import_items(&meta, items, |_| {}).unwrap();
+    let ids: Vec<i64> = store.all_items().unwrap().iter().map(|s| s.id).collect();
+    let writes: Vec<LinkWrite> = ids
+        .iter()
+        .step_by(3)
+        .map(|&item_id| LinkWrite {
+            item_id,
+            target: LinkTarget::Initiative("i".into()),
+            confidence: 0.5,
+            reason: format!("reason {item_id}"),
+            input_hash: Some(item_id),
+            candidates: vec![Candidate {
+                target: LinkTarget::Goal("g".into()),
+                probability: 0.4,
+            }],
+        })
+        .collect();
+    store.replace_links(LinkOrigin::Inferred, &writes).unwrap();
+    store
+        .set_correction(ids[1], &LinkTarget::Unclear, None, "not sure")
+        .unwrap();
+
+    let (items, links) = store.items_and_links().unwrap();
+    assert_eq!(items, store.all_items().unwrap());
+    // The same links, without the engine's candidates.
+    let mut want = store.links().unwrap();
+    for l in &mut want {
+        l.candidates.clear();
+    }
+    assert_eq!(links.len(), 336);
+    assert_eq!(links, want);
+
+    // In memory there is no second connection to read on: the same, one by one.
+    let mut mem = store_with_items(&["A-1", "A-2"]);
+    let a1 = mem.item_id("jira", "A-1").unwrap().unwrap();
+    mem.set_correction(a1, &LinkTarget::Unclear, None, "x")
+        .unwrap();
+    let (items, links) = mem.items_and_links().unwrap();
+    assert_eq!((items.len(), links.len()), (2, 1));
+}
