@@ -4,6 +4,7 @@
 //! Lives here, not in the CLI, because both the CLI (`align`, `import`, `strategy apply`)
 //! and the server (strategy uploads) re-link after a change, and must do it the same way.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,7 +15,7 @@ use throughline_sense::{
     Embedder, EngineConfig, Mode, Model, SenseError, TrainingSet, explicit, infer_all,
     labels_by_index,
 };
-use throughline_store::{Candidate, LinkWrite, Store, StoreError};
+use throughline_store::{Candidate, ItemId, LinkWrite, Store, StoreError};
 
 use crate::stored_embeddings::StoredEmbeddings;
 
@@ -34,20 +35,51 @@ pub struct Relinked {
     pub explicit: usize,
 }
 
+/// The items re-linking reads, loaded once for the explicit pass and the inference
+/// pass after it (on a million items, a load is 3 s), and only when a strategy needs
+/// them. In time order: the engine calibrates on the newest linked work, and for
+/// undated exports that is the newest share of every file.
+#[derive(Default)]
+pub struct Work {
+    loaded: OnceCell<Loaded>,
+}
+
+/// Ids apart from items rather than cloned: at a million items the copy would be the
+/// biggest allocation of the whole pass.
+struct Loaded {
+    ids: Vec<ItemId>,
+    items: Vec<WorkItem>,
+}
+
+impl Work {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The items as they are now in `store`: one `Work` serves one round of re-linking,
+    /// in which the items do not change (the links do).
+    fn get(&self, store: &Store) -> Result<&Loaded, RelinkError> {
+        if let Some(l) = self.loaded.get() {
+            return Ok(l);
+        }
+        let (ids, items) = store
+            .items_in_time_order()?
+            .0
+            .into_iter()
+            .map(|s| (s.id, s.item))
+            .unzip();
+        Ok(self.loaded.get_or_init(|| Loaded { ids, items }))
+    }
+}
+
 /// Recomputes every explicit link from the strategy in force. Cheap (a pass over the
 /// items in memory), so it runs after every import and strategy apply.
-pub fn explicit_links(store: &mut Store) -> Result<Relinked, RelinkError> {
+pub fn explicit_links(store: &mut Store, work: &Work) -> Result<Relinked, RelinkError> {
     let Some((_, strategy)) = store.strategy()? else {
         return Ok(Relinked::default());
     };
-    // Split ids from items rather than cloning: at a million items the copy is the
-    // biggest allocation of the whole pass.
-    let (ids, items): (Vec<i64>, Vec<WorkItem>) = store
-        .all_items()?
-        .into_iter()
-        .map(|s| (s.id, s.item))
-        .unzip();
-    let links = explicit::resolve(&strategy, &items);
+    let Loaded { ids, items } = work.get(store)?;
+    let links = explicit::resolve(&strategy, items);
     let writes: Vec<LinkWrite> = ids
         .iter()
         .zip(links)
@@ -93,10 +125,11 @@ pub struct Inferred {
 /// `progress(done, total)` is called from worker threads as items are inferred.
 pub fn infer_links(
     store: &mut Store,
+    work: &Work,
     full: bool,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Option<Inferred>, RelinkError> {
-    infer_links_with(store, full, None, progress)
+    infer_links_with(store, work, full, None, progress)
 }
 
 /// [`infer_links`], in semantic mode when `embedder` is given: the engine then also
@@ -104,6 +137,7 @@ pub fn infer_links(
 /// run.
 pub fn infer_links_with(
     store: &mut Store,
+    work: &Work,
     full: bool,
     embedder: Option<Arc<StoredEmbeddings>>,
     progress: &(dyn Fn(usize, usize) + Sync),
@@ -114,14 +148,7 @@ pub fn infer_links_with(
     if strategy.initiatives.is_empty() && strategy.goals.is_empty() {
         return Ok(None);
     }
-    // In time order: the engine calibrates on the newest linked work, and for undated
-    // exports that is the newest share of every file.
-    let (ids, items): (Vec<i64>, Vec<WorkItem>) = store
-        .items_in_time_order()?
-        .0
-        .into_iter()
-        .map(|s| (s.id, s.item))
-        .unzip();
+    let Loaded { ids, items } = work.get(store)?;
     let index: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
     let rows = store.link_targets()?;
     let notes = store.notes()?;
@@ -172,7 +199,7 @@ pub fn infer_links_with(
     }
 
     let started = Instant::now();
-    let ts = TrainingSet::new(&strategy, &items, &labels, &notes)?;
+    let ts = TrainingSet::new(&strategy, items, &labels, &notes)?;
     let cfg = EngineConfig {
         mode,
         ..EngineConfig::default()
@@ -183,7 +210,7 @@ pub fn infer_links_with(
     // `infer_all` reports how many are done so far, from several threads: a thread can
     // report an older count after another's newer one, so only the highest is passed on.
     let done = AtomicUsize::new(0);
-    let out = infer_all(&model, &items, &which, &notes, &|n| {
+    let out = infer_all(&model, items, &which, &notes, &|n| {
         let before = done.fetch_max(n, Ordering::Relaxed);
         if n > before {
             progress(n, total);

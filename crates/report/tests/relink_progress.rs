@@ -6,7 +6,7 @@ mod common;
 
 use std::sync::Mutex;
 
-use throughline_report::relink::{explicit_links, infer_links};
+use throughline_report::relink::{Work, explicit_links, infer_links};
 use throughline_store::{ImportMeta, Store};
 
 #[test]
@@ -50,10 +50,12 @@ fn progress_counts_up_to_the_total_once() {
             |_| {},
         )
         .unwrap();
-    explicit_links(&mut store).unwrap();
+    // One load of the items serves both passes.
+    let work = Work::new();
+    explicit_links(&mut store, &work).unwrap();
 
     let seen = Mutex::new(Vec::new());
-    let r = infer_links(&mut store, true, &|done, total| {
+    let r = infer_links(&mut store, &work, true, &|done, total| {
         seen.lock().unwrap().push((done, total));
     })
     .unwrap()

@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use throughline_report::relink::{explicit_links, infer_links_with};
+use throughline_report::relink::{Work, explicit_links, infer_links_with};
 use throughline_report::stored_embeddings::StoredEmbeddings;
 use throughline_sense::Embedder;
 use throughline_store::{ImportMeta, Store};
@@ -59,7 +59,7 @@ fn store_with_work(path: &std::path::Path) -> Store {
     };
     let ok = items.into_iter().map(Ok::<_, std::io::Error>);
     store.import_items(&meta, ok, |_| {}).unwrap();
-    explicit_links(&mut store).unwrap();
+    explicit_links(&mut store, &Work::new()).unwrap();
     store
 }
 
@@ -70,7 +70,7 @@ fn a_second_semantic_run_embeds_nothing_new_and_answers_the_same() {
     let counting = Arc::new(Counting(AtomicUsize::new(0)));
     let run = |store: &mut Store| {
         let e = Arc::new(StoredEmbeddings::load(store, counting.clone()).unwrap());
-        let r = infer_links_with(store, true, Some(e), &|_, _| {})
+        let r = infer_links_with(store, &Work::new(), true, Some(e), &|_, _| {})
             .unwrap()
             .unwrap();
         let links: Vec<_> = store

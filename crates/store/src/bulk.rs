@@ -39,15 +39,34 @@ impl Store {
     /// a write landing between them is seen by the next snapshot. In memory, where a
     /// second connection would see another database, they run here, one after the other.
     pub fn items_and_links(&self) -> Result<(Vec<StoredItem>, Vec<LinkRow>)> {
+        self.read_at_once(true)
+    }
+
+    /// Every item, in id order, read like [`Store::items_and_links`] reads them.
+    pub fn all_items_at_once(&self) -> Result<Vec<StoredItem>> {
+        Ok(self.read_at_once(false)?.0)
+    }
+
+    fn read_at_once(&self, with_links: bool) -> Result<(Vec<StoredItem>, Vec<LinkRow>)> {
         let path = match self.conn.path() {
             Some(p) if !p.is_empty() => p.to_string(),
-            _ => return Ok((self.all_items()?, links_without_candidates(&self.conn)?)),
+            _ => {
+                let links = if with_links {
+                    links_without_candidates(&self.conn)?
+                } else {
+                    Vec::new()
+                };
+                return Ok((self.all_items()?, links));
+            }
         };
         let max_id: ItemId =
             self.conn
                 .query_row("SELECT coalesce(max(id), 0) FROM items", [], |r| r.get(0))?;
         let step = (max_id / ITEM_RANGES as i64).max(1);
-        let mut jobs = vec![Job::Links];
+        let mut jobs = Vec::new();
+        if with_links {
+            jobs.push(Job::Links);
+        }
         let mut from = 0;
         while from < max_id {
             let to = if from + 2 * step > max_id {
@@ -60,7 +79,8 @@ impl Store {
         }
         let threads = std::thread::available_parallelism()
             .map_or(2, |n| n.get())
-            .min(jobs.len());
+            .min(jobs.len())
+            .max(1);
         let next = AtomicUsize::new(0);
         let parts: Mutex<Vec<Part>> = Mutex::new(Vec::with_capacity(jobs.len()));
         std::thread::scope(|s| -> Result<()> {

@@ -241,7 +241,7 @@ impl Store {
     /// of every file, not the files imported first (whose targets the newest share of a
     /// database of several files may never have seen).
     pub fn items_in_time_order(&self) -> Result<(Vec<StoredItem>, bool)> {
-        let mut items = self.all_items()?;
+        let mut items = self.all_items_at_once()?;
         if items.is_empty() || items.iter().any(|s| s.item.created.is_some()) {
             return Ok((items, false));
         }

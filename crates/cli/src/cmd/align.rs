@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use throughline_report::relink::{self, Inferred, Relinked};
+use throughline_report::relink::{self, Inferred, Relinked, Work};
 use throughline_report::stored_embeddings::StoredEmbeddings;
 use throughline_store::Store;
 
@@ -14,18 +14,24 @@ use crate::{output, progress};
 
 /// Recomputes every explicit link from the strategy in force (see
 /// [`relink::explicit_links`]).
-pub fn explicit_links(store: &mut Store) -> anyhow::Result<Relinked> {
-    Ok(relink::explicit_links(store)?)
+pub fn explicit_links(store: &mut Store, work: &Work) -> anyhow::Result<Relinked> {
+    Ok(relink::explicit_links(store, work)?)
 }
 
 /// Infers links for unlinked work (see [`relink::infer_links`]), with a progress bar.
-pub fn infer_links(store: &mut Store, full: bool, quiet: bool) -> anyhow::Result<Option<Inferred>> {
-    infer_links_with(store, full, None, quiet)
+pub fn infer_links(
+    store: &mut Store,
+    work: &Work,
+    full: bool,
+    quiet: bool,
+) -> anyhow::Result<Option<Inferred>> {
+    infer_links_with(store, work, full, None, quiet)
 }
 
 /// [`infer_links`], in semantic mode when `embedder` is given.
 pub fn infer_links_with(
     store: &mut Store,
+    work: &Work,
     full: bool,
     embedder: Option<Arc<StoredEmbeddings>>,
     quiet: bool,
@@ -34,7 +40,7 @@ pub fn infer_links_with(
     // comes when inference starts.
     let bar = progress::spinner(quiet, "learning from the linked work");
     let inferring = AtomicBool::new(false);
-    let r = relink::infer_links_with(store, full, embedder, &|done, total| {
+    let r = relink::infer_links_with(store, work, full, embedder, &|done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
         if !inferring.swap(true, Ordering::Relaxed) {
@@ -50,9 +56,10 @@ pub fn infer_links_with(
 /// `throughline align`: recompute explicit links and every inference.
 pub fn run(g: &Globals, a: AlignArgs) -> anyhow::Result<()> {
     let mut store = g.open()?;
-    let relinked = explicit_links(&mut store)?;
     let embedder = semantic::embedder(&a.semantic, &store, g.quiet)?;
-    let inferred = infer_links_with(&mut store, !a.changed_only, embedder, g.quiet)?;
+    let work = Work::new();
+    let relinked = explicit_links(&mut store, &work)?;
+    let inferred = infer_links_with(&mut store, &work, !a.changed_only, embedder, g.quiet)?;
     if g.json {
         return output::json(&serde_json::json!({ "explicit": relinked, "inferred": inferred }));
     }

@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use throughline_ingest::Format;
+use throughline_report::relink::Work;
 use throughline_store::Store;
 
 use super::{Globals, align, import};
@@ -110,8 +111,9 @@ labels = ["security"]
 fn bench_align(g: &Globals, store: &mut Store, n: usize) -> anyhow::Result<()> {
     let strategy = throughline_strategy::parse(BENCH_STRATEGY)?;
     store.apply_strategy(&strategy, BENCH_STRATEGY, None)?;
-    align::explicit_links(store)?;
-    let r = align::infer_links(store, true, g.quiet)?
+    let work = Work::new();
+    align::explicit_links(store, &work)?;
+    let r = align::infer_links(store, &work, true, g.quiet)?
         .ok_or_else(|| anyhow::anyhow!("nothing to infer against"))?;
     let peak = peak_rss_mb();
     if g.json {

@@ -4,6 +4,7 @@
 use anyhow::Context;
 use throughline_demo::{DemoConfig, write_demo};
 use throughline_ingest::Format;
+use throughline_report::relink::Work;
 use throughline_report::{Scope, Snapshot, status};
 
 use super::{Globals, align, import};
@@ -50,8 +51,9 @@ pub fn run(g: &Globals, a: DemoArgs) -> anyhow::Result<()> {
         store.add_notes(&notes)?;
     }
     super::metrics::import(&mut store, &files.metrics)?;
-    let relinked = align::explicit_links(&mut store)?;
-    align::infer_links(&mut store, true, g.quiet)?;
+    let work = Work::new();
+    let relinked = align::explicit_links(&mut store, &work)?;
+    align::infer_links(&mut store, &work, true, g.quiet)?;
 
     // The demo's "today" is its last day; report on the quarter that holds most of it.
     let snap = Snapshot::load(&store)?;

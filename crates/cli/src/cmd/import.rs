@@ -3,6 +3,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use throughline_ingest::{Format, ImportOptions, Mapping, detect_format, read_items};
+use throughline_report::relink::Work;
 use throughline_store::{ImportMeta, ImportSummary, Store};
 
 use super::{Globals, align};
@@ -44,11 +45,12 @@ pub fn run(g: &Globals, a: ImportArgs) -> anyhow::Result<()> {
         }
         results.push(r);
     }
-    let relinked = align::explicit_links(&mut store)?;
+    let work = Work::new();
+    let relinked = align::explicit_links(&mut store, &work)?;
     let inferred = if a.no_align {
         None
     } else {
-        align::infer_links(&mut store, false, g.quiet)?
+        align::infer_links(&mut store, &work, false, g.quiet)?
     };
     if g.json {
         output::json(

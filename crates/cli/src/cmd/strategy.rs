@@ -3,6 +3,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use throughline_model::Strategy;
+use throughline_report::relink::Work;
 
 use super::{Globals, align};
 use crate::args::StrategyCommand;
@@ -29,9 +30,10 @@ pub fn run(g: &Globals, c: StrategyCommand) -> anyhow::Result<()> {
             let s = parse(&file, &text)?;
             let mut store = g.open()?;
             let version = store.apply_strategy(&s, &text, Some(&file.display().to_string()))?;
-            let relinked = align::explicit_links(&mut store)?;
+            let work = Work::new();
+            let relinked = align::explicit_links(&mut store, &work)?;
             // A new strategy changes what every item could serve: infer all again.
-            let inferred = align::infer_links(&mut store, true, g.quiet)?;
+            let inferred = align::infer_links(&mut store, &work, true, g.quiet)?;
             if g.json {
                 return output::json(
                     &serde_json::json!({ "version": version, "links": relinked, "inferred": inferred }),

@@ -70,9 +70,11 @@ pub async fn put_strategy(
     let out = state
         .write(move |store| {
             let version = store.apply_strategy(&strategy, &text, Some("api"))?;
-            let links = relink::explicit_links(store).map_err(relink_error)?;
+            let work = relink::Work::new();
+            let links = relink::explicit_links(store, &work).map_err(relink_error)?;
             // A new strategy changes what every item could serve: infer all again.
-            let inferred = relink::infer_links(store, true, &|_, _| {}).map_err(relink_error)?;
+            let inferred =
+                relink::infer_links(store, &work, true, &|_, _| {}).map_err(relink_error)?;
             Ok(json!({ "version": version, "links": links, "inferred": inferred }))
         })
         .await?;

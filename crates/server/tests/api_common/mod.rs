@@ -61,8 +61,9 @@ pub fn seed_demo_with(dir: &Path, cfg: &DemoConfig) -> PathBuf {
     store.add_notes(&notes).unwrap();
     let values = throughline_ingest::read_metric_values(&files.metrics).unwrap();
     store.add_metric_values(&values).unwrap();
-    throughline_report::relink::explicit_links(&mut store).unwrap();
-    throughline_report::relink::infer_links(&mut store, true, &|_, _| {}).unwrap();
+    let work = throughline_report::relink::Work::new();
+    throughline_report::relink::explicit_links(&mut store, &work).unwrap();
+    throughline_report::relink::infer_links(&mut store, &work, true, &|_, _| {}).unwrap();
     db
 }
 
