@@ -209,8 +209,8 @@ fn notes_and_metric_values_are_kept() {
     );
 }
 
-#[test]
-fn syncing_links_writes_only_what_changed_and_keeps_when_the_rest_was_made() {
+/// A database file with items `K-0` to `K-{n-1}` (the directory goes when dropped).
+fn file_store_with(n: usize) -> (tempfile::TempDir, std::path::PathBuf, Store) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.db");
     let mut store = Store::open(&path).unwrap();
@@ -218,21 +218,28 @@ fn syncing_links_writes_only_what_changed_and_keeps_when_the_rest_was_made() {
         format: "t".into(),
         path: "t".into(),
     };
-    let items = ["A-1", "A-2", "A-3", "A-4"].map(|k| {
+    let items = (0..n).map(|i| {
         Ok::<_, std::io::Error>(WorkItem {
             source: "jira".into(),
-            key: k.into(),
-            title: k.into(),
+            key: format!("K-{i}"),
+            title: format!("item {i}"),
+            labels: vec![format!("l{}", i % 7)],
             ..Default::default()
         })
     });
     store.import_items(&meta, items, |_| {}).unwrap();
+    (dir, path, store)
+}
+
+#[test]
+fn syncing_links_writes_only_what_changed_and_keeps_when_the_rest_was_made() {
+    let (_dir, path, mut store) = file_store_with(4);
     let id = |store: &Store, k: &str| store.item_id("jira", k).unwrap().unwrap();
     let (a1, a2, a3, a4) = (
-        id(&store, "A-1"),
-        id(&store, "A-2"),
-        id(&store, "A-3"),
-        id(&store, "A-4"),
+        id(&store, "K-0"),
+        id(&store, "K-1"),
+        id(&store, "K-2"),
+        id(&store, "K-3"),
     );
     let w = |item_id, initiative: &str| LinkWrite {
         item_id,
@@ -298,24 +305,8 @@ fn syncing_links_writes_only_what_changed_and_keeps_when_the_rest_was_made() {
 
 #[test]
 fn items_and_links_read_in_parallel_are_the_same_as_read_one_by_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("t.db");
-    let mut store = Store::open(&path).unwrap();
-    let meta = ImportMeta {
-        format: "t".into(),
-        path: "t".into(),
-    };
     // Enough items for several id ranges, one of them odd-sized.
-    let items = (0..1003).map(|i| {
-        Ok::<_, std::io::Error>(WorkItem {
-            source: "jira".into(),
-            key: format!("K-{i}"),
-            title: format!("item {i}"),
-            labels: vec![format!("l{}", i % 7)],
-            ..Default::default()
-        })
-    });
-    store.import_items(&meta, items, |_| {}).unwrap();
+    let (_dir, _, mut store) = file_store_with(1003);
     let ids: Vec<i64> = store.all_items().unwrap().iter().map(|s| s.id).collect();
     let writes: Vec<LinkWrite> = ids
         .iter()
