@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rusqlite::{Connection, OpenFlags, params};
 
 use crate::links::{LinkRow, links_without_candidates};
-use crate::rows::{ITEM_COLUMNS, item_from_row};
+use crate::rows::{ITEM_COLUMNS, read_items};
 use crate::{ItemId, Result, Store, StoredItem};
 
 /// Id ranges the items are read in: a few more than the cores, so that a thread that
@@ -132,15 +132,9 @@ fn items_in(conn: &Connection, from: ItemId, to: ItemId) -> Result<Vec<StoredIte
     let mut stmt = conn.prepare(&format!(
         "SELECT {ITEM_COLUMNS} FROM items WHERE id > ?1 AND id <= ?2 ORDER BY id"
     ))?;
-    let mut rows = stmt.query(params![from, to])?;
     // Ids are dense unless items were deleted: sized once, the rows are not copied as
     // the list grows.
     let mut out = Vec::with_capacity(usize::try_from(to - from).unwrap_or(0).min(1 << 24));
-    while let Some(r) = rows.next()? {
-        out.push(StoredItem {
-            id: r.get(0)?,
-            item: item_from_row(r)?,
-        });
-    }
+    read_items(&mut stmt.query(params![from, to])?, &mut out)?;
     Ok(out)
 }

@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, params};
 use throughline_model::{Timestamp, WorkItem};
 
 use crate::hash::content_hash;
-use crate::rows::{ITEM_COLUMNS, item_from_row, list_to_sql, ts_to_sql, unit_to_sql};
+use crate::rows::{ITEM_COLUMNS, list_to_sql, read_items, ts_to_sql, unit_to_sql};
 use crate::{ItemId, Result, Store, StoreError};
 
 /// What an import was, for the import log.
@@ -189,14 +189,8 @@ impl Store {
         }
         let mut stmt = self.conn.prepare(&sql)?;
         let params = rusqlite::params_from_iter(args);
-        let mut rows = stmt.query(params)?;
         let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push(StoredItem {
-                id: r.get(0)?,
-                item: item_from_row(r)?,
-            });
-        }
+        read_items(&mut stmt.query(params)?, &mut out)?;
         Ok(out)
     }
 
@@ -206,14 +200,8 @@ impl Store {
             "SELECT {ITEM_COLUMNS} FROM items WHERE key = ?1 AND (?2 IS NULL OR source = ?2) ORDER BY id LIMIT 2"
         );
         let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query(params![key, source])?;
         let mut found = Vec::new();
-        while let Some(r) = rows.next()? {
-            found.push(StoredItem {
-                id: r.get(0)?,
-                item: item_from_row(r)?,
-            });
-        }
+        read_items(&mut stmt.query(params![key, source])?, &mut found)?;
         match found.len() {
             0 => Ok(None),
             1 => Ok(found.pop()),

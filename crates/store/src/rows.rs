@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use throughline_model::{EstimateUnit, LinkTarget, StatusCategory, Timestamp, WorkItem};
 
-use crate::{Result, StoreError};
+use crate::{Result, StoreError, StoredItem};
 
 pub(crate) fn ts_to_sql(t: Option<Timestamp>) -> Option<String> {
     t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
@@ -66,6 +66,17 @@ pub(crate) fn target_from_sql(kind: &str, id: String) -> Result<LinkTarget> {
 pub(crate) const ITEM_COLUMNS: &str = "id, source, key, url, title, description, item_type, status, \
      status_category, labels, components, parent_key, epic_key, project, team, assignee, \
      estimate, estimate_unit, created, started, resolved, sprint";
+
+/// Every item of a query that selects [`ITEM_COLUMNS`], appended to `out`.
+pub(crate) fn read_items(rows: &mut rusqlite::Rows<'_>, out: &mut Vec<StoredItem>) -> Result<()> {
+    while let Some(r) = rows.next()? {
+        out.push(StoredItem {
+            id: r.get(0)?,
+            item: item_from_row(r)?,
+        });
+    }
+    Ok(())
+}
 
 pub(crate) fn item_from_row(r: &rusqlite::Row<'_>) -> Result<WorkItem> {
     let cat: String = r.get(8)?;
