@@ -66,10 +66,14 @@ impl LabelChoice {
     }
 
     /// Says which labels were passed over (how many items had each before their
-    /// answer), so that no answer changes silently.
-    pub(super) fn report_skipped(&self, stored: &[StoredItem]) {
+    /// answer), so that no answer changes silently, and which namespace would name the
+    /// areas, if the labels have one.
+    pub(super) fn say_how_labels_are_read(&self, stored: &[StoredItem]) {
         if self.prefix.is_some() {
             return;
+        }
+        if let Some(hint) = namespace_hint(stored, self) {
+            eprintln!("{hint}");
         }
         let mut counts: HashMap<String, usize> = HashMap::new();
         for s in stored {
@@ -101,7 +105,7 @@ impl LabelChoice {
 /// GitHub-style labels put the kind of work first (`bug`) and the area in a namespace
 /// (`area/storage`, `component: api`). When a namespace would change the answer of at
 /// least a tenth of the labelled items, says so and how to use it.
-pub(super) fn namespace_hint(stored: &[StoredItem], labels: &LabelChoice) -> Option<String> {
+fn namespace_hint(stored: &[StoredItem], labels: &LabelChoice) -> Option<String> {
     let namespace = |label: &str| -> Option<String> {
         let i = label.find(['/', ':']).filter(|&i| i > 0)?;
         Some(label[..=i].to_lowercase())

@@ -10,7 +10,7 @@ use throughline_sense::{Embedder, EngineConfig, Mode};
 use super::{Globals, semantic};
 use crate::args::{EvalArgs, TruthSource};
 use crate::{output, progress};
-use labels::{LabelChoice, namespace_hint};
+use labels::LabelChoice;
 use truth::{from_epics, from_field, from_links};
 
 mod labels;
@@ -39,18 +39,10 @@ pub fn run(g: &Globals, a: EvalArgs) -> anyhow::Result<()> {
         TruthSource::Epic => from_epics(&stored, a.min_items.unwrap_or(10))?,
         field => {
             let labels = LabelChoice::new(a.label_prefix.as_deref(), &a.skip_label);
-            if field == TruthSource::Labels
-                && a.label_prefix.is_none()
-                && !g.quiet
-                && let Some(hint) = namespace_hint(&stored, &labels)
-            {
-                eprintln!("{hint}");
-            }
-            let truth = from_field(&stored, field, &labels, a.min_items.unwrap_or(30));
             if field == TruthSource::Labels && !g.quiet {
-                labels.report_skipped(&stored);
+                labels.say_how_labels_are_read(&stored);
             }
-            truth
+            from_field(&stored, field, &labels, a.min_items.unwrap_or(30))
         }
     };
     if items.len() < 20 {
