@@ -40,8 +40,8 @@ impl LabelChoice {
         }
     }
 
-    /// The first label in the prefix's namespace, or else the first that is not a
-    /// kind of work.
+    /// With a prefix, the first label in its namespace; without, the first label that
+    /// is not a kind of work.
     pub(super) fn pick(&self, labels: &[String]) -> Option<String> {
         if let Some(p) = &self.prefix {
             return labels
