@@ -84,30 +84,17 @@ impl Store {
     /// and removed.
     pub fn sync_links(&mut self, origin: LinkOrigin, links: &[LinkWrite]) -> Result<usize> {
         let tx = self.conn.transaction()?;
-        let mut stored: HashMap<ItemId, StoredLink> = HashMap::new();
-        {
-            let mut stmt = tx.prepare(
-                "SELECT item_id, target_kind, target_id, confidence, reason, input_hash, candidates \
-                 FROM links WHERE origin = ?1",
-            )?;
-            let mut rows = stmt.query(params![origin.as_str()])?;
-            while let Some(r) = rows.next()? {
-                stored.insert(
-                    r.get(0)?,
-                    StoredLink {
-                        kind: r.get(1)?,
-                        id: r.get(2)?,
-                        confidence: r.get(3)?,
-                        reason: r.get(4)?,
-                        input_hash: r.get(5)?,
-                        candidates: r.get(6)?,
-                    },
-                );
-            }
-        }
+        let mut stored: HashMap<ItemId, LinkRow> = query_links(
+            &tx,
+            "SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash, candidates FROM links WHERE origin = ?1",
+            params![origin.as_str()],
+        )?
+        .into_iter()
+        .map(|l| (l.item_id, l))
+        .collect();
         let changed: Vec<&LinkWrite> = links
             .iter()
-            .filter(|l| stored.remove(&l.item_id).is_none_or(|s| !s.same_as(l)))
+            .filter(|l| stored.remove(&l.item_id).is_none_or(|s| !same(&s, l)))
             .collect();
         write_links(&tx, origin, changed.iter().copied())?;
         // What is left of the stored links has no counterpart any more.
@@ -237,26 +224,14 @@ fn origin_from_sql(origin: &str) -> Result<LinkOrigin> {
     })
 }
 
-/// A stored link's columns, as they are compared by [`Store::sync_links`].
-struct StoredLink {
-    kind: String,
-    id: String,
-    confidence: f64,
-    reason: String,
-    input_hash: Option<i64>,
-    candidates: Option<String>,
-}
-
-impl StoredLink {
-    fn same_as(&self, l: &LinkWrite) -> bool {
-        let (kind, id) = target_to_sql(&l.target);
-        self.kind == kind
-            && self.id == id
-            && self.confidence == f64::from(l.confidence)
-            && self.reason == l.reason
-            && self.input_hash == l.input_hash
-            && self.candidates == candidates_to_sql(&l.candidates)
-    }
+/// Whether a stored link already says what `l` would write (what [`Store::sync_links`]
+/// leaves alone).
+fn same(stored: &LinkRow, l: &LinkWrite) -> bool {
+    stored.target == l.target
+        && stored.confidence == l.confidence
+        && stored.reason == l.reason
+        && stored.input_hash == l.input_hash
+        && stored.candidates == l.candidates
 }
 
 fn write_links<'a>(
