@@ -70,17 +70,18 @@ pub fn labels_from_links(
     items: &[WorkItem],
     links: &[Link],
 ) -> Vec<Option<(LinkTarget, LinkOrigin)>> {
-    let mut by_key: HashMap<(&str, &str), (LinkTarget, LinkOrigin)> = HashMap::new();
-    for l in links {
-        let k = (l.source.as_str(), l.key.as_str());
-        if teaches(by_key.get(&k), &l.target, l.origin) {
-            by_key.insert(k, (l.target.clone(), l.origin));
-        }
-    }
-    items
+    let index: HashMap<(&str, &str), usize> = items
         .iter()
-        .map(|i| by_key.get(&(i.source.as_str(), i.key.as_str())).cloned())
-        .collect()
+        .enumerate()
+        .map(|(i, it)| ((it.source.as_str(), it.key.as_str()), i))
+        .collect();
+    labels_by_index(
+        items.len(),
+        links.iter().filter_map(|l| {
+            let i = *index.get(&(l.source.as_str(), l.key.as_str()))?;
+            Some((i, &l.target, l.origin))
+        }),
+    )
 }
 
 /// [`labels_from_links`] for links already matched to their item's index in a list of
