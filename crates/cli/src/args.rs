@@ -26,6 +26,12 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
+    /// Say on stderr how long each phase took (loading, training, inferring, writing);
+    /// `-vv` for the engine's inner steps. `THROUGHLINE_LOG=debug` (tracing's filter
+    /// syntax) does the same and wins over the flag.
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
     #[command(subcommand)]
     pub command: Command,
 }

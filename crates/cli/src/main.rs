@@ -8,6 +8,7 @@
 mod output;
 mod args;
 mod cmd;
+mod logging;
 mod progress;
 
 use std::process::ExitCode;
@@ -16,6 +17,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
+    logging::init(cli.verbose);
     match cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -171,6 +171,47 @@ fn align_infers_unlinked_work_and_corrections_win_and_persist() {
 }
 
 #[test]
+fn verbose_runs_say_how_long_each_phase_took_and_quiet_ones_say_nothing() {
+    let env = Env::new();
+    env.write("s.toml", STRATEGY);
+    env.ok(&["strategy", "apply", "s.toml"]);
+    env.write("t.csv", &csv());
+    let stderr = |args: &[&str], log: Option<&str>| {
+        let mut c = env.cmd();
+        if let Some(l) = log {
+            c.env("THROUGHLINE_LOG", l);
+        }
+        let out = c.args(args).output().expect("run");
+        assert!(out.status.success());
+        String::from_utf8(out.stderr).expect("utf8")
+    };
+    let plain = stderr(&["-q", "import", "csv", "t.csv"], None);
+    assert!(!plain.contains("time.busy"), "{plain}");
+    // Same file again is a no-op import; `align` retrains and infers all three.
+    let v = stderr(&["-q", "-v", "align"], None);
+    for phase in [
+        "read items",
+        "explicit links",
+        "infer links",
+        "train",
+        "infer{items=3}",
+    ] {
+        let line = v
+            .lines()
+            .find(|l| l.contains(phase) && l.contains("close time.busy="))
+            .unwrap_or_else(|| panic!("no timing for {phase:?} in:\n{v}"));
+        assert!(line.contains(" INFO "), "{line}");
+    }
+    // The engine's inner steps only at debug level (`-vv`, or the environment).
+    assert!(!v.contains("choose examples"), "{v}");
+    let vv = stderr(&["-q", "-vv", "align"], None);
+    assert!(vv.contains("choose examples"), "{vv}");
+    let env_debug = stderr(&["-q", "align"], Some("throughline_sense=debug"));
+    assert!(env_debug.contains("choose examples"), "{env_debug}");
+    assert!(!env_debug.contains("explicit links"), "{env_debug}");
+}
+
+#[test]
 fn import_infers_only_new_or_changed_items() {
     let env = Env::new();
     env.write("s.toml", STRATEGY);

@@ -75,6 +75,7 @@ impl Work {
 /// Recomputes every explicit link from the strategy in force. Cheap (a pass over the
 /// items in memory), so it runs after every import and strategy apply.
 pub fn explicit_links(store: &mut Store, work: &Work) -> Result<Relinked, RelinkError> {
+    let _span = tracing::info_span!("explicit links").entered();
     let Some((_, strategy)) = store.strategy()? else {
         return Ok(Relinked::default());
     };
@@ -148,6 +149,7 @@ pub fn infer_links_with(
     if strategy.initiatives.is_empty() && strategy.goals.is_empty() {
         return Ok(None);
     }
+    let _span = tracing::info_span!("infer links", full).entered();
     let Loaded { ids, items } = work.get(store)?;
     let index: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
     let rows = store.link_targets()?;
@@ -204,18 +206,23 @@ pub fn infer_links_with(
         mode,
         ..EngineConfig::default()
     };
-    let model = Model::train(&ts, &cfg, embedder.clone().map(|e| e as Arc<dyn Embedder>))?;
+    let model = {
+        let _span = tracing::info_span!("train").entered();
+        Model::train(&ts, &cfg, embedder.clone().map(|e| e as Arc<dyn Embedder>))?
+    };
     let total = which.len();
     progress(0, total);
     // `infer_all` reports how many are done so far, from several threads: a thread can
     // report an older count after another's newer one, so only the highest is passed on.
     let done = AtomicUsize::new(0);
+    let infer_span = tracing::info_span!("infer", items = total).entered();
     let out = infer_all(&model, items, &which, &notes, &|n| {
         let before = done.fetch_max(n, Ordering::Relaxed);
         if n > before {
             progress(n, total);
         }
     });
+    drop(infer_span);
     let seconds = started.elapsed().as_secs_f64();
     let writes: Vec<LinkWrite> = which
         .iter()

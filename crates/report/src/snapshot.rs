@@ -32,6 +32,7 @@ pub struct Snapshot {
 impl Snapshot {
     /// Reads the snapshot from the store.
     pub fn load(store: &Store) -> Result<Snapshot, StoreError> {
+        let _span = tracing::info_span!("load snapshot").entered();
         let (strategy_version, strategy) = match store.strategy()? {
             Some((v, s)) => (Some(v), s),
             None => (None, Strategy::default()),

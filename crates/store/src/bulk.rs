@@ -39,11 +39,13 @@ impl Store {
     /// a write landing between them is seen by the next snapshot. In memory, where a
     /// second connection would see another database, they run here, one after the other.
     pub fn items_and_links(&self) -> Result<(Vec<StoredItem>, Vec<LinkRow>)> {
+        let _span = tracing::info_span!("read items and links").entered();
         self.read_at_once(true)
     }
 
     /// Every item, in id order, read like [`Store::items_and_links`] reads them.
     pub fn all_items_at_once(&self) -> Result<Vec<StoredItem>> {
+        let _span = tracing::info_span!("read items").entered();
         Ok(self.read_at_once(false)?.0)
     }
 

@@ -85,6 +85,7 @@ impl Store {
         I: IntoIterator<Item = std::result::Result<WorkItem, E>>,
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
+        let _span = tracing::info_span!("write items").entered();
         let tx = self.conn.transaction()?;
         let before: u64 = tx.query_row("SELECT count(*) FROM items", [], |r| r.get(0))?;
         tx.execute(
@@ -214,6 +215,7 @@ impl Store {
 
     /// The content hash of each item, by id, for deciding which inferences are stale.
     pub fn content_hashes(&self) -> Result<Vec<(ItemId, i64)>> {
+        let _span = tracing::info_span!("read content hashes").entered();
         let mut stmt = self
             .conn
             .prepare("SELECT id, content_hash FROM items ORDER BY id")?;

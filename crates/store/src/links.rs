@@ -66,6 +66,7 @@ impl Store {
     /// Replaces every link of `origin` with `links`, in one transaction. Used for
     /// explicit links (recomputed from selectors) and full inference runs.
     pub fn replace_links(&mut self, origin: LinkOrigin, links: &[LinkWrite]) -> Result<()> {
+        let _span = tracing::info_span!("replace links", ?origin, links = links.len()).entered();
         let tx = self.conn.transaction()?;
         tx.execute(
             "DELETE FROM links WHERE origin = ?1",
@@ -83,6 +84,7 @@ impl Store {
     /// ten rewrote 430,000 rows (15 s) where a few would do. Returns the rows written
     /// and removed.
     pub fn sync_links(&mut self, origin: LinkOrigin, links: &[LinkWrite]) -> Result<usize> {
+        let _span = tracing::info_span!("sync links", ?origin, links = links.len()).entered();
         let tx = self.conn.transaction()?;
         let mut stored: HashMap<ItemId, LinkRow> = query_links(
             &tx,
@@ -110,6 +112,7 @@ impl Store {
 
     /// Inserts or replaces links of `origin` for the given items only, leaving others.
     pub fn upsert_links(&mut self, origin: LinkOrigin, links: &[LinkWrite]) -> Result<()> {
+        let _span = tracing::info_span!("upsert links", ?origin, links = links.len()).entered();
         let tx = self.conn.transaction()?;
         write_links(&tx, origin, links)?;
         tx.commit()?;
@@ -157,6 +160,7 @@ impl Store {
 
     /// Every link's item, origin, target and input hash, ordered by item.
     pub fn link_targets(&self) -> Result<Vec<LinkTargetRow>> {
+        let _span = tracing::info_span!("read link targets").entered();
         let mut stmt = self.conn.prepare(
             "SELECT item_id, origin, target_kind, target_id, input_hash FROM links ORDER BY item_id",
         )?;

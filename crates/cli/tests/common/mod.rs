@@ -34,7 +34,8 @@ impl Env {
         let mut c = Command::new(env!("CARGO_BIN_EXE_throughline"));
         c.current_dir(self.dir.path())
             .env("THROUGHLINE_DB", self.db())
-            .env_remove("RUST_LOG");
+            .env_remove("RUST_LOG")
+            .env_remove("THROUGHLINE_LOG");
         c
     }
 

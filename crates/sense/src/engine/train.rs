@@ -33,14 +33,21 @@ impl Model {
         let mut targets = Targets::new(ts)?;
         let notes = NotesIndex::new(ts.notes);
         let parents = parents(ts);
-        let ex = Examples::collect(ts, cfg, &notes, &mut targets);
+        let ex = {
+            let _span = tracing::debug_span!("choose examples").entered();
+            Examples::collect(ts, cfg, &notes, &mut targets)
+        };
         let Targets {
             classes,
             names: class_names,
         } = targets;
         let n_classes = classes.len();
         let mut ws = Workspace::default();
-        let words = Words::extract(ts, &ex.linked, &classes, &notes, &parents, cfg, &mut ws);
+        let words = {
+            let _span =
+                tracing::debug_span!("extract features", examples = ex.linked.len()).entered();
+            Words::extract(ts, &ex.linked, &classes, &notes, &parents, cfg, &mut ws)
+        };
         let svm_opts = SvmOptions {
             c: cfg.c,
             max_iter: 60,
@@ -48,7 +55,10 @@ impl Model {
         };
 
         let embedded = match (cfg.mode, embedder) {
-            (Mode::Semantic, Some(e)) => Some(embed(ts, &classes, &notes, &ex, e)),
+            (Mode::Semantic, Some(e)) => {
+                let _span = tracing::debug_span!("embed examples").entered();
+                Some(embed(ts, &classes, &notes, &ex, e))
+            }
             _ => None,
         };
         let sem_vectors = embedded
@@ -85,6 +95,7 @@ impl Model {
                 None,
             )
         } else if ex.linked.len() >= 60 && ex.distinct_targets() >= 2 {
+            let _span = tracing::debug_span!("fit the mix on the held-out fold").entered();
             let fold = held_out_fold(
                 &words,
                 &ex,
@@ -117,6 +128,7 @@ impl Model {
             )
         };
 
+        let _span = tracing::debug_span!("final scorer").entered();
         let linear = final_scorer(&words, &ex, &combo, sem_vectors, cfg, svm_opts, n_classes);
         let prior = tau.map(|tau| {
             let pts: Vec<(f64, usize, f32)> =
@@ -306,7 +318,10 @@ impl Examples {
                 linked.push(i);
             }
         }
-        let weak = weak_examples(ts, cfg, notes, linked.len(), targets);
+        let weak = {
+            let _span = tracing::debug_span!("off-plan rules' examples").entered();
+            weak_examples(ts, cfg, notes, linked.len(), targets)
+        };
         let mut weak_items: Vec<usize> = weak.keys().copied().collect();
         weak_items.sort_unstable();
         linked.extend(weak_items);
@@ -452,15 +467,23 @@ fn weak_examples(
     if !cfg.offplan_rules || cfg.offplan_self_training <= 0.0 || n_linked < 20 {
         return weak;
     }
-    let mut found: Vec<(usize, LinkTarget, f32)> = Vec::new();
-    for (i, it) in ts.items.iter().enumerate() {
-        if ts.labels[i].is_some() || it.is_epic() {
-            continue;
-        }
-        if let Some((r, trust)) = offplan::weak_label(it, &notes.of(it)) {
-            found.push((i, LinkTarget::OffPlan(r), trust));
-        }
-    }
+    // The rules read every unlinked item's text: on a million items, seconds on one core.
+    let found: Vec<(usize, LinkTarget, f32)> =
+        crate::parallel::map_chunks(ts.items.len(), cfg.threads, |range| {
+            range
+                .filter_map(|i| {
+                    let it = &ts.items[i];
+                    if ts.labels[i].is_some() || it.is_epic() {
+                        return None;
+                    }
+                    let (r, trust) = offplan::weak_label(it, &notes.of(it))?;
+                    Some((i, LinkTarget::OffPlan(r), trust))
+                })
+                .collect::<Vec<_>>()
+        })
+        .into_iter()
+        .flatten()
+        .collect();
     // A reason needs a few examples before it is worth a target.
     let mut count: HashMap<&LinkTarget, usize> = HashMap::new();
     for (_, t, _) in &found {
