@@ -80,7 +80,10 @@ pub fn explicit_links(store: &mut Store, work: &Work) -> Result<Relinked, Relink
         return Ok(Relinked::default());
     };
     let Loaded { ids, items } = work.get(store)?;
-    let links = explicit::resolve(&strategy, items);
+    let links = {
+        let _span = tracing::debug_span!("resolve selectors").entered();
+        explicit::resolve(&strategy, items)
+    };
     let writes: Vec<LinkWrite> = ids
         .iter()
         .zip(links)
