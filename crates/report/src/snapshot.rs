@@ -18,6 +18,8 @@ use crate::text_index::TextIndex;
 pub struct Snapshot {
     pub strategy_version: Option<i64>,
     pub strategy: Strategy,
+    /// Every item, without its description when loaded from a store (reports read
+    /// titles, facts and notes; one item's description is read from the store).
     pub items: Vec<StoredItem>,
     pub links: HashMap<ItemId, EffectiveLink>,
     /// Every context note, oldest first.

@@ -223,6 +223,7 @@ fn file_store_with(n: usize) -> (tempfile::TempDir, std::path::PathBuf, Store) {
             source: "jira".into(),
             key: format!("K-{i}"),
             title: format!("item {i}"),
+            description: format!("what item {i} is about"),
             labels: vec![format!("l{}", i % 7)],
             ..Default::default()
         })
@@ -329,7 +330,15 @@ fn items_and_links_read_in_parallel_are_the_same_as_read_one_by_one() {
         .unwrap();
 
     let (items, links) = store.items_and_links().unwrap();
-    assert_eq!(items, store.all_items().unwrap());
+    // Every item, without its description (no report reads one).
+    let mut all = store.all_items().unwrap();
+    assert_eq!(all[5].item.description, "what item 5 is about");
+    // The engine's read has every field.
+    assert_eq!(store.all_items_at_once().unwrap(), all);
+    for s in &mut all {
+        s.item.description.clear();
+    }
+    assert_eq!(items, all);
     // The same links, without the engine's candidates.
     let mut want = store.links().unwrap();
     for l in &mut want {
@@ -345,4 +354,31 @@ fn items_and_links_read_in_parallel_are_the_same_as_read_one_by_one() {
         .unwrap();
     let (items, links) = mem.items_and_links().unwrap();
     assert_eq!((items.len(), links.len()), (2, 1));
+}
+
+#[test]
+fn an_in_memory_snapshot_read_also_leaves_descriptions_out() {
+    let mut store = Store::open_in_memory().unwrap();
+    let meta = ImportMeta {
+        format: "t".into(),
+        path: "t".into(),
+    };
+    let item = WorkItem {
+        source: "jira".into(),
+        key: "K-1".into(),
+        title: "Saved cards".into(),
+        description: "Long text".into(),
+        ..Default::default()
+    };
+    store
+        .import_items(&meta, [Ok::<_, std::io::Error>(item)], |_| {})
+        .unwrap();
+    let (items, _) = store.items_and_links().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].item.title, "Saved cards");
+    assert_eq!(items[0].item.description, "");
+    assert_eq!(
+        store.all_items_at_once().unwrap()[0].item.description,
+        "Long text"
+    );
 }
