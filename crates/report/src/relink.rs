@@ -247,7 +247,9 @@ pub fn infer_links_with(
         })
         .collect();
     if full {
-        store.replace_links(LinkOrigin::Inferred, &writes)?;
+        // A full run mostly finds what the last one found: rewriting every row took 12 s
+        // on a million items, reading them to compare takes a tenth of that.
+        store.sync_links(LinkOrigin::Inferred, &writes)?;
     } else {
         store.upsert_links(LinkOrigin::Inferred, &writes)?;
     }
