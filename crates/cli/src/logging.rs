@@ -19,7 +19,8 @@ const CRATES: [&str; 6] = [
     "throughline_server",
 ];
 
-/// Installs the stderr subscriber when asked for; does nothing otherwise.
+/// Installs the stderr subscriber when asked for (and then hides progress bars, which
+/// would be drawn over its lines); does nothing otherwise.
 pub fn init(verbose: u8) {
     let filter = match std::env::var("THROUGHLINE_LOG") {
         Ok(spec) if !spec.trim().is_empty() => EnvFilter::new(spec),
@@ -35,6 +36,7 @@ pub fn init(verbose: u8) {
         }
         _ => return,
     };
+    crate::progress::hide_all();
     // `try_init`: a second call (tests that run `main`'s setup twice) is harmless.
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)

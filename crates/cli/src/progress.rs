@@ -1,6 +1,7 @@
 //! Progress bars on a terminal, silence elsewhere.
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -50,8 +51,17 @@ fn with_rate(style: ProgressStyle) -> ProgressStyle {
     )
 }
 
+/// Set when phase timings go to stderr (`-v`): a bar redrawn between their lines would
+/// garble both, and the timings say what the bars would.
+static HIDDEN: AtomicBool = AtomicBool::new(false);
+
+/// Draws no bars from now on.
+pub fn hide_all() {
+    HIDDEN.store(true, Ordering::Relaxed);
+}
+
 fn target(quiet: bool) -> ProgressDrawTarget {
-    if quiet || !std::io::stderr().is_terminal() {
+    if quiet || HIDDEN.load(Ordering::Relaxed) || !std::io::stderr().is_terminal() {
         ProgressDrawTarget::hidden()
     } else {
         ProgressDrawTarget::stderr()

@@ -209,6 +209,31 @@ fn verbose_runs_say_how_long_each_phase_took_and_quiet_ones_say_nothing() {
     let env_debug = stderr(&["-q", "align"], Some("throughline_sense=debug"));
     assert!(env_debug.contains("choose examples"), "{env_debug}");
     assert!(!env_debug.contains("explicit links"), "{env_debug}");
+
+    // On a terminal, bars are drawn, except under -v where they would garble the timings.
+    // `script` (util-linux, in every Debian) gives the command a pseudo-terminal.
+    let on_a_terminal = |flags: &str| {
+        let line = format!("{} {flags} align", env!("CARGO_BIN_EXE_throughline"));
+        let out = std::process::Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .current_dir(env.dir.path())
+            .env("THROUGHLINE_DB", env.db())
+            .env_remove("THROUGHLINE_LOG")
+            .output()
+            .ok()?;
+        Some(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    match (on_a_terminal(""), on_a_terminal("-v")) {
+        (Some(plain), Some(verbose)) => {
+            assert!(plain.contains("learning from the linked work"), "{plain}");
+            assert!(verbose.contains("close time.busy="), "{verbose}");
+            assert!(
+                !verbose.contains("learning from the linked work"),
+                "{verbose}"
+            );
+        }
+        _ => eprintln!("skipped the terminal check: no `script` command here"),
+    }
 }
 
 #[test]
