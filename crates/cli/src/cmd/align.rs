@@ -13,9 +13,13 @@ use crate::args::AlignArgs;
 use crate::{output, progress};
 
 /// Recomputes every explicit link from the strategy in force (see
-/// [`relink::explicit_links`]).
-pub fn explicit_links(store: &mut Store, work: &Work) -> anyhow::Result<Relinked> {
-    Ok(relink::explicit_links(store, work)?)
+/// [`relink::explicit_links`]), with a spinner: on a million items it reads every item
+/// first, seconds in which nothing else would move.
+pub fn explicit_links(store: &mut Store, work: &Work, quiet: bool) -> anyhow::Result<Relinked> {
+    let spinner = progress::spinner(quiet, "linking work by the strategy's selectors");
+    let r = relink::explicit_links(store, work);
+    spinner.finish_and_clear();
+    Ok(r?)
 }
 
 /// Infers links for unlinked work (see [`relink::infer_links`]), with a progress bar.
@@ -58,7 +62,7 @@ pub fn run(g: &Globals, a: AlignArgs) -> anyhow::Result<()> {
     let mut store = g.open()?;
     let embedder = semantic::embedder(&a.semantic, &store, g.quiet)?;
     let work = Work::new();
-    let relinked = explicit_links(&mut store, &work)?;
+    let relinked = explicit_links(&mut store, &work, g.quiet)?;
     let inferred = infer_links_with(&mut store, &work, !a.changed_only, embedder, g.quiet)?;
     if g.json {
         return output::json(&serde_json::json!({ "explicit": relinked, "inferred": inferred }));

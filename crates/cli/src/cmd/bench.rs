@@ -112,7 +112,7 @@ fn bench_align(g: &Globals, store: &mut Store, n: usize) -> anyhow::Result<()> {
     let strategy = throughline_strategy::parse(BENCH_STRATEGY)?;
     store.apply_strategy(&strategy, BENCH_STRATEGY, None)?;
     let work = Work::new();
-    align::explicit_links(store, &work)?;
+    align::explicit_links(store, &work, g.quiet)?;
     let r = align::infer_links(store, &work, true, g.quiet)?
         .ok_or_else(|| anyhow::anyhow!("nothing to infer against"))?;
     let peak = peak_rss_mb();

@@ -52,7 +52,7 @@ pub fn run(g: &Globals, a: DemoArgs) -> anyhow::Result<()> {
     }
     super::metrics::import(&mut store, &files.metrics)?;
     let work = Work::new();
-    let relinked = align::explicit_links(&mut store, &work)?;
+    let relinked = align::explicit_links(&mut store, &work, g.quiet)?;
     align::infer_links(&mut store, &work, true, g.quiet)?;
 
     // The demo's "today" is its last day; report on the quarter that holds most of it.

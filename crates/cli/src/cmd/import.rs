@@ -46,7 +46,7 @@ pub fn run(g: &Globals, a: ImportArgs) -> anyhow::Result<()> {
         results.push(r);
     }
     let work = Work::new();
-    let relinked = align::explicit_links(&mut store, &work)?;
+    let relinked = align::explicit_links(&mut store, &work, g.quiet)?;
     let inferred = if a.no_align {
         None
     } else {

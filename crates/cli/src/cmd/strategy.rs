@@ -31,7 +31,7 @@ pub fn run(g: &Globals, c: StrategyCommand) -> anyhow::Result<()> {
             let mut store = g.open()?;
             let version = store.apply_strategy(&s, &text, Some(&file.display().to_string()))?;
             let work = Work::new();
-            let relinked = align::explicit_links(&mut store, &work)?;
+            let relinked = align::explicit_links(&mut store, &work, g.quiet)?;
             // A new strategy changes what every item could serve: infer all again.
             let inferred = align::infer_links(&mut store, &work, true, g.quiet)?;
             if g.json {
