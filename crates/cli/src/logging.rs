@@ -37,7 +37,7 @@ pub fn init(verbose: u8) {
         _ => return,
     };
     crate::progress::hide_all();
-    // `try_init`: a second call (tests that run `main`'s setup twice) is harmless.
+    // `try_init`: timings are never worth a panic, should a subscriber be set already.
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(filter)

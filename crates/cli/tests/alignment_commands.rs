@@ -187,7 +187,7 @@ fn verbose_runs_say_how_long_each_phase_took_and_quiet_ones_say_nothing() {
     };
     let plain = stderr(&["-q", "import", "csv", "t.csv"], None);
     assert!(!plain.contains("time.busy"), "{plain}");
-    // Same file again is a no-op import; `align` retrains and infers all three.
+    // `align` retrains and infers the three unlinked items.
     let v = stderr(&["-q", "-v", "align"], None);
     for phase in [
         "read items",
@@ -213,7 +213,7 @@ fn verbose_runs_say_how_long_each_phase_took_and_quiet_ones_say_nothing() {
     // On a terminal, bars are drawn, except under -v where they would garble the timings.
     // `script` (util-linux, in every Debian) gives the command a pseudo-terminal.
     let on_a_terminal = |flags: &str| {
-        let line = format!("{} {flags} align", env!("CARGO_BIN_EXE_throughline"));
+        let line = format!("'{}' {flags} align", env!("CARGO_BIN_EXE_throughline"));
         let out = std::process::Command::new("script")
             .args(["-qec", &line, "/dev/null"])
             .current_dir(env.dir.path())

@@ -43,20 +43,22 @@ impl Store {
     /// second connection would see another database, they run here, one after the other.
     pub fn items_and_links(&self) -> Result<(Vec<StoredItem>, Vec<LinkRow>)> {
         let _span = tracing::info_span!("read items and links").entered();
-        self.read_at_once(Some(ITEM_COLUMNS_WITHOUT_DESCRIPTION))
+        self.read_at_once(ITEM_COLUMNS_WITHOUT_DESCRIPTION, true)
     }
 
-    /// Every item, in id order, read like [`Store::items_and_links`] reads them.
+    /// Every item with all its fields (the engine reads descriptions), in id order, read
+    /// on every core like [`Store::items_and_links`] reads them.
     pub fn all_items_at_once(&self) -> Result<Vec<StoredItem>> {
         let _span = tracing::info_span!("read items").entered();
-        Ok(self.read_at_once(None)?.0)
+        Ok(self.read_at_once(ITEM_COLUMNS, false)?.0)
     }
 
-    /// Items (and links) on every core. `links_with` is the item columns to read with
-    /// the links (a snapshot's), `None` for every column and no links (the engine's).
-    fn read_at_once(&self, links_with: Option<&str>) -> Result<(Vec<StoredItem>, Vec<LinkRow>)> {
-        let with_links = links_with.is_some();
-        let columns = links_with.unwrap_or(ITEM_COLUMNS);
+    /// The items' `columns` (one of the `rows` lists), and the links when asked for.
+    fn read_at_once(
+        &self,
+        columns: &str,
+        with_links: bool,
+    ) -> Result<(Vec<StoredItem>, Vec<LinkRow>)> {
         let max_id: ItemId =
             self.conn
                 .query_row("SELECT coalesce(max(id), 0) FROM items", [], |r| r.get(0))?;

@@ -128,8 +128,10 @@ impl Model {
             )
         };
 
-        let _span = tracing::debug_span!("final scorer").entered();
-        let linear = final_scorer(&words, &ex, &combo, sem_vectors, cfg, svm_opts, n_classes);
+        let linear = {
+            let _span = tracing::debug_span!("final scorer").entered();
+            final_scorer(&words, &ex, &combo, sem_vectors, cfg, svm_opts, n_classes)
+        };
         let prior = tau.map(|tau| {
             let pts: Vec<(f64, usize, f32)> =
                 ex.t.iter()
