@@ -2,8 +2,8 @@
 //! phrased by a language model when one is configured.
 
 use throughline_llm::Source;
+use throughline_report::ask;
 use throughline_report::ask::CitationKind;
-use throughline_report::{Snapshot, ask};
 
 use super::{Globals, phrasing};
 use crate::args::AskArgs;
@@ -11,9 +11,9 @@ use crate::output;
 
 pub fn run(g: &Globals, a: AskArgs) -> anyhow::Result<()> {
     let store = g.open()?;
-    let snap = Snapshot::load(&store)?;
+    let snap = g.snapshot(&store)?;
     let question = a.question.join(" ");
-    let mut answer = ask(&snap, &question, chrono::Utc::now().date_naive());
+    let mut answer = ask(snap, &question, chrono::Utc::now().date_naive());
     let mut phrased_by = None;
     if let Some((client, model)) = phrasing::client(a.offline) {
         let sources: Vec<Source> = answer

@@ -3,7 +3,7 @@
 //! phrased summary citing the brief's evidence is put in front of it.
 
 use throughline_llm::Source;
-use throughline_report::{LongEvidence, ShortEvidence, Snapshot, brief};
+use throughline_report::{LongEvidence, ShortEvidence, brief};
 
 use super::{Globals, phrasing, scope};
 use crate::args::BriefArgs;
@@ -11,8 +11,8 @@ use crate::output;
 
 pub fn run(g: &Globals, a: BriefArgs) -> anyhow::Result<()> {
     let store = g.open()?;
-    let snap = Snapshot::load(&store)?;
-    let b = brief(&snap, &scope(&a.scope, a.min_group)?);
+    let snap = g.snapshot(&store)?;
+    let b = brief(snap, &scope(&a.scope, a.min_group)?);
     // A brief is read by people: the first keys of each list, and where the rest are.
     let note = format!(
         "Each list shows its first {} items; `throughline brief --all-keys` or `--json` \

@@ -5,7 +5,7 @@ use anyhow::Context;
 use throughline_demo::{DemoConfig, write_demo};
 use throughline_ingest::Format;
 use throughline_report::relink::Work;
-use throughline_report::{Scope, Snapshot, status};
+use throughline_report::{Scope, status};
 
 use super::{Globals, align, import};
 use crate::args::DemoArgs;
@@ -56,13 +56,13 @@ pub fn run(g: &Globals, a: DemoArgs) -> anyhow::Result<()> {
     align::infer_links(&mut store, &work, true, g.quiet)?;
 
     // The demo's "today" is its last day; report on the quarter that holds most of it.
-    let snap = Snapshot::load(&store)?;
+    let snap = g.snapshot(&store)?;
     let scope = Scope {
         period: Some("2026-Q3".parse()?),
         team: None,
         min_group_size: 3,
     };
-    let report = status(&snap, &scope);
+    let report = status(snap, &scope);
     if g.json {
         return output::json(&serde_json::json!({
             "files": files_json(&files),

@@ -1,6 +1,6 @@
 use throughline_model::LinkOrigin;
 use throughline_report::item_query::{ItemQuery, ItemRow, select};
-use throughline_report::{Snapshot, truncate};
+use throughline_report::truncate;
 
 use super::{Globals, scope};
 use crate::args::ItemsArgs;
@@ -8,7 +8,7 @@ use crate::output;
 
 pub fn run(g: &Globals, a: ItemsArgs) -> anyhow::Result<()> {
     let store = g.open()?;
-    let snap = Snapshot::load(&store)?;
+    let snap = g.snapshot(&store)?;
     let scope = scope(&a.scope, 0)?;
     let off_plan = match a.off_plan.as_deref() {
         None | Some("any") => None,
@@ -32,7 +32,7 @@ pub fn run(g: &Globals, a: ItemsArgs) -> anyhow::Result<()> {
         origin,
         text: a.text.clone(),
     };
-    let mut rows: Vec<ItemRow> = select(&snap, &query).collect();
+    let mut rows: Vec<ItemRow> = select(snap, &query).collect();
     let total = rows.len();
     if a.limit > 0 {
         rows.truncate(a.limit);

@@ -1,7 +1,7 @@
 //! `throughline metrics show [ID]`: key results against baseline and target, with
 //! launches on their timeline.
 
-use throughline_report::{Scope, Snapshot, metrics};
+use throughline_report::{Scope, metrics};
 
 use super::Globals;
 // `metrics show` lives here; `metrics import` stays in `metrics.rs`.
@@ -9,8 +9,8 @@ use crate::output;
 
 pub fn run(g: &Globals, id: Option<String>) -> anyhow::Result<()> {
     let store = g.open()?;
-    let snap = Snapshot::load(&store)?;
-    let ms = metrics(&snap, &Scope::default(), id.as_deref());
+    let snap = g.snapshot(&store)?;
+    let ms = metrics(snap, &Scope::default(), id.as_deref());
     if let Some(id) = &id
         && ms.is_empty()
     {

@@ -25,7 +25,7 @@ mod token;
 
 use anyhow::Context;
 use throughline_model::Period;
-use throughline_report::Scope;
+use throughline_report::{Scope, Snapshot};
 use throughline_store::Store;
 
 use crate::args::{Cli, Command, ScopeArgs};
@@ -40,6 +40,13 @@ pub struct Globals {
 impl Globals {
     pub fn open(&self) -> anyhow::Result<Store> {
         Store::open(&self.db).with_context(|| format!("opening {}", self.db.display()))
+    }
+
+    /// The report snapshot of `store`, kept until the process ends and never freed: a
+    /// command reads it to the end anyway, and freeing a million items' strings one by
+    /// one took 0.3 to 0.6 s after the report was already printed.
+    pub fn snapshot(&self, store: &Store) -> anyhow::Result<&'static Snapshot> {
+        Ok(Box::leak(Box::new(Snapshot::load(store)?)))
     }
 }
 

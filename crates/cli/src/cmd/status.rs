@@ -1,4 +1,4 @@
-use throughline_report::{Snapshot, status};
+use throughline_report::status;
 
 use super::{Globals, scope};
 use crate::args::StatusArgs;
@@ -7,14 +7,14 @@ use crate::output;
 pub fn run(g: &Globals, a: StatusArgs) -> anyhow::Result<()> {
     let store = g.open()?;
     let scope = scope(&a.scope, a.min_group)?;
-    let snap = Snapshot::load(&store)?;
+    let snap = g.snapshot(&store)?;
     if snap.strategy_version.is_none() && !g.quiet {
         eprintln!(
             "note: no strategy applied yet, so no work can be aligned; \
              see `throughline strategy example`"
         );
     }
-    let report = status(&snap, &scope);
+    let report = status(snap, &scope);
     if g.json {
         output::json(&report)
     } else {
