@@ -446,10 +446,16 @@ pub fn evaluate(
     if !truth_has_offplan {
         engine_cfg.offplan_rules = false;
     }
-    let model = Model::train(&ts, &engine_cfg, embedder.clone())?;
+    let model = {
+        let _span = tracing::info_span!("train the engine", items = n_train).entered();
+        Model::train(&ts, &engine_cfg, embedder.clone())?
+    };
     let train_s = t0.elapsed().as_secs_f32();
     let t0 = Instant::now();
-    let out = infer_all(&model, &hidden, test_idx, notes, &|_| {});
+    let out = {
+        let _span = tracing::info_span!("infer the held-out items", items = n_test).entered();
+        infer_all(&model, &hidden, test_idx, notes, &|_| {})
+    };
     let mut engine = score("engine", model.mode(), &out, &test_truth);
     engine.items_per_sec = (test_idx.len() as f64 / t0.elapsed().as_secs_f64().max(1e-9)) as f32;
     engine.train_seconds = train_s;
@@ -478,6 +484,7 @@ pub fn evaluate(
         .collect();
 
     if cfg.baselines {
+        let _span = tracing::info_span!("baselines").entered();
         systems.push(centroid_baseline(
             &hidden,
             train_idx,
