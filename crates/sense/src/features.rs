@@ -287,6 +287,12 @@ impl Traced<'_> {
             format!("{} {}", self.what, self.word.trim())
         }
     }
+
+    /// A tracker fact (label, component, type, team...) rather than a word of the text:
+    /// a reason names it as such (`label "tech-debt"`), not among the words.
+    pub fn is_fact(&self) -> bool {
+        !self.what.is_empty() && self.what != "scope"
+    }
 }
 
 /// Reusable buffers, so that extraction allocates nothing per item in steady state.

@@ -406,7 +406,7 @@ pub fn classify_strong(item: &WorkItem, notes: &[&ContextNote]) -> Option<OffPla
     type_match(t).map(|reason| OffPlanSignal {
         reason,
         strength: Strength::ItemType,
-        evidence: format!("type {t}"),
+        evidence: format!("type \"{t}\""),
     })
 }
 

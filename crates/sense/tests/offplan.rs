@@ -61,7 +61,7 @@ fn labels_and_types_decide_when_no_initiative_fits() {
         LinkTarget::OffPlan(OffPlanReason::BugIncident),
         "{inf:?}"
     );
-    assert!(inf.reason.contains("type Bug"), "{}", inf.reason);
+    assert!(inf.reason.contains("type \"Bug\""), "{}", inf.reason);
 
     let mut it = common::plain("O-5", "Look into vector databases", "");
     it.labels = vec!["Spike".into()];

@@ -8,7 +8,7 @@ use throughline_model::{ContextNote, LinkTarget, WorkItem};
 
 use super::infer::Scored;
 use super::{Model, Workspace};
-use crate::explain;
+use crate::explain::{self, Decider};
 use crate::offplan::{self, Strength};
 
 /// A word is named among the deciding ones when it did at least this share of what the
@@ -179,7 +179,7 @@ impl Model {
         best: usize,
         scored: &Scored<'_>,
         ws: &Workspace,
-    ) -> (Vec<String>, Vec<u32>) {
+    ) -> (Vec<Decider>, Vec<u32>) {
         let trace = &scored.trace;
         // Why: the words that set the winning target apart from the other likely ones,
         // and linked items sharing them. A word that raises them all alike (the team,
@@ -234,13 +234,22 @@ impl Model {
             g = h;
         }
         words.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
-        let mut word_list: Vec<String> = Vec::with_capacity(3);
+        let mut word_list: Vec<Decider> = Vec::with_capacity(3);
         let mut word_feats: Vec<u32> = Vec::with_capacity(3);
         // Words that did a small part of what the first did are not what decided.
         let floor = words.first().map_or(0.0, |w| w.0 * MINOR_WORD);
         for (_, f, ti) in words.iter().filter(|w| w.0 >= floor) {
-            let w = trace[*ti].display();
-            if explain::showable(&w) && !word_list.contains(&w) {
+            let tr = &trace[*ti];
+            let w = if tr.is_fact() {
+                Decider::Fact(tr.what, tr.word.trim().to_string())
+            } else {
+                Decider::Word(tr.display())
+            };
+            let showable = match &w {
+                Decider::Word(t) => explain::showable(t),
+                Decider::Fact(_, v) => !v.is_empty(),
+            };
+            if showable && !word_list.contains(&w) {
                 word_list.push(w);
                 word_feats.push(*f);
                 if word_list.len() == 3 {
