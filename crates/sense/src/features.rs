@@ -15,6 +15,8 @@
 //!   scope a line of the title or description opens with ([`line_scope`]); a target's
 //!   own name is read as a scope too, so `Kafka Connect: ...` speaks for `kafka connect`.
 
+use crate::explain::Decider;
+
 /// Number of bits of the bucket space features are hashed into.
 pub(crate) const BUCKET_BITS: u32 = 22;
 /// Size of the bucket space.
@@ -276,22 +278,16 @@ pub(crate) struct Traced<'a> {
 }
 
 impl Traced<'_> {
-    /// How the feature reads in a reason. A scope reads as written at the start of a
-    /// line (`Expected:`, `Spark 3.5:`): "scope Expected" meant nothing to readers.
-    pub fn display(&self) -> String {
-        if self.what.is_empty() {
-            self.word.to_lowercase()
-        } else if self.what == "scope" {
-            format!("{}:", self.word.trim())
-        } else {
-            format!("{} {}", self.what, self.word.trim())
+    /// How the feature reads in a reason: a tracker fact (label, component, type,
+    /// team...) by its kind (`label "tech-debt"`), a word lower-cased, and a scope as
+    /// written at the start of a line (`Expected:`, `Spark 3.5:`): "scope Expected"
+    /// meant nothing to readers.
+    pub fn decider(&self) -> Decider {
+        match self.what {
+            "" => Decider::Word(self.word.to_lowercase()),
+            "scope" => Decider::Word(format!("{}:", self.word.trim())),
+            what => Decider::Fact(what, self.word.trim().to_string()),
         }
-    }
-
-    /// A tracker fact (label, component, type, team...) rather than a word of the text:
-    /// a reason names it as such (`label "tech-debt"`), not among the words.
-    pub fn is_fact(&self) -> bool {
-        !self.what.is_empty() && self.what != "scope"
     }
 }
 
@@ -726,7 +722,13 @@ mod tests {
             body_char_ngrams: false,
         };
         extract(&doc, opts, &mut scratch, &mut out, Some(&mut trace));
-        let shown: Vec<String> = trace.iter().map(Traced::display).collect();
+        let shown: Vec<String> = trace
+            .iter()
+            .map(|t| match t.decider() {
+                Decider::Word(w) => w,
+                Decider::Fact(what, v) => format!("{what} {v}"),
+            })
+            .collect();
         for want in ["Search:", "Expected:", "synonyms"] {
             assert!(shown.iter().any(|s| s == want), "{want} in {shown:?}");
         }

@@ -239,12 +239,7 @@ impl Model {
         // Words that did a small part of what the first did are not what decided.
         let floor = words.first().map_or(0.0, |w| w.0 * MINOR_WORD);
         for (_, f, ti) in words.iter().filter(|w| w.0 >= floor) {
-            let tr = &trace[*ti];
-            let w = if tr.is_fact() {
-                Decider::Fact(tr.what, tr.word.trim().to_string())
-            } else {
-                Decider::Word(tr.display())
-            };
+            let w = trace[*ti].decider();
             let showable = match &w {
                 Decider::Word(t) => explain::showable(t),
                 Decider::Fact(_, v) => !v.is_empty(),
