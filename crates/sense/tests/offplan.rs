@@ -161,6 +161,10 @@ fn reasons_the_rules_taught_are_no_surer_than_a_word_hint() {
         let inf = m.infer(&it, &[]);
         assert_eq!(inf.target, LinkTarget::OffPlan(reason), "{inf:?}");
         assert_eq!(inf.confidence, Strength::Label.confidence(), "{inf:?}");
+        // The reason states the answer's confidence, not the capped one it was raised from.
+        let stated = format!("confidence {:.2}", inf.confidence);
+        assert!(inf.reason.contains(&stated), "{}", inf.reason);
+        assert!(!inf.reason.contains("confidence 0.50"), "{}", inf.reason);
     }
 
     // Once a person links such work, the reason is theirs too and is calibrated as usual.

@@ -73,19 +73,23 @@ impl Model {
         };
         // Two targets about as likely as each other: a conflict, not an answer.
         let torn = k > 1 && probs[order[1]] >= self.cfg.torn_ratio * probs[best];
-        let mut link_reason =
-            explain::link_reason(&word_list, &target_text, &similar, recency, conf);
-        if self.combo.family_gap.is_some()
-            && let Some(l) = self.families.lender(best, &ws.before)
-        {
-            link_reason.push_str(&format!(
-                "; new, so scored like its sibling {}",
-                explain::describe(&self.classes[l], &self.class_names[l])
-            ));
-        }
-        if let Some(when) = self.timeframe_reason(best, t) {
-            link_reason.push_str(&when);
-        }
+        // The reason states the confidence, so it is written once that is final.
+        let link_reason_at = |conf: f32| {
+            let mut r = explain::link_reason(&word_list, &target_text, &similar, recency, conf);
+            if self.combo.family_gap.is_some()
+                && let Some(l) = self.families.lender(best, &ws.before)
+            {
+                r.push_str(&format!(
+                    "; new, so scored like its sibling {}",
+                    explain::describe(&self.classes[l], &self.class_names[l])
+                ));
+            }
+            if let Some(when) = self.timeframe_reason(best, t) {
+                r.push_str(&when);
+            }
+            r
+        };
+        let link_reason = link_reason_at(conf);
         // A label or note on the item outranks a reason only the rules' words taught.
         let overruled = |s: &offplan::OffPlanSignal| {
             rule_taught
@@ -97,16 +101,21 @@ impl Model {
                 // The learned model (from corrections, or from the rules' own hits)
                 // already says off plan. A label or note on the item itself can make a
                 // rule-taught answer as sure as that rule is.
-                let conf = match &self.classes[best] {
+                let raised = match &self.classes[best] {
                     LinkTarget::OffPlan(r) if rule_taught && *r == s.reason => {
                         conf.max(s.strength.confidence())
                     }
                     _ => conf,
                 };
+                let evidence = if raised > conf {
+                    format!("{} on this item", s.evidence)
+                } else {
+                    s.evidence.clone()
+                };
                 (
                     self.classes[best].clone(),
-                    conf,
-                    format!("{link_reason}; {}{taught}", s.evidence),
+                    raised,
+                    format!("{}; {evidence}{taught}", link_reason_at(raised)),
                 )
             }
             Some(s) if s.strength >= Strength::Label => {
