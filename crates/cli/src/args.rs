@@ -370,6 +370,11 @@ pub struct BenchArgs {
     /// Input format of the generated export.
     #[arg(long, value_parser = ["csv", "jsonl"], default_value = "csv")]
     pub format: String,
+    /// Keep the generated database at `--db` (which must not exist yet) instead of a
+    /// temporary file, to try the reports at that scale: `throughline --db big.db bench
+    /// align --keep`, then `throughline --db big.db status`.
+    #[arg(long)]
+    pub keep: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,7 +3,8 @@
 //! Speed is proven by running this, not by timed tests. It writes an export of N
 //! generated items to a temporary directory, imports it through the same importer and
 //! store as `throughline import` into a fresh database file, and reports items/s and
-//! the process's peak memory.
+//! the process's peak memory. With `--keep` the database is written to `--db` and
+//! kept, so the reports can be tried on a million items.
 
 use std::io::{BufWriter, Write};
 use std::time::Instant;
@@ -39,13 +40,25 @@ pub fn run(g: &Globals, a: BenchArgs) -> anyhow::Result<()> {
     let generate_seconds = t.elapsed().as_secs_f64();
     let file_megabytes = std::fs::metadata(&path)?.len() as f64 / 1e6;
 
-    let mut store = Store::open(dir.path().join("bench.db"))?;
+    let db = if a.keep {
+        // A bench never writes into a database someone already has.
+        anyhow::ensure!(
+            !g.db.exists(),
+            "{} already exists; `bench --keep` writes a new database, so name one that does not exist with --db",
+            g.db.display()
+        );
+        g.db.clone()
+    } else {
+        dir.path().join("bench.db")
+    };
+    let mut store = Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
     let t = Instant::now();
     let format = if jsonl { Format::Jsonl } else { Format::Csv };
     let summary = import::import_path(&mut store, &path, format, Some("bench"), g.quiet)?;
     let import_seconds = t.elapsed().as_secs_f64();
     if a.target == BenchTarget::Align {
-        return bench_align(g, &mut store, a.items);
+        bench_align(g, &mut store, a.items)?;
+        return say_kept(g, a.keep);
     }
     anyhow::ensure!(
         summary.inserted as usize == a.items,
@@ -76,6 +89,15 @@ pub fn run(g: &Globals, a: BenchArgs) -> anyhow::Result<()> {
             .map(|m| format!("{m:.0} MB"))
             .unwrap_or_else(|| "unknown".into())
     );
+    say_kept(g, a.keep)
+}
+
+/// Where a kept database is, on stderr (stdout is the measurement, or its JSON).
+fn say_kept(g: &Globals, keep: bool) -> anyhow::Result<()> {
+    if keep && !g.quiet {
+        let db = g.db.display();
+        eprintln!("kept the database at {db}: try `throughline --db {db} status`");
+    }
     Ok(())
 }
 
