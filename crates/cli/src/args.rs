@@ -332,9 +332,40 @@ pub struct ItemsArgs {
     /// Title or key contains this text.
     #[arg(long)]
     pub text: Option<String>,
+    /// Only work with this label (case-insensitive).
+    #[arg(long)]
+    pub label: Option<String>,
+    /// Only work filed under this component (case-insensitive).
+    #[arg(long)]
+    pub component: Option<String>,
+    /// Only work of this type: Bug, Story, Task... (case-insensitive).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub item_type: Option<String>,
+    /// Only the engine's links (and "unclear" answers) less sure than this, e.g. 0.6.
+    #[arg(long, value_name = "CONFIDENCE", value_parser = confidence)]
+    pub below: Option<f32>,
+    /// `confidence`: the engine's least sure inferences first, the queue to review with
+    /// `confirm` and `link`; `stored`: import order.
+    #[arg(long, value_parser = ["stored", "confidence"], default_value = "stored")]
+    pub sort: String,
     /// At most this many rows (0 for all).
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
+}
+
+/// A confidence threshold: above 0, at most 1.
+fn confidence(s: &str) -> Result<f32, String> {
+    let v: f32 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number"))?;
+    if v > 0.0 && v <= 1.0 {
+        Ok(v)
+    } else {
+        Err(format!(
+            "{v} is not a confidence: use a number above 0 and at most 1"
+        ))
+    }
 }
 
 #[derive(Debug, Args)]

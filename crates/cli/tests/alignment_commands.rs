@@ -556,3 +556,87 @@ fn eval_by_labels_takes_area_labels_not_the_kind_of_work() {
     let err = env.fails(&["eval", "--truth", "labels", "--label-prefix", "team/"]);
     assert!(err.contains("with a label starting `team/`"), "{err}");
 }
+
+#[test]
+fn items_lists_the_least_sure_inferences_first_and_filters_by_tracker_facts() {
+    let env = Env::new();
+    env.ok(&["demo", "--quiet"]);
+    let confidences = |v: &serde_json::Value| -> Vec<f64> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["link"]["confidence"].as_f64().unwrap())
+            .collect()
+    };
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["key"].as_str().unwrap().to_string())
+            .collect();
+        k.sort();
+        k
+    };
+
+    // The review queue: the same inferences, least sure first.
+    let stored = env.json(&["items", "--origin", "inferred", "--limit", "0"]);
+    let queue = env.json(&[
+        "items",
+        "--origin",
+        "inferred",
+        "--sort",
+        "confidence",
+        "--limit",
+        "0",
+    ]);
+    assert_eq!(keys(&queue), keys(&stored));
+    let c = confidences(&queue);
+    assert!(c.len() > 100, "the demo has inferences to review");
+    assert!(c.windows(2).all(|w| w[0] <= w[1]), "{c:?}");
+    assert_ne!(c, confidences(&stored), "stored order happens to be sorted");
+
+    // Below a confidence: only the engine's links, all less sure than that.
+    let unsure = env.json(&["items", "--below", "0.6", "--limit", "0"]);
+    let n = unsure["total"].as_u64().unwrap() as usize;
+    assert_eq!(n, c.iter().filter(|&&x| x < 0.6).count());
+    assert!(n > 0);
+    assert!(
+        unsure["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["link"]["origin"] == "inferred")
+    );
+
+    // Tracker facts, case-insensitive and whole: every row is a bug.
+    let bugs = env.json(&["items", "--type", "bug", "--limit", "0"]);
+    assert!(bugs["total"].as_u64().unwrap() > 0);
+    assert!(
+        bugs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["item_type"].as_str().unwrap().eq_ignore_ascii_case("bug"))
+    );
+    assert_eq!(
+        env.json(&["items", "--type", "BUG"])["total"],
+        bugs["total"]
+    );
+    let latency = env.json(&["items", "--label", "Latency", "--limit", "0"]);
+    let first = latency["items"][0]["key"].as_str().expect("a latency item");
+    let shown = env.ok(&["explain", first]);
+    assert!(
+        shown
+            .lines()
+            .any(|l| l.trim_start().starts_with("labels") && l.contains("latency")),
+        "{shown}"
+    );
+    assert_eq!(env.json(&["items", "--label", "laten"])["total"], 0);
+
+    let err = env.fails(&["items", "--below", "0"]);
+    assert!(err.contains("not a confidence"), "{err}");
+    let err = env.fails(&["items", "--sort", "sideways"]);
+    assert!(err.contains("confidence"), "{err}");
+}

@@ -21,6 +21,37 @@ pub struct ItemQuery {
     pub origin: Option<LinkOrigin>,
     /// Case-insensitive substring of the title or key.
     pub text: Option<String>,
+    /// Work with this label (case-insensitive, whole label).
+    pub label: Option<String>,
+    /// Work filed under this component (case-insensitive, whole name).
+    pub component: Option<String>,
+    /// Work of this type (`Bug`, `Story`...; case-insensitive).
+    pub item_type: Option<String>,
+    /// Only inferences (the engine's links, "unclear" included) less sure than this.
+    pub below: Option<f32>,
+    pub order: ItemOrder,
+}
+
+/// The order items are listed in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ItemOrder {
+    /// As stored (import order), so pages stay put between requests.
+    #[default]
+    Stored,
+    /// The engine's least sure inferences first, then everything else as stored: the
+    /// queue to review, where a person's confirmation or correction teaches the most.
+    LeastSure,
+}
+
+impl ItemOrder {
+    /// `stored` or `confidence`, as the CLI and the API spell them.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "stored" => Some(ItemOrder::Stored),
+            "confidence" => Some(ItemOrder::LeastSure),
+            _ => None,
+        }
+    }
 }
 
 /// One item as listed: never the assignee (lists are aggregates).
@@ -58,8 +89,38 @@ impl<'a> ItemRow<'a> {
     }
 }
 
-/// The items of `snap` matching `q`, in id order, as rows.
-pub fn select<'a>(snap: &'a Snapshot, q: &'a ItemQuery) -> impl Iterator<Item = ItemRow<'a>> + 'a {
+/// The items of `snap` matching `q`, as rows, in the query's order. Stored order
+/// streams; ordering by confidence collects the matching rows first.
+pub fn select<'a>(
+    snap: &'a Snapshot,
+    q: &'a ItemQuery,
+) -> Box<dyn Iterator<Item = ItemRow<'a>> + 'a> {
+    let rows = matching(snap, q);
+    match q.order {
+        ItemOrder::Stored => Box::new(rows),
+        ItemOrder::LeastSure => {
+            let mut v: Vec<ItemRow<'a>> = rows.collect();
+            // Stable: equally sure items, and all links not inferred, stay as stored.
+            v.sort_by(|a, b| inferred_confidence(a).total_cmp(&inferred_confidence(b)));
+            Box::new(v.into_iter())
+        }
+    }
+}
+
+/// How sure the engine was of a row's link; past every inference (2) when the link is
+/// not the engine's or there is none.
+fn inferred_confidence(r: &ItemRow<'_>) -> f32 {
+    r.link
+        .filter(|l| l.origin == LinkOrigin::Inferred)
+        .map_or(2.0, |l| l.confidence)
+}
+
+/// Whether `want` is one of `values`, ignoring case.
+fn has(values: &[String], want: &str) -> bool {
+    values.iter().any(|v| v.trim().eq_ignore_ascii_case(want))
+}
+
+fn matching<'a>(snap: &'a Snapshot, q: &'a ItemQuery) -> impl Iterator<Item = ItemRow<'a>> + 'a {
     let goal_inits: Vec<&str> = q
         .goal
         .as_deref()
@@ -82,7 +143,26 @@ pub fn select<'a>(snap: &'a Snapshot, q: &'a ItemQuery) -> impl Iterator<Item = 
         {
             return None;
         }
+        if q.label
+            .as_deref()
+            .is_some_and(|l| !has(&it.labels, l.trim()))
+            || q.component
+                .as_deref()
+                .is_some_and(|c| !has(&it.components, c.trim()))
+            || q.item_type.as_deref().is_some_and(|t| {
+                !it.item_type
+                    .as_deref()
+                    .is_some_and(|ty| ty.trim().eq_ignore_ascii_case(t.trim()))
+            })
+        {
+            return None;
+        }
         let link = snap.links.get(&s.id);
+        if let Some(below) = q.below
+            && !link.is_some_and(|l| l.origin == LinkOrigin::Inferred && l.confidence < below)
+        {
+            return None;
+        }
         let target = link.map(|l| &l.target);
         let keep = !(q.unlinked && link.is_some())
             && (!q.unclear || target == Some(&LinkTarget::Unclear))

@@ -373,12 +373,61 @@ async fn every_count_drills_into_the_items_behind_it() {
         (want - 50).min(50)
     );
 
+    // The review queue: the engine's links, least sure first, on every page.
+    let review = first_link(&home, "/items?origin=inferred&sort=confidence");
+    let (st, list) = page(&s, &review).await;
+    assert_eq!(st, 200, "{review}");
+    assert!(list.contains("least sure first"), "described in words");
+    let (_, sorted) = api_common::get(
+        &s,
+        "/api/items?period=2026-Q3&origin=inferred&sort=confidence&limit=1000",
+    )
+    .await;
+    let (_, stored) =
+        api_common::get(&s, "/api/items?period=2026-Q3&origin=inferred&limit=1000").await;
+    assert_eq!(
+        strong_number(&list),
+        sorted["total"].as_u64().unwrap() as usize
+    );
+    assert_eq!(sorted["total"], stored["total"]);
+    let conf = |v: &serde_json::Value| -> Vec<f64> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["link"]["confidence"].as_f64().unwrap())
+            .collect()
+    };
+    let (c_sorted, c_stored) = (conf(&sorted), conf(&stored));
+    assert!(c_sorted.len() > 50, "more than a page to review");
+    assert!(c_sorted.windows(2).all(|w| w[0] <= w[1]), "{c_sorted:?}");
+    assert_ne!(c_sorted, c_stored, "stored order is not already sorted");
+    let before_next = &list[..list.find("rel=\"next\"").expect("a next page")];
+    let at = before_next.rfind("href=\"").unwrap() + 6;
+    let next = before_next[at..before_next[at..].find('"').unwrap() + at].replace("&amp;", "&");
+    assert!(next.contains("sort=confidence"), "{next}");
+    // Filters by tracker facts narrow the same list: every bug is a bug.
+    let (_, bugs) = api_common::get(&s, "/api/items?type=bug&limit=1000").await;
+    let n_bugs = bugs["total"].as_u64().unwrap();
+    assert!(n_bugs > 0);
+    assert!(
+        bugs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["item_type"].as_str().unwrap().eq_ignore_ascii_case("bug"))
+    );
+    let (_, list) = page(&s, "/items?type=bug").await;
+    assert_eq!(strong_number(&list), n_bugs as usize);
+
     // Bad filters are calm 400 pages.
     for bad in [
         "/items?goal=no-such-goal",
         "/items?off_plan=whatever",
         "/items?unclear=maybe",
         "/items?period=someday",
+        "/items?sort=sideways",
+        "/items?below=2",
     ] {
         let (st, html) = page(&s, bad).await;
         assert_eq!(st, 400, "{bad}: {html}");

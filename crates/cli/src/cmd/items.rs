@@ -1,5 +1,5 @@
 use throughline_model::LinkOrigin;
-use throughline_report::item_query::{ItemQuery, ItemRow, select};
+use throughline_report::item_query::{ItemOrder, ItemQuery, ItemRow, select};
 use throughline_report::truncate;
 
 use super::{Globals, scope};
@@ -31,6 +31,11 @@ pub fn run(g: &Globals, a: ItemsArgs) -> anyhow::Result<()> {
         unlinked: a.unlinked,
         origin,
         text: a.text.clone(),
+        label: a.label.clone(),
+        component: a.component.clone(),
+        item_type: a.item_type.clone(),
+        below: a.below,
+        order: ItemOrder::parse(&a.sort).unwrap_or_default(),
     };
     let mut rows: Vec<ItemRow> = select(snap, &query).collect();
     let total = rows.len();
@@ -49,7 +54,7 @@ pub fn run(g: &Globals, a: ItemsArgs) -> anyhow::Result<()> {
             "{:<14} {:<11} {:<12} {:<44} {}",
             r.key,
             r.status,
-            r.team.unwrap_or("-"),
+            truncate(r.team.unwrap_or("-"), 12),
             truncate(r.title, 44),
             link
         );

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::json;
 use throughline_model::{LinkOrigin, OffPlanReason, Strategy};
 use throughline_report::effective_links;
-use throughline_report::item_query::{ItemQuery, select};
+use throughline_report::item_query::{ItemOrder, ItemQuery, select};
 use utoipa::IntoParams;
 
 use super::{ApiJson, ApiPath, ApiQuery, ScopeQuery};
@@ -40,6 +40,19 @@ pub struct ItemsQuery {
     pub origin: Option<String>,
     /// Title or key contains this text (case-insensitive).
     pub text: Option<String>,
+    /// Only work with this label (case-insensitive).
+    pub label: Option<String>,
+    /// Only work filed under this component (case-insensitive).
+    pub component: Option<String>,
+    /// Only work of this type (`Bug`, `Story`...; case-insensitive).
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub item_type: Option<String>,
+    /// Only the engine's links (and "unclear" answers) less sure than this (0 to 1).
+    pub below: Option<f32>,
+    /// `stored` (default: import order) or `confidence` (the engine's least sure
+    /// inferences first, the queue to review).
+    pub sort: Option<String>,
     /// Rows to return (default 50, at most 1000).
     pub limit: Option<usize>,
     /// Rows to skip.
@@ -90,6 +103,26 @@ impl ItemsQuery {
                 "no initiative `{i}` in the strategy in force"
             )));
         }
+        let below = match self.below {
+            Some(b) if !(b > 0.0 && b <= 1.0) => {
+                return Err(ApiError::BadRequest(format!(
+                    "bad `below` {b}: a confidence between 0 (exclusive) and 1"
+                )));
+            }
+            b => b,
+        };
+        let order = match self
+            .sort
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => ItemOrder::Stored,
+            Some(o) => ItemOrder::parse(o).ok_or_else(|| {
+                ApiError::BadRequest(format!("bad `sort` `{o}`: use stored or confidence"))
+            })?,
+        };
+        let some = |v: &Option<String>| v.clone().filter(|t| !t.trim().is_empty());
         Ok(ItemQuery {
             scope,
             goal: self.goal.clone(),
@@ -98,7 +131,12 @@ impl ItemsQuery {
             unclear: self.unclear,
             unlinked: self.unlinked,
             origin,
-            text: self.text.clone().filter(|t| !t.trim().is_empty()),
+            text: some(&self.text),
+            label: some(&self.label),
+            component: some(&self.component),
+            item_type: some(&self.item_type),
+            below,
+            order,
         })
     }
 }
@@ -107,7 +145,7 @@ impl ItemsQuery {
 #[utoipa::path(get, path = "/api/items", tag = "items", params(ItemsQuery),
     responses(
         (status = 200, description = "`{total, offset, items}`; rows carry no assignee", body = Object),
-        (status = 400, description = "A bad filter (period, reason, origin, unknown goal)", body = ErrorBody)))]
+        (status = 400, description = "A bad filter (period, reason, origin, unknown goal, confidence, sort)", body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ItemsQuery>,

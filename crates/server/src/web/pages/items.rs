@@ -127,6 +127,11 @@ fn params(f: &ItemsQuery) -> String {
     add("off_plan", &f.off_plan);
     add("origin", &f.origin);
     add("text", &f.text);
+    add("label", &f.label);
+    add("component", &f.component);
+    add("type", &f.item_type);
+    add("below", &f.below.map(|b| b.to_string()));
+    add("sort", &f.sort);
     if f.unclear {
         p.push("unclear=true".into());
     }
@@ -166,6 +171,21 @@ fn describe(f: &ItemsQuery, view: &View) -> String {
     }
     if let Some(t) = f.text.as_deref().filter(|t| !t.trim().is_empty()) {
         parts.push(format!("matching “{t}”"));
+    }
+    for (what, v) in [
+        ("label", &f.label),
+        ("component", &f.component),
+        ("type", &f.item_type),
+    ] {
+        if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
+            parts.push(format!("{what} “{}”", v.trim()));
+        }
+    }
+    if let Some(b) = f.below {
+        parts.push(format!("inferred with confidence below {:.0}%", b * 100.0));
+    }
+    if f.sort.as_deref().map(str::trim) == Some("confidence") {
+        parts.push("least sure first".into());
     }
     match f.period.as_deref().filter(|p| !p.trim().is_empty()) {
         Some(p) => parts.push(format!("in {p}")),
