@@ -173,16 +173,24 @@ pub struct ItemArg {
 #[derive(Debug, Args)]
 pub struct LinkArgs {
     /// The item: KEY, or SOURCE:KEY.
-    pub item: String,
+    #[arg(required_unless_present = "file")]
+    pub item: Option<String>,
     /// initiative:ID, goal:ID or off_plan:REASON (tech_debt, bug_incident,
     /// customer_escalation, sales_commitment, maintenance, exploration, other).
-    pub target: String,
+    #[arg(required_unless_present = "file")]
+    pub target: Option<String>,
     /// Your team, recorded with the correction (never your name).
     #[arg(long)]
     pub team: Option<String>,
     /// Why, in a few words; kept with the link.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "file")]
     pub reason: Option<String>,
+    /// Many decisions at once, from a reviewed list (CSV or JSON): per row a `key` and a
+    /// `decision`, which is `confirm` (keep the link the item has now) or where it
+    /// belongs; optional `source` and `why`. Rows without a decision are left alone.
+    /// `throughline items --csv` writes such a list to fill in. All rows or none.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["item", "target"])]
+    pub file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -348,6 +356,10 @@ pub struct ItemsArgs {
     /// `confirm` and `link`; `stored`: import order.
     #[arg(long, value_parser = ["stored", "confidence"], default_value = "stored")]
     pub sort: String,
+    /// Print CSV for a spreadsheet, with empty `decision` and `why` columns: fill them
+    /// in and give the file to `throughline link --file` to confirm or correct in bulk.
+    #[arg(long)]
+    pub csv: bool,
     /// At most this many rows (0 for all).
     #[arg(long, default_value_t = 50)]
     pub limit: usize,

@@ -640,3 +640,88 @@ fn items_lists_the_least_sure_inferences_first_and_filters_by_tracker_facts() {
     let err = env.fails(&["items", "--sort", "sideways"]);
     assert!(err.contains("confidence"), "{err}");
 }
+
+#[test]
+fn a_reviewed_csv_confirms_and_corrects_in_bulk_or_not_at_all() {
+    let env = Env::new();
+    env.ok(&["demo", "--quiet"]);
+    // The review queue as a spreadsheet: the least sure answers that name a target.
+    let text = env.ok(&[
+        "items",
+        "--origin",
+        "inferred",
+        "--sort",
+        "confidence",
+        "--csv",
+        "--limit",
+        "0",
+    ]);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (key, linked_to, decision, why) =
+        (col("key"), col("linked_to"), col("decision"), col("why"));
+    let mut rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(
+        rows.iter()
+            .all(|r| r[decision].is_empty() && r[why].is_empty())
+    );
+    let placed: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i][linked_to].starts_with("initiative:"))
+        .take(2)
+        .collect();
+    let unclear = (0..rows.len())
+        .find(|&i| &rows[i][linked_to] == "unclear")
+        .expect("an unclear answer");
+    let set = |r: &mut csv::StringRecord, d: &str, w: &str| {
+        let mut v: Vec<String> = r.iter().map(str::to_string).collect();
+        v[decision] = d.into();
+        v[why] = w.into();
+        *r = csv::StringRecord::from(v);
+    };
+    set(&mut rows[placed[0]], "confirm", "");
+    set(
+        &mut rows[placed[1]],
+        "off_plan:tech_debt",
+        "a refactor, really",
+    );
+    let write = |rows: &[csv::StringRecord]| {
+        let mut w = csv::Writer::from_path(env.path("review.csv")).unwrap();
+        w.write_record(&header).unwrap();
+        for r in rows {
+            w.write_record(r).unwrap();
+        }
+        w.flush().unwrap();
+    };
+
+    // Confirming what the engine could not place is refused with the row's line, and
+    // nothing of the file is stored.
+    let mut bad = rows.clone();
+    set(&mut bad[unclear], "confirm", "");
+    write(&bad);
+    let err = env.fails(&["link", "--file", "review.csv"]);
+    assert!(err.contains(&format!("line {}", unclear + 2)), "{err}");
+    assert!(err.contains("nothing to confirm"), "{err}");
+    assert_eq!(env.json(&["items", "--origin", "corrected"])["total"], 0);
+
+    write(&rows);
+    let out = env.json(&["link", "--file", "review.csv", "--team", "Platform"]);
+    assert_eq!(
+        (out["confirmed"].as_u64(), out["linked"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(out["undecided"].as_u64(), Some(rows.len() as u64 - 2));
+    let explained = env.json(&["explain", &rows[placed[0]][key]]);
+    assert_eq!(explained["effective"]["origin"], "corrected");
+    assert_eq!(
+        explained["effective"]["target"]["id"]
+            .as_str()
+            .map(|id| format!("initiative:{id}")),
+        Some(rows[placed[0]][linked_to].to_string())
+    );
+    let moved = env.json(&["explain", &rows[placed[1]][key]]);
+    assert_eq!(moved["effective"]["origin"], "corrected");
+    assert_eq!(moved["effective"]["reason"], "a refactor, really");
+    assert_eq!(moved["effective"]["target"]["id"], "tech_debt");
+    assert_eq!(env.json(&["items", "--origin", "corrected"])["total"], 2);
+}

@@ -149,7 +149,9 @@ fn date(path: &Path, at: &Location, field: &str, s: &str) -> Result<NaiveDate, I
 }
 
 /// Reads every record of a small CSV / JSON / JSON Lines file with its location.
-fn records<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Vec<(Location, T)>, IngestError> {
+pub(crate) fn records<T: for<'de> Deserialize<'de>>(
+    path: &Path,
+) -> Result<Vec<(Location, T)>, IngestError> {
     let io = |source| IngestError::Io {
         path: path.to_path_buf(),
         source,

@@ -28,7 +28,7 @@ use rusqlite::Connection;
 pub use embeddings::text_hash;
 pub use error::StoreError;
 pub use items::{ImportMeta, ImportSummary, ItemFilter, StoredItem};
-pub use links::{Candidate, LinkRow, LinkTargetRow, LinkWrite};
+pub use links::{Candidate, Correction, LinkRow, LinkTargetRow, LinkWrite};
 pub use strategy::StrategyVersion;
 pub use tokens::{NewToken, Role, TokenInfo, token_hash};
 

@@ -28,6 +28,17 @@ pub struct LinkWrite {
     pub candidates: Vec<Candidate>,
 }
 
+/// A person's link for one item, as `Store::set_corrections` writes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Correction {
+    pub item_id: ItemId,
+    pub target: LinkTarget,
+    /// The person's team, never their name.
+    pub by_team: Option<String>,
+    /// Why, in their words (or how it came about: "confirmed by a person (...)").
+    pub reason: String,
+}
+
 /// One of the engine's best candidates for an item, with its calibrated probability.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Candidate {
@@ -141,15 +152,37 @@ impl Store {
         by_team: Option<&str>,
         reason: &str,
     ) -> Result<()> {
-        let (kind, id) = target_to_sql(target);
-        let n = self.conn.execute(
-            "INSERT OR REPLACE INTO links (item_id, origin, target_kind, target_id, confidence, reason, by_team, at) \
-             SELECT ?1, 'corrected', ?2, ?3, 1.0, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM items WHERE id = ?1)",
-            params![item_id, kind, id, reason, by_team, now()],
-        )?;
-        if n == 0 {
-            return Err(StoreError::NotFound(format!("no item with id {item_id}")));
+        self.set_corrections(&[Correction {
+            item_id,
+            target: target.clone(),
+            by_team: by_team.map(str::to_string),
+            reason: reason.to_string(),
+        }])
+    }
+
+    /// Records several people's links in one transaction: all of them, or (when an item
+    /// does not exist) none.
+    pub fn set_corrections(&mut self, corrections: &[Correction]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare(
+                "INSERT OR REPLACE INTO links (item_id, origin, target_kind, target_id, confidence, reason, by_team, at) \
+                 SELECT ?1, 'corrected', ?2, ?3, 1.0, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM items WHERE id = ?1)",
+            )?;
+            let at = now();
+            for c in corrections {
+                let (kind, id) = target_to_sql(&c.target);
+                let n = stmt.execute(params![c.item_id, kind, id, c.reason, c.by_team, at])?;
+                if n == 0 {
+                    // Dropping the transaction rolls back the rows already written.
+                    return Err(StoreError::NotFound(format!(
+                        "no item with id {}",
+                        c.item_id
+                    )));
+                }
+            }
         }
+        tx.commit()?;
         Ok(())
     }
 

@@ -4,7 +4,7 @@ use throughline_model::{
     ContextNote, Goal, LinkOrigin, LinkTarget, MetricValue, NoteKind, NoteTarget, OffPlanReason,
     Strategy, WorkItem,
 };
-use throughline_store::{Candidate, ImportMeta, LinkWrite, Store};
+use throughline_store::{Candidate, Correction, ImportMeta, LinkWrite, Store};
 
 fn store_with_items(keys: &[&str]) -> Store {
     let mut store = Store::open_in_memory().unwrap();
@@ -381,4 +381,68 @@ fn an_in_memory_snapshot_read_also_leaves_descriptions_out() {
         store.all_items_at_once().unwrap()[0].item.description,
         "Long text"
     );
+}
+
+#[test]
+fn several_corrections_are_stored_together_or_not_at_all() {
+    let mut store = store_with_items(&["A-1", "A-2", "A-3"]);
+    let id = |s: &Store, k: &str| s.item_id("jira", k).unwrap().unwrap();
+    let (a1, a2, a3) = (id(&store, "A-1"), id(&store, "A-2"), id(&store, "A-3"));
+    let c = |item_id, target: LinkTarget, reason: &str| Correction {
+        item_id,
+        target,
+        by_team: Some("Payments".into()),
+        reason: reason.into(),
+    };
+    // One unknown item among them: nothing is written, not even the rows before it.
+    let err = store
+        .set_corrections(&[
+            c(a1, LinkTarget::Initiative("i1".into()), "reviewed"),
+            c(9999, LinkTarget::Initiative("i1".into()), "reviewed"),
+        ])
+        .unwrap_err();
+    assert!(err.to_string().contains("9999"), "{err}");
+    assert!(store.links().unwrap().is_empty());
+
+    store
+        .set_corrections(&[
+            c(a1, LinkTarget::Initiative("i1".into()), "reviewed"),
+            c(
+                a3,
+                LinkTarget::OffPlan(OffPlanReason::TechDebt),
+                "a refactor",
+            ),
+        ])
+        .unwrap();
+    let links = store.links().unwrap();
+    let got: Vec<(i64, &LinkTarget, &str, Option<&str>)> = links
+        .iter()
+        .map(|l| {
+            (
+                l.item_id,
+                &l.target,
+                l.reason.as_str(),
+                l.by_team.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                a1,
+                &LinkTarget::Initiative("i1".into()),
+                "reviewed",
+                Some("Payments")
+            ),
+            (
+                a3,
+                &LinkTarget::OffPlan(OffPlanReason::TechDebt),
+                "a refactor",
+                Some("Payments")
+            ),
+        ]
+    );
+    assert!(links.iter().all(|l| l.origin == LinkOrigin::Corrected));
+    assert!(store.links_of(a2).unwrap().is_empty());
 }

@@ -1,9 +1,12 @@
 //! A person's word on a link: link, unlink, confirm, and explain one item.
 
+use std::path::Path;
+
 use anyhow::Context;
+use throughline_ingest::{Decision, read_review};
 use throughline_model::{LinkOrigin, LinkTarget, NoteTarget};
 use throughline_report::{effective_links, engine_candidates};
-use throughline_store::{Store, StoredItem};
+use throughline_store::{Correction, Store, StoredItem};
 
 use super::Globals;
 use crate::args::{ItemArg, LinkArgs};
@@ -30,13 +33,95 @@ fn check_target(store: &Store, t: &LinkTarget) -> anyhow::Result<()> {
 }
 
 pub fn link(g: &Globals, a: LinkArgs) -> anyhow::Result<()> {
+    if let Some(file) = &a.file {
+        return link_file(g, file, a.team.as_deref());
+    }
+    // clap requires both without --file.
+    let (Some(spec), Some(target)) = (&a.item, &a.target) else {
+        anyhow::bail!("name an item and a target, or give --file");
+    };
     let mut store = g.open()?;
-    let item = find(&store, &a.item)?;
-    let target: LinkTarget = a.target.parse()?;
+    let item = find(&store, spec)?;
+    let target: LinkTarget = target.parse()?;
     check_target(&store, &target)?;
     let reason = a.reason.unwrap_or_else(|| "set by a person".into());
     store.set_correction(item.id, &target, a.team.as_deref(), &reason)?;
     done(g, &item, &target, "linked")
+}
+
+/// `link --file`: a reviewed list's decisions, all checked before any is stored.
+fn link_file(g: &Globals, path: &Path, team: Option<&str>) -> anyhow::Result<()> {
+    let mut store = g.open()?;
+    let review = read_review(path)?;
+    let strategy = store.strategy()?.map(|(_, s)| s).unwrap_or_default();
+    let mut writes = Vec::with_capacity(review.rows.len());
+    let (mut confirmed, mut linked) = (0usize, 0usize);
+    for row in &review.rows {
+        let at = || format!("{}{}", path.display(), row.at);
+        let item = match &row.source {
+            Some(source) => store.find_item(Some(source), &row.key)?.with_context(|| {
+                format!("{}: no item `{source}:{}` in the database", at(), row.key)
+            })?,
+            None => find(&store, &row.key).with_context(at)?,
+        };
+        let (target, reason) = match &row.decision {
+            Decision::Link(t) => {
+                strategy.check_correction(t).map_err(|e| {
+                    anyhow::anyhow!("{}: {e} (see `throughline strategy show`)", at())
+                })?;
+                linked += 1;
+                let why = row.why.clone().unwrap_or_else(|| "set by a person".into());
+                (t.clone(), why)
+            }
+            Decision::Confirm => {
+                let (t, reason) = confirmation(&store, &item).with_context(at)?;
+                confirmed += 1;
+                (t, row.why.clone().unwrap_or(reason))
+            }
+        };
+        writes.push(Correction {
+            item_id: item.id,
+            target,
+            by_team: team.map(str::to_string),
+            reason,
+        });
+    }
+    store.set_corrections(&writes)?;
+    if g.json {
+        return output::json(&serde_json::json!({
+            "file": path.display().to_string(),
+            "confirmed": confirmed,
+            "linked": linked,
+            "undecided": review.undecided,
+        }));
+    }
+    outln!(
+        "{}: {confirmed} confirmed, {linked} linked elsewhere, {} rows without a decision left \
+         as they were; people's links override selectors and inference, and the engine learns \
+         from them on the next `throughline align`",
+        path.display(),
+        review.undecided
+    );
+    Ok(())
+}
+
+/// What confirming `item` keeps: its link now, and the reason to store with it.
+fn confirmation(store: &Store, item: &StoredItem) -> anyhow::Result<(LinkTarget, String)> {
+    let links = store.links_of(item.id)?;
+    let current = effective_links(&links).remove(&item.id).with_context(|| {
+        format!(
+            "{} has no link to confirm; use `link` to set one",
+            item.item.key
+        )
+    })?;
+    if current.target == LinkTarget::Unclear {
+        anyhow::bail!(
+            "{}: the engine could not place it, so there is nothing to confirm; use `link` to say where it belongs",
+            item.item.key
+        );
+    }
+    let reason = format!("confirmed by a person ({})", current.reason);
+    Ok((current.target, reason))
 }
 
 pub fn unlink(g: &Globals, a: ItemArg) -> anyhow::Result<()> {
@@ -67,22 +152,9 @@ pub fn unlink(g: &Globals, a: ItemArg) -> anyhow::Result<()> {
 pub fn confirm(g: &Globals, a: ItemArg) -> anyhow::Result<()> {
     let mut store = g.open()?;
     let item = find(&store, &a.item)?;
-    let links = store.links_of(item.id)?;
-    let current = effective_links(&links).remove(&item.id).with_context(|| {
-        format!(
-            "{} has no link to confirm; use `link` to set one",
-            item.item.key
-        )
-    })?;
-    if current.target == LinkTarget::Unclear {
-        anyhow::bail!(
-            "{}: the engine could not place it, so there is nothing to confirm; use `link` to say where it belongs",
-            item.item.key
-        );
-    }
-    let reason = format!("confirmed by a person ({})", current.reason);
-    store.set_correction(item.id, &current.target, a.team.as_deref(), &reason)?;
-    done(g, &item, &current.target, "confirmed")
+    let (target, reason) = confirmation(&store, &item)?;
+    store.set_correction(item.id, &target, a.team.as_deref(), &reason)?;
+    done(g, &item, &target, "confirmed")
 }
 
 fn done(g: &Globals, item: &StoredItem, target: &LinkTarget, verb: &str) -> anyhow::Result<()> {

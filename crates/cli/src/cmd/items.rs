@@ -43,7 +43,11 @@ pub fn run(g: &Globals, a: ItemsArgs) -> anyhow::Result<()> {
         rows.truncate(a.limit);
     }
     if g.json {
+        anyhow::ensure!(!a.csv, "choose --json or --csv");
         return output::json(&serde_json::json!({ "total": total, "items": rows }));
+    }
+    if a.csv {
+        return write_csv(&rows);
     }
     for r in &rows {
         let link = match r.link {
@@ -68,4 +72,85 @@ pub fn run(g: &Globals, a: ItemsArgs) -> anyhow::Result<()> {
         outln!("{total} items");
     }
     Ok(())
+}
+
+/// The rows as CSV for a spreadsheet, with empty `decision` and `why` columns for a
+/// reviewer to fill in and `link --file` to read back.
+fn write_csv(rows: &[ItemRow]) -> anyhow::Result<()> {
+    // Written through `out!` a thousand rows at a time, so a closed pipe (`| head`)
+    // ends the program quietly, as for every other output.
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let emit = |w: &mut csv::Writer<Vec<u8>>| -> anyhow::Result<()> {
+        let done = std::mem::replace(w, csv::Writer::from_writer(Vec::new()));
+        let bytes = done
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("writing CSV: {}", e.error()))?;
+        out!("{}", String::from_utf8_lossy(&bytes));
+        Ok(())
+    };
+    w.write_record([
+        "key",
+        "source",
+        "title",
+        "team",
+        "status",
+        "type",
+        "linked_to",
+        "origin",
+        "confidence",
+        "because",
+        "decision",
+        "why",
+    ])?;
+    for (i, r) in rows.iter().enumerate() {
+        if i % 1000 == 999 {
+            emit(&mut w)?;
+        }
+        let link = r.link;
+        let confidence = link
+            .filter(|l| l.origin == LinkOrigin::Inferred)
+            .map(|l| format!("{:.2}", l.confidence))
+            .unwrap_or_default();
+        w.write_record([
+            r.key,
+            r.source,
+            &inert(r.title),
+            &inert(r.team.unwrap_or("")),
+            r.status,
+            &inert(r.item_type.unwrap_or("")),
+            &link.map(|l| l.target.to_string()).unwrap_or_default(),
+            link.map_or("", |l| l.origin.as_str()),
+            &confidence,
+            &inert(link.map_or("", |l| l.reason.as_str())),
+            "",
+            "",
+        ])?;
+    }
+    emit(&mut w)
+}
+
+/// Free text as a spreadsheet will not run it: a cell starting with `=`, `+`, `-` or
+/// `@` is a formula to Excel and LibreOffice, and tracker titles are written by anyone
+/// (OWASP's "CSV injection"). A leading `'` keeps it text.
+fn inert(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}").into()
+    } else {
+        s.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_stay_text() {
+        assert_eq!(inert("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(inert("+1 for this"), "'+1 for this");
+        assert_eq!(inert("@here ping"), "'@here ping");
+        assert_eq!(inert("- fix typo"), "'- fix typo");
+        assert_eq!(inert("Fix = in parser"), "Fix = in parser");
+        assert_eq!(inert(""), "");
+    }
 }
