@@ -45,7 +45,8 @@ pub enum Command {
     /// Check, apply and show the strategy file (goals, metrics, initiatives).
     #[command(subcommand)]
     Strategy(StrategyCommand),
-    /// List work items, filtered; the drill-down behind every figure.
+    /// List work items, filtered: the drill-down behind every figure, and the review queue
+    /// (`--sort confidence`, `--csv` for a spreadsheet).
     Items(ItemsArgs),
     /// How much work serves each goal, what is off plan and why, what is unlinked.
     Status(StatusArgs),
@@ -57,7 +58,8 @@ pub enum Command {
     Align(AlignArgs),
     /// Measure the sense engine on held-out linked work, beside two baselines.
     Eval(EvalArgs),
-    /// Link an item to an initiative, goal or off-plan reason: a person's word, kept forever.
+    /// Link an item to an initiative, goal or off-plan reason: a person's word, kept forever
+    /// (`--file` for a reviewed list).
     Link(LinkArgs),
     /// Remove a person's link from an item (inference and selectors apply again).
     Unlink(ItemArg),

@@ -97,6 +97,13 @@ pub fn run(g: &Globals, a: AlignArgs) -> anyhow::Result<()> {
             if a.semantic.semantic {
                 outln!("{} new texts embedded and stored", i.embedded);
             }
+            if i.inferred > 0 && !g.quiet {
+                // On stderr, as a hint: stdout is the result.
+                eprintln!(
+                    "Review the least sure first: `throughline items --origin inferred --sort \
+                     confidence` (add --csv for a spreadsheet), then `confirm` or `link`"
+                );
+            }
         }
     }
     Ok(())
