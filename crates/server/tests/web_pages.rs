@@ -338,6 +338,10 @@ async fn every_count_drills_into_the_items_behind_it() {
         status["off_plan"]["items"].as_u64().unwrap() as usize
     );
     assert!(list.contains("off plan, in 2026-Q3"), "described in words");
+    assert!(
+        !list.contains("open an item to confirm"),
+        "only the review queue says so"
+    );
 
     // A goal's count, and its pages of 50.
     let goal_list = first_link(&home, "/items?goal=");
@@ -378,6 +382,7 @@ async fn every_count_drills_into_the_items_behind_it() {
     let (st, list) = page(&s, &review).await;
     assert_eq!(st, 200, "{review}");
     assert!(list.contains("least sure first"), "described in words");
+    assert!(list.contains("open an item to confirm its link or correct it"));
     let (_, sorted) = api_common::get(
         &s,
         "/api/items?period=2026-Q3&origin=inferred&sort=confidence&limit=1000",

@@ -9,7 +9,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use throughline_model::LinkOrigin;
-use throughline_report::item_query::{ItemQuery, ItemRow, select};
+use throughline_report::item_query::{ItemOrder, ItemQuery, ItemRow, select};
 
 use super::report_page;
 use crate::api::items::ItemsQuery;
@@ -53,14 +53,17 @@ fn context(view: &View, query: &ItemQuery, page: usize, described: &str, params:
         let sep = if params.is_empty() { "" } else { "&" };
         format!("/items?{params}{sep}page={p}")
     };
-    list_context(
+    let mut ctx = list_context(
         view,
         select(&view.snap, query),
         page,
         described,
         &at,
         Some(format!("/api/items?{params}")),
-    )
+    );
+    // The review queue says what it is for.
+    ctx["review"] = json!(query.order == ItemOrder::LeastSure);
+    ctx
 }
 
 /// The context of `items.html` for page `page` of `rows`: `at(n)` is the address of
