@@ -305,6 +305,17 @@ pub enum StrategyCommand {
     },
     /// Print a complete, commented example strategy file.
     Example,
+    /// Draft a first strategy file from the imported work: the epics (or components,
+    /// labels, projects) holding the most recent work become initiatives with their
+    /// selectors, under a placeholder goal to name. Ranked by size only; edit, then apply.
+    Draft {
+        /// At most this many initiatives.
+        #[arg(long, default_value_t = 12)]
+        max: usize,
+        /// Write the draft to this new file (an existing file is never overwritten).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args, Default)]

@@ -72,3 +72,40 @@ fn the_example_is_valid() {
     // init refuses to overwrite.
     env.fails(&["init", "--strategy-example", "example.toml"]);
 }
+
+#[test]
+fn a_drafted_strategy_checks_applies_and_aligns_the_work() {
+    let env = Env::new();
+    env.ok(&["demo", "--quiet"]);
+    let draft = env.json(&["strategy", "draft", "--max", "5"]);
+    assert_eq!(draft["kind"], "epic", "the demo's work sits under epics");
+    assert_eq!(draft["initiatives"].as_array().unwrap().len(), 5);
+    let out = env
+        .cmd()
+        .args(["strategy", "draft", "--max", "5", "--out", "draft.toml"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("5 initiatives drafted"));
+    // Never over someone's file.
+    let err = env.fails(&["strategy", "draft", "--out", "draft.toml"]);
+    assert!(err.contains("must not exist"), "{err}");
+
+    let checked = env.ok(&["strategy", "check", "draft.toml"]);
+    assert!(
+        checked.contains("1 goals, 0 metrics, 5 initiatives"),
+        "{checked}"
+    );
+    env.ok(&["strategy", "apply", "draft.toml", "--quiet"]);
+    let status = env.json(&["status"]);
+    let goal = &status["goals"][0];
+    assert_eq!(goal["id"], "goal-1");
+    let reached = draft["reached"].as_u64().unwrap();
+    let explicit = status["aligned_by_origin"]["explicit"]["items"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(
+        explicit, reached,
+        "the epics select what the draft said they reach"
+    );
+}

@@ -8,6 +8,7 @@ pub mod allocation;
 pub mod ask;
 pub mod brief;
 pub mod class;
+pub mod draft;
 pub mod drift;
 mod effective;
 mod groups;

@@ -90,7 +90,46 @@ pub fn run(g: &Globals, c: StrategyCommand) -> anyhow::Result<()> {
             out!("{}", throughline_strategy::EXAMPLE);
             Ok(())
         }
+        StrategyCommand::Draft { max, out } => draft(g, max, out.as_deref()),
     }
+}
+
+/// `strategy draft`: a first strategy file from the imported work.
+fn draft(g: &Globals, max: usize, out: Option<&Path>) -> anyhow::Result<()> {
+    anyhow::ensure!(max > 0, "--max must be at least 1");
+    let store = g.open()?;
+    let (items, _) = store.items_and_links()?;
+    anyhow::ensure!(
+        !items.is_empty(),
+        "no work in {} yet: import an export first (`throughline import ...`)",
+        g.db.display()
+    );
+    let d = throughline_report::draft::draft(&items, max);
+    if g.json {
+        return output::json(&d);
+    }
+    let text = d.to_toml();
+    let Some(path) = out else {
+        out!("{text}");
+        return Ok(());
+    };
+    // A strategy file is someone's work: never replace one.
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("creating {} (it must not exist yet)", path.display()))?;
+    std::io::Write::write_all(&mut f, text.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    if !g.quiet {
+        eprintln!(
+            "{}: {} initiatives drafted; edit it, then `throughline strategy check {}` and `apply`",
+            path.display(),
+            d.initiatives.len(),
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 fn read(file: &Path) -> anyhow::Result<String> {
