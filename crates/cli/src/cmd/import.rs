@@ -66,7 +66,7 @@ pub fn run(g: &Globals, a: ImportArgs) -> anyhow::Result<()> {
             // Nothing was relinked because there is nothing to link to yet.
             eprintln!(
                 "note: no strategy applied yet, so the work is stored but not aligned; \
-                 see `throughline strategy example`"
+                 draft one from it with `throughline strategy draft`, or see `throughline strategy example`"
             );
         }
         Ok(())

@@ -11,7 +11,7 @@ pub fn run(g: &Globals, a: StatusArgs) -> anyhow::Result<()> {
     if snap.strategy_version.is_none() && !g.quiet {
         eprintln!(
             "note: no strategy applied yet, so no work can be aligned; \
-             see `throughline strategy example`"
+             draft one from this work with `throughline strategy draft`, or see `throughline strategy example`"
         );
     }
     let report = status(snap, &scope);
