@@ -284,24 +284,9 @@ fn is_key_space(key: &str, project: &str) -> bool {
     })
 }
 
-/// A TOML basic string.
+/// A TOML string, quoted and escaped by the `toml` crate.
 fn quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    toml::Value::String(s.to_string()).to_string()
 }
 
 /// An initiative id from a title: lower case letters and digits joined by `-`, unique
@@ -558,6 +543,8 @@ mod tests {
         assert_eq!(slug("Checkout: v2 (EU)", &mut taken), "checkout-v2-eu");
         assert_eq!(slug("Checkout v2 EU", &mut taken), "checkout-v2-eu-2");
         assert_eq!(slug("Касса", &mut taken), "initiative");
-        assert_eq!(quoted("a\"b\\c\nd"), "\"a\\\"b\\\\c\\nd\"");
+        let odd = "a\"b\\c\nd'e";
+        let parsed: toml::Table = toml::from_str(&format!("v = {}", quoted(odd))).unwrap();
+        assert_eq!(parsed["v"].as_str(), Some(odd));
     }
 }
