@@ -47,7 +47,16 @@ pub fn run(g: &Globals, a: ItemsArgs) -> anyhow::Result<()> {
         return output::json(&serde_json::json!({ "total": total, "items": rows }));
     }
     if a.csv {
-        return write_csv(&rows);
+        write_csv(&rows)?;
+        if total > rows.len() && !g.quiet {
+            // On stderr: stdout is the file.
+            eprintln!(
+                "wrote {} of {total} rows (--limit {}); --limit 0 for all",
+                rows.len(),
+                a.limit
+            );
+        }
+        return Ok(());
     }
     for r in &rows {
         let link = match r.link {
