@@ -96,7 +96,7 @@ fn link_file(g: &Globals, path: &Path, team: Option<&str>) -> anyhow::Result<()>
         }));
     }
     outln!(
-        "{}: {confirmed} confirmed, {linked} linked elsewhere, {} rows without a decision left \
+        "{}: {confirmed} confirmed, {linked} linked where the file says, {} rows without a decision left \
          as they were; people's links override selectors and inference, and the engine learns \
          from them on the next `throughline align`",
         path.display(),
