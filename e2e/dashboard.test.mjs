@@ -304,6 +304,29 @@ describe('dashboard in a browser', () => {
     await page.screenshot({ path: join(shots, 'ask.png'), fullPage: true });
   });
 
+  it('confirms the least sure answer from the review queue and comes back to it', async () => {
+    await gotoFresh(page, `${base}/`);
+    await page.getByRole('link', { name: "review the engine's least sure links" }).click();
+    await page.waitForURL(/sort=confidence/);
+    await assertLandmarks(page);
+    await assertLabelled(page);
+    const row = page
+      .locator('#queue tbody tr', { has: page.getByRole('button', { name: /^Confirm / }) })
+      .first();
+    const href = await row.locator('th a').getAttribute('href');
+    const key = await row.locator('th a').innerText();
+    await row.getByRole('button', { name: /^Confirm / }).click();
+    await page.waitForURL(/confirmed=/);
+    assert.match(page.url(), /sort=confidence/, 'back on the queue');
+    // The page may also say its figures are being updated (another status): the
+    // confirmation is the one naming the item.
+    await page.getByRole('status').filter({ hasText: `Confirmed ${key}` }).waitFor();
+    await page.screenshot({ path: join(shots, 'queue-confirmed.png'), fullPage: true });
+    await page.goto(`${base}${href}`);
+    await page.getByRole('heading', { name: 'Where it is linked, and why' }).waitFor();
+    assert.match(await page.locator('#link').locator('..').innerText(), /set by a person/);
+  });
+
   it('answers unknown pages and bad periods calmly', async () => {
     const r404 = await page.goto(`${base}/goals/no-such-goal`);
     assert.equal(r404.status(), 404);

@@ -339,7 +339,7 @@ async fn every_count_drills_into_the_items_behind_it() {
     );
     assert!(list.contains("off plan, in 2026-Q3"), "described in words");
     assert!(
-        !list.contains("open an item to confirm"),
+        !list.contains("confirm an answer here"),
         "only the review queue says so"
     );
 
@@ -382,7 +382,7 @@ async fn every_count_drills_into_the_items_behind_it() {
     let (st, list) = page(&s, &review).await;
     assert_eq!(st, 200, "{review}");
     assert!(list.contains("least sure first"), "described in words");
-    assert!(list.contains("open an item to confirm its link or correct it"));
+    assert!(list.contains("confirm an answer here when it is right"));
     let (_, sorted) = api_common::get(
         &s,
         "/api/items?period=2026-Q3&origin=inferred&sort=confidence&limit=1000",
@@ -411,6 +411,56 @@ async fn every_count_drills_into_the_items_behind_it() {
     let at = before_next.rfind("href=\"").unwrap() + 6;
     let next = before_next[at..before_next[at..].find('"').unwrap() + at].replace("&amp;", "&");
     assert!(next.contains("sort=confidence"), "{next}");
+    // Each answer the engine gave can be confirmed from its row, and the queue comes back.
+    let answered: Vec<&serde_json::Value> = sorted["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(50)
+        .filter(|r| r["link"]["target"]["kind"] != "unclear")
+        .take(2)
+        .collect();
+    let path = |r: &serde_json::Value| {
+        format!(
+            "/items/{}/{}/confirm",
+            r["source"].as_str().unwrap(),
+            r["key"].as_str().unwrap()
+        )
+    };
+    assert!(list.contains(&format!("action=\"{}\"", path(answered[0]))));
+    // "Unclear" has nothing to confirm: only the way to the item page, to place it.
+    let unclear = sorted["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(50)
+        .find(|r| r["link"]["target"]["kind"] == "unclear")
+        .expect("an unclear answer on the first page");
+    assert!(!list.contains(&format!("action=\"{}\"", path(unclear))));
+    assert!(list.contains(&format!(
+        "aria-label=\"Correct {}\"",
+        unclear["key"].as_str().unwrap()
+    )));
+    let (st, loc) = post(&s, &path(answered[0]), &[("back", &review)]).await;
+    assert_eq!(st, 303);
+    let key = answered[0]["key"].as_str().unwrap();
+    assert_eq!(loc, format!("{review}&confirmed={key}#queue"));
+    let (_, back) = page(&s, loc.trim_end_matches("#queue")).await;
+    assert!(back.contains(&format!("Confirmed {key}")), "{back}");
+    let (_, it) = page(&s, &path(answered[0]).replace("/confirm", "")).await;
+    assert!(it.contains("set by a person"), "the confirmation is stored");
+    // A form may only send the browser back to one of the dashboard's lists.
+    let (st, loc) = post(
+        &s,
+        &path(answered[1]),
+        &[("back", "https://evil.example/items?")],
+    )
+    .await;
+    assert_eq!(st, 303);
+    assert!(
+        loc.starts_with("/items/") && loc.contains("saved=confirmed"),
+        "{loc}"
+    );
     // Filters by tracker facts narrow the same list: every bug is a bug.
     let (_, bugs) = api_common::get(&s, "/api/items?type=bug&limit=1000").await;
     let n_bugs = bugs["total"].as_u64().unwrap();

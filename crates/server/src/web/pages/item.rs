@@ -19,7 +19,7 @@ use crate::ApiError;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::web::WebError;
-use crate::web::util::{item_href, origin_label, target_label};
+use crate::web::util::{item_href, origin_label, seg, target_label};
 
 /// `?saved=` and `?problem=` after a form was sent.
 #[derive(Debug, Default, Deserialize)]
@@ -230,11 +230,29 @@ pub(crate) async fn link(
     Ok(to)
 }
 
+/// The confirm form: from the item page, or from a row of the review queue, which sends
+/// the list's address to return to.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ConfirmForm {
+    #[serde(default)]
+    back: String,
+}
+
+/// Where a confirmation from a list returns: only to an item list of this dashboard
+/// (never to an address a form could smuggle in).
+fn back_to_list(back: &str, key: &str) -> Option<Redirect> {
+    let back = back.trim();
+    let local =
+        back.starts_with("/items?") && !back.contains(['\\', '\n', '\r']) && !back.contains("//");
+    local.then(|| Redirect::to(&format!("{back}&confirmed={}#queue", seg(key))))
+}
+
 /// `POST /items/{source}/{key}/confirm`: a person agrees with the current link.
 pub(crate) async fn confirm(
     State(state): State<AppState>,
     caller: Caller,
     Path((source, key)): Path<(String, String)>,
+    axum::Form(form): axum::Form<ConfirmForm>,
 ) -> Result<Redirect, WebError> {
     let to = state
         .write(move |w| {
@@ -246,7 +264,8 @@ pub(crate) async fn confirm(
             let reason = format!("confirmed by a person ({})", current.reason);
             let team = caller.team().map(str::to_string);
             w.set_correction(found.id, &current.target, team.as_deref(), &reason)?;
-            Ok(back(&source, &key, "saved=confirmed", "link"))
+            Ok(back_to_list(&form.back, &found.item.key)
+                .unwrap_or_else(|| back(&source, &key, "saved=confirmed", "link")))
         })
         .await?;
     Ok(to)

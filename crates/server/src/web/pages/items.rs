@@ -8,10 +8,10 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use throughline_model::LinkOrigin;
+use throughline_model::{LinkOrigin, LinkTarget};
 use throughline_report::item_query::{ItemOrder, ItemQuery, ItemRow, select};
 
-use super::report_page;
+use super::report_page_with;
 use crate::api::items::ItemsQuery;
 use crate::web::WebError;
 use crate::web::util::{item_href, origin_label, seg, target_label};
@@ -26,6 +26,8 @@ const PAGE: usize = 50;
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct PageQuery {
     pub page: Option<usize>,
+    /// The key of an item just confirmed from this list (review queue).
+    pub confirmed: Option<String>,
 }
 
 /// `GET /items`.
@@ -42,9 +44,18 @@ pub(crate) async fn page(
     let described = describe(&filters, &seen.view);
     let params = params(&filters);
     let key = format!("items {params} page={page}");
-    report_page(&state, &seen, "items.html", key, move |v| {
-        context(v, &query, page, &described, &params)
-    })
+    // The confirmation is said on top of the shared (cached) page.
+    let flash = p
+        .confirmed
+        .map(|k| ("confirmed", json!(k.chars().take(100).collect::<String>())));
+    report_page_with(
+        &state,
+        &seen,
+        "items.html",
+        key,
+        move |v| context(v, &query, page, &described, &params),
+        flash,
+    )
     .await
 }
 
@@ -61,8 +72,9 @@ fn context(view: &View, query: &ItemQuery, page: usize, described: &str, params:
         &at,
         Some(format!("/api/items?{params}")),
     );
-    // The review queue says what it is for.
+    // The review queue says what it is for, and confirms from its rows.
     ctx["review"] = json!(query.order == ItemOrder::LeastSure);
+    ctx["here"] = json!(at(page));
     ctx
 }
 
@@ -96,6 +108,10 @@ pub(crate) fn list_context<'a>(
                 "confidence": link
                     .filter(|l| l.origin == LinkOrigin::Inferred)
                     .map(|l| l.confidence),
+                // The engine's answer can be confirmed as it stands; "unclear" cannot.
+                "can_confirm": link.is_some_and(|l| {
+                    l.origin == LinkOrigin::Inferred && l.target != LinkTarget::Unclear
+                }),
             }));
         }
     }

@@ -79,6 +79,22 @@ pub(crate) async fn report_page<F>(
 where
     F: Fn(&View) -> Value + Send + Sync + 'static,
 {
+    report_page_with(state, seen, template, key, context, None).await
+}
+
+/// [`report_page`], with one more field for this request only (a flash message): the
+/// shared page is kept as computed and rendered again with the field.
+pub(crate) async fn report_page_with<F>(
+    state: &AppState,
+    seen: &Seen,
+    template: &'static str,
+    key: String,
+    context: F,
+    extra: Option<(&'static str, Value)>,
+) -> Result<Response, WebError>
+where
+    F: Fn(&View) -> Value + Send + Sync + 'static,
+{
     let page = state
         .derive(seen, format!("page {key}"), move |v| {
             let ctx = context(v);
@@ -90,14 +106,19 @@ where
             })
         })
         .await?;
-    if !seen.stale {
+    if !seen.stale && extra.is_none() {
         let headers = [(header::CONTENT_TYPE, "text/html; charset=utf-8")];
         return Ok((headers, page.html.clone()).into_response());
     }
     let mut ctx = page.ctx.clone();
     if let Value::Object(fields) = &mut ctx {
-        let as_of = seen.view.as_of.format("%H:%M:%S UTC").to_string();
-        fields.insert("stale".into(), json!({ "as_of": as_of }));
+        if seen.stale {
+            let as_of = seen.view.as_of.format("%H:%M:%S UTC").to_string();
+            fields.insert("stale".into(), json!({ "as_of": as_of }));
+        }
+        if let Some((k, v)) = extra {
+            fields.insert(k.into(), v);
+        }
     }
     Ok(seen.mark(html(template, &ctx)?.into_response()))
 }
