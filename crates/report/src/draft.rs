@@ -121,8 +121,20 @@ pub fn draft(items: &[StoredItem], max: usize) -> Draft {
         .collect::<std::collections::HashSet<_>>()
         .len();
 
-    // Per selector value: the indices of the work it reaches.
-    let mut reach: HashMap<(SelectorKind, String), Vec<usize>> = HashMap::new();
+    // Per selector value, compared without case as selectors match (`API` and `api`
+    // are one component): its first spelling and the indices of the work it reaches.
+    let mut reach: HashMap<(SelectorKind, String), (String, Vec<usize>)> = HashMap::new();
+    let mut add = |kind: SelectorKind, value: &str, i: usize| {
+        let value = value.trim();
+        let (_, v) = reach
+            .entry((kind, value.to_lowercase()))
+            .or_insert_with(|| (value.to_string(), Vec::new()));
+        // An item naming a value twice counts once.
+        if v.last() != Some(&i) {
+            v.push(i);
+        }
+    };
+    let mut area_label: HashMap<String, bool> = HashMap::new();
     let work: Vec<&WorkItem> = items
         .iter()
         .map(|s| &s.item)
@@ -150,19 +162,18 @@ pub fn draft(items: &[StoredItem], max: usize) -> Draft {
     };
     for (i, it) in work.iter().enumerate() {
         if let Some(e) = epic_of(it) {
-            reach.entry((SelectorKind::Epic, e)).or_default().push(i);
+            add(SelectorKind::Epic, &e, i);
         }
         for c in &it.components {
-            reach
-                .entry((SelectorKind::Component, c.trim().to_string()))
-                .or_default()
-                .push(i);
+            add(SelectorKind::Component, c, i);
         }
-        for l in it.labels.iter().filter(|l| is_area_label(l)) {
-            reach
-                .entry((SelectorKind::Label, l.trim().to_string()))
-                .or_default()
-                .push(i);
+        for l in &it.labels {
+            let area = *area_label
+                .entry(l.trim().to_lowercase())
+                .or_insert_with(|| is_area_label(l));
+            if area {
+                add(SelectorKind::Label, l, i);
+            }
         }
         // A project the keys are numbered in (`PAY` of `PAY-12`) is a team's space in
         // the tracker, not an initiative; a named one (Linear's) may be.
@@ -170,14 +181,11 @@ pub fn draft(items: &[StoredItem], max: usize) -> Draft {
             && let Some(p) = &it.project
             && !is_key_space(&it.key, p)
         {
-            reach
-                .entry((SelectorKind::Project, p.trim().to_string()))
-                .or_default()
-                .push(i);
+            add(SelectorKind::Project, p, i);
         }
     }
     let mut by_kind: HashMap<SelectorKind, Vec<(Candidate, Vec<usize>)>> = HashMap::new();
-    for ((kind, value), reached) in reach {
+    for ((kind, _), (value, reached)) in reach {
         if value.is_empty() {
             continue;
         }
@@ -451,6 +459,9 @@ mod tests {
             }));
             id += 1;
         }
+        // Components differ only in case: one component, as selectors match.
+        v[2].item.components = vec!["API".into()];
+        v[3].item.components = vec!["api".into(), "API ".into()];
         // A sub-task of a story of the epic: the epic reaches it through the chain.
         v.push(item(id, &format!("PAY-{id}"), |i| {
             i.parent_key = Some("PAY-3".into());
@@ -502,6 +513,13 @@ mod tests {
             .map(|c| c.value.as_str())
             .collect();
         assert_eq!(labels, vec!["payments"]);
+        let components: Vec<(&str, usize)> = d
+            .alternatives
+            .iter()
+            .filter(|c| c.kind == SelectorKind::Component)
+            .map(|c| (c.value.as_str(), c.items))
+            .collect();
+        assert_eq!(components, vec![("API", 2)]);
     }
 
     #[test]
