@@ -40,6 +40,30 @@ pub fn effective_links(links: &[LinkRow]) -> HashMap<ItemId, EffectiveLink> {
         .collect()
 }
 
+/// Why an item's link cannot be confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NothingToConfirm {
+    /// The item has no link at all.
+    NoLink,
+    /// The engine could not place it: there is no answer to agree with.
+    Unclear,
+}
+
+/// What a person confirming one item keeps, from that item's links: the target of the
+/// link that counts now, and the reason to store with it. One rule for the CLI's
+/// `confirm`, `link --file`, the API and the dashboard.
+pub fn confirmation(links: &[LinkRow]) -> Result<(LinkTarget, String), NothingToConfirm> {
+    let current = effective_links(links)
+        .into_values()
+        .next()
+        .ok_or(NothingToConfirm::NoLink)?;
+    if current.target == LinkTarget::Unclear {
+        return Err(NothingToConfirm::Unclear);
+    }
+    let reason = format!("confirmed by a person ({})", current.reason);
+    Ok((current.target, reason))
+}
+
 /// [`effective_links`], taking the links: a snapshot of a million items moves their
 /// reasons rather than copying them.
 pub fn into_effective_links(links: Vec<LinkRow>) -> HashMap<ItemId, EffectiveLink> {
@@ -124,6 +148,25 @@ mod tests {
             input_hash: None,
             candidates: Vec::new(),
         }
+    }
+
+    #[test]
+    fn confirming_keeps_the_link_that_counts_and_says_whose_reason_it_was() {
+        let links = vec![
+            row(1, LinkOrigin::Explicit, "e"),
+            row(1, LinkOrigin::Inferred, "i"),
+        ];
+        assert_eq!(
+            confirmation(&links),
+            Ok((
+                LinkTarget::Initiative("e".into()),
+                "confirmed by a person (e by explicit)".into()
+            ))
+        );
+        assert_eq!(confirmation(&[]), Err(NothingToConfirm::NoLink));
+        let mut unclear = row(1, LinkOrigin::Inferred, "i");
+        unclear.target = LinkTarget::Unclear;
+        assert_eq!(confirmation(&[unclear]), Err(NothingToConfirm::Unclear));
     }
 
     #[test]

@@ -30,7 +30,9 @@ pub use ask::{Answer, Citation, ask};
 pub use brief::{Brief, Evidence, LongEvidence, ShortEvidence, brief};
 pub use class::WorkClass;
 pub use drift::{DriftOptions, DriftReport, drift};
-pub use effective::{EffectiveLink, effective_links, engine_candidates};
+pub use effective::{
+    EffectiveLink, NothingToConfirm, confirmation, effective_links, engine_candidates,
+};
 pub use groups::team_groups;
 pub use metrics::{MetricStatus, metrics};
 pub use picture::{Picture, picture};

@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::Context;
 use throughline_ingest::{Decision, read_review};
 use throughline_model::{LinkOrigin, LinkTarget, NoteTarget};
-use throughline_report::{effective_links, engine_candidates};
+use throughline_report::{NothingToConfirm, effective_links, engine_candidates};
 use throughline_store::{Correction, Store, StoredItem};
 
 use super::Globals;
@@ -107,21 +107,15 @@ fn link_file(g: &Globals, path: &Path, team: Option<&str>) -> anyhow::Result<()>
 
 /// What confirming `item` keeps: its link now, and the reason to store with it.
 fn confirmation(store: &Store, item: &StoredItem) -> anyhow::Result<(LinkTarget, String)> {
-    let links = store.links_of(item.id)?;
-    let current = effective_links(&links).remove(&item.id).with_context(|| {
-        format!(
-            "{} has no link to confirm; use `link` to set one",
-            item.item.key
-        )
-    })?;
-    if current.target == LinkTarget::Unclear {
-        anyhow::bail!(
-            "{}: the engine could not place it, so there is nothing to confirm; use `link` to say where it belongs",
-            item.item.key
-        );
-    }
-    let reason = format!("confirmed by a person ({})", current.reason);
-    Ok((current.target, reason))
+    let key = &item.item.key;
+    throughline_report::confirmation(&store.links_of(item.id)?).map_err(|e| match e {
+        NothingToConfirm::NoLink => {
+            anyhow::anyhow!("{key} has no link to confirm; use `link` to set one")
+        }
+        NothingToConfirm::Unclear => anyhow::anyhow!(
+            "{key}: the engine could not place it, so there is nothing to confirm; use `link` to say where it belongs"
+        ),
+    })
 }
 
 pub fn unlink(g: &Globals, a: ItemArg) -> anyhow::Result<()> {

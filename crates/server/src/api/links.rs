@@ -6,7 +6,7 @@ use axum::extract::State;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use throughline_model::{LinkOrigin, LinkTarget};
-use throughline_report::effective_links;
+use throughline_report::{NothingToConfirm, confirmation};
 use throughline_store::Store;
 use utoipa::ToSchema;
 
@@ -117,24 +117,20 @@ pub async fn confirm(
     let out = state
         .write(move |store| {
             let item = find(store, &source, &key)?;
-            let links = store.links_of(item.id)?;
-            let Some(current) = effective_links(&links).remove(&item.id) else {
-                return Err(ApiError::unprocessable(format!(
-                    "{} has no link to confirm; POST a link instead",
-                    item.item.key
-                )));
-            };
-            if current.target == LinkTarget::Unclear {
-                return Err(ApiError::unprocessable(format!(
-                    "{}: the engine could not place it, so there is nothing to confirm; \
-                     POST a link to say where it belongs",
-                    item.item.key
-                )));
-            }
-            let reason = format!("confirmed by a person ({})", current.reason);
-            store.set_correction(item.id, &current.target, team.as_deref(), &reason)?;
+            let key = &item.item.key;
+            let (target, reason) =
+                confirmation(&store.links_of(item.id)?).map_err(|e| match e {
+                    NothingToConfirm::NoLink => ApiError::unprocessable(format!(
+                        "{key} has no link to confirm; POST a link instead"
+                    )),
+                    NothingToConfirm::Unclear => ApiError::unprocessable(format!(
+                        "{key}: the engine could not place it, so there is nothing to \
+                         confirm; POST a link to say where it belongs"
+                    )),
+                })?;
+            store.set_correction(item.id, &target, team.as_deref(), &reason)?;
             Ok(json!({ "item": item.item.key, "source": item.item.source,
-                "target": current.target.to_string(), "origin": "corrected", "by_team": team }))
+                "target": target.to_string(), "origin": "corrected", "by_team": team }))
         })
         .await?;
     Ok(ApiJson(out))

@@ -11,7 +11,7 @@ use axum::response::{Html, Redirect};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use throughline_model::{ContextNote, LinkOrigin, LinkTarget, NoteKind, NoteTarget, OffPlanReason};
-use throughline_report::{effective_links, engine_candidates};
+use throughline_report::{confirmation, effective_links, engine_candidates};
 use throughline_store::{Store, StoredItem};
 
 use super::html;
@@ -257,13 +257,11 @@ pub(crate) async fn confirm(
     let to = state
         .write(move |w| {
             let found = find(w, &source, &key)?;
-            let current = effective_links(&w.links_of(found.id)?).remove(&found.id);
-            let Some(current) = current.filter(|c| c.target != LinkTarget::Unclear) else {
+            let Ok((target, reason)) = confirmation(&w.links_of(found.id)?) else {
                 return Ok(back(&source, &key, "problem=nothing", "link"));
             };
-            let reason = format!("confirmed by a person ({})", current.reason);
             let team = caller.team().map(str::to_string);
-            w.set_correction(found.id, &current.target, team.as_deref(), &reason)?;
+            w.set_correction(found.id, &target, team.as_deref(), &reason)?;
             Ok(back_to_list(&form.back, &found.item.key)
                 .unwrap_or_else(|| back(&source, &key, "saved=confirmed", "link")))
         })
