@@ -46,6 +46,15 @@ impl Store {
         self.read_at_once(ITEM_COLUMNS_WITHOUT_DESCRIPTION, true)
     }
 
+    /// Every item without its description, in id order, read on every core: what a
+    /// look over all the work needs when no link matters (`strategy draft`).
+    pub fn items_without_descriptions(&self) -> Result<Vec<StoredItem>> {
+        let _span = tracing::info_span!("read items").entered();
+        Ok(self
+            .read_at_once(ITEM_COLUMNS_WITHOUT_DESCRIPTION, false)?
+            .0)
+    }
+
     /// Every item with all its fields (the engine reads descriptions), in id order, read
     /// on every core like [`Store::items_and_links`] reads them.
     pub fn all_items_at_once(&self) -> Result<Vec<StoredItem>> {

@@ -339,6 +339,7 @@ fn items_and_links_read_in_parallel_are_the_same_as_read_one_by_one() {
         s.item.description.clear();
     }
     assert_eq!(items, all);
+    assert_eq!(store.items_without_descriptions().unwrap(), all);
     // The same links, without the engine's candidates.
     let mut want = store.links().unwrap();
     for l in &mut want {

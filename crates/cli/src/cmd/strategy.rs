@@ -98,7 +98,7 @@ pub fn run(g: &Globals, c: StrategyCommand) -> anyhow::Result<()> {
 fn draft(g: &Globals, max: usize, out: Option<&Path>) -> anyhow::Result<()> {
     anyhow::ensure!(max > 0, "--max must be at least 1");
     let store = g.open()?;
-    let (items, _) = store.items_and_links()?;
+    let items = store.items_without_descriptions()?;
     anyhow::ensure!(
         !items.is_empty(),
         "no work in {} yet: import an export first (`throughline import ...`)",
