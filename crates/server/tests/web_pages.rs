@@ -447,6 +447,10 @@ async fn every_count_drills_into_the_items_behind_it() {
     assert_eq!(loc, format!("{review}&confirmed={key}#queue"));
     let (_, back) = page(&s, loc.trim_end_matches("#queue")).await;
     assert!(back.contains(&format!("Confirmed {key}")), "{back}");
+    // An address naming no item says nothing of a confirmation.
+    let (st, forged) = page(&s, &format!("{review}&confirmed=NOPE-0")).await;
+    assert_eq!(st, 200);
+    assert!(!forged.contains("Confirmed NOPE-0"), "{forged}");
     let (_, it) = page(&s, &path(answered[0]).replace("/confirm", "")).await;
     assert!(it.contains("set by a person"), "the confirmation is stored");
     // A form may only send the browser back to one of the dashboard's lists.

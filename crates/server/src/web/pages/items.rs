@@ -44,10 +44,12 @@ pub(crate) async fn page(
     let described = describe(&filters, &seen.view);
     let params = params(&filters);
     let key = format!("items {params} page={page}");
-    // The confirmation is said on top of the shared (cached) page.
+    // The confirmation is said on top of the shared (cached) page, and only of an item
+    // there is: the key comes from the address, which anyone can write.
     let flash = p
         .confirmed
-        .map(|k| ("confirmed", json!(k.chars().take(100).collect::<String>())));
+        .filter(|k| seen.view.index.get(k).is_some())
+        .map(|k| ("confirmed", json!(k)));
     report_page_with(
         &state,
         &seen,
