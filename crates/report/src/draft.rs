@@ -18,24 +18,27 @@ const RECENT_DAYS: i64 = 182;
 /// Share of the recent work a kind of fact must reach to be chosen over a coarser one.
 const SPECIFIC_ENOUGH: f64 = 0.25;
 
-/// GitHub's and Linear's default labels that say what kind of work an item is, not what
-/// it is for.
-/// (Labels that say why work is off plan, `tech-debt` or `escalation`, are recognised
-/// by the off-plan rules and left out too.)
-const KIND_LABELS: &[&str] = &[
+/// GitHub's default labels that say what kind of work an item is (or what to do with
+/// it), not which area it belongs to; `documentation` stays, as docs are an area.
+/// Dependabot adds `dependencies`, stale bots `stale`. Shared with `eval --truth labels`,
+/// which passes over them to find an item's area.
+pub const GITHUB_KIND_LABELS: &[&str] = &[
     "bug",
     "duplicate",
     "enhancement",
-    "feature",
     "good first issue",
     "help wanted",
-    "improvement",
     "invalid",
     "question",
     "wontfix",
     "dependencies",
     "stale",
 ];
+
+/// Linear's default labels of the same sort. (Labels that say why work is off plan,
+/// `tech-debt` or `escalation`, are recognised by the off-plan rules and left out of a
+/// draft too.)
+const LINEAR_KIND_LABELS: &[&str] = &["feature", "improvement"];
 
 /// Which tracker fact selects an initiative's work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -48,17 +51,8 @@ pub enum SelectorKind {
 }
 
 impl SelectorKind {
-    /// The strategy file's key for this selector.
+    /// The strategy file's key for this selector (also its name in the plural).
     pub fn key(self) -> &'static str {
-        match self {
-            SelectorKind::Epic => "epics",
-            SelectorKind::Component => "components",
-            SelectorKind::Label => "labels",
-            SelectorKind::Project => "projects",
-        }
-    }
-
-    fn plural(self) -> &'static str {
         match self {
             SelectorKind::Epic => "epics",
             SelectorKind::Component => "components",
@@ -275,7 +269,8 @@ pub fn draft(items: &[StoredItem], max: usize) -> Draft {
 /// work is off plan (`tech-debt`), which the off-plan rules already read.
 fn is_area_label(label: &str) -> bool {
     let l = label.trim();
-    if l.is_empty() || KIND_LABELS.iter().any(|k| k.eq_ignore_ascii_case(l)) {
+    let kind = GITHUB_KIND_LABELS.iter().chain(LINEAR_KIND_LABELS);
+    if l.is_empty() || kind.into_iter().any(|k| k.eq_ignore_ascii_case(l)) {
         return false;
     }
     let probe = WorkItem {
@@ -352,7 +347,7 @@ impl Draft {
              # merge what is not an initiative, add metrics. Then:\n\
              #   throughline strategy check strategy.toml\n\
              #   throughline strategy apply strategy.toml",
-            kind.plural(),
+            kind.key(),
             self.reached,
             self.work_items
         );
@@ -513,6 +508,9 @@ mod tests {
             .map(|c| c.value.as_str())
             .collect();
         assert_eq!(labels, vec!["payments"]);
+        // Linear's kinds of work too, in any case.
+        assert!(!is_area_label("Improvement") && !is_area_label("Feature"));
+        assert!(is_area_label("documentation"));
         let components: Vec<(&str, usize)> = d
             .alternatives
             .iter()

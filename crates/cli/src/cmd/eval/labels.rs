@@ -3,23 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use throughline_report::draft::GITHUB_KIND_LABELS;
 use throughline_store::StoredItem;
-
-/// GitHub's default labels that say what kind of work an item is (or what to do with
-/// it), not which area it belongs to; `documentation` stays, as docs are an area.
-/// Dependabot adds `dependencies`, stale bots `stale`.
-const KIND_LABELS: &[&str] = &[
-    "bug",
-    "duplicate",
-    "enhancement",
-    "good first issue",
-    "help wanted",
-    "invalid",
-    "question",
-    "wontfix",
-    "dependencies",
-    "stale",
-];
 
 /// How `--truth labels` picks each item's answer among its labels.
 pub(super) struct LabelChoice {
@@ -29,7 +14,7 @@ pub(super) struct LabelChoice {
 
 impl LabelChoice {
     pub(super) fn new(prefix: Option<&str>, skip: &[String]) -> Self {
-        let skip = KIND_LABELS
+        let skip = GITHUB_KIND_LABELS
             .iter()
             .map(|l| l.to_string())
             .chain(skip.iter().map(|l| l.trim().to_lowercase()))
