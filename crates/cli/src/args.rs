@@ -32,6 +32,11 @@ pub struct Cli {
     #[arg(long, short, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
+    /// Make reports from the data again, even when the last one made of the same data
+    /// was kept (reports are kept until the next import, alignment, link or note).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }

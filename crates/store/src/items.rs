@@ -86,7 +86,7 @@ impl Store {
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         let _span = tracing::info_span!("write items").entered();
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let before: u64 = tx.query_row("SELECT count(*) FROM items", [], |r| r.get(0))?;
         tx.execute(
             "INSERT INTO imports (at, format, path, items, inserted, updated) VALUES (?1, ?2, ?3, 0, 0, 0)",

@@ -16,6 +16,7 @@ mod items;
 mod links;
 mod metrics;
 mod notes;
+mod report_cache;
 mod rows;
 mod schema;
 mod strategy;
@@ -29,6 +30,7 @@ pub use embeddings::text_hash;
 pub use error::StoreError;
 pub use items::{ImportMeta, ImportSummary, ItemFilter, StoredItem};
 pub use links::{Candidate, Correction, LinkRow, LinkTargetRow, LinkWrite};
+pub use report_cache::MAX_CACHED_REPORT;
 pub use strategy::StrategyVersion;
 pub use tokens::{NewToken, Role, TokenInfo, token_hash};
 
@@ -37,6 +39,9 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Database row id of a work item.
 pub type ItemId = i64;
+
+/// How long a write waits for another connection's write to finish.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// An open Throughline database.
 pub struct Store {
@@ -70,7 +75,7 @@ impl Store {
         // 64 MiB of page cache (negative = KiB): imports touch the same index pages
         // again and again, and re-reading them from disk halves import speed.
         conn.pragma_update(None, "cache_size", -65536)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         let mut store = Store { conn };
         schema::migrate(&mut store.conn)?;
         Ok(store)

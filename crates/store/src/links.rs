@@ -78,7 +78,7 @@ impl Store {
     /// explicit links (recomputed from selectors) and full inference runs.
     pub fn replace_links(&mut self, origin: LinkOrigin, links: &[LinkWrite]) -> Result<()> {
         let _span = tracing::info_span!("replace links", ?origin, links = links.len()).entered();
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         tx.execute(
             "DELETE FROM links WHERE origin = ?1",
             params![origin.as_str()],
@@ -96,7 +96,7 @@ impl Store {
     /// and removed.
     pub fn sync_links(&mut self, origin: LinkOrigin, links: &[LinkWrite]) -> Result<usize> {
         let _span = tracing::info_span!("sync links", ?origin, links = links.len()).entered();
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         let mut stored: HashMap<ItemId, LinkRow> = query_links(
             &tx,
             "SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash, candidates FROM links WHERE origin = ?1",
@@ -124,7 +124,7 @@ impl Store {
     /// Inserts or replaces links of `origin` for the given items only, leaving others.
     pub fn upsert_links(&mut self, origin: LinkOrigin, links: &[LinkWrite]) -> Result<()> {
         let _span = tracing::info_span!("upsert links", ?origin, links = links.len()).entered();
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         write_links(&tx, origin, links)?;
         tx.commit()?;
         Ok(())
@@ -132,7 +132,7 @@ impl Store {
 
     /// Removes links of `origin` for the given items.
     pub fn delete_links(&mut self, origin: LinkOrigin, items: &[ItemId]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         {
             let mut stmt = tx.prepare("DELETE FROM links WHERE origin = ?1 AND item_id = ?2")?;
             for id in items {
@@ -163,7 +163,7 @@ impl Store {
     /// Records several people's links in one transaction: all of them, or (when an item
     /// does not exist) none.
     pub fn set_corrections(&mut self, corrections: &[Correction]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         {
             let mut stmt = tx.prepare(
                 "INSERT OR REPLACE INTO links (item_id, origin, target_kind, target_id, confidence, reason, by_team, at) \

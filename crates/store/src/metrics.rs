@@ -10,7 +10,7 @@ impl Store {
     /// Stores metric values in one transaction; a value for an existing (metric, date)
     /// replaces it, so re-importing a series is idempotent.
     pub fn add_metric_values(&mut self, values: &[(String, MetricValue)]) -> Result<usize> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         {
             let mut stmt = tx.prepare(
                 "INSERT OR REPLACE INTO metric_values (metric_id, date, value) VALUES (?1, ?2, ?3)",

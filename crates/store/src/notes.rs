@@ -9,7 +9,7 @@ use crate::{Result, Store, StoreError};
 impl Store {
     /// Stores notes in one transaction; returns how many were added.
     pub fn add_notes(&mut self, notes: &[ContextNote]) -> Result<usize> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write()?;
         {
             let mut stmt = tx.prepare(
                 "INSERT INTO notes (target_kind, target_source, target_id, kind, text, author_team, author_name, date) \

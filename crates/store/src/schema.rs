@@ -123,6 +123,21 @@ ALTER TABLE links ADD COLUMN candidates TEXT;
 -- index cost a fifth of every link write: 3 s of a million-item import.
 DROP INDEX IF EXISTS links_target;
 "#,
+    r#"
+-- How many times the data reports read has changed (report_cache.rs): every write
+-- transaction of the store adds one, so a cached report names the state it was made of.
+CREATE TABLE store_state (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    generation  INTEGER NOT NULL
+);
+INSERT INTO store_state (id, generation) VALUES (1, 0);
+-- Rendered reports, by command and arguments, valid while the generation is theirs.
+CREATE TABLE report_cache (
+    name        TEXT PRIMARY KEY,
+    generation  INTEGER NOT NULL,
+    body        BLOB NOT NULL
+);
+"#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

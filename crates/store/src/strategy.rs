@@ -30,12 +30,15 @@ impl Store {
             what: "strategy",
             detail: e.to_string(),
         })?;
-        self.conn.execute(
+        let tx = self.write()?;
+        tx.execute(
             "INSERT INTO strategy_versions (applied_at, source_path, source_text, strategy_json) \
              VALUES (?1, ?2, ?3, ?4)",
             params![now(), source_path, source_text, json],
         )?;
-        Ok(self.conn.last_insert_rowid())
+        let version = tx.last_insert_rowid();
+        tx.commit()?;
+        Ok(version)
     }
 
     /// The strategy in force (the newest version) and its version number.

@@ -4,20 +4,21 @@ use throughline_report::{AllocationOptions, BucketBy, allocation};
 
 use super::{Globals, scope};
 use crate::args::AllocationArgs;
-use crate::output;
 
 pub fn run(g: &Globals, a: AllocationArgs) -> anyhow::Result<()> {
-    let store = g.open()?;
-    let snap = g.snapshot(&store)?;
+    let mut store = g.open()?;
     let opts = AllocationOptions {
         by: a.by.parse::<BucketBy>().map_err(anyhow::Error::msg)?,
         ..Default::default()
     };
-    let r = allocation(snap, &scope(&a.scope, 3)?, &opts);
-    if g.json {
-        output::json(&r)
-    } else {
-        out!("{}", r.to_text());
-        Ok(())
-    }
+    let text = g.report_output(&mut store, "allocation", &a, |store| {
+        let r = allocation(g.snapshot(store)?, &scope(&a.scope, 3)?, &opts);
+        if g.json {
+            Ok(serde_json::to_string_pretty(&r)? + "\n")
+        } else {
+            Ok(r.to_text())
+        }
+    })?;
+    out!("{text}");
+    Ok(())
 }

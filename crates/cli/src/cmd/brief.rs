@@ -2,16 +2,43 @@
 //! Extractive and offline by default; with a language model configured, a short
 //! phrased summary citing the brief's evidence is put in front of it.
 
-use throughline_llm::Source;
+use throughline_llm::{ChatClient, Source};
 use throughline_report::{LongEvidence, ShortEvidence, brief};
+use throughline_store::Store;
 
 use super::{Globals, phrasing, scope};
 use crate::args::BriefArgs;
-use crate::output;
 
 pub fn run(g: &Globals, a: BriefArgs) -> anyhow::Result<()> {
-    let store = g.open()?;
-    let snap = g.snapshot(&store)?;
+    let mut store = g.open()?;
+    let llm = phrasing::client(a.offline);
+    // A phrased summary is new text each time (and a call to a server), so only the
+    // brief without one is kept for next time.
+    let text = match llm {
+        Some(llm) => render(g, &store, &a, Some(llm))?,
+        None => g.report_output(&mut store, "brief", &a, |store| render(g, store, &a, None))?,
+    };
+    match &a.out {
+        Some(path) => {
+            std::fs::write(path, text)?;
+            if !g.quiet {
+                eprintln!("wrote {}", path.display());
+            }
+        }
+        None => out!("{text}"),
+    }
+    Ok(())
+}
+
+/// The brief as JSON, Markdown or HTML, with the model's summary in front when one is
+/// configured and answers.
+fn render(
+    g: &Globals,
+    store: &Store,
+    a: &BriefArgs,
+    llm: Option<(ChatClient, String)>,
+) -> anyhow::Result<String> {
+    let snap = g.snapshot(store)?;
     let b = brief(snap, &scope(&a.scope, a.min_group)?);
     // A brief is read by people: the first keys of each list, and where the rest are.
     let note = format!(
@@ -30,7 +57,7 @@ pub fn run(g: &Globals, a: BriefArgs) -> anyhow::Result<()> {
         href: None,
     });
     let markdown = b.to_markdown_with(short);
-    let summary = phrasing::client(a.offline).and_then(|(client, model)| {
+    let summary = llm.and_then(|(client, model)| {
         let sources: Vec<Source> = b
             .evidence
             .iter()
@@ -46,9 +73,8 @@ pub fn run(g: &Globals, a: BriefArgs) -> anyhow::Result<()> {
     });
     if g.json {
         let (text, model) = summary.unzip();
-        return output::json(
-            &serde_json::json!({ "brief": b, "summary": text, "phrased_by": model }),
-        );
+        let doc = serde_json::json!({ "brief": b, "summary": text, "phrased_by": model });
+        return Ok(serde_json::to_string_pretty(&doc)? + "\n");
     }
     let mut text = match a.format.as_str() {
         "html" => b.to_html_with(long.as_ref()),
@@ -57,16 +83,7 @@ pub fn run(g: &Globals, a: BriefArgs) -> anyhow::Result<()> {
     if let Some((summary, model)) = summary {
         text = with_summary(&text, &summary, &model, a.format == "html");
     }
-    match &a.out {
-        Some(path) => {
-            std::fs::write(path, text)?;
-            if !g.quiet {
-                eprintln!("wrote {}", path.display());
-            }
-        }
-        None => out!("{text}"),
-    }
-    Ok(())
+    Ok(text)
 }
 
 /// Puts the phrased summary after the title, with each `[evidence-N]` made a link to the

@@ -4,21 +4,22 @@ use throughline_report::{DriftOptions, drift};
 
 use super::{Globals, scope};
 use crate::args::DriftArgs;
-use crate::output;
 
 pub fn run(g: &Globals, a: DriftArgs) -> anyhow::Result<()> {
-    let store = g.open()?;
-    let snap = g.snapshot(&store)?;
+    let mut store = g.open()?;
     let opts = DriftOptions {
         recent_weeks: a.recent_weeks,
         baseline_weeks: a.baseline_weeks,
         ..Default::default()
     };
-    let r = drift(snap, &scope(&a.scope, a.min_group)?, &opts);
-    if g.json {
-        output::json(&r)
-    } else {
-        out!("{}", r.to_text());
-        Ok(())
-    }
+    let text = g.report_output(&mut store, "drift", &a, |store| {
+        let r = drift(g.snapshot(store)?, &scope(&a.scope, a.min_group)?, &opts);
+        if g.json {
+            Ok(serde_json::to_string_pretty(&r)? + "\n")
+        } else {
+            Ok(r.to_text())
+        }
+    })?;
+    out!("{text}");
+    Ok(())
 }

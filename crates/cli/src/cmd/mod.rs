@@ -5,6 +5,7 @@ mod allocation;
 mod ask;
 mod bench;
 mod brief;
+mod cached;
 mod correct;
 mod demo;
 mod drift;
@@ -35,6 +36,7 @@ pub struct Globals {
     pub db: std::path::PathBuf,
     pub quiet: bool,
     pub json: bool,
+    pub no_cache: bool,
 }
 
 impl Globals {
@@ -55,6 +57,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         db: cli.db,
         quiet: cli.quiet,
         json: cli.json,
+        no_cache: cli.no_cache,
     };
     match cli.command {
         Command::Init(a) => init::run(&g, a),

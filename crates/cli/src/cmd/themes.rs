@@ -4,20 +4,21 @@ use throughline_report::{ThemeOptions, themes};
 
 use super::{Globals, scope};
 use crate::args::ThemesArgs;
-use crate::output;
 
 pub fn run(g: &Globals, a: ThemesArgs) -> anyhow::Result<()> {
-    let store = g.open()?;
-    let snap = g.snapshot(&store)?;
+    let mut store = g.open()?;
     let opts = ThemeOptions {
         include_unplaced: a.unplaced,
         ..Default::default()
     };
-    let r = themes(snap, &scope(&a.scope, 3)?, &opts);
-    if g.json {
-        output::json(&r)
-    } else {
-        out!("{}", r.to_text());
-        Ok(())
-    }
+    let text = g.report_output(&mut store, "themes", &a, |store| {
+        let r = themes(g.snapshot(store)?, &scope(&a.scope, 3)?, &opts);
+        if g.json {
+            Ok(serde_json::to_string_pretty(&r)? + "\n")
+        } else {
+            Ok(r.to_text())
+        }
+    })?;
+    out!("{text}");
+    Ok(())
 }

@@ -1,0 +1,46 @@
+//! Report output kept in the database until the data changes (the store's
+//! `report_cache`): on a million items, `status` or `brief` takes seconds to read every
+//! item, and the same report is asked for again and again between imports.
+
+use throughline_store::Store;
+
+use super::Globals;
+
+impl Globals {
+    /// The output of a report command, named by the command and its parsed arguments
+    /// (their `Debug` form, so a new flag is part of the name without anyone
+    /// remembering to add it): the kept output when it was made of the data as it is
+    /// now, else `render`'s, which is then kept.
+    ///
+    /// The name also holds the output format, this program's version (a new version may
+    /// word things differently) and today's date, because a period's in-progress work
+    /// runs "until now".
+    pub fn report_output(
+        &self,
+        store: &mut Store,
+        command: &str,
+        args: &impl std::fmt::Debug,
+        render: impl FnOnce(&Store) -> anyhow::Result<String>,
+    ) -> anyhow::Result<String> {
+        let name = format!(
+            "{command} {args:?} json={} version={} day={}",
+            self.json,
+            env!("CARGO_PKG_VERSION"),
+            chrono::Utc::now().date_naive()
+        );
+        if self.no_cache {
+            return render(store);
+        }
+        let generation = store.generation()?;
+        if let Some(Ok(text)) = store.cached_report(&name)?.map(String::from_utf8) {
+            tracing::info!(%name, "report read from the cache");
+            return Ok(text);
+        }
+        let text = render(store)?;
+        // Keeping it is a saving, never a reason to fail the command.
+        if let Err(e) = store.put_cached_report(&name, generation, text.as_bytes()) {
+            tracing::warn!(%e, "the report could not be kept for next time");
+        }
+        Ok(text)
+    }
+}
