@@ -321,8 +321,8 @@ fn slug(title: &str, taken: &mut std::collections::HashSet<String>) -> String {
 
 impl Draft {
     /// The draft as a strategy file, with comments saying where each initiative came
-    /// from and what to do next.
-    pub fn to_toml(&self) -> String {
+    /// from and what to do next (with `file`, the name it is saved as).
+    pub fn to_toml(&self, file: &str) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -345,8 +345,8 @@ impl Draft {
              #\n\
              # Next: name the goals, move each initiative under the goals it serves, drop or\n\
              # merge what is not an initiative, add metrics. Then:\n\
-             #   throughline strategy check strategy.toml\n\
-             #   throughline strategy apply strategy.toml",
+             #   throughline strategy check {file}\n\
+             #   throughline strategy apply {file}",
             kind.key(),
             self.reached,
             self.work_items
@@ -522,7 +522,7 @@ mod tests {
 
     #[test]
     fn the_draft_is_a_valid_strategy_file() {
-        let text = draft(&items(), 1).to_toml();
+        let text = draft(&items(), 1).to_toml("plan.toml");
         let s = throughline_strategy::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         assert_eq!(s.initiatives.len(), 1);
         let i = &s.initiatives[0];
@@ -531,6 +531,7 @@ mod tests {
         assert_eq!(i.goals, vec!["goal-1".to_string()]);
         assert!(text.contains("#   labels = [\"payments\"]"), "{text}");
         assert!(text.contains("ranked by size only"), "{text}");
+        assert!(text.contains("#   throughline strategy apply plan.toml"), "{text}");
         assert!(
             text.contains("# 7 items (7 in the last six months, 5 not done)"),
             "{text}"
@@ -538,7 +539,7 @@ mod tests {
         // Without any status, nothing says what is done: no count of it.
         let mut bare = items();
         bare.iter_mut().for_each(|s| s.item.status = None);
-        let text = draft(&bare, 1).to_toml();
+        let text = draft(&bare, 1).to_toml("strategy.toml");
         assert!(
             text.contains("# 7 items (7 in the last six months)\n"),
             "{text}"
@@ -550,7 +551,7 @@ mod tests {
         let v = vec![item(1, "A-1", |_| {})];
         let d = draft(&v, 10);
         assert_eq!(d.kind, None);
-        assert!(d.to_toml().contains("strategy example"));
+        assert!(d.to_toml("strategy.toml").contains("strategy example"));
     }
 
     #[test]

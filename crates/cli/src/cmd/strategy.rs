@@ -108,7 +108,9 @@ fn draft(g: &Globals, max: usize, out: Option<&Path>) -> anyhow::Result<()> {
     if g.json {
         return output::json(&d);
     }
-    let text = d.to_toml();
+    // Printed, it is most often redirected to a file; strategy.toml is the usual name.
+    let file = out.map_or("strategy.toml".into(), |p| p.display().to_string());
+    let text = d.to_toml(&file);
     let Some(path) = out else {
         out!("{text}");
         return Ok(());
