@@ -429,18 +429,18 @@ async fn every_count_drills_into_the_items_behind_it() {
     };
     assert!(list.contains(&format!("action=\"{}\"", path(answered[0]))));
     // "Unclear" has nothing to confirm: only the way to the item page, to place it.
-    let unclear = sorted["items"]
-        .as_array()
-        .unwrap()
+    let rows = sorted["items"].as_array().unwrap();
+    let at = rows
         .iter()
-        .take(50)
-        .find(|r| r["link"]["target"]["kind"] == "unclear")
-        .expect("an unclear answer on the first page");
-    assert!(!list.contains(&format!("action=\"{}\"", path(unclear))));
-    assert!(list.contains(&format!(
+        .position(|r| r["link"]["target"]["kind"] == "unclear")
+        .expect("an unclear answer in the queue");
+    let (unclear, on) = (&rows[at], at / 50 + 1);
+    let (_, its_page) = page(&s, &format!("{review}&page={on}")).await;
+    assert!(its_page.contains(&format!(
         "aria-label=\"Correct {}\"",
         unclear["key"].as_str().unwrap()
     )));
+    assert!(!its_page.contains(&format!("action=\"{}\"", path(unclear))));
     let (st, loc) = post(&s, &path(answered[0]), &[("back", &review)]).await;
     assert_eq!(st, 303);
     let key = answered[0]["key"].as_str().unwrap();

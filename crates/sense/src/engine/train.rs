@@ -14,7 +14,7 @@ use super::{MAX_POSTINGS, Model, ParentInfo, Semantic, TrainingSet, Workspace, d
 use crate::calibration::Isotonic;
 use crate::combine::{Combo, Fold, Shared, fit_combination};
 use crate::family::Families;
-use crate::features::{self, Doc, ExtractOptions, Raw};
+use crate::features::{self, Block, Doc, ExtractOptions, Raw};
 use crate::linear::{Columns, LinearModel, SvmOptions};
 use crate::offplan;
 use crate::prior::TimePrior;
@@ -46,7 +46,7 @@ impl Model {
         let words = {
             let _span =
                 tracing::debug_span!("extract features", examples = ex.linked.len()).entered();
-            Words::extract(ts, &ex.linked, &classes, &notes, &parents, cfg, &mut ws)
+            Words::extract(ts, &ex.linked, &ex.is_weak, &classes, &notes, &parents, cfg, &mut ws)
         };
         let svm_opts = SvmOptions {
             c: cfg.c,
@@ -577,9 +577,11 @@ struct Words {
 }
 
 impl Words {
+    #[allow(clippy::too_many_arguments)]
     fn extract(
         ts: &TrainingSet<'_>,
         linked: &[usize],
+        is_weak: &[bool],
         classes: &[LinkTarget],
         notes: &NotesIndex<'_>,
         parents: &HashMap<String, ParentInfo>,
@@ -595,14 +597,24 @@ impl Words {
         let (raws, unigram_buckets): (Vec<Vec<Raw>>, Vec<Vec<u32>>) =
             crate::parallel::map_chunks(linked.len(), cfg.threads, |range| {
                 let (mut scratch, mut raw) = (features::Scratch::default(), Vec::new());
-                linked[range]
+                linked[range.clone()]
                     .iter()
-                    .map(|&i| {
+                    .zip(&is_weak[range])
+                    .map(|(&i, &weak)| {
                         let it = &ts.items[i];
                         let item_notes = notes.of(it);
                         let doc = doc_of(it, &item_notes, parents);
                         let mut trace = Vec::new();
                         features::extract(&doc, opts, &mut scratch, &mut raw, Some(&mut trace));
+                        if weak {
+                            // The off-plan rules fired on this item's words (or on a
+                            // label, which the rules read on every item anyway). Its
+                            // component, team or epic only tells where the strategy's
+                            // gaps are: learnt, every item of an uncovered component
+                            // came out as tech debt (Iceberg's `hive`, features and all).
+                            raw.retain(|r| r.block != Block::Meta);
+                            trace.retain(|t| t.what.is_empty());
+                        }
                         let mut ub: Vec<u32> = trace.iter().map(|t| t.bucket).collect();
                         ub.sort_unstable();
                         ub.dedup();
