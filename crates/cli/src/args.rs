@@ -47,6 +47,10 @@ pub enum Command {
     Init(InitArgs),
     /// Import tracker exports (items are updated in place on re-import).
     Import(ImportArgs),
+    /// Fetch work from Jira's or GitHub's API and import it (optional; the only command
+    /// that needs the network).
+    #[command(subcommand)]
+    Sync(SyncCommand),
     /// Check, apply and show the strategy file (goals, metrics, initiatives).
     #[command(subcommand)]
     Strategy(StrategyCommand),
@@ -288,6 +292,58 @@ pub struct ImportArgs {
     /// Tracker base URL used to build item links when the export has none.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Skip inferring links for new and changed items (run `align` later).
+    #[arg(long)]
+    pub no_align: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// Jira Cloud, Server or Data Center: the issues a JQL query finds. Credentials come
+    /// from JIRA_EMAIL and JIRA_API_TOKEN (Cloud) or JIRA_TOKEN (a Server or Data Center
+    /// personal access token).
+    Jira(JiraSyncArgs),
+    /// GitHub: a repository's issues and pull requests. A token, if any, comes from
+    /// GITHUB_TOKEN (public repositories need none, at a lower rate limit).
+    Github(GithubSyncArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct JiraSyncArgs {
+    /// The Jira site, e.g. https://acme.atlassian.net.
+    #[arg(long, env = "JIRA_URL", value_name = "URL")]
+    pub url: String,
+    /// Which issues, in JQL, e.g. "project = PAY" or "project in (PAY, OPS)".
+    #[arg(long)]
+    pub jql: String,
+    /// Jira Server or Data Center (the /rest/api/2/search API) rather than Cloud.
+    #[arg(long)]
+    pub server: bool,
+    #[command(flatten)]
+    pub common: SyncOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct GithubSyncArgs {
+    /// The repository, as OWNER/NAME.
+    #[arg(long)]
+    pub repo: String,
+    /// The API address: GitHub Enterprise Server's is https://HOST/api/v3.
+    #[arg(long, env = "GITHUB_API_URL", value_name = "URL", default_value = throughline_sync::GITHUB_API)]
+    pub api_url: String,
+    #[command(flatten)]
+    pub common: SyncOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncOptions {
+    /// Source name the keys belong to (default: jira or github, as for imported files, so
+    /// a sync updates the items an export brought in).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Fetch everything, not only what changed since the last sync of the same query.
+    #[arg(long)]
+    pub full: bool,
     /// Skip inferring links for new and changed items (run `align` later).
     #[arg(long)]
     pub no_align: bool,

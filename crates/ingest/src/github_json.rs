@@ -16,7 +16,11 @@ use crate::{ItemStream, fuse_on_error};
 
 /// Reads a GitHub JSON export.
 pub(crate) fn read(path: &Path, source: String) -> Result<ItemStream, IngestError> {
-    let doc = json_doc::load(path)?;
+    read_doc(json_doc::load(path)?, path, source)
+}
+
+/// Reads a parsed GitHub response; `path` names where it came from in errors.
+pub(crate) fn read_doc(doc: Value, path: &Path, source: String) -> Result<ItemStream, IngestError> {
     let mut items = Vec::new();
     flatten(doc, &mut items, path, None)?;
     let path: PathBuf = path.to_path_buf();

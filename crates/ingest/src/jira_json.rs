@@ -164,7 +164,16 @@ pub(crate) fn read(
     source: String,
     opts: &ImportOptions,
 ) -> Result<ItemStream, IngestError> {
-    let doc = json_doc::load(path)?;
+    read_doc(json_doc::load(path)?, path, source, opts)
+}
+
+/// Reads a parsed Jira REST response; `path` names where it came from in errors.
+pub(crate) fn read_doc(
+    doc: Value,
+    path: &Path,
+    source: String,
+    opts: &ImportOptions,
+) -> Result<ItemStream, IngestError> {
     let (issues, by_name) = collect(doc, path)?;
     let ids = FieldIds::resolve(&opts.jira, &by_name);
     let path: PathBuf = path.to_path_buf();

@@ -212,6 +212,28 @@ pub fn read_items(
     }
 }
 
+/// The work items of an API response already read and parsed (a page of Jira's search,
+/// of GitHub's issues), as [`read_items`] reads them from a file: live sync fetches pages
+/// and imports them through the same parsers as exported files. `origin` (the request's
+/// address) stands for the file name in errors. Only the JSON formats are responses.
+pub fn read_document(
+    doc: serde_json::Value,
+    origin: &Path,
+    format: Format,
+    opts: &ImportOptions,
+) -> Result<ItemStream, IngestError> {
+    let source = opts.source_for(format);
+    match format {
+        Format::JiraJson => jira_json::read_doc(doc, origin, source, opts),
+        Format::GithubJson => github_json::read_doc(doc, origin, source),
+        other => Err(IngestError::Shape {
+            path: origin.to_path_buf(),
+            at: Location::default(),
+            message: format!("{other} is a file format, not an API response"),
+        }),
+    }
+}
+
 /// Ends a stream after its first error, as every importer promises.
 pub(crate) fn fuse_on_error<I>(items: I) -> ItemStream
 where

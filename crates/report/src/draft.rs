@@ -531,7 +531,10 @@ mod tests {
         assert_eq!(i.goals, vec!["goal-1".to_string()]);
         assert!(text.contains("#   labels = [\"payments\"]"), "{text}");
         assert!(text.contains("ranked by size only"), "{text}");
-        assert!(text.contains("#   throughline strategy apply plan.toml"), "{text}");
+        assert!(
+            text.contains("#   throughline strategy apply plan.toml"),
+            "{text}"
+        );
         assert!(
             text.contains("# 7 items (7 in the last six months, 5 not done)"),
             "{text}"

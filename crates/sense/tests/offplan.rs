@@ -208,9 +208,12 @@ fn a_component_the_strategy_does_not_cover_is_not_taken_for_a_reason() {
         items.push(it);
         labels.push(None);
     }
-    for (i, title) in ["Add vectorized Parquet reads", "Support bucketed table writes"]
-        .iter()
-        .enumerate()
+    for (i, title) in [
+        "Add vectorized Parquet reads",
+        "Support bucketed table writes",
+    ]
+    .iter()
+    .enumerate()
     {
         assert!(classify(&common::plain("x", title, ""), &[]).is_none());
         let mut it = common::plain(&format!("F-{i}"), title, "");
@@ -222,7 +225,10 @@ fn a_component_the_strategy_does_not_cover_is_not_taken_for_a_reason() {
     let m = Model::train(&ts, &EngineConfig::default(), None).unwrap();
 
     let tech_debt = LinkTarget::OffPlan(OffPlanReason::TechDebt);
-    for title in ["Add vectorized Parquet reads", "Support bucketed table writes"] {
+    for title in [
+        "Add vectorized Parquet reads",
+        "Support bucketed table writes",
+    ] {
         let mut it = common::plain("F-new", title, "");
         it.components = vec!["hive".into()];
         let inf = m.infer(&it, &[]);
@@ -230,7 +236,11 @@ fn a_component_the_strategy_does_not_cover_is_not_taken_for_a_reason() {
         assert!(!inf.reason.contains("component \"hive\""), "{}", inf.reason);
     }
     // The clean-ups' own words still teach the reason, to work the rules do not flag.
-    let mut it = common::plain("H-new", "Metastore client lock retries in serde test helpers", "");
+    let mut it = common::plain(
+        "H-new",
+        "Metastore client lock retries in serde test helpers",
+        "",
+    );
     assert!(classify(&it, &[]).is_none());
     it.components = vec!["hive".into()];
     let inf = m.infer(&it, &[]);

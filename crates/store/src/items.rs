@@ -145,6 +145,19 @@ impl Store {
     }
 
     /// Number of work items stored.
+    /// When the last completed import of `format` from `path` began (RFC 3339, UTC):
+    /// live sync asks the tracker only for work changed since its last run.
+    pub fn last_import_at(&self, format: &str, path: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT at FROM imports WHERE format = ?1 AND path = ?2 ORDER BY id DESC LIMIT 1",
+                params![format, path],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     pub fn item_count(&self) -> Result<u64> {
         Ok(self
             .conn

@@ -45,17 +45,34 @@ pub fn run(g: &Globals, a: ImportArgs) -> anyhow::Result<()> {
         }
         results.push(r);
     }
+    link_imported(
+        g,
+        &mut store,
+        a.no_align,
+        serde_json::json!({ "files": results }),
+    )
+}
+
+/// After new work is stored: the strategy's selectors link it, the engine infers the
+/// rest (unless `no_align`), and what happened is said (`--json`: `report` with `links`
+/// and `inferred` added).
+pub fn link_imported(
+    g: &Globals,
+    store: &mut Store,
+    no_align: bool,
+    mut report: serde_json::Value,
+) -> anyhow::Result<()> {
     let work = Work::new();
-    let relinked = align::explicit_links(&mut store, &work, g.quiet)?;
-    let inferred = if a.no_align {
+    let relinked = align::explicit_links(store, &work, g.quiet)?;
+    let inferred = if no_align {
         None
     } else {
-        align::infer_links(&mut store, &work, false, g.quiet)?
+        align::infer_links(store, &work, false, g.quiet)?
     };
     if g.json {
-        output::json(
-            &serde_json::json!({ "files": results, "links": relinked, "inferred": inferred }),
-        )
+        report["links"] = serde_json::to_value(&relinked)?;
+        report["inferred"] = serde_json::to_value(&inferred)?;
+        output::json(&report)
     } else {
         if relinked.items > 0 {
             eprintln!(

@@ -21,6 +21,7 @@ mod semantic;
 mod serve;
 mod status;
 mod strategy;
+mod sync;
 mod themes;
 mod token;
 
@@ -62,6 +63,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Init(a) => init::run(&g, a),
         Command::Import(a) => import::run(&g, a),
+        Command::Sync(c) => sync::run(&g, c),
         Command::Strategy(c) => strategy::run(&g, c),
         Command::Items(a) => items::run(&g, a),
         Command::Status(a) => status::run(&g, a),

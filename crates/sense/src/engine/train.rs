@@ -46,7 +46,16 @@ impl Model {
         let words = {
             let _span =
                 tracing::debug_span!("extract features", examples = ex.linked.len()).entered();
-            Words::extract(ts, &ex.linked, &ex.is_weak, &classes, &notes, &parents, cfg, &mut ws)
+            Words::extract(
+                ts,
+                &ex.linked,
+                &ex.is_weak,
+                &classes,
+                &notes,
+                &parents,
+                cfg,
+                &mut ws,
+            )
         };
         let svm_opts = SvmOptions {
             c: cfg.c,

@@ -1,0 +1,131 @@
+//! `throughline sync`: work fetched from Jira's or GitHub's API, imported as a file of
+//! the same issues would be. Every page is fetched before anything is stored, and then
+//! stored in one transaction, so a sync that fails halfway (a refused page, a dropped
+//! connection, a kill) leaves the database as it was, and the write lock is held for
+//! the import's seconds, not for the fetch's minutes.
+
+use std::time::Instant;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use throughline_ingest::ImportOptions;
+use throughline_store::{ImportMeta, Store};
+use throughline_sync::{Credentials, Github, Jira, Pages};
+
+use super::{Globals, import};
+use crate::args::{SyncCommand, SyncOptions};
+use crate::progress;
+
+pub fn run(g: &Globals, c: SyncCommand) -> anyhow::Result<()> {
+    let mut store = g.open()?;
+    match c {
+        SyncCommand::Jira(a) => {
+            let base = a.url.trim_end_matches('/');
+            let name = format!("{base} {}", a.jql.trim());
+            let format = if a.server {
+                "jira-server-sync"
+            } else {
+                "jira-sync"
+            };
+            let since = since(&store, format, &name, &a.common)?;
+            let pages = Jira::new(
+                base,
+                &a.jql,
+                a.server,
+                Credentials::jira_from_env(),
+                since,
+                options(&a.common),
+            )?;
+            if !g.quiet {
+                eprintln!("asking {base} for: {}", pages.jql());
+            }
+            sync(g, &mut store, pages, format, &name, since, &a.common)
+        }
+        SyncCommand::Github(a) => {
+            let name = format!("{} {}", a.api_url.trim_end_matches('/'), a.repo);
+            let since = since(&store, "github-sync", &name, &a.common)?;
+            let pages = Github::new(
+                &a.api_url,
+                &a.repo,
+                Credentials::github_from_env(),
+                since,
+                options(&a.common),
+            )?;
+            sync(g, &mut store, pages, "github-sync", &name, since, &a.common)
+        }
+    }
+}
+
+fn options(o: &SyncOptions) -> ImportOptions {
+    ImportOptions {
+        source: o.source.clone(),
+        ..ImportOptions::default()
+    }
+}
+
+/// When the last sync of the same query began, unless `--full`.
+fn since(
+    store: &Store,
+    format: &str,
+    name: &str,
+    o: &SyncOptions,
+) -> anyhow::Result<Option<DateTime<Utc>>> {
+    if o.full {
+        return Ok(None);
+    }
+    let Some(at) = store.last_import_at(format, name)? else {
+        return Ok(None);
+    };
+    let at = DateTime::parse_from_rfc3339(&at)
+        .with_context(|| format!("the last sync's time {at:?} in the import log"))?;
+    Ok(Some(at.with_timezone(&Utc)))
+}
+
+fn sync(
+    g: &Globals,
+    store: &mut Store,
+    mut pages: impl Pages,
+    format: &str,
+    name: &str,
+    since: Option<DateTime<Utc>>,
+    o: &SyncOptions,
+) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let bar = progress::counter(g.quiet, "fetching");
+    let items = pages
+        .fetch_all(|n| bar.set_position(n as u64))
+        .with_context(|| format!("nothing was imported from {name}"))?;
+    bar.finish_and_clear();
+    let fetched = started.elapsed().as_secs_f64();
+    let meta = ImportMeta {
+        format: format.to_string(),
+        path: name.to_string(),
+    };
+    let summary = store
+        .import_items(
+            &meta,
+            items.into_iter().map(Ok::<_, std::convert::Infallible>),
+            |_| {},
+        )
+        .with_context(|| format!("nothing was imported from {name}"))?;
+    if !g.json {
+        if let Some(t) = since {
+            eprintln!(
+                "only work updated since the last sync ({}, less a day) was asked for; --full asks for all",
+                t.format("%Y-%m-%d %H:%M UTC")
+            );
+        }
+        eprintln!(
+            "{name}: {} fetched in {fetched:.1} s, {} new, {} updated, {} unchanged",
+            summary.read, summary.inserted, summary.updated, summary.unchanged
+        );
+    }
+    let report = serde_json::json!({
+        "sync": name,
+        // The last sync this one continues from, if it is incremental.
+        "since": since.map(|t| t.to_rfc3339()),
+        "summary": summary,
+        "seconds_fetching": fetched,
+    });
+    import::link_imported(g, store, o.no_align, report)
+}

@@ -1,0 +1,162 @@
+//! `throughline sync` against a fake Jira and a fake GitHub on loopback: items land and
+//! are linked, the next sync asks only for what changed, and a failed page stores nothing.
+
+mod common;
+
+use common::Env;
+use serde_json::json;
+use throughline_sync::fake::{Reply, github_issue, jira_issue, serve};
+
+const STRATEGY: &str = r#"
+[[goal]]
+id = "grow"
+title = "Grow self-serve revenue"
+
+[[initiative]]
+id = "checkout"
+goals = ["grow"]
+title = "Checkout redesign"
+labels = ["checkout"]
+"#;
+
+fn count(env: &Env) -> u64 {
+    env.json(&["items", "--limit", "1"])["total"]
+        .as_u64()
+        .expect("total")
+}
+
+fn sync(env: &Env, base: &str, extra: &[&str]) -> std::process::Output {
+    env.cmd()
+        .args(["sync", "jira", "--url", base, "--jql", "project = PAY"])
+        .args(extra)
+        .env("JIRA_EMAIL", "ana@acme.test")
+        .env("JIRA_API_TOKEN", "tok")
+        .env_remove("JIRA_TOKEN")
+        .output()
+        .expect("run")
+}
+
+#[test]
+fn a_jira_sync_imports_links_and_next_time_asks_only_for_changes() {
+    let env = Env::new();
+    env.write("strategy.toml", STRATEGY);
+    env.ok(&["strategy", "apply", "strategy.toml"]);
+    let (base, seen) = serve(|req, _| match req.param("nextPageToken").as_deref() {
+        None => Reply::json(json!({
+            "issues": [jira_issue("PAY-1", "Saved cards", &["checkout"]),
+                       jira_issue("PAY-2", "Card expiry reminder", &["checkout"])],
+            "nextPageToken": "p2", "isLast": false})),
+        _ => Reply::json(json!({
+            "issues": [jira_issue("PAY-3", "Rotate the signing keys", &[])],
+            "isLast": true})),
+    });
+
+    let out = sync(&env, &base, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("3 fetched"), "{stderr}");
+    assert!(stderr.contains("3 new"), "{stderr}");
+    assert_eq!(count(&env), 3);
+    let status = env.json(&["status"]);
+    assert_eq!(
+        status["aligned_by_origin"]["explicit"]["items"], 2,
+        "{status:#}"
+    );
+    let pay1 = env.json(&["explain", "PAY-1"]);
+    assert_eq!(pay1["item"]["source"], "jira", "{pay1:#}");
+
+    // The next sync asks only for work updated since the last (less a day).
+    let out = sync(&env, &base, &["--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(report["since"].is_string(), "{report:#}");
+    assert_eq!(report["summary"]["unchanged"], 3, "{report:#}");
+    let jqls: Vec<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r.param("jql"))
+        .collect();
+    assert_eq!(jqls[0], "project = PAY");
+    assert!(
+        jqls[2].starts_with("(project = PAY) AND updated >= \""),
+        "{jqls:?}"
+    );
+    // --full asks for everything again.
+    let out = sync(&env, &base, &["--full", "-q"]);
+    assert!(out.status.success());
+    let last = seen.lock().unwrap().last().and_then(|r| r.param("jql"));
+    assert_eq!(last.as_deref(), Some("project = PAY"));
+}
+
+#[test]
+fn a_sync_that_fails_halfway_stores_nothing() {
+    let env = Env::new();
+    let (base, _) = serve(|req, _| match req.param("nextPageToken").as_deref() {
+        None => Reply::json(json!({
+            "issues": [jira_issue("PAY-1", "Saved cards", &[])],
+            "nextPageToken": "p2", "isLast": false})),
+        _ => Reply::status(500, r#"{"errorMessages":["Internal server error"]}"#),
+    });
+    let out = sync(&env, &base, &[]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("nothing was imported"), "{stderr}");
+    assert!(stderr.contains("answered 500"), "{stderr}");
+    assert!(stderr.contains("Internal server error"), "{stderr}");
+    assert!(
+        stderr.contains("nextPageToken=p2"),
+        "the page is named: {stderr}"
+    );
+    assert_eq!(count(&env), 0);
+    // And nothing counts as a last sync: the next one asks for everything.
+    let log: i64 = rusqlite::Connection::open(env.db())
+        .unwrap()
+        .query_row("SELECT count(*) FROM imports", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(log, 0);
+}
+
+#[test]
+fn a_github_sync_reads_issues_with_the_token_from_the_environment() {
+    let env = Env::new();
+    let (base, seen) = serve(|_, _| {
+        Reply::json(json!([
+            github_issue("acme/shop", 1, "Checkout button does nothing"),
+            github_issue("acme/shop", 2, "Saved addresses")
+        ]))
+    });
+    let out = env
+        .cmd()
+        .args([
+            "sync",
+            "github",
+            "--repo",
+            "acme/shop",
+            "--api-url",
+            &base,
+            "-q",
+        ])
+        .env("GITHUB_TOKEN", "ghp_test")
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(count(&env), 2);
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen[0].header("authorization"), Some("Bearer ghp_test"));
+    let bad = env
+        .cmd()
+        .args(["sync", "github", "--repo", "shop", "--api-url", &base])
+        .output()
+        .expect("run");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("OWNER/NAME"));
+}

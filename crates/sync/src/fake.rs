@@ -1,0 +1,154 @@
+//! A fake tracker on loopback, for tests here and in the command line's (feature
+//! `fake`): a real HTTP server (std's TcpListener) that answers each request from a
+//! closure and records what it was asked.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    /// Path and query, e.g. `/rest/api/3/search/jql?jql=...`.
+    pub target: String,
+    /// Header names lower-cased.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Seen {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A query parameter, percent-decoded.
+    pub fn param(&self, name: &str) -> Option<String> {
+        let (_, query) = self.target.split_once('?')?;
+        query.split('&').find_map(|kv| {
+            let (k, v) = kv.split_once('=')?;
+            (k == name).then(|| {
+                percent_encoding::percent_decode_str(v)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            })
+        })
+    }
+}
+
+/// What the fake answers: status, extra headers, body.
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(value: serde_json::Value) -> Reply {
+        Reply {
+            status: 200,
+            headers: Vec::new(),
+            body: value.to_string(),
+        }
+    }
+
+    pub fn status(status: u16, body: &str) -> Reply {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: body.to_string(),
+        }
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+}
+
+/// Starts the fake; returns its base URL (`http://127.0.0.1:PORT`) and the requests seen.
+pub fn serve(
+    answer: impl Fn(&Seen, usize) -> Reply + Send + 'static,
+) -> (String, Arc<Mutex<Vec<Seen>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                continue;
+            }
+            let target = line.split_whitespace().nth(1).unwrap_or("").to_string();
+            let mut headers = Vec::new();
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                    break;
+                }
+                if let Some((k, v)) = h.split_once(':') {
+                    headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+                }
+            }
+            let req = Seen { target, headers };
+            let n = {
+                let mut l = log.lock().expect("log");
+                l.push(req.clone());
+                l.len() - 1
+            };
+            let reply = answer(&req, n);
+            let mut out = stream;
+            let mut head = format!(
+                "HTTP/1.1 {} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+                reply.status,
+                reply.body.len()
+            );
+            for (k, v) in &reply.headers {
+                head.push_str(&format!("{k}: {v}\r\n"));
+            }
+            head.push_str("\r\n");
+            let _ = out.write_all(head.as_bytes());
+            let _ = out.write_all(reply.body.as_bytes());
+        }
+    });
+    (base, seen)
+}
+
+/// A Jira issue as the search API returns it with `fields=*all`.
+pub fn jira_issue(key: &str, summary: &str, labels: &[&str]) -> serde_json::Value {
+    serde_json::json!({
+        "id": "10001",
+        "key": key,
+        "fields": {
+            "summary": summary,
+            "description": "Some words about it.",
+            "issuetype": {"name": "Story"},
+            "status": {"name": "In Progress", "statusCategory": {"key": "indeterminate"}},
+            "labels": labels,
+            "components": [],
+            "project": {"key": key.split('-').next().unwrap_or("X")},
+            "created": "2026-05-20T07:30:00.000+0000",
+            "updated": "2026-06-20T07:30:00.000+0000",
+            "customfield_10016": 3.0
+        }
+    })
+}
+
+/// A GitHub issue as `GET /repos/{o}/{r}/issues` returns it.
+pub fn github_issue(repo: &str, number: u64, title: &str) -> serde_json::Value {
+    serde_json::json!({
+        "number": number,
+        "html_url": format!("https://github.com/{repo}/issues/{number}"),
+        "title": title,
+        "body": "Steps to reproduce.",
+        "state": "open",
+        "labels": [{"name": "checkout"}],
+        "created_at": "2026-05-01T10:00:00Z",
+        "updated_at": "2026-05-02T10:00:00Z",
+        "closed_at": null
+    })
+}

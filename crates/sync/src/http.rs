@@ -1,0 +1,258 @@
+//! One blocking HTTP client for every tracker: credentials, JSON, retries when the
+//! tracker asks to slow down, and errors that say what to check.
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde_json::Value;
+
+use crate::SyncError;
+
+/// Characters left as they are in a query value (RFC 3986's unreserved ones).
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Requests are retried this many times when the tracker says it is busy (429, 503).
+const RETRIES: u32 = 5;
+
+/// The longest wait asked by `Retry-After` that is honoured; beyond it the sync fails
+/// and says so, rather than hanging for an hour.
+const MAX_WAIT: Duration = Duration::from_secs(120);
+
+/// How to authenticate.
+#[derive(Clone, Default)]
+pub enum Credentials {
+    /// Public data only.
+    #[default]
+    None,
+    /// HTTP Basic: Jira Cloud takes an account's email and an API token.
+    Basic { user: String, token: String },
+    /// A bearer token: GitHub tokens, Jira Server / Data Center personal access tokens.
+    Bearer(String),
+}
+
+impl std::fmt::Debug for Credentials {
+    // Never print a secret, even in a debug log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Credentials::None => "None",
+            Credentials::Basic { .. } => "Basic(..)",
+            Credentials::Bearer(_) => "Bearer(..)",
+        })
+    }
+}
+
+impl Credentials {
+    /// Jira's: `JIRA_EMAIL` and `JIRA_API_TOKEN` (Cloud), else `JIRA_TOKEN` (a Server or
+    /// Data Center personal access token), else none.
+    pub fn jira_from_env() -> Credentials {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        match (var("JIRA_EMAIL"), var("JIRA_API_TOKEN"), var("JIRA_TOKEN")) {
+            (Some(user), Some(token), _) => Credentials::Basic { user, token },
+            (_, _, Some(token)) => Credentials::Bearer(token),
+            _ => Credentials::None,
+        }
+    }
+
+    /// GitHub's: `GITHUB_TOKEN`, else none (public repositories, at a lower rate limit).
+    pub fn github_from_env() -> Credentials {
+        std::env::var("GITHUB_TOKEN")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .map_or(Credentials::None, Credentials::Bearer)
+    }
+
+    fn header(&self) -> Option<String> {
+        match self {
+            Credentials::None => None,
+            Credentials::Basic { user, token } => Some(format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{token}"))
+            )),
+            Credentials::Bearer(token) => Some(format!("Bearer {token}")),
+        }
+    }
+}
+
+/// A JSON answer and the headers paging needs.
+pub(crate) struct Answer {
+    pub body: Value,
+    /// The `Link` header (GitHub's paging).
+    pub link: Option<String>,
+}
+
+pub(crate) struct Client {
+    agent: ureq::Agent,
+    credentials: Credentials,
+    /// What to set when the tracker refuses the credentials.
+    credentials_hint: &'static str,
+}
+
+impl Client {
+    pub fn new(credentials: Credentials, credentials_hint: &'static str) -> Client {
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(120)))
+            .http_status_as_error(false)
+            .user_agent(concat!("throughline/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .new_agent();
+        Client {
+            agent,
+            credentials,
+            credentials_hint,
+        }
+    }
+
+    /// `GET url?query` as JSON, retried while the tracker says it is busy.
+    pub fn get(&self, url: &str) -> Result<Answer, SyncError> {
+        let mut attempt = 0;
+        loop {
+            let mut req = self.agent.get(url).header("Accept", "application/json");
+            if let Some(h) = self.credentials.header() {
+                req = req.header("Authorization", &h);
+            }
+            let mut resp = req.call().map_err(|e| SyncError::Network {
+                url: url.to_string(),
+                message: e.to_string(),
+            })?;
+            let status = resp.status().as_u16();
+            let header = |name: &str| {
+                resp.headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            };
+            let (retry_after, link) = (header("retry-after"), header("link"));
+            let text = resp
+                .body_mut()
+                .with_config()
+                .limit(256 << 20)
+                .read_to_string()
+                .map_err(|e| SyncError::Network {
+                    url: url.to_string(),
+                    message: format!("reading the answer: {e}"),
+                })?;
+            if matches!(status, 429 | 503) && attempt < RETRIES {
+                let wait = retry_after
+                    .and_then(|s| s.trim().parse::<u64>().ok())
+                    .map_or(Duration::from_secs(1 << attempt), Duration::from_secs);
+                if wait <= MAX_WAIT {
+                    tracing::info!(url, status, ?wait, "the tracker asked to wait");
+                    std::thread::sleep(wait);
+                    attempt += 1;
+                    continue;
+                }
+            }
+            if !(200..300).contains(&status) {
+                return Err(SyncError::Status {
+                    url: url.to_string(),
+                    status,
+                    message: error_message(&text),
+                    hint: self.hint(status),
+                });
+            }
+            let body = serde_json::from_str(&text).map_err(|e| SyncError::Shape {
+                url: url.to_string(),
+                message: e.to_string(),
+            })?;
+            return Ok(Answer { body, link });
+        }
+    }
+
+    fn hint(&self, status: u16) -> String {
+        match status {
+            401 | 403 => match self.credentials {
+                Credentials::None => {
+                    format!(" (no credentials were sent: set {})", self.credentials_hint)
+                }
+                _ => format!(" (check the credentials in {})", self.credentials_hint),
+            },
+            404 => " (check the address, and that the credentials may see it)".into(),
+            429 | 503 => " (the tracker is busy or limiting requests; try again later)".into(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// The tracker's own words for an error: Jira's `errorMessages`, GitHub's `message`, or
+/// the start of the body.
+fn error_message(text: &str) -> String {
+    if let Ok(v) = serde_json::from_str::<Value>(text) {
+        if let Some(list) = v["errorMessages"].as_array().filter(|l| !l.is_empty()) {
+            return list
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("; ");
+        }
+        if let Some(m) = v["message"].as_str() {
+            return m.to_string();
+        }
+    }
+    let t = text.trim();
+    match t.char_indices().nth(200) {
+        Some((i, _)) => format!("{}…", &t[..i]),
+        None if t.is_empty() => "(no message)".into(),
+        None => t.to_string(),
+    }
+}
+
+/// `base/path?k=v&...`, each value percent-encoded.
+pub(crate) fn url(base: &str, path: &str, query: &[(&str, &str)]) -> String {
+    let mut u = format!("{}{path}", base.trim_end_matches('/'));
+    for (i, (k, v)) in query.iter().enumerate() {
+        u.push(if i == 0 { '?' } else { '&' });
+        u.push_str(k);
+        u.push('=');
+        u.extend(utf8_percent_encode(v, QUERY_VALUE));
+    }
+    u
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_encoded_and_keys_kept() {
+        assert_eq!(
+            url(
+                "https://x.test/",
+                "/rest/api/2/search",
+                &[
+                    ("jql", "project = PAY AND updated >= \"2026-01-02\""),
+                    ("startAt", "0")
+                ]
+            ),
+            "https://x.test/rest/api/2/search?jql=project%20%3D%20PAY%20AND%20updated%20%3E%3D%20%222026-01-02%22&startAt=0"
+        );
+    }
+
+    #[test]
+    fn errors_quote_the_tracker() {
+        assert_eq!(
+            error_message(r#"{"errorMessages":["Field 'x' does not exist"],"errors":{}}"#),
+            "Field 'x' does not exist"
+        );
+        assert_eq!(
+            error_message(r#"{"message":"Bad credentials"}"#),
+            "Bad credentials"
+        );
+        assert_eq!(error_message(""), "(no message)");
+        assert_eq!(error_message(&"x".repeat(300)).chars().count(), 201);
+    }
+
+    #[test]
+    fn secrets_are_not_printed() {
+        let c = Credentials::Basic {
+            user: "a@b.c".into(),
+            token: "s3cret".into(),
+        };
+        assert!(!format!("{c:?}").contains("s3cret"));
+        assert_eq!(c.header().unwrap(), "Basic YUBiLmM6czNjcmV0");
+    }
+}

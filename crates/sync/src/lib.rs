@@ -1,0 +1,65 @@
+//! Live sync: work items fetched from a tracker's REST API, for trackers that are easier
+//! to reach than to export from. Optional: nothing else in Throughline needs a network,
+//! and every fetched page goes through the same parser as an exported file
+//! ([`throughline_ingest::read_document`]), so a synced item is exactly the item an
+//! export of the same issue would give.
+//!
+//! - Jira Cloud: `GET /rest/api/3/search/jql`, paged by `nextPageToken`; Jira Server and
+//!   Data Center: `GET /rest/api/2/search`, paged by `startAt` ([`Jira`]).
+//! - GitHub: `GET /repos/{owner}/{repo}/issues?state=all`, paged by the `Link` header
+//!   ([`Github`]). Pull requests come with the issues, as GitHub lists them.
+//!
+//! A sync can be incremental: given the time of the last one, only work updated since
+//! (less a day, see [`OVERLAP`]) is asked for. Items deleted in the tracker are not
+//! removed here.
+//!
+//! Credentials come from the environment ([`Credentials::from_env`]), never from flags, so
+//! they stay out of shell history and process lists.
+
+mod error;
+#[cfg(feature = "fake")]
+pub mod fake;
+mod github;
+mod http;
+mod jira;
+
+pub use error::SyncError;
+pub use github::{GITHUB_API, Github};
+pub use http::Credentials;
+pub use jira::Jira;
+
+use throughline_model::WorkItem;
+
+/// How far before the last sync an incremental one starts: Jira compares dates in the
+/// site's own time zone and to the minute at best, and a sync of a large project takes
+/// minutes, during which work changes. Fetching a day twice costs little; items that did
+/// not change are counted as unchanged on import.
+pub const OVERLAP: chrono::Duration = chrono::Duration::days(1);
+
+/// One fetched page: where it came from, and its items.
+#[derive(Debug)]
+pub struct Page {
+    /// The request's address, without credentials.
+    pub url: String,
+    pub items: Vec<WorkItem>,
+}
+
+/// A tracker query that yields pages of work items, one request each.
+pub trait Pages {
+    /// The next page, or `None` when there are no more.
+    fn next_page(&mut self) -> Result<Option<Page>, SyncError>;
+
+    /// Fetches every page, calling `progress` with the items read so far.
+    fn fetch_all(&mut self, mut progress: impl FnMut(usize)) -> Result<Vec<WorkItem>, SyncError>
+    where
+        Self: Sized,
+    {
+        let mut all = Vec::new();
+        while let Some(page) = self.next_page()? {
+            tracing::debug!(url = %page.url, items = page.items.len(), "page");
+            all.extend(page.items);
+            progress(all.len());
+        }
+        Ok(all)
+    }
+}
