@@ -47,8 +47,8 @@ pub enum Command {
     Init(InitArgs),
     /// Import tracker exports (items are updated in place on re-import).
     Import(ImportArgs),
-    /// Fetch work from Jira's or GitHub's API and import it (optional; the only command
-    /// that needs the network).
+    /// Fetch work from Jira's, GitHub's or Linear's API and import it (optional; the only
+    /// command that needs the network).
     #[command(subcommand)]
     Sync(SyncCommand),
     /// Check, apply and show the strategy file (goals, metrics, initiatives).
@@ -264,7 +264,7 @@ pub enum ImportFormat {
     Jira,
     /// GitHub: issues / pull requests JSON from the REST API or `gh ... list --json`.
     Github,
-    /// Linear: the workspace CSV export.
+    /// Linear: the workspace CSV export, or issues from its GraphQL API (.json).
     Linear,
     /// Any CSV or JSON Lines file, read through a column mapping.
     Csv,
@@ -306,6 +306,21 @@ pub enum SyncCommand {
     /// GitHub: a repository's issues and pull requests. A token, if any, comes from
     /// GITHUB_TOKEN (public repositories need none, at a lower rate limit).
     Github(GithubSyncArgs),
+    /// Linear: the issues an API key can see, or one team's. The key comes from
+    /// LINEAR_API_KEY (Settings → Security & access → Personal API keys).
+    Linear(LinearSyncArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LinearSyncArgs {
+    /// Only this team's issues, by its key (e.g. ENG).
+    #[arg(long, value_name = "KEY")]
+    pub team: Option<String>,
+    /// The GraphQL API's address.
+    #[arg(long, value_name = "URL", default_value = throughline_sync::LINEAR_API)]
+    pub api_url: String,
+    #[command(flatten)]
+    pub common: SyncOptions,
 }
 
 #[derive(Debug, Args)]
@@ -337,8 +352,8 @@ pub struct GithubSyncArgs {
 
 #[derive(Debug, Args)]
 pub struct SyncOptions {
-    /// Source name the keys belong to (default: jira or github, as for imported files, so
-    /// a sync updates the items an export brought in).
+    /// Source name the keys belong to (default: jira, github or linear, as for imported
+    /// files, so a sync updates the items an export brought in).
     #[arg(long)]
     pub source: Option<String>,
     /// Fetch everything, not only what changed since the last sync of the same query.

@@ -5,7 +5,7 @@ mod common;
 
 use common::Env;
 use serde_json::json;
-use throughline_sync::fake::{Reply, github_issue, jira_issue, serve};
+use throughline_sync::fake::{Reply, github_issue, jira_issue, linear_issue, serve};
 
 const STRATEGY: &str = r#"
 [[goal]]
@@ -159,4 +159,50 @@ fn a_github_sync_reads_issues_with_the_token_from_the_environment() {
         .expect("run");
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("OWNER/NAME"));
+}
+
+#[test]
+fn a_linear_sync_needs_a_key_and_reads_one_team() {
+    let env = Env::new();
+    let (base, seen) = serve(|_, _| {
+        Reply::json(json!({"data": {"issues": {
+            "nodes": [linear_issue("ENG-1", "Saved cards", &["checkout"])],
+            "pageInfo": {"hasNextPage": false, "endCursor": "c1"}}}}))
+    });
+    let url = format!("{base}/graphql");
+    let run = |key: Option<&str>| {
+        let mut c = env.cmd();
+        c.args(["sync", "linear", "--team", "ENG", "--api-url", &url, "-q"]);
+        match key {
+            Some(k) => c.env("LINEAR_API_KEY", k),
+            None => c.env_remove("LINEAR_API_KEY"),
+        };
+        c.output().expect("run")
+    };
+    let out = run(None);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("LINEAR_API_KEY"));
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "nothing asked without a key"
+    );
+
+    let out = run(Some("lin_api_test"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(count(&env), 1);
+    let item = env.json(&["explain", "ENG-1"]);
+    assert_eq!(item["item"]["team"], "Payments", "{item:#}");
+    // The second sync of the same team asks only for what changed.
+    assert!(run(Some("lin_api_test")).status.success());
+    let seen = seen.lock().unwrap();
+    let second: serde_json::Value = serde_json::from_str(&seen[1].body).expect("body");
+    assert!(
+        second["variables"]["filter"]["updatedAt"]["gte"].is_string(),
+        "{second:#}"
+    );
+    assert_eq!(second["variables"]["filter"]["team"]["key"]["eq"], "ENG");
 }

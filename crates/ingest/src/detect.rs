@@ -13,7 +13,8 @@ const HEAD: u64 = 64 * 1024;
 /// Guesses the format of an export from its name and first 64 KiB.
 ///
 /// `.jsonl` / `.ndjson` are JSON Lines. JSON is Jira when the first marker key is
-/// `"issues"` or `"fields"`, GitHub when it is `"number"`; a `.json` file holding one
+/// `"issues"` or `"fields"`, GitHub when it is `"number"`, Linear when its issues have an
+/// `"identifier"`; a `.json` file holding one
 /// object per line is JSON Lines. CSV is Jira when the header has `Issue key` and
 /// `Summary`, Linear when it has `ID`, `Team` and `Title`, generic otherwise.
 pub fn detect_format(path: &Path) -> Result<Format, IngestError> {
@@ -41,7 +42,7 @@ pub fn detect_format(path: &Path) -> Result<Format, IngestError> {
     match body.first() {
         None => Err(unknown("the file is empty")),
         Some(b'{') | Some(b'[') => sniff_json(body).ok_or_else(|| {
-            unknown("JSON that is neither a Jira search response (\"issues\" / \"fields\") nor GitHub issues (\"number\")")
+            unknown("JSON that is neither a Jira search response (\"issues\" / \"fields\"), GitHub issues (\"number\") nor Linear issues (\"identifier\")")
         }),
         Some(_) if ext == "json" => Err(unknown("a .json file that does not start with { or [")),
         Some(_) => sniff_csv(text).ok_or_else(|| unknown("no CSV header row")),
@@ -59,6 +60,10 @@ fn sniff_json(body: &[u8]) -> Option<Format> {
                 return Some(Format::Jsonl);
             }
         }
+    }
+    // Linear's GraphQL pages also hold an "issues" key: its nodes' "identifier" tells.
+    if find_key(body, b"\"identifier\"").is_some() && find_key(body, b"\"fields\"").is_none() {
+        return Some(Format::LinearJson);
     }
     let jira = ["\"issues\"", "\"fields\""]
         .iter()

@@ -41,6 +41,7 @@ mod jira_csv;
 mod jira_json;
 mod json_doc;
 mod linear_csv;
+mod linear_json;
 mod mapping;
 mod notes_file;
 mod review_file;
@@ -75,6 +76,9 @@ pub enum Format {
     GithubJson,
     /// Linear's workspace CSV export.
     LinearCsv,
+    /// Linear's GraphQL API: `issues` pages (`{"data": {"issues": {"nodes": [...]}}}`), an
+    /// array of such pages, or an array of issue nodes.
+    LinearJson,
     /// Any CSV with a header row, read through a [`Mapping`] (or default column names).
     Csv,
     /// JSON Lines (one object per line), read through a [`Mapping`] (or default key names).
@@ -83,11 +87,12 @@ pub enum Format {
 
 impl Format {
     /// Every format, in the order they are listed to users.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::JiraJson,
         Format::JiraCsv,
         Format::GithubJson,
         Format::LinearCsv,
+        Format::LinearJson,
         Format::Csv,
         Format::Jsonl,
     ];
@@ -99,6 +104,7 @@ impl Format {
             Format::JiraCsv => "jira-csv",
             Format::GithubJson => "github-json",
             Format::LinearCsv => "linear-csv",
+            Format::LinearJson => "linear-json",
             Format::Csv => "csv",
             Format::Jsonl => "jsonl",
         }
@@ -109,7 +115,7 @@ impl Format {
         match self {
             Format::JiraJson | Format::JiraCsv => "jira",
             Format::GithubJson => "github",
-            Format::LinearCsv => "linear",
+            Format::LinearCsv | Format::LinearJson => "linear",
             Format::Csv => "csv",
             Format::Jsonl => "jsonl",
         }
@@ -125,7 +131,7 @@ impl fmt::Display for Format {
 /// A format name that is not one of [`Format::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown format {0:?}: use one of jira-json, jira-csv, github-json, linear-csv, csv, jsonl"
+    "unknown format {0:?}: use one of jira-json, jira-csv, github-json, linear-csv, linear-json, csv, jsonl"
 )]
 pub struct ParseFormatError(pub String);
 
@@ -140,6 +146,7 @@ impl FromStr for Format {
             "jira-csv" => Ok(Format::JiraCsv),
             "github-json" | "github" | "gh" => Ok(Format::GithubJson),
             "linear-csv" | "linear" => Ok(Format::LinearCsv),
+            "linear-json" => Ok(Format::LinearJson),
             "csv" => Ok(Format::Csv),
             "jsonl" | "ndjson" | "json-lines" => Ok(Format::Jsonl),
             _ => Err(ParseFormatError(s.to_string())),
@@ -207,6 +214,7 @@ pub fn read_items(
         Format::JiraCsv => jira_csv::read(path, source, opts),
         Format::GithubJson => github_json::read(path, source),
         Format::LinearCsv => linear_csv::read(path, source),
+        Format::LinearJson => linear_json::read(path, source),
         Format::Csv => generic::read_csv(path, source, opts.mapping.as_ref()),
         Format::Jsonl => generic::read_jsonl(path, source, opts.mapping.as_ref()),
     }
@@ -226,6 +234,7 @@ pub fn read_document(
     match format {
         Format::JiraJson => jira_json::read_doc(doc, origin, source, opts),
         Format::GithubJson => github_json::read_doc(doc, origin, source),
+        Format::LinearJson => linear_json::read_doc(doc, origin, source),
         other => Err(IngestError::Shape {
             path: origin.to_path_buf(),
             at: Location::default(),

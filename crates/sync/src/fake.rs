@@ -13,6 +13,8 @@ pub struct Seen {
     pub target: String,
     /// Header names lower-cased.
     pub headers: Vec<(String, String)>,
+    /// The request's body (GraphQL's query and variables), empty for a GET.
+    pub body: String,
 }
 
 impl Seen {
@@ -94,7 +96,20 @@ pub fn serve(
                     headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
                 }
             }
-            let req = Seen { target, headers };
+            let len: usize = headers
+                .iter()
+                .find(|(k, _)| k == "content-length")
+                .and_then(|(_, v)| v.parse().ok())
+                .unwrap_or(0);
+            let mut body = vec![0; len];
+            if std::io::Read::read_exact(&mut reader, &mut body).is_err() {
+                continue;
+            }
+            let req = Seen {
+                target,
+                headers,
+                body: String::from_utf8_lossy(&body).into_owned(),
+            };
             let n = {
                 let mut l = log.lock().expect("log");
                 l.push(req.clone());
@@ -135,6 +150,26 @@ pub fn jira_issue(key: &str, summary: &str, labels: &[&str]) -> serde_json::Valu
             "updated": "2026-06-20T07:30:00.000+0000",
             "customfield_10016": 3.0
         }
+    })
+}
+
+/// A Linear issue node as the GraphQL `issues` query returns it.
+pub fn linear_issue(identifier: &str, title: &str, labels: &[&str]) -> serde_json::Value {
+    let labels: Vec<_> = labels
+        .iter()
+        .map(|l| serde_json::json!({"name": l}))
+        .collect();
+    serde_json::json!({
+        "identifier": identifier,
+        "title": title,
+        "description": "Some words about it.",
+        "url": format!("https://linear.app/acme/issue/{identifier}"),
+        "state": {"name": "In Progress", "type": "started"},
+        "labels": {"nodes": labels},
+        "team": {"name": "Payments", "key": "ENG"},
+        "createdAt": "2026-05-20T07:30:00.000Z",
+        "updatedAt": "2026-06-20T07:30:00.000Z",
+        "estimate": 2
     })
 }
 

@@ -33,6 +33,8 @@ pub enum Credentials {
     Basic { user: String, token: String },
     /// A bearer token: GitHub tokens, Jira Server / Data Center personal access tokens.
     Bearer(String),
+    /// A key sent as the whole `Authorization` header: Linear's personal API keys.
+    ApiKey(String),
 }
 
 impl std::fmt::Debug for Credentials {
@@ -42,6 +44,7 @@ impl std::fmt::Debug for Credentials {
             Credentials::None => "None",
             Credentials::Basic { .. } => "Basic(..)",
             Credentials::Bearer(_) => "Bearer(..)",
+            Credentials::ApiKey(_) => "ApiKey(..)",
         })
     }
 }
@@ -66,6 +69,14 @@ impl Credentials {
             .map_or(Credentials::None, Credentials::Bearer)
     }
 
+    /// Linear's: `LINEAR_API_KEY`, else none (Linear answers nothing without one).
+    pub fn linear_from_env() -> Credentials {
+        std::env::var("LINEAR_API_KEY")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .map_or(Credentials::None, Credentials::ApiKey)
+    }
+
     fn header(&self) -> Option<String> {
         match self {
             Credentials::None => None,
@@ -74,6 +85,7 @@ impl Credentials {
                 base64::engine::general_purpose::STANDARD.encode(format!("{user}:{token}"))
             )),
             Credentials::Bearer(token) => Some(format!("Bearer {token}")),
+            Credentials::ApiKey(key) => Some(key.clone()),
         }
     }
 }
@@ -107,15 +119,37 @@ impl Client {
         }
     }
 
-    /// `GET url?query` as JSON, retried while the tracker says it is busy.
+    /// `GET url` as JSON, retried while the tracker says it is busy.
     pub fn get(&self, url: &str) -> Result<Answer, SyncError> {
+        self.request(url, None)
+    }
+
+    /// `POST url` with a JSON body (GraphQL), as JSON, retried while the tracker says it is busy.
+    pub fn post(&self, url: &str, body: &Value) -> Result<Answer, SyncError> {
+        self.request(url, Some(body))
+    }
+
+    fn request(&self, url: &str, body: Option<&Value>) -> Result<Answer, SyncError> {
         let mut attempt = 0;
         loop {
-            let mut req = self.agent.get(url).header("Accept", "application/json");
-            if let Some(h) = self.credentials.header() {
-                req = req.header("Authorization", &h);
-            }
-            let mut resp = req.call().map_err(|e| SyncError::Network {
+            let auth = self.credentials.header();
+            let sent = match body {
+                None => {
+                    let mut req = self.agent.get(url).header("Accept", "application/json");
+                    if let Some(h) = &auth {
+                        req = req.header("Authorization", h);
+                    }
+                    req.call()
+                }
+                Some(body) => {
+                    let mut req = self.agent.post(url).header("Accept", "application/json");
+                    if let Some(h) = &auth {
+                        req = req.header("Authorization", h);
+                    }
+                    req.send_json(body)
+                }
+            };
+            let mut resp = sent.map_err(|e| SyncError::Network {
                 url: url.to_string(),
                 message: e.to_string(),
             })?;
@@ -191,6 +225,14 @@ fn error_message(text: &str) -> String {
         }
         if let Some(m) = v["message"].as_str() {
             return m.to_string();
+        }
+        // GraphQL's (Linear's).
+        if let Some(list) = v["errors"].as_array().filter(|l| !l.is_empty()) {
+            return list
+                .iter()
+                .filter_map(|e| e["message"].as_str())
+                .collect::<Vec<_>>()
+                .join("; ");
         }
     }
     let t = text.trim();

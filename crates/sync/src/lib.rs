@@ -8,6 +8,7 @@
 //!   Data Center: `GET /rest/api/2/search`, paged by `startAt` ([`Jira`]).
 //! - GitHub: `GET /repos/{owner}/{repo}/issues?state=all`, paged by the `Link` header
 //!   ([`Github`]). Pull requests come with the issues, as GitHub lists them.
+//! - Linear: the GraphQL `issues` query, paged by cursor ([`Linear`]).
 //!
 //! A sync can be incremental: given the time of the last one, only work updated since
 //! (less a day, see [`OVERLAP`]) is asked for. Items deleted in the tracker are not
@@ -22,11 +23,13 @@ pub mod fake;
 mod github;
 mod http;
 mod jira;
+mod linear;
 
 pub use error::SyncError;
 pub use github::{GITHUB_API, Github};
 pub use http::Credentials;
 pub use jira::Jira;
+pub use linear::{LINEAR_API, Linear};
 
 use throughline_model::WorkItem;
 

@@ -4,8 +4,8 @@
 use chrono::{TimeZone, Utc};
 use serde_json::json;
 use throughline_ingest::ImportOptions;
-use throughline_sync::fake::{Reply, github_issue, jira_issue, serve};
-use throughline_sync::{Credentials, Github, Jira, Pages, SyncError};
+use throughline_sync::fake::{Reply, github_issue, jira_issue, linear_issue, serve};
+use throughline_sync::{Credentials, Github, Jira, Linear, Pages, SyncError};
 
 fn names() -> serde_json::Value {
     json!({"customfield_10016": "Story Points", "summary": "Summary"})
@@ -259,4 +259,89 @@ fn an_unreachable_tracker_is_a_network_error() {
     let e = gh.fetch_all(|_| {}).expect_err("unreachable");
     assert!(matches!(e, SyncError::Network { .. }), "{e:?}");
     assert!(e.to_string().contains("could not reach"), "{e}");
+}
+
+#[test]
+fn linear_pages_follow_the_cursor_with_the_key_as_sent() {
+    let (base, seen) = serve(|req, _| {
+        let vars: serde_json::Value = serde_json::from_str(&req.body).expect("json body");
+        let (nodes, more) = match vars["variables"]["after"].as_str() {
+            None => (
+                vec![
+                    linear_issue("ENG-1", "Saved cards", &["checkout"]),
+                    linear_issue("ENG-2", "Card expiry", &[]),
+                ],
+                true,
+            ),
+            Some("c2") => (vec![linear_issue("ENG-3", "Refunds", &[])], false),
+            Some(other) => panic!("unexpected cursor {other}"),
+        };
+        Reply::json(json!({"data": {"issues": {
+            "nodes": nodes,
+            "pageInfo": {"hasNextPage": more, "endCursor": if more { "c2" } else { "c3" }}}}}))
+    });
+    let since = Utc.with_ymd_and_hms(2026, 6, 10, 8, 0, 0).unwrap();
+    let mut linear = Linear::new(
+        &format!("{base}/graphql"),
+        Some("ENG"),
+        Credentials::ApiKey("lin_api_x".into()),
+        Some(since),
+        ImportOptions::default(),
+    )
+    .expect("linear");
+    let items = linear.fetch_all(|_| {}).expect("fetched");
+    let keys: Vec<&str> = items.iter().map(|i| i.key.as_str()).collect();
+    assert_eq!(keys, ["ENG-1", "ENG-2", "ENG-3"]);
+    assert_eq!(items[0].labels, ["checkout"]);
+    assert_eq!(items[0].team.as_deref(), Some("Payments"));
+    assert_eq!(items[0].source, "linear");
+
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2);
+    assert!(seen.iter().all(|r| r.target == "/graphql"));
+    assert!(
+        seen.iter()
+            .all(|r| r.header("authorization") == Some("lin_api_x"))
+    );
+    let first: serde_json::Value = serde_json::from_str(&seen[0].body).unwrap();
+    assert!(
+        first["query"]
+            .as_str()
+            .unwrap()
+            .contains("issues(first: $first")
+    );
+    assert_eq!(first["variables"]["filter"]["team"]["key"]["eq"], "ENG");
+    assert_eq!(
+        first["variables"]["filter"]["updatedAt"]["gte"],
+        "2026-06-09T08:00:00Z"
+    );
+}
+
+#[test]
+fn linear_errors_in_a_successful_answer_are_errors() {
+    let (base, _) = serve(|_, _| {
+        Reply::json(json!({"errors": [{"message": "Query too complex"}], "data": null}))
+    });
+    let mut linear = Linear::new(
+        &base,
+        None,
+        Credentials::ApiKey("k".into()),
+        None,
+        ImportOptions::default(),
+    )
+    .expect("linear");
+    let text = linear
+        .fetch_all(|_| {})
+        .expect_err("graphql error")
+        .to_string();
+    assert!(text.contains("Query too complex"), "{text}");
+
+    let e = Linear::new(
+        &base,
+        None,
+        Credentials::None,
+        None,
+        ImportOptions::default(),
+    );
+    assert!(matches!(e, Err(SyncError::Config(m)) if m.contains("LINEAR_API_KEY")));
 }

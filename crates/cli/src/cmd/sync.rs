@@ -1,4 +1,4 @@
-//! `throughline sync`: work fetched from Jira's or GitHub's API, imported as a file of
+//! `throughline sync`: work fetched from Jira's, GitHub's or Linear's API, imported as a file of
 //! the same issues would be. Every page is fetched before anything is stored, and then
 //! stored in one transaction, so a sync that fails halfway (a refused page, a dropped
 //! connection, a kill) leaves the database as it was, and the write lock is held for
@@ -10,7 +10,7 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use throughline_ingest::ImportOptions;
 use throughline_store::{ImportMeta, Store};
-use throughline_sync::{Credentials, Github, Jira, Pages};
+use throughline_sync::{Credentials, Github, Jira, Linear, Pages};
 
 use super::{Globals, import};
 use crate::args::{SyncCommand, SyncOptions};
@@ -52,6 +52,19 @@ pub fn run(g: &Globals, c: SyncCommand) -> anyhow::Result<()> {
                 options(&a.common),
             )?;
             sync(g, &mut store, pages, "github-sync", &name, since, &a.common)
+        }
+        SyncCommand::Linear(a) => {
+            let team = a.team.as_deref().map(str::trim);
+            let name = format!("{} team {}", a.api_url, team.unwrap_or("(all)"));
+            let since = since(&store, "linear-sync", &name, &a.common)?;
+            let pages = Linear::new(
+                &a.api_url,
+                team,
+                Credentials::linear_from_env(),
+                since,
+                options(&a.common),
+            )?;
+            sync(g, &mut store, pages, "linear-sync", &name, since, &a.common)
         }
     }
 }
