@@ -2,6 +2,7 @@
 //! Extractive and offline by default; with a language model configured, a short
 //! phrased summary citing the brief's evidence is put in front of it.
 
+use anyhow::Context;
 use throughline_llm::{ChatClient, Source};
 use throughline_report::{LongEvidence, ShortEvidence, brief};
 use throughline_store::Store;
@@ -20,7 +21,7 @@ pub fn run(g: &Globals, a: BriefArgs) -> anyhow::Result<()> {
     };
     match &a.out {
         Some(path) => {
-            std::fs::write(path, text)?;
+            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
             if !g.quiet {
                 eprintln!("wrote {}", path.display());
             }

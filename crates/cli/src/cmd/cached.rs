@@ -12,9 +12,10 @@ impl Globals {
     /// remembering to add it): the kept output when it was made of the data as it is
     /// now, else `render`'s, which is then kept.
     ///
-    /// The name also holds the output format, this program's version (a new version may
-    /// word things differently) and today's date, because a period's in-progress work
-    /// runs "until now".
+    /// The name also holds the output format, this build of the program (its version and
+    /// when the binary was written: a new build may word things differently, and builds
+    /// between releases share a version) and today's date, because a period's
+    /// in-progress work runs "until now".
     pub fn report_output(
         &self,
         store: &mut Store,
@@ -22,8 +23,14 @@ impl Globals {
         args: &impl std::fmt::Debug,
         render: impl FnOnce(&Store) -> anyhow::Result<String>,
     ) -> anyhow::Result<String> {
+        let built = std::env::current_exe()
+            .and_then(|p| p.metadata())
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_secs());
         let name = format!(
-            "{command} {args:?} json={} version={} day={}",
+            "{command} {args:?} json={} version={} built={built} day={}",
             self.json,
             env!("CARGO_PKG_VERSION"),
             chrono::Utc::now().date_naive()

@@ -103,6 +103,12 @@ fn sync(
     since: Option<DateTime<Utc>>,
     o: &SyncOptions,
 ) -> anyhow::Result<()> {
+    if let Some(t) = since.filter(|_| !g.quiet && !g.json) {
+        eprintln!(
+            "asking only for work updated since the last sync ({}, less a day); --full asks for all",
+            t.format("%Y-%m-%d %H:%M UTC")
+        );
+    }
     let started = Instant::now();
     let bar = progress::counter(g.quiet, "fetching");
     let items = pages
@@ -122,12 +128,6 @@ fn sync(
         )
         .with_context(|| format!("nothing was imported from {name}"))?;
     if !g.json {
-        if let Some(t) = since {
-            eprintln!(
-                "only work updated since the last sync ({}, less a day) was asked for; --full asks for all",
-                t.format("%Y-%m-%d %H:%M UTC")
-            );
-        }
         eprintln!(
             "{name}: {} fetched in {fetched:.1} s, {} new, {} updated, {} unchanged",
             summary.read, summary.inserted, summary.updated, summary.unchanged

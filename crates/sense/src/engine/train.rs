@@ -46,16 +46,7 @@ impl Model {
         let words = {
             let _span =
                 tracing::debug_span!("extract features", examples = ex.linked.len()).entered();
-            Words::extract(
-                ts,
-                &ex.linked,
-                &ex.is_weak,
-                &classes,
-                &notes,
-                &parents,
-                cfg,
-                &mut ws,
-            )
+            Words::extract(ts, &ex, &classes, &notes, &parents, cfg, &mut ws)
         };
         let svm_opts = SvmOptions {
             c: cfg.c,
@@ -586,11 +577,9 @@ struct Words {
 }
 
 impl Words {
-    #[allow(clippy::too_many_arguments)]
     fn extract(
         ts: &TrainingSet<'_>,
-        linked: &[usize],
-        is_weak: &[bool],
+        ex: &Examples,
         classes: &[LinkTarget],
         notes: &NotesIndex<'_>,
         parents: &HashMap<String, ParentInfo>,
@@ -604,11 +593,11 @@ impl Words {
         // postings), on every core: with tens of thousands of linked items this is a
         // good part of training.
         let (raws, unigram_buckets): (Vec<Vec<Raw>>, Vec<Vec<u32>>) =
-            crate::parallel::map_chunks(linked.len(), cfg.threads, |range| {
+            crate::parallel::map_chunks(ex.linked.len(), cfg.threads, |range| {
                 let (mut scratch, mut raw) = (features::Scratch::default(), Vec::new());
-                linked[range.clone()]
+                ex.linked[range.clone()]
                     .iter()
-                    .zip(&is_weak[range])
+                    .zip(&ex.is_weak[range])
                     .map(|(&i, &weak)| {
                         let it = &ts.items[i];
                         let item_notes = notes.of(it);
