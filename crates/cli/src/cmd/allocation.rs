@@ -11,14 +11,7 @@ pub fn run(g: &Globals, a: AllocationArgs) -> anyhow::Result<()> {
         by: a.by.parse::<BucketBy>().map_err(anyhow::Error::msg)?,
         ..Default::default()
     };
-    let text = g.report_output(&mut store, "allocation", &a, |store| {
-        let r = allocation(g.snapshot(store)?, &scope(&a.scope, 3)?, &opts);
-        if g.json {
-            Ok(serde_json::to_string_pretty(&r)? + "\n")
-        } else {
-            Ok(r.to_text())
-        }
-    })?;
-    out!("{text}");
-    Ok(())
+    g.print_report(&mut store, "allocation", &a, |snap| {
+        Ok(allocation(snap, &scope(&a.scope, 3)?, &opts))
+    })
 }

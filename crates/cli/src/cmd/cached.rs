@@ -2,11 +2,49 @@
 //! `report_cache`): on a million items, `status` or `brief` takes seconds to read every
 //! item, and the same report is asked for again and again between imports.
 
+use throughline_report::{AllocationReport, DriftReport, Snapshot, StatusReport, ThemesReport};
 use throughline_store::Store;
 
 use super::Globals;
 
+/// A report printed as text, or as JSON with `--json`.
+pub trait Printed: serde::Serialize {
+    fn text(&self) -> String;
+}
+
+macro_rules! printed {
+    ($($t:ty),*) => {$(
+        impl Printed for $t {
+            fn text(&self) -> String {
+                self.to_text()
+            }
+        }
+    )*};
+}
+printed!(StatusReport, AllocationReport, DriftReport, ThemesReport);
+
 impl Globals {
+    /// Prints the report `make` computes from the snapshot, as text or `--json`, through
+    /// [`Globals::report_output`].
+    pub fn print_report<R: Printed>(
+        &self,
+        store: &mut Store,
+        command: &str,
+        args: &impl std::fmt::Debug,
+        make: impl FnOnce(&Snapshot) -> anyhow::Result<R>,
+    ) -> anyhow::Result<()> {
+        let text = self.report_output(store, command, args, |store| {
+            let r = make(self.snapshot(store)?)?;
+            Ok(if self.json {
+                serde_json::to_string_pretty(&r)? + "\n"
+            } else {
+                r.text()
+            })
+        })?;
+        out!("{text}");
+        Ok(())
+    }
+
     /// The output of a report command, named by the command and its parsed arguments
     /// (their `Debug` form, so a new flag is part of the name without anyone
     /// remembering to add it): the kept output when it was made of the data as it is

@@ -12,14 +12,7 @@ pub fn run(g: &Globals, a: DriftArgs) -> anyhow::Result<()> {
         baseline_weeks: a.baseline_weeks,
         ..Default::default()
     };
-    let text = g.report_output(&mut store, "drift", &a, |store| {
-        let r = drift(g.snapshot(store)?, &scope(&a.scope, a.min_group)?, &opts);
-        if g.json {
-            Ok(serde_json::to_string_pretty(&r)? + "\n")
-        } else {
-            Ok(r.to_text())
-        }
-    })?;
-    out!("{text}");
-    Ok(())
+    g.print_report(&mut store, "drift", &a, |snap| {
+        Ok(drift(snap, &scope(&a.scope, a.min_group)?, &opts))
+    })
 }

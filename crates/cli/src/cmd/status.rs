@@ -12,14 +12,5 @@ pub fn run(g: &Globals, a: StatusArgs) -> anyhow::Result<()> {
              draft one from this work with `throughline strategy draft`, or see `throughline strategy example`"
         );
     }
-    let text = g.report_output(&mut store, "status", &a, |store| {
-        let report = status(g.snapshot(store)?, &scope);
-        if g.json {
-            Ok(serde_json::to_string_pretty(&report)? + "\n")
-        } else {
-            Ok(report.to_text())
-        }
-    })?;
-    out!("{text}");
-    Ok(())
+    g.print_report(&mut store, "status", &a, |snap| Ok(status(snap, &scope)))
 }

@@ -11,14 +11,7 @@ pub fn run(g: &Globals, a: ThemesArgs) -> anyhow::Result<()> {
         include_unplaced: a.unplaced,
         ..Default::default()
     };
-    let text = g.report_output(&mut store, "themes", &a, |store| {
-        let r = themes(g.snapshot(store)?, &scope(&a.scope, 3)?, &opts);
-        if g.json {
-            Ok(serde_json::to_string_pretty(&r)? + "\n")
-        } else {
-            Ok(r.to_text())
-        }
-    })?;
-    out!("{text}");
-    Ok(())
+    g.print_report(&mut store, "themes", &a, |snap| {
+        Ok(themes(snap, &scope(&a.scope, 3)?, &opts))
+    })
 }
