@@ -515,6 +515,9 @@ pub enum BenchTarget {
     Import,
     /// Import a generated export with a strategy, then time a full `align` (inference).
     Align,
+    /// Import and align generated work, then time loading it for a report, making each
+    /// report from it, and reading a kept report back.
+    Reports,
 }
 
 #[derive(Debug, Args)]

@@ -37,3 +37,26 @@ fn bench_import_without_keep_leaves_no_database_behind() {
     assert!(out["items_per_second"].as_f64().unwrap() > 0.0, "{out}");
     assert!(!env.db().exists(), "bench wrote {}", env.db().display());
 }
+
+#[test]
+fn bench_reports_times_every_report_and_a_kept_one() {
+    let env = Env::new();
+    let out = env.json(&["bench", "reports", "--items", "2000"]);
+    assert_eq!(out["items"], 2000);
+    assert!(
+        out["load_seconds"].as_f64().is_some_and(|s| s > 0.0),
+        "{out}"
+    );
+    let made = out["make_seconds"].as_object().expect("make_seconds");
+    let names: Vec<&str> = made.keys().map(String::as_str).collect();
+    for r in ["status", "brief", "drift", "themes", "allocation"] {
+        assert!(names.contains(&r), "{r} missing from {out}");
+    }
+    assert!(out["kept_read_seconds"].as_f64().is_some(), "{out}");
+    assert!(!env.db().exists());
+    let text = env.ok(&["bench", "reports", "--items", "500"]);
+    assert!(
+        text.contains("asked again before the data changes"),
+        "{text}"
+    );
+}
