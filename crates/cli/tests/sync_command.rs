@@ -62,6 +62,12 @@ fn a_jira_sync_imports_links_and_next_time_asks_only_for_changes() {
         status["aligned_by_origin"]["explicit"]["items"], 2,
         "{status:#}"
     );
+    let text = env.ok(&["status"]);
+    assert!(
+        text.contains("Data last synced")
+            && text.contains(&format!("3 items from {base} project = PAY (jira-sync)")),
+        "{text}"
+    );
     let pay1 = env.json(&["explain", "PAY-1"]);
     assert_eq!(pay1["item"]["source"], "jira", "{pay1:#}");
 

@@ -159,6 +159,7 @@ fn main() {
         links,
         notes,
         metric_values: HashMap::new(),
+        last_import: None,
         text: Default::default(),
     };
     let scope = Scope {

@@ -38,6 +38,6 @@ pub use metrics::{MetricStatus, metrics};
 pub use picture::{Picture, picture};
 pub use scope::{Scope, in_period};
 pub use snapshot::Snapshot;
-pub use status::{StatusReport, status};
+pub use status::{StatusReport, data_as_of, status};
 pub use text::{bar, percent, truncate};
 pub use themes::{ThemeOptions, ThemesReport, themes};

@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use chrono::NaiveDate;
 use throughline_model::{ContextNote, MetricValue, Strategy};
-use throughline_store::{ItemId, Store, StoreError, StoredItem};
+use throughline_store::{ImportRecord, ItemId, Store, StoreError, StoredItem};
 
 use crate::EffectiveLink;
 use crate::effective::into_effective_links;
@@ -27,6 +27,8 @@ pub struct Snapshot {
     /// Observed values per metric id, oldest first: the store's values merged with the
     /// values written inline in the strategy file (the store wins on the same date).
     pub metric_values: HashMap<String, Vec<MetricValue>>,
+    /// The last import or sync: how fresh the data is.
+    pub last_import: Option<ImportRecord>,
     /// Every item's words, tokenised on first use (see [`Snapshot::text_index`]).
     pub text: OnceLock<Arc<TextIndex>>,
 }
@@ -50,6 +52,7 @@ impl Snapshot {
             items,
             links: into_effective_links(links),
             notes: store.notes()?,
+            last_import: store.last_import()?,
             metric_values,
             strategy,
             text: OnceLock::new(),

@@ -101,6 +101,8 @@ pub struct StatusReport {
     /// No link at all yet (run `throughline align`).
     pub unlinked: Figure,
     pub teams: Vec<TeamStatus>,
+    /// The last import or sync the data comes from.
+    pub last_import: Option<throughline_store::ImportRecord>,
 }
 
 /// Computes the status of the work in `scope`.
@@ -227,6 +229,7 @@ pub fn status(snap: &Snapshot, scope: &Scope) -> StatusReport {
         unclear,
         unlinked,
         teams: fold_small_teams(teams, scope.min_group_size),
+        last_import: snap.last_import.clone(),
     }
 }
 
@@ -388,6 +391,29 @@ impl StatusReport {
             "\nEvery figure has its items: `throughline items --goal ID`, `--initiative ID`, \
              `--off-plan REASON`, `--unclear`, `--unlinked`, or `status --json`."
         );
+        if let Some(line) = self.last_import.as_ref().map(data_as_of) {
+            let _ = writeln!(o, "{line}");
+        }
         o
     }
+}
+
+/// "Data as of": when the last import or sync ran, what it read, and from where.
+pub fn data_as_of(r: &throughline_store::ImportRecord) -> String {
+    let when = chrono::DateTime::parse_from_rfc3339(&r.at)
+        .map(|t| {
+            t.with_timezone(&chrono::Utc)
+                .format("%Y-%m-%d %H:%M UTC")
+                .to_string()
+        })
+        .unwrap_or_else(|_| r.at.clone());
+    let what = if r.format.ends_with("-sync") {
+        "synced"
+    } else {
+        "imported"
+    };
+    format!(
+        "Data last {what} {when}: {} items from {} ({}).",
+        r.items, r.path, r.format
+    )
 }

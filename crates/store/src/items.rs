@@ -32,6 +32,19 @@ pub struct ImportSummary {
     pub unchanged: u64,
 }
 
+/// One completed import or sync, as the import log keeps it.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct ImportRecord {
+    /// When it began (RFC 3339, UTC).
+    pub at: String,
+    /// The format (`jira-json`, `csv`, ...) or the sync (`jira-sync`, `github-sync`, ...).
+    pub format: String,
+    /// The file, or for a sync the tracker and query.
+    pub path: String,
+    /// Records read.
+    pub items: u64,
+}
+
 /// A work item with its database id.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct StoredItem {
@@ -145,6 +158,25 @@ impl Store {
     }
 
     /// Number of work items stored.
+    /// The last completed import (or sync): where the data came from, and when.
+    pub fn last_import(&self) -> Result<Option<ImportRecord>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT at, format, path, items FROM imports ORDER BY id DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok(ImportRecord {
+                        at: r.get(0)?,
+                        format: r.get(1)?,
+                        path: r.get(2)?,
+                        items: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
     /// When the last completed import of `format` from `path` began (RFC 3339, UTC):
     /// live sync asks the tracker only for work changed since its last run.
     pub fn last_import_at(&self, format: &str, path: &str) -> Result<Option<String>> {

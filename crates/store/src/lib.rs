@@ -28,7 +28,7 @@ use rusqlite::Connection;
 
 pub use embeddings::text_hash;
 pub use error::StoreError;
-pub use items::{ImportMeta, ImportSummary, ItemFilter, StoredItem};
+pub use items::{ImportMeta, ImportRecord, ImportSummary, ItemFilter, StoredItem};
 pub use links::{Candidate, Correction, LinkRow, LinkTargetRow, LinkWrite};
 pub use report_cache::MAX_CACHED_REPORT;
 pub use strategy::StrategyVersion;

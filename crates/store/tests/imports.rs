@@ -168,3 +168,30 @@ fn undated_files_are_spread_over_the_same_span_for_a_time_split() {
     assert_eq!(keys, ["A1", "A2", "A3", "A4", "B1", "B2", "C1"]);
     assert!(!undated_order);
 }
+
+#[test]
+fn the_import_log_says_where_the_data_came_from_and_when() {
+    let mut store = Store::open_in_memory().unwrap();
+    assert_eq!(store.last_import().unwrap(), None);
+    let items = vec![
+        R::Ok(item("PAY-1", "Saved cards")),
+        R::Ok(item("PAY-2", "Wallets")),
+    ];
+    store.import_items(&meta(), items, |_| {}).unwrap();
+    let last = store.last_import().unwrap().unwrap();
+    assert_eq!(
+        (last.format.as_str(), last.path.as_str(), last.items),
+        ("test", "memory", 2)
+    );
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(&last.at).is_ok(),
+        "{}",
+        last.at
+    );
+    // Live sync continues from the last import of the same query.
+    assert_eq!(
+        store.last_import_at("test", "memory").unwrap(),
+        Some(last.at)
+    );
+    assert_eq!(store.last_import_at("test", "elsewhere").unwrap(), None);
+}

@@ -235,6 +235,7 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
         "stalled": alloc.stalled.iter().map(|s| json!({ "title": s.title, "last": s.last_activity.map(|d| d.to_string()), "count": s.work.items })).collect::<Vec<_>>(),
         "themes": theme_rows,
         "total_off_plan": th.total_off_plan,
+        "data_as_of": snap.last_import.as_ref().map(throughline_report::data_as_of),
     })
 }
 
