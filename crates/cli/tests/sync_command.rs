@@ -64,7 +64,7 @@ fn a_jira_sync_imports_links_and_next_time_asks_only_for_changes() {
     );
     let text = env.ok(&["status"]);
     assert!(
-        text.contains("Data last synced")
+        text.contains("Last sync: ")
             && text.contains(&format!("3 items from {base} project = PAY (jira-sync)")),
         "{text}"
     );

@@ -398,7 +398,7 @@ impl StatusReport {
     }
 }
 
-/// "Data as of": when the last import or sync ran, what it read, and from where.
+/// How fresh the data is: when the last import or sync ran, what it read, from where.
 pub fn data_as_of(r: &throughline_store::ImportRecord) -> String {
     let when = chrono::DateTime::parse_from_rfc3339(&r.at)
         .map(|t| {
@@ -408,12 +408,12 @@ pub fn data_as_of(r: &throughline_store::ImportRecord) -> String {
         })
         .unwrap_or_else(|_| r.at.clone());
     let what = if r.format.ends_with("-sync") {
-        "synced"
+        "sync"
     } else {
-        "imported"
+        "import"
     };
     format!(
-        "Data last {what} {when}: {} items from {} ({}).",
+        "Last {what}: {when}, {} items from {} ({}).",
         r.items, r.path, r.format
     )
 }

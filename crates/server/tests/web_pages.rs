@@ -93,7 +93,7 @@ async fn every_page_answers_and_forms_write_through() {
         assert!(home.contains(want), "overview lacks {want}");
     }
     // How fresh the data is: the demo's last file was Linear's CSV.
-    assert!(home.contains("Data last imported"), "{home}");
+    assert!(home.contains("Last import: "), "{home}");
     assert!(home.contains("(linear-csv)"), "{home}");
     let (st, q3) = page(&s, "/?period=2026-Q3").await;
     assert_eq!(st, 200);
