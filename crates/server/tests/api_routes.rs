@@ -151,6 +151,9 @@ async fn every_route_answers_on_a_demo_database() {
     assert_eq!(quarters["total"]["items"], plain["total"]["items"]);
     let (_, status) = get(&s, "/api/status?period=2026-Q3").await;
     assert!(status["total"]["items"].as_u64().unwrap() > 0);
+    // How fresh the data is: the demo's last file was Linear's CSV.
+    assert_eq!(status["last_import"]["format"], "linear-csv", "{status:#}");
+    assert!(status["last_import"]["items"].as_u64().unwrap() > 0);
     // The same figures without the keys behind them: equal numbers, no keys anywhere.
     let (st, bare) = get(&s, "/api/status?period=2026-Q3&keys=false").await;
     assert_eq!(st, 200);
