@@ -1,4 +1,4 @@
-//! Live sync: work items fetched from a tracker's REST API, for trackers that are easier
+//! Live sync: work items fetched from a tracker's API, for trackers that are easier
 //! to reach than to export from. Optional: nothing else in Throughline needs a network,
 //! and every fetched page goes through the same parser as an exported file
 //! ([`throughline_ingest::read_document`]), so a synced item is exactly the item an
@@ -14,8 +14,10 @@
 //! (less a day, see [`OVERLAP`]) is asked for. Items deleted in the tracker are not
 //! removed here.
 //!
-//! Credentials come from the environment ([`Credentials::from_env`]), never from flags, so
-//! they stay out of shell history and process lists.
+//! Credentials come from the environment ([`Credentials::jira_from_env`],
+//! [`Credentials::github_from_env`], [`Credentials::linear_from_env`]), never from flags,
+//! so they stay out of shell history and process lists. The `fake` feature adds a fake
+//! tracker on loopback for tests (`fake.rs`).
 
 mod error;
 #[cfg(feature = "fake")]
