@@ -606,10 +606,11 @@ impl Words {
                         features::extract(&doc, opts, &mut scratch, &mut raw, Some(&mut trace));
                         if weak {
                             // The off-plan rules fired on this item's words (or on a
-                            // label, which the rules read on every item anyway). Its
-                            // component, team or epic only tells where the strategy's
-                            // gaps are: learnt, every item of an uncovered component
-                            // came out as tech debt (Iceberg's `hive`, features and all).
+                            // label, which the rules read on every item anyway). The
+                            // areas it is filed under (component, team, epic, a line's
+                            // `Core: ...`) only tell where the strategy's gaps are:
+                            // learnt, all the work of an uncovered area came out as
+                            // tech debt (Iceberg's `hive`, features and all).
                             raw.retain(|r| r.block != Block::Meta);
                             trace.retain(|t| t.what.is_empty());
                         }
