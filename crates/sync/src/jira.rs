@@ -84,23 +84,18 @@ impl Pages for Jira {
             ("expand", "names"),
             ("maxResults", size.as_str()),
         ];
-        let at;
-        let (path, cursor) = match (&self.cursor, self.server) {
+        // Where this page starts: Server counts issues, Cloud hands out a token.
+        let (path, start) = match (&self.cursor, self.server) {
             (Cursor::Done, _) => return Ok(None),
-            (Cursor::Token(t), false) => ("/rest/api/3/search/jql", Some(t.as_str())),
-            (_, false) => ("/rest/api/3/search/jql", None),
-            (c, true) => {
-                at = match c {
-                    Cursor::At(n) => *n,
-                    _ => 0,
-                }
-                .to_string();
-                query.push(("startAt", at.as_str()));
-                ("/rest/api/2/search", None)
+            (Cursor::At(n), true) => ("/rest/api/2/search", Some(("startAt", n.to_string()))),
+            (_, true) => ("/rest/api/2/search", Some(("startAt", "0".to_string()))),
+            (Cursor::Token(t), false) => {
+                ("/rest/api/3/search/jql", Some(("nextPageToken", t.clone())))
             }
+            (_, false) => ("/rest/api/3/search/jql", None),
         };
-        if let Some(t) = cursor {
-            query.push(("nextPageToken", t));
+        if let Some((k, v)) = &start {
+            query.push((k, v.as_str()));
         }
         let address = url(&self.base_url, path, &query);
         let body = self.client.get(&address)?.body;

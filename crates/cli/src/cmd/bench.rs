@@ -202,16 +202,16 @@ fn bench_reports(g: &Globals, store: &mut Store, n: usize) -> anyhow::Result<()>
             allocation(&snap, &scope, &AllocationOptions::default()).to_text()
         }),
     ];
-    let mut made = Vec::new();
-    let mut status_text = String::new();
-    for (name, make) in reports {
-        let t = Instant::now();
-        let text = make();
-        made.push((name, t.elapsed().as_secs_f64()));
-        if name == "status" {
-            status_text = text;
-        }
-    }
+    let made: Vec<(&str, f64, String)> = reports
+        .into_iter()
+        .map(|(name, make)| {
+            let t = Instant::now();
+            let text = make();
+            (name, t.elapsed().as_secs_f64(), text)
+        })
+        .collect();
+    // The status (listed first) is the report kept and read back.
+    let status_text = &made[0].2;
     anyhow::ensure!(
         store.put_cached_report("bench status", generation, status_text.as_bytes())?,
         "the status could not be kept"
@@ -227,7 +227,7 @@ fn bench_reports(g: &Globals, store: &mut Store, n: usize) -> anyhow::Result<()>
     if g.json {
         let made: serde_json::Map<String, serde_json::Value> = made
             .iter()
-            .map(|(k, v)| (k.to_string(), serde_json::json!(v)))
+            .map(|(k, v, _)| (k.to_string(), serde_json::json!(v)))
             .collect();
         return output::json(&serde_json::json!({
             "items": n,
@@ -243,7 +243,7 @@ fn bench_reports(g: &Globals, store: &mut Store, n: usize) -> anyhow::Result<()>
         "load",
         load_seconds
     );
-    for (name, s) in &made {
+    for (name, s, _) in &made {
         outln!("  {name:<12} {s:>8.2} s");
     }
     outln!(
