@@ -297,6 +297,16 @@ pub struct ImportArgs {
     pub no_align: bool,
 }
 
+/// How often `sync --every` runs: a duration as people write it, at least a second.
+fn every(s: &str) -> Result<std::time::Duration, String> {
+    let d = humantime::parse_duration(s)
+        .map_err(|e| format!("`{s}` is not a duration such as 30s, 15m or 1h: {e}"))?;
+    if d < std::time::Duration::from_secs(1) {
+        return Err(format!("`{s}` is under a second; give 30s, 15m or 1h"));
+    }
+    Ok(d)
+}
+
 #[derive(Debug, Subcommand)]
 pub enum SyncCommand {
     /// Jira Cloud, Server or Data Center: the issues a JQL query finds. Credentials come
@@ -362,6 +372,11 @@ pub struct SyncOptions {
     /// Skip inferring links for new and changed items (run `align` later).
     #[arg(long)]
     pub no_align: bool,
+    /// Keep running: sync again this long after each sync began (e.g. 15m, 1h). A round
+    /// that fails after the first is reported and tried again at the next; `--full`
+    /// applies to the first round only. Ctrl-C stops (a round cut short stores nothing).
+    #[arg(long, value_name = "DURATION", value_parser = every)]
+    pub every: Option<std::time::Duration>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -212,3 +212,85 @@ fn a_linear_sync_needs_a_key_and_reads_one_team() {
     );
     assert_eq!(second["variables"]["filter"]["team"]["key"]["eq"], "ENG");
 }
+
+#[test]
+fn sync_every_keeps_syncing_and_outlives_a_failed_round() {
+    let env = Env::new();
+    // Round 1 finds one issue, round 2 is refused, round 3 finds a second one.
+    let (base, seen) = serve(|_, n| match n {
+        0 => Reply::json(json!([github_issue("acme/shop", 1, "Saved addresses")])),
+        1 => Reply::status(500, r#"{"message":"Server Error"}"#),
+        _ => Reply::json(json!([
+            github_issue("acme/shop", 1, "Saved addresses"),
+            github_issue("acme/shop", 2, "Checkout button does nothing")
+        ])),
+    });
+    let mut child = env
+        .cmd()
+        .args([
+            "sync",
+            "github",
+            "--repo",
+            "acme/shop",
+            "--api-url",
+            &base,
+            "--every",
+            "1s",
+        ])
+        .env_remove("GITHUB_TOKEN")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // It never ends by itself: wait (at most a minute) for the third round to be asked.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while seen.lock().unwrap().len() < 3 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // And for the third round's items to be stored.
+    while count(&env) < 2 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(
+        child.try_wait().expect("wait"),
+        None,
+        "a failed round does not stop it"
+    );
+    child.kill().expect("kill");
+    let out = child.wait_with_output().expect("output");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(count(&env), 2, "{stderr}");
+    assert!(
+        stderr.contains("this sync failed and stored nothing") && stderr.contains("500"),
+        "{stderr}"
+    );
+    // Rounds after the first ask only for what changed.
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen[0].param("since"), None);
+    assert!(seen[2].param("since").is_some(), "{:?}", seen[2].target);
+}
+
+#[test]
+fn sync_every_stops_at_once_when_the_first_round_fails() {
+    let env = Env::new();
+    let (base, seen) = serve(|_, _| Reply::status(404, r#"{"message":"Not Found"}"#));
+    let out = env
+        .cmd()
+        .args([
+            "sync",
+            "github",
+            "--repo",
+            "acme/gone",
+            "--api-url",
+            &base,
+            "--every",
+            "1s",
+        ])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Not Found"));
+    assert_eq!(seen.lock().unwrap().len(), 1, "no second round");
+    let bad = env.fails(&["sync", "github", "--repo", "a/b", "--every", "soon"]);
+    assert!(bad.contains("not a duration such as 30s"), "{bad}");
+}

@@ -18,6 +18,50 @@ use crate::progress;
 
 pub fn run(g: &Globals, c: SyncCommand) -> anyhow::Result<()> {
     let mut store = g.open()?;
+    let o = c.options();
+    let Some(every) = o.every else {
+        return once(g, &mut store, &c, o.full);
+    };
+    // The first round fails as a single sync would: a wrong address, query or
+    // credential stops the command at once rather than failing quietly every round.
+    let mut began = Instant::now();
+    once(g, &mut store, &c, o.full)?;
+    loop {
+        let next = began + every;
+        if !g.quiet && !g.json {
+            let at = Utc::now() + next.saturating_duration_since(Instant::now());
+            eprintln!(
+                "the next sync begins at {} (every {}); Ctrl-C stops",
+                at.format("%H:%M:%S UTC"),
+                humantime::format_duration(every)
+            );
+        }
+        std::thread::sleep(next.saturating_duration_since(Instant::now()));
+        began = Instant::now();
+        // Later failures are mostly the network's or the tracker's and pass; nothing
+        // of a failed round was stored, and the next round asks for the same changes.
+        if let Err(e) = once(g, &mut store, &c, false) {
+            eprintln!(
+                "{}: this sync failed and stored nothing; the next one tries again: {e:#}",
+                Utc::now().format("%Y-%m-%d %H:%M:%S UTC")
+            );
+        }
+    }
+}
+
+impl SyncCommand {
+    fn options(&self) -> &SyncOptions {
+        match self {
+            SyncCommand::Jira(a) => &a.common,
+            SyncCommand::Github(a) => &a.common,
+            SyncCommand::Linear(a) => &a.common,
+        }
+    }
+}
+
+/// One sync: the pages asked for (only what changed since the last sync of the same
+/// query, unless `full`), stored, then linked.
+fn once(g: &Globals, store: &mut Store, c: &SyncCommand, full: bool) -> anyhow::Result<()> {
     match c {
         SyncCommand::Jira(a) => {
             let base = a.url.trim_end_matches('/');
@@ -27,7 +71,7 @@ pub fn run(g: &Globals, c: SyncCommand) -> anyhow::Result<()> {
             } else {
                 "jira-sync"
             };
-            let since = since(&store, format, &name, &a.common)?;
+            let since = since(store, format, &name, full)?;
             let pages = Jira::new(
                 base,
                 &a.jql,
@@ -39,11 +83,11 @@ pub fn run(g: &Globals, c: SyncCommand) -> anyhow::Result<()> {
             if !g.quiet {
                 eprintln!("asking {base} for: {}", pages.jql());
             }
-            sync(g, &mut store, pages, format, &name, since, &a.common)
+            sync(g, store, pages, format, &name, since, &a.common)
         }
         SyncCommand::Github(a) => {
             let name = format!("{} {}", a.api_url.trim_end_matches('/'), a.repo);
-            let since = since(&store, "github-sync", &name, &a.common)?;
+            let since = since(store, "github-sync", &name, full)?;
             let pages = Github::new(
                 &a.api_url,
                 &a.repo,
@@ -51,12 +95,12 @@ pub fn run(g: &Globals, c: SyncCommand) -> anyhow::Result<()> {
                 since,
                 options(&a.common),
             )?;
-            sync(g, &mut store, pages, "github-sync", &name, since, &a.common)
+            sync(g, store, pages, "github-sync", &name, since, &a.common)
         }
         SyncCommand::Linear(a) => {
             let team = a.team.as_deref().map(str::trim);
             let name = format!("{} team {}", a.api_url, team.unwrap_or("(all)"));
-            let since = since(&store, "linear-sync", &name, &a.common)?;
+            let since = since(store, "linear-sync", &name, full)?;
             let pages = Linear::new(
                 &a.api_url,
                 team,
@@ -64,7 +108,7 @@ pub fn run(g: &Globals, c: SyncCommand) -> anyhow::Result<()> {
                 since,
                 options(&a.common),
             )?;
-            sync(g, &mut store, pages, "linear-sync", &name, since, &a.common)
+            sync(g, store, pages, "linear-sync", &name, since, &a.common)
         }
     }
 }
@@ -76,14 +120,14 @@ fn options(o: &SyncOptions) -> ImportOptions {
     }
 }
 
-/// When the last sync of the same query began, unless `--full`.
+/// When the last sync of the same query began, unless `full`.
 fn since(
     store: &Store,
     format: &str,
     name: &str,
-    o: &SyncOptions,
+    full: bool,
 ) -> anyhow::Result<Option<DateTime<Utc>>> {
-    if o.full {
+    if full {
         return Ok(None);
     }
     let Some(at) = store.last_import_at(format, name)? else {
