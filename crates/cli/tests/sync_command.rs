@@ -36,6 +36,13 @@ fn sync(env: &Env, base: &str, extra: &[&str]) -> std::process::Output {
         .expect("run")
 }
 
+/// `sync github` of `repo` against the fake at `base`.
+fn github(env: &Env, base: &str, repo: &str) -> std::process::Command {
+    let mut c = env.cmd();
+    c.args(["sync", "github", "--repo", repo, "--api-url", base]);
+    c
+}
+
 #[test]
 fn a_jira_sync_imports_links_and_next_time_asks_only_for_changes() {
     let env = Env::new();
@@ -136,17 +143,8 @@ fn a_github_sync_reads_issues_with_the_token_from_the_environment() {
             github_issue("acme/shop", 2, "Saved addresses")
         ]))
     });
-    let out = env
-        .cmd()
-        .args([
-            "sync",
-            "github",
-            "--repo",
-            "acme/shop",
-            "--api-url",
-            &base,
-            "-q",
-        ])
+    let out = github(&env, &base, "acme/shop")
+        .arg("-q")
         .env("GITHUB_TOKEN", "ghp_test")
         .output()
         .expect("run");
@@ -225,18 +223,8 @@ fn sync_every_keeps_syncing_and_outlives_a_failed_round() {
             github_issue("acme/shop", 2, "Checkout button does nothing")
         ])),
     });
-    let mut child = env
-        .cmd()
-        .args([
-            "sync",
-            "github",
-            "--repo",
-            "acme/shop",
-            "--api-url",
-            &base,
-            "--every",
-            "1s",
-        ])
+    let mut child = github(&env, &base, "acme/shop")
+        .args(["--every", "1s"])
         .env_remove("GITHUB_TOKEN")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
@@ -274,18 +262,8 @@ fn sync_every_keeps_syncing_and_outlives_a_failed_round() {
 fn sync_every_stops_at_once_when_the_first_round_fails() {
     let env = Env::new();
     let (base, seen) = serve(|_, _| Reply::status(404, r#"{"message":"Not Found"}"#));
-    let out = env
-        .cmd()
-        .args([
-            "sync",
-            "github",
-            "--repo",
-            "acme/gone",
-            "--api-url",
-            &base,
-            "--every",
-            "1s",
-        ])
+    let out = github(&env, &base, "acme/gone")
+        .args(["--every", "1s"])
         .output()
         .expect("run");
     assert!(!out.status.success());
