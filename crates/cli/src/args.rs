@@ -369,12 +369,18 @@ pub struct SyncOptions {
     /// Fetch everything, not only what changed since the last sync of the same query.
     #[arg(long)]
     pub full: bool,
+    /// With --full: also remove the work this same sync brought in (or changed last) that
+    /// the tracker no longer returns: deleted, or moved out of the query. Their links go
+    /// with them (a person's too); notes stay. Work an import file brought is never
+    /// removed, and an empty answer removes nothing.
+    #[arg(long, requires = "full")]
+    pub prune: bool,
     /// Skip inferring links for new and changed items (run `align` later).
     #[arg(long)]
     pub no_align: bool,
     /// Keep running: sync again this long after each sync began (e.g. 15m, 1h). A round
     /// that fails after the first is reported and tried again at the next; `--full`
-    /// applies to the first round only. Ctrl-C stops (a round cut short stores nothing).
+    /// (and `--prune`) apply to the first round only. Ctrl-C stops (a round cut short stores nothing).
     #[arg(long, value_name = "DURATION", value_parser = every)]
     pub every: Option<std::time::Duration>,
 }

@@ -272,3 +272,39 @@ fn sync_every_stops_at_once_when_the_first_round_fails() {
     let bad = env.fails(&["sync", "github", "--repo", "a/b", "--every", "soon"]);
     assert!(bad.contains("not a duration such as 30s"), "{bad}");
 }
+
+#[test]
+fn a_full_sync_with_prune_removes_work_the_tracker_no_longer_returns() {
+    let env = Env::new();
+    // The first sync finds three issues; by the second, #2 was deleted.
+    let (base, _) = serve(|_, n| {
+        let mut issues = vec![
+            github_issue("acme/shop", 1, "Saved addresses"),
+            github_issue("acme/shop", 3, "Checkout button does nothing"),
+        ];
+        if n == 0 {
+            issues.push(github_issue("acme/shop", 2, "Wallets"));
+        }
+        Reply::json(json!(issues))
+    });
+    let run = |extra: &[&str]| {
+        let out = github(&env, &base, "acme/shop")
+            .args(extra)
+            .output()
+            .expect("run");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{stderr}");
+        stderr
+    };
+    run(&[]);
+    assert_eq!(count(&env), 3);
+    let stderr = run(&["--full", "--prune"]);
+    assert!(stderr.contains(", 1 removed"), "{stderr}");
+    assert!(stderr.contains("acme/shop#2"), "names what went: {stderr}");
+    assert_eq!(count(&env), 2);
+    let gone = env.fails(&["explain", "acme/shop#2"]);
+    assert!(gone.contains("no item `acme/shop#2`"), "{gone}");
+    // Pruning needs everything the tracker has: an incremental answer is only part.
+    let err = env.fails(&["sync", "github", "--repo", "acme/shop", "--prune"]);
+    assert!(err.contains("--full"), "{err}");
+}

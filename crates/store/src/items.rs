@@ -1,6 +1,6 @@
 //! Work items: transactional, idempotent imports and reads.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params};
@@ -30,6 +30,9 @@ pub struct ImportSummary {
     pub updated: u64,
     /// Items already present and unchanged.
     pub unchanged: u64,
+    /// Items removed because a complete input no longer had them
+    /// ([`Store::import_and_prune`]); always 0 for [`Store::import_items`].
+    pub removed: u64,
 }
 
 /// One completed import or sync, as the import log keeps it.
@@ -92,8 +95,42 @@ impl Store {
         &mut self,
         meta: &ImportMeta,
         items: I,
-        mut progress: impl FnMut(u64),
+        progress: impl FnMut(u64),
     ) -> Result<ImportSummary>
+    where
+        I: IntoIterator<Item = std::result::Result<WorkItem, E>>,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        Ok(self.import(meta, items, progress, false)?.0)
+    }
+
+    /// Imports `items` as [`Store::import_items`] does, reading them as everything their
+    /// source has now (a full sync): in the same transaction, the items that an earlier
+    /// import of the same format and path wrote last, and that this one did not read,
+    /// are removed with their links (deleted in the tracker, or moved out of the query).
+    /// Items another import wrote last are never touched. An input of no items removes
+    /// nothing: an empty answer is likelier a wrong query or lost access than a tracker
+    /// emptied. Returns the summary and the removed items' `source:key`s.
+    pub fn import_and_prune<I, E>(
+        &mut self,
+        meta: &ImportMeta,
+        items: I,
+        progress: impl FnMut(u64),
+    ) -> Result<(ImportSummary, Vec<String>)>
+    where
+        I: IntoIterator<Item = std::result::Result<WorkItem, E>>,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        self.import(meta, items, progress, true)
+    }
+
+    fn import<I, E>(
+        &mut self,
+        meta: &ImportMeta,
+        items: I,
+        mut progress: impl FnMut(u64),
+        prune: bool,
+    ) -> Result<(ImportSummary, Vec<String>)>
     where
         I: IntoIterator<Item = std::result::Result<WorkItem, E>>,
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
@@ -108,11 +145,15 @@ impl Store {
         let import_id = tx.last_insert_rowid();
         let mut summary = ImportSummary::default();
         let mut written = 0u64;
+        let mut read: HashSet<(String, String)> = HashSet::new();
         {
             let mut stmt = tx.prepare_cached(UPSERT)?;
             for item in items {
                 let item = item.map_err(|e| StoreError::Input(e.into()))?;
                 summary.read += 1;
+                if prune {
+                    read.insert((item.source.clone(), item.key.clone()));
+                }
                 written += stmt.execute(params![
                     item.source,
                     item.key,
@@ -148,13 +189,37 @@ impl Store {
         // A row counts as written when inserted, or updated because its content changed.
         summary.updated = written.saturating_sub(summary.inserted);
         summary.unchanged = summary.read - summary.inserted - summary.updated;
+        let mut removed = Vec::new();
+        if prune && summary.read > 0 {
+            let mut stmt = tx.prepare(
+                "SELECT i.id, i.source, i.key FROM items i JOIN imports m ON m.id = i.import_id \
+                 WHERE m.format = ?1 AND m.path = ?2 AND m.id <> ?3",
+            )?;
+            let earlier = stmt.query_map(params![meta.format, meta.path, import_id], |r| {
+                Ok((r.get::<_, ItemId>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+            })?;
+            let mut gone = Vec::new();
+            for row in earlier {
+                let (id, source, key) = row?;
+                let key = (source, key);
+                if !read.contains(&key) {
+                    gone.push((id, key));
+                }
+            }
+            let mut delete = tx.prepare("DELETE FROM items WHERE id = ?1")?;
+            for (id, (source, key)) in gone {
+                delete.execute([id])?;
+                removed.push(format!("{source}:{key}"));
+            }
+            summary.removed = removed.len() as u64;
+        }
         tx.execute(
             "UPDATE imports SET items = ?1, inserted = ?2, updated = ?3 WHERE id = ?4",
             params![summary.read, summary.inserted, summary.updated, import_id],
         )?;
         tx.commit()?;
         progress(summary.read);
-        Ok(summary)
+        Ok((summary, removed))
     }
 
     /// Number of work items stored.

@@ -1,6 +1,6 @@
 //! Imports are transactional and idempotent, on a real SQLite file.
 
-use throughline_model::{StatusCategory, WorkItem};
+use throughline_model::{LinkTarget, StatusCategory, WorkItem};
 use throughline_store::{ImportMeta, ItemFilter, Store};
 
 fn item(key: &str, title: &str) -> WorkItem {
@@ -194,4 +194,62 @@ fn the_import_log_says_where_the_data_came_from_and_when() {
         Some(last.at)
     );
     assert_eq!(store.last_import_at("test", "elsewhere").unwrap(), None);
+}
+
+#[test]
+fn a_complete_input_removes_what_only_it_brought_and_no_longer_has() {
+    let mut store = Store::open_in_memory().unwrap();
+    let sync = ImportMeta {
+        format: "jira-sync".into(),
+        path: "https://acme.test project = PAY".into(),
+    };
+    // PAY-9 came from an export file, the rest from the sync.
+    store
+        .import_items(
+            &meta(),
+            vec![R::Ok(item("PAY-9", "From the export"))],
+            |_| {},
+        )
+        .unwrap();
+    let first = vec![
+        R::Ok(item("PAY-1", "a")),
+        R::Ok(item("PAY-2", "b")),
+        R::Ok(item("PAY-3", "c")),
+    ];
+    let (s, gone) = store.import_and_prune(&sync, first, |_| {}).unwrap();
+    assert_eq!((s.inserted, s.removed), (3, 0));
+    assert!(gone.is_empty());
+    let pay2 = store.find_item(None, "PAY-2").unwrap().unwrap().id;
+    store
+        .set_correction(pay2, &LinkTarget::Initiative("checkout".into()), None, "")
+        .unwrap();
+    assert!(store.links().unwrap().iter().any(|l| l.item_id == pay2));
+
+    // PAY-2 was deleted in the tracker and PAY-3 changed; an incremental import of the
+    // same name removes nothing.
+    let changed = vec![R::Ok(item("PAY-3", "c, renamed"))];
+    let s = store.import_items(&sync, changed, |_| {}).unwrap();
+    assert_eq!((s.updated, s.removed), (1, 0));
+    assert_eq!(store.item_count().unwrap(), 4);
+
+    // The next full read has PAY-1 (unchanged since the first) and PAY-3 (last written by
+    // the second): only PAY-2 goes, with its link; the export's PAY-9 stays.
+    let full = vec![
+        R::Ok(item("PAY-1", "a")),
+        R::Ok(item("PAY-3", "c, renamed")),
+    ];
+    let (s, gone) = store.import_and_prune(&sync, full, |_| {}).unwrap();
+    assert_eq!((s.unchanged, s.removed), (2, 1));
+    assert_eq!(gone, vec!["jira:PAY-2".to_string()]);
+    assert!(store.find_item(None, "PAY-2").unwrap().is_none());
+    assert!(store.find_item(None, "PAY-9").unwrap().is_some());
+    assert!(store.links().unwrap().iter().all(|l| l.item_id != pay2));
+
+    // An empty answer removes nothing.
+    let (s, gone) = store
+        .import_and_prune(&sync, Vec::<R>::new(), |_| {})
+        .unwrap();
+    assert_eq!((s.read, s.removed), (0, 0));
+    assert!(gone.is_empty());
+    assert_eq!(store.item_count().unwrap(), 3);
 }

@@ -83,7 +83,7 @@ fn once(g: &Globals, store: &mut Store, c: &SyncCommand, full: bool) -> anyhow::
             if !g.quiet {
                 eprintln!("asking {base} for: {}", pages.jql());
             }
-            sync(g, store, pages, format, &name, since, &a.common)
+            sync(g, store, pages, meta(format, name), since, &a.common, full)
         }
         SyncCommand::Github(a) => {
             let name = format!("{} {}", a.api_url.trim_end_matches('/'), a.repo);
@@ -95,7 +95,15 @@ fn once(g: &Globals, store: &mut Store, c: &SyncCommand, full: bool) -> anyhow::
                 since,
                 options(&a.common),
             )?;
-            sync(g, store, pages, "github-sync", &name, since, &a.common)
+            sync(
+                g,
+                store,
+                pages,
+                meta("github-sync", name),
+                since,
+                &a.common,
+                full,
+            )
         }
         SyncCommand::Linear(a) => {
             let team = a.team.as_deref().map(str::trim);
@@ -108,8 +116,23 @@ fn once(g: &Globals, store: &mut Store, c: &SyncCommand, full: bool) -> anyhow::
                 since,
                 options(&a.common),
             )?;
-            sync(g, store, pages, "linear-sync", &name, since, &a.common)
+            sync(
+                g,
+                store,
+                pages,
+                meta("linear-sync", name),
+                since,
+                &a.common,
+                full,
+            )
         }
+    }
+}
+
+fn meta(format: &str, name: String) -> ImportMeta {
+    ImportMeta {
+        format: format.to_string(),
+        path: name,
     }
 }
 
@@ -138,15 +161,19 @@ fn since(
     Ok(Some(at.with_timezone(&Utc)))
 }
 
+/// Fetches every page, stores them in one transaction (pruning, on a full round with
+/// `--prune`), then links the new work. `meta` names the sync: its format and query.
 fn sync(
     g: &Globals,
     store: &mut Store,
     mut pages: impl Pages,
-    format: &str,
-    name: &str,
+    meta: ImportMeta,
     since: Option<DateTime<Utc>>,
     o: &SyncOptions,
+    full: bool,
 ) -> anyhow::Result<()> {
+    let name = meta.path.as_str();
+    let prune = full && o.prune;
     if let Some(t) = since.filter(|_| !g.quiet && !g.json) {
         eprintln!(
             "asking only for work updated since the last sync ({}, less a day); --full asks for all",
@@ -160,28 +187,47 @@ fn sync(
         .with_context(|| format!("nothing was imported from {name}"))?;
     bar.finish_and_clear();
     let fetched = started.elapsed().as_secs_f64();
-    let meta = ImportMeta {
-        format: format.to_string(),
-        path: name.to_string(),
-    };
-    let summary = store
-        .import_items(
-            &meta,
-            items.into_iter().map(Ok::<_, std::convert::Infallible>),
-            |_| {},
-        )
-        .with_context(|| format!("nothing was imported from {name}"))?;
+    let items = items.into_iter().map(Ok::<_, std::convert::Infallible>);
+    let (summary, removed) = if prune {
+        store.import_and_prune(&meta, items, |_| {})
+    } else {
+        store
+            .import_items(&meta, items, |_| {})
+            .map(|s| (s, Vec::new()))
+    }
+    .with_context(|| format!("nothing was imported from {name}"))?;
     if !g.json {
         eprintln!(
-            "{name}: {} fetched in {fetched:.1} s, {} new, {} updated, {} unchanged",
-            summary.read, summary.inserted, summary.updated, summary.unchanged
+            "{name}: {} fetched in {fetched:.1} s, {} new, {} updated, {} unchanged{}",
+            summary.read,
+            summary.inserted,
+            summary.updated,
+            summary.unchanged,
+            if prune {
+                format!(", {} removed", summary.removed)
+            } else {
+                String::new()
+            }
         );
+        if !removed.is_empty() {
+            let more = removed.len().saturating_sub(10);
+            eprintln!(
+                "removed, as the tracker no longer returns them: {}{}",
+                removed[..removed.len().min(10)].join(", "),
+                if more > 0 {
+                    format!(" and {more} more (--json lists all)")
+                } else {
+                    String::new()
+                }
+            );
+        }
     }
     let report = serde_json::json!({
         "sync": name,
         // The last sync this one continues from, if it is incremental.
         "since": since.map(|t| t.to_rfc3339()),
         "summary": summary,
+        "removed": removed,
         "seconds_fetching": fetched,
     });
     import::link_imported(g, store, o.no_align, report)
