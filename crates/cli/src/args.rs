@@ -379,8 +379,9 @@ pub struct SyncOptions {
     #[arg(long)]
     pub no_align: bool,
     /// Keep running: sync again this long after each sync began (e.g. 15m, 1h). A round
-    /// that fails after the first is reported and tried again at the next; `--full`
-    /// (and `--prune`) apply to the first round only. Ctrl-C stops (a round cut short stores nothing).
+    /// that fails after the first is reported and tried again at the next; `--full` (and
+    /// `--prune`) apply to the first round only. Ctrl-C stops (a round cut short stores
+    /// nothing).
     #[arg(long, value_name = "DURATION", value_parser = every)]
     pub every: Option<std::time::Duration>,
 }
