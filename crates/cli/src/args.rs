@@ -613,6 +613,10 @@ pub struct AllocationArgs {
     /// quarters by the span of the work (up to 26 weeks, up to three years, longer).
     #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(throughline_report::BucketBy::names()), default_value = "auto")]
     pub by: String,
+    /// Print CSV for a spreadsheet: one row per period and class of work (aligned by
+    /// origin, off plan by reason, not placed), then per period and goal.
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
 }
 
 #[derive(Debug, Args)]

@@ -111,6 +111,50 @@ fn insight_commands_on_the_demo() {
             .all(|b| b["label"].as_str().unwrap().len() == 7)
     );
     assert!(env.ok(&["allocation", "--by", "month"]).contains("month "));
+    // The same months as CSV, in the long format: the classes' items add up to each
+    // month's, and the goals' rows carry the JSON's figures.
+    let csv_text = env.ok(&["allocation", "--by", "month", "--csv"]);
+    let mut r = csv::Reader::from_reader(csv_text.as_bytes());
+    assert_eq!(
+        r.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "period",
+            "kind",
+            "id",
+            "label",
+            "items",
+            "share_items",
+            "estimate",
+            "share_estimate"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    for b in months {
+        let label = b["label"].as_str().unwrap();
+        let of = |kind: &str| -> Vec<&csv::StringRecord> {
+            rows.iter()
+                .filter(|r| &r[0] == label && (kind == "class") != (&r[1] == "goal"))
+                .collect()
+        };
+        let items: u64 = of("class")
+            .iter()
+            .map(|r| r[4].parse::<u64>().unwrap())
+            .sum();
+        assert_eq!(items, b["total"]["items"].as_u64().unwrap(), "{label}");
+        let goals = of("goal");
+        assert_eq!(goals.len(), b["goals"].as_array().unwrap().len());
+        for (row, g) in goals.iter().zip(b["goals"].as_array().unwrap()) {
+            assert_eq!(&row[2], g["id"].as_str().unwrap());
+            assert_eq!(
+                row[4].parse::<u64>().unwrap(),
+                g["work"]["items"].as_u64().unwrap()
+            );
+        }
+    }
+    assert!(
+        rows.iter()
+            .any(|r| &r[1] == "off_plan" && &r[2] == "tech_debt")
+    );
     let q = env.json(&["allocation", "--by", "quarter"]);
     assert!(q["buckets"][0]["label"].as_str().unwrap().contains("-Q"));
     let m = env.json(&["metrics", "show"]);

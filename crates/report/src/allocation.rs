@@ -1,6 +1,7 @@
 //! Allocation over time: per week (or sprint), the share of work aligned (explicit,
-//! corrected, inferred kept apart), off plan by reason, and unclear or not linked; plus
-//! goals with little work behind them and initiatives whose work stalled.
+//! corrected, inferred kept apart), off plan by reason, and unclear or not linked, and
+//! each goal's share; plus goals with little work behind them and initiatives whose work
+//! stalled.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -126,6 +127,9 @@ pub struct Bucket {
     pub label: String,
     pub total: Figure,
     pub classes: Vec<ClassShare>,
+    /// Every goal of the strategy, in its order: the work serving it in this period, as
+    /// a share of the period's items (an item serving two goals counts in both).
+    pub goals: Vec<GoalWork>,
 }
 
 /// A goal, and the work behind it.
@@ -201,7 +205,7 @@ pub fn allocation(snap: &Snapshot, scope: &Scope, opts: &AllocationOptions) -> A
     let as_of = opts.as_of.or_else(|| default_as_of(snap, scope));
     let mut total = Figure::default();
     let mut unlinked = Figure::default();
-    let mut buckets: BTreeMap<String, (Figure, ClassAcc)> = BTreeMap::new();
+    let mut buckets: BTreeMap<String, (Figure, ClassAcc, HashMap<&str, Figure>)> = BTreeMap::new();
     let mut goal_work: HashMap<&str, Figure> = HashMap::new();
     // initiative -> (all work, active in the stall window?, last activity, items done)
     let mut inits: HashMap<&str, (Figure, bool, Option<NaiveDate>, usize)> = HashMap::new();
@@ -217,7 +221,7 @@ pub fn allocation(snap: &Snapshot, scope: &Scope, opts: &AllocationOptions) -> A
         if class == WorkClass::Unlinked {
             unlinked.add(item);
         }
-        let (bt, classes) = buckets.entry(bucket_of(item, opts.by)).or_default();
+        let (bt, classes, goals) = buckets.entry(bucket_of(item, opts.by)).or_default();
         bt.add(item);
         let (f, cycle) = classes.entry(class).or_default();
         f.add(item);
@@ -225,6 +229,7 @@ pub fn allocation(snap: &Snapshot, scope: &Scope, opts: &AllocationOptions) -> A
         if class.is_aligned() {
             for g in goals_of(link, &snap.strategy) {
                 goal_work.entry(g).or_default().add(item);
+                goals.entry(g).or_default().add(item);
             }
         }
         if let Some(i) = initiative_of(link) {
@@ -243,7 +248,7 @@ pub fn allocation(snap: &Snapshot, scope: &Scope, opts: &AllocationOptions) -> A
     let (n, est) = (total.items, total.estimate);
     let buckets = buckets
         .into_iter()
-        .map(|(label, (mut bt, classes))| {
+        .map(|(label, (mut bt, classes, mut goals))| {
             let cycle_total: f64 = classes.values().map(|(_, c)| c).sum();
             let classes = classes
                 .into_iter()
@@ -259,11 +264,26 @@ pub fn allocation(snap: &Snapshot, scope: &Scope, opts: &AllocationOptions) -> A
                 })
                 .collect();
             let (bn, be) = (bt.items, bt.estimate);
+            let goals = snap
+                .strategy
+                .goals
+                .iter()
+                .map(|g| {
+                    let mut work = goals.remove(g.id.as_str()).unwrap_or_default();
+                    work.finish(bn, be);
+                    GoalWork {
+                        id: g.id.clone(),
+                        title: g.title.clone(),
+                        work,
+                    }
+                })
+                .collect();
             bt.finish(bn, be);
             Bucket {
                 label,
                 total: bt,
                 classes,
+                goals,
             }
         })
         .collect();
@@ -316,6 +336,45 @@ pub fn allocation(snap: &Snapshot, scope: &Scope, opts: &AllocationOptions) -> A
 }
 
 impl AllocationReport {
+    /// One line per goal: a chart of its share of each period's items, all goals on one
+    /// scale (0 to the largest share) so their heights compare, then the first and last
+    /// periods' shares.
+    fn goals_text(&self, o: &mut String) {
+        use std::fmt::Write as _;
+        let (Some(first), Some(last)) = (self.buckets.first(), self.buckets.last()) else {
+            return;
+        };
+        if self.buckets.len() < 2 || first.goals.is_empty() {
+            return;
+        }
+        let hi = self
+            .buckets
+            .iter()
+            .flat_map(|b| b.goals.iter().map(|g| g.work.share_items))
+            .fold(0.0, f64::max);
+        let _ = writeln!(
+            o,
+            "\nBy goal, period by period (its share of each period's items; an item serving two goals counts in both)"
+        );
+        for (k, g) in first.goals.iter().enumerate() {
+            let shares: Vec<f64> = self
+                .buckets
+                .iter()
+                .map(|b| b.goals.get(k).map_or(0.0, |g| g.work.share_items))
+                .collect();
+            let _ = writeln!(
+                o,
+                "  {:<32} {}  {} {} -> {} {}",
+                crate::text::truncate(&g.title, 32),
+                crate::metrics::sparkline_between(&shares, 0.0, hi),
+                first.label,
+                percent(g.work.share_items),
+                last.label,
+                percent(last.goals.get(k).map_or(0.0, |g| g.work.share_items)),
+            );
+        }
+    }
+
     /// Plain text for the terminal: one line per bucket.
     pub fn to_text(&self) -> String {
         use std::fmt::Write as _;
@@ -357,6 +416,7 @@ impl AllocationReport {
                 ))),
             );
         }
+        self.goals_text(&mut o);
         if !self.thin_goals.is_empty() {
             let _ = writeln!(o, "\nGoals with little work behind them:");
             for g in &self.thin_goals {

@@ -65,6 +65,19 @@ impl WorkClass {
         }
     }
 
+    /// Stable machine names for exports: the kind of class (`aligned`, `off_plan`,
+    /// `not_placed`) and which one (`explicit`, `tech_debt`, `unlinked`, ...).
+    pub fn kind_and_id(self) -> (&'static str, &'static str) {
+        match self {
+            WorkClass::Aligned(Origin::Explicit) => ("aligned", "explicit"),
+            WorkClass::Aligned(Origin::Corrected) => ("aligned", "corrected"),
+            WorkClass::Aligned(Origin::Inferred) => ("aligned", "inferred"),
+            WorkClass::OffPlan(r) => ("off_plan", r.as_str()),
+            WorkClass::Unclear => ("not_placed", "unclear"),
+            WorkClass::Unlinked => ("not_placed", "unlinked"),
+        }
+    }
+
     pub fn is_off_plan(self) -> bool {
         matches!(self, WorkClass::OffPlan(_))
     }

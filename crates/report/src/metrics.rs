@@ -137,14 +137,20 @@ pub fn launches(snap: &Snapshot, scope: &Scope) -> HashMap<String, Launch> {
 
 /// A one-line chart of a series, e.g. "▁▂▄▆█", scaled between its minimum and maximum.
 pub fn sparkline(values: &[f64]) -> String {
-    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    sparkline_between(values, lo, hi)
+}
+
+/// A one-line chart of a series on a given scale, so several series drawn on one scale
+/// compare by height; values outside it are drawn at its ends.
+pub fn sparkline_between(values: &[f64], lo: f64, hi: f64) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     values
         .iter()
         .map(|v| {
             if hi > lo {
-                BARS[(((v - lo) / (hi - lo)) * 7.0).round() as usize]
+                BARS[(((v - lo) / (hi - lo)).clamp(0.0, 1.0) * 7.0).round() as usize]
             } else {
                 BARS[3]
             }

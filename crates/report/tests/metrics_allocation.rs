@@ -169,6 +169,33 @@ fn weekly_buckets_keep_origins_apart_and_find_stalls_and_thin_goals() {
         assert!((c.work.share_items - 0.25).abs() < 1e-9);
     }
     assert!(last.classes.iter().any(|c| c.class == WorkClass::Unlinked));
+    // Every goal, in the strategy's order, with its share of the period: the explicit
+    // and the inferred checkout work serve "grow"; nothing in W41 serves "rely".
+    let goals: Vec<(&str, usize, f64)> = last
+        .goals
+        .iter()
+        .map(|g| (g.id.as_str(), g.work.items, g.work.share_items))
+        .collect();
+    assert_eq!(goals, vec![("grow", 2, 0.5), ("rely", 0, 0.0)]);
+    assert_eq!(last.goals[0].work.keys, vec!["A-9", "B-9"]);
+    assert_eq!(r.buckets[0].goals[1].work.keys, vec!["S-0"]);
+    let text = r.to_text();
+    assert!(text.contains("By goal, period by period"), "{text}");
+    // One scale for every goal (0 to the largest share, a half): grow's two fifths of
+    // the first two weeks and half of the rest, rely's fifth and then nothing.
+    let grow = text
+        .lines()
+        .find(|l| l.contains("Grow self-serve"))
+        .unwrap();
+    assert!(
+        grow.contains("▇▇████████") && grow.ends_with("2026-W32 40% -> 2026-W41 50%"),
+        "{grow}"
+    );
+    let rely = text
+        .lines()
+        .find(|l| l.contains("Reliable platform"))
+        .unwrap();
+    assert!(rely.contains("▄▄▁▁▁▁▁▁▁▁"), "{rely}");
     assert_eq!(r.unlinked.items, 10);
     assert_eq!(r.stalled.len(), 1);
     assert_eq!(r.stalled[0].id, "slo");

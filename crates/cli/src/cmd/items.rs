@@ -123,43 +123,17 @@ fn write_csv(rows: &[ItemRow]) -> anyhow::Result<()> {
         w.write_record([
             r.key,
             r.source,
-            &inert(r.title),
-            &inert(r.team.unwrap_or("")),
+            &output::inert(r.title),
+            &output::inert(r.team.unwrap_or("")),
             r.status,
-            &inert(r.item_type.unwrap_or("")),
+            &output::inert(r.item_type.unwrap_or("")),
             &link.map(|l| l.target.to_string()).unwrap_or_default(),
             link.map_or("", |l| l.origin.as_str()),
             &confidence,
-            &inert(link.map_or("", |l| l.reason.as_str())),
+            &output::inert(link.map_or("", |l| l.reason.as_str())),
             "",
             "",
         ])?;
     }
     emit(&mut w)
-}
-
-/// Free text as a spreadsheet will not run it: a cell starting with `=`, `+`, `-` or
-/// `@` is a formula to Excel and LibreOffice, and tracker titles are written by anyone
-/// (OWASP's "CSV injection"). A leading `'` keeps it text.
-fn inert(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}").into()
-    } else {
-        s.into()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::inert;
-
-    #[test]
-    fn cells_a_spreadsheet_would_run_stay_text() {
-        assert_eq!(inert("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(inert("+1 for this"), "'+1 for this");
-        assert_eq!(inert("@here ping"), "'@here ping");
-        assert_eq!(inert("- fix typo"), "'- fix typo");
-        assert_eq!(inert("Fix = in parser"), "Fix = in parser");
-        assert_eq!(inert(""), "");
-    }
 }
