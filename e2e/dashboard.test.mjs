@@ -178,6 +178,15 @@ describe('dashboard in a browser', () => {
     for (const svg of await charts.all()) {
       assert.ok((await svg.getAttribute('aria-label'))?.length > 10, 'every chart has a text alternative');
     }
+    // Each goal's share week by week: one line per goal of the demo's five, and the
+    // same weeks in its table as in the allocation table above it.
+    const fig = (id) => page.locator('figure', { has: page.locator(`#${id}-cap`) });
+    const goalTrend = fig('f-goal-trend');
+    assert.equal(await goalTrend.locator('svg polyline').count(), 5, 'a line per goal');
+    const weeks = await fig('f-trend').locator('tbody tr').count();
+    assert.ok(weeks > 1, 'weeks in the allocation table');
+    assert.equal(await goalTrend.locator('tbody tr').count(), weeks, 'a row per week');
+    assert.equal(await goalTrend.locator('thead th').count(), 6, 'the week and five goals');
     overviewOffPlan = count(await page.locator('.kpi', { hasText: 'Off plan' }).locator('.muted').innerText());
     await page.screenshot({ path: join(shots, 'overview.png'), fullPage: true });
   });

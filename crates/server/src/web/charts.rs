@@ -159,6 +159,121 @@ pub(crate) fn stacked(title: &str, series: &[Series], cols: &[Column]) -> String
     o
 }
 
+/// Colours (each at least 3:1 against white) and dash patterns for the lines of a chart
+/// of several series, so lines stay apart for readers who do not tell colours apart.
+const LINE_STYLES: [(&str, &str); 8] = [
+    ("#2e6db4", ""),
+    ("#b86a24", "6 3"),
+    ("#2f7d4f", "2 3"),
+    ("#8a3f8f", "8 3 2 3"),
+    ("#b23a48", "4 4"),
+    ("#3d6f8e", "1 2"),
+    ("#6b5b2e", "10 4"),
+    ("#555555", "3 2 1 2"),
+];
+
+/// One line per series over the same columns (e.g. each goal's share of each week's
+/// work), all on one scale from 0 to the largest value so their heights compare.
+pub(crate) fn lines(title: &str, names: &[String], cols: &[Column]) -> String {
+    const W: f64 = 1060.0;
+    const H: f64 = 250.0;
+    const LEFT: f64 = 40.0;
+    const RIGHT: f64 = 12.0;
+    const BOTTOM: f64 = 24.0;
+    // The legend wraps onto as many rows as the names need.
+    let mut legend = String::new();
+    let (mut x, mut y) = (LEFT, 14.0);
+    for (k, name) in names.iter().enumerate() {
+        let name = truncate(name, 34);
+        let width = 34.0 + 6.5 * name.chars().count() as f64;
+        if x + width > W && x > LEFT {
+            x = LEFT;
+            y += 18.0;
+        }
+        let (stroke, dash) = LINE_STYLES[k % LINE_STYLES.len()];
+        let _ = write!(
+            legend,
+            r#"<line x1="{x}" x2="{}" y1="{}" y2="{}" stroke="{stroke}" stroke-dasharray="{dash}" stroke-width="2.5"/><text x="{}" y="{y}" class="lgd">{}</text>"#,
+            x + 22.0,
+            y - 4.0,
+            y - 4.0,
+            x + 26.0,
+            esc(&name)
+        );
+        x += width;
+    }
+    let top = y + 16.0;
+    let plot_h = H - top - BOTTOM;
+    let hi = cols
+        .iter()
+        .flat_map(|c| c.shares.iter().copied())
+        .fold(0.0, f64::max);
+    // A round top (50%, not 41%) so the middle gridline reads plainly too.
+    let hi = if hi > 0.1 {
+        (hi * 10.0).ceil() / 10.0
+    } else {
+        (hi * 100.0).ceil().max(1.0) / 100.0
+    };
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        r#"<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="{}, {} lines over {} columns; the table below has the numbers"><title>{}</title>{legend}"#,
+        esc(title),
+        names.len(),
+        cols.len(),
+        esc(title)
+    );
+    for frac in [0.0, 0.5, 1.0] {
+        let y = top + plot_h * (1.0 - frac);
+        let _ = write!(
+            o,
+            r#"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" class="grid"/><text x="{}" y="{:.1}" class="axis" text-anchor="end">{}</text>"#,
+            W - RIGHT,
+            LEFT - 4.0,
+            y + 4.0,
+            percent(hi * frac)
+        );
+    }
+    let step = (W - LEFT - RIGHT) / cols.len().max(1) as f64;
+    let px = |i: usize| LEFT + step * (i as f64 + 0.5);
+    let py = |v: f64| top + plot_h * (1.0 - (v / hi).clamp(0.0, 1.0));
+    for k in 0..names.len() {
+        let (stroke, dash) = LINE_STYLES[k % LINE_STYLES.len()];
+        let pts: Vec<String> = cols
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                format!(
+                    "{:.1},{:.1}",
+                    px(i),
+                    py(c.shares.get(k).copied().unwrap_or(0.0))
+                )
+            })
+            .collect();
+        let _ = write!(
+            o,
+            r#"<polyline points="{}" fill="none" stroke="{stroke}" stroke-dasharray="{dash}" stroke-width="2.5"/>"#,
+            pts.join(" ")
+        );
+    }
+    let label_every = (cols.len() / 14).max(1);
+    for (i, c) in cols
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % label_every == 0)
+    {
+        let _ = write!(
+            o,
+            r#"<text x="{:.1}" y="{}" class="axis" text-anchor="middle">{}</text>"#,
+            px(i),
+            H - 6.0,
+            esc(c.label.rsplit('-').next().unwrap_or(&c.label))
+        );
+    }
+    o.push_str("</svg>");
+    o
+}
+
 /// A launch to mark on a metric's timeline.
 pub(crate) struct Marker {
     pub date: NaiveDate,
@@ -313,5 +428,31 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
         let one = line("t", &[(d, 1.0)], Some(1.0), Some(1.0), &[]);
         assert!(!one.contains("NaN"));
+        assert!(lines("t", &[], &[]).ends_with("</svg>"));
+    }
+
+    #[test]
+    fn lines_share_one_rounded_scale_and_a_style_each() {
+        let col = |label: &str, shares: [f64; 2]| Column {
+            label: label.into(),
+            items: 10,
+            shares: shares.to_vec(),
+        };
+        let names = ["Grow <revenue>".to_string(), "Rely".to_string()];
+        let svg = lines(
+            "goals",
+            &names,
+            &[col("2026-W01", [0.41, 0.1]), col("2026-W02", [0.3, 0.2])],
+        );
+        assert_eq!(svg.matches("<polyline").count(), 2);
+        assert!(svg.contains("Grow &lt;revenue&gt;") && !svg.contains("<revenue>"));
+        // The top is 41% rounded up to 50%, so the middle gridline says 25%.
+        assert!(svg.contains(">50%<") && svg.contains(">25%<"), "{svg}");
+        assert!(
+            svg.contains(r#"stroke-dasharray="6 3""#),
+            "the second line is dashed"
+        );
+        assert!(!svg.contains("NaN"));
+        assert!(svg.contains(">W01<") && svg.contains(">W02<"));
     }
 }

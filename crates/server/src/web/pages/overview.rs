@@ -176,6 +176,27 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
             }
         })
         .collect();
+    // Each goal's share of the same weeks' work.
+    let goal_names: Vec<String> = snap
+        .strategy
+        .goals
+        .iter()
+        .map(|g| g.title.clone())
+        .collect();
+    let goal_cols: Vec<Column> = alloc
+        .buckets
+        .iter()
+        .filter(|b| period.as_ref().is_none_or(|p| week_in(&b.label, p)))
+        .map(|b| Column {
+            label: b.label.clone(),
+            items: b.total.items,
+            shares: b.goals.iter().map(|g| g.work.share_items).collect(),
+        })
+        .collect();
+    let goal_trend_rows: Vec<Value> = goal_cols
+        .iter()
+        .map(|c| json!({ "week": c.label, "shares": c.shares }))
+        .collect();
     let trend_rows: Vec<Value> = cols
         .iter()
         .map(|c| {
@@ -230,6 +251,9 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
         "reasons": reason_rows,
         "trend_chart": charts::stacked("Weekly allocation (share of items created each week)", &CLASS_SERIES, &cols),
         "trend_rows": trend_rows,
+        "goal_trend_chart": charts::lines("Each goal's share of the work created each week", &goal_names, &goal_cols),
+        "goal_trend_rows": goal_trend_rows,
+        "goal_names": goal_names,
         "alerts": alerts,
         "thin_goals": alloc.thin_goals.iter().map(|g| json!({ "title": g.title, "href": format!("/goals/{}", crate::web::util::seg(&g.id)), "share": g.work.share_items, "count": g.work.items })).collect::<Vec<_>>(),
         "stalled": alloc.stalled.iter().map(|s| json!({ "title": s.title, "last": s.last_activity.map(|d| d.to_string()), "count": s.work.items })).collect::<Vec<_>>(),
