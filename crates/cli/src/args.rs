@@ -295,6 +295,12 @@ pub struct ImportArgs {
     /// Skip inferring links for new and changed items (run `align` later).
     #[arg(long)]
     pub no_align: bool,
+    /// The file is a complete, fresh export of what an earlier import of the same path
+    /// (as written here) and format brought: also remove the items that import brought
+    /// in (or changed last) and this file no longer has. Their links go with them (a
+    /// person's too); notes stay. An empty file removes nothing.
+    #[arg(long)]
+    pub prune: bool,
 }
 
 /// How often `sync --every` runs: a duration as people write it, at least a second.

@@ -67,6 +67,37 @@ fn csv_import_links_and_reimport_is_idempotent() {
 }
 
 #[test]
+fn a_fresh_export_with_prune_removes_what_the_last_one_had_and_this_one_lacks() {
+    let env = Env::new();
+    env.write("t.csv", CSV);
+    env.write("other.csv", "key,title\nOPS-1,Rotate keys\n");
+    env.ok(&["import", "csv", "t.csv", "other.csv"]);
+    assert_eq!(count(&env), 4);
+    // The next export of the same file lost PAY-2 (deleted in the tracker).
+    env.write(
+        "t.csv",
+        &CSV.lines()
+            .filter(|l| !l.starts_with("PAY-2"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    // Without --prune nothing goes.
+    env.ok(&["import", "csv", "t.csv"]);
+    assert_eq!(count(&env), 4);
+    let r = env.json(&["import", "csv", "t.csv", "--prune"]);
+    assert_eq!(r["files"][0]["removed"], 1, "{r:#}");
+    assert_eq!(
+        r["files"][0]["removed_keys"],
+        serde_json::json!(["csv:PAY-2"])
+    );
+    // Another file's items stay, and so does everything else of this one.
+    assert_eq!(count(&env), 3);
+    let said = env.fails(&["explain", "PAY-2"]);
+    assert!(said.contains("no item `PAY-2`"), "{said}");
+    env.ok(&["explain", "OPS-1"]);
+}
+
+#[test]
 fn a_bad_record_names_file_line_and_field_and_stores_nothing() {
     let env = Env::new();
     env.write("good.csv", CSV);

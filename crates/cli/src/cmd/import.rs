@@ -16,6 +16,9 @@ struct FileResult {
     format: String,
     #[serde(flatten)]
     summary: ImportSummary,
+    /// With `--prune`: the `source:key`s removed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    removed_keys: Vec<String>,
     seconds: f64,
 }
 
@@ -31,17 +34,19 @@ pub fn run(g: &Globals, a: ImportArgs) -> anyhow::Result<()> {
     let mut results = Vec::new();
     for path in &a.paths {
         let format = resolve_format(a.format, path)?;
-        let r = import_file(&mut store, path, format, &opts, g.quiet)?;
+        let r = import_file(&mut store, path, format, &opts, g.quiet, a.prune)?;
         if !g.json {
             eprintln!(
-                "{}: {} read, {} new, {} updated, {} unchanged ({:.0} items/s)",
+                "{}: {} read, {} new, {} updated, {} unchanged{} ({:.0} items/s)",
                 path.display(),
                 r.summary.read,
                 r.summary.inserted,
                 r.summary.updated,
                 r.summary.unchanged,
+                removed_count(a.prune, &r.summary),
                 r.summary.read as f64 / r.seconds.max(1e-9)
             );
+            say_removed(&r.removed_keys, "the file no longer has them");
         }
         results.push(r);
     }
@@ -148,6 +153,7 @@ fn import_file(
     format: Format,
     opts: &ImportOptions,
     quiet: bool,
+    prune: bool,
 ) -> anyhow::Result<FileResult> {
     let started = Instant::now();
     let items = read_items(path, format, opts)?;
@@ -156,16 +162,49 @@ fn import_file(
         format: format.to_string(),
         path: path.display().to_string(),
     };
-    let summary = store
-        .import_items(&meta, items, |n| bar.set_position(n))
-        .with_context(|| format!("nothing was imported from {}", path.display()))?;
+    let progress = |n| bar.set_position(n);
+    let (summary, removed) = if prune {
+        store.import_and_prune(&meta, items, progress)
+    } else {
+        store
+            .import_items(&meta, items, progress)
+            .map(|s| (s, Vec::new()))
+    }
+    .with_context(|| format!("nothing was imported from {}", path.display()))?;
     bar.finish_and_clear();
     Ok(FileResult {
         path: path.display().to_string(),
         format: format.to_string(),
         summary,
+        removed_keys: removed,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// ", N removed" after an import's counts, when it pruned.
+pub(super) fn removed_count(prune: bool, s: &ImportSummary) -> String {
+    if prune {
+        format!(", {} removed", s.removed)
+    } else {
+        String::new()
+    }
+}
+
+/// Names what a pruning import removed (the first ten; `--json` lists all).
+pub(super) fn say_removed(removed: &[String], why: &str) {
+    if removed.is_empty() {
+        return;
+    }
+    let more = removed.len().saturating_sub(10);
+    eprintln!(
+        "removed, as {why}: {}{}",
+        removed[..removed.len().min(10)].join(", "),
+        if more > 0 {
+            format!(" and {more} more (--json lists all)")
+        } else {
+            String::new()
+        }
+    );
 }
 
 /// Imports a file with default options; used by the demo and the benchmark, which must go
@@ -181,5 +220,5 @@ pub fn import_path(
         source: source.map(str::to_string),
         ..ImportOptions::default()
     };
-    Ok(import_file(store, path, format, &opts, quiet)?.summary)
+    Ok(import_file(store, path, format, &opts, quiet, false)?.summary)
 }

@@ -203,31 +203,16 @@ fn sync(
             summary.inserted,
             summary.updated,
             summary.unchanged,
-            if prune {
-                format!(", {} removed", summary.removed)
-            } else {
-                String::new()
-            }
+            import::removed_count(prune, &summary),
         );
-        if !removed.is_empty() {
-            let more = removed.len().saturating_sub(10);
-            eprintln!(
-                "removed, as the tracker no longer returns them: {}{}",
-                removed[..removed.len().min(10)].join(", "),
-                if more > 0 {
-                    format!(" and {more} more (--json lists all)")
-                } else {
-                    String::new()
-                }
-            );
-        }
+        import::say_removed(&removed, "the tracker no longer returns them");
     }
     let report = serde_json::json!({
         "sync": name,
         // The last sync this one continues from, if it is incremental.
         "since": since.map(|t| t.to_rfc3339()),
         "summary": summary,
-        "removed": removed,
+        "removed_keys": removed,
         "seconds_fetching": fetched,
     });
     import::link_imported(g, store, o.no_align, report)
