@@ -504,6 +504,10 @@ pub struct StatusArgs {
     /// Teams with fewer people than this are folded into "other".
     #[arg(long, default_value_t = 3)]
     pub min_group: usize,
+    /// Print CSV for a spreadsheet: one row per figure (the whole, aligned by origin,
+    /// each goal and initiative, off plan by reason, not placed, each team's mix).
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
 }
 
 #[derive(Debug, Args)]

@@ -204,3 +204,65 @@ fn a_closed_pipe_ends_the_output_quietly() {
     assert!(out.status.success(), "exit {:?}: {stderr}", out.status);
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn status_as_csv_holds_the_same_figures_as_its_json() {
+    let env = demo();
+    let json = env.json(&["status", "--period", "2026-Q4"]);
+    let text = env.ok(&["status", "--period", "2026-Q4", "--csv"]);
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let items = |kind: &str, id: &str| -> u64 {
+        let row = rows
+            .iter()
+            .find(|r| &r[0] == kind && &r[1] == id)
+            .unwrap_or_else(|| panic!("no {kind} {id} row in\n{text}"));
+        row[4].parse().unwrap()
+    };
+    assert_eq!(items("total", ""), json["total"]["items"].as_u64().unwrap());
+    assert_eq!(
+        items("origin", "inferred"),
+        json["aligned_by_origin"]["inferred"]["items"]
+            .as_u64()
+            .unwrap()
+    );
+    for goal in json["goals"].as_array().unwrap() {
+        let id = goal["id"].as_str().unwrap();
+        assert_eq!(items("goal", id), goal["work"]["items"].as_u64().unwrap());
+        for i in goal["initiatives"].as_array().unwrap() {
+            let row = rows
+                .iter()
+                .find(|r| {
+                    &r[0] == "initiative" && &r[1] == i["id"].as_str().unwrap() && &r[3] == id
+                })
+                .expect("the initiative under its goal");
+            assert_eq!(
+                row[4].parse::<u64>().unwrap(),
+                i["work"]["items"].as_u64().unwrap()
+            );
+        }
+    }
+    assert_eq!(
+        items("off_plan_reason", "tech_debt"),
+        json["off_plan_by_reason"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["reason"] == "tech_debt")
+            .unwrap()["work"]["items"]
+            .as_u64()
+            .unwrap()
+    );
+    // Each team's three rows add up to its items.
+    for t in json["teams"].as_array().unwrap() {
+        let team = t["team"].as_str().unwrap();
+        let sum: u64 = rows
+            .iter()
+            .filter(|r| &r[0] == "team" && &r[3] == team)
+            .map(|r| r[4].parse::<u64>().unwrap())
+            .sum();
+        assert_eq!(sum, t["items"].as_u64().unwrap(), "{team}");
+    }
+    let both = env.fails(&["status", "--csv", "--json"]);
+    assert!(both.contains("cannot be used with"), "{both}");
+}

@@ -1,11 +1,10 @@
 //! `throughline allocation`: how work splits over time, by week, month, quarter or sprint.
 
-use throughline_report::status::Figure;
 use throughline_report::{AllocationOptions, AllocationReport, BucketBy, allocation};
 
+use super::figures_csv::FiguresCsv;
 use super::{Globals, scope};
 use crate::args::AllocationArgs;
-use crate::output::inert;
 
 pub fn run(g: &Globals, a: AllocationArgs) -> anyhow::Result<()> {
     let mut store = g.open()?;
@@ -29,40 +28,15 @@ pub fn run(g: &Globals, a: AllocationArgs) -> anyhow::Result<()> {
 /// The long format a spreadsheet's pivot table reads: per period, one row per class of
 /// work, then one per goal. Shares are fractions of the period's items (and estimate).
 fn csv_text(r: &AllocationReport) -> anyhow::Result<String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "period",
-        "kind",
-        "id",
-        "label",
-        "items",
-        "share_items",
-        "estimate",
-        "share_estimate",
-    ])?;
-    let mut row = |period: &str, kind: &str, id: &str, label: &str, f: &Figure| {
-        w.write_record([
-            inert(period).as_ref(),
-            kind,
-            &inert(id),
-            &inert(label),
-            &f.items.to_string(),
-            &format!("{:.4}", f.share_items),
-            &f.estimate.to_string(),
-            &format!("{:.4}", f.share_estimate),
-        ])
-    };
+    let mut w = FiguresCsv::new(&["period", "kind", "id", "label"])?;
     for b in &r.buckets {
         for c in &b.classes {
             let (kind, id) = c.class.kind_and_id();
-            row(&b.label, kind, id, &c.label, &c.work)?;
+            w.row(&[&b.label, kind, id, &c.label], &c.work)?;
         }
         for goal in &b.goals {
-            row(&b.label, "goal", &goal.id, &goal.title, &goal.work)?;
+            w.row(&[&b.label, "goal", &goal.id, &goal.title], &goal.work)?;
         }
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| anyhow::anyhow!("writing CSV: {}", e.error()))?;
-    Ok(String::from_utf8(bytes)?)
+    w.finish()
 }
