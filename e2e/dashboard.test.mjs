@@ -9,7 +9,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -188,6 +188,15 @@ describe('dashboard in a browser', () => {
     assert.equal(await goalTrend.locator('tbody tr').count(), weeks, 'a row per week');
     assert.equal(await goalTrend.locator('thead th').count(), 6, 'the week and five goals');
     overviewOffPlan = count(await page.locator('.kpi', { hasText: 'Off plan' }).locator('.muted').innerText());
+    // The period's figures download as CSV, with the off-plan count the page shows.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: "the period's figures (CSV)" }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /^status.*\.csv$/);
+    const csv = readFileSync(await download.path(), 'utf8');
+    assert.ok(csv.startsWith('kind,id,label,parent,items,'), csv.slice(0, 80));
+    assert.ok(csv.includes(`\noff_plan,,off plan,,${overviewOffPlan},`), 'the same off-plan count');
     await page.screenshot({ path: join(shots, 'overview.png'), fullPage: true });
   });
 

@@ -45,29 +45,3 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
     outln!("{text}");
     Ok(())
 }
-
-/// Free text as a spreadsheet will not run it: a cell starting with `=`, `+`, `-` or
-/// `@` is a formula to Excel and LibreOffice, and tracker titles are written by anyone
-/// (OWASP's "CSV injection"). A leading `'` keeps it text.
-pub fn inert(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}").into()
-    } else {
-        s.into()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::inert;
-
-    #[test]
-    fn cells_a_spreadsheet_would_run_stay_text() {
-        assert_eq!(inert("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(inert("+1 for this"), "'+1 for this");
-        assert_eq!(inert("@here ping"), "'@here ping");
-        assert_eq!(inert("- fix typo"), "'- fix typo");
-        assert_eq!(inert("Fix = in parser"), "Fix = in parser");
-        assert_eq!(inert(""), "");
-    }
-}

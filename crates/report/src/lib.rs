@@ -8,6 +8,7 @@ pub mod allocation;
 pub mod ask;
 pub mod brief;
 pub mod class;
+pub mod csv_export;
 pub mod draft;
 pub mod drift;
 mod effective;
@@ -29,6 +30,7 @@ pub use allocation::{AllocationOptions, AllocationReport, BucketBy, allocation};
 pub use ask::{Answer, Citation, ask};
 pub use brief::{Brief, Evidence, LongEvidence, ShortEvidence, brief};
 pub use class::WorkClass;
+pub use csv_export::{allocation_csv, inert, status_csv};
 pub use drift::{DriftOptions, DriftReport, drift};
 pub use effective::{
     EffectiveLink, NothingToConfirm, confirmation, effective_links, engine_candidates,

@@ -151,6 +151,24 @@ async fn every_route_answers_on_a_demo_database() {
     assert_eq!(quarters["total"]["items"], plain["total"]["items"]);
     let (_, status) = get(&s, "/api/status?period=2026-Q3").await;
     assert!(status["total"]["items"].as_u64().unwrap() > 0);
+    // The same report as CSV, for a spreadsheet: the total row holds the JSON's count.
+    let r = client()
+        .get(s.url("/api/status?period=2026-Q3&format=csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = r.text().await.unwrap();
+    assert!(csv.starts_with("kind,id,label,parent,items,"), "{csv}");
+    let total = format!("\ntotal,,all work in scope,,{},", status["total"]["items"]);
+    assert!(csv.contains(&total), "{csv}");
+    let (st, csv) = get(&s, "/api/allocation?by=month&format=csv").await;
+    assert_eq!(st, 200);
+    assert!(csv.as_str().unwrap().contains(",goal,"), "{csv}");
+    let (st, v) = get(&s, "/api/status?format=xml").await;
+    assert_eq!(st, 400);
+    assert!(v.to_string().contains("use json or csv"), "{v}");
     // How fresh the data is: the demo's last file was Linear's CSV.
     assert_eq!(status["last_import"]["format"], "linear-csv", "{status:#}");
     assert!(status["last_import"]["items"].as_u64().unwrap() > 0);

@@ -1,8 +1,7 @@
 //! `throughline allocation`: how work splits over time, by week, month, quarter or sprint.
 
-use throughline_report::{AllocationOptions, AllocationReport, BucketBy, allocation};
+use throughline_report::{AllocationOptions, BucketBy, allocation, allocation_csv};
 
-use super::figures_csv::FiguresCsv;
 use super::{Globals, scope};
 use crate::args::AllocationArgs;
 
@@ -15,7 +14,8 @@ pub fn run(g: &Globals, a: AllocationArgs) -> anyhow::Result<()> {
     if a.csv {
         // Kept like the other outputs: `--csv` is one of the arguments the name holds.
         let text = g.report_output(&mut store, "allocation", &a, |store| {
-            csv_text(&allocation(g.snapshot(store)?, &scope(&a.scope, 3)?, &opts))
+            let r = allocation(g.snapshot(store)?, &scope(&a.scope, 3)?, &opts);
+            Ok(allocation_csv(&r)?)
         })?;
         out!("{text}");
         return Ok(());
@@ -23,20 +23,4 @@ pub fn run(g: &Globals, a: AllocationArgs) -> anyhow::Result<()> {
     g.print_report(&mut store, "allocation", &a, |snap| {
         Ok(allocation(snap, &scope(&a.scope, 3)?, &opts))
     })
-}
-
-/// The long format a spreadsheet's pivot table reads: per period, one row per class of
-/// work, then one per goal. Shares are fractions of the period's items (and estimate).
-fn csv_text(r: &AllocationReport) -> anyhow::Result<String> {
-    let mut w = FiguresCsv::new(&["period", "kind", "id", "label"])?;
-    for b in &r.buckets {
-        for c in &b.classes {
-            let (kind, id) = c.class.kind_and_id();
-            w.row(&[&b.label, kind, id, &c.label], &c.work)?;
-        }
-        for goal in &b.goals {
-            w.row(&[&b.label, "goal", &goal.id, &goal.title], &goal.work)?;
-        }
-    }
-    w.finish()
 }

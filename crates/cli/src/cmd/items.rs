@@ -1,6 +1,6 @@
 use throughline_model::LinkOrigin;
 use throughline_report::item_query::{ItemOrder, ItemQuery, ItemRow, select};
-use throughline_report::truncate;
+use throughline_report::{inert, truncate};
 
 use super::{Globals, scope};
 use crate::args::ItemsArgs;
@@ -123,14 +123,14 @@ fn write_csv(rows: &[ItemRow]) -> anyhow::Result<()> {
         w.write_record([
             r.key,
             r.source,
-            &output::inert(r.title),
-            &output::inert(r.team.unwrap_or("")),
+            &inert(r.title),
+            &inert(r.team.unwrap_or("")),
             r.status,
-            &output::inert(r.item_type.unwrap_or("")),
+            &inert(r.item_type.unwrap_or("")),
             &link.map(|l| l.target.to_string()).unwrap_or_default(),
             link.map_or("", |l| l.origin.as_str()),
             &confidence,
-            &output::inert(link.map_or("", |l| l.reason.as_str())),
+            &inert(link.map_or("", |l| l.reason.as_str())),
             "",
             "",
         ])?;

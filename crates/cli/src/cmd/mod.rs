@@ -10,7 +10,6 @@ mod correct;
 mod demo;
 mod drift;
 mod eval;
-mod figures_csv;
 mod import;
 mod init;
 mod items;

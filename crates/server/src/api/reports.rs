@@ -7,8 +7,8 @@ use axum::response::Response;
 use serde::Deserialize;
 use throughline_report::{
     AllocationOptions, BucketBy, DriftOptions, Scope, ThemeOptions, allocation as allocation_fn,
-    ask as ask_fn, brief as brief_fn, drift as drift_fn, metrics as metrics_fn,
-    status as status_fn, themes as themes_fn,
+    allocation_csv, ask as ask_fn, brief as brief_fn, drift as drift_fn, metrics as metrics_fn,
+    status as status_fn, status_csv, themes as themes_fn,
 };
 use utoipa::IntoParams;
 
@@ -49,19 +49,57 @@ pub struct KeysQuery {
     pub keys: Option<bool>,
 }
 
+/// JSON or CSV.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TableFormatQuery {
+    /// `json` (the default) or `csv`: one row per figure, in the long format a
+    /// spreadsheet's pivot table reads (as the CLI's `--csv`).
+    pub format: Option<String>,
+}
+
+impl TableFormatQuery {
+    fn csv(&self) -> Result<bool, ApiError> {
+        match self.format.as_deref().map(str::trim) {
+            None | Some("json") => Ok(false),
+            Some("csv") => Ok(true),
+            Some(o) => Err(ApiError::BadRequest(format!(
+                "bad `format` `{o}`: use json or csv"
+            ))),
+        }
+    }
+}
+
+/// CSV's media type; the name a browser saves it under comes from the link.
+const CSV: &str = "text/csv; charset=utf-8";
+
+fn csv_failed(e: csv::Error) -> ApiError {
+    ApiError::Internal(format!("writing CSV: {e}"))
+}
+
 /// Allocation, alignment and off-plan work for a period and team.
-#[utoipa::path(get, path = "/api/status", tag = "reports", params(ScopeQuery, GroupQuery, KeysQuery),
+#[utoipa::path(get, path = "/api/status", tag = "reports", params(ScopeQuery, GroupQuery, KeysQuery, TableFormatQuery),
     responses(
-        (status = 200, description = "The status report, with the item keys behind each figure", body = Object),
-        (status = 400, description = "A bad period or min_group", body = ErrorBody)))]
+        (status = 200, description = "The status report, with the item keys behind each figure (or CSV, one row per figure)", body = Object),
+        (status = 400, description = "A bad period, min_group or format", body = ErrorBody)))]
 pub async fn status(
     State(state): State<AppState>,
     ApiQuery(s): ApiQuery<ScopeQuery>,
     ApiQuery(g): ApiQuery<GroupQuery>,
     ApiQuery(k): ApiQuery<KeysQuery>,
+    ApiQuery(f): ApiQuery<TableFormatQuery>,
 ) -> Result<Response, ApiError> {
     let min = g.size()?;
     let scope = s.scope(min)?;
+    if f.csv()? {
+        let key = format!("status csv {} min={min}", s.key());
+        return state
+            .report_raw(key, CSV, move |snap| {
+                let text = status_csv(&status_fn(snap, &scope)).map_err(csv_failed)?;
+                Ok(text.into_bytes())
+            })
+            .await;
+    }
     let keys = k.keys.unwrap_or(true);
     let key = format!("status {} min={min} keys={keys}", s.key());
     state
@@ -83,14 +121,15 @@ pub struct AllocationQuery {
 }
 
 /// Allocation over time, thin goals and stalled initiatives.
-#[utoipa::path(get, path = "/api/allocation", tag = "reports", params(ScopeQuery, AllocationQuery),
+#[utoipa::path(get, path = "/api/allocation", tag = "reports", params(ScopeQuery, AllocationQuery, TableFormatQuery),
     responses(
-        (status = 200, description = "The allocation report", body = Object),
-        (status = 400, description = "A bad period or `by`", body = ErrorBody)))]
+        (status = 200, description = "The allocation report (or CSV: per period, a row per class of work and per goal)", body = Object),
+        (status = 400, description = "A bad period, `by` or format", body = ErrorBody)))]
 pub async fn allocation(
     State(state): State<AppState>,
     ApiQuery(s): ApiQuery<ScopeQuery>,
     ApiQuery(a): ApiQuery<AllocationQuery>,
+    ApiQuery(f): ApiQuery<TableFormatQuery>,
 ) -> Result<Response, ApiError> {
     let scope = s.scope(MIN_GROUP)?;
     let by = match a.by.as_deref() {
@@ -104,6 +143,15 @@ pub async fn allocation(
         by,
         ..Default::default()
     };
+    if f.csv()? {
+        return state
+            .report_raw(format!("{key} csv"), CSV, move |snap| {
+                let text =
+                    allocation_csv(&allocation_fn(snap, &scope, &opts)).map_err(csv_failed)?;
+                Ok(text.into_bytes())
+            })
+            .await;
+    }
     state
         .report(key, move |snap| Ok(allocation_fn(snap, &scope, &opts)))
         .await
