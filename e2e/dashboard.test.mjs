@@ -328,6 +328,15 @@ describe('dashboard in a browser', () => {
     await page.waitForURL(/sort=confidence/);
     await assertLandmarks(page);
     await assertLabelled(page);
+    // The queue downloads as a spreadsheet to review, least sure first as on the page.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download it as CSV' }).click(),
+    ]);
+    const lines = readFileSync(await download.path(), 'utf8').trim().split('\n');
+    assert.ok(lines[0].endsWith(',decision,why'), lines[0]);
+    const firstOnPage = await page.locator('#queue tbody tr th a').first().innerText();
+    assert.equal(lines[1].split(',')[0], firstOnPage, 'the same order as the page');
     const row = page
       .locator('#queue tbody tr', { has: page.getByRole('button', { name: /^Confirm / }) })
       .first();

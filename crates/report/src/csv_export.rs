@@ -5,6 +5,9 @@
 
 use std::borrow::Cow;
 
+use throughline_model::LinkOrigin;
+
+use crate::item_query::ItemRow;
 use crate::status::Figure;
 use crate::{AllocationReport, StatusReport};
 
@@ -72,6 +75,48 @@ pub fn allocation_csv(r: &AllocationReport) -> Result<String, csv::Error> {
         }
     }
     w.finish()
+}
+
+/// Columns of a list of items to review in a spreadsheet (`items --csv`,
+/// `/api/items?format=csv`): the item, its link and why, then empty `decision` and `why`
+/// for a reviewer to fill in; `throughline link --file` reads the file back.
+pub const REVIEW_HEADER: [&str; 12] = [
+    "key",
+    "source",
+    "title",
+    "team",
+    "status",
+    "type",
+    "linked_to",
+    "origin",
+    "confidence",
+    "because",
+    "decision",
+    "why",
+];
+
+/// One item's row under [`REVIEW_HEADER`]; the confidence is the engine's, so only
+/// inferred links carry one.
+pub fn review_record(r: &ItemRow<'_>) -> [String; 12] {
+    let link = r.link;
+    let confidence = link
+        .filter(|l| l.origin == LinkOrigin::Inferred)
+        .map(|l| format!("{:.2}", l.confidence))
+        .unwrap_or_default();
+    [
+        r.key.to_string(),
+        r.source.to_string(),
+        inert(r.title).into_owned(),
+        inert(r.team.unwrap_or("")).into_owned(),
+        r.status.to_string(),
+        inert(r.item_type.unwrap_or("")).into_owned(),
+        link.map(|l| l.target.to_string()).unwrap_or_default(),
+        link.map_or("", |l| l.origin.as_str()).to_string(),
+        confidence,
+        inert(link.map_or("", |l| l.reason.as_str())).into_owned(),
+        String::new(),
+        String::new(),
+    ]
 }
 
 /// Free text as a spreadsheet will not run it: a cell starting with `=`, `+`, `-` or

@@ -30,7 +30,7 @@ pub use allocation::{AllocationOptions, AllocationReport, BucketBy, allocation};
 pub use ask::{Answer, Citation, ask};
 pub use brief::{Brief, Evidence, LongEvidence, ShortEvidence, brief};
 pub use class::WorkClass;
-pub use csv_export::{allocation_csv, inert, status_csv};
+pub use csv_export::{REVIEW_HEADER, allocation_csv, inert, review_record, status_csv};
 pub use drift::{DriftOptions, DriftReport, drift};
 pub use effective::{
     EffectiveLink, NothingToConfirm, confirmation, effective_links, engine_candidates,

@@ -166,6 +166,30 @@ async fn every_route_answers_on_a_demo_database() {
     let (st, csv) = get(&s, "/api/allocation?by=month&format=csv").await;
     assert_eq!(st, 200);
     assert!(csv.as_str().unwrap().contains(",goal,"), "{csv}");
+    // The review queue as a spreadsheet: the same items in the same order as the JSON,
+    // with the engine's confidence and empty decision columns.
+    let (_, queue) = get(&s, "/api/items?origin=inferred&sort=confidence&limit=1000").await;
+    let r = client()
+        .get(s.url("/api/items?origin=inferred&sort=confidence&format=csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = r.text().await.unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("key,source,title,team,status,type,linked_to,origin,confidence,because,decision,why")
+    );
+    let keys: Vec<&str> = lines.map(|l| l.split(',').next().unwrap()).collect();
+    let json_keys: Vec<&str> = queue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["key"].as_str().unwrap())
+        .collect();
+    assert!(!json_keys.is_empty());
+    assert_eq!(keys, json_keys);
     let (st, v) = get(&s, "/api/status?format=xml").await;
     assert_eq!(st, 400);
     assert!(v.to_string().contains("use json or csv"), "{v}");

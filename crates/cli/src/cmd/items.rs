@@ -1,6 +1,6 @@
 use throughline_model::LinkOrigin;
 use throughline_report::item_query::{ItemOrder, ItemQuery, ItemRow, select};
-use throughline_report::{inert, truncate};
+use throughline_report::{REVIEW_HEADER, review_record, truncate};
 
 use super::{Globals, scope};
 use crate::args::ItemsArgs;
@@ -97,43 +97,12 @@ fn write_csv(rows: &[ItemRow]) -> anyhow::Result<()> {
         out!("{}", String::from_utf8_lossy(&bytes));
         Ok(())
     };
-    w.write_record([
-        "key",
-        "source",
-        "title",
-        "team",
-        "status",
-        "type",
-        "linked_to",
-        "origin",
-        "confidence",
-        "because",
-        "decision",
-        "why",
-    ])?;
+    w.write_record(REVIEW_HEADER)?;
     for (i, r) in rows.iter().enumerate() {
         if i % 1000 == 999 {
             emit(&mut w)?;
         }
-        let link = r.link;
-        let confidence = link
-            .filter(|l| l.origin == LinkOrigin::Inferred)
-            .map(|l| format!("{:.2}", l.confidence))
-            .unwrap_or_default();
-        w.write_record([
-            r.key,
-            r.source,
-            &inert(r.title),
-            &inert(r.team.unwrap_or("")),
-            r.status,
-            &inert(r.item_type.unwrap_or("")),
-            &link.map(|l| l.target.to_string()).unwrap_or_default(),
-            link.map_or("", |l| l.origin.as_str()),
-            &confidence,
-            &inert(link.map_or("", |l| l.reason.as_str())),
-            "",
-            "",
-        ])?;
+        w.write_record(review_record(r))?;
     }
     emit(&mut w)
 }

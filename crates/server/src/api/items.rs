@@ -6,7 +6,8 @@ use serde::Deserialize;
 use serde_json::json;
 use throughline_model::{LinkOrigin, OffPlanReason, Strategy};
 use throughline_report::effective_links;
-use throughline_report::item_query::{ItemOrder, ItemQuery, select};
+use throughline_report::item_query::{ItemOrder, ItemQuery, ItemRow, select};
+use throughline_report::{REVIEW_HEADER, review_record};
 use utoipa::IntoParams;
 
 use super::{ApiJson, ApiPath, ApiQuery, ScopeQuery};
@@ -53,8 +54,11 @@ pub struct ItemsQuery {
     /// `stored` (default: import order) or `confidence` (the engine's least sure
     /// inferences first, the queue to review).
     pub sort: Option<String>,
-    /// Rows to return (default 50, at most 1000).
+    /// Rows to return (default 50, at most 1000; with `format=csv` the default is 1000).
     pub limit: Option<usize>,
+    /// `json` (the default) or `csv`: the rows as a spreadsheet to review, with empty
+    /// `decision` and `why` columns that `throughline link --file` reads back.
+    pub format: Option<String>,
     /// Rows to skip.
     #[serde(default)]
     pub offset: usize,
@@ -150,7 +154,16 @@ pub async fn list(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ItemsQuery>,
 ) -> Result<Response, ApiError> {
-    let limit = q.limit.unwrap_or(50);
+    let csv = match q.format.as_deref().map(str::trim) {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(o) => {
+            return Err(ApiError::BadRequest(format!(
+                "bad `format` `{o}`: use json or csv"
+            )));
+        }
+    };
+    let limit = q.limit.unwrap_or(if csv { MAX_LIMIT } else { 50 });
     if limit > MAX_LIMIT {
         return Err(ApiError::BadRequest(format!(
             "`limit` is at most {MAX_LIMIT}; page with `offset`"
@@ -169,17 +182,30 @@ pub async fn list(
                 rows.push(row);
             }
         }
+        if csv {
+            return review_csv(&rows);
+        }
         serde_json::to_vec(&json!({ "total": total, "offset": q.offset, "items": rows }))
             .map_err(|e| ApiError::Internal(e.to_string()))
     })
     .await??;
-    Ok(seen.mark(
-        (
-            [(axum::http::header::CONTENT_TYPE, "application/json")],
-            body,
-        )
-            .into_response(),
-    ))
+    let content_type = if csv {
+        "text/csv; charset=utf-8"
+    } else {
+        "application/json"
+    };
+    Ok(seen.mark(([(axum::http::header::CONTENT_TYPE, content_type)], body).into_response()))
+}
+
+/// The rows as the CLI's `items --csv` writes them.
+fn review_csv(rows: &[ItemRow<'_>]) -> Result<Vec<u8>, ApiError> {
+    let failed = |e: csv::Error| ApiError::Internal(format!("writing CSV: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(REVIEW_HEADER).map_err(failed)?;
+    for r in rows {
+        w.write_record(review_record(r)).map_err(failed)?;
+    }
+    w.into_inner().map_err(|e| failed(e.into_error().into()))
 }
 
 /// One item in full (including its assignee: a person asked for this one item), every

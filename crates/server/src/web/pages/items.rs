@@ -77,6 +77,8 @@ fn context(view: &View, query: &ItemQuery, page: usize, described: &str, params:
     // The review queue says what it is for, and confirms from its rows.
     ctx["review"] = json!(query.order == ItemOrder::LeastSure);
     ctx["here"] = json!(at(page));
+    let sep = if params.is_empty() { "" } else { "&" };
+    ctx["csv"] = json!(format!("/api/items?{params}{sep}format=csv"));
     ctx
 }
 
