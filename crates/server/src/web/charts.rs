@@ -172,11 +172,14 @@ const LINE_STYLES: [(&str, &str); 8] = [
     ("#555555", "3 2 1 2"),
 ];
 
+/// Past [`LINE_STYLES`]' count, styles repeat: callers keep to that many series.
+pub(crate) const MAX_LINES: usize = LINE_STYLES.len();
+
 /// One line per series over the same columns (e.g. each goal's share of each week's
 /// work), all on one scale from 0 to the largest value so their heights compare.
 pub(crate) fn lines(title: &str, names: &[String], cols: &[Column]) -> String {
     const W: f64 = 1060.0;
-    const H: f64 = 250.0;
+    const PLOT_H: f64 = 196.0;
     const LEFT: f64 = 40.0;
     const RIGHT: f64 = 12.0;
     const BOTTOM: f64 = 24.0;
@@ -202,8 +205,10 @@ pub(crate) fn lines(title: &str, names: &[String], cols: &[Column]) -> String {
         );
         x += width;
     }
+    // The plot keeps its height below however many rows the legend took.
     let top = y + 16.0;
-    let plot_h = H - top - BOTTOM;
+    let plot_h = PLOT_H;
+    let h = top + PLOT_H + BOTTOM;
     let hi = cols
         .iter()
         .flat_map(|c| c.shares.iter().copied())
@@ -217,7 +222,7 @@ pub(crate) fn lines(title: &str, names: &[String], cols: &[Column]) -> String {
     let mut o = String::new();
     let _ = write!(
         o,
-        r#"<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-label="{}, {} lines over {} columns; the table below has the numbers"><title>{}</title>{legend}"#,
+        r#"<svg class="chart" viewBox="0 0 {W} {h}" role="img" aria-label="{}, {} lines over {} columns; the table below has the numbers"><title>{}</title>{legend}"#,
         esc(title),
         names.len(),
         cols.len(),
@@ -266,7 +271,7 @@ pub(crate) fn lines(title: &str, names: &[String], cols: &[Column]) -> String {
             o,
             r#"<text x="{:.1}" y="{}" class="axis" text-anchor="middle">{}</text>"#,
             px(i),
-            H - 6.0,
+            h - 6.0,
             esc(c.label.rsplit('-').next().unwrap_or(&c.label))
         );
     }
@@ -454,5 +459,20 @@ mod tests {
         );
         assert!(!svg.contains("NaN"));
         assert!(svg.contains(">W01<") && svg.contains(">W02<"));
+        // A long legend takes rows of its own; the plot keeps its height below them.
+        let many: Vec<String> = (0..8)
+            .map(|k| format!("A long goal name, number {k}"))
+            .collect();
+        let tall = lines("goals", &many, &[col("2026-W01", [0.4, 0.1])]);
+        let height = |svg: &str| -> f64 {
+            let v = svg.split("viewBox=\"0 0 1060 ").nth(1).unwrap();
+            v[..v.find('"').unwrap()].parse().unwrap()
+        };
+        assert_eq!(
+            height(&tall),
+            height(&svg) + 18.0,
+            "one more legend row: {tall}"
+        );
+        assert!(!tall.contains("y=\"-"), "nothing drawn above the picture");
     }
 }

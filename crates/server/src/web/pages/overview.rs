@@ -197,6 +197,18 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
         .iter()
         .map(|c| json!({ "week": c.label, "shares": c.shares }))
         .collect();
+    // Past a few lines a chart is a tangle (and line styles repeat): it draws the goals
+    // with the most work, in the strategy's order; the table keeps every goal.
+    let drawn = most_work(&goal_cols, charts::MAX_LINES);
+    let drawn_names: Vec<String> = drawn.iter().map(|&k| goal_names[k].clone()).collect();
+    let drawn_cols: Vec<Column> = goal_cols
+        .iter()
+        .map(|c| Column {
+            label: c.label.clone(),
+            items: c.items,
+            shares: drawn.iter().map(|&k| c.shares[k]).collect(),
+        })
+        .collect();
     let trend_rows: Vec<Value> = cols
         .iter()
         .map(|c| {
@@ -251,7 +263,8 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
         "reasons": reason_rows,
         "trend_chart": charts::stacked("Weekly allocation (share of items created each week)", &CLASS_SERIES, &cols),
         "trend_rows": trend_rows,
-        "goal_trend_chart": charts::lines("Each goal's share of the work created each week", &goal_names, &goal_cols),
+        "goal_trend_chart": charts::lines("Each goal's share of the work created each week", &drawn_names, &drawn_cols),
+        "goal_trend_all": drawn.len() == goal_names.len(),
         "goal_trend_rows": goal_trend_rows,
         "goal_names": goal_names,
         "alerts": alerts,
@@ -261,6 +274,18 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
         "total_off_plan": th.total_off_plan,
         "data_as_of": snap.last_import.as_ref().map(throughline_report::data_as_of),
     })
+}
+
+/// The indices of the (at most) `n` series with the largest sums over `cols`, in their
+/// own order.
+fn most_work(cols: &[Column], n: usize) -> Vec<usize> {
+    let series = cols.first().map_or(0, |c| c.shares.len());
+    let sum = |k: usize| -> f64 { cols.iter().map(|c| c.shares[k]).sum() };
+    let mut by_work: Vec<usize> = (0..series).collect();
+    by_work.sort_by(|&a, &b| sum(b).total_cmp(&sum(a)).then(a.cmp(&b)));
+    by_work.truncate(n);
+    by_work.sort_unstable();
+    by_work
 }
 
 /// Whether an ISO week label ("2026-W27") starts inside the period. Allocation buckets
@@ -274,5 +299,23 @@ fn week_in(label: &str, p: &throughline_model::Period) -> bool {
         (Ok(y), Ok(w)) => chrono::NaiveDate::from_isoywd_opt(y, w, chrono::Weekday::Sun)
             .is_none_or(|end| end >= p.start && end < p.end + chrono::Duration::days(6)),
         _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_chart_keeps_the_goals_with_the_most_work_in_their_order() {
+        let col = |shares: &[f64]| Column {
+            label: "2026-W01".into(),
+            items: 10,
+            shares: shares.to_vec(),
+        };
+        let cols = [col(&[0.1, 0.5, 0.0, 0.3]), col(&[0.2, 0.4, 0.1, 0.05])];
+        assert_eq!(most_work(&cols, 2), vec![1, 3]);
+        assert_eq!(most_work(&cols, 9), vec![0, 1, 2, 3]);
+        assert!(most_work(&[], 2).is_empty());
     }
 }
