@@ -4,7 +4,7 @@
 //! Deterministic and explainable on purpose: within each off-plan reason, the term that
 //! is most frequent in the group and rarest in all work (TF-IDF over titles and notes,
 //! unigrams and bigrams) anchors a theme; its items leave the pool and the next anchor
-//! is picked, up to a few themes per reason. The rest is "other <reason>".
+//! is picked, up to a few themes per reason. The rest is "other `<reason>`".
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
