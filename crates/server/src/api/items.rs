@@ -10,7 +10,7 @@ use throughline_report::item_query::{ItemOrder, ItemQuery, ItemRow, select};
 use throughline_report::{REVIEW_HEADER, review_record};
 use utoipa::IntoParams;
 
-use super::{ApiJson, ApiPath, ApiQuery, ScopeQuery};
+use super::{ApiJson, ApiPath, ApiQuery, CSV, ScopeQuery, csv_failed, wants_csv};
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
 
@@ -154,15 +154,7 @@ pub async fn list(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ItemsQuery>,
 ) -> Result<Response, ApiError> {
-    let csv = match q.format.as_deref().map(str::trim) {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(o) => {
-            return Err(ApiError::BadRequest(format!(
-                "bad `format` `{o}`: use json or csv"
-            )));
-        }
-    };
+    let csv = wants_csv(q.format.as_deref())?;
     let limit = q.limit.unwrap_or(if csv { MAX_LIMIT } else { 50 });
     if limit > MAX_LIMIT {
         return Err(ApiError::BadRequest(format!(
@@ -189,23 +181,19 @@ pub async fn list(
             .map_err(|e| ApiError::Internal(e.to_string()))
     })
     .await??;
-    let content_type = if csv {
-        "text/csv; charset=utf-8"
-    } else {
-        "application/json"
-    };
+    let content_type = if csv { CSV } else { "application/json" };
     Ok(seen.mark(([(axum::http::header::CONTENT_TYPE, content_type)], body).into_response()))
 }
 
 /// The rows as the CLI's `items --csv` writes them.
 fn review_csv(rows: &[ItemRow<'_>]) -> Result<Vec<u8>, ApiError> {
-    let failed = |e: csv::Error| ApiError::Internal(format!("writing CSV: {e}"));
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(REVIEW_HEADER).map_err(failed)?;
+    w.write_record(REVIEW_HEADER).map_err(csv_failed)?;
     for r in rows {
-        w.write_record(review_record(r)).map_err(failed)?;
+        w.write_record(review_record(r)).map_err(csv_failed)?;
     }
-    w.into_inner().map_err(|e| failed(e.into_error().into()))
+    w.into_inner()
+        .map_err(|e| csv_failed(e.into_error().into()))
 }
 
 /// One item in full (including its assignee: a person asked for this one item), every

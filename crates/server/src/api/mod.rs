@@ -141,3 +141,23 @@ pub fn parse_period(p: Option<&str>) -> Result<Option<Period>, ApiError> {
         })
         .transpose()
 }
+
+/// CSV's media type; the name a browser saves it under comes from the link.
+pub(crate) const CSV: &str = "text/csv; charset=utf-8";
+
+/// Whether a `format` parameter asks for CSV rather than JSON (the default); anything
+/// else is a 400 naming the two.
+pub(crate) fn wants_csv(format: Option<&str>) -> Result<bool, ApiError> {
+    match format.map(str::trim) {
+        None | Some("json") => Ok(false),
+        Some("csv") => Ok(true),
+        Some(o) => Err(ApiError::BadRequest(format!(
+            "bad `format` `{o}`: use json or csv"
+        ))),
+    }
+}
+
+/// A CSV writer's failure (only ever a bug: it writes to memory) as a 500.
+pub(crate) fn csv_failed(e: csv::Error) -> ApiError {
+    ApiError::Internal(format!("writing CSV: {e}"))
+}

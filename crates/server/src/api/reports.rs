@@ -12,7 +12,7 @@ use throughline_report::{
 };
 use utoipa::IntoParams;
 
-use super::{ApiQuery, ScopeQuery};
+use super::{ApiQuery, CSV, ScopeQuery, csv_failed, wants_csv};
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
 
@@ -60,21 +60,8 @@ pub struct TableFormatQuery {
 
 impl TableFormatQuery {
     fn csv(&self) -> Result<bool, ApiError> {
-        match self.format.as_deref().map(str::trim) {
-            None | Some("json") => Ok(false),
-            Some("csv") => Ok(true),
-            Some(o) => Err(ApiError::BadRequest(format!(
-                "bad `format` `{o}`: use json or csv"
-            ))),
-        }
+        wants_csv(self.format.as_deref())
     }
-}
-
-/// CSV's media type; the name a browser saves it under comes from the link.
-const CSV: &str = "text/csv; charset=utf-8";
-
-fn csv_failed(e: csv::Error) -> ApiError {
-    ApiError::Internal(format!("writing CSV: {e}"))
 }
 
 /// Allocation, alignment and off-plan work for a period and team.
