@@ -30,8 +30,8 @@ pub struct ImportSummary {
     pub updated: u64,
     /// Items already present and unchanged.
     pub unchanged: u64,
-    /// Items removed because a complete input no longer had them
-    /// ([`Store::import_and_prune`]); always 0 for [`Store::import_items`].
+    /// Items removed because a complete input no longer had them ([`Store::import`]
+    /// with `prune`); always 0 for [`Store::import_items`].
     pub removed: u64,
 }
 
@@ -104,27 +104,15 @@ impl Store {
         Ok(self.import(meta, items, progress, false)?.0)
     }
 
-    /// Imports `items` as [`Store::import_items`] does, reading them as everything their
-    /// source has now (a full sync): in the same transaction, the items that an earlier
-    /// import of the same format and path wrote last, and that this one did not read,
-    /// are removed with their links (deleted in the tracker, or moved out of the query).
-    /// Items another import wrote last are never touched. An input of no items removes
-    /// nothing: an empty answer is likelier a wrong query or lost access than a tracker
-    /// emptied. Returns the summary and the removed items' `source:key`s.
-    pub fn import_and_prune<I, E>(
-        &mut self,
-        meta: &ImportMeta,
-        items: I,
-        progress: impl FnMut(u64),
-    ) -> Result<(ImportSummary, Vec<String>)>
-    where
-        I: IntoIterator<Item = std::result::Result<WorkItem, E>>,
-        E: Into<Box<dyn std::error::Error + Send + Sync>>,
-    {
-        self.import(meta, items, progress, true)
-    }
-
-    fn import<I, E>(
+    /// Imports `items` as [`Store::import_items`] does; with `prune`, the input is read
+    /// as everything its source has now (a full sync, a fresh export): in the same
+    /// transaction, the items that an earlier import of the same format and path wrote
+    /// last, and that this one did not read, are removed with their links (deleted in the
+    /// tracker, or moved out of the query). Items another import wrote last are never
+    /// touched. An input of no items removes nothing: an empty answer is likelier a wrong
+    /// query or lost access than a tracker emptied. Returns the summary and the removed
+    /// items' `source:key`s.
+    pub fn import<I, E>(
         &mut self,
         meta: &ImportMeta,
         items: I,

@@ -216,7 +216,7 @@ fn a_complete_input_removes_what_only_it_brought_and_no_longer_has() {
         R::Ok(item("PAY-2", "b")),
         R::Ok(item("PAY-3", "c")),
     ];
-    let (s, gone) = store.import_and_prune(&sync, first, |_| {}).unwrap();
+    let (s, gone) = store.import(&sync, first, |_| {}, true).unwrap();
     assert_eq!((s.inserted, s.removed), (3, 0));
     assert!(gone.is_empty());
     let pay2 = store.find_item(None, "PAY-2").unwrap().unwrap().id;
@@ -238,7 +238,7 @@ fn a_complete_input_removes_what_only_it_brought_and_no_longer_has() {
         R::Ok(item("PAY-1", "a")),
         R::Ok(item("PAY-3", "c, renamed")),
     ];
-    let (s, gone) = store.import_and_prune(&sync, full, |_| {}).unwrap();
+    let (s, gone) = store.import(&sync, full, |_| {}, true).unwrap();
     assert_eq!((s.unchanged, s.removed), (2, 1));
     assert_eq!(gone, vec!["jira:PAY-2".to_string()]);
     assert!(store.find_item(None, "PAY-2").unwrap().is_none());
@@ -246,9 +246,7 @@ fn a_complete_input_removes_what_only_it_brought_and_no_longer_has() {
     assert!(store.links().unwrap().iter().all(|l| l.item_id != pay2));
 
     // An empty answer removes nothing.
-    let (s, gone) = store
-        .import_and_prune(&sync, Vec::<R>::new(), |_| {})
-        .unwrap();
+    let (s, gone) = store.import(&sync, Vec::<R>::new(), |_| {}, true).unwrap();
     assert_eq!((s.read, s.removed), (0, 0));
     assert!(gone.is_empty());
     assert_eq!(store.item_count().unwrap(), 3);

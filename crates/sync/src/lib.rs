@@ -12,8 +12,8 @@
 //!
 //! A sync can be incremental: given the time of the last one, only work updated since
 //! (less a day, see [`OVERLAP`]) is asked for. This crate only fetches: work deleted in
-//! the tracker is removed by the store when the caller asks (`Store::import_and_prune`
-//! after a full fetch; `sync --full --prune`).
+//! the tracker is removed by the store when the caller asks (`Store::import` with
+//! `prune` after a full fetch; `sync --full --prune`).
 //!
 //! Credentials come from the environment ([`Credentials::jira_from_env`],
 //! [`Credentials::github_from_env`], [`Credentials::linear_from_env`]), never from flags,

@@ -162,15 +162,9 @@ fn import_file(
         format: format.to_string(),
         path: path.display().to_string(),
     };
-    let progress = |n| bar.set_position(n);
-    let (summary, removed) = if prune {
-        store.import_and_prune(&meta, items, progress)
-    } else {
-        store
-            .import_items(&meta, items, progress)
-            .map(|s| (s, Vec::new()))
-    }
-    .with_context(|| format!("nothing was imported from {}", path.display()))?;
+    let (summary, removed) = store
+        .import(&meta, items, |n| bar.set_position(n), prune)
+        .with_context(|| format!("nothing was imported from {}", path.display()))?;
     bar.finish_and_clear();
     Ok(FileResult {
         path: path.display().to_string(),

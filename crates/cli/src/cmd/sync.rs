@@ -188,14 +188,9 @@ fn sync(
     bar.finish_and_clear();
     let fetched = started.elapsed().as_secs_f64();
     let items = items.into_iter().map(Ok::<_, std::convert::Infallible>);
-    let (summary, removed) = if prune {
-        store.import_and_prune(&meta, items, |_| {})
-    } else {
-        store
-            .import_items(&meta, items, |_| {})
-            .map(|s| (s, Vec::new()))
-    }
-    .with_context(|| format!("nothing was imported from {name}"))?;
+    let (summary, removed) = store
+        .import(&meta, items, |_| {}, prune)
+        .with_context(|| format!("nothing was imported from {name}"))?;
     if !g.json {
         eprintln!(
             "{name}: {} fetched in {fetched:.1} s, {} new, {} updated, {} unchanged{}",

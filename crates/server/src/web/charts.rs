@@ -207,7 +207,6 @@ pub(crate) fn lines(title: &str, names: &[String], cols: &[Column]) -> String {
     }
     // The plot keeps its height below however many rows the legend took.
     let top = y + 16.0;
-    let plot_h = PLOT_H;
     let h = top + PLOT_H + BOTTOM;
     let hi = cols
         .iter()
@@ -229,7 +228,7 @@ pub(crate) fn lines(title: &str, names: &[String], cols: &[Column]) -> String {
         esc(title)
     );
     for frac in [0.0, 0.5, 1.0] {
-        let y = top + plot_h * (1.0 - frac);
+        let y = top + PLOT_H * (1.0 - frac);
         let _ = write!(
             o,
             r#"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" class="grid"/><text x="{}" y="{:.1}" class="axis" text-anchor="end">{}</text>"#,
@@ -241,7 +240,7 @@ pub(crate) fn lines(title: &str, names: &[String], cols: &[Column]) -> String {
     }
     let step = (W - LEFT - RIGHT) / cols.len().max(1) as f64;
     let px = |i: usize| LEFT + step * (i as f64 + 0.5);
-    let py = |v: f64| top + plot_h * (1.0 - (v / hi).clamp(0.0, 1.0));
+    let py = |v: f64| top + PLOT_H * (1.0 - (v / hi).clamp(0.0, 1.0));
     for k in 0..names.len() {
         let (stroke, dash) = LINE_STYLES[k % LINE_STYLES.len()];
         let pts: Vec<String> = cols

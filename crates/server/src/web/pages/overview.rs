@@ -3,6 +3,7 @@
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde_json::{Value, json};
+use throughline_report::allocation::Bucket;
 use throughline_report::class::{Origin, WorkClass};
 use throughline_report::{Picture, picture};
 
@@ -160,10 +161,13 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
         .map(|r| json!({ "label": r.label, "id": r.reason.as_str(), "share": r.work.share_items, "count": r.work.items }))
         .collect();
 
-    let cols: Vec<Column> = alloc
+    let weeks: Vec<&Bucket> = alloc
         .buckets
         .iter()
         .filter(|b| period.as_ref().is_none_or(|p| week_in(&b.label, p)))
+        .collect();
+    let cols: Vec<Column> = weeks
+        .iter()
         .map(|b| {
             let mut shares = vec![0.0; CLASS_SERIES.len()];
             for c in &b.classes {
@@ -183,10 +187,8 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
         .iter()
         .map(|g| g.title.clone())
         .collect();
-    let goal_cols: Vec<Column> = alloc
-        .buckets
+    let goal_cols: Vec<Column> = weeks
         .iter()
-        .filter(|b| period.as_ref().is_none_or(|p| week_in(&b.label, p)))
         .map(|b| Column {
             label: b.label.clone(),
             items: b.total.items,
