@@ -58,7 +58,7 @@ pub use detect::detect_format;
 pub use error::{IngestError, Location};
 pub use mapping::{Field, Mapping};
 pub use notes_file::{parse_note_target, read_metric_values, read_notes};
-pub use review_file::{Decision, Review, Reviewed, read_review};
+pub use review_file::{Decision, Review, Reviewed, read_review, read_review_text};
 
 /// The work items of one file, in file order. Each item is a `Result` because CSV and JSON
 /// Lines are parsed lazily; the stream ends after the first error.

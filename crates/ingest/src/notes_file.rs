@@ -157,6 +157,15 @@ pub(crate) fn records<T: for<'de> Deserialize<'de>>(
         source,
     };
     let text = std::fs::read_to_string(path).map_err(io)?;
+    records_in(path, &text)
+}
+
+/// [`records`] of a file's text already in memory (an upload): `path` names the file in
+/// errors, and its extension says the format (CSV unless `.json`, `.jsonl` or `.ndjson`).
+pub(crate) fn records_in<T: for<'de> Deserialize<'de>>(
+    path: &Path,
+    text: &str,
+) -> Result<Vec<(Location, T)>, IngestError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -169,7 +178,7 @@ pub(crate) fn records<T: for<'de> Deserialize<'de>>(
     };
     match ext.as_str() {
         "json" => {
-            let values: Vec<T> = serde_json::from_str(&text).map_err(|e| {
+            let values: Vec<T> = serde_json::from_str(text).map_err(|e| {
                 syntax(
                     Location {
                         line: Some(e.line() as u64),

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use throughline_model::LinkTarget;
 
 use crate::error::{IngestError, Location};
-use crate::notes_file::records;
+use crate::notes_file::{records, records_in};
 
 /// One row as written: `key` and `decision`, optionally `source` and `why`; any other
 /// column (title, the engine's answer, its reason...) is there for the reader and ignored.
@@ -65,8 +65,19 @@ const CONFIRM: [&str; 4] = ["confirm", "confirmed", "ok", "yes"];
 /// without a key, or with a decision that is neither `confirm` nor a target, is an error
 /// naming its line and field.
 pub fn read_review(path: &Path) -> Result<Review, IngestError> {
+    review_of(path, records::<ReviewRecord>(path)?)
+}
+
+/// [`read_review`] of a file's text already in memory, such as an upload: `name` is the
+/// file's name, used in errors and, by its extension, to tell CSV from JSON.
+pub fn read_review_text(name: &str, text: &str) -> Result<Review, IngestError> {
+    let path = Path::new(name);
+    review_of(path, records_in::<ReviewRecord>(path, text)?)
+}
+
+fn review_of(path: &Path, records: Vec<(Location, ReviewRecord)>) -> Result<Review, IngestError> {
     let mut review = Review::default();
-    for (at, r) in records::<ReviewRecord>(path)? {
+    for (at, r) in records {
         let key = r.key.trim();
         if key.is_empty() {
             return Err(IngestError::MissingField {
@@ -183,5 +194,25 @@ mod tests {
         assert!(e.contains("line 2") && e.contains("\"key\""), "{e}");
         let e = read("title,decision\nx,confirm\n").unwrap_err().to_string();
         assert!(e.contains("key"), "{e}");
+    }
+
+    #[test]
+    fn an_upload_is_read_by_its_name_s_extension() {
+        let csv = read_review_text("reviewed.csv", "key,decision\nPAY-1,confirm\n").unwrap();
+        assert_eq!(csv.rows[0].decision, Decision::Confirm);
+        let json = read_review_text(
+            "reviewed.json",
+            r#"[{"key":"PAY-1","decision":"goal:growth"},{"key":"PAY-2"}]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (json.rows[0].decision.clone(), json.undecided),
+            (Decision::Link(LinkTarget::Goal("growth".into())), 1)
+        );
+        // Errors name the upload as they would a file.
+        let e = read_review_text("reviewed.csv", "key,decision\nPAY-1,perhaps\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("reviewed.csv") && e.contains("line 2"), "{e}");
     }
 }

@@ -17,6 +17,7 @@ pub mod item_query;
 pub mod metrics;
 mod picture;
 pub mod relink;
+pub mod review;
 mod scope;
 mod snapshot;
 pub mod status;
@@ -38,6 +39,7 @@ pub use effective::{
 pub use groups::team_groups;
 pub use metrics::{MetricStatus, metrics};
 pub use picture::{Picture, picture};
+pub use review::{ReviewError, ReviewOutcome, apply_review};
 pub use scope::{Scope, in_period};
 pub use snapshot::Snapshot;
 pub use status::{StatusReport, data_as_of, status};

@@ -106,6 +106,19 @@ impl From<throughline_strategy::StrategyError> for ApiError {
     }
 }
 
+impl From<throughline_report::ReviewError> for ApiError {
+    fn from(e: throughline_report::ReviewError) -> Self {
+        use throughline_report::ReviewError;
+        match e {
+            ReviewError::Store(e) => e.into(),
+            // A row the reviewer can mend: which line, and why.
+            e @ (ReviewError::Item { .. } | ReviewError::Decision { .. }) => {
+                ApiError::unprocessable(e.to_string())
+            }
+        }
+    }
+}
+
 impl From<tokio::task::JoinError> for ApiError {
     fn from(e: tokio::task::JoinError) -> Self {
         ApiError::Internal(format!("background task failed: {e}"))

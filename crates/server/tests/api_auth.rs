@@ -127,6 +127,17 @@ async fn roles_are_enforced_when_auth_is_on() {
     .await
     .unwrap();
     assert_eq!(r.status(), 403);
+    let review = format!("key,decision\n{key},off_plan:maintenance\n");
+    let r = as_(
+        &viewer,
+        c.post(s.url("/api/items/review"))
+            .header("content-type", "text/csv")
+            .body(review.clone()),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 403);
 
     // Contributor: notes and corrections, recorded with the token's team (not the body's).
     let r = as_(&contributor, c.post(s.url("/api/notes")).json(&note))
@@ -147,6 +158,35 @@ async fn roles_are_enforced_when_auth_is_on() {
     let (st, v) = body(r).await;
     assert_eq!(st, 200, "{v}");
     assert_eq!(v["by_team"], "Payments");
+    // A reviewed list too, whatever team its query names.
+    let r = as_(
+        &contributor,
+        c.post(s.url("/api/items/review?team=Forged"))
+            .header("content-type", "text/csv")
+            .body(review),
+    )
+    .send()
+    .await
+    .unwrap();
+    let (st, v) = body(r).await;
+    assert_eq!((st, &v["linked"]), (200, &json!(1)), "{v}");
+    let r = as_(
+        &contributor,
+        c.get(s.url(&format!("/api/items/jira/{key}"))),
+    )
+    .send()
+    .await
+    .unwrap();
+    let (_, one) = body(r).await;
+    let corrected: Vec<&serde_json::Value> = one["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["origin"] == "corrected")
+        .collect();
+    assert_eq!(corrected.len(), 1, "{one}");
+    assert_eq!(corrected[0]["target"]["id"], "maintenance", "{one}");
+    assert_eq!(corrected[0]["by_team"], "Payments", "{one}");
     for (method, path) in [
         ("PUT", "/api/strategy"),
         ("GET", "/api/tokens"),

@@ -21,6 +21,7 @@ const ROUTES: &[&str] = &[
     "POST /api/items/{source}/{key}/link",
     "DELETE /api/items/{source}/{key}/link",
     "POST /api/items/{source}/{key}/confirm",
+    "POST /api/items/review",
     "GET /api/notes",
     "POST /api/notes",
     "GET /api/status",

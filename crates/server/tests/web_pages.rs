@@ -530,3 +530,101 @@ async fn the_brief_links_long_evidence_to_its_own_list() {
     let (st, _) = page(&s, "/brief/evidence/evidence-1?period=someday").await;
     assert_eq!(st, 400);
 }
+
+/// POST a reviewed file to the review queue's upload form without following the
+/// redirect: status, `Location` and page.
+async fn upload(s: &Server, name: &str, text: &str, back: &str) -> (u16, String, String) {
+    let c = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let file = reqwest::multipart::Part::text(text.to_string()).file_name(name.to_string());
+    let form = reqwest::multipart::Form::new()
+        .text("back", back.to_string())
+        .text("team", "Payments")
+        .part("file", file);
+    let r = c
+        .post(s.url("/items/review"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let loc = r
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, loc, r.text().await.unwrap().replace("&#x2f;", "/"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reviewed_list_uploads_from_the_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seed_demo(dir.path(), 300);
+    let s = start(&db, false).await;
+    let queue = "/items?origin=inferred&sort=confidence";
+    let (st, html) = page(&s, queue).await;
+    assert_eq!(st, 200);
+    assert!(
+        html.contains("action=\"/items/review\" enctype=\"multipart/form-data\""),
+        "{html}"
+    );
+    assert!(html.contains("<input type=\"hidden\" name=\"back\" value=\"/items?origin=inferred&amp;sort=confidence&amp;page=1\">"), "{html}");
+    let back = "/items?origin=inferred&sort=confidence&page=1";
+    let (_, items) = api_common::get(&s, "/api/items?origin=inferred&sort=confidence").await;
+    let placed: Vec<&serde_json::Value> = items["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["link"]["target"]["kind"] != "unclear")
+        .take(2)
+        .collect();
+    let (a, b) = (
+        placed[0]["key"].as_str().unwrap(),
+        placed[1]["key"].as_str().unwrap(),
+    );
+
+    // A bad row: a page naming the file, the line and the target, the way back to the
+    // list, and nothing stored.
+    let bad = format!("key,decision\n{a},confirm\n{b},initiative:nowhere\n");
+    let (st, _, html) = upload(&s, "C:\\Users\\me\\my review.csv", &bad, back).await;
+    assert_eq!(st, 422, "{html}");
+    assert!(html.contains("my review.csv line 3"), "{html}");
+    assert!(html.contains("nowhere"), "{html}");
+    assert!(html.contains("Nothing in it was stored"), "{html}");
+    assert!(
+        html.contains(&format!("href=\"{}\"", back.replace('&', "&amp;"))),
+        "{html}"
+    );
+    let corrected =
+        || async { api_common::get(&s, "/api/items?origin=corrected").await.1["total"].clone() };
+    assert_eq!(corrected().await, serde_json::json!(0));
+    // No file chosen.
+    let (st, _, html) = upload(&s, "", "", back).await;
+    assert_eq!(st, 422);
+    assert!(html.contains("Choose the reviewed file first"), "{html}");
+
+    // A good list: back to the list, which says what was stored.
+    let good =
+        format!("key,decision,why\n{a},confirm,\n{b},off_plan:tech_debt,a refactor\nX-0,,\n");
+    let (st, loc, _) = upload(&s, "review.csv", &good, back).await;
+    assert_eq!(st, 303);
+    assert_eq!(loc, format!("{back}&reviewed=1.1.1#queue"));
+    assert_eq!(corrected().await, serde_json::json!(2));
+    let (_, html) = page(&s, &loc).await;
+    assert!(
+        html.contains("Stored your reviewed list: 1 confirmed, 1 linked where you said, 1 rows"),
+        "{html}"
+    );
+    // An address from elsewhere is not followed; the queue is.
+    let (st, loc, _) = upload(&s, "review.csv", &good, "https://example.com/items?x").await;
+    assert_eq!(
+        (st, loc.as_str()),
+        (
+            303,
+            "/items?origin=inferred&sort=confidence&reviewed=1.1.1#queue"
+        )
+    );
+}

@@ -2,11 +2,10 @@
 
 use std::path::Path;
 
-use anyhow::Context;
-use throughline_ingest::{Decision, read_review};
+use throughline_ingest::read_review;
 use throughline_model::{LinkOrigin, LinkTarget, NoteTarget};
-use throughline_report::{NothingToConfirm, effective_links, engine_candidates};
-use throughline_store::{Correction, Store, StoredItem};
+use throughline_report::{NothingToConfirm, apply_review, effective_links, engine_candidates};
+use throughline_store::{Store, StoredItem};
 
 use super::Globals;
 use crate::args::{ItemArg, LinkArgs};
@@ -53,54 +52,23 @@ pub fn link(g: &Globals, a: LinkArgs) -> anyhow::Result<()> {
 fn link_file(g: &Globals, path: &Path, team: Option<&str>) -> anyhow::Result<()> {
     let mut store = g.open()?;
     let review = read_review(path)?;
-    let strategy = store.strategy()?.map(|(_, s)| s).unwrap_or_default();
-    let mut writes = Vec::with_capacity(review.rows.len());
-    let (mut confirmed, mut linked) = (0usize, 0usize);
-    for row in &review.rows {
-        let at = || format!("{}{}", path.display(), row.at);
-        let item = match &row.source {
-            Some(source) => store.find_item(Some(source), &row.key)?.with_context(|| {
-                format!("{}: no item `{source}:{}` in the database", at(), row.key)
-            })?,
-            None => find(&store, &row.key).with_context(at)?,
-        };
-        let (target, reason) = match &row.decision {
-            Decision::Link(t) => {
-                strategy.check_correction(t).map_err(|e| {
-                    anyhow::anyhow!("{}: {e} (see `throughline strategy show`)", at())
-                })?;
-                linked += 1;
-                let why = row.why.clone().unwrap_or_else(|| "set by a person".into());
-                (t.clone(), why)
-            }
-            Decision::Confirm => {
-                let (t, reason) = confirmation(&store, &item).with_context(at)?;
-                confirmed += 1;
-                (t, row.why.clone().unwrap_or(reason))
-            }
-        };
-        writes.push(Correction {
-            item_id: item.id,
-            target,
-            by_team: team.map(str::to_string),
-            reason,
-        });
-    }
-    store.set_corrections(&writes)?;
+    let file = path.display().to_string();
+    let done = apply_review(&mut store, &file, &review, team)?;
     if g.json {
         return output::json(&serde_json::json!({
-            "file": path.display().to_string(),
-            "confirmed": confirmed,
-            "linked": linked,
-            "undecided": review.undecided,
+            "file": file,
+            "confirmed": done.confirmed,
+            "linked": done.linked,
+            "undecided": done.undecided,
         }));
     }
     outln!(
-        "{}: {confirmed} confirmed, {linked} linked where the file says, {} rows without a decision left \
+        "{file}: {} confirmed, {} linked where the file says, {} rows without a decision left \
          as they were; people's links override selectors and inference, and the engine learns \
          from them on the next `throughline align`",
-        path.display(),
-        review.undecided
+        done.confirmed,
+        done.linked,
+        done.undecided
     );
     Ok(())
 }

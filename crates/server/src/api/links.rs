@@ -1,17 +1,19 @@
-//! A person's word on a link: link, confirm, unlink. The same rules as the CLI's
-//! `link`/`confirm`/`unlink`: the target must exist in the strategy in force, "unclear"
-//! cannot be set by a person, and confirming copies the effective link as a correction.
+//! A person's word on a link: link, confirm, unlink, and a reviewed list of many. The
+//! same rules as the CLI's `link`/`confirm`/`unlink`/`link --file`: the target must
+//! exist in the strategy in force, "unclear" cannot be set by a person, and confirming
+//! copies the effective link as a correction.
 
 use axum::extract::State;
+use axum::http::{HeaderMap, header};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use throughline_model::{LinkOrigin, LinkTarget};
-use throughline_report::{NothingToConfirm, confirmation};
+use throughline_report::{NothingToConfirm, ReviewOutcome, apply_review, confirmation};
 use throughline_store::Store;
 use utoipa::ToSchema;
 
 use super::items::find;
-use super::{ApiJson, ApiPath};
+use super::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::{Caller, Contributor};
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
@@ -166,6 +168,89 @@ pub async fn unlink(
             store.delete_links(LinkOrigin::Corrected, &[item.id])?;
             Ok(json!({ "item": item.item.key, "source": item.item.source, "unlinked": true }))
         })
+        .await?;
+    Ok(ApiJson(out))
+}
+
+/// The largest reviewed list taken, in bytes: far more than the 1,000 rows the CSV
+/// download offers (about 0.4 MB), well below what would strain the server.
+pub const REVIEW_LIMIT: usize = 32 << 20;
+
+/// Who a reviewed list is from, when the server runs without tokens.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReviewQuery {
+    /// As for [`LinkBody::team`].
+    pub team: Option<String>,
+}
+
+/// The name a reviewed list is read under, which sets its format: JSON or JSON Lines
+/// when the content type says so, else CSV (what `format=csv` and `items --csv` write).
+pub fn review_name(headers: &HeaderMap) -> &'static str {
+    let kind = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if kind.contains("ndjson") || kind.contains("jsonl") || kind.contains("json-seq") {
+        "review.jsonl"
+    } else if kind.contains("json") {
+        "review.json"
+    } else {
+        "review.csv"
+    }
+}
+
+/// Reads a reviewed list and stores its decisions (see [`apply_review`]), as the
+/// blocking part of the API's and the dashboard's uploads.
+pub fn store_review(
+    store: &mut Store,
+    name: &str,
+    body: &[u8],
+    team: Option<&str>,
+) -> Result<ReviewOutcome, ApiError> {
+    let text = std::str::from_utf8(body)
+        .map_err(|e| ApiError::BadRequest(format!("{name} is not UTF-8 text: {e}")))?;
+    let review = throughline_ingest::read_review_text(name, text)
+        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    Ok(apply_review(store, name, &review, team)?)
+}
+
+/// Stores a reviewed list: the item list as `GET /api/items?format=csv` gave it, with
+/// `decision` (`confirm`, or `initiative:ID`, `goal:ID`, `off_plan:REASON`) and `why`
+/// filled in where a person looked. Rows with no decision are left as they are. All or
+/// nothing: a row naming no item, a target the strategy does not have or nothing to
+/// confirm rejects the whole list, naming its line. CSV by default; JSON or JSON Lines
+/// with that content type.
+#[utoipa::path(post, path = "/api/items/review", tag = "items",
+    params(ReviewQuery),
+    request_body(description = "The reviewed list", content(
+        (String = "text/csv"), (String = "application/json"), (String = "application/x-ndjson"))),
+    responses(
+        (status = 200, description = "`{confirmed, linked, undecided}`: rows stored as people's links, and rows left as they were", body = Object),
+        (status = 400, description = "Not a list that can be read (its line and field are named)", body = ErrorBody),
+        (status = 403, description = "Needs the contributor role", body = ErrorBody),
+        (status = 422, description = "A row naming no item, a target not in the strategy, or nothing to confirm; nothing was stored", body = ErrorBody)))]
+pub async fn review(
+    State(state): State<AppState>,
+    Contributor(caller): Contributor,
+    ApiQuery(q): ApiQuery<ReviewQuery>,
+    headers: HeaderMap,
+    body: axum::body::Body,
+) -> Result<ApiJson<ReviewOutcome>, ApiError> {
+    let team = team_of(&caller, q.team);
+    let name = review_name(&headers);
+    // Read here, not with the `Bytes` extractor, whose limit (2 MB) fits JSON bodies.
+    let body = axum::body::to_bytes(body, REVIEW_LIMIT)
+        .await
+        .map_err(|_| {
+            ApiError::Status(
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                format!("a reviewed list can be at most {} MB", REVIEW_LIMIT >> 20),
+            )
+        })?;
+    let out = state
+        .write(move |store| store_review(store, name, &body, team.as_deref()))
         .await?;
     Ok(ApiJson(out))
 }

@@ -6,7 +6,7 @@
 //! `.route(...)` calls are not used here; `tests/api_openapi.rs` checks that.)
 
 pub(crate) mod items;
-mod links;
+pub(crate) mod links;
 mod notes;
 mod reports;
 mod strategy;
@@ -48,6 +48,7 @@ pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(items::one))
         .routes(routes!(links::link, links::unlink))
         .routes(routes!(links::confirm))
+        .routes(routes!(links::review))
         .routes(routes!(notes::list, notes::add))
         .routes(routes!(reports::status))
         .routes(routes!(reports::allocation))

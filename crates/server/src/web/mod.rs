@@ -32,6 +32,12 @@ pub fn router() -> Router<AppState> {
         .route("/goals/{id}", get(pages::goal::page))
         .route("/off-plan", get(pages::off_plan::page))
         .route("/items", get(pages::items::page))
+        .route(
+            "/items/review",
+            post(pages::review::upload).layer(axum::extract::DefaultBodyLimit::max(
+                crate::api::links::REVIEW_LIMIT,
+            )),
+        )
         .route("/items/{source}/{key}", get(pages::item::page))
         .route("/items/{source}/{key}/link", post(pages::item::link))
         .route("/items/{source}/{key}/confirm", post(pages::item::confirm))

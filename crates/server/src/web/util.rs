@@ -137,3 +137,18 @@ pub(crate) fn origin_label(o: throughline_model::LinkOrigin) -> &'static str {
         throughline_model::LinkOrigin::Corrected => "set by a person",
     }
 }
+
+/// `back` when it is the address of an item list of this dashboard: a form sent from a
+/// list returns only there, never to an address the form could smuggle in.
+pub(crate) fn list_address(back: &str) -> Option<&str> {
+    let back = back.trim();
+    let local =
+        back.starts_with("/items?") && !back.contains(['\\', '\n', '\r']) && !back.contains("//");
+    local.then_some(back)
+}
+
+/// Back to the item list `back` (see [`list_address`]) with `said` (`name=value`) added
+/// for the list to show, at its table.
+pub(crate) fn back_to_list(back: &str, said: &str) -> Option<axum::response::Redirect> {
+    list_address(back).map(|b| axum::response::Redirect::to(&format!("{b}&{said}#queue")))
+}

@@ -19,7 +19,7 @@ use crate::ApiError;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::web::WebError;
-use crate::web::util::{item_href, origin_label, seg, target_label};
+use crate::web::util::{back_to_list, item_href, origin_label, seg, target_label};
 
 /// `?saved=` and `?problem=` after a form was sent.
 #[derive(Debug, Default, Deserialize)]
@@ -238,15 +238,6 @@ pub(crate) struct ConfirmForm {
     back: String,
 }
 
-/// Where a confirmation from a list returns: only to an item list of this dashboard
-/// (never to an address a form could smuggle in).
-fn back_to_list(back: &str, key: &str) -> Option<Redirect> {
-    let back = back.trim();
-    let local =
-        back.starts_with("/items?") && !back.contains(['\\', '\n', '\r']) && !back.contains("//");
-    local.then(|| Redirect::to(&format!("{back}&confirmed={}#queue", seg(key))))
-}
-
 /// `POST /items/{source}/{key}/confirm`: a person agrees with the current link.
 pub(crate) async fn confirm(
     State(state): State<AppState>,
@@ -262,7 +253,8 @@ pub(crate) async fn confirm(
             };
             let team = caller.team().map(str::to_string);
             w.set_correction(found.id, &target, team.as_deref(), &reason)?;
-            Ok(back_to_list(&form.back, &found.item.key)
+            let said = format!("confirmed={}", seg(&found.item.key));
+            Ok(back_to_list(&form.back, &said)
                 .unwrap_or_else(|| back(&source, &key, "saved=confirmed", "link")))
         })
         .await?;

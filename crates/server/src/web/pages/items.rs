@@ -28,6 +28,8 @@ pub(crate) struct PageQuery {
     pub page: Option<usize>,
     /// The key of an item just confirmed from this list (review queue).
     pub confirmed: Option<String>,
+    /// What a reviewed list uploaded from this page did (`confirmed.linked.undecided`).
+    pub reviewed: Option<String>,
 }
 
 /// `GET /items`.
@@ -49,7 +51,11 @@ pub(crate) async fn page(
     let flash = p
         .confirmed
         .filter(|k| seen.view.index.get(k).is_some())
-        .map(|k| ("confirmed", json!(k)));
+        .map(|k| ("confirmed", json!(k)))
+        .or_else(|| {
+            let counts = super::review::reviewed_flash(p.reviewed.as_deref()?)?;
+            Some(("reviewed", counts))
+        });
     report_page_with(
         &state,
         &seen,

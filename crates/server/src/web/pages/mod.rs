@@ -8,6 +8,7 @@ pub(crate) mod item;
 pub(crate) mod items;
 pub(crate) mod off_plan;
 pub(crate) mod overview;
+pub(crate) mod review;
 
 use axum::body::Bytes;
 use axum::http::header;
