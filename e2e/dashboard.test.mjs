@@ -9,7 +9,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -352,6 +352,48 @@ describe('dashboard in a browser', () => {
     await page.goto(`${base}${href}`);
     await page.getByRole('heading', { name: 'Where it is linked, and why' }).waitFor();
     assert.match(await page.locator('#link').locator('..').innerText(), /set by a person/);
+  });
+
+  it('takes a reviewed spreadsheet back from the queue', async () => {
+    await gotoFresh(page, `${base}/items?origin=inferred&sort=confidence`);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download it as CSV' }).click(),
+    ]);
+    const lines = readFileSync(await download.path(), 'utf8').split('\n');
+    // A reviewer's decision on one row, in the file as downloaded: each row ends with
+    // the empty `decision` and `why` columns.
+    const at = lines.findIndex((l, i) => i > 0 && /^[A-Z]+-\d+,/.test(l) && l.endsWith(',,'));
+    assert.ok(at > 0, 'a one-line row to decide');
+    const key = lines[at].split(',')[0];
+    lines[at] = `${lines[at].slice(0, -2)},off_plan:tech_debt,a refactor found in review`;
+    const reviewed = join(dir, 'reviewed.csv');
+    writeFileSync(reviewed, lines.join('\n'));
+
+    // A wrong target first: the page names the row, and the way back leads to the list.
+    await page.getByText('Send a reviewed list back', { exact: true }).click();
+    const wrong = join(dir, 'wrong.csv');
+    writeFileSync(wrong, `key,decision\n${key},initiative:no-such-initiative\n`);
+    await page.getByLabel('Reviewed file (CSV, JSON or JSON Lines)').setInputFiles(wrong);
+    await page.getByRole('button', { name: 'Store the decisions' }).click();
+    await page.getByRole('heading', { level: 1, name: 'The reviewed list was not stored' }).waitFor();
+    assert.match(await page.locator('main').innerText(), new RegExp(`wrong\\.csv line 2 \\(${key}\\)`));
+    await page.getByRole('link', { name: 'Back to the list' }).click();
+    await page.waitForURL(/sort=confidence/);
+
+    await page.getByText('Send a reviewed list back', { exact: true }).click();
+    await page.getByLabel('Reviewed file (CSV, JSON or JSON Lines)').setInputFiles(reviewed);
+    await page.getByLabel(/^Your team/).fill('Payments');
+    await page.getByRole('button', { name: 'Store the decisions' }).click();
+    await page.waitForURL(/reviewed=0\.1\./);
+    await page.getByRole('status').filter({ hasText: '0 confirmed, 1 linked where you said' }).waitFor();
+    await page.screenshot({ path: join(shots, 'queue-reviewed.png'), fullPage: true });
+    const item = await (await fetch(`${base}/api/items?text=${key}`)).json();
+    const source = item.items.find((i) => i.key === key).source;
+    await page.goto(`${base}/items/${source}/${encodeURIComponent(key)}`);
+    const linked = await page.locator('#link').locator('..').innerText();
+    assert.match(linked, /set by a person/);
+    assert.match(linked, /a refactor found in review/);
   });
 
   it('answers unknown pages and bad periods calmly', async () => {
