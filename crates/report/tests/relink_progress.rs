@@ -7,7 +7,7 @@ mod common;
 use std::sync::Mutex;
 
 use throughline_report::relink::{Work, explicit_links, infer_links};
-use throughline_store::{ImportMeta, Store};
+use throughline_store::Store;
 
 #[test]
 fn progress_counts_up_to_the_total_once() {
@@ -39,17 +39,7 @@ fn progress_counts_up_to_the_total_once() {
             &[],
         ));
     }
-    let meta = ImportMeta {
-        format: "test".into(),
-        path: "test".into(),
-    };
-    store
-        .import_items(
-            &meta,
-            items.into_iter().map(Ok::<_, std::io::Error>),
-            |_| {},
-        )
-        .unwrap();
+    common::import(&mut store, items);
     // One load of the items serves both passes.
     let work = Work::new();
     explicit_links(&mut store, &work).unwrap();

@@ -8,7 +8,7 @@ use throughline_ingest::read_review_text;
 use throughline_model::{LinkOrigin, LinkTarget, OffPlanReason};
 use throughline_report::relink::{Work, explicit_links};
 use throughline_report::{ReviewError, apply_review};
-use throughline_store::{ImportMeta, Store};
+use throughline_store::Store;
 
 fn store_with_two_sources(dir: &tempfile::TempDir) -> Store {
     let mut store = Store::open(dir.path().join("t.db")).unwrap();
@@ -23,17 +23,7 @@ fn store_with_two_sources(dir: &tempfile::TempDir) -> Store {
         common::labelled("DUP-1", "same key in jira", &[]),
         github,
     ];
-    let meta = ImportMeta {
-        format: "test".into(),
-        path: "test".into(),
-    };
-    store
-        .import_items(
-            &meta,
-            items.into_iter().map(Ok::<_, std::io::Error>),
-            |_| {},
-        )
-        .unwrap();
+    common::import(&mut store, items);
     explicit_links(&mut store, &Work::new()).unwrap();
     store
 }

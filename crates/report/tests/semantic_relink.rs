@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use throughline_report::relink::{Work, explicit_links, infer_links_with};
 use throughline_report::stored_embeddings::StoredEmbeddings;
 use throughline_sense::Embedder;
-use throughline_store::{ImportMeta, Store};
+use throughline_store::Store;
 
 /// A stand-in model: a vector from the text's letters, counting every text it embeds.
 struct Counting(AtomicUsize);
@@ -53,12 +53,7 @@ fn store_with_work(path: &std::path::Path) -> Store {
     }
     items.push(common::labelled("U-1", "cart payment is slow", &[]));
     items.push(common::labelled("U-2", "query ranking is off", &[]));
-    let meta = ImportMeta {
-        format: "test".into(),
-        path: "test".into(),
-    };
-    let ok = items.into_iter().map(Ok::<_, std::io::Error>);
-    store.import_items(&meta, ok, |_| {}).unwrap();
+    common::import(&mut store, items);
     explicit_links(&mut store, &Work::new()).unwrap();
     store
 }

@@ -8,7 +8,7 @@ use throughline_model::{
     OffPlanReason, Selectors, StatusCategory, Strategy, WorkItem,
 };
 use throughline_report::{EffectiveLink, Snapshot};
-use throughline_store::StoredItem;
+use throughline_store::{ImportMeta, Store, StoredItem};
 
 /// A small deterministic generator (xorshift), so every test run sees the same data.
 pub struct Rng(u64);
@@ -237,4 +237,14 @@ pub fn labelled(key: &str, title: &str, labels: &[&str]) -> WorkItem {
         labels: labels.iter().map(|l| l.to_string()).collect(),
         ..Default::default()
     }
+}
+
+/// Imports `items` into `store` in one import, as a test file would be.
+pub fn import(store: &mut Store, items: Vec<WorkItem>) {
+    let meta = ImportMeta {
+        format: "test".into(),
+        path: "test".into(),
+    };
+    let ok = items.into_iter().map(Ok::<_, std::io::Error>);
+    store.import_items(&meta, ok, |_| {}).unwrap();
 }
