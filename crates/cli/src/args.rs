@@ -26,6 +26,12 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
+    /// With --json, leave out the item keys behind each figure of a report (status,
+    /// allocation, drift, themes, brief): on a million items they run to 100 MB, the
+    /// numbers to kilobytes. Drill into a figure with `throughline items` instead.
+    #[arg(long, global = true, requires = "json")]
+    pub no_keys: bool,
+
     /// Say on stderr how long each phase took (loading, training, inferring, writing);
     /// `-vv` for the engine's inner steps. `THROUGHLINE_LOG=debug` (tracing's filter
     /// syntax) does the same and wins over the flag.

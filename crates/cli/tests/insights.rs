@@ -266,3 +266,41 @@ fn status_as_csv_holds_the_same_figures_as_its_json() {
     let both = env.fails(&["status", "--csv", "--json"]);
     assert!(both.contains("cannot be used with"), "{both}");
 }
+
+/// Every list of item keys in `v`, emptied; how many were not empty.
+fn empty_keys(v: &mut serde_json::Value) -> usize {
+    match v {
+        serde_json::Value::Object(m) => {
+            let mut n = 0;
+            for (k, x) in m.iter_mut() {
+                if k == "keys" && x.is_array() {
+                    n += usize::from(!x.as_array().unwrap().is_empty());
+                    *x = serde_json::json!([]);
+                } else {
+                    n += empty_keys(x);
+                }
+            }
+            n
+        }
+        serde_json::Value::Array(a) => a.iter_mut().map(empty_keys).sum(),
+        _ => 0,
+    }
+}
+
+#[test]
+fn reports_without_keys_hold_the_same_numbers() {
+    let env = demo();
+    for cmd in ["status", "allocation", "drift", "themes", "brief"] {
+        // Without keys first: its kept output must not be served for the full report.
+        let mut bare = env.json(&[cmd, "--no-keys"]);
+        let mut full = env.json(&[cmd]);
+        assert_eq!(empty_keys(&mut bare), 0, "{cmd}: a key list is left");
+        assert!(
+            empty_keys(&mut full) > 0,
+            "{cmd}: the full report lists keys"
+        );
+        assert_eq!(bare, full, "{cmd}: the numbers differ");
+    }
+    let err = env.fails(&["status", "--no-keys"]);
+    assert!(err.contains("--json"), "{err}");
+}

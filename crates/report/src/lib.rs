@@ -14,6 +14,7 @@ pub mod drift;
 mod effective;
 mod groups;
 pub mod item_query;
+mod keys;
 pub mod metrics;
 mod picture;
 pub mod relink;
@@ -37,6 +38,7 @@ pub use effective::{
     EffectiveLink, NothingToConfirm, confirmation, effective_links, engine_candidates,
 };
 pub use groups::team_groups;
+pub use keys::WithoutKeys;
 pub use metrics::{MetricStatus, metrics};
 pub use picture::{Picture, picture};
 pub use review::{ReviewError, ReviewOutcome, apply_review};

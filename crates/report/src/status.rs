@@ -281,33 +281,6 @@ fn pct(x: f64) -> String {
 }
 
 impl StatusReport {
-    /// The same figures without the item keys behind them, for callers that only want
-    /// the numbers (the keys of a large organisation run to megabytes; every figure can
-    /// still be drilled into with the item query using the same scope).
-    pub fn without_keys(mut self) -> StatusReport {
-        fn split(s: &mut OriginSplit) -> [&mut Figure; 3] {
-            [&mut s.explicit, &mut s.corrected, &mut s.inferred]
-        }
-        let mut figures: Vec<&mut Figure> = vec![
-            &mut self.total,
-            &mut self.aligned,
-            &mut self.off_plan,
-            &mut self.unclear,
-            &mut self.unlinked,
-        ];
-        figures.extend(split(&mut self.aligned_by_origin));
-        for g in &mut self.goals {
-            figures.push(&mut g.work);
-            figures.extend(split(&mut g.by_origin));
-            figures.extend(g.initiatives.iter_mut().map(|i| &mut i.work));
-        }
-        figures.extend(self.off_plan_by_reason.iter_mut().map(|r| &mut r.work));
-        for f in figures {
-            f.keys = Vec::new();
-        }
-        self
-    }
-
     /// A plain-text rendering for the terminal.
     pub fn to_text(&self) -> String {
         let mut o = String::new();

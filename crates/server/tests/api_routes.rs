@@ -215,6 +215,22 @@ async fn every_route_answers_on_a_demo_database() {
     clear_keys(&mut stripped);
     assert_eq!(bare, stripped);
     assert!(!status["total"]["keys"].as_array().unwrap().is_empty());
+    // The other reports the same way: equal numbers, no keys. (This small demo has no
+    // drift to report, so its report has no keys either way; the CLI's test has some.)
+    for (path, listed) in [
+        ("/api/allocation?by=month", true),
+        ("/api/drift", false),
+        ("/api/themes", true),
+        ("/api/brief", true),
+    ] {
+        let (_, mut full) = get(&s, path).await;
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let (st, bare) = get(&s, &format!("{path}{sep}keys=false")).await;
+        assert_eq!(st, 200, "{path}: {bare}");
+        assert_eq!(bare != full, listed, "{path}: the full report lists keys");
+        clear_keys(&mut full);
+        assert_eq!(bare, full, "{path}");
+    }
     let (st, bad) = get(&s, "/api/status?keys=maybe").await;
     assert_eq!(st, 400, "{bad}");
     for (format, starts) in [("md", "# "), ("html", "<")] {

@@ -4,7 +4,7 @@
 
 use anyhow::Context;
 use throughline_llm::{ChatClient, Source};
-use throughline_report::{LongEvidence, ShortEvidence, brief};
+use throughline_report::{LongEvidence, ShortEvidence, WithoutKeys, brief};
 use throughline_store::Store;
 
 use super::{Globals, phrasing, scope};
@@ -73,6 +73,7 @@ fn render(
             .map(|c| (c.text, model))
     });
     if g.json {
+        let b = if g.no_keys { b.without_keys() } else { b };
         let (text, model) = summary.unzip();
         let doc = serde_json::json!({ "brief": b, "summary": text, "phrased_by": model });
         return Ok(serde_json::to_string_pretty(&doc)? + "\n");

@@ -2,13 +2,15 @@
 //! `report_cache`): on a million items, `status` or `brief` takes seconds to read every
 //! item, and the same report is asked for again and again between imports.
 
-use throughline_report::{AllocationReport, DriftReport, Snapshot, StatusReport, ThemesReport};
+use throughline_report::{
+    AllocationReport, DriftReport, Snapshot, StatusReport, ThemesReport, WithoutKeys,
+};
 use throughline_store::Store;
 
 use super::Globals;
 
 /// A report printed as text, or as JSON with `--json`.
-pub trait Printed: serde::Serialize {
+pub trait Printed: serde::Serialize + WithoutKeys {
     fn text(&self) -> String;
 }
 
@@ -36,6 +38,7 @@ impl Globals {
         let text = self.report_output(store, command, args, |store| {
             let r = make(self.snapshot(store)?)?;
             Ok(if self.json {
+                let r = if self.no_keys { r.without_keys() } else { r };
                 serde_json::to_string_pretty(&r)? + "\n"
             } else {
                 r.text()
@@ -68,8 +71,9 @@ impl Globals {
             .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
             .map_or(0, |d| d.as_secs());
         let name = format!(
-            "{command} {args:?} json={} version={} built={built} day={}",
+            "{command} {args:?} json={} keys={} version={} built={built} day={}",
             self.json,
+            !self.no_keys,
             env!("CARGO_PKG_VERSION"),
             chrono::Utc::now().date_naive()
         );

@@ -37,6 +37,8 @@ pub struct Globals {
     pub db: std::path::PathBuf,
     pub quiet: bool,
     pub json: bool,
+    /// With `json`: reports without the item keys behind their figures.
+    pub no_keys: bool,
     pub no_cache: bool,
 }
 
@@ -58,6 +60,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         db: cli.db,
         quiet: cli.quiet,
         json: cli.json,
+        no_keys: cli.no_keys,
         no_cache: cli.no_cache,
     };
     match cli.command {

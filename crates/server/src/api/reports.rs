@@ -6,9 +6,9 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 use throughline_report::{
-    AllocationOptions, BucketBy, DriftOptions, Scope, ThemeOptions, allocation as allocation_fn,
-    allocation_csv, ask as ask_fn, brief as brief_fn, drift as drift_fn, metrics as metrics_fn,
-    status as status_fn, status_csv, themes as themes_fn,
+    AllocationOptions, BucketBy, DriftOptions, Scope, ThemeOptions, WithoutKeys,
+    allocation as allocation_fn, allocation_csv, ask as ask_fn, brief as brief_fn,
+    drift as drift_fn, metrics as metrics_fn, status as status_fn, status_csv, themes as themes_fn,
 };
 use utoipa::IntoParams;
 
@@ -49,6 +49,21 @@ pub struct KeysQuery {
     pub keys: Option<bool>,
 }
 
+impl KeysQuery {
+    /// Whether to keep the keys, and the words for the report's cache key.
+    fn keep(&self) -> (bool, &'static str) {
+        match self.keys.unwrap_or(true) {
+            true => (true, "keys=true"),
+            false => (false, "keys=false"),
+        }
+    }
+}
+
+/// `report`, without its keys unless `keep`.
+fn keyed<R: WithoutKeys>(report: R, keep: bool) -> R {
+    if keep { report } else { report.without_keys() }
+}
+
 /// JSON or CSV.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -87,13 +102,10 @@ pub async fn status(
             })
             .await;
     }
-    let keys = k.keys.unwrap_or(true);
-    let key = format!("status {} min={min} keys={keys}", s.key());
+    let (keep, keys) = k.keep();
+    let key = format!("status {} min={min} {keys}", s.key());
     state
-        .report(key, move |snap| {
-            let report = status_fn(snap, &scope);
-            Ok(if keys { report } else { report.without_keys() })
-        })
+        .report(key, move |snap| Ok(keyed(status_fn(snap, &scope), keep)))
         .await
 }
 
@@ -108,7 +120,7 @@ pub struct AllocationQuery {
 }
 
 /// Allocation over time, thin goals and stalled initiatives.
-#[utoipa::path(get, path = "/api/allocation", tag = "reports", params(ScopeQuery, AllocationQuery, TableFormatQuery),
+#[utoipa::path(get, path = "/api/allocation", tag = "reports", params(ScopeQuery, AllocationQuery, KeysQuery, TableFormatQuery),
     responses(
         (status = 200, description = "The allocation report (or CSV: per period, a row per class of work and per goal)", body = Object),
         (status = 400, description = "A bad period, `by` or format", body = ErrorBody)))]
@@ -116,6 +128,7 @@ pub async fn allocation(
     State(state): State<AppState>,
     ApiQuery(s): ApiQuery<ScopeQuery>,
     ApiQuery(a): ApiQuery<AllocationQuery>,
+    ApiQuery(k): ApiQuery<KeysQuery>,
     ApiQuery(f): ApiQuery<TableFormatQuery>,
 ) -> Result<Response, ApiError> {
     let scope = s.scope(MIN_GROUP)?;
@@ -139,8 +152,11 @@ pub async fn allocation(
             })
             .await;
     }
+    let (keep, keys) = k.keep();
     state
-        .report(key, move |snap| Ok(allocation_fn(snap, &scope, &opts)))
+        .report(format!("{key} {keys}"), move |snap| {
+            Ok(keyed(allocation_fn(snap, &scope, &opts), keep))
+        })
         .await
 }
 
@@ -155,7 +171,7 @@ pub struct DriftQuery {
 }
 
 /// Material shifts: the recent weeks against the weeks before.
-#[utoipa::path(get, path = "/api/drift", tag = "reports", params(ScopeQuery, GroupQuery, DriftQuery),
+#[utoipa::path(get, path = "/api/drift", tag = "reports", params(ScopeQuery, GroupQuery, DriftQuery, KeysQuery),
     responses(
         (status = 200, description = "The drift report", body = Object),
         (status = 400, description = "A bad period or window", body = ErrorBody)))]
@@ -164,6 +180,7 @@ pub async fn drift(
     ApiQuery(s): ApiQuery<ScopeQuery>,
     ApiQuery(g): ApiQuery<GroupQuery>,
     ApiQuery(d): ApiQuery<DriftQuery>,
+    ApiQuery(k): ApiQuery<KeysQuery>,
 ) -> Result<Response, ApiError> {
     let min = g.size()?;
     let scope = s.scope(min)?;
@@ -174,14 +191,17 @@ pub async fn drift(
             "`recent_weeks` must be 1 to 52 and `baseline_weeks` 1 to 104".into(),
         ));
     }
-    let key = format!("drift {} min={min} r={recent} b={baseline}", s.key());
+    let (keep, keys) = k.keep();
+    let key = format!("drift {} min={min} r={recent} b={baseline} {keys}", s.key());
     let opts = DriftOptions {
         recent_weeks: recent,
         baseline_weeks: baseline,
         ..Default::default()
     };
     state
-        .report(key, move |snap| Ok(drift_fn(snap, &scope, &opts)))
+        .report(key, move |snap| {
+            Ok(keyed(drift_fn(snap, &scope, &opts), keep))
+        })
         .await
 }
 
@@ -195,7 +215,7 @@ pub struct ThemesQuery {
 }
 
 /// Off-plan work grouped into a few plain themes.
-#[utoipa::path(get, path = "/api/themes", tag = "reports", params(ScopeQuery, ThemesQuery),
+#[utoipa::path(get, path = "/api/themes", tag = "reports", params(ScopeQuery, ThemesQuery, KeysQuery),
     responses(
         (status = 200, description = "The themes report", body = Object),
         (status = 400, description = "A bad period", body = ErrorBody)))]
@@ -203,15 +223,19 @@ pub async fn themes(
     State(state): State<AppState>,
     ApiQuery(s): ApiQuery<ScopeQuery>,
     ApiQuery(t): ApiQuery<ThemesQuery>,
+    ApiQuery(k): ApiQuery<KeysQuery>,
 ) -> Result<Response, ApiError> {
     let scope = s.scope(MIN_GROUP)?;
-    let key = format!("themes {} unplaced={}", s.key(), t.unplaced);
+    let (keep, keys) = k.keep();
+    let key = format!("themes {} unplaced={} {keys}", s.key(), t.unplaced);
     let opts = ThemeOptions {
         include_unplaced: t.unplaced,
         ..Default::default()
     };
     state
-        .report(key, move |snap| Ok(themes_fn(snap, &scope, &opts)))
+        .report(key, move |snap| {
+            Ok(keyed(themes_fn(snap, &scope, &opts), keep))
+        })
         .await
 }
 
@@ -255,7 +279,7 @@ pub struct BriefQuery {
 }
 
 /// The executive brief, as structured JSON, Markdown or self-contained HTML.
-#[utoipa::path(get, path = "/api/brief", tag = "reports", params(ScopeQuery, GroupQuery, BriefQuery),
+#[utoipa::path(get, path = "/api/brief", tag = "reports", params(ScopeQuery, GroupQuery, BriefQuery, KeysQuery),
     responses(
         (status = 200, description = "The brief", content(
             (Object = "application/json"), (String = "text/markdown"), (String = "text/html"))),
@@ -265,6 +289,7 @@ pub async fn brief(
     ApiQuery(s): ApiQuery<ScopeQuery>,
     ApiQuery(g): ApiQuery<GroupQuery>,
     ApiQuery(b): ApiQuery<BriefQuery>,
+    ApiQuery(k): ApiQuery<KeysQuery>,
 ) -> Result<Response, ApiError> {
     let min = g.size()?;
     let scope = s.scope(min)?;
@@ -279,12 +304,14 @@ pub async fn brief(
             )));
         }
     };
-    let key = format!("brief {} min={min} format={content_type}", s.key());
+    let (keep, keys) = k.keep();
+    let key = format!("brief {} min={min} format={content_type} {keys}", s.key());
     state
         .report_raw(key, content_type, move |snap| {
             let b = brief_fn(snap, &scope);
             Ok(match content_type {
-                "application/json" => serde_json::to_vec(&b)
+                // Markdown and HTML list a few keys of each figure and link to the rest.
+                "application/json" => serde_json::to_vec(&keyed(b, keep))
                     .map_err(|e| ApiError::Internal(format!("encoding the brief: {e}")))?,
                 t if t.starts_with("text/html") => b.to_html().into_bytes(),
                 _ => b.to_markdown().into_bytes(),
