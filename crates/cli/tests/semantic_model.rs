@@ -74,8 +74,10 @@ fn on_real_iceberg_history_semantic_mode_is_at_least_as_good_as_lexical() {
     };
     let (l1, l3, _) = eval(&[]);
     let (s1, s3, ece) = eval(&["--semantic"]);
-    // Measured: lexical 0.703 / 0.843, semantic 0.708 / 0.848 (ECE 0.062).
-    assert!(s1 >= 0.70 && s3 >= 0.845, "semantic {s1} / {s3}");
+    // Measured: lexical 0.703 / 0.843, semantic 0.705 / 0.851 (ECE 0.065). Issue 5's
+    // bar, on the real data through the real importer and command: top-1 0.70, top-3
+    // 0.85, ECE 0.08.
+    assert!(s1 >= 0.70 && s3 >= 0.85, "semantic {s1} / {s3}");
     assert!(
         s3 >= l3 && s1 >= l1 - 0.005,
         "semantic {s1} / {s3} vs lexical {l1} / {l3}"

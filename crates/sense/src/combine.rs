@@ -1,6 +1,6 @@
 //! Fitting how the score sources are combined: the SVM, class centroids, naive Bayes,
-//! the strategy's own words, the recency prior, semantic similarity, versioned families
-//! and the softmax temperature.
+//! the strategy's own words, the recency prior, semantic similarity and nearest
+//! neighbours, versioned families and the softmax temperature.
 //!
 //! Every weight is chosen on a held-out fold that replays real use: models trained on
 //! the older linked items score the newest fifth, and the weights that minimise the
@@ -16,6 +16,7 @@ use crate::engine::learners::{
 };
 use crate::family::Families;
 use crate::linear::{LinearModel, SvmOptions};
+use crate::neighbours::Neighbours;
 use crate::parallel::par_map;
 use crate::prior::TimePrior;
 use crate::tfidf::SparseVec;
@@ -49,6 +50,10 @@ pub(crate) struct Combo {
     /// How a target's timeframe moves its score ([`Timeframes`]).
     #[serde(default)]
     pub timeframe: TimeframeWeights,
+    /// Weight of the targets of the item's nearest linked items in the embedder's
+    /// space ([`Neighbours`]; semantic mode, 0 = not used).
+    #[serde(default)]
+    pub knn_w: f32,
     /// Mean log-loss of the held-out fold under this combination (`None` when no fold
     /// was held out): how settings compare, on work the model did not train on.
     #[serde(default)]
@@ -70,6 +75,7 @@ impl Combo {
             family_gap: None,
             dense_w: 0.0,
             timeframe: TimeframeWeights::default(),
+            knn_w: 0.0,
             fold_loss: None,
         }
     }
@@ -118,6 +124,8 @@ struct Scored {
     sources: Vec<Vec<Vec<f32>>>,
     nb_bias: Vec<f32>,
     sem: Option<Vec<Vec<f32>>>,
+    /// Semantic mode: item -> the nearest older items' score per class.
+    knn: Option<Vec<Vec<f32>>>,
     /// Per time scale: item -> log prior per class.
     priors: Vec<Vec<Vec<f32>>>,
     /// Time scales in days.
@@ -191,6 +199,15 @@ fn score_fold(f: &Fold, s: &Shared<'_>, dense_grid: &[f32]) -> Scored {
             .map(|&i| class_vecs.iter().map(|c| dot(c, &iv[i])).collect())
             .collect()
     });
+    // Neighbours among the older items only, for the same reason.
+    let knn = s.semantic.map(|(_, iv)| {
+        let near = Neighbours::new(&iv[..cut], &y[..cut]);
+        par_map(&cal, s.threads, |i| {
+            let mut v = vec![0f32; n_classes];
+            near.add(&iv[i], 1.0, &mut v, &mut Vec::new());
+            v
+        })
+    });
     // Recency priors for a few time scales relative to the span of the training data.
     let times: Vec<f64> = s.t[..cut].iter().flatten().copied().collect();
     let (lo, hi) = times
@@ -223,6 +240,7 @@ fn score_fold(f: &Fold, s: &Shared<'_>, dense_grid: &[f32]) -> Scored {
         sources,
         nb_bias: nb.bias().to_vec(),
         sem,
+        knn,
         priors,
         taus,
         truth: cal.iter().map(|&i| y[i]).collect(),
@@ -234,8 +252,8 @@ fn score_fold(f: &Fold, s: &Shared<'_>, dense_grid: &[f32]) -> Scored {
 
 /// Parameters: [tau index, prior w, strategy w, centroid w, nb w, semantic w, none,
 /// family gap (negative: new family members do not borrow), dense scale index,
-/// timeframe inside, outside, new and inside].
-type Params = [f32; 12];
+/// timeframe inside, outside, new and inside, neighbours w].
+type Params = [f32; 13];
 
 /// Index of the dense scale in [`Params`]: searched in an outer loop, not coordinate-wise.
 const DENSE: usize = 8;
@@ -272,11 +290,19 @@ fn combine(
             z += p[5] * s[k][c];
             evidence[c] += p[5] * s[k][c];
         }
+
         out[c] = z;
     }
     if p[7] >= 0.0 {
         sc.families
             .apply(p[7], &mut out[..n_classes], evidence, before);
+    }
+    // After borrowing: a new family member has no neighbours of its own, and should not
+    // inherit its lender's (they are votes for the lender's own items).
+    if let Some(n) = &sc.knn {
+        for (o, v) in out[..n_classes].iter_mut().zip(&n[k]) {
+            *o += p[12] * v;
+        }
     }
     // After borrowing: a new family member is judged by its own timeframe.
     sc.timeframes
@@ -301,7 +327,7 @@ pub(crate) fn fit_combination(fold: &Fold, s: &Shared<'_>) -> (Combo, Isotonic, 
     // scores negative) should not get a confident answer from bias differences.
     let timed = !sc.timeframes.is_empty() && sc.times.iter().any(Option::is_some);
     let tf_grid = |g: &[f32]| if timed { g.to_vec() } else { vec![0.0] };
-    let grids: [Vec<f32>; 12] = [
+    let grids: [Vec<f32>; 13] = [
         (0..if have_taus { TAU_SHARES.len() } else { 1 })
             .map(|i| i as f32)
             .collect(),
@@ -328,6 +354,11 @@ pub(crate) fn fit_combination(fold: &Fold, s: &Shared<'_>) -> (Combo, Isotonic, 
         tf_grid(&[0.0, 0.25, 0.5, 1.0, 2.0]),
         tf_grid(&[0.0, 0.5, 1.0, 2.0, 4.0]),
         tf_grid(&[0.0, 0.5, 1.0, 2.0, 4.0]),
+        if sc.knn.is_some() {
+            vec![0.0, 0.05, 0.1, 0.2, 0.4]
+        } else {
+            vec![0.0]
+        },
     ];
     let truth = &sc.truth;
     let mut logits: Vec<Vec<f32>> = vec![vec![0.0; n_classes + 1]; truth.len()];
@@ -339,7 +370,7 @@ pub(crate) fn fit_combination(fold: &Fold, s: &Shared<'_>) -> (Combo, Isotonic, 
         }
     };
     // The coordinate search revisits the current point once per dimension.
-    let mut seen: std::collections::HashMap<[u32; 12], (f32, f64)> = Default::default();
+    let mut seen: std::collections::HashMap<[u32; 13], (f32, f64)> = Default::default();
     let mut loss_of = |p: &Params| {
         let key = p.map(f32::to_bits);
         if let Some(&r) = seen.get(&key) {
@@ -353,10 +384,10 @@ pub(crate) fn fit_combination(fold: &Fold, s: &Shared<'_>) -> (Combo, Isotonic, 
     // The SVM is the main source and the others correct it, so the search runs once per
     // SVM variant (a coordinate search that also moved the SVM got stuck with whichever
     // variant the other weights were first fitted around).
-    let (mut params, mut best_t, mut best_loss) = ([0f32; 12], 1.0, f64::INFINITY);
+    let (mut params, mut best_t, mut best_loss) = ([0f32; 13], 1.0, f64::INFINITY);
     for svm in 0..dense_grid.len() {
         let mut p = [
-            0.0, 0.0, 0.5, 0.0, 0.0, 0.0, -1.5, -1.0, svm as f32, 0.0, 0.0, 0.0,
+            0.0, 0.0, 0.5, 0.0, 0.0, 0.0, -1.5, -1.0, svm as f32, 0.0, 0.0, 0.0, 0.0,
         ];
         let (mut t, mut loss) = loss_of(&p);
         for _round in 0..2 {
@@ -391,6 +422,7 @@ pub(crate) fn fit_combination(fold: &Fold, s: &Shared<'_>) -> (Combo, Isotonic, 
         family_gap: (params[7] >= 0.0).then_some(params[7]),
         dense_w: dense_grid[params[DENSE] as usize],
         timeframe: timeframe_weights(&params),
+        knn_w: params[12],
         fold_loss: Some(best_loss),
     };
     // Isotonic map of the chosen combination's top-1 probability.

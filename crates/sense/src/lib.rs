@@ -69,6 +69,7 @@ pub mod explicit;
 mod family;
 mod features;
 mod linear;
+mod neighbours;
 pub mod offplan;
 mod parallel;
 mod prior;

@@ -4,7 +4,7 @@ mod common;
 
 use std::sync::Arc;
 
-use throughline_model::LinkTarget;
+use throughline_model::{LinkOrigin, LinkTarget};
 use throughline_sense::{Embedder, EngineConfig, Mode, Model, TrainingSet, infer_all};
 
 /// Per topic (`common::TOPICS`, same order): synonyms of its words that no item or
@@ -97,4 +97,108 @@ fn meaning_places_items_whose_words_no_linked_item_used() {
     // A single item, inferred on its own, gets the same answer as in a batch.
     let one = semantic.infer(&items[first], &[]);
     assert_eq!(one.alternatives[0].0, sem_out[0].alternatives[0].0);
+}
+
+/// Where a word points by its first letter: `b` and `c` words are two kinds of checkout
+/// work at opposite ends of one axis, `k` and `m` words two kinds of search work at
+/// opposite ends of another. Each target's average is nowhere near its work, and no
+/// hyperplane parts the two targets (an XOR), so neither the targets' mean embeddings
+/// nor the embedding features of the linear model can tell them apart; the nearest
+/// linked items can. Other letters mean little.
+struct TwoKinds;
+
+impl Embedder for TwoKinds {
+    fn embed(&self, texts: &[&str]) -> Vec<Vec<f32>> {
+        texts
+            .iter()
+            .map(|t| {
+                let mut v = [0f32; 4];
+                for w in t.split_whitespace() {
+                    let add: [f32; 4] = match w.as_bytes()[0] {
+                        b'b' => [1.0, 0.0, 0.0, 0.0],
+                        b'c' => [-1.0, 0.0, 0.0, 0.0],
+                        b'k' => [0.0, 1.0, 0.0, 0.0],
+                        b'm' => [0.0, -1.0, 0.0, 0.0],
+                        _ => [0.0, 0.0, 0.1, 0.0],
+                    };
+                    v.iter_mut().zip(add).for_each(|(x, a)| *x += a);
+                }
+                let n = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6);
+                v.iter().map(|x| x / n).collect()
+            })
+            .collect()
+    }
+    fn name(&self) -> &str {
+        "two kinds"
+    }
+}
+
+/// Three words no other item uses, starting with `first`: nothing to learn from words.
+fn unique_words(rng: &mut common::Rng, first: char) -> String {
+    (0..3)
+        .map(|_| {
+            let rest: String = (0..6)
+                .map(|_| (b'd' + rng.below(6) as u8) as char)
+                .collect();
+            format!("{first}{rest}")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn the_nearest_linked_items_place_work_a_target_s_average_would_not() {
+    let strategy = common::strategy();
+    let mut rng = common::Rng::new(11);
+    let (mut items, mut labels) = (Vec::new(), Vec::new());
+    let target = |t: usize| {
+        Some((
+            LinkTarget::Initiative(common::TOPICS[t].0.into()),
+            LinkOrigin::Explicit,
+        ))
+    };
+    for i in 0..360 {
+        let (first, t) = [('b', 0), ('c', 0), ('k', 1), ('m', 1)][i % 4];
+        items.push(common::plain(
+            &format!("L-{i}"),
+            &unique_words(&mut rng, first),
+            "",
+        ));
+        labels.push(target(t));
+    }
+    let first = items.len();
+    for i in 0..6 {
+        items.push(common::plain(
+            &format!("U-{i}"),
+            &unique_words(&mut rng, 'b'),
+            "",
+        ));
+        labels.push(None);
+    }
+    let which: Vec<usize> = (first..items.len()).collect();
+    let ts = TrainingSet::new(&strategy, &items, &labels, &[]).unwrap();
+    let cfg = EngineConfig {
+        mode: Mode::Semantic,
+        ..Default::default()
+    };
+    let model = Model::train(&ts, &cfg, Some(Arc::new(TwoKinds))).unwrap();
+    // The held-out fold found the neighbours worth a weight.
+    let summary = model.summary();
+    assert!(!summary.contains("neighbours weight 0.00"), "{summary}");
+    let out = infer_all(&model, &items, &which, &[], &|_| {});
+    let checkout = LinkTarget::Initiative(common::TOPICS[0].0.into());
+    for inf in &out {
+        // The best candidate. (Its confidence stays low: words no linked item used
+        // carry little evidence, whatever they mean.)
+        assert_eq!(inf.alternatives[0].0, checkout, "{inf:#?}");
+        // No linked item shares its words, so the reason names the nearest in meaning:
+        // checkout items of the same kind (`b` words, every fourth from L-0).
+        let named: Vec<usize> = inf
+            .reason
+            .split(|c: char| !c.is_alphanumeric() && c != '-')
+            .filter_map(|w| w.strip_prefix("L-")?.parse().ok())
+            .collect();
+        assert!(!named.is_empty(), "{}", inf.reason);
+        assert!(named.iter().all(|i| i % 4 == 0), "{}", inf.reason);
+    }
 }

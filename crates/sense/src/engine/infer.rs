@@ -129,6 +129,11 @@ impl Model {
             self.families
                 .apply(gap, &mut ws.scores, &ws.evidence, &mut ws.before);
         }
+        ws.near.clear();
+        if let (Some(s), Some(e)) = (&self.semantic, emb) {
+            s.neighbours
+                .add(e, self.combo.knn_w, &mut ws.scores, &mut ws.near);
+        }
         self.timeframes.add(t, self.combo.timeframe, &mut ws.scores);
         let mut probs = ws.scores.clone();
         if let Some(none) = self.combo.none_logit {

@@ -143,6 +143,8 @@ struct Semantic {
     embedder: Arc<dyn Embedder>,
     /// Per class: normalised mean of strategy-text and linked-item embeddings.
     class_vecs: Vec<Vec<f32>>,
+    /// The newest linked items' embeddings, for the nearest ones' targets.
+    neighbours: crate::neighbours::Neighbours,
 }
 
 /// A model trained for one database. Cheap to share across threads.
@@ -204,6 +206,8 @@ pub(crate) struct Workspace {
     scores: Vec<f32>,
     evidence: Vec<f32>,
     before: Vec<f32>,
+    /// Semantic mode: the item's nearest linked items (index, target), nearest first.
+    near: Vec<(u32, u32)>,
 }
 
 impl Model {
@@ -226,7 +230,7 @@ impl Model {
         let off_or = |v: Option<f32>| v.map_or("off".to_string(), |v| format!("{v:.2}"));
         format!(
             "{} mode, {} targets, {}, {} features; recency weight {:.2}, \
-             strategy-text weight {:.2}, centroid weight {:.2}, naive Bayes weight {:.2}, semantic weight {:.2}, embedding features {:.2}, temperature {:.3}, none-of-these logit {}, family gap {}{}{}",
+             strategy-text weight {:.2}, centroid weight {:.2}, naive Bayes weight {:.2}, semantic weight {:.2}, embedding features {:.2}, neighbours weight {:.2}, temperature {:.3}, none-of-these logit {}, family gap {}{}{}",
             self.mode().as_str(),
             self.classes.len(),
             if self.n_linked < self.linked_total {
@@ -248,6 +252,7 @@ impl Model {
             self.combo.nb_w,
             self.combo.sem_w,
             self.combo.dense_w,
+            self.combo.knn_w,
             self.combo.temperature,
             off_or(self.combo.none_logit),
             off_or(self.combo.family_gap),

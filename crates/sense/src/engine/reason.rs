@@ -37,7 +37,10 @@ impl Model {
         let best = order[0];
         let rule_taught = self.rule_taught[best];
         let (word_list, word_feats) = self.deciding_words(best, scored, ws);
-        let similar = self.similar(best, &word_feats, &item.key);
+        let mut similar = self.similar(best, &word_feats, &item.key);
+        if similar.is_empty() {
+            similar = self.nearest(best, ws, &item.key);
+        }
         let recency = prior_delta.len() == k && {
             let mean = prior_delta.iter().sum::<f32>() / k as f32;
             prior_delta[best] - mean > 1.0
@@ -274,6 +277,19 @@ impl Model {
         Some(format!(
             "; its timeframe, {span}, covers when this item was created"
         ))
+    }
+
+    /// Up to two of the item's nearest linked items in meaning (semantic mode) that
+    /// serve `class`: the examples to name when no linked item shares its words.
+    fn nearest(&self, class: usize, ws: &Workspace, key: &str) -> Vec<String> {
+        ws.near
+            .iter()
+            .filter(|&&(_, c)| c as usize == class)
+            .filter_map(|&(i, _)| self.linked_keys.get(i as usize))
+            .filter(|k| k.as_str() != key)
+            .take(2)
+            .cloned()
+            .collect()
     }
 
     /// Up to two linked items of `class` sharing the most of the deciding features.

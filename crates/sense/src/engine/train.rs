@@ -713,6 +713,7 @@ fn embed(
     let semantic = Semantic {
         embedder,
         class_vecs,
+        neighbours: crate::neighbours::Neighbours::new(&iv, &ex.y),
     };
     (semantic, sv, iv)
 }
