@@ -17,7 +17,7 @@ use crate::engine::learners::{
 use crate::family::Families;
 use crate::linear::{LinearModel, SvmOptions};
 use crate::neighbours::Neighbours;
-use crate::parallel::par_map;
+use crate::parallel::{map_chunks, par_map};
 use crate::prior::TimePrior;
 use crate::tfidf::SparseVec;
 use crate::timeframe::{TimeframeWeights, Timeframes};
@@ -202,11 +202,20 @@ fn score_fold(f: &Fold, s: &Shared<'_>, dense_grid: &[f32]) -> Scored {
     // Neighbours among the older items only, for the same reason.
     let knn = s.semantic.map(|(_, iv)| {
         let near = Neighbours::new(&iv[..cut], &y[..cut]);
-        par_map(&cal, s.threads, |i| {
-            let mut v = vec![0f32; n_classes];
-            near.add(&iv[i], 1.0, &mut v, &mut Vec::new());
-            v
+        map_chunks(cal.len(), s.threads, |r| {
+            let queries: Vec<&[f32]> = cal[r].iter().map(|&i| iv[i].as_slice()).collect();
+            near.nearest(&queries)
+                .iter()
+                .map(|found| {
+                    let mut v = vec![0f32; n_classes];
+                    near.add(found, 1.0, &mut v, &mut Vec::new());
+                    v
+                })
+                .collect::<Vec<_>>()
         })
+        .into_iter()
+        .flatten()
+        .collect()
     });
     // Recency priors for a few time scales relative to the span of the training data.
     let times: Vec<f64> = s.t[..cut].iter().flatten().copied().collect();

@@ -22,6 +22,9 @@ const K: usize = 10;
 const TAU: f32 = 0.05;
 /// Share a target gets with no neighbour among the `K`, so its score stays finite.
 const FLOOR: f32 = 0.02;
+/// Rows compared with a batch of items at a time: 64 rows of 384 numbers are 96 KB,
+/// which stay in a core's cache.
+const BLOCK: usize = 64;
 /// Linked items kept as neighbours, the newest: reading them all costs more per item
 /// than embedding it once there are many, and recent work says most about new work.
 pub(crate) const MAX_NEIGHBOURS: usize = 10_000;
@@ -50,45 +53,78 @@ impl Neighbours {
             labels: Vec::with_capacity(vecs.len() - skip),
         };
         for (v, &c) in vecs.iter().zip(labels).skip(skip) {
-            if v.len() == dim {
-                out.vecs.extend_from_slice(v);
-                out.labels.push(c as u32);
+            // A vector of another size (none is expected) keeps its row, as zeros, so
+            // rows stay aligned with the linked items.
+            match v.len() == dim {
+                true => out.vecs.extend_from_slice(v),
+                false => out.vecs.resize(out.vecs.len() + dim, 0.0),
             }
+            out.labels.push(c as u32);
         }
         out
     }
 
-    /// Adds `weight` times each target's score among `e`'s nearest neighbours to
-    /// `scores`: `ln((share + FLOOR) / FLOOR)`, where `share` is the target's part of the
-    /// neighbours' votes; 0 for a target none of them served, so the score only speaks
-    /// for targets (it is part of an item's own evidence). Leaves the neighbours in
-    /// `near`, nearest first, as (index among the linked items, target), for the reason.
-    pub fn add(&self, e: &[f32], weight: f32, scores: &mut [f32], near: &mut Vec<(u32, u32)>) {
-        near.clear();
-        if weight == 0.0 || self.labels.is_empty() || e.len() != self.dim {
-            return;
+    /// Whether there is anything to compare with.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// The [`K`] nearest kept items of each query (cosine, row), nearest first. The
+    /// rows are read in blocks that stay in the core's cache while every query is
+    /// compared with them: read once per item instead, the rows (15 MB at 10,000) come
+    /// from the slower shared cache, and the loop ran at half the speed.
+    pub fn nearest(&self, queries: &[&[f32]]) -> Vec<Vec<(f32, u32)>> {
+        let mut best: Vec<Vec<(f32, u32)>> = vec![Vec::with_capacity(K + 1); queries.len()];
+        if self.dim == 0 {
+            return best;
         }
-        let mut sims: Vec<(f32, u32)> = self
-            .vecs
-            .chunks_exact(self.dim)
-            .map(|v| dot(v, e))
-            .zip(0u32..)
-            .collect();
-        let k = K.min(sims.len());
-        sims.select_nth_unstable_by(k - 1, |a, b| b.0.total_cmp(&a.0));
-        sims.truncate(k);
-        sims.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
-        let top = sims[0].0;
+        for (b, block) in self.vecs.chunks(BLOCK * self.dim).enumerate() {
+            for (q, out) in queries.iter().zip(best.iter_mut()) {
+                if q.len() != self.dim {
+                    continue;
+                }
+                for (r, row) in block.chunks_exact(self.dim).enumerate() {
+                    let sim = dot(row, q);
+                    if out.len() < K || sim > out[out.len() - 1].0 {
+                        let at = out.partition_point(|x| x.0 >= sim);
+                        out.insert(at, (sim, (b * BLOCK + r) as u32));
+                        out.truncate(K);
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    /// Adds `weight` times each target's score among an item's `near`est items (from
+    /// [`Neighbours::nearest`]) to `scores`: `ln((share + FLOOR) / FLOOR)`, where
+    /// `share` is the target's part of the neighbours' votes; 0 for a target none of
+    /// them served, so the score only speaks for targets (it is part of an item's own
+    /// evidence). Leaves the neighbours in `named`, nearest first, as (index among the
+    /// linked items, target), for the reason.
+    pub fn add(
+        &self,
+        near: &[(f32, u32)],
+        weight: f32,
+        scores: &mut [f32],
+        named: &mut Vec<(u32, u32)>,
+    ) {
+        named.clear();
+        let Some(&(top, _)) = near.first().filter(|_| weight != 0.0) else {
+            return;
+        };
         let mut votes = vec![0f32; scores.len()];
         let mut total = 0f32;
-        for &(sim, j) in &sims {
-            let c = self.labels[j as usize];
+        for &(sim, j) in near {
+            let Some(&c) = self.labels.get(j as usize) else {
+                continue;
+            };
             let w = ((sim - top) / TAU).exp();
             if let Some(v) = votes.get_mut(c as usize) {
                 *v += w;
             }
             total += w;
-            near.push((self.first as u32 + j, c));
+            named.push((self.first as u32 + j, c));
         }
         for (s, v) in scores.iter_mut().zip(votes) {
             if v > 0.0 {
@@ -99,18 +135,14 @@ impl Neighbours {
 }
 
 /// A dot product the compiler turns into SIMD: eight running sums rather than one,
-/// whose strict order of additions would keep it scalar. Every item reads every kept
-/// neighbour, so this loop is semantic inference's second cost after embedding.
+/// whose strict order of additions would keep it scalar. (A copy compiled for AVX2 and
+/// FMA was no faster: the loop waits on the rows coming from cache, not on arithmetic.)
 fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut acc = [0f32; 8];
-    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f32 = ca
-        .remainder()
-        .iter()
-        .zip(cb.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    for (x, y) in ca.zip(cb) {
+    // Arrays of eight, not slices: their length known, the loop needs no bounds checks.
+    let ((ca, ta), (cb, tb)) = (a.as_chunks::<8>(), b.as_chunks::<8>());
+    let tail: f32 = ta.iter().zip(tb).map(|(x, y)| x * y).sum();
+    for (x, y) in ca.iter().zip(cb) {
         for i in 0..8 {
             acc[i] += x[i] * y[i];
         }
@@ -138,7 +170,9 @@ mod tests {
         }
         let n = Neighbours::new(&vecs, &labels);
         let (mut scores, mut near) = (vec![0f32; 3], Vec::new());
-        n.add(&unit(&[0.05, 1.0, 0.0]), 1.0, &mut scores, &mut near);
+        let q = unit(&[0.05, 1.0, 0.0]);
+        let found = n.nearest(&[&q]);
+        n.add(&found[0], 1.0, &mut scores, &mut near);
         assert!(scores[1] > scores[0], "{scores:?}");
         assert!(scores[1] > 0.0);
         assert_eq!(scores[2], 0.0, "no neighbour served target 2");
@@ -148,10 +182,30 @@ mod tests {
         assert!(near[..3].iter().all(|&(_, c)| c == 1), "{near:?}");
         // A zero weight, or an embedding of another size, adds nothing.
         let mut none = vec![0f32; 3];
-        n.add(&unit(&[0.05, 1.0, 0.0]), 0.0, &mut none, &mut near);
-        n.add(&[1.0, 0.0], 1.0, &mut none, &mut near);
+        n.add(&found[0], 0.0, &mut none, &mut near);
+        assert!(n.nearest(&[&[1.0, 0.0]])[0].is_empty());
+        n.add(&[], 1.0, &mut none, &mut near);
         assert_eq!(none, vec![0.0; 3]);
         assert!(near.is_empty());
+    }
+
+    #[test]
+    fn a_batch_finds_what_one_at_a_time_finds() {
+        // More rows than a block, queries of every kind.
+        let row = |i: usize| unit(&[(i as f32 * 0.7).sin(), (i as f32 * 1.3).cos(), 0.2]);
+        let vecs: Vec<Vec<f32>> = (0..3 * BLOCK + 7).map(row).collect();
+        let labels: Vec<usize> = (0..vecs.len()).map(|i| i % 4).collect();
+        let n = Neighbours::new(&vecs, &labels);
+        let queries: Vec<Vec<f32>> = (0..20).map(|i| row(1000 + i)).collect();
+        let refs: Vec<&[f32]> = queries.iter().map(Vec::as_slice).collect();
+        let batch = n.nearest(&refs);
+        for (q, b) in refs.iter().zip(&batch) {
+            let mut all: Vec<(f32, u32)> = vecs.iter().map(|v| dot(v, q)).zip(0u32..).collect();
+            all.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let want: Vec<f32> = all[..K].iter().map(|x| x.0).collect();
+            let got: Vec<f32> = b.iter().map(|x| x.0).collect();
+            assert_eq!(got, want);
+        }
     }
 
     #[test]
@@ -177,7 +231,8 @@ mod tests {
         assert!(n.labels.iter().all(|&c| c == 1), "the five oldest went");
         // Neighbours are named by their index among all the linked items.
         let mut near = Vec::new();
-        n.add(&[1.0, 0.0], 1.0, &mut [0.0, 0.0], &mut near);
+        let found = n.nearest(&[&[1.0, 0.0]]);
+        n.add(&found[0], 1.0, &mut [0.0, 0.0], &mut near);
         assert!(near.iter().all(|&(i, _)| i >= 5), "{near:?}");
     }
 }

@@ -27,11 +27,14 @@ pub(super) struct Scored<'a> {
 }
 
 impl Model {
+    /// `emb` is the item's embedding and `near` its nearest linked items in it
+    /// ([`Model::nearest`]), in semantic mode.
     pub(crate) fn infer_in(
         &self,
         item: &WorkItem,
         notes: &[&ContextNote],
         emb: Option<&[f32]>,
+        near: Option<&[(f32, u32)]>,
         ws: &mut Workspace,
     ) -> Inference {
         let mode = self.mode();
@@ -48,7 +51,7 @@ impl Model {
             };
         }
         let doc = doc_of(item, notes, &self.parents);
-        let scored = self.score(&doc, item, emb, ws);
+        let scored = self.score(&doc, item, emb, near, ws);
         let best = scored.order[0];
         let raw_top = scored.probs[best];
         let scale = if raw_top > 0.0 {
@@ -82,6 +85,7 @@ impl Model {
         doc: &features::Doc<'a>,
         item: &WorkItem,
         emb: Option<&[f32]>,
+        near: Option<&[(f32, u32)]>,
         ws: &mut Workspace,
     ) -> Scored<'a> {
         let mut trace = Vec::with_capacity(ws.raw.capacity());
@@ -130,9 +134,9 @@ impl Model {
                 .apply(gap, &mut ws.scores, &ws.evidence, &mut ws.before);
         }
         ws.near.clear();
-        if let (Some(s), Some(e)) = (&self.semantic, emb) {
+        if let (Some(s), Some(near)) = (&self.semantic, near) {
             s.neighbours
-                .add(e, self.combo.knn_w, &mut ws.scores, &mut ws.near);
+                .add(near, self.combo.knn_w, &mut ws.scores, &mut ws.near);
         }
         self.timeframes.add(t, self.combo.timeframe, &mut ws.scores);
         let mut probs = ws.scores.clone();

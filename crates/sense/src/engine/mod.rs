@@ -284,7 +284,26 @@ impl Model {
     pub fn infer(&self, item: &WorkItem, item_notes: &[&ContextNote]) -> Inference {
         let mut ws = Workspace::default();
         let emb = self.embed_items(&[item]);
-        self.infer_in(item, item_notes, emb.first().map(|v| v.as_slice()), &mut ws)
+        let near = self.nearest(&emb);
+        self.infer_in(
+            item,
+            item_notes,
+            emb.first().map(|v| v.as_slice()),
+            near.first().map(|v| v.as_slice()),
+            &mut ws,
+        )
+    }
+
+    /// Semantic mode: the nearest linked items of each embedded item, for the
+    /// neighbours' score (empty when it has no weight).
+    fn nearest(&self, embs: &[Vec<f32>]) -> Vec<Vec<(f32, u32)>> {
+        match &self.semantic {
+            Some(s) if self.combo.knn_w > 0.0 && !s.neighbours.is_empty() => {
+                let refs: Vec<&[f32]> = embs.iter().map(Vec::as_slice).collect();
+                s.neighbours.nearest(&refs)
+            }
+            _ => Vec::new(),
+        }
     }
 
     fn embed_items(&self, items: &[&WorkItem]) -> Vec<Vec<f32>> {
@@ -327,6 +346,7 @@ pub fn infer_all(
             let idx = &which[c * chunk..((c + 1) * chunk).min(which.len())];
             let batch: Vec<&WorkItem> = idx.iter().map(|&i| &items[i]).collect();
             let embs = model.embed_items(&batch);
+            let near = model.nearest(&embs);
             let res: Vec<Inference> = batch
                 .iter()
                 .enumerate()
@@ -335,7 +355,8 @@ pub fn infer_all(
                         .get(&(it.source.as_str(), it.key.as_str()))
                         .map(|v| v.as_slice())
                         .unwrap_or(&[]);
-                    model.infer_in(it, n, embs.get(j).map(|v| v.as_slice()), ws)
+                    let emb = embs.get(j).map(|v| v.as_slice());
+                    model.infer_in(it, n, emb, near.get(j).map(|v| v.as_slice()), ws)
                 })
                 .collect();
             progress(done.fetch_add(res.len(), Ordering::Relaxed) + res.len());

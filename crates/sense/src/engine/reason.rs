@@ -39,7 +39,7 @@ impl Model {
         let (word_list, word_feats) = self.deciding_words(best, scored, ws);
         let mut similar = self.similar(best, &word_feats, &item.key);
         if similar.is_empty() {
-            similar = self.nearest(best, ws, &item.key);
+            similar = self.nearest_like(best, ws, &item.key);
         }
         let recency = prior_delta.len() == k && {
             let mean = prior_delta.iter().sum::<f32>() / k as f32;
@@ -281,7 +281,7 @@ impl Model {
 
     /// Up to two of the item's nearest linked items in meaning (semantic mode) that
     /// serve `class`: the examples to name when no linked item shares its words.
-    fn nearest(&self, class: usize, ws: &Workspace, key: &str) -> Vec<String> {
+    fn nearest_like(&self, class: usize, ws: &Workspace, key: &str) -> Vec<String> {
         ws.near
             .iter()
             .filter(|&&(_, c)| c as usize == class)
