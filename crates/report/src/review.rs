@@ -57,7 +57,7 @@ pub fn apply_review(
     let mut writes = Vec::with_capacity(review.rows.len());
     for row in &review.rows {
         let at = || format!("{file}{}", row.at);
-        let item = find(store, row).map_err(|message| ReviewError::Item { at: at(), message })?;
+        let item = find(store, row, &at)?;
         let (target, reason) = match &row.decision {
             Decision::Link(t) => {
                 strategy
@@ -71,7 +71,7 @@ pub fn apply_review(
                 (t.clone(), why)
             }
             Decision::Confirm => {
-                let (t, reason) = confirmable(store, &item)
+                let (t, reason) = confirmable(store, &item)?
                     .map_err(|message| ReviewError::Decision { at: at(), message })?;
                 out.confirmed += 1;
                 (t, row.why.clone().unwrap_or(reason))
@@ -89,12 +89,17 @@ pub fn apply_review(
 }
 
 /// The row's item: by source and key when the row names a source, else by key, else by
-/// a key written as `SOURCE:KEY`. `Err` is the message for the reviewer.
-fn find(store: &Store, row: &Reviewed) -> Result<StoredItem, String> {
-    let found = |r: Result<Option<StoredItem>, StoreError>| r.map_err(|e| e.to_string());
+/// a key written as `SOURCE:KEY`. A key several sources share, named without its source,
+/// is the reviewer's to mend like a missing one; the database failing is not.
+fn find(store: &Store, row: &Reviewed, at: &dyn Fn() -> String) -> Result<StoredItem, ReviewError> {
+    let item_error = |message: String| ReviewError::Item { at: at(), message };
+    let found = |r: Result<Option<StoredItem>, StoreError>| match r {
+        Err(StoreError::NotFound(m)) => Err(item_error(m)),
+        other => Ok(other?),
+    };
     if let Some(source) = &row.source {
         return found(store.find_item(Some(source), &row.key))?
-            .ok_or_else(|| format!("no item `{source}:{}` in the database", row.key));
+            .ok_or_else(|| item_error(format!("no item `{source}:{}` in the database", row.key)));
     }
     if let Some(item) = found(store.find_item(None, &row.key))? {
         return Ok(item);
@@ -104,15 +109,18 @@ fn find(store: &Store, row: &Reviewed) -> Result<StoredItem, String> {
     {
         return Ok(item);
     }
-    Err(format!("no item `{}` in the database", row.key))
+    Err(item_error(format!("no item `{}` in the database", row.key)))
 }
 
-/// What confirming `item` keeps. `Err` is the message for the reviewer, who can only
-/// mend it in the file's `decision` column.
-/// The row's location names the item, so the message does not.
-fn confirmable(store: &Store, item: &StoredItem) -> Result<(LinkTarget, String), String> {
-    let links = store.links_of(item.id).map_err(|e| e.to_string())?;
-    confirmation(&links).map_err(|e| {
+/// What confirming `item` keeps; the inner `Err` is the message for the reviewer, who
+/// can only mend it in the file's `decision` column (the row's location names the item,
+/// so the message does not).
+fn confirmable(
+    store: &Store,
+    item: &StoredItem,
+) -> Result<Result<(LinkTarget, String), String>, StoreError> {
+    let links = store.links_of(item.id)?;
+    Ok(confirmation(&links).map_err(|e| {
         match e {
             NothingToConfirm::NoLink => "it has no link to confirm",
             NothingToConfirm::Unclear => {
@@ -121,5 +129,5 @@ fn confirmable(store: &Store, item: &StoredItem) -> Result<(LinkTarget, String),
         }
         .to_string()
             + "; write where it belongs in `decision` instead"
-    })
+    }))
 }

@@ -299,7 +299,6 @@ fn combine(
             z += p[5] * s[k][c];
             evidence[c] += p[5] * s[k][c];
         }
-
         out[c] = z;
     }
     if p[7] >= 0.0 {

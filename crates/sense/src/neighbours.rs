@@ -20,7 +20,9 @@ const K: usize = 10;
 /// Softness of the neighbours' votes: a vote weighs `exp(cosine / TAU)`, relative to
 /// the nearest, so a neighbour 0.05 less similar counts `1/e` as much.
 const TAU: f32 = 0.05;
-/// Share a target gets with no neighbour among the `K`, so its score stays finite.
+/// Smoothing of a target's share of the votes: its score is `ln((share + FLOOR) /
+/// FLOOR)`, from 0 (no vote) to `ln 51` (every vote), so one distant vote counts
+/// little and a unanimous vote does not swamp the other sources.
 const FLOOR: f32 = 0.02;
 /// Rows compared with a batch of items at a time: 64 rows of 384 numbers are 96 KB,
 /// which stay in a core's cache.
@@ -99,9 +101,9 @@ impl Neighbours {
     /// Adds `weight` times each target's score among an item's `near`est items (from
     /// [`Neighbours::nearest`]) to `scores`: `ln((share + FLOOR) / FLOOR)`, where
     /// `share` is the target's part of the neighbours' votes; 0 for a target none of
-    /// them served, so the score only speaks for targets (it is part of an item's own
-    /// evidence). Leaves the neighbours in `named`, nearest first, as (index among the
-    /// linked items, target), for the reason.
+    /// them served, so the score only ever speaks for a target. Leaves the neighbours in
+    /// `named`, nearest first, as (index among the linked items, target), for the
+    /// reason.
     pub fn add(
         &self,
         near: &[(f32, u32)],

@@ -201,19 +201,27 @@ pub fn review_name(headers: &HeaderMap) -> &'static str {
     }
 }
 
-/// Reads a reviewed list and stores its decisions (see [`apply_review`]), as the
-/// blocking part of the API's and the dashboard's uploads.
-pub fn store_review(
-    store: &mut Store,
-    name: &str,
-    body: &[u8],
-    team: Option<&str>,
+/// Reads an uploaded reviewed list (`name` names it in errors and, by its extension,
+/// says CSV or JSON) and stores its decisions (see [`apply_review`]): the API's and the
+/// dashboard's uploads. The file is read before the server's one writer is taken, so a
+/// large one does not hold up other people's writes.
+pub async fn store_review(
+    state: &AppState,
+    name: String,
+    body: axum::body::Bytes,
+    team: Option<String>,
 ) -> Result<ReviewOutcome, ApiError> {
-    let text = std::str::from_utf8(body)
-        .map_err(|e| ApiError::BadRequest(format!("{name} is not UTF-8 text: {e}")))?;
-    let review = throughline_ingest::read_review_text(name, text)
-        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    Ok(apply_review(store, name, &review, team)?)
+    let (name, review) = tokio::task::spawn_blocking(move || {
+        let text = std::str::from_utf8(&body)
+            .map_err(|e| ApiError::BadRequest(format!("{name} is not UTF-8 text: {e}")))?;
+        let review = throughline_ingest::read_review_text(&name, text)
+            .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        Ok::<_, ApiError>((name, review))
+    })
+    .await??;
+    state
+        .write(move |store| Ok(apply_review(store, &name, &review, team.as_deref())?))
+        .await
 }
 
 /// Stores a reviewed list: the item list as `GET /api/items?format=csv` gave it, with
@@ -249,8 +257,7 @@ pub async fn review(
                 format!("a reviewed list can be at most {} MB", REVIEW_LIMIT >> 20),
             )
         })?;
-    let out = state
-        .write(move |store| store_review(store, name, &body, team.as_deref()))
-        .await?;
-    Ok(ApiJson(out))
+    Ok(ApiJson(
+        store_review(&state, name.into(), body, team).await?,
+    ))
 }

@@ -24,7 +24,7 @@ const QUEUE: &str = "/items?origin=inferred&sort=confidence";
 struct Upload {
     /// The file's name as the browser gave it (it names the file in errors and says
     /// CSV or JSON), and its bytes.
-    file: Option<(String, Vec<u8>)>,
+    file: Option<(String, axum::body::Bytes)>,
     back: String,
     team: String,
 }
@@ -37,7 +37,7 @@ async fn read(mut form: Multipart) -> Result<Upload, WebError> {
             "file" => {
                 let name = field.file_name().unwrap_or("").to_string();
                 let bytes = field.bytes().await.map_err(bad)?;
-                up.file = Some((name, bytes.to_vec()));
+                up.file = Some((name, bytes));
             }
             "back" => up.back = field.text().await.map_err(bad)?,
             "team" => up.team = field.text().await.map_err(bad)?,
@@ -75,9 +75,7 @@ pub(crate) async fn upload(
         let t = up.team.trim();
         (!t.is_empty()).then(|| t.chars().take(200).collect())
     });
-    let stored = state
-        .write(move |w| store_review(w, &name, &bytes, team.as_deref()))
-        .await;
+    let stored = store_review(&state, name, bytes, team).await;
     match stored {
         Ok(done) => {
             let said = format!(
