@@ -50,7 +50,7 @@ fn align_and_eval_with_the_real_model_embed_each_text_once() {
 }
 
 #[test]
-fn on_real_iceberg_history_semantic_mode_is_at_least_as_good_as_lexical() {
+fn on_real_iceberg_history_semantic_mode_reaches_the_bar_and_beats_lexical() {
     if !model_fetched() {
         return;
     }
