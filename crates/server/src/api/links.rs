@@ -186,7 +186,7 @@ pub struct ReviewQuery {
 
 /// The name a reviewed list is read under, which sets its format: JSON or JSON Lines
 /// when the content type says so, else CSV (what `format=csv` and `items --csv` write).
-pub fn review_name(headers: &HeaderMap) -> &'static str {
+fn review_name(headers: &HeaderMap) -> &'static str {
     let kind = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -50,12 +50,9 @@ pub struct KeysQuery {
 }
 
 impl KeysQuery {
-    /// Whether to keep the keys, and the words for the report's cache key.
-    fn keep(&self) -> (bool, &'static str) {
-        match self.keys.unwrap_or(true) {
-            true => (true, "keys=true"),
-            false => (false, "keys=false"),
-        }
+    /// Whether to keep the keys (the default).
+    fn keep(&self) -> bool {
+        self.keys.unwrap_or(true)
     }
 }
 
@@ -102,8 +99,8 @@ pub async fn status(
             })
             .await;
     }
-    let (keep, keys) = k.keep();
-    let key = format!("status {} min={min} {keys}", s.key());
+    let keep = k.keep();
+    let key = format!("status {} min={min} keys={keep}", s.key());
     state
         .report(key, move |snap| Ok(keyed(status_fn(snap, &scope), keep)))
         .await
@@ -152,9 +149,9 @@ pub async fn allocation(
             })
             .await;
     }
-    let (keep, keys) = k.keep();
+    let keep = k.keep();
     state
-        .report(format!("{key} {keys}"), move |snap| {
+        .report(format!("{key} keys={keep}"), move |snap| {
             Ok(keyed(allocation_fn(snap, &scope, &opts), keep))
         })
         .await
@@ -191,8 +188,11 @@ pub async fn drift(
             "`recent_weeks` must be 1 to 52 and `baseline_weeks` 1 to 104".into(),
         ));
     }
-    let (keep, keys) = k.keep();
-    let key = format!("drift {} min={min} r={recent} b={baseline} {keys}", s.key());
+    let keep = k.keep();
+    let key = format!(
+        "drift {} min={min} r={recent} b={baseline} keys={keep}",
+        s.key()
+    );
     let opts = DriftOptions {
         recent_weeks: recent,
         baseline_weeks: baseline,
@@ -226,8 +226,8 @@ pub async fn themes(
     ApiQuery(k): ApiQuery<KeysQuery>,
 ) -> Result<Response, ApiError> {
     let scope = s.scope(MIN_GROUP)?;
-    let (keep, keys) = k.keep();
-    let key = format!("themes {} unplaced={} {keys}", s.key(), t.unplaced);
+    let keep = k.keep();
+    let key = format!("themes {} unplaced={} keys={keep}", s.key(), t.unplaced);
     let opts = ThemeOptions {
         include_unplaced: t.unplaced,
         ..Default::default()
@@ -304,8 +304,11 @@ pub async fn brief(
             )));
         }
     };
-    let (keep, keys) = k.keep();
-    let key = format!("brief {} min={min} format={content_type} {keys}", s.key());
+    let keep = k.keep();
+    let key = format!(
+        "brief {} min={min} format={content_type} keys={keep}",
+        s.key()
+    );
     state
         .report_raw(key, content_type, move |snap| {
             let b = brief_fn(snap, &scope);
