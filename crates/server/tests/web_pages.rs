@@ -16,13 +16,18 @@ async fn page(s: &Server, path: &str) -> (u16, String) {
     (status, html)
 }
 
-/// POST a form without following the redirect: status and `Location`.
-async fn post(s: &Server, path: &str, form: &[(&str, &str)]) -> (u16, String) {
-    let c = reqwest::Client::builder()
+/// A loopback client that returns redirects instead of following them.
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+/// POST a form without following the redirect: status and `Location`.
+async fn post(s: &Server, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+    let c = no_redirects();
     let body: String = form
         .iter()
         .map(|(k, v)| format!("{k}={}", enc(v)))
@@ -276,11 +281,7 @@ async fn with_auth_pages_ask_for_a_token_and_forms_need_a_contributor() {
     let dir = tempfile::tempdir().unwrap();
     let db = seed_demo(dir.path(), 300);
     let s = start(&db, true).await;
-    let c = reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let c = no_redirects();
     let r = c.get(s.url("/")).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 303);
     assert!(
@@ -534,11 +535,7 @@ async fn the_brief_links_long_evidence_to_its_own_list() {
 /// POST a reviewed file to the review queue's upload form without following the
 /// redirect: status, `Location` and page.
 async fn upload(s: &Server, name: &str, text: &str, back: &str) -> (u16, String, String) {
-    let c = reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let c = no_redirects();
     let file = reqwest::multipart::Part::text(text.to_string()).file_name(name.to_string());
     let form = reqwest::multipart::Form::new()
         .text("back", back.to_string())

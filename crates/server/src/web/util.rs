@@ -152,3 +152,18 @@ pub(crate) fn list_address(back: &str) -> Option<&str> {
 pub(crate) fn back_to_list(back: &str, said: &str) -> Option<axum::response::Redirect> {
     list_address(back).map(|b| axum::response::Redirect::to(&format!("{b}&{said}#queue")))
 }
+
+/// A form's free-text field: trimmed, at most 200 characters, `None` when empty.
+pub(crate) fn form_text(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.chars().take(200).collect())
+}
+
+/// The team a dashboard write is recorded with: a token's team wins over what the form
+/// says, since it is who the server knows you are.
+pub(crate) fn team_of(caller: &crate::auth::Caller, given: &str) -> Option<String> {
+    caller
+        .team()
+        .map(str::to_string)
+        .or_else(|| form_text(given))
+}

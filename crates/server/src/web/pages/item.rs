@@ -19,7 +19,9 @@ use crate::ApiError;
 use crate::AppState;
 use crate::auth::Caller;
 use crate::web::WebError;
-use crate::web::util::{back_to_list, item_href, origin_label, seg, target_label};
+use crate::web::util::{
+    back_to_list, form_text, item_href, origin_label, seg, target_label, team_of,
+};
 
 /// `?saved=` and `?problem=` after a form was sent.
 #[derive(Debug, Default, Deserialize)]
@@ -195,11 +197,6 @@ pub(crate) struct NoteForm {
     team: String,
 }
 
-fn opt(s: &str) -> Option<String> {
-    let s = s.trim();
-    (!s.is_empty()).then(|| s.chars().take(200).collect())
-}
-
 fn back(source: &str, key: &str, what: &str, anchor: &str) -> Redirect {
     Redirect::to(&format!("{}?{what}#{anchor}", item_href(source, key)))
 }
@@ -211,8 +208,7 @@ pub(crate) async fn link(
     Path((source, key)): Path<(String, String)>,
     axum::Form(f): axum::Form<LinkForm>,
 ) -> Result<Redirect, WebError> {
-    // A token's team wins over what the form says: it is who the server knows you are.
-    let team = caller.team().map(str::to_string).or_else(|| opt(&f.team));
+    let team = team_of(&caller, &f.team);
     let to = state
         .write(move |w| {
             let found = find(w, &source, &key)?;
@@ -222,7 +218,7 @@ pub(crate) async fn link(
                 _ => return Ok(back(&source, &key, "problem=target", "link")),
             };
             let reason =
-                opt(&f.reason).unwrap_or_else(|| "set by a person in the dashboard".into());
+                form_text(&f.reason).unwrap_or_else(|| "set by a person in the dashboard".into());
             w.set_correction(found.id, &target, team.as_deref(), &reason)?;
             Ok(back(&source, &key, "saved=linked", "link"))
         })
@@ -283,7 +279,7 @@ pub(crate) async fn add_note(
     Path((source, key)): Path<(String, String)>,
     axum::Form(f): axum::Form<NoteForm>,
 ) -> Result<Redirect, WebError> {
-    let team = caller.team().map(str::to_string).or_else(|| opt(&f.team));
+    let team = team_of(&caller, &f.team);
     let Some(kind) = NoteKind::parse(&f.kind) else {
         return Ok(back(&source, &key, "problem=kind", "add-note"));
     };

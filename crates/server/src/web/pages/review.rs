@@ -13,7 +13,7 @@ use super::html;
 use crate::api::links::store_review;
 use crate::auth::Caller;
 use crate::web::WebError;
-use crate::web::util::{back_to_list, list_address};
+use crate::web::util::{back_to_list, list_address, team_of};
 use crate::{ApiError, AppState};
 
 /// Where to return when the form names no list: the review queue.
@@ -70,11 +70,7 @@ pub(crate) async fn upload(
         return Ok(refused(back, "Choose the reviewed file first.".into()));
     };
     let name = file_name(&given);
-    // A token's team wins over what the form says, as for a single link.
-    let team = caller.team().map(str::to_string).or_else(|| {
-        let t = up.team.trim();
-        (!t.is_empty()).then(|| t.chars().take(200).collect())
-    });
+    let team = team_of(&caller, &up.team);
     let stored = store_review(&state, name, bytes, team).await;
     match stored {
         Ok(done) => {
