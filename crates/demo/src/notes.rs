@@ -416,7 +416,9 @@ fn templates(it: &Item) -> &'static [(NoteKind, &'static str)] {
                 "Timeboxed so we can make an informed call in next half's planning.",
             ),
         ],
-        Intent::OffPlan(OffPlanReason::Other) => &[(NoteKind::Why, "Team housekeeping; small.")],
+        Intent::OffPlan(OffPlanReason::Other | OffPlanReason::NotCovered) => {
+            &[(NoteKind::Why, "Team housekeeping; small.")]
+        }
         Intent::Aligned(_) => &[
             (
                 NoteKind::Why,

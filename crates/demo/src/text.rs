@@ -368,7 +368,8 @@ pub fn off_plan_text(rng: &mut Rng, team: &Team, reason: OffPlanReason, wave: bo
         OffPlanReason::Maintenance if mobile => MOBILE_MAINT,
         OffPlanReason::Maintenance => MAINTENANCE,
         OffPlanReason::Exploration => EXPLORATION,
-        OffPlanReason::Other => OTHER,
+        // The demo's strategy covers every area; its off-plan work is trade-offs.
+        OffPlanReason::Other | OffPlanReason::NotCovered => OTHER,
     };
     let template = *rng.pick(list);
     let n = match reason {
@@ -432,7 +433,7 @@ pub fn off_plan_text(rng: &mut Rng, team: &Team, reason: OffPlanReason, wave: bo
             "Timebox: {n} days. Question to answer: is this worth a proper initiative next half? Write up findings in the team space.",
             &pairs,
         ),
-        OffPlanReason::Other => "Team housekeeping.".to_string(),
+        OffPlanReason::Other | OffPlanReason::NotCovered => "Team housekeeping.".to_string(),
     };
     Text {
         title,

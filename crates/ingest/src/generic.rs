@@ -200,9 +200,14 @@ impl Assembler {
         let key = self
             .text(rec, Field::Key)
             .ok_or_else(|| missing(Field::Key, ""))?;
-        let title = self
-            .text(rec, Field::Title)
-            .ok_or_else(|| missing(Field::Title, &key))?;
+        // An empty title is kept (trackers allow it): the description stands in. A
+        // record with no title field at all is more likely a wrong mapping.
+        let description = self.text(rec, Field::Description).unwrap_or_default();
+        let title = match self.text(rec, Field::Title) {
+            Some(t) => t,
+            None if rec.raw(Field::Title).is_some() => crate::untitled(&description),
+            None => return Err(missing(Field::Title, &key)),
+        };
         let status = self.text(rec, Field::Status);
         let created = self.date(rec, Field::Created, ctx, &key)?;
         let started = self.date(rec, Field::Started, ctx, &key)?;
@@ -222,7 +227,7 @@ impl Assembler {
         Ok(WorkItem {
             source: self.source.clone(),
             url: self.text(rec, Field::Url),
-            description: self.text(rec, Field::Description).unwrap_or_default(),
+            description,
             item_type: self.text(rec, Field::Type),
             status,
             status_category,

@@ -311,12 +311,14 @@ fn convert(
     }
     let key = ctx.key.clone();
     let fields = issue.get("fields").unwrap_or(&Value::Null);
-    let title = str_at(fields, &["summary"]).ok_or_else(|| ctx.missing("fields.summary"))?;
     let description = match at(fields, &["description"]) {
         Some(Value::String(s)) => s.trim().to_string(),
         Some(doc @ Value::Object(_)) => adf::adf_to_text(doc),
         _ => String::new(),
     };
+    // Old Jira data has issues with an empty summary; Jira allowed it, so it is data to
+    // keep, not a reason to refuse the file.
+    let title = str_at(fields, &["summary"]).unwrap_or_else(|| crate::untitled(&description));
     let status = str_at(fields, &["status", "name"]);
     let status_category =
         match at(fields, &["status", "statusCategory", "key"]).and_then(Value::as_str) {

@@ -258,6 +258,20 @@ where
 }
 
 /// The project part of a Jira-style key (`PAY` of `PAY-123`), when the key has that shape.
+/// The title of an item its tracker gave none: the first line of its description (cut
+/// at a word near 100 characters), or "(no title)".
+pub(crate) fn untitled(description: &str) -> String {
+    let Some(line) = description.lines().map(str::trim).find(|l| !l.is_empty()) else {
+        return "(no title)".to_string();
+    };
+    if line.chars().count() <= 100 {
+        return line.to_string();
+    }
+    let cut: String = line.chars().take(100).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{cut}…")
+}
+
 pub(crate) fn key_prefix(key: &str) -> Option<&str> {
     let (prefix, number) = key.rsplit_once('-')?;
     let mut chars = prefix.chars();

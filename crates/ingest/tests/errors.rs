@@ -172,18 +172,37 @@ fn missing_required_columns_and_fields() {
         err.ends_with("record 1 (o/r#4): required field \"title\" is missing or empty"),
         "{err}"
     );
+}
 
+#[test]
+fn an_empty_title_is_kept_with_the_description_standing_in() {
+    // Old Jira data has issues with an empty summary (Appcelerator's AC-2241): Jira allowed
+    // it, so the row is data to keep, not a reason to refuse the whole file.
     let mapping = Mapping::parse_pairs(&["title=summary"]).unwrap();
-    let (_dir, path) = temp_file("t.csv", "key,summary\nA-1,\n");
+    let (_dir, path) = temp_file(
+        "t.csv",
+        "key,summary,description\nA-1,,\"Crash on start\nmore\"\nA-2,,\n",
+    );
     let opts = ImportOptions {
         mapping: Some(mapping),
         ..ImportOptions::default()
     };
-    let err = first_error(&path, Format::Csv, &opts).to_string();
-    assert!(
-        err.ends_with("line 2 (A-1): required field \"summary\" is missing or empty"),
-        "{err}"
+    let items: Vec<_> = read_items(&path, Format::Csv, &opts)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(items[0].title, "Crash on start");
+    assert_eq!(items[1].title, "(no title)");
+
+    let (_dir, path) = temp_file(
+        "s.json",
+        r#"{"issues": [{"key": "A-3", "fields": {"summary": "", "description": "Only a body"}}]}"#,
     );
+    let items: Vec<_> = read_items(&path, Format::JiraJson, &ImportOptions::default())
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(items[0].title, "Only a body");
 }
 
 #[test]

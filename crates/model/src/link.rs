@@ -18,10 +18,13 @@ pub enum OffPlanReason {
     Maintenance,
     Exploration,
     Other,
+    /// Work in an area the strategy does not cover (its component, epic or project is
+    /// in no initiative): a gap in the strategy rather than a trade-off.
+    NotCovered,
 }
 
 impl OffPlanReason {
-    pub const ALL: [OffPlanReason; 7] = [
+    pub const ALL: [OffPlanReason; 8] = [
         OffPlanReason::TechDebt,
         OffPlanReason::BugIncident,
         OffPlanReason::CustomerEscalation,
@@ -29,6 +32,7 @@ impl OffPlanReason {
         OffPlanReason::Maintenance,
         OffPlanReason::Exploration,
         OffPlanReason::Other,
+        OffPlanReason::NotCovered,
     ];
 
     /// Stable machine name, used in storage, JSON and on the command line.
@@ -41,6 +45,7 @@ impl OffPlanReason {
             OffPlanReason::Maintenance => "maintenance",
             OffPlanReason::Exploration => "exploration",
             OffPlanReason::Other => "other",
+            OffPlanReason::NotCovered => "not_covered",
         }
     }
 
@@ -54,6 +59,7 @@ impl OffPlanReason {
             OffPlanReason::Maintenance => "maintenance (keep the lights on)",
             OffPlanReason::Exploration => "exploration / research",
             OffPlanReason::Other => "other",
+            OffPlanReason::NotCovered => "not covered by the strategy",
         }
     }
 }
@@ -79,6 +85,7 @@ impl FromStr for OffPlanReason {
                 "sales" | "deal" => Some(OffPlanReason::SalesCommitment),
                 "ktlo" | "keep_the_lights_on" => Some(OffPlanReason::Maintenance),
                 "research" | "spike" => Some(OffPlanReason::Exploration),
+                "uncovered" | "gap" | "not_in_strategy" => Some(OffPlanReason::NotCovered),
                 _ => None,
             })
             .ok_or_else(|| ParseTargetError(s.to_string()))
@@ -103,7 +110,7 @@ pub enum LinkTarget {
 #[error(
     "`{0}` is not a link target: use initiative:ID, goal:ID, off_plan:REASON or unclear \
      (reasons: tech_debt, bug_incident, customer_escalation, sales_commitment, maintenance, \
-     exploration, other)"
+     exploration, other, not_covered)"
 )]
 pub struct ParseTargetError(pub String);
 

@@ -388,6 +388,21 @@ pub(crate) fn extract<'a>(
     }
 }
 
+/// The bucket of a tracker fact's feature (`what` as in [`Traced::what`]: "label",
+/// "component", "epic", "project", "parent linked to"), as [`extract`] hashes it.
+pub(crate) fn meta_bucket(what: &str, value: &str) -> u32 {
+    let ns = match what {
+        "label" => NS_LABEL,
+        "component" => NS_COMPONENT,
+        "type" => NS_TYPE,
+        "team" => NS_TEAM,
+        "parent linked to" => NS_PARENT_LINK,
+        "epic" => NS_EPIC,
+        _ => NS_PROJECT,
+    };
+    bucket(hash_str(ns, value))
+}
+
 /// The area a line says it is filed under, when it opens with one: `[Search] ...`,
 /// `feat(api): ...`, `Kafka Connect: ...`, or `* Spark 3.5: ...` (the commit list of a
 /// squash merge). Authors write these scopes themselves, so they name areas in the

@@ -73,6 +73,7 @@ mod neighbours;
 pub mod offplan;
 mod parallel;
 mod prior;
+mod selected;
 mod tfidf;
 mod timeframe;
 

@@ -15,7 +15,7 @@ use aho_corasick::AhoCorasick;
 use throughline_model::{ContextNote, OffPlanReason, WorkItem};
 
 /// How much an off-plan signal can be trusted, strongest last.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Strength {
     /// Words in the title or description ("refactor", "bump").
     Text,
@@ -384,6 +384,16 @@ pub fn classify(item: &WorkItem, notes: &[&ContextNote]) -> Option<OffPlanSignal
 
 /// Signals from notes, labels, components and the tracker type only (cheap; no text).
 pub fn classify_strong(item: &WorkItem, notes: &[&ContextNote]) -> Option<OffPlanSignal> {
+    classify_strong_but(item, notes, |_| false)
+}
+
+/// [`classify_strong`], passing over the labels and components `skip` says (the ones a
+/// selector matched, which no unlinked item has).
+pub(crate) fn classify_strong_but(
+    item: &WorkItem,
+    notes: &[&ContextNote],
+    skip: impl Fn(&str) -> bool,
+) -> Option<OffPlanSignal> {
     for n in notes {
         if let Some((reason, _)) = phrase_match(&n.text) {
             return Some(OffPlanSignal {
@@ -394,6 +404,9 @@ pub fn classify_strong(item: &WorkItem, notes: &[&ContextNote]) -> Option<OffPla
         }
     }
     for l in item.labels.iter().chain(&item.components) {
+        if skip(l) {
+            continue;
+        }
         if let Some(reason) = label_match(l) {
             return Some(OffPlanSignal {
                 reason,
@@ -428,6 +441,14 @@ pub fn classify_text(item: &WorkItem) -> Option<OffPlanSignal> {
 /// planned work has bugs too; when the words name a more specific reason (an escalation,
 /// a deal), the words decide the reason.
 pub fn weak_label(item: &WorkItem, notes: &[&ContextNote]) -> Option<(OffPlanReason, f32)> {
+    weak_signal(item, notes).map(|(r, t, _)| (r, t))
+}
+
+/// [`weak_label`], with the kind of evidence the reason rests on (for [`RuleLift`]).
+pub(crate) fn weak_signal(
+    item: &WorkItem,
+    notes: &[&ContextNote],
+) -> Option<(OffPlanReason, f32, Strength)> {
     let strong = classify_strong(item, notes);
     let text = classify_text(item);
     match (strong, text) {
@@ -438,10 +459,10 @@ pub fn weak_label(item: &WorkItem, notes: &[&ContextNote]) -> Option<(OffPlanRea
                     OffPlanReason::CustomerEscalation | OffPlanReason::SalesCommitment
                 ) =>
             {
-                Some((t.reason, 0.6))
+                Some((t.reason, 0.6, Strength::Text))
             }
-            Some(t) if t.reason == s.reason => Some((s.reason, 0.6)),
-            _ => Some((s.reason, 0.35)),
+            Some(t) if t.reason == s.reason => Some((s.reason, 0.6, Strength::ItemType)),
+            _ => Some((s.reason, 0.35, Strength::ItemType)),
         },
         (Some(s), _) => Some((
             s.reason,
@@ -450,9 +471,111 @@ pub fn weak_label(item: &WorkItem, notes: &[&ContextNote]) -> Option<(OffPlanRea
             } else {
                 0.8
             },
+            s.strength,
         )),
-        (None, Some(t)) => Some((t.reason, 0.3)),
+        (None, Some(t)) => Some((t.reason, 0.3, Strength::Text)),
         (None, None) => None,
+    }
+}
+
+/// How much each off-plan rule says about this organisation's work: a rule that fires on
+/// planned work as often as on the rest is no evidence that work is off plan.
+///
+/// A tracker type "Bug" is a trade-off in a team whose roadmap has no bugs, and the
+/// daily work of every initiative in one whose roadmap is a product's backlog
+/// (Appcelerator's linked work is 72% bugs). Taking the rule at its word there called
+/// every item the model was unsure of "bug / incident", whatever area it was in. So each
+/// rule (its reason and where it fired: label, type, words) is weighed by its excess on
+/// unlinked work: `(rU - rL) / rU`, where `rL` and `rU` are the shares of linked and
+/// unlinked work it fires on. Were the covered share of unlinked work as prone to the
+/// rule as linked work, that is about the share of the rule's hits on unlinked work
+/// that is off plan. A note is a person saying why, and always counts in full.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RuleLift {
+    excess: std::collections::HashMap<(Strength, OffPlanReason), f32>,
+    /// Too little linked work to compare with: every rule counts in full.
+    unknown: bool,
+}
+
+/// Linked items needed before the rules' rates on them are trusted.
+const MIN_LINKED_FOR_LIFT: usize = 30;
+
+impl RuleLift {
+    /// `linked[i]`: `Some(true)` for work linked to an initiative or goal, `Some(false)`
+    /// for unlinked work, `None` for work that counts as neither (epics, work people put
+    /// off plan themselves).
+    /// Linked work is read without the labels and components a selector matched
+    /// (`selected`): they say how it was linked, and unlinked work never has them.
+    pub(crate) fn measure<'n>(
+        items: &[WorkItem],
+        linked: impl Fn(usize) -> Option<bool> + Sync,
+        notes_of: impl Fn(usize) -> Vec<&'n ContextNote> + Sync,
+        selected: impl Fn(&str) -> bool + Sync,
+        threads: usize,
+    ) -> Self {
+        type Counts = std::collections::HashMap<(Strength, OffPlanReason), [usize; 2]>;
+        let parts: Vec<(Counts, [usize; 2])> =
+            crate::parallel::map_chunks(items.len(), threads, |range| {
+                let mut c = Counts::new();
+                let mut n = [0usize; 2];
+                for i in range {
+                    let Some(is_linked) = linked(i) else { continue };
+                    let side = usize::from(!is_linked);
+                    n[side] += 1;
+                    let notes = notes_of(i);
+                    if let Some(s) =
+                        classify_strong_but(&items[i], &notes, |l| is_linked && selected(l))
+                            .or_else(|| classify_text(&items[i]))
+                    {
+                        c.entry((s.strength, s.reason)).or_default()[side] += 1;
+                    }
+                }
+                (c, n)
+            });
+        let mut counts = Counts::new();
+        let mut n = [0usize; 2];
+        for (c, k) in parts {
+            n[0] += k[0];
+            n[1] += k[1];
+            for (key, v) in c {
+                let e = counts.entry(key).or_default();
+                e[0] += v[0];
+                e[1] += v[1];
+            }
+        }
+        if n[0] < MIN_LINKED_FOR_LIFT || n[1] == 0 {
+            return RuleLift {
+                unknown: true,
+                ..RuleLift::default()
+            };
+        }
+        let excess = counts
+            .into_iter()
+            .map(|(key, [l, u])| {
+                let (rl, ru) = (l as f32 / n[0] as f32, u as f32 / n[1] as f32);
+                let e = if ru > 0.0 {
+                    ((ru - rl) / ru).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                (key, e)
+            })
+            .collect();
+        RuleLift {
+            excess,
+            unknown: false,
+        }
+    }
+
+    /// How far the signal is evidence of off-plan work here (0..1).
+    pub(crate) fn weight(&self, s: &OffPlanSignal) -> f32 {
+        if self.unknown || s.strength == Strength::Note {
+            return 1.0;
+        }
+        self.excess
+            .get(&(s.strength, s.reason))
+            .copied()
+            .unwrap_or(1.0)
     }
 }
 

@@ -171,6 +171,11 @@ pub struct Model {
     /// labels), never from a person's link. Such a class is as sure as a word hint at
     /// most: it learned the rules' words, and the fold calibrates real links only.
     rule_taught: Vec<bool>,
+    /// The selectors' facts: what linked work always has and unlinked work never does,
+    /// and which areas the strategy leaves out.
+    selected: crate::selected::SelectedFacts,
+    /// How much each off-plan rule says about this organisation's work.
+    lift: crate::offplan::RuleLift,
     semantic: Option<Semantic>,
     families: Families,
     timeframes: Timeframes,

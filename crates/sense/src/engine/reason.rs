@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use throughline_model::{ContextNote, LinkTarget, WorkItem};
+use throughline_model::{ContextNote, LinkTarget, OffPlanReason, WorkItem};
 
 use super::infer::Scored;
 use super::{Model, Workspace};
@@ -14,6 +14,10 @@ use crate::offplan::{self, Strength};
 /// A word is named among the deciding ones when it did at least this share of what the
 /// most deciding word did.
 const MINOR_WORD: f32 = 0.25;
+
+/// An off-plan signal worth less than this here (its strength's confidence times how much
+/// more often its rule fires on unlinked work than on linked work) is no evidence.
+const MIN_SIGNAL: f32 = 0.2;
 
 impl Model {
     /// The answer (target, confidence, reason) for a scored item.
@@ -62,15 +66,31 @@ impl Model {
             self.classes[best],
             LinkTarget::Initiative(_) | LinkTarget::Goal(_)
         );
-        // Text hints are only looked at when they could matter (they are the slow part).
+        // Each signal with what it is worth here: a rule that fires on planned work as
+        // often as on the rest is no evidence (`RuleLift`). Text hints are only looked
+        // at when they could matter (they are the slow part).
+        // The tracker's word that the strategy leaves the item's area out comes last: a
+        // rule with evidence names a more specific reason (a bug, tech debt).
         let signal = if self.cfg.offplan_rules {
-            offplan::classify_strong(item, notes).or_else(|| {
-                if conf < self.cfg.unclear_below || !aligned {
-                    offplan::classify_text(item)
-                } else {
-                    None
-                }
-            })
+            offplan::classify_strong(item, notes)
+                .or_else(|| {
+                    if conf < self.cfg.unclear_below || !aligned {
+                        offplan::classify_text(item)
+                    } else {
+                        None
+                    }
+                })
+                .map(|s| {
+                    let c = s.strength.confidence() * self.lift.weight(&s);
+                    (s, c)
+                })
+                .filter(|(_, c)| *c >= MIN_SIGNAL)
+                .or_else(|| {
+                    self.uncovered_area(item).map(|s| {
+                        let c = s.strength.confidence();
+                        (s, c)
+                    })
+                })
         } else {
             None
         };
@@ -100,14 +120,12 @@ impl Model {
                 && self.classes[best] != LinkTarget::OffPlan(s.reason)
         };
         match signal {
-            Some(s) if !aligned && conf >= self.cfg.unclear_below && !overruled(&s) => {
+            Some((s, c)) if !aligned && conf >= self.cfg.unclear_below && !overruled(&s) => {
                 // The learned model (from corrections, or from the rules' own hits)
                 // already says off plan. A label or note on the item itself can make a
                 // rule-taught answer as sure as that rule is.
                 let raised = match &self.classes[best] {
-                    LinkTarget::OffPlan(r) if rule_taught && *r == s.reason => {
-                        conf.max(s.strength.confidence())
-                    }
+                    LinkTarget::OffPlan(r) if rule_taught && *r == s.reason => conf.max(c),
                     _ => conf,
                 };
                 let evidence = if raised > conf {
@@ -121,11 +139,11 @@ impl Model {
                     format!("{}; {evidence}{taught}", link_reason_at(raised)),
                 )
             }
-            Some(s) if s.strength >= Strength::Label => {
+            Some((s, c)) if s.strength >= Strength::Label && c >= self.cfg.unclear_below => {
                 if aligned && conf >= self.cfg.conflict_above {
                     (
                         LinkTarget::Unclear,
-                        conf.min(s.strength.confidence()),
+                        conf.min(c),
                         format!(
                             "signals conflict: {link_reason}, but {} → {}",
                             s.evidence,
@@ -133,7 +151,6 @@ impl Model {
                         ),
                     )
                 } else {
-                    let c = s.strength.confidence();
                     (
                         LinkTarget::OffPlan(s.reason),
                         c,
@@ -141,8 +158,7 @@ impl Model {
                     )
                 }
             }
-            Some(s) if conf < self.cfg.unclear_below => {
-                let c = s.strength.confidence();
+            Some((s, c)) if conf < self.cfg.unclear_below => {
                 let target = if c >= self.cfg.unclear_below {
                     LinkTarget::OffPlan(s.reason)
                 } else {
@@ -182,6 +198,20 @@ impl Model {
                 format!("{link_reason}{cold}{taught}"),
             ),
         }
+    }
+
+    /// An unlinked item filed under an area no initiative selects: the tracker's word that
+    /// the strategy does not cover it.
+    fn uncovered_area(&self, item: &WorkItem) -> Option<offplan::OffPlanSignal> {
+        let (what, v) = self.selected.uncovered_area(item)?;
+        Some(offplan::OffPlanSignal {
+            reason: OffPlanReason::NotCovered,
+            strength: Strength::Label,
+            evidence: format!(
+                "{what} \"{}\" is in no initiative of the strategy",
+                v.trim()
+            ),
+        })
     }
 
     /// Up to three words that pushed target `best` up the most (merged per word, as

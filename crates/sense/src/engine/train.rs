@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use throughline_model::{ContextNote, LinkOrigin, LinkTarget, NoteTarget, WorkItem};
+use throughline_model::{ContextNote, LinkOrigin, LinkTarget, NoteTarget, OffPlanReason, WorkItem};
 
 use super::learners::{SemVectors, class_vectors, strategy_examples, train_svm};
 use super::text::{doc_of, embed_text, strategy_text};
@@ -16,8 +16,9 @@ use crate::combine::{Combo, Fold, Shared, fit_combination};
 use crate::family::Families;
 use crate::features::{self, Block, Doc, ExtractOptions, Raw};
 use crate::linear::{Columns, LinearModel, SvmOptions};
-use crate::offplan;
+use crate::offplan::{self, RuleLift};
 use crate::prior::TimePrior;
+use crate::selected::SelectedFacts;
 use crate::tfidf::{BlockWeights, SparseVec, Vocabulary};
 use crate::timeframe::Timeframes;
 use crate::{Embedder, EngineConfig, Mode, SenseError};
@@ -33,9 +34,32 @@ impl Model {
         let mut targets = Targets::new(ts)?;
         let notes = NotesIndex::new(ts.notes);
         let parents = parents(ts);
+        let mut selected = SelectedFacts::new(ts.strategy, &targets.classes);
+        selected.learn_areas(ts.items, |i| ts.labels[i].is_some());
+        let lift = if cfg.offplan_rules {
+            let _span = tracing::debug_span!("weigh the off-plan rules").entered();
+            RuleLift::measure(
+                ts.items,
+                |i| {
+                    if ts.items[i].is_epic() {
+                        return None;
+                    }
+                    match &ts.labels[i] {
+                        None => Some(false),
+                        Some((LinkTarget::Initiative(_) | LinkTarget::Goal(_), _)) => Some(true),
+                        Some(_) => None,
+                    }
+                },
+                |i| notes.of(&ts.items[i]),
+                |l| selected.is_selected(l),
+                cfg.threads,
+            )
+        } else {
+            RuleLift::default()
+        };
         let ex = {
             let _span = tracing::debug_span!("choose examples").entered();
-            Examples::collect(ts, cfg, &notes, &mut targets)
+            Examples::collect(ts, cfg, &notes, &selected, &lift, &mut targets)
         };
         let Targets {
             classes,
@@ -46,7 +70,7 @@ impl Model {
         let words = {
             let _span =
                 tracing::debug_span!("extract features", examples = ex.linked.len()).entered();
-            Words::extract(ts, &ex, &classes, &notes, &parents, cfg, &mut ws)
+            Words::extract(ts, &ex, &classes, &notes, &parents, &selected, cfg, &mut ws)
         };
         let svm_opts = SvmOptions {
             c: cfg.c,
@@ -160,6 +184,8 @@ impl Model {
             n_linked: ex.is_weak.iter().filter(|w| !**w).count(),
             linked_total: ex.total_real,
             rule_taught,
+            selected,
+            lift,
             semantic: embedded.map(|(s, _, _)| s),
             families,
             timeframes,
@@ -289,6 +315,9 @@ struct Examples {
     /// Per linked item: whether it is a weak example (an unlinked item the off-plan
     /// rules flagged) rather than a link.
     is_weak: Vec<bool>,
+    /// Unlinked items filed under an area no selector selects: examples of work the
+    /// strategy does not cover.
+    uncovered: HashSet<usize>,
     /// A person's corrections, by (source, key): they override inference for good.
     corrections: HashMap<(String, String), LinkTarget>,
     /// Items linked by people or selectors, before [`newest_examples`] kept a share.
@@ -304,6 +333,8 @@ impl Examples {
         ts: &TrainingSet<'_>,
         cfg: &EngineConfig,
         notes: &NotesIndex<'_>,
+        selected: &SelectedFacts,
+        lift: &RuleLift,
         targets: &mut Targets,
     ) -> Self {
         let mut corrections = HashMap::new();
@@ -322,11 +353,13 @@ impl Examples {
         }
         let weak = {
             let _span = tracing::debug_span!("off-plan rules' examples").entered();
-            weak_examples(ts, cfg, notes, linked.len(), targets)
+            weak_examples(ts, cfg, notes, lift, linked.len(), targets)
         };
-        let mut weak_items: Vec<usize> = weak.keys().copied().collect();
-        weak_items.sort_unstable();
-        linked.extend(weak_items);
+        // A rule with evidence names a more specific reason than "not covered".
+        let uncovered = uncovered_examples(ts, selected, &weak, linked.len(), targets);
+        let mut extra: Vec<usize> = weak.keys().chain(uncovered.keys()).copied().collect();
+        extra.sort_unstable();
+        linked.extend(extra);
         // Each item's day read once, beside its index: sorting by reading items in place
         // jumped all over memory (on a million items, most of the sort's second).
         let mut by_time: Vec<(Option<f64>, usize)> = linked
@@ -339,7 +372,7 @@ impl Examples {
         });
         let linked: Vec<usize> = by_time.into_iter().map(|(_, i)| i).collect();
         let classes = &targets.classes;
-        let class_of = |i: usize| match weak.get(&i) {
+        let class_of = |i: usize| match weak.get(&i).or_else(|| uncovered.get(&i)) {
             Some(&(c, _)) => c,
             None => ts.labels[i]
                 .as_ref()
@@ -377,6 +410,7 @@ impl Examples {
         Examples {
             linked,
             is_weak,
+            uncovered: uncovered.into_keys().collect(),
             corrections,
             total_real,
             y,
@@ -466,6 +500,7 @@ fn weak_examples(
     ts: &TrainingSet<'_>,
     cfg: &EngineConfig,
     notes: &NotesIndex<'_>,
+    lift: &RuleLift,
     n_linked: usize,
     targets: &mut Targets,
 ) -> HashMap<usize, (usize, f32)> {
@@ -482,8 +517,16 @@ fn weak_examples(
                     if ts.labels[i].is_some() || it.is_epic() {
                         return None;
                     }
-                    let (r, trust) = offplan::weak_label(it, &notes.of(it))?;
-                    Some((i, LinkTarget::OffPlan(r), trust))
+                    let item_notes = notes.of(it);
+                    let (r, trust, strength) = offplan::weak_signal(it, &item_notes)?;
+                    // A rule that fires on planned work as often as on the rest would
+                    // teach the model that ordinary work is off plan.
+                    let w = lift.weight(&offplan::OffPlanSignal {
+                        reason: r,
+                        strength,
+                        evidence: String::new(),
+                    });
+                    (trust * w >= MIN_WEAK_TRUST).then(|| (i, LinkTarget::OffPlan(r), trust * w))
                 })
                 .collect::<Vec<_>>()
         })
@@ -510,6 +553,46 @@ fn weak_examples(
         }
     }
     weak
+}
+
+/// A rule's hit weighs less than this (its trust times [`RuleLift::weight`]) teaches
+/// nothing.
+const MIN_WEAK_TRUST: f32 = 0.05;
+
+/// Unlinked items filed under an area no selector selects (a component, epic or project
+/// of a kind the selectors use): the tracker says the strategy does not cover them. They
+/// teach the model what uncovered work looks like, as a `not covered` reason, so that
+/// new work of such areas comes out off plan (or unclear) rather than on whichever
+/// initiative its words are nearest. Only once there are links to contrast them with,
+/// and a few of them.
+fn uncovered_examples(
+    ts: &TrainingSet<'_>,
+    selected: &SelectedFacts,
+    weak: &HashMap<usize, (usize, f32)>,
+    n_linked: usize,
+    targets: &mut Targets,
+) -> HashMap<usize, (usize, f32)> {
+    let mut out = HashMap::new();
+    if n_linked < 20 {
+        return out;
+    }
+    let found: Vec<usize> = (0..ts.items.len())
+        .filter(|&i| {
+            ts.labels[i].is_none()
+                && !weak.contains_key(&i)
+                && !ts.items[i].is_epic()
+                && selected.uncovered_area(&ts.items[i]).is_some()
+        })
+        .collect();
+    if found.len() < 5 {
+        return out;
+    }
+    let t = LinkTarget::OffPlan(OffPlanReason::NotCovered);
+    targets.add(&t);
+    if let Some(c) = targets.classes.iter().position(|c| *c == t) {
+        out.extend(found.into_iter().map(|i| (i, (c, 1.0))));
+    }
+    out
 }
 
 /// Training weights: a correction weighs more than a link, a weak example less; rare
@@ -583,6 +666,7 @@ impl Words {
         classes: &[LinkTarget],
         notes: &NotesIndex<'_>,
         parents: &HashMap<String, ParentInfo>,
+        selected: &SelectedFacts,
         cfg: &EngineConfig,
         ws: &mut Workspace,
     ) -> Self {
@@ -601,18 +685,32 @@ impl Words {
                     .map(|(&i, &weak)| {
                         let it = &ts.items[i];
                         let item_notes = notes.of(it);
-                        let doc = doc_of(it, &item_notes, parents);
+                        let mut doc = doc_of(it, &item_notes, parents);
+                        let uncovered = ex.uncovered.contains(&i);
+                        if uncovered || selected.via_parent(it, doc.parent_target.is_some()) {
+                            // The parent that linked it: unlinked work has no such parent.
+                            doc.parent_title = None;
+                            doc.parent_target = None;
+                            doc.epic = None;
+                        }
                         let mut trace = Vec::new();
                         features::extract(&doc, opts, &mut scratch, &mut raw, Some(&mut trace));
+                        selected.strip(&mut raw, &mut trace);
                         if weak {
                             // The off-plan rules fired on this item's words (or on a
                             // label, which the rules read on every item anyway). The
                             // areas it is filed under (component, team, epic, a line's
                             // `Core: ...`) only tell where the strategy's gaps are:
                             // learnt, all the work of an uncovered area came out as
-                            // tech debt (Iceberg's `hive`, features and all).
+                            // tech debt (Iceberg's `hive`, features and all). Keeping
+                            // its team and type was tried: Iceberg's closed-world
+                            // product path lost 5 points of placed-right work.
                             raw.retain(|r| r.block != Block::Meta);
                             trace.retain(|t| t.what.is_empty());
+                        } else if uncovered {
+                            // Its area is what made it an example: new work of the area
+                            // may come without it, and must be told by its words.
+                            selected.strip_area(it, &mut raw, &mut trace);
                         }
                         let mut ub: Vec<u32> = trace.iter().map(|t| t.bucket).collect();
                         ub.sort_unstable();
