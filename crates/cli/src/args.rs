@@ -71,7 +71,10 @@ pub enum Command {
     Bench(BenchArgs),
     /// Infer how unlinked work aligns (the sense engine), and refresh explicit links.
     Align(AlignArgs),
-    /// Measure the sense engine on held-out linked work, beside two baselines.
+    /// Measure the sense engine: on the product path (`--product-path`: new work arriving
+    /// without the facts the selectors match, aligned as `import` aligns it), or in the
+    /// diagnostic harness (a tracker field hidden from held-out work, beside two
+    /// baselines).
     Eval(EvalArgs),
     /// Link an item to an initiative, goal or off-plan reason: a person's word, kept forever
     /// (`--file` for a reviewed list).
@@ -150,29 +153,48 @@ pub enum TruthSource {
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// Where the truth comes from.
-    #[arg(long, value_enum, default_value_t = TruthSource::Links)]
+    /// Measure what a user sees: the newest share of the work the strategy's selectors
+    /// link is held out and loses the facts the selectors match (selected components,
+    /// labels, projects, sprints; its epic or parent when linked through them), then the
+    /// work is aligned with the same code as `import` and `align`, and the held-out
+    /// items' links are scored against the initiatives their facts named. Without it,
+    /// eval runs the diagnostic harness (--truth, --min-items, --label-prefix,
+    /// --skip-label, --misses).
+    #[arg(long)]
+    pub product_path: bool,
+    /// With --product-path, the open world: every other initiative (by id) is taken out
+    /// of the strategy first, so the work it selected is uncovered and should not be
+    /// placed on an initiative.
+    #[arg(long, requires = "product_path")]
+    pub open: bool,
+    /// The diagnostic harness: where the truth comes from.
+    #[arg(long, value_enum, default_value_t = TruthSource::Links, conflicts_with = "product_path")]
     pub truth: TruthSource,
     /// Share of the newest items held out for testing (0.01 to 0.9).
     #[arg(long, default_value_t = 0.2, value_parser = test_share)]
     pub test_share: f32,
     /// Values (labels, components, projects, epics) with fewer items are left out
     /// [default: 30; 10 with --truth epic, since epics are smaller].
-    #[arg(long)]
+    #[arg(long, conflicts_with = "product_path")]
     pub min_items: Option<usize>,
     /// With --truth labels: each item's first label starting with this (e.g. `area/`,
     /// `component:`; any case), so that `bug` or `enhancement` are not taken for areas.
     /// The rest of the label is the initiative's words.
-    #[arg(long, value_name = "PREFIX")]
+    #[arg(long, value_name = "PREFIX", conflicts_with = "product_path")]
     pub label_prefix: Option<String>,
     /// With --truth labels: more labels that say what kind of work an item is rather
     /// than where it belongs, passed over like `bug` and `enhancement` (any case;
     /// repeat the flag or separate with commas).
-    #[arg(long, value_name = "LABEL", value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "LABEL",
+        value_delimiter = ',',
+        conflicts_with = "product_path"
+    )]
     pub skip_label: Vec<String>,
     /// Also list the held-out items the engine missed at top-1 (the first N; 30 without
     /// a number). `--json` always lists every one.
-    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "30")]
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "30", conflicts_with = "product_path")]
     pub misses: Option<usize>,
     #[command(flatten)]
     pub semantic: SemanticArgs,

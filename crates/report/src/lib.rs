@@ -17,6 +17,7 @@ pub mod item_query;
 mod keys;
 pub mod metrics;
 mod picture;
+pub mod product_path;
 pub mod relink;
 pub mod review;
 mod scope;

@@ -10,9 +10,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use throughline_model::{LinkOrigin, LinkTarget, WorkItem};
+use throughline_model::{ContextNote, LinkOrigin, LinkTarget, Strategy, WorkItem};
+use throughline_sense::explicit::{self, ExplicitLink};
 use throughline_sense::{
-    Embedder, EngineConfig, Mode, Model, SenseError, TrainingSet, explicit, infer_all,
+    Embedder, EngineConfig, Inference, Mode, Model, SenseError, TrainingSet, infer_all,
     labels_by_index,
 };
 use throughline_store::{Candidate, ItemId, LinkWrite, Store, StoreError};
@@ -187,49 +188,29 @@ pub fn infer_links_with(
         .map(|r| r.item_id)
         .collect();
     store.delete_links(LinkOrigin::Inferred, &stale)?;
-    let mode = if embedder.is_some() {
-        Mode::Semantic
-    } else {
-        Mode::Lexical
-    };
+    let started = Instant::now();
+    let out = train_and_infer(
+        &strategy,
+        items,
+        &labels,
+        &notes,
+        &which,
+        embedder.clone().map(|e| e as Arc<dyn Embedder>),
+        progress,
+    )?;
     if which.is_empty() {
         // Nothing to infer, so no model was trained: nothing was left out of one.
-        let linked = labels.iter().filter(|l| l.is_some()).count();
         return Ok(Some(Inferred {
-            mode: mode.as_str().into(),
-            trained_on: linked,
-            learned_from: linked,
+            mode: out.mode.as_str().into(),
+            trained_on: out.trained_on,
+            learned_from: out.learned_from,
             ..Inferred::default()
         }));
     }
-
-    let started = Instant::now();
-    let ts = TrainingSet::new(&strategy, items, &labels, &notes)?;
-    let cfg = EngineConfig {
-        mode,
-        ..EngineConfig::default()
-    };
-    let model = {
-        let _span = tracing::info_span!("train").entered();
-        Model::train(&ts, &cfg, embedder.clone().map(|e| e as Arc<dyn Embedder>))?
-    };
-    let total = which.len();
-    progress(0, total);
-    // `infer_all` reports how many are done so far, from several threads: a thread can
-    // report an older count after another's newer one, so only the highest is passed on.
-    let done = AtomicUsize::new(0);
-    let infer_span = tracing::info_span!("infer", items = total).entered();
-    let out = infer_all(&model, items, &which, &notes, &|n| {
-        let before = done.fetch_max(n, Ordering::Relaxed);
-        if n > before {
-            progress(n, total);
-        }
-    });
-    drop(infer_span);
     let seconds = started.elapsed().as_secs_f64();
     let writes: Vec<LinkWrite> = which
         .iter()
-        .zip(&out)
+        .zip(&out.answers)
         .map(|(&i, inf)| LinkWrite {
             item_id: ids[i],
             target: inf.target.clone(),
@@ -260,11 +241,12 @@ pub fn infer_links_with(
         None => 0,
     };
     Ok(Some(Inferred {
-        mode: model.mode().as_str().to_string(),
-        trained_on: labels.iter().filter(|l| l.is_some()).count(),
-        learned_from: model.linked_count(),
+        mode: out.mode.as_str().to_string(),
+        trained_on: out.trained_on,
+        learned_from: out.learned_from,
         inferred: writes.len(),
         unclear: out
+            .answers
             .iter()
             .filter(|i| i.target == LinkTarget::Unclear)
             .count(),
@@ -272,4 +254,103 @@ pub fn infer_links_with(
         items_per_second: writes.len() as f64 / seconds.max(1e-9),
         embedded,
     }))
+}
+
+/// What the engine answered for the items it was asked about, and what it learned from.
+#[derive(Debug)]
+pub struct Answers {
+    /// The mode the model ran in (the requested one when no model was needed).
+    pub mode: Mode,
+    /// Items with a label (an explicit or corrected link).
+    pub trained_on: usize,
+    /// Of those, how many the engine learned from (see [`EngineConfig::max_examples`]).
+    pub learned_from: usize,
+    /// One answer per index of `which`, in that order.
+    pub answers: Vec<Inference>,
+}
+
+/// Trains the engine on `labels` (one slot per item, see [`label_slots`]) and infers the
+/// items at `which`: the whole of inference, without a store. [`infer_links_with`]
+/// (`align`, `import`, strategy changes) and `eval --product-path`
+/// ([`crate::product_path`]) both call it, so what eval measures is what align writes.
+/// Semantic mode when `embedder` is given. `progress(done, total)` is called from
+/// worker threads as items are inferred. With `which` empty no model is trained.
+pub fn train_and_infer(
+    strategy: &Strategy,
+    items: &[WorkItem],
+    labels: &[Option<(LinkTarget, LinkOrigin)>],
+    notes: &[ContextNote],
+    which: &[usize],
+    embedder: Option<Arc<dyn Embedder>>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Answers, SenseError> {
+    let mode = if embedder.is_some() {
+        Mode::Semantic
+    } else {
+        Mode::Lexical
+    };
+    let trained_on = labels.iter().filter(|l| l.is_some()).count();
+    if which.is_empty() {
+        return Ok(Answers {
+            mode,
+            trained_on,
+            learned_from: trained_on,
+            answers: Vec::new(),
+        });
+    }
+    let ts = TrainingSet::new(strategy, items, labels, notes)?;
+    let cfg = EngineConfig {
+        mode,
+        ..EngineConfig::default()
+    };
+    let model = {
+        let _span = tracing::info_span!("train").entered();
+        Model::train(&ts, &cfg, embedder)?
+    };
+    let total = which.len();
+    progress(0, total);
+    // `infer_all` reports how many are done so far, from several threads: a thread can
+    // report an older count after another's newer one, so only the highest is passed on.
+    let done = AtomicUsize::new(0);
+    let infer_span = tracing::info_span!("infer", items = total).entered();
+    let answers = infer_all(&model, items, which, notes, &|n| {
+        let before = done.fetch_max(n, Ordering::Relaxed);
+        if n > before {
+            progress(n, total);
+        }
+    });
+    drop(infer_span);
+    Ok(Answers {
+        mode: model.mode(),
+        trained_on,
+        learned_from: model.linked_count(),
+        answers,
+    })
+}
+
+/// The label slots the engine learns from, built from the selectors' answer (what
+/// [`explicit::resolve`] returned, one slot per item) as [`explicit_links`] stores it and
+/// [`infer_links_with`] reads it back: each explicit link, with a person's correction
+/// (`corrected`: item index and target) winning over it.
+pub fn label_slots(
+    explicit: &[Option<ExplicitLink>],
+    corrected: &[(usize, LinkTarget)],
+) -> Vec<Option<(LinkTarget, LinkOrigin)>> {
+    let n = explicit.len();
+    let explicit: Vec<(usize, LinkTarget)> = explicit
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| Some((i, LinkTarget::Initiative(l.as_ref()?.initiative.clone()))))
+        .collect();
+    labels_by_index(
+        n,
+        explicit
+            .iter()
+            .map(|(i, t)| (*i, t, LinkOrigin::Explicit))
+            .chain(
+                corrected
+                    .iter()
+                    .map(|(i, t)| (*i, t, LinkOrigin::Corrected)),
+            ),
+    )
 }

@@ -1,4 +1,5 @@
-//! `throughline eval`: how well the engine infers links it was not shown.
+//! `throughline eval`: how well the engine infers links it was not shown: on the product
+//! path (`--product-path`, `product_path.rs`) or in the diagnostic harness (the rest).
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -14,9 +15,13 @@ use labels::LabelChoice;
 use truth::{from_epics, from_field, from_links};
 
 mod labels;
+mod product_path;
 mod truth;
 
 pub fn run(g: &Globals, a: EvalArgs) -> anyhow::Result<()> {
+    if a.product_path {
+        return product_path::run(g, a);
+    }
     let mut store = g.open()?;
     // First, so that a missing model is reported before any work.
     let embedder = semantic::embedder(&a.semantic, &store, g.quiet)?;
