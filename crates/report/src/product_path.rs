@@ -120,7 +120,8 @@ pub struct HeldOut {
     pub covered: bool,
     pub answer: LinkTarget,
     pub confidence: f32,
-    /// The best candidate's probability.
+    /// The engine's best candidate (also when it answered unclear) and its probability.
+    pub best: Option<LinkTarget>,
     pub best_probability: f32,
 }
 
@@ -270,6 +271,7 @@ pub fn measure(
                 truth,
                 answer: inf.map_or(LinkTarget::Unclear, |f| f.target.clone()),
                 confidence: inf.map_or(0.0, |f| f.confidence),
+                best: inf.and_then(best_target).cloned(),
                 best_probability: inf.map_or(0.0, best_probability),
             }
         })
