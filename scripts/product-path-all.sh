@@ -2,6 +2,8 @@
 # Measures the sense engine through the product's own path on every shared data set, with
 # the maintainers' tool (../shared/tools/product-path.py), and prints one line per run.
 #   scripts/product-path-all.sh [BIN] [OUT_DIR]      (default: target/release/throughline)
+#   OURS=1 scripts/product-path-all.sh ...   also replays each run with `eval --product-path`
+#                                            (scripts/product-path-ours.py), ECE and shares too
 # Decide engine changes on all of these at once: a gain on one data set alone does not hold
 # on the held-back ones.
 set -euo pipefail
@@ -16,6 +18,10 @@ run() {
   local line
   line=$(python3 "$shared/tools/product-path.py" "$bin" "$data" "$mode" "$out/$name-$mode")
   echo "$name $line"
+  if [ -n "${OURS:-}" ]; then
+    # The same split through the project's own `eval --product-path`.
+    echo "$name ours $(python3 scripts/product-path-ours.py "$bin" "$data" "$mode" "$out/$name-$mode")"
+  fi
 }
 sets=${SETS:-"iceberg appcelerator storypoints kinds"}
 for s in $sets; do

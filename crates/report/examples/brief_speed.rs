@@ -128,6 +128,7 @@ fn main() {
                     },
                     confidence: 1.0,
                     reason: String::new(),
+                    aligned_p: None,
                 },
             );
         }

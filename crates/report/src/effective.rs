@@ -13,6 +13,24 @@ pub struct EffectiveLink {
     pub origin: LinkOrigin,
     pub confidence: f32,
     pub reason: String,
+    /// The probability that the item serves some goal: 1 or 0 for a person's or the
+    /// selectors' link, the engine's estimate for an inferred one (`None` from links
+    /// stored before it kept one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aligned_p: Option<f32>,
+}
+
+impl EffectiveLink {
+    /// How likely the item serves some goal, for expected shares: `None` for an unclear
+    /// inference stored before the engine kept its estimate.
+    pub fn aligned_probability(&self) -> Option<f32> {
+        match (&self.target, self.origin, self.aligned_p) {
+            (_, LinkOrigin::Inferred, Some(p)) => Some(p),
+            (LinkTarget::Initiative(_) | LinkTarget::Goal(_), _, _) => Some(1.0),
+            (LinkTarget::OffPlan(_), _, _) => Some(0.0),
+            (LinkTarget::Unclear, _, _) => None,
+        }
+    }
 }
 
 fn rank(o: LinkOrigin) -> u8 {
@@ -34,6 +52,7 @@ pub fn effective_links(links: &[LinkRow]) -> HashMap<ItemId, EffectiveLink> {
                 origin: l.origin,
                 confidence: l.confidence,
                 reason: l.reason.clone(),
+                aligned_p: l.aligned_p,
             };
             (item, link)
         })
@@ -115,6 +134,7 @@ impl From<LinkRow> for EffectiveLink {
             origin: l.origin,
             confidence: l.confidence,
             reason: l.reason,
+            aligned_p: l.aligned_p,
         }
     }
 }
@@ -147,6 +167,7 @@ mod tests {
             at: None,
             input_hash: None,
             candidates: Vec::new(),
+            aligned_p: None,
         }
     }
 

@@ -105,8 +105,8 @@ pub struct AlignedShare {
     pub truth: f64,
     /// Held-out items answered with an initiative or a goal, over all held-out items.
     pub answered: f64,
-    /// The mean over held-out items of the summed probability of the initiatives and
-    /// goals among the engine's best candidates (at most 1 each).
+    /// The mean over held-out items of the engine's probability that the item serves
+    /// some goal (`Inference::aligned`), as `status` adds it up.
     pub expected: f64,
 }
 
@@ -364,6 +364,15 @@ fn score(
         let best = answers[k].and_then(best_target);
         calibration.push((row.best_probability, best == Some(&truth)));
     }
+    // Work the strategy does not cover is answered right by any off-plan reason: its
+    // calibration counts too (in the closed world there is none).
+    for (row, answer) in rows.iter().zip(answers).filter(|(r, _)| !r.covered) {
+        let best = answer.and_then(best_target);
+        calibration.push((
+            row.best_probability,
+            matches!(best, Some(LinkTarget::OffPlan(_))),
+        ));
+    }
     let placed = counts.placed_right + counts.placed_wrong;
     let n = rows.len();
     let uncovered = n - n_cov;
@@ -396,19 +405,11 @@ fn score(
 
     let aligned = |t: &LinkTarget| matches!(t, LinkTarget::Initiative(_) | LinkTarget::Goal(_));
     let answered_aligned = rows.iter().filter(|r| aligned(&r.answer)).count();
+    // What `status` reports as the expected aligned share: each inferred item's
+    // probability of serving some goal.
     let expected: f64 = answers
         .iter()
-        .map(|a| {
-            a.map_or(0.0, |inf| {
-                let p: f32 = inf
-                    .alternatives
-                    .iter()
-                    .filter(|(t, _)| aligned(t))
-                    .map(|(_, p)| *p)
-                    .sum();
-                f64::from(p.min(1.0))
-            })
-        })
+        .map(|a| a.map_or(0.0, |inf| f64::from(inf.aligned)))
         .sum();
 
     ProductPathReport {

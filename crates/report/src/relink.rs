@@ -96,6 +96,7 @@ pub fn explicit_links(store: &mut Store, work: &Work) -> Result<Relinked, Relink
                 reason: l.reason,
                 input_hash: None,
                 candidates: Vec::new(),
+                aligned_p: None,
             })
         })
         .collect();
@@ -225,6 +226,7 @@ pub fn infer_links_with(
                     probability: *p,
                 })
                 .collect(),
+            aligned_p: Some(inf.aligned),
         })
         .collect();
     if full {

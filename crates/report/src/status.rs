@@ -83,6 +83,26 @@ pub struct TeamStatus {
     pub unclear_or_unlinked: f64,
 }
 
+/// The shares the engine's probabilities give, beside the counts of answers: an item the
+/// engine could not place between two initiatives is unclear, yet almost surely aligned,
+/// and one placed at 0.6 is aligned two times in five. Adding up each inferred item's
+/// probability of serving some goal (explicit and corrected links count as they are)
+/// gives the share a head of product should read; the range is what the uncertainty
+/// leaves: from the placed work alone to all of it and everything not placed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ExpectedShares {
+    /// Expected share of the scope's items that serve some goal.
+    pub aligned: f64,
+    /// Expected share that is off plan.
+    pub off_plan: f64,
+    /// Share with no estimate at all (not aligned yet, or inferred before estimates
+    /// were kept: run `throughline align`).
+    pub unknown: f64,
+    /// The aligned share's plain range.
+    pub aligned_low: f64,
+    pub aligned_high: f64,
+}
+
 /// The status report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StatusReport {
@@ -93,6 +113,8 @@ pub struct StatusReport {
     /// Work serving at least one goal (through an initiative or directly).
     pub aligned: Figure,
     pub aligned_by_origin: OriginSplit,
+    /// The aligned and off-plan shares as the engine's probabilities put them.
+    pub expected: ExpectedShares,
     pub goals: Vec<GoalStatus>,
     pub off_plan: Figure,
     pub off_plan_by_reason: Vec<ReasonStatus>,
@@ -122,6 +144,8 @@ pub fn status(snap: &Snapshot, scope: &Scope) -> StatusReport {
     let mut reasons: BTreeMap<OffPlanReason, Figure> = BTreeMap::new();
     let mut unclear = Figure::default();
     let mut unlinked = Figure::default();
+    // Expected aligned and off-plan item counts, and items with no estimate.
+    let (mut exp_aligned, mut exp_off, mut exp_unknown) = (0f64, 0f64, 0usize);
     // team -> (items, aligned, off plan, people)
     let mut teams: HashMap<&str, (usize, usize, usize, HashSet<&str>)> = HashMap::new();
 
@@ -138,8 +162,16 @@ pub fn status(snap: &Snapshot, scope: &Scope) -> StatusReport {
         }
         let Some(link) = snap.links.get(&s.id) else {
             unlinked.add(item);
+            exp_unknown += 1;
             continue;
         };
+        match link.aligned_probability() {
+            Some(p) => {
+                exp_aligned += f64::from(p);
+                exp_off += f64::from(1.0 - p);
+            }
+            None => exp_unknown += 1,
+        }
         let goals: &[String] = match &link.target {
             LinkTarget::Initiative(id) => {
                 init_work.entry(id.as_str()).or_default().add(item);
@@ -215,6 +247,18 @@ pub fn status(snap: &Snapshot, scope: &Scope) -> StatusReport {
     }
     finish_split(&mut aligned_by_origin, n, est);
     total.finish(n, est);
+    let expected = {
+        let share = |x: f64| ratio(x, n as f64);
+        let aligned_share = share(exp_aligned);
+        let not_placed = unclear.share_items + unlinked.share_items;
+        ExpectedShares {
+            aligned: aligned_share,
+            off_plan: share(exp_off),
+            unknown: share(exp_unknown as f64),
+            aligned_low: aligned_share.min(aligned.share_items),
+            aligned_high: aligned_share.max(aligned.share_items + not_placed),
+        }
+    };
 
     StatusReport {
         period: scope.period.clone(),
@@ -223,6 +267,7 @@ pub fn status(snap: &Snapshot, scope: &Scope) -> StatusReport {
         total,
         aligned,
         aligned_by_origin,
+        expected,
         goals,
         off_plan,
         off_plan_by_reason,
@@ -327,6 +372,28 @@ impl StatusReport {
         line(&mut o, "unclear", &self.unclear);
         if self.unlinked.items > 0 {
             line(&mut o, "not yet aligned (run `align`)", &self.unlinked);
+        }
+        let e = &self.expected;
+        if self.aligned_by_origin.inferred.items + self.unclear.items > 0 {
+            let _ = writeln!(
+                o,
+                "\nExpected, by the engine's probabilities: {} aligned (plainly between {} \
+                 and {}), {} off plan{}.",
+                crate::text::percent(e.aligned),
+                crate::text::percent(e.aligned_low),
+                crate::text::percent(e.aligned_high),
+                crate::text::percent(e.off_plan),
+                if e.unknown > 0.0 {
+                    format!(", {} not estimated", crate::text::percent(e.unknown))
+                } else {
+                    String::new()
+                }
+            );
+            let _ = writeln!(
+                o,
+                "  (unclear work is counted by how likely it serves a goal; the range runs \
+                 from the placed work alone to all that is not placed)"
+            );
         }
         let _ = writeln!(o, "\nBy goal (an item serving two goals counts in both)");
         for g in &self.goals {

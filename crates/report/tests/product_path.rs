@@ -73,6 +73,7 @@ fn align_and_the_product_path_learn_and_answer_alike() {
             reason: "a person said so".into(),
             input_hash: None,
             candidates: Vec::new(),
+            aligned_p: None,
         })
         .collect();
     store.upsert_links(LinkOrigin::Corrected, &writes).unwrap();

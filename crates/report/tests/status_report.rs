@@ -67,6 +67,7 @@ fn snapshot(rows: &[(&str, &str, &str, Option<LinkTarget>, LinkOrigin)]) -> Snap
                     origin: *origin,
                     confidence: 1.0,
                     reason: String::new(),
+                    aligned_p: None,
                 },
             );
         }

@@ -757,6 +757,7 @@ fn centroid_baseline(
                 reason: String::new(),
                 alternatives,
                 mode: Mode::Lexical,
+                aligned: 1.0,
             }
         })
         .collect();

@@ -26,6 +26,8 @@ pub struct LinkWrite {
     /// For inferred links, the engine's best candidates (best first), whatever it
     /// answered; empty otherwise.
     pub candidates: Vec<Candidate>,
+    /// For inferred links, the engine's probability that the item serves some goal.
+    pub aligned_p: Option<f32>,
 }
 
 /// A person's link for one item, as `Store::set_corrections` writes it.
@@ -61,6 +63,9 @@ pub struct LinkRow {
     /// See [`LinkWrite::candidates`].
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub candidates: Vec<Candidate>,
+    /// See [`LinkWrite::aligned_p`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aligned_p: Option<f32>,
 }
 
 /// A stored link without its words (reason, team, time, candidates): what re-linking
@@ -99,7 +104,7 @@ impl Store {
         let tx = self.write()?;
         let mut stored: HashMap<ItemId, LinkRow> = query_links(
             &tx,
-            "SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash, candidates FROM links WHERE origin = ?1",
+            "SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash, candidates, aligned_p FROM links WHERE origin = ?1",
             params![origin.as_str()],
         )?
         .into_iter()
@@ -188,7 +193,7 @@ impl Store {
 
     /// Every link of every origin, ordered by item.
     pub fn links(&self) -> Result<Vec<LinkRow>> {
-        self.query_links("SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash, candidates FROM links ORDER BY item_id", [])
+        self.query_links("SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash, candidates, aligned_p FROM links ORDER BY item_id", [])
     }
 
     /// Every link's item, origin, target and input hash, ordered by item.
@@ -212,7 +217,7 @@ impl Store {
 
     /// Every link (all origins) of one item.
     pub fn links_of(&self, item_id: ItemId) -> Result<Vec<LinkRow>> {
-        self.query_links("SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash, candidates FROM links WHERE item_id = ?1", [item_id])
+        self.query_links("SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash, candidates, aligned_p FROM links WHERE item_id = ?1", [item_id])
     }
 
     fn query_links<P: rusqlite::Params>(&self, sql: &str, p: P) -> Result<Vec<LinkRow>> {
@@ -225,7 +230,7 @@ impl Store {
 pub(crate) fn links_without_candidates(conn: &rusqlite::Connection) -> Result<Vec<LinkRow>> {
     query_links(
         conn,
-        "SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash, NULL FROM links ORDER BY item_id",
+        "SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash, NULL, aligned_p FROM links ORDER BY item_id",
         [],
     )
 }
@@ -249,6 +254,7 @@ fn query_links<P: rusqlite::Params>(
             at: r.get(7)?,
             input_hash: r.get(8)?,
             candidates: candidates_from_sql(r.get(9)?)?,
+            aligned_p: r.get::<_, Option<f64>>(10)?.map(|p| p as f32),
         });
     }
     Ok(out)
@@ -269,6 +275,7 @@ fn same(stored: &LinkRow, l: &LinkWrite) -> bool {
         && stored.reason == l.reason
         && stored.input_hash == l.input_hash
         && stored.candidates == l.candidates
+        && stored.aligned_p == l.aligned_p
 }
 
 fn write_links<'a>(
@@ -277,8 +284,8 @@ fn write_links<'a>(
     links: impl IntoIterator<Item = &'a LinkWrite>,
 ) -> Result<()> {
     let mut stmt = tx.prepare(
-        "INSERT OR REPLACE INTO links (item_id, origin, target_kind, target_id, confidence, reason, at, input_hash, candidates) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT OR REPLACE INTO links (item_id, origin, target_kind, target_id, confidence, reason, at, input_hash, candidates, aligned_p) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     let at = now();
     for l in links {
@@ -293,6 +300,7 @@ fn write_links<'a>(
             at,
             l.input_hash,
             candidates_to_sql(&l.candidates),
+            l.aligned_p.map(f64::from),
         ])?;
     }
     Ok(())

@@ -147,6 +147,7 @@ mod tests {
             reason: "words".into(),
             input_hash: None,
             candidates: Vec::new(),
+            aligned_p: None,
         };
         let note = ContextNote {
             target: NoteTarget::Item {

@@ -138,6 +138,11 @@ CREATE TABLE report_cache (
     body        BLOB NOT NULL
 );
 "#,
+    r#"
+-- For inferred links: the engine's calibrated probability that the item serves some goal,
+-- whatever it answered (reports add these up into the expected aligned share).
+ALTER TABLE links ADD COLUMN aligned_p REAL;
+"#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

@@ -70,6 +70,7 @@ fn links_of_each_origin_live_apart() {
         reason: "words".into(),
         input_hash: Some(1),
         candidates: Vec::new(),
+        aligned_p: None,
     };
     store
         .replace_links(
@@ -249,6 +250,7 @@ fn syncing_links_writes_only_what_changed_and_keeps_when_the_rest_was_made() {
         reason: format!("selected by {initiative}"),
         input_hash: None,
         candidates: Vec::new(),
+        aligned_p: None,
     };
     let first = [w(a1, "i1"), w(a2, "i2"), w(a3, "i3")];
     assert_eq!(store.sync_links(LinkOrigin::Explicit, &first).unwrap(), 3);
@@ -322,6 +324,7 @@ fn items_and_links_read_in_parallel_are_the_same_as_read_one_by_one() {
                 target: LinkTarget::Goal("g".into()),
                 probability: 0.4,
             }],
+            aligned_p: None,
         })
         .collect();
     store.replace_links(LinkOrigin::Inferred, &writes).unwrap();

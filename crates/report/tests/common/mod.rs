@@ -133,6 +133,7 @@ impl Builder {
                     origin,
                     confidence: 1.0,
                     reason: String::new(),
+                    aligned_p: None,
                 },
             );
         }

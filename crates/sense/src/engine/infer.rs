@@ -10,6 +10,10 @@ use crate::calibration::softmax;
 use crate::features::{self, ExtractOptions, Traced};
 use crate::offplan::Strength;
 
+fn is_aligned(t: &LinkTarget) -> bool {
+    matches!(t, LinkTarget::Initiative(_) | LinkTarget::Goal(_))
+}
+
 /// One item's scores, ready to be explained and decided on.
 pub(super) struct Scored<'a> {
     /// The item's words, with where each came from.
@@ -43,6 +47,7 @@ impl Model {
             .get(&(item.source.clone(), item.key.clone()))
         {
             return Inference {
+                aligned: if is_aligned(t) { 1.0 } else { 0.0 },
                 target: t.clone(),
                 confidence: 1.0,
                 reason: "corrected by a person".into(),
@@ -66,12 +71,41 @@ impl Model {
             .map(|&c| (self.classes[c].clone(), (scored.probs[c] * scale).min(1.0)))
             .collect();
         let (target, confidence, reason) = self.decide(item, notes, &scored, ws);
+        // The mass of every target that serves a goal. A person's label, note or the
+        // tracker's area that put the item off plan speaks for the rest at its own
+        // confidence; an answer on an initiative is at least as likely aligned.
+        // A reason learned only from the rules' hits is as sure as a word hint at most
+        // (its probabilities were never calibrated on work people put off plan): the
+        // rest of its mass may be aligned work the rules' words also fit.
+        let hint = Strength::Text.confidence();
+        let mass: f32 = self
+            .classes
+            .iter()
+            .zip(&scored.probs)
+            .zip(&self.rule_taught)
+            .map(|((c, p), &taught)| {
+                if is_aligned(c) {
+                    *p
+                } else if taught {
+                    p * (1.0 - hint)
+                } else {
+                    0.0
+                }
+            })
+            .sum();
+        let aligned = match &target {
+            LinkTarget::OffPlan(_) => mass.min(1.0 - confidence),
+            t if is_aligned(t) => mass.max(confidence),
+            _ => mass,
+        }
+        .clamp(0.0, 1.0);
         Inference {
             target,
             confidence,
             reason,
             alternatives,
             mode,
+            aligned,
         }
     }
 

@@ -130,6 +130,12 @@ pub struct Inference {
     pub alternatives: Vec<(LinkTarget, f32)>,
     /// Which mode produced this.
     pub mode: Mode,
+    /// The probability that the item serves some goal (through any initiative, or a
+    /// goal directly), whatever the answer: an item torn between two initiatives is
+    /// unclear, yet almost surely aligned. Reports add these up into the expected
+    /// aligned share.
+    #[serde(default)]
+    pub aligned: f32,
 }
 
 #[derive(Debug, Clone)]

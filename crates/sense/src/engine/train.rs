@@ -353,9 +353,9 @@ impl Examples {
         }
         let weak = {
             let _span = tracing::debug_span!("off-plan rules' examples").entered();
-            weak_examples(ts, cfg, notes, lift, linked.len(), targets)
+            weak_examples(ts, cfg, notes, selected, lift, linked.len(), targets)
         };
-        // A rule with evidence names a more specific reason than "not covered".
+        // A person's label or note names a more specific reason than "not covered".
         let uncovered = uncovered_examples(ts, selected, &weak, linked.len(), targets);
         let mut extra: Vec<usize> = weak.keys().chain(uncovered.keys()).copied().collect();
         extra.sort_unstable();
@@ -406,7 +406,10 @@ impl Examples {
             .iter()
             .map(|&i| days(ts.items[i].created).filter(|_| cfg.use_time))
             .collect();
-        let sw = weights(ts, cfg, &linked, &weak, &y, &t, classes.len());
+        let background = classes
+            .iter()
+            .position(|c| *c == LinkTarget::OffPlan(OffPlanReason::NotCovered));
+        let sw = weights(ts, cfg, &linked, &weak, &y, &t, classes.len(), background);
         Examples {
             linked,
             is_weak,
@@ -500,6 +503,7 @@ fn weak_examples(
     ts: &TrainingSet<'_>,
     cfg: &EngineConfig,
     notes: &NotesIndex<'_>,
+    selected: &SelectedFacts,
     lift: &RuleLift,
     n_linked: usize,
     targets: &mut Targets,
@@ -519,6 +523,13 @@ fn weak_examples(
                     }
                     let item_notes = notes.of(it);
                     let (r, trust, strength) = offplan::weak_signal(it, &item_notes)?;
+                    // In an area the strategy leaves out, only a person's label or note
+                    // names a reason more specific than "not covered": a rule's guess
+                    // from a type or a word would take the area's examples away.
+                    if strength < offplan::Strength::Label && selected.uncovered_area(it).is_some()
+                    {
+                        return None;
+                    }
                     // A rule that fires on planned work as often as on the rest would
                     // teach the model that ordinary work is off plan.
                     let w = lift.weight(&offplan::OffPlanSignal {
@@ -606,6 +617,7 @@ fn weights(
     y: &[usize],
     t: &[Option<f64>],
     n_classes: usize,
+    background: Option<usize>,
 ) -> Vec<f32> {
     let mut sw: Vec<f32> = linked
         .iter()
@@ -616,14 +628,20 @@ fn weights(
         })
         .collect();
     if cfg.class_balance > 0.0 && !y.is_empty() {
+        // Work the strategy does not cover is no target among others but the background
+        // they stand out from: balanced like one, the areas left out (often most of the
+        // work) weighed as little as a small initiative, and on Appcelerator with half the
+        // components in the strategy a quarter of their new work went on initiatives.
         let mut counts = vec![0f32; n_classes];
-        for &c in y {
+        for &c in y.iter().filter(|&&c| Some(c) != background) {
             counts[c] += 1.0;
         }
         let present = counts.iter().filter(|&&c| c > 0.0).count().max(1) as f32;
-        let mean = y.len() as f32 / present;
+        let mean = counts.iter().sum::<f32>() / present;
         for (w, &c) in sw.iter_mut().zip(y) {
-            *w *= (mean / counts[c]).powf(cfg.class_balance);
+            if Some(c) != background {
+                *w *= (mean / counts[c]).powf(cfg.class_balance);
+            }
         }
     }
     if cfg.recency_share > 0.0 {
