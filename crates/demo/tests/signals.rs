@@ -29,8 +29,11 @@ fn alignment_mix_is_realistic() {
         s.work_items
     );
     assert!(
-        s.off_plan_by_reason.iter().all(|(_, n)| *n > 0),
-        "every reason occurs"
+        s.off_plan_by_reason
+            .iter()
+            .filter(|(r, _)| *r != throughline_model::OffPlanReason::NotCovered)
+            .all(|(_, n)| *n > 0),
+        "every reason of a trade-off occurs (the demo's strategy covers every area)"
     );
     assert_eq!(s.per_team.len(), 6);
     assert!(s.per_team.iter().all(|(_, n)| *n > 250));

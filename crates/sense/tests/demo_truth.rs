@@ -11,10 +11,15 @@ use throughline_sense::{EngineConfig, Model, TrainingSet, explicit, infer_all};
 
 // Thresholds, with margin below what the engine reaches on the default demo (seed 2026,
 // 3000 items; lexical mode, off-plan self-training on): off plan answered as off plan
-// 0.914 (0.405 without self-training), right reason 0.947 of those, unlinked aligned
-// work on the right initiative 0.974, aligned work called off plan 0.002.
+// 0.742, right reason 0.960 of those, unlinked aligned work on the right initiative 0.978,
+// aligned work called off plan 0.000. Off-plan recall was 0.914 while the engine learned
+// the selectors' own facts (every linked demo item has its epic or label, no unlinked one
+// does, so "has no epic" read as "off plan"): on real data that same lesson put 55% of
+// Iceberg's covered new work in "unclear" and 10% off plan (issue 23). What the demo's
+// off-plan work now loses is the work no rule, label or note marks, which the demo files
+// under the same teams and projects as its initiatives.
 /// Share of planted off-plan items answered `OffPlan(_)`.
-const OFF_PLAN_RECALL: f64 = 0.80;
+const OFF_PLAN_RECALL: f64 = 0.70;
 /// Share of those answered with the planted reason.
 const REASON_ACCURACY: f64 = 0.85;
 /// Share of unlinked aligned items answered with their initiative.

@@ -119,7 +119,26 @@ impl Model {
                 && s.strength >= Strength::Label
                 && self.classes[best] != LinkTarget::OffPlan(s.reason)
         };
+        let not_covered = LinkTarget::OffPlan(OffPlanReason::NotCovered);
         match signal {
+            // Work the strategy does not cover, for which a rule names why it was done
+            // (a version bump, a clean-up): the rule's reason says more than the gap.
+            Some((s, _))
+                if self.classes[best] == not_covered
+                    && conf >= self.cfg.unclear_below
+                    && s.reason != OffPlanReason::NotCovered =>
+            {
+                (
+                    LinkTarget::OffPlan(s.reason),
+                    conf,
+                    format!(
+                        "{}; {} → {}",
+                        link_reason_at(conf),
+                        s.evidence,
+                        s.reason.label()
+                    ),
+                )
+            }
             Some((s, c)) if !aligned && conf >= self.cfg.unclear_below && !overruled(&s) => {
                 // The learned model (from corrections, or from the rules' own hits)
                 // already says off plan. A label or note on the item itself can make a
