@@ -113,6 +113,11 @@ fn draft(g: &Globals, max: usize, out: Option<&Path>) -> anyhow::Result<()> {
     let text = d.to_toml(&file);
     let Some(path) = out else {
         out!("{text}");
+        // The file goes to stdout, most often into a file: what it leaves out is said
+        // where a person reads it too.
+        if !g.quiet {
+            eprintln!("{}", d.summary());
+        }
         return Ok(());
     };
     // A strategy file is someone's work: never replace one.
@@ -125,10 +130,11 @@ fn draft(g: &Globals, max: usize, out: Option<&Path>) -> anyhow::Result<()> {
         .with_context(|| format!("writing {}", path.display()))?;
     if !g.quiet {
         eprintln!(
-            "{}: {} initiatives drafted; edit it, then `throughline strategy check {}` and `apply`",
+            "{}: {} initiatives drafted; edit it, then `throughline strategy check {}` and `apply`\n{}",
             path.display(),
             d.initiatives.len(),
-            path.display()
+            path.display(),
+            d.summary()
         );
     }
     Ok(())
