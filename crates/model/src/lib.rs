@@ -13,6 +13,7 @@ mod link;
 mod note;
 mod period;
 mod strategy;
+mod team;
 mod work_item;
 
 pub use link::{Link, LinkOrigin, LinkTarget, OffPlanReason, ParseTargetError};
@@ -21,6 +22,7 @@ pub use period::{ParsePeriodError, Period};
 pub use strategy::{
     CorrectionError, Direction, Goal, Initiative, Metric, MetricValue, Selectors, Strategy,
 };
+pub use team::{TeamMapping, mapped_team};
 pub use work_item::{EstimateUnit, ItemKey, StatusCategory, WorkItem};
 
 /// Timestamps are stored and compared in UTC.

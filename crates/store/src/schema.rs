@@ -138,6 +138,13 @@ CREATE TABLE report_cache (
     body        BLOB NOT NULL
 );
 "#,
+    r#"
+-- The teams a strategy file's [[team]] tables name for work the tracker gives no team
+-- (JSON: [{"name", "projects", "components"}]), and which items have their team from
+-- them (team_mapped = 1): a later strategy moves those, never a team the tracker gave.
+ALTER TABLE strategy_versions ADD COLUMN teams_json TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE items ADD COLUMN team_mapped INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

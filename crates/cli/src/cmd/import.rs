@@ -29,6 +29,7 @@ pub fn run(g: &Globals, a: ImportArgs) -> anyhow::Result<()> {
         source: a.source.clone(),
         mapping,
         base_url: a.base_url.clone(),
+        team_from: a.team_from.clone(),
         ..ImportOptions::default()
     };
     let mut results = Vec::new();
