@@ -11,6 +11,7 @@
 
 mod link;
 mod note;
+mod people;
 mod period;
 mod strategy;
 mod team;
@@ -18,6 +19,7 @@ mod work_item;
 
 pub use link::{Link, LinkOrigin, LinkTarget, OffPlanReason, ParseTargetError};
 pub use note::{ContextNote, NoteKind, NoteTarget};
+pub use people::{SOMEONE, mask_people};
 pub use period::{ParsePeriodError, Period};
 pub use strategy::{
     CorrectionError, Direction, Goal, Initiative, Metric, MetricValue, Selectors, Strategy,
