@@ -320,6 +320,12 @@ pub struct ImportArgs {
     /// Tracker base URL used to build item links when the export has none.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Where the team of an item the export gives none comes from: `project`,
+    /// `component` (the first), `label:PREFIX` (e.g. label:team- reads team-payments as
+    /// payments) or `field:NAME` (a Jira field id or name, a CSV column; it replaces the
+    /// detected team field). The strategy's [[team]] tables apply after it.
+    #[arg(long, value_name = "SOURCE", value_parser = team_from)]
+    pub team_from: Option<throughline_ingest::TeamFrom>,
     /// Skip inferring links for new and changed items (run `align` later).
     #[arg(long)]
     pub no_align: bool,
@@ -329,6 +335,12 @@ pub struct ImportArgs {
     /// person's too); notes stay. An empty file removes nothing.
     #[arg(long)]
     pub prune: bool,
+}
+
+/// `--team-from`, checked as the flag is read.
+fn team_from(s: &str) -> Result<throughline_ingest::TeamFrom, String> {
+    s.parse()
+        .map_err(|e: throughline_ingest::ParseTeamFromError| e.to_string())
 }
 
 /// How often `sync --every` runs: a duration as people write it, at least a second.
@@ -400,6 +412,10 @@ pub struct SyncOptions {
     /// files, so a sync updates the items an export brought in).
     #[arg(long)]
     pub source: Option<String>,
+    /// Where the team of an item the tracker gives none comes from, as for `import`:
+    /// `project`, `component`, `label:PREFIX` or (Jira) `field:NAME`.
+    #[arg(long, value_name = "SOURCE", value_parser = team_from)]
+    pub team_from: Option<throughline_ingest::TeamFrom>,
     /// Fetch everything, not only what changed since the last sync of the same query.
     #[arg(long)]
     pub full: bool,

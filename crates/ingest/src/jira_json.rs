@@ -386,7 +386,14 @@ fn convert(
                 .next()
         });
 
+    // The site: from the issue's own `self`, else from the `self` of a field Jira
+    // returns with one (an export trimmed of the issue's), else the given base URL.
     let url = str_at(issue, &["self"])
+        .or_else(|| {
+            ["project", "issuetype", "status", "priority", "resolution"]
+                .iter()
+                .find_map(|f| str_at(fields, &[f, "self"]))
+        })
         .as_deref()
         .and_then(site_of)
         .map(str::to_string)

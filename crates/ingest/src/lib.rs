@@ -45,6 +45,7 @@ mod linear_json;
 mod mapping;
 mod notes_file;
 mod review_file;
+mod team_from;
 
 use std::fmt;
 use std::path::Path;
@@ -59,6 +60,7 @@ pub use error::{IngestError, Location};
 pub use mapping::{Field, Mapping};
 pub use notes_file::{parse_note_target, read_metric_values, read_notes};
 pub use review_file::{Decision, Review, Reviewed, read_review, read_review_text};
+pub use team_from::{ParseTeamFromError, TeamFrom};
 
 /// The work items of one file, in file order. Each item is a `Result` because CSV and JSON
 /// Lines are parsed lazily; the stream ends after the first error.
@@ -187,6 +189,8 @@ pub struct ImportOptions {
     /// The tracker's base URL, e.g. `https://acme.atlassian.net`, used to build item links
     /// where the export carries none (Jira CSV).
     pub base_url: Option<String>,
+    /// Where the team of an item the export gives none comes from (`--team-from`).
+    pub team_from: Option<TeamFrom>,
 }
 
 impl ImportOptions {
@@ -195,6 +199,44 @@ impl ImportOptions {
             .clone()
             .filter(|s| !s.trim().is_empty())
             .unwrap_or_else(|| format.default_source().to_string())
+    }
+
+    /// The options a format is read with: `--team-from field:NAME` becomes the Jira
+    /// team field or the generic team column; formats with no such field refuse it.
+    fn for_format(&self, format: Format, origin: &Path) -> Result<ImportOptions, IngestError> {
+        let mut opts = self.clone();
+        if let Some(TeamFrom::Field(name)) = &self.team_from {
+            match format {
+                Format::JiraJson | Format::JiraCsv => opts.jira.team = Some(name.clone()),
+                Format::Csv | Format::Jsonl => {
+                    opts.mapping
+                        .get_or_insert_with(Mapping::default)
+                        .columns
+                        .insert(Field::Team, name.clone());
+                }
+                other => {
+                    return Err(IngestError::Mapping(format!(
+                        "{}: --team-from field:{name} reads a Jira field or a CSV / JSON Lines \
+                         column; {other} has none (use project, component or label:PREFIX)",
+                        origin.display()
+                    )));
+                }
+            }
+        }
+        Ok(opts)
+    }
+}
+
+/// The stream with each item's team filled from its own facts where it has none.
+fn with_teams(stream: ItemStream, from: Option<TeamFrom>) -> ItemStream {
+    match from {
+        None | Some(TeamFrom::Field(_)) => stream,
+        Some(from) => Box::new(stream.map(move |item| {
+            item.map(|mut it| {
+                from.fill(&mut it);
+                it
+            })
+        })),
     }
 }
 
@@ -209,7 +251,8 @@ pub fn read_items(
     opts: &ImportOptions,
 ) -> Result<ItemStream, IngestError> {
     let source = opts.source_for(format);
-    match format {
+    let opts = &opts.for_format(format, path)?;
+    let stream = match format {
         Format::JiraJson => jira_json::read(path, source, opts),
         Format::JiraCsv => jira_csv::read(path, source, opts),
         Format::GithubJson => github_json::read(path, source),
@@ -217,7 +260,8 @@ pub fn read_items(
         Format::LinearJson => linear_json::read(path, source),
         Format::Csv => generic::read_csv(path, source, opts.mapping.as_ref()),
         Format::Jsonl => generic::read_jsonl(path, source, opts.mapping.as_ref()),
-    }
+    }?;
+    Ok(with_teams(stream, opts.team_from.clone()))
 }
 
 /// The work items of an API response already read and parsed (a page of Jira's search,
@@ -231,7 +275,8 @@ pub fn read_document(
     opts: &ImportOptions,
 ) -> Result<ItemStream, IngestError> {
     let source = opts.source_for(format);
-    match format {
+    let opts = &opts.for_format(format, origin)?;
+    let stream = match format {
         Format::JiraJson => jira_json::read_doc(doc, origin, source, opts),
         Format::GithubJson => github_json::read_doc(doc, origin, source),
         Format::LinearJson => linear_json::read_doc(doc, origin, source),
@@ -240,7 +285,8 @@ pub fn read_document(
             at: Location::default(),
             message: format!("{other} is a file format, not an API response"),
         }),
-    }
+    }?;
+    Ok(with_teams(stream, opts.team_from.clone()))
 }
 
 /// Ends a stream after its first error, as every importer promises.

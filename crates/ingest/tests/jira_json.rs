@@ -184,3 +184,41 @@ fn adf_helper_flattens_tables_and_panels() {
         "Heads up\nPlan | Price\nPro | 12\nBLOCKED"
     );
 }
+
+/// Each item links to its tracker: by the issue's `self`, else a field's `self` (an
+/// export trimmed of the issue's), else the base URL given; else it has no link.
+#[test]
+fn every_item_links_to_its_tracker_when_anything_says_where() {
+    let doc = serde_json::json!({"issues": [
+        {"key": "TIMOB-1", "self": "https://jira.appcelerator.org/rest/api/2/issue/1",
+         "fields": {"summary": "a"}},
+        {"key": "TIMOB-2", "fields": {"summary": "b",
+         "project": {"key": "TIMOB", "self": "https://jira.appcelerator.org/rest/api/2/project/10153"}}},
+        {"key": "TIMOB-3", "fields": {"summary": "c", "project": {"key": "TIMOB"}}},
+    ]});
+    let read = |opts: &ImportOptions| -> Vec<Option<String>> {
+        throughline_ingest::read_document(
+            doc.clone(),
+            std::path::Path::new("TIMOB.json"),
+            Format::JiraJson,
+            opts,
+        )
+        .unwrap()
+        .map(|i| i.unwrap().url)
+        .collect()
+    };
+    let site = "https://jira.appcelerator.org/browse";
+    assert_eq!(
+        read(&ImportOptions::default()),
+        vec![
+            Some(format!("{site}/TIMOB-1")),
+            Some(format!("{site}/TIMOB-2")),
+            None
+        ]
+    );
+    let with_base = ImportOptions {
+        base_url: Some("https://jira.appcelerator.org/".into()),
+        ..ImportOptions::default()
+    };
+    assert_eq!(read(&with_base)[2], Some(format!("{site}/TIMOB-3")));
+}

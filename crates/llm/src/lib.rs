@@ -11,6 +11,8 @@
 mod citations;
 mod client;
 
+use throughline_model::mask_people;
+
 pub use citations::{Checked, check_citations};
 pub use client::{ChatClient, LlmConfig};
 
@@ -48,16 +50,67 @@ pub fn phrase(
     facts: &str,
     sources: &[Source],
 ) -> Result<Checked, LlmError> {
-    let mut user = format!("Question: {question}\n\nWhat the data says:\n{facts}\n\nSources:\n");
-    for s in sources {
-        user.push_str(&format!("[{}] {}\n", s.id, s.text));
-    }
-    user.push_str("\nAnswer in a few sentences, citing sources after every sentence.");
-    let text = client.chat(SYSTEM_PROMPT, &user)?;
+    let text = client.chat(SYSTEM_PROMPT, &prompt(question, facts, sources))?;
     let ids: Vec<&str> = sources.iter().map(|s| s.id.as_str()).collect();
     let checked = check_citations(&text, &ids);
     if checked.kept == 0 {
         return Err(LlmError::Uncited);
     }
     Ok(checked)
+}
+
+/// The user message: the question, the facts and the sources, with every person the
+/// text names masked (`[~jdoe]`, `@jdoe`, an address, "from Jane Doe:"): the model never
+/// sees a name, and so can never repeat one.
+pub fn prompt(question: &str, facts: &str, sources: &[Source]) -> String {
+    let mut user = format!(
+        "Question: {}\n\nWhat the data says:\n{}\n\nSources:\n",
+        mask_people(question),
+        mask_people(facts)
+    );
+    for s in sources {
+        user.push_str(&format!("[{}] {}\n", s.id, mask_people(&s.text)));
+    }
+    user.push_str("\nAnswer in a few sentences, citing sources after every sentence.");
+    user
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_model_never_sees_a_name() {
+        let sources = [
+            Source {
+                id: "ALOY-479".into(),
+                text: "from Ben Hatfield:\nHere is the code".into(),
+            },
+            Source {
+                id: "ALOY-1102".into(),
+                text: "Code as proposed by [~skypanther] works; ask @jdoe or jane@x.org".into(),
+            },
+        ];
+        let p = prompt(
+            "what did [~tlukasavage] ask for?",
+            "from Jeff Haynie:\n3 items",
+            &sources,
+        );
+        for name in [
+            "Hatfield",
+            "skypanther",
+            "jdoe",
+            "jane@",
+            "tlukasavage",
+            "Haynie",
+        ] {
+            assert!(!p.contains(name), "{name} in\n{p}");
+        }
+        // The ids the model must cite are kept as they are.
+        assert!(
+            p.contains("[ALOY-479] ") && p.contains("[ALOY-1102] "),
+            "{p}"
+        );
+        assert!(p.contains("from @someone:\n3 items"), "{p}");
+    }
 }

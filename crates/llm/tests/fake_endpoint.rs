@@ -132,3 +132,22 @@ fn endpoint_errors_are_reported_with_the_url() {
         "{msg}"
     );
 }
+
+#[test]
+fn what_goes_over_the_wire_names_no_person() {
+    let (url, rx) = serve_once(200, "A migration bug was reported [ALOY-479].");
+    let sources = vec![Source {
+        id: "ALOY-479".into(),
+        // As the Appcelerator Jira has it.
+        text: "Migration processing bug\nfrom Ben Hatfield:\n\nHere is the code, by [~skypanther]"
+            .into(),
+    }];
+    phrase(&client(url), "what did @jdoe report?", "1 item", &sources).unwrap();
+    let (_, body) = rx.recv().unwrap();
+    let req: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let user = req["messages"][1]["content"].as_str().unwrap();
+    for name in ["Hatfield", "skypanther", "jdoe"] {
+        assert!(!user.contains(name), "{name}:\n{user}");
+    }
+    assert!(user.contains("from @someone:"), "{user}");
+}

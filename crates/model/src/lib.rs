@@ -11,16 +11,20 @@
 
 mod link;
 mod note;
+mod people;
 mod period;
 mod strategy;
+mod team;
 mod work_item;
 
 pub use link::{Link, LinkOrigin, LinkTarget, OffPlanReason, ParseTargetError};
 pub use note::{ContextNote, NoteKind, NoteTarget};
+pub use people::{SOMEONE, mask_people};
 pub use period::{ParsePeriodError, Period};
 pub use strategy::{
     CorrectionError, Direction, Goal, Initiative, Metric, MetricValue, Selectors, Strategy,
 };
+pub use team::{TeamMapping, mapped_team};
 pub use work_item::{EstimateUnit, ItemKey, StatusCategory, WorkItem};
 
 /// Timestamps are stored and compared in UTC.

@@ -14,6 +14,7 @@ pub mod drift;
 mod effective;
 mod groups;
 pub mod item_query;
+pub mod item_text;
 mod keys;
 pub mod metrics;
 mod picture;

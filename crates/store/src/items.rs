@@ -82,7 +82,7 @@ const UPSERT: &str = "INSERT INTO items (source, key, url, title, description, i
      assignee=excluded.assignee, estimate=excluded.estimate, \
      estimate_unit=excluded.estimate_unit, created=excluded.created, started=excluded.started, \
      resolved=excluded.resolved, sprint=excluded.sprint, content_hash=excluded.content_hash, \
-     import_id=excluded.import_id \
+     import_id=excluded.import_id, team_mapped=0 \
      WHERE items.content_hash <> excluded.content_hash";
 
 impl Store {
@@ -172,6 +172,9 @@ impl Store {
                 }
             }
         }
+        // The strategy's teams, for the new and changed items the tracker gave none.
+        let teams = crate::strategy::teams_in_force(&tx)?;
+        crate::strategy::map_teams(&tx, &teams, Some(import_id))?;
         let after: u64 = tx.query_row("SELECT count(*) FROM items", [], |r| r.get(0))?;
         summary.inserted = after - before;
         // A row counts as written when inserted, or updated because its content changed.

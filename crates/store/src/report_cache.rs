@@ -180,6 +180,18 @@ mod tests {
                 }),
             ),
             (
+                "apply_strategy_with_teams",
+                Box::new(|s| {
+                    let teams = [throughline_model::TeamMapping {
+                        name: "Alloy".into(),
+                        projects: vec!["A".into()],
+                        components: vec![],
+                    }];
+                    s.apply_strategy_with_teams(&Strategy::default(), &teams, "", None)
+                        .unwrap();
+                }),
+            ),
+            (
                 "replace_links",
                 Box::new(|s| {
                     s.replace_links(LinkOrigin::Inferred, std::slice::from_ref(&link))

@@ -139,6 +139,13 @@ CREATE TABLE report_cache (
 );
 "#,
     r#"
+-- The teams a strategy file's [[team]] tables name for work the tracker gives no team
+-- (JSON: [{"name", "projects", "components"}]), and which items have their team from
+-- them (team_mapped = 1): a later strategy moves those, never a team the tracker gave.
+ALTER TABLE strategy_versions ADD COLUMN teams_json TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE items ADD COLUMN team_mapped INTEGER NOT NULL DEFAULT 0;
+"#,
+    r#"
 -- For inferred links: the engine's calibrated probability that the item serves some goal,
 -- whatever it answered (reports add these up into the expected aligned share).
 ALTER TABLE links ADD COLUMN aligned_p REAL;

@@ -4,16 +4,25 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use chrono::NaiveDate;
-use throughline_model::{Direction, Goal, Initiative, Metric, MetricValue, Selectors, Strategy};
+use throughline_model::{
+    Direction, Goal, Initiative, Metric, MetricValue, Selectors, Strategy, TeamMapping,
+};
 use toml::Spanned;
 
-use crate::raw::{RawFile, RawInitiative, RawMetric};
-use crate::{Problem, StrategyError};
+use crate::raw::{RawFile, RawInitiative, RawMetric, RawTeam};
+use crate::{Problem, StrategyError, StrategyFile};
 
 /// Parses a strategy file and checks it as a whole: duplicate ids, unknown goal
 /// references, invalid numbers and directions, selectors claimed by two initiatives.
-/// Returns every problem found, each with its line.
+/// Returns every problem found, each with its line. (The file's `[[team]]` tables are
+/// checked too; [`parse_file`] returns them.)
 pub fn parse(text: &str) -> Result<Strategy, StrategyError> {
+    parse_file(text).map(|f| f.strategy)
+}
+
+/// Parses a strategy file as [`parse`] does, with its `[[team]]` tables: the teams the
+/// work of some projects and components belongs to when the tracker names none.
+pub fn parse_file(text: &str) -> Result<StrategyFile, StrategyError> {
     let lines = LineIndex::new(text);
     let raw: RawFile = toml::from_str(text).map_err(|e| StrategyError {
         problems: vec![Problem {
@@ -25,9 +34,11 @@ pub fn parse(text: &str) -> Result<Strategy, StrategyError> {
         lines,
         problems: Vec::new(),
     };
-    let strategy = c.build(raw);
+    let teams = raw.team.into_iter().map(Spanned::into_inner).collect();
+    let teams = c.teams(teams);
+    let strategy = c.build(raw.goal, raw.metric, raw.initiative);
     if c.problems.is_empty() {
-        Ok(strategy)
+        Ok(StrategyFile { strategy, teams })
     } else {
         c.problems.sort_by_key(|p| p.line);
         Err(StrategyError {
@@ -63,10 +74,15 @@ impl Checker {
         self.problems.push(Problem { line, message });
     }
 
-    fn build(&mut self, raw: RawFile) -> Strategy {
+    fn build(
+        &mut self,
+        raw_goals: Vec<Spanned<crate::raw::RawGoal>>,
+        raw_metrics: Vec<Spanned<RawMetric>>,
+        raw_initiatives: Vec<Spanned<RawInitiative>>,
+    ) -> Strategy {
         let mut goal_ids: HashMap<String, Range<usize>> = HashMap::new();
         let mut goals = Vec::new();
-        for g in raw.goal {
+        for g in raw_goals {
             let g = g.into_inner();
             self.check_id("goal", &g.id, &mut goal_ids);
             self.check_text("goal", "title", &g.title);
@@ -80,16 +96,14 @@ impl Checker {
         }
 
         let mut metric_ids = HashMap::new();
-        let metrics = raw
-            .metric
+        let metrics = raw_metrics
             .into_iter()
             .map(|m| self.metric(m.into_inner(), &goal_ids, &mut metric_ids))
             .collect();
 
         let mut initiative_ids = HashMap::new();
         let mut claimed: HashMap<(&'static str, String), String> = HashMap::new();
-        let initiatives = raw
-            .initiative
+        let initiatives = raw_initiatives
             .into_iter()
             .map(|i| self.initiative(i.into_inner(), &goal_ids, &mut initiative_ids, &mut claimed))
             .collect();
@@ -99,6 +113,69 @@ impl Checker {
             metrics,
             initiatives,
         }
+    }
+
+    /// `[[team]]` tables: a name, and the projects and components whose work is the
+    /// team's; a value mapped to two teams would make an item's team depend on file
+    /// order, so it is refused, as a selector claimed twice is.
+    fn teams(&mut self, raw: Vec<RawTeam>) -> Vec<TeamMapping> {
+        let mut names: HashMap<String, Range<usize>> = HashMap::new();
+        let mut mapped: HashMap<(&'static str, String), String> = HashMap::new();
+        let mut out = Vec::new();
+        for t in raw {
+            let name = t.name.get_ref().trim().to_string();
+            let owner = format!("team `{name}`");
+            if name.is_empty() {
+                self.problem(t.name.span(), "team name is empty".into());
+            } else if let Some(first) = names.get(&name.to_lowercase()) {
+                let first_line = self.lines.line(first.start);
+                self.problem(
+                    t.name.span(),
+                    format!("duplicate team `{name}` (first defined on line {first_line})"),
+                );
+            } else {
+                names.insert(name.to_lowercase(), t.name.span());
+            }
+            if t.projects.is_empty() && t.components.is_empty() {
+                self.problem(
+                    t.name.span(),
+                    format!("{owner} maps no work: list `projects` or `components`"),
+                );
+            }
+            let mut take = |kind: &'static str, values: Vec<Spanned<String>>, c: &mut Self| {
+                values
+                    .into_iter()
+                    .filter_map(|v| {
+                        let span = v.span();
+                        let value = v.into_inner().trim().to_string();
+                        if value.is_empty() {
+                            c.problem(span, format!("{owner}: empty value in `{kind}`"));
+                            return None;
+                        }
+                        match mapped.get(&(kind, value.to_lowercase())) {
+                            Some(other) if !other.eq_ignore_ascii_case(&name) => c.problem(
+                                span,
+                                format!(
+                                    "{owner}: {kind} `{value}` is already mapped to team `{other}`"
+                                ),
+                            ),
+                            _ => {
+                                mapped.insert((kind, value.to_lowercase()), name.clone());
+                            }
+                        }
+                        Some(value)
+                    })
+                    .collect()
+            };
+            let projects = take("projects", t.projects, self);
+            let components = take("components", t.components, self);
+            out.push(TeamMapping {
+                name,
+                projects,
+                components,
+            });
+        }
+        out
     }
 
     fn check_id(

@@ -13,10 +13,19 @@ mod raw;
 
 use std::fmt;
 
-pub use check::parse;
+pub use check::{parse, parse_file};
+use throughline_model::{Strategy, TeamMapping};
 
 /// A complete, commented example strategy file.
 pub const EXAMPLE: &str = include_str!("example.toml");
+
+/// Everything a strategy file holds: the strategy, and the teams its `[[team]]` tables
+/// name for work the tracker gives no team.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StrategyFile {
+    pub strategy: Strategy,
+    pub teams: Vec<TeamMapping>,
+}
 
 /// One problem found in a strategy file.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,6 +12,20 @@ pub(crate) struct RawFile {
     pub metric: Vec<Spanned<RawMetric>>,
     #[serde(default)]
     pub initiative: Vec<Spanned<RawInitiative>>,
+    #[serde(default)]
+    pub team: Vec<Spanned<RawTeam>>,
+}
+
+/// `[[team]]`: the work of these projects and components is this team's when the
+/// tracker names no team.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTeam {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub projects: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub components: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

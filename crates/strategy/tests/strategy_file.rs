@@ -146,3 +146,79 @@ fn an_initiative_has_an_optional_timeframe() {
         "{err}"
     );
 }
+
+#[test]
+fn the_example_maps_teams() {
+    let f = throughline_strategy::parse_file(EXAMPLE).expect("example is valid");
+    let names: Vec<&str> = f.teams.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, vec!["Payments", "Platform"]);
+    assert_eq!(f.teams[0].projects, vec!["PAY"]);
+    assert_eq!(f.teams[1].components, vec!["api-gateway"]);
+    assert_eq!(f.strategy, parse(EXAMPLE).unwrap());
+}
+
+#[test]
+fn teams_are_checked_with_their_lines() {
+    let text = r#"[[goal]]
+id = "g"
+title = "G"
+
+[[team]]
+name = "Alloy"
+projects = ["ALOY"]
+components = [" XML "]
+
+[[team]]
+name = "Mobile"
+components = ["Android", "xml"]
+
+[[team]]
+name = "alloy"
+projects = ["MOD"]
+
+[[team]]
+name = "Nobody"
+
+[[team]]
+name = " "
+projects = [""]
+"#;
+    let err = throughline_strategy::parse_file(text).unwrap_err();
+    let got: Vec<(usize, &str)> = err
+        .problems
+        .iter()
+        .map(|p| (p.line, p.message.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                12,
+                "team `Mobile`: components `xml` is already mapped to team `Alloy`"
+            ),
+            (15, "duplicate team `alloy` (first defined on line 6)"),
+            (
+                19,
+                "team `Nobody` maps no work: list `projects` or `components`"
+            ),
+            (22, "team name is empty"),
+            (23, "team ``: empty value in `projects`"),
+        ]
+    );
+    // `parse` checks the teams too: a file with a bad team is not a valid strategy.
+    assert!(parse(text).is_err());
+    // An unknown key is named.
+    let err = parse("[[team]]\nname = \"A\"\nlabels = [\"x\"]\n").unwrap_err();
+    assert_eq!(err.problems[0].line, 3, "{err}");
+    assert!(
+        err.problems[0].message.contains("unknown field `labels`"),
+        "{err}"
+    );
+    // Values are kept trimmed.
+    let f = throughline_strategy::parse_file(
+        "[[team]]\nname = \" Alloy \"\ncomponents = [\" XML \"]\n",
+    )
+    .unwrap();
+    assert_eq!(f.teams[0].name, "Alloy");
+    assert_eq!(f.teams[0].components, vec!["XML"]);
+}

@@ -149,7 +149,7 @@ pub fn explain(g: &Globals, a: ItemArg) -> anyhow::Result<()> {
         }));
     }
     let it = &item.item;
-    outln!("{} {}", it.key, it.title);
+    outln!("{} {}", it.key, throughline_model::mask_people(&it.title));
     let facts = [
         ("source", Some(it.source.clone())),
         ("type", it.item_type.clone()),
@@ -228,9 +228,12 @@ pub fn explain(g: &Globals, a: ItemArg) -> anyhow::Result<()> {
             );
         }
     }
-    if !it.description.is_empty() {
-        let d: String = it.description.chars().take(600).collect();
-        outln!("\n{d}");
+    // The description as text: markup rendered, people masked, cut at a word.
+    if !it.description.trim().is_empty() {
+        outln!(
+            "\n{}",
+            throughline_report::item_text::item_description(it, 600)
+        );
     }
     Ok(())
 }

@@ -29,6 +29,7 @@ pub fn run(g: &Globals, a: ImportArgs) -> anyhow::Result<()> {
         source: a.source.clone(),
         mapping,
         base_url: a.base_url.clone(),
+        team_from: a.team_from.clone(),
         ..ImportOptions::default()
     };
     let mut results = Vec::new();
@@ -156,7 +157,14 @@ fn import_file(
     prune: bool,
 ) -> anyhow::Result<FileResult> {
     let started = Instant::now();
-    let items = read_items(path, format, opts)?;
+    // Items with no link to their tracker, counted as they pass.
+    let unlinked = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counting = unlinked.clone();
+    let items = read_items(path, format, opts)?.inspect(move |item| {
+        if item.as_ref().is_ok_and(|it| it.url.is_none()) {
+            counting.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    });
     let bar = progress::counter(quiet, &format!("importing {}", path.display()));
     let meta = ImportMeta {
         format: format.to_string(),
@@ -166,6 +174,15 @@ fn import_file(
         .import(&meta, items, |n| bar.set_position(n), prune)
         .with_context(|| format!("nothing was imported from {}", path.display()))?;
     bar.finish_and_clear();
+    let unlinked = unlinked.load(std::sync::atomic::Ordering::Relaxed);
+    if unlinked > 0 && matches!(format, Format::JiraJson | Format::JiraCsv) && !quiet {
+        eprintln!(
+            "note: {unlinked} of {} items of {} carry no link to the tracker (no `self` in the \
+             export); add --base-url https://your-jira to link each one",
+            summary.read,
+            path.display()
+        );
+    }
     Ok(FileResult {
         path: path.display().to_string(),
         format: format.to_string(),

@@ -2,8 +2,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::Context;
-use throughline_model::Strategy;
+use throughline_model::{Strategy, TeamMapping};
 use throughline_report::relink::Work;
+use throughline_strategy::StrategyFile;
 
 use super::{Globals, align};
 use crate::args::StrategyCommand;
@@ -12,43 +13,58 @@ use crate::output;
 pub fn run(g: &Globals, c: StrategyCommand) -> anyhow::Result<()> {
     match c {
         StrategyCommand::Check { file } => {
-            let s = load(&file)?;
+            let f = parse(&file, &read(&file)?)?;
+            let s = &f.strategy;
             if g.json {
-                return output::json(&s);
+                return output::json(s);
             }
             outln!(
-                "{}: ok ({} goals, {} metrics, {} initiatives)",
+                "{}: ok ({} goals, {} metrics, {} initiatives{})",
                 file.display(),
                 s.goals.len(),
                 s.metrics.len(),
-                s.initiatives.len()
+                s.initiatives.len(),
+                teams_count(&f.teams)
             );
             Ok(())
         }
         StrategyCommand::Apply { file } => {
             let text = read(&file)?;
-            let s = parse(&file, &text)?;
+            let f = parse(&file, &text)?;
+            let s = &f.strategy;
             let mut store = g.open()?;
-            let version = store.apply_strategy(&s, &text, Some(&file.display().to_string()))?;
+            let (version, teamed) = store.apply_strategy_with_teams(
+                s,
+                &f.teams,
+                &text,
+                Some(&file.display().to_string()),
+            )?;
             let work = Work::new();
             let relinked = align::explicit_links(&mut store, &work, g.quiet)?;
             // A new strategy changes what every item could serve: infer all again.
             let inferred = align::infer_links(&mut store, &work, true, g.quiet)?;
             if g.json {
-                return output::json(
-                    &serde_json::json!({ "version": version, "links": relinked, "inferred": inferred }),
-                );
+                return output::json(&serde_json::json!({
+                    "version": version, "links": relinked, "inferred": inferred,
+                    "teams": f.teams.len(), "items_given_a_team": teamed,
+                }));
             }
             outln!(
-                "applied {} as strategy version {version}: {} goals, {} metrics, {} initiatives; \
+                "applied {} as strategy version {version}: {} goals, {} metrics, {} initiatives{}; \
                  {} of {} items linked explicitly",
                 file.display(),
                 s.goals.len(),
                 s.metrics.len(),
                 s.initiatives.len(),
+                teams_count(&f.teams),
                 relinked.explicit,
                 relinked.items
             );
+            if !f.teams.is_empty() {
+                outln!(
+                    "{teamed} items without a team of their own have one from its [[team]] tables"
+                );
+            }
             Ok(())
         }
         StrategyCommand::Show { version, history } => {
@@ -80,10 +96,13 @@ pub fn run(g: &Globals, c: StrategyCommand) -> anyhow::Result<()> {
                         .unwrap_or_default()
                 );
             };
+            let teams = store.teams_of_version(Some(v))?;
             if g.json {
-                return output::json(&serde_json::json!({ "version": v, "strategy": s }));
+                return output::json(
+                    &serde_json::json!({ "version": v, "strategy": s, "teams": teams }),
+                );
             }
-            out!("{}", render(v, &s));
+            out!("{}", render(v, &s, &teams));
             Ok(())
         }
         StrategyCommand::Example => {
@@ -113,6 +132,11 @@ fn draft(g: &Globals, max: usize, out: Option<&Path>) -> anyhow::Result<()> {
     let text = d.to_toml(&file);
     let Some(path) = out else {
         out!("{text}");
+        // The file goes to stdout, most often into a file: what it leaves out is said
+        // where a person reads it too.
+        if !g.quiet {
+            eprintln!("{}", d.summary());
+        }
         return Ok(());
     };
     // A strategy file is someone's work: never replace one.
@@ -125,10 +149,11 @@ fn draft(g: &Globals, max: usize, out: Option<&Path>) -> anyhow::Result<()> {
         .with_context(|| format!("writing {}", path.display()))?;
     if !g.quiet {
         eprintln!(
-            "{}: {} initiatives drafted; edit it, then `throughline strategy check {}` and `apply`",
+            "{}: {} initiatives drafted; edit it, then `throughline strategy check {}` and `apply`\n{}",
             path.display(),
             d.initiatives.len(),
-            path.display()
+            path.display(),
+            d.summary()
         );
     }
     Ok(())
@@ -138,15 +163,21 @@ fn read(file: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))
 }
 
-fn parse(file: &Path, text: &str) -> anyhow::Result<Strategy> {
-    throughline_strategy::parse(text).with_context(|| format!("{} is not valid", file.display()))
+fn parse(file: &Path, text: &str) -> anyhow::Result<StrategyFile> {
+    throughline_strategy::parse_file(text)
+        .with_context(|| format!("{} is not valid", file.display()))
 }
 
-fn load(file: &Path) -> anyhow::Result<Strategy> {
-    parse(file, &read(file)?)
+/// ", 2 teams" when the file maps any.
+fn teams_count(teams: &[TeamMapping]) -> String {
+    match teams.len() {
+        0 => String::new(),
+        1 => ", 1 team".into(),
+        n => format!(", {n} teams"),
+    }
 }
 
-fn render(version: i64, s: &Strategy) -> String {
+fn render(version: i64, s: &Strategy, teams: &[TeamMapping]) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "Strategy version {version}\n");
     for g in &s.goals {
@@ -200,6 +231,15 @@ fn render(version: i64, s: &Strategy) -> String {
             let _ = writeln!(o, "  initiative {}: {} ({sel}{when})", i.id, i.title);
         }
         o.push('\n');
+    }
+    for t in teams {
+        let mut parts = Vec::new();
+        for (what, v) in [("projects", &t.projects), ("components", &t.components)] {
+            if !v.is_empty() {
+                parts.push(format!("{what} {}", v.join(", ")));
+            }
+        }
+        let _ = writeln!(o, "Team {}: {}", t.name, parts.join("; "));
     }
     o
 }

@@ -139,6 +139,7 @@ fn meta(format: &str, name: String) -> ImportMeta {
 fn options(o: &SyncOptions) -> ImportOptions {
     ImportOptions {
         source: o.source.clone(),
+        team_from: o.team_from.clone(),
         ..ImportOptions::default()
     }
 }

@@ -202,7 +202,7 @@ fn review_csv(rows: &[ItemRow<'_>]) -> Result<Vec<u8>, ApiError> {
     params(("source" = String, Path, description = "Source the key belongs to, e.g. jira"),
            ("key" = String, Path, description = "The tracker's key, e.g. PAY-12")),
     responses(
-        (status = 200, description = "`{item, effective, links, notes}`", body = Object),
+        (status = 200, description = "`{item, text, effective, links, notes}`; `text` is the title and description as shown (markup rendered, people masked) and the tracker link", body = Object),
         (status = 404, description = "No such item", body = ErrorBody)))]
 pub async fn one(
     State(state): State<AppState>,
@@ -218,7 +218,14 @@ pub async fn one(
                 .into_iter()
                 .map(super::notes::public)
                 .collect();
-            Ok(json!({ "item": item, "effective": effective, "links": links, "notes": notes }))
+            // The stored text is the tracker's; `text` is what people read: markup
+            // rendered, people masked, the description cut at a word.
+            let text = json!({
+                "title": throughline_model::mask_people(&item.item.title),
+                "description": throughline_report::item_text::item_description(&item.item, 4000),
+                "url": item.item.url,
+            });
+            Ok(json!({ "item": item, "text": text, "effective": effective, "links": links, "notes": notes }))
         })
         .await?;
     Ok(ApiJson(out).into_response())

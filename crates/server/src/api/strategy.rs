@@ -66,10 +66,11 @@ pub async fn put_strategy(
             "empty body: send the strategy file's TOML".into(),
         ));
     }
-    let strategy = throughline_strategy::parse(&text)?;
+    let file = throughline_strategy::parse_file(&text)?;
     let out = state
         .write(move |store| {
-            let version = store.apply_strategy(&strategy, &text, Some("api"))?;
+            let (version, _) =
+                store.apply_strategy_with_teams(&file.strategy, &file.teams, &text, Some("api"))?;
             let work = relink::Work::new();
             let links = relink::explicit_links(store, &work).map_err(relink_error)?;
             // A new strategy changes what every item could serve: infer all again.

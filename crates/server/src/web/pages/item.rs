@@ -139,7 +139,7 @@ fn context(store: &Store, found: &StoredItem, flash: &Flash) -> Result<Value, Ap
         .collect();
 
     let base = item_href(&it.source, &it.key);
-    let description: String = it.description.chars().take(4000).collect();
+    let description = throughline_report::item_text::item_description(it, 4000);
     Ok(json!({
         "nav": "item",
         "title": format!("{} {}", it.key, it.title),
