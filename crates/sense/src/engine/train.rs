@@ -70,7 +70,12 @@ impl Model {
         let words = {
             let _span =
                 tracing::debug_span!("extract features", examples = ex.linked.len()).entered();
-            Words::extract(ts, &ex, &classes, &notes, &parents, &selected, cfg, &mut ws)
+            let reading = Reading {
+                notes: &notes,
+                parents: &parents,
+                selected: &selected,
+            };
+            Words::extract(ts, &ex, &classes, reading, cfg, &mut ws)
         };
         let svm_opts = SvmOptions {
             c: cfg.c,
@@ -406,10 +411,7 @@ impl Examples {
             .iter()
             .map(|&i| days(ts.items[i].created).filter(|_| cfg.use_time))
             .collect();
-        let background = classes
-            .iter()
-            .position(|c| *c == LinkTarget::OffPlan(OffPlanReason::NotCovered));
-        let sw = weights(ts, cfg, &linked, &weak, &y, &t, classes.len(), background);
+        let sw = weights(ts, cfg, &linked, &weak, &y, &t, classes);
         Examples {
             linked,
             is_weak,
@@ -537,7 +539,7 @@ fn weak_examples(
                         strength,
                         evidence: String::new(),
                     });
-                    (trust * w >= MIN_WEAK_TRUST).then(|| (i, LinkTarget::OffPlan(r), trust * w))
+                    (trust * w >= MIN_WEAK_TRUST).then_some((i, LinkTarget::OffPlan(r), trust * w))
                 })
                 .collect::<Vec<_>>()
         })
@@ -616,9 +618,12 @@ fn weights(
     weak: &HashMap<usize, (usize, f32)>,
     y: &[usize],
     t: &[Option<f64>],
-    n_classes: usize,
-    background: Option<usize>,
+    classes: &[LinkTarget],
 ) -> Vec<f32> {
+    let n_classes = classes.len();
+    let background = classes
+        .iter()
+        .position(|c| *c == LinkTarget::OffPlan(OffPlanReason::NotCovered));
     let mut sw: Vec<f32> = linked
         .iter()
         .map(|&i| match (ts.labels[i].as_ref(), weak.get(&i)) {
@@ -664,6 +669,14 @@ fn weights(
     sw
 }
 
+/// What an example is read with: its notes, its parent, and the facts to leave out.
+#[derive(Clone, Copy)]
+struct Reading<'a> {
+    notes: &'a NotesIndex<'a>,
+    parents: &'a HashMap<String, ParentInfo>,
+    selected: &'a SelectedFacts,
+}
+
 /// The words of the linked items and of each target's strategy text, as extracted
 /// features and as TF-IDF vectors under the vocabulary fitted on them.
 struct Words {
@@ -682,12 +695,15 @@ impl Words {
         ts: &TrainingSet<'_>,
         ex: &Examples,
         classes: &[LinkTarget],
-        notes: &NotesIndex<'_>,
-        parents: &HashMap<String, ParentInfo>,
-        selected: &SelectedFacts,
+        reading: Reading<'_>,
         cfg: &EngineConfig,
         ws: &mut Workspace,
     ) -> Self {
+        let Reading {
+            notes,
+            parents,
+            selected,
+        } = reading;
         let opts = ExtractOptions {
             body_char_ngrams: cfg.body_char_ngrams,
         };
