@@ -266,6 +266,17 @@ pub fn brief(snap: &Snapshot, scope: &Scope) -> Brief {
             Some(&all),
         )
         .text(" inferred by the sense engine.");
+    let e = &st.expected;
+    if by.inferred.items + st.unclear.items > 0 {
+        w.text(format!(
+            " Counting each inferred or unclear item by how likely it serves a goal, {} of \
+             the work is aligned (plainly between {} and {}) and {} off plan.",
+            crate::text::percent(e.aligned),
+            crate::text::percent(e.aligned_low),
+            crate::text::percent(e.aligned_high),
+            crate::text::percent(e.off_plan),
+        ));
+    }
     w.end_para();
     for g in &st.goals {
         w.text(format!("{}: ", g.title))

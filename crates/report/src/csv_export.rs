@@ -47,6 +47,29 @@ pub fn status_csv(r: &StatusReport) -> Result<String, csv::Error> {
         &["not_placed", "unlinked", "not linked yet", ""],
         &r.unlinked,
     )?;
+    // The engine's expected shares: an expected count of items, rounded.
+    let e = &r.expected;
+    for (id, label, share) in [
+        (
+            "aligned",
+            "expected aligned (the engine's probabilities)",
+            e.aligned,
+        ),
+        (
+            "aligned_low",
+            "aligned, low end of the range",
+            e.aligned_low,
+        ),
+        (
+            "aligned_high",
+            "aligned, high end of the range",
+            e.aligned_high,
+        ),
+        ("off_plan", "expected off plan", e.off_plan),
+    ] {
+        let items = (share * r.total.items as f64).round() as usize;
+        w.numbers(&["expected", id, label, ""], items, share, None)?;
+    }
     for t in &r.teams {
         for (id, label, share) in [
             ("aligned", "aligned to a goal", t.aligned),

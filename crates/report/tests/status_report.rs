@@ -198,3 +198,45 @@ fn the_period_and_team_narrow_the_scope() {
             .contains("Import some")
     );
 }
+
+#[test]
+fn expected_shares_count_unclear_work_by_how_likely_it_serves_a_goal() {
+    use LinkOrigin::{Explicit, Inferred};
+    let init = |id: &str| Some(LinkTarget::Initiative(id.into()));
+    let mut snap = snapshot(&[
+        ("A-1", "Pay", "p1", init("checkout"), Explicit),
+        ("A-2", "Pay", "p1", init("checkout"), Inferred),
+        ("A-3", "Pay", "p1", Some(LinkTarget::Unclear), Inferred),
+        ("A-4", "Pay", "p1", Some(LinkTarget::Unclear), Inferred),
+        (
+            "A-5",
+            "Pay",
+            "p1",
+            Some(LinkTarget::OffPlan(OffPlanReason::TechDebt)),
+            Inferred,
+        ),
+        ("A-6", "Pay", "p1", None, Explicit),
+    ]);
+    // The engine's probabilities of serving some goal; A-4 was inferred before they
+    // were kept.
+    for (id, p) in [(2, Some(0.8)), (3, Some(0.9)), (4, None), (5, Some(0.1))] {
+        snap.links.get_mut(&id).unwrap().aligned_p = p;
+    }
+    let r = status(&snap, &Scope::default());
+    let e = &r.expected;
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-6;
+    // 1 (explicit) + 0.8 + 0.9 + 0.1 of 6 items; A-4 and the unlinked A-6 are unknown.
+    assert!(close(e.aligned, 2.8 / 6.0), "{e:?}");
+    assert!(close(e.off_plan, (0.2 + 0.1 + 0.9) / 6.0), "{e:?}");
+    assert!(close(e.unknown, 2.0 / 6.0), "{e:?}");
+    // The range runs from the placed work alone to it and all not placed
+    // (A-3, A-4 unclear, A-6 unlinked), and holds the expected share.
+    assert!(close(e.aligned_low, 2.0 / 6.0), "{e:?}");
+    assert!(close(e.aligned_high, 5.0 / 6.0), "{e:?}");
+    assert!(e.aligned_low <= e.aligned && e.aligned <= e.aligned_high);
+    let text = r.to_text();
+    assert!(
+        text.contains("Expected, by the engine's probabilities: 47% aligned"),
+        "{text}"
+    );
+}
