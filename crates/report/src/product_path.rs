@@ -71,9 +71,10 @@ pub enum ProductPathError {
 pub struct Counts {
     /// On the initiative the item's facts had linked it to.
     pub placed_right: usize,
-    /// On another initiative, or on a goal.
+    /// On another initiative.
     pub placed_wrong: usize,
-    /// Of `placed_wrong`, answered with a goal.
+    /// Of `unclear`, answered with a goal: the engine was torn between initiatives of
+    /// one goal (aligned, initiative not known; `product-path.py` counts them unclear too).
     pub on_goal: usize,
     /// Called off plan.
     pub off_plan: usize,
@@ -338,7 +339,7 @@ fn score(
             a if *a == truth => counts.placed_right += 1,
             LinkTarget::Initiative(_) => counts.placed_wrong += 1,
             LinkTarget::Goal(_) => {
-                counts.placed_wrong += 1;
+                counts.unclear += 1;
                 counts.on_goal += 1;
             }
             LinkTarget::OffPlan(_) => counts.off_plan += 1,

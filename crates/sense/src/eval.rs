@@ -620,7 +620,14 @@ pub fn score(name: &str, mode: Mode, out: &[Inference], truth: &[&LinkTarget]) -
         top1 += usize::from(ok1);
         top3 += usize::from(inf.alternatives.iter().take(3).any(|a| &a.0 == t));
         all_pts.push((first.map_or(0.0, |a| a.1), ok1));
-        if inf.target != LinkTarget::Unclear {
+        // A goal answer (torn between two initiatives of one goal) names no target to
+        // score against one: like an unclear one, it is not an answer here.
+        let targeted = match (&inf.target, t) {
+            (LinkTarget::Unclear, _) => false,
+            (LinkTarget::Goal(_), LinkTarget::Initiative(_)) => false,
+            _ => true,
+        };
+        if targeted {
             covered += 1;
             let ok = &inf.target == t;
             covered_ok += usize::from(ok);

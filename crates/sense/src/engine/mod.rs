@@ -177,6 +177,8 @@ pub struct Model {
     /// labels), never from a person's link. Such a class is as sure as a word hint at
     /// most: it learned the rules' words, and the fold calibrates real links only.
     rule_taught: Vec<bool>,
+    /// Per class: the goals an initiative serves (empty for other targets).
+    class_goals: Vec<Vec<String>>,
     /// The selectors' facts: what linked work always has and unlinked work never does,
     /// and which areas the strategy leaves out.
     selected: crate::selected::SelectedFacts,

@@ -198,6 +198,26 @@ impl Model {
                     ),
                 )
             }
+            // Torn between two initiatives of one goal: aligned to that goal, which of
+            // its initiatives left open.
+            _ if torn
+                && let Some((g, both)) = self.shared_goal(best, order[1]).and_then(|g| {
+                    let both = (conf
+                        * (1.0 + probs[order[1]] / probs[best].max(f32::MIN_POSITIVE)))
+                    .min(1.0);
+                    (both >= self.cfg.unclear_below).then_some((g, both))
+                }) =>
+            {
+                (
+                    LinkTarget::Goal(g.to_string()),
+                    both,
+                    format!(
+                        "torn between {target_text} and {}, both serving goal `{g}`; {}",
+                        explain::describe(&self.classes[order[1]], &self.class_names[order[1]]),
+                        link_reason_at(both)
+                    ),
+                )
+            }
             _ if torn => (
                 LinkTarget::Unclear,
                 conf,
@@ -216,6 +236,15 @@ impl Model {
                 conf,
                 format!("{link_reason}{cold}{taught}"),
             ),
+        }
+    }
+
+    /// The one goal both targets serve, when they are initiatives of exactly one and the
+    /// same goal (with several, which one is not known either).
+    fn shared_goal(&self, a: usize, b: usize) -> Option<&str> {
+        match (&self.class_goals[a][..], &self.class_goals[b][..]) {
+            ([g], [h]) if g == h => Some(g.as_str()),
+            _ => None,
         }
     }
 

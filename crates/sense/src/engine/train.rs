@@ -189,6 +189,17 @@ impl Model {
             n_linked: ex.is_weak.iter().filter(|w| !**w).count(),
             linked_total: ex.total_real,
             rule_taught,
+            class_goals: classes
+                .iter()
+                .map(|c| match c {
+                    LinkTarget::Initiative(id) => ts
+                        .strategy
+                        .initiative(id)
+                        .map(|i| i.goals.clone())
+                        .unwrap_or_default(),
+                    _ => Vec::new(),
+                })
+                .collect(),
             selected,
             lift,
             semantic: embedded.map(|(s, _, _)| s),

@@ -126,19 +126,16 @@ fn print(r: &ProductPathReport) {
         outln!("  {what:<26} {}  {}", bar(share, 20), figure(k, n, 4));
     };
     row("placed right", c.placed_right);
-    row(
-        &format!(
-            "placed wrong{}",
-            if c.on_goal > 0 {
-                format!(" ({} on a goal)", c.on_goal)
-            } else {
-                String::new()
-            }
-        ),
-        c.placed_wrong,
-    );
+    row("placed wrong", c.placed_wrong);
     row("called off plan", c.off_plan);
-    row("unclear", c.unclear);
+    row(
+        &if c.on_goal > 0 {
+            format!("unclear ({} on their goal)", c.on_goal)
+        } else {
+            "unclear".to_string()
+        },
+        c.unclear,
+    );
     outln!(
         "  {:<26} {}",
         "precision when placed",
