@@ -80,8 +80,16 @@ fn two_initiatives_at_once_is_unclear() {
     let mut unclear = 0;
     for (k, t, d, pulled) in mixes {
         let inf = m.infer(&common::plain(k, t, d), &[]);
-        // Never a confident answer when two initiatives pull equally.
-        assert!(inf.confidence < 0.8, "{t}: {inf:?}");
+        // Never a confident initiative when two pull equally. Both serve the one goal
+        // of this strategy, so the item may be answered with that goal: aligned, which
+        // of its initiatives left open.
+        if let LinkTarget::Goal(g) = &inf.target {
+            assert_eq!(g, "grow", "{t}: {inf:?}");
+            assert!(inf.reason.starts_with("torn between"), "{}", inf.reason);
+            unclear += 1;
+        } else {
+            assert!(inf.confidence < 0.8, "{t}: {inf:?}");
+        }
         let two: Vec<&LinkTarget> = inf.alternatives.iter().take(2).map(|a| &a.0).collect();
         for p in pulled {
             assert!(
@@ -98,7 +106,7 @@ fn two_initiatives_at_once_is_unclear() {
             );
         }
     }
-    assert!(unclear >= 1, "no conflicting item was unclear");
+    assert!(unclear >= 1, "no conflicting item was unclear or left on its goal");
 }
 
 #[test]
