@@ -87,10 +87,10 @@ pub async fn warm_up(state: AppState, app: Router) {
     );
     // The overview of the last few quarters: the period picker's first choices.
     paths.extend(
-        util::quarters(&view.snap)
+        util::periods(&view.snap)
             .iter()
             .take(4)
-            .map(|q| format!("/?period={}", util::seg(q))),
+            .map(|(q, _)| format!("/?period={}", util::seg(q))),
     );
     for path in paths {
         let Ok(mut req) = Request::get(&path).body(Body::empty()) else {

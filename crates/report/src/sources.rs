@@ -1,0 +1,93 @@
+//! Where the data comes from: every file or sync, as last imported.
+
+use throughline_store::ImportRecord;
+
+use crate::data_as_of;
+
+/// At most this many files are named; the rest are counted.
+const NAMED: usize = 8;
+
+/// "Last import: … from b.csv (linear-csv)." and, when the data comes from several files
+/// or syncs, each of the others as last imported, newest first. `None` before any import.
+pub fn data_sources(imports: &[ImportRecord]) -> Option<String> {
+    let (last, others) = imports.split_first()?;
+    let mut o = data_as_of(last);
+    if others.is_empty() {
+        return Some(o);
+    }
+    let named: Vec<String> = others
+        .iter()
+        .take(NAMED)
+        .map(|r| {
+            format!(
+                "{} ({}, {} records, {})",
+                r.path,
+                r.format,
+                r.items,
+                when(&r.at)
+            )
+        })
+        .collect();
+    o.push_str(&format!(
+        " Also in the data, each as last imported: {}",
+        named.join("; ")
+    ));
+    match others.len().saturating_sub(NAMED) {
+        0 => o.push('.'),
+        1 => o.push_str("; and 1 more file."),
+        n => o.push_str(&format!("; and {n} more files.")),
+    }
+    Some(o)
+}
+
+fn when(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| {
+            t.with_timezone(&chrono::Utc)
+                .format("%Y-%m-%d %H:%M UTC")
+                .to_string()
+        })
+        .unwrap_or_else(|_| at.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(path: &str, format: &str, items: u64) -> ImportRecord {
+        ImportRecord {
+            at: "2026-09-30T10:00:00Z".into(),
+            format: format.into(),
+            path: path.into(),
+            items,
+        }
+    }
+
+    #[test]
+    fn every_file_is_named_newest_first() {
+        assert_eq!(data_sources(&[]), None);
+        let one = data_sources(&[rec("b.csv", "linear-csv", 5)]).unwrap();
+        assert!(
+            one.starts_with("Last import: 2026-09-30 10:00 UTC"),
+            "{one}"
+        );
+        assert!(!one.contains("Also"), "{one}");
+        let all = data_sources(&[
+            rec("b.csv", "linear-csv", 5),
+            rec("ALOY.json", "jira-json", 1200),
+            rec("TIMOB.json", "jira-json", 20000),
+        ])
+        .unwrap();
+        assert!(all.contains("from b.csv (linear-csv)"), "{all}");
+        assert!(
+            all.contains("ALOY.json (jira-json, 1200 records, 2026-09-30 10:00 UTC); TIMOB.json"),
+            "{all}"
+        );
+        let many: Vec<ImportRecord> = (0..12).map(|i| rec(&format!("f{i}"), "csv", 1)).collect();
+        assert!(
+            data_sources(&many)
+                .unwrap()
+                .ends_with("; and 3 more files.")
+        );
+    }
+}
