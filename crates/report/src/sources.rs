@@ -2,16 +2,27 @@
 
 use throughline_store::ImportRecord;
 
-use crate::data_as_of;
-
 /// At most this many files are named; the rest are counted.
 const NAMED: usize = 8;
 
-/// "Last import: … from b.csv (linear-csv)." and, when the data comes from several files
-/// or syncs, each of the others as last imported, newest first. `None` before any import.
+/// "Last import: 2026-09-30 10:00 UTC, 492 records from b.csv (linear-csv)." and, when
+/// the data comes from several files or syncs, each of the others as last imported,
+/// newest first. `None` before any import. (Records: what the file held, not the items
+/// a figure counts.)
 pub fn data_sources(imports: &[ImportRecord]) -> Option<String> {
     let (last, others) = imports.split_first()?;
-    let mut o = data_as_of(last);
+    let what = if last.format.ends_with("-sync") {
+        "sync"
+    } else {
+        "import"
+    };
+    let mut o = format!(
+        "Last {what}: {}, {} records from {} ({}).",
+        when(&last.at),
+        last.items,
+        last.path,
+        last.format
+    );
     if others.is_empty() {
         return Some(o);
     }

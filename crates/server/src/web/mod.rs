@@ -29,6 +29,7 @@ use crate::auth::WarmUp;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(pages::overview::page))
+        .route("/shifts/{n}/{side}", get(pages::overview::shift_items))
         .route("/goals/{id}", get(pages::goal::page))
         .route("/off-plan", get(pages::off_plan::page))
         .route("/items", get(pages::items::page))

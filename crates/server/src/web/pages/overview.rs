@@ -1,18 +1,22 @@
 //! The overview (`/`): how the period's work lines up, as pictures first.
 
-use axum::extract::{Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde_json::{Value, json};
 use throughline_report::allocation::Bucket;
 use throughline_report::class::{Origin, WorkClass};
-use throughline_report::{BucketBy, Picture, picture_by};
+use throughline_report::drift::Measure;
+use throughline_report::{BucketBy, DriftOptions, Picture, drift, picture_by};
 
-use super::{PeriodQuery, page_scope, period_page};
+use super::items::{PageQuery, list_context};
+use super::{PeriodQuery, page_scope, period_page, report_page};
 use crate::web::WebError;
 use crate::web::charts::{self, Bar, Column, Series, colour};
-use crate::web::util::{items_href, key_href, period_arg, picker, seg};
+use crate::web::util::{items_href, key_href, period_arg, period_or_default, picker, seg};
 use crate::{AppState, View};
 use throughline_report::data_sources;
+use throughline_report::item_query::ItemRow;
 
 /// Series of the weekly allocation chart, in stacking order (bottom first).
 pub(crate) const CLASS_SERIES: [Series; 5] = [
@@ -185,12 +189,16 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
         .filter(|b| period.as_ref().is_none_or(|p| bucket_in(&b.label, p)))
         .collect();
     let drawn_items: usize = buckets.iter().map(|b| b.total.items).sum();
-    // Work active in the period but created before it has no column of its own.
+    // Work active in the period but created before its first column has none.
     let created_before = period.as_ref().and_then(|p| {
         let n = st.total.items.saturating_sub(drawn_items);
-        let last = p.start.pred_opt()?;
+        let first = buckets
+            .first()
+            .and_then(|b| b.label.parse::<throughline_model::Period>().ok())
+            .map_or(p.start, |b| b.start.min(p.start));
+        let last = first.pred_opt()?;
         let range = format!("1970-01-01..{last}");
-        (n > 0).then(|| json!({ "count": n, "href": href(&[("created", &range)]) }))
+        (n > 0).then(|| json!({ "count": n, "before": first.to_string(), "href": href(&[("created", &range)]) }))
     });
     let cols: Vec<Column> = buckets
         .iter()
@@ -279,9 +287,23 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
         .shifts
         .iter()
         .take(6)
-        .map(|s| {
+        .enumerate()
+        .map(|(n, s)| {
+            let side = |side: &str, f: &throughline_report::status::Figure| {
+                json!({ "count": f.items, "href": format!("/shifts/{n}/{side}{}", period_arg(&period)) })
+            };
+            let measure = measure_words(&s.measure, &snap.strategy);
             json!({
-                "headline": s.headline,
+                "group": s.group,
+                "measure": measure,
+                "before": {
+                    "share": s.before.share, "part": side("before", &s.before.part), "all": side("before-all", &s.before.all),
+                    "weeks": (s.before.to - s.before.from).num_days().div_euclid(7) + 1,
+                },
+                "after": {
+                    "share": s.after.share, "part": side("recent", &s.after.part), "all": side("recent-all", &s.after.all),
+                    "from": s.after.from.to_string(), "to": s.after.to.to_string(),
+                },
                 "up": s.points > 0.0,
                 "note": s.notes.first().map(|n| json!({ "text": n.text, "date": n.date.to_string(), "team": n.author_team })),
                 "examples": s.examples.iter().take(3).map(|k| json!({ "key": k, "href": key_href(snap, &loaded.index, k) })).collect::<Vec<_>>(),
@@ -339,6 +361,75 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
         "total_off_plan": th.total_off_plan,
         "data_as_of": data_sources(&snap.imports),
     })
+}
+
+/// `GET /shifts/{n}/{side}?period=`: the items behind one number of the overview's
+/// `n`-th shift: `recent` (the items counted in the recent share), `recent-all` (all
+/// the group's items in the recent window), `before` or `before-all`.
+pub(crate) async fn shift_items(
+    State(state): State<AppState>,
+    Path((n, side)): Path<(usize, String)>,
+    Query(q): Query<PeriodQuery>,
+    page: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Response, WebError> {
+    let Query(p) = page.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let page = p.page.unwrap_or(1).max(1);
+    let seen = state.view().await?;
+    let period = period_or_default(q.period.as_deref(), &seen.view)?;
+    let name = period.as_ref().map_or("all", |p| &p.name).to_string();
+    let for_drift = period.clone();
+    // The same drift the overview shows: its scope and default options.
+    let report = state
+        .derive(&seen, format!("drift struct {name}"), move |v| {
+            Ok(drift(
+                &v.snap,
+                &page_scope(&for_drift),
+                &DriftOptions::default(),
+            ))
+        })
+        .await?;
+    let missing = || {
+        WebError::NotFound(format!(
+            "The overview for {name} has no shift {n} `{side}`."
+        ))
+    };
+    let shift = report.shifts.get(n).ok_or_else(missing)?;
+    let (figure, what) = match side.as_str() {
+        "recent" => (&shift.after.part, "counted in the recent share"),
+        "recent-all" => (&shift.after.all, "all of the group's in the recent window"),
+        "before" => (&shift.before.part, "counted in the share before"),
+        "before-all" => (&shift.before.all, "all of the group's in the window before"),
+        _ => return Err(missing()),
+    };
+    let keys = figure.keys.clone();
+    let described = format!(
+        "{}: {}, {what} ({name})",
+        shift.group,
+        measure_words(&shift.measure, &seen.view.snap.strategy)
+    );
+    let base = format!("/shifts/{n}/{side}{}", period_arg(&period));
+    let key = format!("shift {name} {n} {side} page={page}");
+    report_page(&state, &seen, "items.html", key, move |v| {
+        let rows = keys.iter().filter_map(|k| {
+            let s = &v.snap.items[v.index.get(k)?];
+            Some(ItemRow::new(s, v.snap.links.get(&s.id)))
+        });
+        let at = |n: usize| format!("{base}&page={n}");
+        list_context(v, rows, page, &described, &at, None)
+    })
+    .await
+}
+
+/// What a shift measures, in words.
+fn measure_words(m: &Measure, strategy: &throughline_model::Strategy) -> String {
+    match m {
+        Measure::OffPlan => "off-plan share".into(),
+        Measure::NotPlaced => "share of work not yet placed (unclear or not linked)".into(),
+        Measure::Goal(g) => format!(
+            "share of work serving “{}”",
+            strategy.goal(g).map_or(g.as_str(), |g| g.title.as_str())
+        ),
+    }
 }
 
 /// The columns of the overview's charts: weeks for a quarter or less, months up to three
