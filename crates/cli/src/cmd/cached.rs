@@ -23,7 +23,29 @@ macro_rules! printed {
         }
     )*};
 }
-printed!(StatusReport, AllocationReport, DriftReport, ThemesReport);
+printed!(AllocationReport, DriftReport, ThemesReport);
+
+impl Printed for StatusReport {
+    /// The report's text, saying which work "in the period" means: the work active in it
+    /// (`allocation` shows the same work by when it was created, `drift` compares weeks of
+    /// created work).
+    fn text(&self) -> String {
+        let text = self.to_text();
+        let Some(p) = &self.period else {
+            return text;
+        };
+        let note = format!(
+            "Counted: the work active in {p} (worked on at any time in it, whenever created).\n"
+        );
+        match text.find(" work items") {
+            Some(at) => {
+                let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+                format!("{}{note}{}", &text[..end], &text[end..])
+            }
+            None => format!("{note}{text}"),
+        }
+    }
+}
 
 impl Globals {
     /// Prints the report `make` computes from the snapshot, as text or `--json`, through
