@@ -236,8 +236,11 @@ fn describe(f: &ItemsQuery, view: &View) -> String {
     if let Some(c) = f.created.as_deref() {
         match parse_created(c) {
             Ok(None) => parts.push("created on no known date".into()),
+            Ok(Some(p)) if c.contains("..") && p.start.to_string() == "1970-01-01" => {
+                parts.push(format!("created before {}", p.end))
+            }
             Ok(Some(p)) if c.contains("..") => parts.push(format!(
-                "created {}..{}",
+                "created {} to {}",
                 p.start,
                 p.end.pred_opt().unwrap_or(p.end)
             )),
