@@ -64,7 +64,7 @@ pub(crate) fn hbars(title: &str, bars: &[Bar]) -> String {
         if let Some(h) = &b.href {
             let _ = write!(
                 o,
-                r#"<a href="{}" class="count" tabindex="-1" aria-label="{}: {} items">"#,
+                r#"<a href="{}" class="count" tabindex="-1" aria-label="{}: {} items"><rect x="0" y="{y}" width="{W}" height="{ROW}" fill="transparent"/>"#,
                 esc(h),
                 esc(&b.label),
                 count
