@@ -654,6 +654,46 @@ fn items_lists_the_least_sure_inferences_first_and_filters_by_tracker_facts() {
         )),
         "{out}"
     );
+    // A period means the work active in it, and the reports say so; allocation shows
+    // the period's weeks only, and counts apart what was created before them.
+    let text = env.ok(&["status", "--period", "2026-Q3"]);
+    assert!(
+        text.contains("Counted: the work active in 2026-Q3 (worked on at any time in it"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Also in the data, each as last imported: ")
+            && text.contains("jira.json (jira-json"),
+        "every file the data comes from: {text}"
+    );
+    let alloc = env.json(&["allocation", "--period", "2026-Q3"]);
+    let weeks: Vec<&str> = alloc["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        weeks.iter().all(|w| ("2026-W27".."2026-W41").contains(w)),
+        "{weeks:?}"
+    );
+    let in_rows: u64 = alloc["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["total"]["items"].as_u64().unwrap())
+        .sum();
+    let before = alloc["created_before"]["items"].as_u64().unwrap();
+    assert!(
+        before > 0,
+        "the demo has work from before the quarter still going"
+    );
+    assert_eq!(in_rows + before, alloc["total"]["items"].as_u64().unwrap());
+    let text = env.ok(&["allocation", "--period", "2026-Q3"]);
+    assert!(
+        text.contains(&format!("{before} of them were created before the period")),
+        "{text}"
+    );
     // The headline classes, as status counts them.
     let status = env.json(&["status", "--period", "2026-Q3", "--no-cache"]);
     for (class, key) in [

@@ -485,9 +485,9 @@ impl AllocationReport {
             for g in &self.thin_goals {
                 let _ = writeln!(
                     o,
-                    "  {} ({} items, {})",
+                    "  {} ({}, {})",
                     g.title,
-                    g.work.items,
+                    crate::text::plural(g.work.items, "item"),
                     percent(g.work.share_items)
                 );
             }
@@ -502,8 +502,9 @@ impl AllocationReport {
                 let last = s.last_activity.map_or("-".into(), |d| d.to_string());
                 let _ = writeln!(
                     o,
-                    "  {} ({} earlier items, last activity {last})",
-                    s.title, s.work.items
+                    "  {} ({}, last activity {last})",
+                    s.title,
+                    crate::text::plural(s.work.items, "item")
                 );
             }
         }

@@ -531,8 +531,7 @@ fn count_links(html: &str) -> Vec<(String, usize)> {
         let text = strip_tags(inner);
         let number = text
             .split(|c: char| !c.is_ascii_digit() && c != ',')
-            .filter(|w| w.chars().any(|c| c.is_ascii_digit()))
-            .last()
+            .rfind(|w| w.chars().any(|c| c.is_ascii_digit()))
             .unwrap_or_else(|| panic!("no number in the count link {tag}>{inner}"));
         out.push((
             href.replace("&amp;", "&"),

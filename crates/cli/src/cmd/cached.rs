@@ -25,13 +25,34 @@ macro_rules! printed {
 }
 printed!(AllocationReport, DriftReport, ThemesReport);
 
-impl Printed for StatusReport {
-    /// The report's text, saying which work "in the period" means: the work active in it
-    /// (`allocation` shows the same work by when it was created, `drift` compares weeks of
-    /// created work).
+/// `status` as printed: the report, saying which work "in the period" means (the work
+/// active in it; `allocation` shows the same work by when it was created, `drift`
+/// compares weeks of created work), and naming every file the data comes from.
+#[derive(serde::Serialize)]
+#[serde(transparent)]
+pub struct StatusOut {
+    pub report: StatusReport,
+    /// Every file or sync as last imported (`Snapshot::imports`), in words.
+    #[serde(skip)]
+    pub sources: Option<String>,
+}
+
+impl WithoutKeys for StatusOut {
+    fn without_keys(self) -> Self {
+        StatusOut {
+            report: self.report.without_keys(),
+            sources: self.sources,
+        }
+    }
+}
+
+impl Printed for StatusOut {
     fn text(&self) -> String {
-        let text = self.to_text();
-        let Some(p) = &self.period else {
+        let mut text = self.report.to_text();
+        if let (Some(last), Some(all)) = (&self.report.last_import, &self.sources) {
+            text = text.replace(&throughline_report::data_as_of(last), all);
+        }
+        let Some(p) = &self.report.period else {
             return text;
         };
         let note = format!(
