@@ -78,7 +78,7 @@ impl ClassFilter {
             .map(|(_, c)| *c)
             .ok_or_else(|| {
                 let names: Vec<&str> = Self::ALL.iter().map(|(n, _)| *n).collect();
-                format!("bad class `{s}`: use {}", names.join(", "))
+                format!("`{s}` is not a class: use {}", names.join(", "))
             })
     }
 

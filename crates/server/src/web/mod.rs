@@ -90,6 +90,7 @@ pub async fn warm_up(state: AppState, app: Router) {
     paths.extend(
         util::periods(&view.snap)
             .iter()
+            .filter(|(q, _)| q.contains("-Q"))
             .take(4)
             .map(|(q, _)| format!("/?period={}", util::seg(q))),
     );
