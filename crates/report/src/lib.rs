@@ -46,7 +46,7 @@ pub use picture::{Picture, picture, picture_by};
 pub use review::{ReviewError, ReviewOutcome, apply_review};
 pub use scope::{Scope, in_period};
 pub use snapshot::Snapshot;
-pub use sources::data_sources;
+pub use sources::{data_sources, other_sources};
 pub use status::{StatusReport, data_as_of, status};
 pub use text::{bar, percent, plural, truncate};
 pub use themes::{ThemeOptions, ThemesReport, themes};

@@ -10,7 +10,7 @@ const NAMED: usize = 8;
 /// newest first. `None` before any import. (Records: what the file held, not the items
 /// a figure counts.)
 pub fn data_sources(imports: &[ImportRecord]) -> Option<String> {
-    let (last, others) = imports.split_first()?;
+    let last = imports.first()?;
     let what = if last.format.ends_with("-sync") {
         "sync"
     } else {
@@ -23,9 +23,17 @@ pub fn data_sources(imports: &[ImportRecord]) -> Option<String> {
         last.path,
         last.format
     );
-    if others.is_empty() {
-        return Some(o);
+    if let Some(others) = other_sources(imports) {
+        o.push(' ');
+        o.push_str(&others);
     }
+    Some(o)
+}
+
+/// "Also in the data, each as last imported: …": the files and syncs besides the last
+/// one, newest first; `None` when the data comes from one.
+pub fn other_sources(imports: &[ImportRecord]) -> Option<String> {
+    let others = imports.get(1..).filter(|o| !o.is_empty())?;
     let named: Vec<String> = others
         .iter()
         .take(NAMED)
@@ -39,10 +47,10 @@ pub fn data_sources(imports: &[ImportRecord]) -> Option<String> {
             )
         })
         .collect();
-    o.push_str(&format!(
-        " Also in the data, each as last imported: {}",
+    let mut o = format!(
+        "Also in the data, each as last imported: {}",
         named.join("; ")
-    ));
+    );
     match others.len().saturating_sub(NAMED) {
         0 => o.push('.'),
         1 => o.push_str("; and 1 more file."),
@@ -83,6 +91,7 @@ mod tests {
             "{one}"
         );
         assert!(!one.contains("Also"), "{one}");
+        assert_eq!(other_sources(&[rec("b.csv", "linear-csv", 5)]), None);
         let all = data_sources(&[
             rec("b.csv", "linear-csv", 5),
             rec("ALOY.json", "jira-json", 1200),

@@ -32,7 +32,7 @@ printed!(AllocationReport, DriftReport, ThemesReport);
 #[serde(transparent)]
 pub struct StatusOut {
     pub report: StatusReport,
-    /// Every file or sync as last imported (`Snapshot::imports`), in words.
+    /// The files and syncs besides the last one, as last imported, in words.
     #[serde(skip)]
     pub sources: Option<String>,
 }
@@ -49,8 +49,9 @@ impl WithoutKeys for StatusOut {
 impl Printed for StatusOut {
     fn text(&self) -> String {
         let mut text = self.report.to_text();
-        if let (Some(last), Some(all)) = (&self.report.last_import, &self.sources) {
-            text = text.replace(&throughline_report::data_as_of(last), all);
+        if let (Some(last), Some(others)) = (&self.report.last_import, &self.sources) {
+            let line = throughline_report::data_as_of(last);
+            text = text.replace(&line, &format!("{line} {others}"));
         }
         let Some(p) = &self.report.period else {
             return text;

@@ -1,4 +1,4 @@
-use throughline_report::{data_sources, status, status_csv};
+use throughline_report::{other_sources, status, status_csv};
 
 use super::cached::StatusOut;
 use super::{Globals, scope};
@@ -23,7 +23,7 @@ pub fn run(g: &Globals, a: StatusArgs) -> anyhow::Result<()> {
     g.print_report(&mut store, "status", &a, |snap| {
         Ok(StatusOut {
             report: status(snap, &scope),
-            sources: data_sources(&snap.imports),
+            sources: other_sources(&snap.imports),
         })
     })
 }
