@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use throughline_report::item_query::ClassFilter;
 
 /// See how your work lines up with your strategy: goals, key results, initiatives, and
 /// the work that is off plan and why.
@@ -62,7 +63,7 @@ pub enum Command {
     Strategy(StrategyCommand),
     /// List work items, filtered: the drill-down behind every figure, and the review queue
     /// (`--sort confidence`, `--csv` for a spreadsheet).
-    Items(ItemsArgs),
+    Items(Box<ItemsArgs>),
     /// How much work serves each goal, what is off plan and why, what is unlinked.
     Status(StatusArgs),
     /// Build a realistic demo organisation, import it, and show its status.
@@ -468,7 +469,8 @@ pub enum StrategyCommand {
 
 #[derive(Debug, Args, Default)]
 pub struct ScopeArgs {
-    /// Period: 2026-Q3, 2026-H2, 2026-07, 2026-W32, 2026 or 2026-07-01..2026-09-30.
+    /// Period: 2026-Q3, 2026-H2, 2026-07, 2026-W32, 2026 or 2026-07-01..2026-09-30
+    /// (`all`: all time).
     #[arg(long)]
     pub period: Option<String>,
     /// Only this team's work.
@@ -495,9 +497,21 @@ pub struct ItemsArgs {
     /// Only work with no link at all.
     #[arg(long)]
     pub unlinked: bool,
-    /// Only links of this origin.
-    #[arg(long, value_parser = ["explicit", "inferred", "corrected"])]
-    pub origin: Option<String>,
+    /// Only work in this class, as the reports count it: aligned (serving a goal),
+    /// off_plan, not_placed (unclear or not linked), unclear, unlinked.
+    #[arg(long, value_parser = class_filter)]
+    pub class: Option<ClassFilter>,
+    /// Only links of this origin (several with commas: `explicit,corrected`).
+    #[arg(long, value_delimiter = ',', value_parser = ["explicit", "inferred", "corrected"])]
+    pub origin: Vec<String>,
+    /// Only work created in this period (2026-W27, 2026-07, 2026-Q3...; `none`: work
+    /// without a creation date), as `allocation` buckets it.
+    #[arg(long, value_name = "PERIOD")]
+    pub created: Option<String>,
+    /// Only the off-plan theme with this label, as `throughline themes` names it over
+    /// the same period and team.
+    #[arg(long, value_name = "LABEL")]
+    pub theme: Option<String>,
     /// Title or key contains this text.
     #[arg(long)]
     pub text: Option<String>,
@@ -524,6 +538,10 @@ pub struct ItemsArgs {
     /// At most this many rows (0 for all).
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
+}
+
+fn class_filter(s: &str) -> Result<ClassFilter, String> {
+    ClassFilter::parse(s)
 }
 
 /// A confidence threshold: above 0, at most 1.

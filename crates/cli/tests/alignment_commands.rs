@@ -639,6 +639,145 @@ fn items_lists_the_least_sure_inferences_first_and_filters_by_tracker_facts() {
     assert!(err.contains("not a confidence"), "{err}");
     let err = env.fails(&["items", "--sort", "sideways"]);
     assert!(err.contains("confidence"), "{err}");
+
+    // A list that comes out empty says where the work is: after align nothing is
+    // unlinked, and what the engine could not place is under --unclear.
+    let unclear = env.json(&["items", "--unclear", "--limit", "1"])["total"]
+        .as_u64()
+        .unwrap();
+    assert!(unclear > 1, "the demo has work the engine could not place");
+    let out = env.ok(&["items", "--unlinked"]);
+    assert!(out.starts_with("0 items\n"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "{unclear} items the engine could not place are under `--unclear`"
+        )),
+        "{out}"
+    );
+    // A period means the work active in it, and the reports say so; allocation shows
+    // the period's weeks only, and counts apart what was created before them.
+    let text = env.ok(&["status", "--period", "2026-Q3"]);
+    assert!(
+        text.contains("Counted: the work active in 2026-Q3 (worked on at any time in it"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Also in the data, each as last imported: ")
+            && text.contains("jira.json (jira-json"),
+        "every file the data comes from: {text}"
+    );
+    let alloc = env.json(&["allocation", "--period", "2026-Q3"]);
+    let weeks: Vec<&str> = alloc["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        weeks.iter().all(|w| ("2026-W27".."2026-W41").contains(w)),
+        "{weeks:?}"
+    );
+    let in_rows: u64 = alloc["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["total"]["items"].as_u64().unwrap())
+        .sum();
+    let before = alloc["created_before"]["items"].as_u64().unwrap();
+    assert!(
+        before > 0,
+        "the demo has work from before the quarter still going"
+    );
+    assert_eq!(in_rows + before, alloc["total"]["items"].as_u64().unwrap());
+    let text = env.ok(&["allocation", "--period", "2026-Q3"]);
+    assert!(
+        text.contains(&format!("{before} of them were created before the period")),
+        "{text}"
+    );
+    // The headline classes, as status counts them.
+    let status = env.json(&["status", "--period", "2026-Q3", "--no-cache"]);
+    for (class, key) in [
+        ("aligned", "aligned"),
+        ("off_plan", "off_plan"),
+        ("unclear", "unclear"),
+    ] {
+        let listed = env.json(&[
+            "items", "--class", class, "--period", "2026-Q3", "--limit", "1",
+        ]);
+        assert_eq!(listed["total"], status[key]["items"], "{class}");
+    }
+    let placed = env.json(&[
+        "items",
+        "--class",
+        "not_placed",
+        "--period",
+        "2026-Q3",
+        "--limit",
+        "1",
+    ]);
+    assert_eq!(
+        placed["total"].as_u64().unwrap(),
+        status["unclear"]["items"].as_u64().unwrap()
+            + status["unlinked"]["items"].as_u64().unwrap()
+    );
+    // By when work was created: a week's items are all created in it.
+    let week = env.json(&["items", "--created", "2026-W30", "--limit", "0"]);
+    assert!(week["total"].as_u64().unwrap() > 0);
+    assert!(week["items"].as_array().unwrap().iter().all(|r| {
+        let d = r["created"].as_str().unwrap();
+        ("2026-07-20".."2026-07-27").contains(&d)
+    }));
+    let err = env.fails(&["items", "--created", "soon"]);
+    assert!(err.contains("--created"), "{err}");
+    // An off-plan theme by its label, as `themes` names it.
+    let themes = env.json(&["themes", "--period", "2026-Q3", "--no-cache"]);
+    let theme = &themes["themes"][0];
+    let listed = env.json(&[
+        "items",
+        "--theme",
+        theme["label"].as_str().unwrap(),
+        "--period",
+        "2026-Q3",
+        "--limit",
+        "1",
+    ]);
+    assert_eq!(listed["total"], theme["work"]["items"]);
+    let err = env.fails(&["items", "--theme", "no such theme", "--period", "2026-Q3"]);
+    assert!(
+        err.contains(theme["label"].as_str().unwrap()),
+        "names the themes there are: {err}"
+    );
+}
+
+#[test]
+fn an_unknown_initiative_or_goal_says_which_there_are_and_counts_read_right() {
+    let env = linked_work();
+    let err = env.fails(&["items", "--initiative", "alloy"]);
+    assert!(
+        err.contains("no initiative `alloy` in the strategy in force"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`checkout`, `latency`"),
+        "the few there are: {err}"
+    );
+    let err = env.fails(&["items", "--initiative", "check"]);
+    assert!(err.contains("did you mean `checkout`?"), "{err}");
+    let err = env.fails(&["items", "--goal", "growth"]);
+    assert!(err.contains("no goal `growth`"), "{err}");
+    assert!(err.contains("did you mean `grow`?"), "{err}");
+    // One is singular.
+    let one = env.ok(&["items", "--text", "NEW-1"]);
+    assert!(one.trim_end().ends_with("\n1 item"), "{one}");
+    env.write(
+        "one.toml",
+        "[[goal]]\nid = \"g\"\ntitle = \"G\"\n\n[[initiative]]\nid = \"i\"\ngoals = [\"g\"]\ntitle = \"I\"\nlabels = [\"checkout\"]\n",
+    );
+    let checked = env.ok(&["strategy", "check", "one.toml"]);
+    assert!(
+        checked.contains("(1 goal, 0 metrics, 1 initiative)"),
+        "{checked}"
+    );
 }
 
 #[test]

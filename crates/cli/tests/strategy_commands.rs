@@ -35,7 +35,7 @@ fn apply_versions_and_show() {
     let env = Env::new();
     env.write("s.toml", STRATEGY);
     let out = env.ok(&["strategy", "check", "s.toml"]);
-    assert!(out.contains("1 goals, 1 metrics, 1 initiatives"), "{out}");
+    assert!(out.contains("1 goal, 1 metric, 1 initiative"), "{out}");
     assert!(
         env.ok(&["strategy", "apply", "s.toml"])
             .contains("version 1")
@@ -93,7 +93,7 @@ fn a_drafted_strategy_checks_applies_and_aligns_the_work() {
 
     let checked = env.ok(&["strategy", "check", "draft.toml"]);
     assert!(
-        checked.contains("1 goals, 0 metrics, 5 initiatives"),
+        checked.contains("1 goal, 0 metrics, 5 initiatives"),
         "{checked}"
     );
     env.ok(&["strategy", "apply", "draft.toml", "--quiet"]);

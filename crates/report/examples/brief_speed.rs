@@ -161,6 +161,7 @@ fn main() {
         notes,
         metric_values: HashMap::new(),
         last_import: None,
+        imports: Vec::new(),
         text: Default::default(),
     };
     let scope = Scope {

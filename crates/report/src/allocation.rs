@@ -66,8 +66,12 @@ impl std::str::FromStr for BucketBy {
     }
 }
 
-/// The bucket size for `Auto`: the span of the scope's creation dates.
+/// The bucket size for `Auto`: the length of the scope's period, or without one the
+/// span of the work's creation dates.
 fn auto_bucket(snap: &Snapshot, scope: &Scope) -> BucketBy {
+    if let Some(p) = &scope.period {
+        return by_span(p.days());
+    }
     let mut span: Option<(Timestamp, Timestamp)> = None;
     for t in snap
         .items
@@ -77,7 +81,11 @@ fn auto_bucket(snap: &Snapshot, scope: &Scope) -> BucketBy {
     {
         span = Some(span.map_or((t, t), |(lo, hi)| (lo.min(t), hi.max(t))));
     }
-    let days = span.map_or(0, |(lo, hi)| (hi - lo).num_days());
+    by_span(span.map_or(0, |(lo, hi)| (hi - lo).num_days()))
+}
+
+/// Weeks up to 26 of them, months up to three years, quarters past that.
+fn by_span(days: i64) -> BucketBy {
     if days <= 26 * 7 {
         BucketBy::Week
     } else if days <= 3 * 365 {
@@ -155,6 +163,8 @@ pub struct Stalled {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AllocationReport {
     pub options: AllocationOptions,
+    /// The scope's period: the work active in it is counted.
+    pub period: Option<throughline_model::Period>,
     pub as_of: Option<NaiveDate>,
     pub total: Figure,
     pub buckets: Vec<Bucket>,
@@ -163,6 +173,9 @@ pub struct AllocationReport {
     pub stalled: Vec<Stalled>,
     /// Work linked to nothing yet.
     pub unlinked: Figure,
+    /// Work active in the scope's period but created before it: counted in `total` and
+    /// in every share of the period, but in no bucket (a period bounds the buckets shown).
+    pub created_before: Figure,
 }
 
 fn bucket_of(item: &WorkItem, by: BucketBy) -> String {
@@ -246,6 +259,23 @@ pub fn allocation(snap: &Snapshot, scope: &Scope, opts: &AllocationOptions) -> A
         }
     }
     let (n, est) = (total.items, total.estimate);
+    // A period bounds what is shown: buckets of work created before it are folded into
+    // one figure (their work still counts in the period's totals).
+    let mut created_before = Figure::default();
+    if let Some(p) = &scope.period {
+        buckets.retain(|label, (bt, _, _)| {
+            let before = label
+                .parse::<throughline_model::Period>()
+                .is_ok_and(|b| b.end <= p.start);
+            if before {
+                created_before.items += bt.items;
+                created_before.estimate += bt.estimate;
+                created_before.keys.append(&mut bt.keys);
+            }
+            !before
+        });
+    }
+    created_before.finish(n, est);
     let buckets = buckets
         .into_iter()
         .map(|(label, (mut bt, classes, mut goals))| {
@@ -326,12 +356,14 @@ pub fn allocation(snap: &Snapshot, scope: &Scope, opts: &AllocationOptions) -> A
     total.finish(n, est);
     AllocationReport {
         options: opts.clone(),
+        period: scope.period.clone(),
         as_of,
         total,
         buckets,
         thin_goals,
         stalled,
         unlinked,
+        created_before,
     }
 }
 
@@ -379,13 +411,44 @@ impl AllocationReport {
     pub fn to_text(&self) -> String {
         use std::fmt::Write as _;
         let mut o = String::new();
-        let _ = writeln!(o, "Allocation over time ({} items)\n", self.total.items);
         let bucket = match self.options.by {
             BucketBy::Month => "month",
             BucketBy::Quarter => "quarter",
             BucketBy::Sprint => "sprint",
             BucketBy::Week | BucketBy::Auto => "week",
         };
+        // Which work, and by which of its dates: "in the period" is work active in it,
+        // and each row holds the part of it created in that row's week.
+        let by = if self.options.by == BucketBy::Sprint {
+            "by sprint".to_string()
+        } else {
+            format!("by the {bucket} it was created")
+        };
+        let _ = match &self.period {
+            Some(p) => writeln!(
+                o,
+                "Allocation over time: the {} active in {p} (worked on at any time in it), {by}",
+                crate::text::plural(self.total.items, "item")
+            ),
+            None => writeln!(
+                o,
+                "Allocation over time: all {}, {by}",
+                crate::text::plural(self.total.items, "item")
+            ),
+        };
+        if self.created_before.items > 0 {
+            let _ = writeln!(
+                o,
+                "{} of them {} created before the period: counted in the totals, in no row.",
+                self.created_before.items,
+                if self.created_before.items == 1 {
+                    "was"
+                } else {
+                    "were"
+                },
+            );
+        }
+        let _ = writeln!(o);
         let _ = writeln!(
             o,
             "{:<14} {:>6} {:>9} {:>9} {:>9} {:>9} {:>10}",
@@ -422,9 +485,9 @@ impl AllocationReport {
             for g in &self.thin_goals {
                 let _ = writeln!(
                     o,
-                    "  {} ({} items, {})",
+                    "  {} ({}, {})",
                     g.title,
-                    g.work.items,
+                    crate::text::plural(g.work.items, "item"),
                     percent(g.work.share_items)
                 );
             }
@@ -439,8 +502,9 @@ impl AllocationReport {
                 let last = s.last_activity.map_or("-".into(), |d| d.to_string());
                 let _ = writeln!(
                     o,
-                    "  {} ({} earlier items, last activity {last})",
-                    s.title, s.work.items
+                    "  {} ({}, last activity {last})",
+                    s.title,
+                    crate::text::plural(s.work.items, "item")
                 );
             }
         }

@@ -48,7 +48,11 @@ impl WithoutKeys for StatusReport {
 
 impl WithoutKeys for AllocationReport {
     fn without_keys(mut self) -> Self {
-        clear([&mut self.total, &mut self.unlinked]);
+        clear([
+            &mut self.total,
+            &mut self.unlinked,
+            &mut self.created_before,
+        ]);
         for b in &mut self.buckets {
             clear([&mut b.total]);
             clear(b.classes.iter_mut().map(|c| &mut c.work));

@@ -1,8 +1,8 @@
 //! The four reports most views of a period start from, computed side by side.
 
 use crate::{
-    AllocationOptions, AllocationReport, DriftOptions, DriftReport, Scope, Snapshot, StatusReport,
-    ThemeOptions, ThemesReport, allocation, drift, status, themes,
+    AllocationOptions, AllocationReport, BucketBy, DriftOptions, DriftReport, Scope, Snapshot,
+    StatusReport, ThemeOptions, ThemesReport, allocation, drift, status, themes,
 };
 
 /// Status, allocation, drift and themes of one scope, with default options.
@@ -18,9 +18,18 @@ pub struct Picture {
 /// so they run on threads of their own: a page nobody has opened yet renders in about
 /// the time of the slowest one.
 pub fn picture(snap: &Snapshot, scope: &Scope) -> Picture {
+    picture_by(snap, scope, BucketBy::Week)
+}
+
+/// [`picture`], with the allocation bucketed `by` weeks, months or quarters.
+pub fn picture_by(snap: &Snapshot, scope: &Scope, by: BucketBy) -> Picture {
+    let alloc_opts = AllocationOptions {
+        by,
+        ..AllocationOptions::default()
+    };
     std::thread::scope(|t| {
         let st = t.spawn(|| status(snap, scope));
-        let alloc = t.spawn(|| allocation(snap, scope, &AllocationOptions::default()));
+        let alloc = t.spawn(|| allocation(snap, scope, &alloc_opts));
         let dr = t.spawn(|| drift(snap, scope, &DriftOptions::default()));
         let themes = themes(snap, scope, &ThemeOptions::default());
         Picture {

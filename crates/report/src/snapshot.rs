@@ -29,6 +29,8 @@ pub struct Snapshot {
     pub metric_values: HashMap<String, Vec<MetricValue>>,
     /// The last import or sync: how fresh the data is.
     pub last_import: Option<ImportRecord>,
+    /// The latest import of every file or sync, newest first: where the data comes from.
+    pub imports: Vec<ImportRecord>,
     /// Every item's words, tokenised on first use (see [`Snapshot::text_index`]).
     pub text: OnceLock<Arc<TextIndex>>,
 }
@@ -53,6 +55,7 @@ impl Snapshot {
             links: into_effective_links(links),
             notes: store.notes()?,
             last_import: store.last_import()?,
+            imports: store.latest_imports()?,
             metric_values,
             strategy,
             text: OnceLock::new(),

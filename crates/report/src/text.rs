@@ -26,6 +26,16 @@ pub fn percent(share: f64) -> String {
     }
 }
 
+/// A count and its noun, singular for one: "1 item", "3 items", "0 goals". The noun
+/// takes an `s` in the plural (every noun the reports count does).
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// `s` cut to at most `n` characters, with an ellipsis when cut.
 pub fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
@@ -49,5 +59,12 @@ mod tests {
         assert_eq!(percent(0.42), "42%");
         assert_eq!(percent(0.996), ">99%");
         assert_eq!(percent(1.0), "100%");
+    }
+
+    #[test]
+    fn one_is_singular() {
+        assert_eq!(plural(1, "item"), "1 item");
+        assert_eq!(plural(0, "item"), "0 items");
+        assert_eq!(plural(2, "goal"), "2 goals");
     }
 }

@@ -312,8 +312,8 @@ impl ThemesReport {
         }
         let _ = writeln!(
             o,
-            "Themes in the off-plan work ({} items)\n",
-            self.total_off_plan
+            "Themes in the off-plan work ({})\n",
+            crate::text::plural(self.total_off_plan, "item")
         );
         for t in &self.themes {
             let _ = writeln!(o, "{:>5} items  {}", t.work.items, t.label);

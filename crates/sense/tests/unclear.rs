@@ -106,7 +106,10 @@ fn two_initiatives_at_once_is_unclear() {
             );
         }
     }
-    assert!(unclear >= 1, "no conflicting item was unclear or left on its goal");
+    assert!(
+        unclear >= 1,
+        "no conflicting item was unclear or left on its goal"
+    );
 }
 
 #[test]

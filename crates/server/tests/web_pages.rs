@@ -341,7 +341,10 @@ async fn every_count_drills_into_the_items_behind_it() {
         strong_number(&list),
         status["off_plan"]["items"].as_u64().unwrap() as usize
     );
-    assert!(list.contains("off plan, in 2026-Q3"), "described in words");
+    assert!(
+        list.contains("off plan, active in 2026-Q3"),
+        "described in words"
+    );
     assert!(
         !list.contains("confirm an answer here"),
         "only the review queue says so"
@@ -366,7 +369,7 @@ async fn every_count_drills_into_the_items_behind_it() {
         .as_u64()
         .unwrap() as usize;
     assert_eq!(strong_number(&list), want);
-    let rows = list.matches("<tr><th scope=\"row\">").count();
+    let rows = list.matches("<tr><th scope=\"row\"").count();
     assert_eq!(rows, want.min(50));
     assert!(want > 50, "the demo goal has more than a page of work");
     // The "Next" link: the last href before `rel="next"`.
@@ -377,12 +380,12 @@ async fn every_count_drills_into_the_items_behind_it() {
     assert_eq!(st, 200, "{href}");
     assert!(second.contains("Page 2 of"), "{href}");
     assert_eq!(
-        second.matches("<tr><th scope=\"row\">").count(),
+        second.matches("<tr><th scope=\"row\"").count(),
         (want - 50).min(50)
     );
 
     // The review queue: the engine's links, least sure first, on every page.
-    let review = first_link(&home, "/items?origin=inferred&sort=confidence");
+    let review = first_link(&home, "/items?origin=inferred&amp;sort=confidence");
     let (st, list) = page(&s, &review).await;
     assert_eq!(st, 200, "{review}");
     assert!(list.contains("least sure first"), "described in words");
@@ -496,6 +499,241 @@ async fn every_count_drills_into_the_items_behind_it() {
         assert_eq!(st, 400, "{bad}: {html}");
         assert!(html.contains("<main"), "{bad}");
     }
+}
+
+/// Every count link of a page (`<a ... class="...count...">`): its address and the
+/// number it shows (the last number in its text: a chart's bar reads "12%  ·  34").
+fn count_links(html: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<a ") {
+        rest = &rest[at..];
+        let tag_end = rest.find('>').unwrap();
+        let tag = &rest[..tag_end];
+        let close = rest.find("</a>").unwrap();
+        let inner = &rest[tag_end + 1..close];
+        rest = &rest[close..];
+        let is_count = tag
+            .split("class=\"")
+            .nth(1)
+            .and_then(|c| c.split('"').next())
+            .is_some_and(|c| c.split(' ').any(|w| w == "count"));
+        if !is_count {
+            continue;
+        }
+        let href = tag
+            .split("href=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        let text = strip_tags(inner);
+        let number = text
+            .split(|c: char| !c.is_ascii_digit() && c != ',')
+            .rfind(|w| w.chars().any(|c| c.is_ascii_digit()))
+            .unwrap_or_else(|| panic!("no number in the count link {tag}>{inner}"));
+        out.push((
+            href.replace("&amp;", "&"),
+            number.replace(',', "").parse().unwrap(),
+        ));
+    }
+    out
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for c in html.chars() {
+        match c {
+            '<' => inside = true,
+            '>' => inside = false,
+            c if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The text of a page's `<main>` outside links and charts, where no count of items may
+/// stand: every one links to its items. People's words are left out: item titles (every
+/// block naming an item links to its page) and quoted notes.
+fn unlinked_counts(html: &str) -> Vec<String> {
+    let main = &html[html.find("<main").unwrap()..html.find("</main>").unwrap()];
+    let mut blocks = vec![String::new()];
+    let mut rest = main;
+    while !rest.is_empty() {
+        let cut = [
+            "<li",
+            "<tr",
+            "<p",
+            "<h2",
+            "<h3",
+            "<dt",
+            "<dd",
+            "<blockquote",
+            "</blockquote",
+        ]
+        .iter()
+        .filter_map(|b| rest[1..].find(b).map(|i| i + 1))
+        .min()
+        .unwrap_or(rest.len());
+        blocks.push(rest[..cut].to_string());
+        rest = &rest[cut..];
+    }
+    let mut found = Vec::new();
+    for block in blocks {
+        if block.contains("href=\"/items/") || block.starts_with("<blockquote") {
+            continue;
+        }
+        // Cut out every link and chart; what is left is plain text and table cells.
+        let mut text = String::new();
+        let mut rest = block.as_str();
+        loop {
+            let next = [rest.find("<a "), rest.find("<svg")]
+                .into_iter()
+                .flatten()
+                .min();
+            let Some(at) = next else {
+                text.push_str(rest);
+                break;
+            };
+            text.push_str(&rest[..at]);
+            let end = if rest[at..].starts_with("<a ") {
+                "</a>"
+            } else {
+                "</svg>"
+            };
+            let Some(close) = rest[at..].find(end) else {
+                break;
+            };
+            rest = &rest[at + close + end.len()..];
+            text.push_str("<x>");
+        }
+        // "12 items", "1 item", and numbers alone in a table's number cell.
+        let plain = strip_tags(&text);
+        let words: Vec<&str> = plain.split_whitespace().collect();
+        for (i, w) in words.windows(2).enumerate() {
+            let n = w[0].trim_start_matches('(');
+            if !n.is_empty()
+                && n.chars().all(|c| c.is_ascii_digit() || c == ',')
+                && w[1].starts_with("item")
+            {
+                found.push(words[i.saturating_sub(6)..i + 2].join(" "));
+            }
+        }
+        let mut cells = text.as_str();
+        while let Some(at) = cells.find("<td class=\"num\">") {
+            cells = &cells[at + 17..];
+            let cell = strip_tags(&cells[..cells.find("</td>").unwrap_or(cells.len())]);
+            let cell = cell.trim();
+            if !cell.is_empty() && cell.chars().all(|c| c.is_ascii_digit() || c == ',') {
+                found.push(format!("cell {cell}"));
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_number_on_the_dashboard_lists_exactly_its_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seed_demo(dir.path(), 1500);
+    let s = start(&db, false).await;
+    let (_, home) = page(&s, "/?period=2026-Q3").await;
+    let goal = first_link(&home, "/goals/");
+    let mut followed = 0;
+    for path in [
+        "/?period=2026-Q3".to_string(),
+        "/?period=2026".to_string(),
+        "/?period=all".to_string(),
+        "/".to_string(),
+        goal.clone(),
+        format!("{}?period=all", goal.split('?').next().unwrap()),
+        "/off-plan?period=2026-Q3".to_string(),
+        "/off-plan?period=all".to_string(),
+    ] {
+        let (st, html) = page(&s, &path).await;
+        assert_eq!(st, 200, "{path}: {html}");
+        assert_eq!(
+            unlinked_counts(&html),
+            Vec::<String>::new(),
+            "{path}: counts without a link"
+        );
+        let links = count_links(&html);
+        assert!(links.len() > 5, "{path}: {} count links", links.len());
+        let mut seen = std::collections::HashMap::new();
+        for (href, n) in links {
+            assert!(
+                href.starts_with("/items") || href.starts_with("/shifts/"),
+                "{path}: {href}"
+            );
+            if let Some(&before) = seen.get(&href) {
+                assert_eq!(before, n, "{path}: {href} shows two numbers");
+                continue;
+            }
+            let (st, list) = page(&s, &href).await;
+            assert_eq!(st, 200, "{path} -> {href}: {list}");
+            assert_eq!(strong_number(&list), n, "{path} -> {href}");
+            let rows = list.matches("<tr><th scope=\"row\"").count();
+            assert_eq!(rows, n.min(50), "{path} -> {href}: rows on the first page");
+            seen.insert(href, n);
+            followed += 1;
+        }
+    }
+    assert!(followed > 100, "{followed} distinct lists");
+
+    // The weeks of the overview link to the work created in them, and add up to the
+    // period's work less what was created before it.
+    assert!(
+        home.contains("created=2026-W27&amp;period=2026-Q3"),
+        "{home}"
+    );
+    // An empty parameter is the parameter left out, never a 400.
+    let (st, all_q3) = page(&s, "/items?period=2026-Q3").await;
+    assert_eq!(st, 200);
+    for same in [
+        "/items?off_plan=&period=2026-Q3",
+        "/items?off_plan=&class=&origin=&created=&theme=&unclear=&unlinked=&below=&sort=&page=&period=2026-Q3",
+    ] {
+        let (st, list) = page(&s, same).await;
+        assert_eq!(st, 200, "{same}: {list}");
+        assert_eq!(strong_number(&list), strong_number(&all_q3), "{same}");
+    }
+    let (code, body) =
+        api_common::get(&s, "/api/items?off_plan=&below=&limit=&offset=&period=").await;
+    assert_eq!(code, 200, "{body}");
+    let (_, everything) = api_common::get(&s, "/api/items?limit=1").await;
+    assert_eq!(body["total"], everything["total"]);
+    // `all` is all time, on every page and in the API.
+    for all in [
+        "/?period=all",
+        "/off-plan?period=all",
+        "/brief?period=all",
+        &format!("{}?period=all", goal.split('?').next().unwrap()),
+    ] {
+        let (st, html) = page(&s, all).await;
+        assert_eq!(st, 200, "{all}: {html}");
+    }
+    let (code, _) = api_common::get(&s, "/api/status?period=all&keys=false").await;
+    assert_eq!(code, 200);
+    let (_, all_items) = page(&s, "/items?period=all").await;
+    assert_eq!(
+        strong_number(&all_items),
+        everything["total"].as_u64().unwrap() as usize
+    );
+    // The picker offers years and all time beside the quarters.
+    assert!(
+        home.contains("<option value=\"2026\">2026</option>"),
+        "{home}"
+    );
+    assert!(
+        home.contains("<option value=\"all\">All time</option>"),
+        "{home}"
+    );
+    let (_, all_home) = page(&s, "/?period=all").await;
+    assert!(all_home.contains("<option value=\"all\" selected>All time</option>"));
+    assert!(all_home.contains("over all time"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -233,6 +233,25 @@ impl Store {
             .optional()?)
     }
 
+    /// The latest completed import of every file (or sync) ever imported, newest first:
+    /// what the data is made of, when the files were imported one by one.
+    pub fn latest_imports(&self) -> Result<Vec<ImportRecord>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT at, format, path, items FROM imports
+             WHERE id IN (SELECT max(id) FROM imports GROUP BY format, path)
+             ORDER BY id DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ImportRecord {
+                at: r.get(0)?,
+                format: r.get(1)?,
+                path: r.get(2)?,
+                items: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
     /// When the last completed import of `format` from `path` began (RFC 3339, UTC):
     /// live sync asks the tracker only for work changed since its last run.
     pub fn last_import_at(&self, format: &str, path: &str) -> Result<Option<String>> {

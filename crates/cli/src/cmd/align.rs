@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use throughline_report::plural;
 use throughline_report::relink::{self, Inferred, Relinked, Work};
 use throughline_report::stored_embeddings::StoredEmbeddings;
 use throughline_store::Store;
@@ -69,14 +70,14 @@ pub fn run(g: &Globals, a: AlignArgs) -> anyhow::Result<()> {
     }
     match inferred {
         None => outln!(
-            "{} items linked explicitly; no strategy with goals or initiatives to infer against \
+            "{} linked explicitly; no strategy with goals or initiatives to infer against \
              (apply one with `throughline strategy apply FILE`)",
-            relinked.explicit
+            plural(relinked.explicit, "item")
         ),
         Some(i) if i.inferred == 0 && a.changed_only => outln!(
-            "{} items linked explicitly; no new or changed items to infer (run `throughline \
+            "{} linked explicitly; no new or changed items to infer (run `throughline \
              align` to recompute every inference with what people linked since)",
-            relinked.explicit
+            plural(relinked.explicit, "item")
         ),
         Some(i) => {
             let from = if i.learned_from < i.trained_on {
@@ -85,9 +86,9 @@ pub fn run(g: &Globals, a: AlignArgs) -> anyhow::Result<()> {
                 i.trained_on.to_string()
             };
             outln!(
-                "{} items linked explicitly; {} inferred in {} mode from {from} linked items \
+                "{} linked explicitly; {} inferred in {} mode from {from} linked items \
                  ({} unclear) in {:.1}s ({:.0} items/s)",
-                relinked.explicit,
+                plural(relinked.explicit, "item"),
                 i.inferred,
                 i.mode,
                 i.unclear,

@@ -23,7 +23,51 @@ macro_rules! printed {
         }
     )*};
 }
-printed!(StatusReport, AllocationReport, DriftReport, ThemesReport);
+printed!(AllocationReport, DriftReport, ThemesReport);
+
+/// `status` as printed: the report, saying which work "in the period" means (the work
+/// active in it; `allocation` shows the same work by when it was created, `drift`
+/// compares weeks of created work), and naming every file the data comes from.
+#[derive(serde::Serialize)]
+#[serde(transparent)]
+pub struct StatusOut {
+    pub report: StatusReport,
+    /// The files and syncs besides the last one, as last imported, in words.
+    #[serde(skip)]
+    pub sources: Option<String>,
+}
+
+impl WithoutKeys for StatusOut {
+    fn without_keys(self) -> Self {
+        StatusOut {
+            report: self.report.without_keys(),
+            sources: self.sources,
+        }
+    }
+}
+
+impl Printed for StatusOut {
+    fn text(&self) -> String {
+        let mut text = self.report.to_text();
+        if let (Some(last), Some(others)) = (&self.report.last_import, &self.sources) {
+            let line = throughline_report::data_as_of(last);
+            text = text.replace(&line, &format!("{line} {others}"));
+        }
+        let Some(p) = &self.report.period else {
+            return text;
+        };
+        let note = format!(
+            "Counted: the work active in {p} (worked on at any time in it, whenever created).\n"
+        );
+        match text.find(" work items") {
+            Some(at) => {
+                let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+                format!("{}{note}{}", &text[..end], &text[end..])
+            }
+            None => format!("{note}{text}"),
+        }
+    }
+}
 
 impl Globals {
     /// Prints the report `make` computes from the snapshot, as text or `--json`, through

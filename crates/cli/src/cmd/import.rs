@@ -82,8 +82,9 @@ pub fn link_imported(
     } else {
         if relinked.items > 0 {
             eprintln!(
-                "{} of {} items are linked explicitly by the strategy's selectors",
-                relinked.explicit, relinked.items
+                "{} of {} linked explicitly by the strategy's selectors",
+                relinked.explicit,
+                throughline_report::plural(relinked.items, "item")
             );
         } else if store.strategy()?.is_none() {
             // Nothing was relinked because there is nothing to link to yet.

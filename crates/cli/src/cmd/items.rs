@@ -1,6 +1,8 @@
 use throughline_model::LinkOrigin;
-use throughline_report::item_query::{ItemOrder, ItemQuery, ItemRow, select};
-use throughline_report::{REVIEW_HEADER, review_record, truncate};
+use throughline_report::item_query::{
+    ItemOrder, ItemQuery, ItemRow, parse_created, select, theme_keys,
+};
+use throughline_report::{REVIEW_HEADER, plural, review_record, truncate};
 
 use super::{Globals, scope};
 use crate::args::ItemsArgs;
@@ -14,12 +16,45 @@ pub fn run(g: &Globals, a: ItemsArgs) -> anyhow::Result<()> {
         None | Some("any") => None,
         Some(r) => Some(r.parse::<throughline_model::OffPlanReason>()?),
     };
-    let origin = a.origin.as_deref().and_then(LinkOrigin::parse);
+    let origins = a
+        .origin
+        .iter()
+        .filter_map(|o| LinkOrigin::parse(o.trim()))
+        .collect();
     if let Some(goal) = &a.goal
         && snap.strategy.goal(goal).is_none()
     {
+        let ids = snap.strategy.goals.iter().map(|x| (&x.id, &x.title));
         anyhow::bail!(
-            "no goal `{goal}` in the strategy in force (see `throughline strategy show`)"
+            "no goal `{goal}` in the strategy in force{} (see `throughline strategy show`)",
+            did_you_mean(goal, ids)
+        );
+    }
+    if let Some(init) = &a.initiative
+        && snap.strategy.initiative(init).is_none()
+    {
+        let ids = snap.strategy.initiatives.iter().map(|x| (&x.id, &x.title));
+        anyhow::bail!(
+            "no initiative `{init}` in the strategy in force{} (see `throughline strategy show`)",
+            did_you_mean(init, ids)
+        );
+    }
+    let created = a
+        .created
+        .as_deref()
+        .map(parse_created)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--created: {e}"))?;
+    if let Some(theme) = &a.theme
+        && let Err(there) = theme_keys(snap, &scope, theme)
+    {
+        anyhow::bail!(
+            "no off-plan theme `{theme}` in this period and team; the themes are: {}",
+            if there.is_empty() {
+                "none".to_string()
+            } else {
+                there.join("; ")
+            }
         );
     }
     let query = ItemQuery {
@@ -29,7 +64,10 @@ pub fn run(g: &Globals, a: ItemsArgs) -> anyhow::Result<()> {
         off_plan: a.off_plan.is_some().then_some(off_plan),
         unclear: a.unclear,
         unlinked: a.unlinked,
-        origin,
+        class: a.class,
+        origins,
+        created,
+        theme: a.theme.clone(),
         text: a.text.clone(),
         label: a.label.clone(),
         component: a.component.clone(),
@@ -78,9 +116,63 @@ pub fn run(g: &Globals, a: ItemsArgs) -> anyhow::Result<()> {
             total - rows.len()
         );
     } else {
-        outln!("{total} items");
+        outln!("{}", plural(total, "item"));
+    }
+    if total == 0
+        && let Some(hint) = empty_hint(snap, &query)
+    {
+        outln!("{hint}");
     }
     Ok(())
+}
+
+/// Why a list came out empty when a neighbouring one is not: work not linked yet is
+/// rare after `align`, which answers "unclear" where it cannot tell.
+fn empty_hint(snap: &throughline_report::Snapshot, q: &ItemQuery) -> Option<String> {
+    if !q.unlinked {
+        return None;
+    }
+    let unclear = ItemQuery {
+        unlinked: false,
+        unclear: true,
+        ..q.clone()
+    };
+    let n = select(snap, &unclear).count();
+    (n > 0).then(|| {
+        format!(
+            "Every item here has been looked at: {} the engine could not place {} under \
+             `--unclear` (review them with `throughline items --unclear`).",
+            plural(n, "item"),
+            if n == 1 { "is" } else { "are" }
+        )
+    })
+}
+
+/// " (did you mean `a`, `b`?)" for the ids whose id or title contains what was asked,
+/// or the ids there are when few; empty when nothing fits.
+fn did_you_mean<'a>(asked: &str, ids: impl Iterator<Item = (&'a String, &'a String)>) -> String {
+    let all: Vec<(&String, &String)> = ids.collect();
+    let want = asked.trim().to_lowercase();
+    let close: Vec<&String> = all
+        .iter()
+        .filter(|(id, title)| {
+            !want.is_empty()
+                && (id.to_lowercase().contains(&want)
+                    || title.to_lowercase().contains(&want)
+                    || want.contains(&id.to_lowercase()))
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    let shown: Vec<&String> = if close.is_empty() && all.len() <= 8 {
+        all.iter().map(|(id, _)| *id).collect()
+    } else {
+        close
+    };
+    if shown.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = shown.iter().take(8).map(|id| format!("`{id}`")).collect();
+    format!("; did you mean {}?", names.join(", "))
 }
 
 /// The rows as CSV for a spreadsheet, with empty `decision` and `why` columns for a

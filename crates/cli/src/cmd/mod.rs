@@ -68,7 +68,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(a) => import::run(&g, a),
         Command::Sync(c) => sync::run(&g, c),
         Command::Strategy(c) => strategy::run(&g, c),
-        Command::Items(a) => items::run(&g, a),
+        Command::Items(a) => items::run(&g, *a),
         Command::Status(a) => status::run(&g, a),
         Command::Demo(a) => demo::run(&g, a),
         Command::Bench(a) => bench::run(&g, a),
@@ -91,9 +91,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 pub fn scope(args: &ScopeArgs, min_group_size: usize) -> anyhow::Result<Scope> {
+    // `all` (or nothing) is all time.
     let period = args
         .period
         .as_deref()
+        .filter(|p| !p.trim().eq_ignore_ascii_case("all"))
         .map(str::parse::<Period>)
         .transpose()?;
     Ok(Scope {

@@ -1,5 +1,6 @@
-use throughline_report::{status, status_csv};
+use throughline_report::{other_sources, status, status_csv};
 
+use super::cached::StatusOut;
 use super::{Globals, scope};
 use crate::args::StatusArgs;
 
@@ -19,5 +20,10 @@ pub fn run(g: &Globals, a: StatusArgs) -> anyhow::Result<()> {
         out!("{text}");
         return Ok(());
     }
-    g.print_report(&mut store, "status", &a, |snap| Ok(status(snap, &scope)))
+    g.print_report(&mut store, "status", &a, |snap| {
+        Ok(StatusOut {
+            report: status(snap, &scope),
+            sources: other_sources(&snap.imports),
+        })
+    })
 }

@@ -3,6 +3,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use throughline_model::{Strategy, TeamMapping};
+use throughline_report::plural;
 use throughline_report::relink::Work;
 use throughline_strategy::StrategyFile;
 
@@ -19,11 +20,11 @@ pub fn run(g: &Globals, c: StrategyCommand) -> anyhow::Result<()> {
                 return output::json(s);
             }
             outln!(
-                "{}: ok ({} goals, {} metrics, {} initiatives{})",
+                "{}: ok ({}, {}, {}{})",
                 file.display(),
-                s.goals.len(),
-                s.metrics.len(),
-                s.initiatives.len(),
+                plural(s.goals.len(), "goal"),
+                plural(s.metrics.len(), "metric"),
+                plural(s.initiatives.len(), "initiative"),
                 teams_count(&f.teams)
             );
             Ok(())
@@ -50,15 +51,15 @@ pub fn run(g: &Globals, c: StrategyCommand) -> anyhow::Result<()> {
                 }));
             }
             outln!(
-                "applied {} as strategy version {version}: {} goals, {} metrics, {} initiatives{}; \
-                 {} of {} items linked explicitly",
+                "applied {} as strategy version {version}: {}, {}, {}{}; \
+                 {} of {} linked explicitly",
                 file.display(),
-                s.goals.len(),
-                s.metrics.len(),
-                s.initiatives.len(),
+                plural(s.goals.len(), "goal"),
+                plural(s.metrics.len(), "metric"),
+                plural(s.initiatives.len(), "initiative"),
                 teams_count(&f.teams),
                 relinked.explicit,
-                relinked.items
+                plural(relinked.items, "item")
             );
             if !f.teams.is_empty() {
                 outln!(
@@ -149,9 +150,9 @@ fn draft(g: &Globals, max: usize, out: Option<&Path>) -> anyhow::Result<()> {
         .with_context(|| format!("writing {}", path.display()))?;
     if !g.quiet {
         eprintln!(
-            "{}: {} initiatives drafted; edit it, then `throughline strategy check {}` and `apply`\n{}",
+            "{}: {} drafted; edit it, then `throughline strategy check {}` and `apply`\n{}",
             path.display(),
-            d.initiatives.len(),
+            plural(d.initiatives.len(), "initiative"),
             path.display(),
             d.summary()
         );

@@ -6,61 +6,90 @@ use serde::Deserialize;
 use serde_json::json;
 use throughline_model::{LinkOrigin, OffPlanReason, Strategy};
 use throughline_report::effective_links;
-use throughline_report::item_query::{ItemOrder, ItemQuery, ItemRow, select};
+use throughline_report::item_query::{
+    ClassFilter, ItemOrder, ItemQuery, ItemRow, parse_created, select,
+};
 use throughline_report::{REVIEW_HEADER, review_record};
 use utoipa::IntoParams;
 
-use super::{ApiJson, ApiPath, ApiQuery, CSV, ScopeQuery, csv_failed, wants_csv};
+use super::{ApiJson, ApiPath, ApiQuery, CSV, ScopeQuery, csv_failed, lenient, wants_csv};
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
 
 /// Most rows one request returns.
 const MAX_LIMIT: usize = 1000;
 
-/// Filters of the item list; all optional and combined with AND.
+/// Filters of the item list; all optional and combined with AND. An empty parameter is
+/// the same as none.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ItemsQuery {
-    /// Period the work was active in (2026-Q3, 2026-07, ...).
+    /// Period the work was active in (2026-Q3, 2026-07, ...; `all`: all time).
+    #[serde(default, deserialize_with = "lenient::text")]
     pub period: Option<String>,
     /// Only this team's work.
+    #[serde(default, deserialize_with = "lenient::text")]
     pub team: Option<String>,
     /// Only work serving this goal (directly or through its initiatives).
+    #[serde(default, deserialize_with = "lenient::text")]
     pub goal: Option<String>,
     /// Only work linked to this initiative.
+    #[serde(default, deserialize_with = "lenient::text")]
     pub initiative: Option<String>,
     /// Only off-plan work for this reason, or `any`.
+    #[serde(default, deserialize_with = "lenient::text")]
     pub off_plan: Option<String>,
+    /// Only work in this class, as the reports count it: `aligned` (serving a goal),
+    /// `off_plan`, `not_placed` (unclear or not linked), `unclear` or `unlinked`.
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub class: Option<String>,
     /// Only work the engine could not place.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::flag")]
     pub unclear: bool,
     /// Only work with no link at all.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::flag")]
     pub unlinked: bool,
-    /// Only links of this origin: explicit, inferred or corrected.
+    /// Only links of this origin: explicit, inferred or corrected (several with commas:
+    /// `explicit,corrected`).
+    #[serde(default, deserialize_with = "lenient::text")]
     pub origin: Option<String>,
+    /// Only work created in this period (a week 2026-W27, a month, a quarter...; `none`:
+    /// work without a creation date), as `allocation` buckets work.
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub created: Option<String>,
+    /// Only the off-plan theme with this label, as `/api/themes` names it over the same
+    /// period and team.
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub theme: Option<String>,
     /// Title or key contains this text (case-insensitive).
+    #[serde(default, deserialize_with = "lenient::text")]
     pub text: Option<String>,
     /// Only work with this label (case-insensitive).
+    #[serde(default, deserialize_with = "lenient::text")]
     pub label: Option<String>,
     /// Only work filed under this component (case-insensitive).
+    #[serde(default, deserialize_with = "lenient::text")]
     pub component: Option<String>,
     /// Only work of this type (`Bug`, `Story`...; case-insensitive).
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default, deserialize_with = "lenient::text")]
     #[param(rename = "type")]
     pub item_type: Option<String>,
     /// Only the engine's links (and "unclear" answers) less sure than this (0 to 1).
+    #[serde(default, deserialize_with = "lenient::opt")]
     pub below: Option<f32>,
     /// `stored` (default: import order) or `confidence` (the engine's least sure
     /// inferences first, the queue to review).
+    #[serde(default, deserialize_with = "lenient::text")]
     pub sort: Option<String>,
     /// Rows to return (default 50, at most 1000; with `format=csv` the default is 1000).
+    #[serde(default, deserialize_with = "lenient::opt")]
     pub limit: Option<usize>,
     /// `json` (the default) or `csv`: the rows as a spreadsheet to review, with empty
     /// `decision` and `why` columns that `throughline link --file` reads back.
+    #[serde(default, deserialize_with = "lenient::text")]
     pub format: Option<String>,
     /// Rows to skip.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::num")]
     pub offset: usize,
 }
 
@@ -82,17 +111,33 @@ impl ItemsQuery {
                 })?))
             }
         };
-        let origin = self
+        let origins = self
             .origin
             .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
             .map(|o| {
-                LinkOrigin::parse(o.trim()).ok_or_else(|| {
+                LinkOrigin::parse(o).ok_or_else(|| {
                     ApiError::BadRequest(format!(
                         "bad `origin` `{o}`: use explicit, inferred or corrected"
                     ))
                 })
             })
-            .transpose()?;
+            .collect::<Result<Vec<_>, _>>()?;
+        let class = self
+            .class
+            .as_deref()
+            .map(ClassFilter::parse)
+            .transpose()
+            .map_err(|e| ApiError::BadRequest(format!("bad `class`: {e}")))?;
+        let created = self
+            .created
+            .as_deref()
+            .map(parse_created)
+            .transpose()
+            .map_err(|e| ApiError::BadRequest(format!("bad `created`: {e}")))?;
         if let Some(goal) = &self.goal
             && strategy.goal(goal).is_none()
         {
@@ -134,7 +179,10 @@ impl ItemsQuery {
             off_plan,
             unclear: self.unclear,
             unlinked: self.unlinked,
-            origin,
+            class,
+            origins,
+            created,
+            theme: some(&self.theme),
             text: some(&self.text),
             label: some(&self.label),
             component: some(&self.component),

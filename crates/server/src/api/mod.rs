@@ -132,15 +132,66 @@ impl ScopeQuery {
     }
 }
 
-/// Parses an optional period parameter into a 400 naming the accepted forms.
+/// Parses an optional period parameter into a 400 naming the accepted forms. Empty and
+/// `all` mean all time.
 pub fn parse_period(p: Option<&str>) -> Result<Option<Period>, ApiError> {
     p.map(str::trim)
-        .filter(|p| !p.is_empty())
+        .filter(|p| !p.is_empty() && !p.eq_ignore_ascii_case("all"))
         .map(|p| {
             p.parse::<Period>()
                 .map_err(|e| ApiError::BadRequest(format!("bad `period`: {e}")))
         })
         .transpose()
+}
+
+/// Query parameters as people write addresses: an empty value (`?below=&unclear=`, as a
+/// form or a template leaves it) is the parameter left out, never a 400.
+pub(crate) mod lenient {
+    use std::fmt::Display;
+    use std::str::FromStr;
+
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer};
+
+    /// An optional value; empty is absent, anything else must parse.
+    pub fn opt<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: FromStr,
+        T::Err: Display,
+    {
+        match Option::<String>::deserialize(d)?.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|e| D::Error::custom(format!("`{v}`: {e}"))),
+        }
+    }
+
+    /// A number with a default when absent or empty.
+    pub fn num<'de, D, T>(d: D) -> Result<T, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: FromStr + Default,
+        T::Err: Display,
+    {
+        opt(d).map(Option::unwrap_or_default)
+    }
+
+    /// A yes/no flag: `true` or `false`; empty is false.
+    pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+        match Option::<String>::deserialize(d)?.as_deref().map(str::trim) {
+            None | Some("") | Some("false") => Ok(false),
+            Some("true") => Ok(true),
+            Some(v) => Err(D::Error::custom(format!("`{v}`: use true or false"))),
+        }
+    }
+
+    /// Text; empty is absent.
+    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        Ok(Option::<String>::deserialize(d)?.filter(|s| !s.trim().is_empty()))
+    }
 }
 
 /// CSV's media type; the name a browser saves it under comes from the link.

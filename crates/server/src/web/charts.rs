@@ -30,6 +30,8 @@ pub(crate) struct Bar {
     pub share: f64,
     pub count: usize,
     pub colour: &'static str,
+    /// The list of the items the bar counts: the whole row links there.
+    pub href: Option<String>,
 }
 
 /// Horizontal bars for shares: label, bar, percentage and count on each row.
@@ -58,17 +60,29 @@ pub(crate) fn hbars(title: &str, bars: &[Bar]) -> String {
     for (i, b) in bars.iter().enumerate() {
         let y = 4.0 + ROW * i as f64;
         let len = (b.share / scale_max * bar_w).max(if b.count > 0 { 2.0 } else { 0.0 });
+        let count = super::util::thousands(b.count as i64);
+        if let Some(h) = &b.href {
+            let _ = write!(
+                o,
+                r#"<a href="{}" class="count" tabindex="-1" aria-label="{}: {} items"><rect x="0" y="{y}" width="{W}" height="{ROW}" fill="transparent"/>"#,
+                esc(h),
+                esc(&b.label),
+                count
+            );
+        }
         let _ = write!(
             o,
-            r#"<text x="0" y="{ty}" class="lbl">{}</text><rect x="{LABEL_W}" y="{ry}" width="{bar_w}" height="16" class="track"/><rect x="{LABEL_W}" y="{ry}" width="{len:.1}" height="16" fill="{}"/><text x="{vx}" y="{ty}" class="val">{}  ·  {}</text>"#,
+            r#"<text x="0" y="{ty}" class="lbl">{}</text><rect x="{LABEL_W}" y="{ry}" width="{bar_w}" height="16" class="track"/><rect x="{LABEL_W}" y="{ry}" width="{len:.1}" height="16" fill="{}"/><text x="{vx}" y="{ty}" class="val">{}  ·  {count}</text>"#,
             esc(&truncate(&b.label, 32)),
             b.colour,
             percent(b.share),
-            super::util::thousands(b.count as i64),
             ty = y + 13.0,
             ry = y + 1.0,
             vx = LABEL_W + bar_w + 10.0,
         );
+        if b.href.is_some() {
+            o.push_str("</a>");
+        }
     }
     o.push_str("</svg>");
     o
@@ -423,9 +437,17 @@ mod tests {
                 share: 0.5,
                 count: 3,
                 colour: colour::NEUTRAL,
+                href: Some("/items?goal=a&period=2026-Q3".into()),
             }],
         );
         assert!(svg.contains("x &amp; y") && !svg.contains("<b>"));
+        // The row links to its items; the table beside the chart is the keyboard's way.
+        assert!(
+            svg.contains(
+                r#"<a href="/items?goal=a&amp;period=2026-Q3" class="count" tabindex="-1""#
+            ),
+            "{svg}"
+        );
         assert!(hbars("t", &[]).ends_with("</svg>"));
         assert!(stacked("t", &[], &[]).ends_with("</svg>"));
         assert!(line("t", &[], None, None, &[]).contains("No values"));

@@ -29,6 +29,7 @@ use crate::auth::WarmUp;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(pages::overview::page))
+        .route("/shifts/{n}/{side}", get(pages::overview::shift_items))
         .route("/goals/{id}", get(pages::goal::page))
         .route("/off-plan", get(pages::off_plan::page))
         .route("/items", get(pages::items::page))
@@ -87,10 +88,11 @@ pub async fn warm_up(state: AppState, app: Router) {
     );
     // The overview of the last few quarters: the period picker's first choices.
     paths.extend(
-        util::quarters(&view.snap)
+        util::periods(&view.snap)
             .iter()
+            .filter(|(q, _)| q.contains("-Q"))
             .take(4)
-            .map(|q| format!("/?period={}", util::seg(q))),
+            .map(|(q, _)| format!("/?period={}", util::seg(q))),
     );
     for path in paths {
         let Ok(mut req) = Request::get(&path).body(Body::empty()) else {

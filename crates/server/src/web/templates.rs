@@ -43,6 +43,7 @@ fn env() -> &'static Environment<'static> {
         }
         env.add_filter("pct", pct);
         env.add_filter("num", num);
+        env.add_filter("items", items);
         env
     })
 }
@@ -55,6 +56,16 @@ pub(crate) fn render(name: &str, ctx: impl serde::Serialize) -> Result<String, m
 /// A share 0..=1 as a whole percentage, e.g. "42%" ("<1%" for a sliver).
 fn pct(v: f64) -> String {
     throughline_report::percent(v)
+}
+
+/// A count of items, singular for one: "1 item", "12,345 items".
+fn items(v: i64) -> String {
+    let n = super::util::thousands(v);
+    if v == 1 {
+        format!("{n} item")
+    } else {
+        format!("{n} items")
+    }
 }
 
 /// A count with thousands separators, e.g. "12,345".

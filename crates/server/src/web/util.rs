@@ -24,6 +24,32 @@ pub(crate) fn item_href(source: &str, key: &str) -> String {
     format!("/items/{}/{}", seg(source), seg(key))
 }
 
+/// The list of the items behind a figure (the drill-down, `/items?...`): `filters` as
+/// given, then the period (none: all time, which is also what `/items` shows without one).
+pub(crate) fn items_href(period: &Option<Period>, filters: &[(&str, &str)]) -> String {
+    let mut p: Vec<String> = filters
+        .iter()
+        .map(|(k, v)| format!("{k}={}", seg(v)))
+        .collect();
+    if let Some(period) = period {
+        p.push(format!("period={}", seg(&period.name)));
+    }
+    if p.is_empty() {
+        "/items".into()
+    } else {
+        format!("/items?{}", p.join("&"))
+    }
+}
+
+/// A page's own address for a period: `?period=NAME`, or `?period=all` for all time
+/// (without a period a page opens on its default quarter).
+pub(crate) fn period_arg(period: &Option<Period>) -> String {
+    format!(
+        "?period={}",
+        period.as_ref().map_or("all".into(), |p| seg(&p.name))
+    )
+}
+
 /// The page of the item with `key` (reports carry keys only), if it is known.
 pub(crate) fn key_href(snap: &Snapshot, index: &KeyIndex, key: &str) -> Option<String> {
     let i = index.get(key)?;
@@ -67,10 +93,12 @@ pub(crate) fn period_or_default(
     view: &View,
 ) -> Result<Option<Period>, WebError> {
     match asked.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(p) if p.eq_ignore_ascii_case("all") => Ok(None),
         Some(p) => p.parse().map(Some).map_err(|_| {
             WebError::BadRequest(format!(
                 "`{p}` is not a period. Use a year (2026), a half (2026-H1), a quarter \
-                 (2026-Q3), a month (2026-07), a week (2026-W27) or FROM..TO dates."
+                 (2026-Q3), a month (2026-07), a week (2026-W27), FROM..TO dates, or all \
+                 for all time."
             ))
         }),
         None => Ok(view.last_activity.map(default_quarter)),
@@ -89,9 +117,9 @@ fn default_quarter(last: chrono::NaiveDate) -> Period {
     }
 }
 
-/// Quarters from the first to the last activity in the data, newest first, for the
-/// period picker.
-pub(crate) fn quarters(snap: &Snapshot) -> Vec<String> {
+/// The choices of the period picker: quarters from the last activity back to the first
+/// (at most 40), then the years, newest first, then all time. Each is `(value, label)`.
+pub(crate) fn periods(snap: &Snapshot) -> Vec<(String, String)> {
     let first = snap
         .items
         .iter()
@@ -104,14 +132,36 @@ pub(crate) fn quarters(snap: &Snapshot) -> Vec<String> {
     let mut out = Vec::new();
     let mut p = Period::quarter_of(last);
     // Bounded: a decade of quarters is more than any picker needs.
-    while out.len() < 40 {
-        out.push(p.name.clone());
+    for _ in 0..40 {
+        out.push((p.name.clone(), p.name.clone()));
         if p.start <= first {
             break;
         }
         p = Period::quarter_of(p.start - chrono::Duration::days(1));
     }
+    use chrono::Datelike;
+    for y in (first.year()..=last.year()).rev() {
+        out.push((y.to_string(), y.to_string()));
+    }
+    out.push(("all".into(), "All time".into()));
     out
+}
+
+/// The period picker's options for a page showing `period` (none: all time): the
+/// choices of [`periods`], plus the shown period when it is none of them (a month, a
+/// range), each `{value, label, selected}`.
+pub(crate) fn picker(snap: &Snapshot, period: &Option<Period>) -> Vec<serde_json::Value> {
+    let shown = period.as_ref().map_or("all", |p| p.name.as_str());
+    let mut choices = periods(snap);
+    if !choices.iter().any(|(v, _)| v == shown) {
+        choices.insert(0, (shown.to_string(), shown.to_string()));
+    }
+    choices
+        .into_iter()
+        .map(|(value, label)| {
+            serde_json::json!({ "selected": value == shown, "value": value, "label": label })
+        })
+        .collect()
 }
 
 /// Plain words for a link target, with the strategy's titles.

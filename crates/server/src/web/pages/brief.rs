@@ -16,7 +16,7 @@ use super::items::{PageQuery, list_context};
 use super::{PeriodQuery, html, page_scope, period_page, report_page};
 use crate::AppState;
 use crate::web::WebError;
-use crate::web::util::{key_href, period_or_default, quarters, seg};
+use crate::web::util::{key_href, period_or_default, picker, seg};
 
 /// The body of `Brief::to_html` (a whole document) without its `<h1>`: the page has
 /// its own heading and layout, and the report crate stays the one place the brief's
@@ -49,7 +49,7 @@ pub(crate) async fn page(
             "heading": b.title,
             "scope": b.scope,
             "period": period.as_ref().map(|p| p.name.clone()),
-            "periods": quarters(snap),
+            "periods": picker(snap, &period),
             "body": body_of(&b.to_html_with(Some(&long))),
         })
     })
@@ -122,7 +122,7 @@ pub(crate) async fn ask(
     if question.is_empty() {
         return Ok(html(
             "ask.html",
-            &json!({ "nav": "brief", "title": "Ask", "question": "" }),
+            &json!({ "nav": "ask", "title": "Ask", "question": "" }),
         )?
         .into_response());
     }
@@ -142,7 +142,7 @@ pub(crate) async fn ask(
                     CitationKind::Note => json!({ "kind": "note", "key": c.key, "text": c.snippet }),
                 })
                 .collect();
-            json!({ "nav": "brief", "title": "Ask", "question": question, "answer": a.text, "cited": cited })
+            json!({ "nav": "ask", "title": "Ask", "question": question, "answer": a.text, "cited": cited })
     })
     .await
 }

@@ -7,12 +7,13 @@ use serde_json::{Value, json};
 use std::collections::HashSet;
 use throughline_model::{LinkOrigin, NoteTarget, Period};
 use throughline_report::class::goals_of;
+use throughline_report::status::InitiativeStatus;
 use throughline_report::{metrics, status};
 
 use super::{PeriodQuery, page_scope, period_page};
 use crate::web::WebError;
 use crate::web::charts::{self, Bar, Marker, colour};
-use crate::web::util::{item_href, quarters, target_label};
+use crate::web::util::{item_href, items_href, period_arg, picker, target_label};
 use crate::{AppState, View};
 
 /// Rows of each work list; the rest is counted, not listed (the CLI lists all).
@@ -84,39 +85,67 @@ fn context(loaded: &View, id: &str, period: Option<Period>) -> Value {
                 "values": m.values.iter().map(|v| json!({ "date": v.date.to_string(), "value": charts::fmt_num(v.value) })).collect::<Vec<_>>(),
                 "launches": m.launches.iter().enumerate().map(|(i, l)| {
                     let since = m.moved_since(l.date).map(|(a, b)| json!({ "from": charts::fmt_num(a), "to": charts::fmt_num(b) }));
-                    json!({ "n": i + 1, "title": l.title, "date": l.date.to_string(), "count": l.keys.len(), "since": since })
+                    json!({
+                        "n": i + 1, "title": l.title, "date": l.date.to_string(), "count": l.keys.len(), "since": since,
+                        "href": items_href(&period, &[("initiative", &l.initiative)]),
+                    })
                 }).collect::<Vec<_>>(),
             })
         })
         .collect();
 
-    let inits: Vec<Value> = gs
+    // Every count links to the list of exactly the items it counts.
+    let href = |f: &[(&str, &str)]| items_href(&period, f);
+    // The initiatives with the most work first; those without any in the period are
+    // named once after them, as are those the strategy does not describe.
+    let mut with_work: Vec<&InitiativeStatus> = gs
+        .map(|g| g.initiatives.iter().filter(|i| i.work.items > 0).collect())
+        .unwrap_or_default();
+    with_work.sort_by(|a, b| b.work.items.cmp(&a.work.items).then(a.title.cmp(&b.title)));
+    let description = |id: &str| {
+        strategy
+            .initiative(id)
+            .map(|x| x.description.trim().to_string())
+            .unwrap_or_default()
+    };
+    let inits: Vec<Value> = with_work
+        .iter()
+        .map(|i| {
+            json!({
+                "id": i.id, "title": i.title, "description": description(&i.id),
+                "count": i.work.items, "share": i.work.share_items,
+                "href": href(&[("initiative", &i.id)]),
+            })
+        })
+        .collect();
+    let idle: Vec<&str> = gs
         .map(|g| {
             g.initiatives
                 .iter()
-                .map(|i| {
-                    let desc = strategy
-                        .initiative(&i.id)
-                        .map(|x| x.description.clone())
-                        .unwrap_or_default();
-                    json!({ "id": i.id, "title": i.title, "description": desc, "count": i.work.items, "share": i.work.share_items })
-                })
+                .filter(|i| i.work.items == 0)
+                .map(|i| i.title.as_str())
                 .collect()
         })
         .unwrap_or_default();
-    let init_bars: Vec<Bar> = gs
+    let undescribed: Vec<&str> = gs
         .map(|g| {
             g.initiatives
                 .iter()
-                .map(|i| Bar {
-                    label: i.title.clone(),
-                    share: i.work.share_items,
-                    count: i.work.items,
-                    colour: colour::NEUTRAL,
-                })
+                .filter(|i| description(&i.id).is_empty())
+                .map(|i| i.title.as_str())
                 .collect()
         })
         .unwrap_or_default();
+    let init_bars: Vec<Bar> = with_work
+        .iter()
+        .map(|i| Bar {
+            label: i.title.clone(),
+            share: i.work.share_items,
+            count: i.work.items,
+            colour: colour::NEUTRAL,
+            href: Some(href(&[("initiative", &i.id)])),
+        })
+        .collect();
 
     // The work serving this goal, split by who said so.
     let mut stated = Vec::new();
@@ -190,19 +219,30 @@ fn context(loaded: &View, id: &str, period: Option<Period>) -> Value {
         "title": goal.title,
         "goal": { "id": goal.id, "title": goal.title, "description": goal.description, "owner_team": goal.owner_team, "horizon": goal.horizon },
         "period": period.as_ref().map(|p| p.name.clone()),
-        "periods": quarters(snap),
-        "total": st.total.items,
-        "work": gs.map(|g| json!({
-            "count": g.work.items, "share": g.work.share_items,
-            "explicit": g.by_origin.explicit.items, "corrected": g.by_origin.corrected.items, "inferred": g.by_origin.inferred.items,
-        })),
+        "period_arg": period_arg(&period),
+        "periods": picker(snap, &period),
+        "total": { "count": st.total.items, "href": href(&[]) },
+        "work": gs.map(|g| {
+            let by_origin = |o: &str, n: usize| json!({ "count": n, "href": href(&[("goal", &g.id), ("origin", o)]) });
+            json!({
+                "count": g.work.items, "share": g.work.share_items, "href": href(&[("goal", &g.id)]),
+                "explicit": by_origin("explicit", g.by_origin.explicit.items),
+                "corrected": by_origin("corrected", g.by_origin.corrected.items),
+                "inferred": by_origin("inferred", g.by_origin.inferred.items),
+            })
+        }),
         "metrics": metric_rows,
         "initiatives": inits,
+        "idle": idle,
+        "undescribed": undescribed,
+        "all_undescribed": !inits.is_empty() && undescribed.len() == gs.map_or(0, |g| g.initiatives.len()),
         "initiatives_chart": charts::hbars("Share of the period's work per initiative", &init_bars),
         "stated": stated.iter().take(LIST).map(row).collect::<Vec<_>>(),
         "stated_total": stated.len(),
+        "stated_href": href(&[("goal", &goal.id), ("origin", "explicit,corrected")]),
         "inferred": inferred.iter().take(LIST).map(row).collect::<Vec<_>>(),
         "inferred_total": inferred.len(),
+        "inferred_href": href(&[("goal", &goal.id), ("origin", "inferred"), ("sort", "confidence")]),
         "notes": notes,
     })
 }

@@ -9,7 +9,9 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use throughline_model::{LinkOrigin, LinkTarget};
-use throughline_report::item_query::{ItemOrder, ItemQuery, ItemRow, select};
+use throughline_report::item_query::{
+    ClassFilter, ItemOrder, ItemQuery, ItemRow, parse_created, select,
+};
 
 use super::report_page_with;
 use crate::api::items::ItemsQuery;
@@ -25,6 +27,7 @@ const PAGE: usize = 50;
 /// stays a string).
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct PageQuery {
+    #[serde(default, deserialize_with = "crate::api::lenient::opt")]
     pub page: Option<usize>,
     /// The key of an item just confirmed from this list (review queue).
     pub confirmed: Option<String>,
@@ -154,7 +157,10 @@ fn params(f: &ItemsQuery) -> String {
     add("goal", &f.goal);
     add("initiative", &f.initiative);
     add("off_plan", &f.off_plan);
+    add("class", &f.class);
     add("origin", &f.origin);
+    add("created", &f.created);
+    add("theme", &f.theme);
     add("text", &f.text);
     add("label", &f.label);
     add("component", &f.component);
@@ -186,6 +192,12 @@ fn describe(f: &ItemsQuery, view: &View) -> String {
         Some(r) => parts.push(format!("off plan: {}", r.replace('_', " "))),
         None => {}
     }
+    if let Some(c) = f.class.as_deref().and_then(|c| ClassFilter::parse(c).ok()) {
+        parts.push(c.words().into());
+    }
+    if let Some(t) = f.theme.as_deref() {
+        parts.push(format!("in the theme “{}”", t.trim()));
+    }
     if f.unclear {
         parts.push("unclear".into());
     }
@@ -193,7 +205,12 @@ fn describe(f: &ItemsQuery, view: &View) -> String {
         parts.push("not linked yet".into());
     }
     if let Some(o) = f.origin.as_deref() {
-        parts.push(format!("{} links", o.trim()));
+        let names: Vec<&str> = o
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .collect();
+        parts.push(format!("{} links", names.join(" or ")));
     }
     if let Some(t) = f.team.as_deref().filter(|t| !t.trim().is_empty()) {
         parts.push(format!("team {t}"));
@@ -216,8 +233,27 @@ fn describe(f: &ItemsQuery, view: &View) -> String {
     if f.sort.as_deref().map(str::trim) == Some("confidence") {
         parts.push("least sure first".into());
     }
-    match f.period.as_deref().filter(|p| !p.trim().is_empty()) {
-        Some(p) => parts.push(format!("in {p}")),
+    if let Some(c) = f.created.as_deref() {
+        match parse_created(c) {
+            Ok(None) => parts.push("created on no known date".into()),
+            Ok(Some(p)) if c.contains("..") && p.start.to_string() == "1970-01-01" => {
+                parts.push(format!("created before {}", p.end))
+            }
+            Ok(Some(p)) if c.contains("..") => parts.push(format!(
+                "created {} to {}",
+                p.start,
+                p.end.pred_opt().unwrap_or(p.end)
+            )),
+            _ => parts.push(format!("created in {}", c.trim())),
+        }
+    }
+    match f
+        .period
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && !p.eq_ignore_ascii_case("all"))
+    {
+        Some(p) => parts.push(format!("active in {p}")),
         None => parts.push("all time".into()),
     }
     if parts.len() == 1 {

@@ -10,7 +10,7 @@ use throughline_report::{ThemeOptions, status, themes};
 use super::{PeriodQuery, page_scope, period_page};
 use crate::web::WebError;
 use crate::web::charts::{self, Bar, colour};
-use crate::web::util::{key_href, quarters};
+use crate::web::util::{items_href, key_href, period_arg, picker};
 use crate::{AppState, View};
 
 /// `GET /off-plan`.
@@ -38,6 +38,8 @@ fn context(loaded: &View, period: Option<Period>) -> Value {
     let mut reasons = st.off_plan_by_reason.clone();
     reasons.sort_by_key(|r| std::cmp::Reverse(r.work.items));
     let off = st.off_plan.items.max(1) as f64;
+    // Every count links to the list of exactly the items it counts.
+    let href = |f: &[(&str, &str)]| items_href(&period, f);
     let bars: Vec<Bar> = reasons
         .iter()
         .map(|r| Bar {
@@ -45,6 +47,7 @@ fn context(loaded: &View, period: Option<Period>) -> Value {
             share: r.work.items as f64 / off,
             count: r.work.items,
             colour: colour::OFF_PLAN,
+            href: Some(href(&[("off_plan", r.reason.as_str())])),
         })
         .collect();
     let sections: Vec<Value> = reasons
@@ -59,6 +62,7 @@ fn context(loaded: &View, period: Option<Period>) -> Value {
                         "label": t.label,
                         "terms": t.terms,
                         "count": t.work.items,
+                        "href": href(&[("theme", &t.label)]),
                         "share": t.work.items as f64 / r.work.items.max(1) as f64,
                         "examples": t.examples.iter().take(5).map(|e| json!({ "key": e.key, "title": e.title, "href": key_href(snap, &loaded.index, &e.key) })).collect::<Vec<_>>(),
                         "notes": t.notes.iter().take(3).map(|n| json!({ "text": n.text, "date": n.date.to_string(), "team": n.author_team, "kind": n.kind.replace('_', " "), "on": n.target })).collect::<Vec<_>>(),
@@ -67,6 +71,7 @@ fn context(loaded: &View, period: Option<Period>) -> Value {
                 .collect();
             json!({
                 "id": r.reason.as_str(), "label": r.label, "count": r.work.items,
+                "href": href(&[("off_plan", r.reason.as_str())]),
                 "share_all": r.work.share_items, "share_off": r.work.items as f64 / off,
                 "themes": ts,
             })
@@ -76,9 +81,10 @@ fn context(loaded: &View, period: Option<Period>) -> Value {
         "nav": "off-plan",
         "title": "Off plan",
         "period": period.as_ref().map(|p| p.name.clone()),
-        "periods": quarters(snap),
-        "total": st.total.items,
-        "off_plan": { "count": st.off_plan.items, "share": st.off_plan.share_items },
+        "period_arg": period_arg(&period),
+        "periods": picker(snap, &period),
+        "total": { "count": st.total.items, "href": href(&[]) },
+        "off_plan": { "count": st.off_plan.items, "share": st.off_plan.share_items, "href": href(&[("off_plan", "any")]) },
         "chart": charts::hbars("Off-plan work by reason (share of off-plan work)", &bars),
         "reasons": sections,
     })

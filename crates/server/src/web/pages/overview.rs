@@ -1,17 +1,22 @@
 //! The overview (`/`): how the period's work lines up, as pictures first.
 
-use axum::extract::{Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde_json::{Value, json};
 use throughline_report::allocation::Bucket;
 use throughline_report::class::{Origin, WorkClass};
-use throughline_report::{Picture, picture};
+use throughline_report::drift::Measure;
+use throughline_report::{BucketBy, DriftOptions, Picture, drift, picture_by};
 
-use super::{PeriodQuery, page_scope, period_page};
+use super::items::{PageQuery, list_context};
+use super::{PeriodQuery, page_scope, period_page, report_page};
 use crate::web::WebError;
 use crate::web::charts::{self, Bar, Column, Series, colour};
-use crate::web::util::{key_href, quarters};
+use crate::web::util::{items_href, key_href, period_arg, period_or_default, picker, seg};
 use crate::{AppState, View};
+use throughline_report::data_sources;
+use throughline_report::item_query::ItemRow;
 
 /// Series of the weekly allocation chart, in stacking order (bottom first).
 pub(crate) const CLASS_SERIES: [Series; 5] = [
@@ -66,71 +71,83 @@ pub(crate) async fn page(
 
 fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
     let snap = &loaded.snap;
+    let by = bucket_size(snap, &period);
     let Picture {
         status: st,
         allocation: alloc,
         drift: dr,
         themes: th,
-    } = picture(snap, &page_scope(&period));
+    } = picture_by(snap, &page_scope(&period), by);
+    // Every count links to the list of exactly the items it counts.
+    let href = |f: &[(&str, &str)]| items_href(&period, f);
 
     let not_placed_items = st.unclear.items + st.unlinked.items;
     let not_placed_share = st.unclear.share_items + st.unlinked.share_items;
-    let by = &st.aligned_by_origin;
+    let origins = &st.aligned_by_origin;
     let alignment = [
         (
             "aligned, explicit",
-            &by.explicit.share_items,
-            by.explicit.items,
+            origins.explicit.share_items,
+            origins.explicit.items,
             colour::EXPLICIT,
+            href(&[("class", "aligned"), ("origin", "explicit")]),
         ),
         (
             "aligned, set by a person",
-            &by.corrected.share_items,
-            by.corrected.items,
+            origins.corrected.share_items,
+            origins.corrected.items,
             colour::CORRECTED,
+            href(&[("class", "aligned"), ("origin", "corrected")]),
         ),
         (
             "aligned, inferred",
-            &by.inferred.share_items,
-            by.inferred.items,
+            origins.inferred.share_items,
+            origins.inferred.items,
             colour::INFERRED,
+            href(&[("class", "aligned"), ("origin", "inferred")]),
         ),
         (
             "off plan",
-            &st.off_plan.share_items,
+            st.off_plan.share_items,
             st.off_plan.items,
             colour::OFF_PLAN,
+            href(&[("off_plan", "any")]),
         ),
         (
             "not placed (unclear or not linked)",
-            &not_placed_share,
+            not_placed_share,
             not_placed_items,
             colour::NOT_PLACED,
+            href(&[("class", "not_placed")]),
         ),
     ];
     let alignment_bars: Vec<Bar> = alignment
         .iter()
-        .map(|(l, s, n, c)| Bar {
+        .map(|(l, s, n, c, h)| Bar {
             label: (*l).into(),
-            share: **s,
+            share: *s,
             count: *n,
             colour: c,
+            href: Some(h.clone()),
         })
         .collect();
     let alignment_rows: Vec<Value> = alignment
         .iter()
-        .map(|(l, s, n, _)| json!({ "label": l, "share": s, "count": n }))
+        .map(|(l, s, n, _, h)| json!({ "label": l, "share": s, "count": n, "href": h }))
         .collect();
 
     let goals: Vec<Value> = st
         .goals
         .iter()
         .map(|g| {
+            let by_origin = |o: &str| href(&[("goal", &g.id), ("origin", o)]);
             json!({
-                "id": g.id, "title": g.title, "href": format!("/goals/{}", crate::web::util::seg(&g.id)),
+                "id": g.id, "title": g.title, "href": format!("/goals/{}{}", seg(&g.id), period_arg(&period)),
                 "share": g.work.share_items, "count": g.work.items,
-                "explicit": g.by_origin.explicit.items, "corrected": g.by_origin.corrected.items,
-                "inferred": g.by_origin.inferred.items,
+                "items": href(&[("goal", &g.id)]),
+                "explicit": { "count": g.by_origin.explicit.items, "href": by_origin("explicit") },
+                "corrected": { "count": g.by_origin.corrected.items, "href": by_origin("corrected") },
+                "inferred": { "count": g.by_origin.inferred.items, "href": by_origin("inferred") },
             })
         })
         .collect();
@@ -142,6 +159,7 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
             share: g.work.share_items,
             count: g.work.items,
             colour: colour::EXPLICIT,
+            href: Some(href(&[("goal", &g.id)])),
         })
         .collect();
 
@@ -154,19 +172,35 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
             share: r.work.share_items,
             count: r.work.items,
             colour: colour::OFF_PLAN,
+            href: Some(href(&[("off_plan", r.reason.as_str())])),
         })
         .collect();
     let reason_rows: Vec<Value> = reasons
         .iter()
-        .map(|r| json!({ "label": r.label, "id": r.reason.as_str(), "share": r.work.share_items, "count": r.work.items }))
+        .map(|r| json!({
+            "label": r.label, "id": r.reason.as_str(), "share": r.work.share_items, "count": r.work.items,
+            "href": href(&[("off_plan", r.reason.as_str())]),
+        }))
         .collect();
 
-    let weeks: Vec<&Bucket> = alloc
+    let buckets: Vec<&Bucket> = alloc
         .buckets
         .iter()
-        .filter(|b| period.as_ref().is_none_or(|p| week_in(&b.label, p)))
+        .filter(|b| period.as_ref().is_none_or(|p| bucket_in(&b.label, p)))
         .collect();
-    let cols: Vec<Column> = weeks
+    let drawn_items: usize = buckets.iter().map(|b| b.total.items).sum();
+    // Work active in the period but created before its first column has none.
+    let created_before = period.as_ref().and_then(|p| {
+        let n = st.total.items.saturating_sub(drawn_items);
+        let first = buckets
+            .first()
+            .and_then(|b| b.label.parse::<throughline_model::Period>().ok())
+            .map_or(p.start, |b| b.start.min(p.start));
+        let last = first.pred_opt()?;
+        let range = format!("1970-01-01..{last}");
+        (n > 0).then(|| json!({ "count": n, "before": first.to_string(), "href": href(&[("created", &range)]) }))
+    });
+    let cols: Vec<Column> = buckets
         .iter()
         .map(|b| {
             let mut shares = vec![0.0; CLASS_SERIES.len()];
@@ -187,7 +221,7 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
         .iter()
         .map(|g| g.title.clone())
         .collect();
-    let goal_cols: Vec<Column> = weeks
+    let goal_cols: Vec<Column> = buckets
         .iter()
         .map(|b| Column {
             label: b.label.clone(),
@@ -195,9 +229,21 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
             shares: b.goals.iter().map(|g| g.work.share_items).collect(),
         })
         .collect();
-    let goal_trend_rows: Vec<Value> = goal_cols
+    let goal_trend_rows: Vec<Value> = buckets
         .iter()
-        .map(|c| json!({ "week": c.label, "shares": c.shares }))
+        .map(|b| {
+            let cells: Vec<Value> = b
+                .goals
+                .iter()
+                .map(|g| {
+                    json!({
+                        "share": g.work.share_items, "count": g.work.items,
+                        "href": href(&[("goal", &g.id), ("created", &b.label)]),
+                    })
+                })
+                .collect();
+            json!({ "week": b.label, "cells": cells })
+        })
         .collect();
     // Past a few lines a chart is a tangle (and line styles repeat): it draws the goals
     // with the most work, in the strategy's order; the table keeps every goal.
@@ -211,24 +257,53 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
             shares: drawn.iter().map(|&k| c.shares[k]).collect(),
         })
         .collect();
-    let trend_rows: Vec<Value> = cols
+    let trend_rows: Vec<Value> = buckets
         .iter()
-        .map(|c| {
+        .map(|b| {
+            let part = |want: fn(WorkClass) -> bool, class: &str| {
+                let (n, share) = b
+                    .classes
+                    .iter()
+                    .filter(|c| want(c.class))
+                    .fold((0, 0.0), |(n, s), c| (n + c.work.items, s + c.work.share_items));
+                json!({ "count": n, "share": share, "href": href(&[("created", &b.label), ("class", class)]) })
+            };
             json!({
-                "week": c.label, "items": c.items,
-                "aligned": c.shares[0] + c.shares[1] + c.shares[2],
-                "off_plan": c.shares[3], "not_placed": c.shares[4],
+                "week": b.label,
+                "items": { "count": b.total.items, "href": href(&[("created", &b.label)]) },
+                "aligned": part(WorkClass::is_aligned, "aligned"),
+                "off_plan": part(WorkClass::is_off_plan, "off_plan"),
+                "not_placed": part(|c| matches!(c, WorkClass::Unclear | WorkClass::Unlinked), "not_placed"),
             })
         })
         .collect();
+    let unit = match by {
+        BucketBy::Month => "month",
+        BucketBy::Quarter => "quarter",
+        _ => "week",
+    };
 
     let alerts: Vec<Value> = dr
         .shifts
         .iter()
         .take(6)
-        .map(|s| {
+        .enumerate()
+        .map(|(n, s)| {
+            let side = |side: &str, f: &throughline_report::status::Figure| {
+                json!({ "count": f.items, "href": format!("/shifts/{n}/{side}{}", period_arg(&period)) })
+            };
+            let measure = measure_words(&s.measure, &snap.strategy);
             json!({
-                "headline": s.headline,
+                "group": s.group,
+                "measure": measure,
+                "before": {
+                    "share": s.before.share, "part": side("before", &s.before.part), "all": side("before-all", &s.before.all),
+                    "weeks": (s.before.to - s.before.from).num_days().div_euclid(7) + 1,
+                },
+                "after": {
+                    "share": s.after.share, "part": side("recent", &s.after.part), "all": side("recent-all", &s.after.all),
+                    "from": s.after.from.to_string(), "to": s.after.to.to_string(),
+                },
                 "up": s.points > 0.0,
                 "note": s.notes.first().map(|n| json!({ "text": n.text, "date": n.date.to_string(), "team": n.author_team })),
                 "examples": s.examples.iter().take(3).map(|k| json!({ "key": k, "href": key_href(snap, &loaded.index, k) })).collect::<Vec<_>>(),
@@ -241,7 +316,7 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
         .take(6)
         .map(|t| {
             json!({
-                "label": t.label, "count": t.work.items,
+                "label": t.label, "count": t.work.items, "href": href(&[("theme", &t.label)]),
                 "examples": t.examples.iter().take(3).map(|e| json!({ "key": e.key, "title": e.title, "href": key_href(snap, &loaded.index, &e.key) })).collect::<Vec<_>>(),
             })
         })
@@ -251,31 +326,135 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
         "nav": "overview",
         "title": "Overview",
         "period": period.as_ref().map(|p| p.name.clone()),
-        "periods": quarters(snap),
+        "period_arg": period_arg(&period),
+        "periods": picker(snap, &period),
         "has_strategy": !snap.strategy.goals.is_empty(),
-        "total": st.total.items,
-        "aligned": { "share": st.aligned.share_items, "count": st.aligned.items },
-        "off_plan": { "share": st.off_plan.share_items, "count": st.off_plan.items },
-        "not_placed": { "share": not_placed_share, "count": not_placed_items },
+        "total": { "count": st.total.items, "href": href(&[]) },
+        "aligned": { "share": st.aligned.share_items, "count": st.aligned.items, "href": href(&[("class", "aligned")]) },
+        "off_plan": { "share": st.off_plan.share_items, "count": st.off_plan.items, "href": href(&[("off_plan", "any")]) },
+        "not_placed": { "share": not_placed_share, "count": not_placed_items, "href": href(&[("class", "not_placed")]) },
+        "review_href": href(&[("origin", "inferred"), ("sort", "confidence")]),
         "alignment_chart": charts::hbars("Where the period's work stands", &alignment_bars),
         "alignment_rows": alignment_rows,
         "goals_chart": charts::hbars("Share of work serving each goal", &goal_bars),
         "goals": goals,
         "reasons_chart": charts::hbars("Off-plan work by reason (share of all work)", &reason_bars),
         "reasons": reason_rows,
-        "trend_chart": charts::stacked("Weekly allocation (share of items created each week)", &CLASS_SERIES, &cols),
+        "unit": unit,
+        "trend_chart": charts::stacked(&format!("Allocation by {unit} created (share of the items created each {unit})"), &CLASS_SERIES, &cols),
         "trend_rows": trend_rows,
-        "goal_trend_chart": charts::lines("Each goal's share of the work created each week", &drawn_names, &drawn_cols),
+        "created_before": created_before,
+        "goal_trend_chart": charts::lines(&format!("Each goal's share of the work created each {unit}"), &drawn_names, &drawn_cols),
         "goal_trend_all": drawn.len() == goal_names.len(),
         "goal_trend_rows": goal_trend_rows,
         "goal_names": goal_names,
         "alerts": alerts,
-        "thin_goals": alloc.thin_goals.iter().map(|g| json!({ "title": g.title, "href": format!("/goals/{}", crate::web::util::seg(&g.id)), "share": g.work.share_items, "count": g.work.items })).collect::<Vec<_>>(),
-        "stalled": alloc.stalled.iter().map(|s| json!({ "title": s.title, "last": s.last_activity.map(|d| d.to_string()), "count": s.work.items })).collect::<Vec<_>>(),
+        "thin_goals": alloc.thin_goals.iter().map(|g| json!({
+            "title": g.title, "href": format!("/goals/{}{}", seg(&g.id), period_arg(&period)),
+            "share": g.work.share_items, "count": g.work.items, "items": href(&[("goal", &g.id)]),
+        })).collect::<Vec<_>>(),
+        "stalled": alloc.stalled.iter().map(|s| json!({
+            "title": s.title, "last": s.last_activity.map(|d| d.to_string()), "count": s.work.items,
+            "href": href(&[("initiative", &s.id)]),
+        })).collect::<Vec<_>>(),
         "themes": theme_rows,
         "total_off_plan": th.total_off_plan,
-        "data_as_of": snap.last_import.as_ref().map(throughline_report::data_as_of),
+        "data_as_of": data_sources(&snap.imports),
     })
+}
+
+/// `GET /shifts/{n}/{side}?period=`: the items behind one number of the overview's
+/// `n`-th shift: `recent` (the items counted in the recent share), `recent-all` (all
+/// the group's items in the recent window), `before` or `before-all`.
+pub(crate) async fn shift_items(
+    State(state): State<AppState>,
+    Path((n, side)): Path<(usize, String)>,
+    Query(q): Query<PeriodQuery>,
+    page: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Response, WebError> {
+    let Query(p) = page.map_err(|e| WebError::BadRequest(e.body_text()))?;
+    let page = p.page.unwrap_or(1).max(1);
+    let seen = state.view().await?;
+    let period = period_or_default(q.period.as_deref(), &seen.view)?;
+    let name = period.as_ref().map_or("all", |p| &p.name).to_string();
+    let for_drift = period.clone();
+    // The same drift the overview shows: its scope and default options.
+    let report = state
+        .derive(&seen, format!("drift struct {name}"), move |v| {
+            Ok(drift(
+                &v.snap,
+                &page_scope(&for_drift),
+                &DriftOptions::default(),
+            ))
+        })
+        .await?;
+    let missing = || {
+        WebError::NotFound(format!(
+            "The overview for {name} has no shift {n} `{side}`."
+        ))
+    };
+    let shift = report.shifts.get(n).ok_or_else(missing)?;
+    let (figure, what) = match side.as_str() {
+        "recent" => (&shift.after.part, "counted in the recent share"),
+        "recent-all" => (&shift.after.all, "all of the group's in the recent window"),
+        "before" => (&shift.before.part, "counted in the share before"),
+        "before-all" => (&shift.before.all, "all of the group's in the window before"),
+        _ => return Err(missing()),
+    };
+    let keys = figure.keys.clone();
+    let described = format!(
+        "{}: {}, {what} ({name})",
+        shift.group,
+        measure_words(&shift.measure, &seen.view.snap.strategy)
+    );
+    let base = format!("/shifts/{n}/{side}{}", period_arg(&period));
+    let key = format!("shift {name} {n} {side} page={page}");
+    report_page(&state, &seen, "items.html", key, move |v| {
+        let rows = keys.iter().filter_map(|k| {
+            let s = &v.snap.items[v.index.get(k)?];
+            Some(ItemRow::new(s, v.snap.links.get(&s.id)))
+        });
+        let at = |n: usize| format!("{base}&page={n}");
+        list_context(v, rows, page, &described, &at, None)
+    })
+    .await
+}
+
+/// What a shift measures, in words.
+fn measure_words(m: &Measure, strategy: &throughline_model::Strategy) -> String {
+    match m {
+        Measure::OffPlan => "off-plan share".into(),
+        Measure::NotPlaced => "share of work not yet placed (unclear or not linked)".into(),
+        Measure::Goal(g) => format!(
+            "share of work serving “{}”",
+            strategy.goal(g).map_or(g.as_str(), |g| g.title.as_str())
+        ),
+    }
+}
+
+/// The columns of the overview's charts: weeks for a quarter or less, months up to three
+/// years, quarters past that (all time is as long as the data).
+fn bucket_size(
+    snap: &throughline_report::Snapshot,
+    period: &Option<throughline_model::Period>,
+) -> BucketBy {
+    let days = match period {
+        Some(p) => p.days(),
+        None => {
+            let first = snap.items.iter().filter_map(|s| s.item.created).min();
+            match (first, snap.last_activity()) {
+                (Some(f), Some(l)) => (l - f.date_naive()).num_days(),
+                _ => 0,
+            }
+        }
+    };
+    if days <= 26 * 7 {
+        BucketBy::Week
+    } else if days <= 3 * 366 {
+        BucketBy::Month
+    } else {
+        BucketBy::Quarter
+    }
 }
 
 /// The indices of the (at most) `n` series with the largest sums over `cols`, in their
@@ -290,17 +469,14 @@ fn most_work(cols: &[Column], n: usize) -> Vec<usize> {
     by_work
 }
 
-/// Whether an ISO week label ("2026-W27") starts inside the period. Allocation buckets
-/// work by creation week, and work created before the period but active in it would
-/// otherwise draw a long tail of near-empty early weeks.
-fn week_in(label: &str, p: &throughline_model::Period) -> bool {
-    let Some((y, w)) = label.split_once("-W") else {
-        return true;
-    };
-    match (y.parse::<i32>(), w.parse::<u32>()) {
-        (Ok(y), Ok(w)) => chrono::NaiveDate::from_isoywd_opt(y, w, chrono::Weekday::Sun)
-            .is_none_or(|end| end >= p.start && end < p.end + chrono::Duration::days(6)),
-        _ => true,
+/// Whether a bucket ("2026-W27", "2026-07", "2026-Q3") overlaps the period. Allocation
+/// buckets work by when it was created, and work created before the period but active
+/// in it would otherwise draw a long tail of near-empty early columns.
+fn bucket_in(label: &str, p: &throughline_model::Period) -> bool {
+    match label.parse::<throughline_model::Period>() {
+        Ok(b) => b.start < p.end && b.end > p.start,
+        // "(no date)": work without a creation date counts in every period.
+        Err(_) => true,
     }
 }
 
@@ -319,5 +495,17 @@ mod tests {
         assert_eq!(most_work(&cols, 2), vec![1, 3]);
         assert_eq!(most_work(&cols, 9), vec![0, 1, 2, 3]);
         assert!(most_work(&[], 2).is_empty());
+    }
+
+    #[test]
+    fn a_bucket_counts_when_it_overlaps_the_period() {
+        let q3: throughline_model::Period = "2026-Q3".parse().unwrap();
+        // 2026-W27 starts on 29 June, before the quarter, and ends inside it.
+        assert!(bucket_in("2026-W27", &q3));
+        assert!(!bucket_in("2026-W26", &q3));
+        assert!(bucket_in("2026-09", &q3));
+        assert!(!bucket_in("2026-10", &q3));
+        assert!(bucket_in("2026-Q3", &q3));
+        assert!(bucket_in("(no date)", &q3));
     }
 }
