@@ -94,7 +94,7 @@ fn the_strategys_teams_map_projects_and_components_of_work_with_none() {
     );
     env.write("s2.toml", &with_teams);
     let checked = env.ok(&["strategy", "check", "s2.toml"]);
-    assert!(checked.contains("1 initiatives, 2 teams"), "{checked}");
+    assert!(checked.contains("1 initiative, 2 teams"), "{checked}");
     let applied = env.json(&["strategy", "apply", "s2.toml", "--quiet"]);
     assert_eq!(applied["items_given_a_team"], 15);
     assert_eq!(teams(&env), pairs(&[("Alloy", 5), ("Mobile", 10)]));

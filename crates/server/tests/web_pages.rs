@@ -97,6 +97,11 @@ async fn every_page_answers_and_forms_write_through() {
     ] {
         assert!(home.contains(want), "overview lacks {want}");
     }
+    // The headline share as the engine's probabilities put it, with its range.
+    assert!(
+        home.contains("class=\"muted expected\"") && home.contains("(between "),
+        "{home}"
+    );
     // How fresh the data is: the demo's last file was Linear's CSV.
     assert!(home.contains("Last import: "), "{home}");
     assert!(home.contains("(linear-csv)"), "{home}");

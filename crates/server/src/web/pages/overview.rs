@@ -334,6 +334,13 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
         "off_plan": { "share": st.off_plan.share_items, "count": st.off_plan.items, "href": href(&[("off_plan", "any")]) },
         "not_placed": { "share": not_placed_share, "count": not_placed_items, "href": href(&[("class", "not_placed")]) },
         "review_href": href(&[("origin", "inferred"), ("sort", "confidence")]),
+        "expected": {
+            "shown": st.aligned_by_origin.inferred.items + st.unclear.items > 0,
+            "aligned": st.expected.aligned,
+            "low": st.expected.aligned_low,
+            "high": st.expected.aligned_high,
+            "off_plan": st.expected.off_plan,
+        },
         "alignment_chart": charts::hbars("Where the period's work stands", &alignment_bars),
         "alignment_rows": alignment_rows,
         "goals_chart": charts::hbars("Share of work serving each goal", &goal_bars),
