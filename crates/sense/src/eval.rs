@@ -622,11 +622,10 @@ pub fn score(name: &str, mode: Mode, out: &[Inference], truth: &[&LinkTarget]) -
         all_pts.push((first.map_or(0.0, |a| a.1), ok1));
         // A goal answer (torn between two initiatives of one goal) names no target to
         // score against one: like an unclear one, it is not an answer here.
-        let targeted = match (&inf.target, t) {
-            (LinkTarget::Unclear, _) => false,
-            (LinkTarget::Goal(_), LinkTarget::Initiative(_)) => false,
-            _ => true,
-        };
+        let targeted = !matches!(
+            (&inf.target, t),
+            (LinkTarget::Unclear, _) | (LinkTarget::Goal(_), LinkTarget::Initiative(_))
+        );
         if targeted {
             covered += 1;
             let ok = &inf.target == t;
