@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use throughline_model::{ContextNote, LinkTarget, Strategy, WorkItem};
+use throughline_sense::explicit::SelectorIndex;
 use throughline_sense::{Embedder, Inference, SenseError, expected_calibration_error, explicit};
 
 use crate::relink::{label_slots, train_and_infer};
@@ -224,10 +225,10 @@ pub fn measure(
 
     // The held-out work arrives without the facts the selectors match.
     let through_parents = through_parents(strategy, items, &held, &truth_links);
-    let facts = SelectedFacts::new(strategy);
+    let index = SelectorIndex::new(strategy);
     let mut replay: Vec<WorkItem> = items.to_vec();
     for (&i, through) in held.iter().zip(through_parents) {
-        facts.remove(&mut replay[i], through);
+        remove_selected(&index, &mut replay[i], through);
     }
     let links = explicit::resolve(&given, &replay);
     let (test, still): (Vec<usize>, Vec<usize>) = held.iter().partition(|&&i| links[i].is_none());
@@ -525,58 +526,29 @@ fn r3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-/// Every value a selector of some initiative matches, by kind, lower-cased (selectors
-/// match case-insensitively).
-struct SelectedFacts {
-    components: HashSet<String>,
-    labels: HashSet<String>,
-    projects: HashSet<String>,
-    milestones: HashSet<String>,
-}
-
-impl SelectedFacts {
-    fn new(strategy: &Strategy) -> Self {
-        let all = |f: fn(&throughline_model::Selectors) -> &Vec<String>| {
-            strategy
-                .initiatives
-                .iter()
-                .flat_map(|i| f(&i.selectors))
-                .map(|v| v.to_lowercase())
-                .collect::<HashSet<String>>()
-        };
-        SelectedFacts {
-            components: all(|s| &s.components),
-            labels: all(|s| &s.labels),
-            projects: all(|s| &s.projects),
-            milestones: all(|s| &s.milestones),
-        }
+/// Removes from `item` what a selector could match (`index`: every initiative's, as
+/// [`explicit::resolve`] links with it): selected components, labels, project and sprint,
+/// and its epic and parent when its explicit link came through them (`through_parents`).
+fn remove_selected(index: &SelectorIndex<'_>, item: &mut WorkItem, through_parents: bool) {
+    item.components.retain(|c| !index.selects_component(c));
+    item.labels.retain(|l| !index.selects_label(l));
+    if item
+        .project
+        .as_deref()
+        .is_some_and(|p| index.selects_project(p))
+    {
+        item.project = None;
     }
-
-    /// Removes from `item` what a selector could match: selected components, labels,
-    /// project and sprint, and its epic and parent when its explicit link came through
-    /// them (`through_parents`).
-    fn remove(&self, item: &mut WorkItem, through_parents: bool) {
-        let selected = |set: &HashSet<String>, v: &str| set.contains(&v.to_lowercase());
-        item.components.retain(|c| !selected(&self.components, c));
-        item.labels.retain(|l| !selected(&self.labels, l));
-        if item
-            .project
-            .as_deref()
-            .is_some_and(|p| selected(&self.projects, p))
-        {
-            item.project = None;
-        }
-        if item
-            .sprint
-            .as_deref()
-            .is_some_and(|s| selected(&self.milestones, s))
-        {
-            item.sprint = None;
-        }
-        if through_parents {
-            item.epic_key = None;
-            item.parent_key = None;
-        }
+    if item
+        .sprint
+        .as_deref()
+        .is_some_and(|s| index.selects_milestone(s))
+    {
+        item.sprint = None;
+    }
+    if through_parents {
+        item.epic_key = None;
+        item.parent_key = None;
     }
 }
 
@@ -629,7 +601,8 @@ mod tests {
 
     #[test]
     fn only_selected_facts_are_removed_in_any_case() {
-        let facts = SelectedFacts::new(&strategy());
+        let strategy = strategy();
+        let index = SelectorIndex::new(&strategy);
         let mut item = WorkItem {
             components: vec!["core".into(), "Docs".into()],
             labels: vec!["AREA/API".into(), "bug".into()],
@@ -639,7 +612,7 @@ mod tests {
             parent_key: Some("S-3".into()),
             ..Default::default()
         };
-        facts.remove(&mut item, false);
+        remove_selected(&index, &mut item, false);
         assert_eq!(item.components, vec!["Docs".to_string()]);
         assert_eq!(item.labels, vec!["bug".to_string()]);
         assert_eq!((item.project, item.sprint), (None, None));
@@ -652,7 +625,7 @@ mod tests {
             parent_key: Some("S-3".into()),
             ..Default::default()
         };
-        facts.remove(&mut item, true);
+        remove_selected(&index, &mut item, true);
         assert_eq!((item.epic_key, item.parent_key), (None, None));
     }
 

@@ -20,8 +20,10 @@ pub struct ExplicitLink {
     pub reason: String,
 }
 
-/// Selector values of every initiative, lower-cased for case-insensitive matching.
-struct SelectorIndex<'a> {
+/// Selector values of every initiative, lower-cased for case-insensitive matching: what
+/// links work explicitly, and so what the engine must not learn from and what the product
+/// path's evaluation strips from held-out work.
+pub struct SelectorIndex<'a> {
     epics: HashMap<String, &'a str>,
     milestones: HashMap<String, &'a str>,
     components: HashMap<String, &'a str>,
@@ -30,7 +32,8 @@ struct SelectorIndex<'a> {
 }
 
 impl<'a> SelectorIndex<'a> {
-    fn new(strategy: &'a Strategy) -> Self {
+    /// Indexes every initiative's selectors.
+    pub fn new(strategy: &'a Strategy) -> Self {
         let mut idx = SelectorIndex {
             epics: HashMap::new(),
             milestones: HashMap::new(),
@@ -54,6 +57,56 @@ impl<'a> SelectorIndex<'a> {
             }
         }
         idx
+    }
+
+    /// Whether some initiative selects this component (any case).
+    pub fn selects_component(&self, v: &str) -> bool {
+        self.components.contains_key(&v.to_lowercase())
+    }
+
+    /// Whether some initiative selects this label (any case).
+    pub fn selects_label(&self, v: &str) -> bool {
+        self.labels.contains_key(&v.to_lowercase())
+    }
+
+    /// Whether some initiative selects this project (any case).
+    pub fn selects_project(&self, v: &str) -> bool {
+        self.projects.contains_key(&v.to_lowercase())
+    }
+
+    /// Whether some initiative selects this sprint or milestone (any case).
+    pub fn selects_milestone(&self, v: &str) -> bool {
+        self.milestones.contains_key(&v.to_lowercase())
+    }
+
+    /// Whether some initiative selects this epic or parent key (any case).
+    pub fn selects_epic(&self, v: &str) -> bool {
+        self.epics.contains_key(&v.to_lowercase())
+    }
+
+    /// Whether the strategy selects work by component, by epic, by project at all.
+    pub fn uses(&self) -> (bool, bool, bool) {
+        (
+            !self.components.is_empty(),
+            !self.epics.is_empty(),
+            !self.projects.is_empty(),
+        )
+    }
+
+    /// Every selected value of each kind, as given (for the meta features they become).
+    pub(crate) fn values(&self) -> [(&'static str, Vec<&str>); 4] {
+        [
+            (
+                "component",
+                self.components.keys().map(String::as_str).collect(),
+            ),
+            ("label", self.labels.keys().map(String::as_str).collect()),
+            (
+                "project",
+                self.projects.keys().map(String::as_str).collect(),
+            ),
+            ("epic", self.epics.keys().map(String::as_str).collect()),
+        ]
     }
 
     fn own_match(&self, item: &WorkItem) -> Option<ExplicitLink> {

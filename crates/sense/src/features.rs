@@ -359,48 +359,58 @@ pub(crate) fn extract<'a>(
         let n = truncate(n, MAX_DESCRIPTION_CHARS);
         text_features(n, false, false, scratch, out, trace.as_deref_mut());
     }
-    let mut meta = |ns: u64, v: &'a str, what: &'static str| {
+    let mut meta = |v: &'a str, what: &'static str| {
         if v.trim().is_empty() {
             return;
         }
-        push_meta(bucket(hash_str(ns, v)), v, what, out, trace.as_deref_mut());
+        push_meta(meta_bucket(what, v), v, what, out, trace.as_deref_mut());
     };
     for l in doc.labels {
-        meta(NS_LABEL, l, "label");
+        meta(l, "label");
     }
     for c in doc.components {
-        meta(NS_COMPONENT, c, "component");
+        meta(c, "component");
     }
     if let Some(t) = doc.item_type {
-        meta(NS_TYPE, t, "type");
+        meta(t, "type");
     }
     if let Some(t) = doc.team {
-        meta(NS_TEAM, t, "team");
+        meta(t, "team");
     }
     if let Some(t) = doc.parent_target {
-        meta(NS_PARENT_LINK, t, "parent linked to");
+        meta(t, "parent linked to");
     }
     if let Some(t) = doc.epic {
-        meta(NS_EPIC, t, "epic");
+        meta(t, "epic");
     }
     if let Some(t) = doc.project {
-        meta(NS_PROJECT, t, "project");
+        meta(t, "project");
     }
 }
 
-/// The bucket of a tracker fact's feature (`what` as in [`Traced::what`]: "label",
-/// "component", "epic", "project", "parent linked to"), as [`extract`] hashes it.
-pub(crate) fn meta_bucket(what: &str, value: &str) -> u32 {
-    let ns = match what {
+/// The namespace of a tracker fact's feature, by its kind as [`Traced::what`] names it
+/// ("label", "component", "type", "team", "parent linked to", "epic", "project").
+fn fact_ns(what: &str) -> u64 {
+    match what {
         "label" => NS_LABEL,
         "component" => NS_COMPONENT,
         "type" => NS_TYPE,
         "team" => NS_TEAM,
         "parent linked to" => NS_PARENT_LINK,
         "epic" => NS_EPIC,
-        _ => NS_PROJECT,
-    };
-    bucket(hash_str(ns, value))
+        "project" => NS_PROJECT,
+        _ => unreachable!("no tracker fact is called {what}"),
+    }
+}
+
+/// The full hash of a tracker fact (any case, trimmed), as [`extract`] reads it.
+pub(crate) fn fact_hash(what: &str, value: &str) -> u64 {
+    hash_str(fact_ns(what), value)
+}
+
+/// The bucket of a tracker fact's feature, as [`extract`] hashes it.
+pub(crate) fn meta_bucket(what: &str, value: &str) -> u32 {
+    bucket(fact_hash(what, value))
 }
 
 /// The area a line says it is filed under, when it opens with one: `[Search] ...`,

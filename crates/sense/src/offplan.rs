@@ -492,9 +492,9 @@ pub(crate) fn weak_signal(
 /// that is off plan. A note is a person saying why, and always counts in full.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RuleLift {
+    /// Per rule, its excess; empty (every rule counts in full) when there was too little
+    /// linked work to compare with.
     excess: std::collections::HashMap<(Strength, OffPlanReason), f32>,
-    /// Too little linked work to compare with: every rule counts in full.
-    unknown: bool,
 }
 
 /// Linked items needed before the rules' rates on them are trusted.
@@ -544,10 +544,7 @@ impl RuleLift {
             }
         }
         if n[0] < MIN_LINKED_FOR_LIFT || n[1] == 0 {
-            return RuleLift {
-                unknown: true,
-                ..RuleLift::default()
-            };
+            return RuleLift::default();
         }
         let excess = counts
             .into_iter()
@@ -561,15 +558,12 @@ impl RuleLift {
                 (key, e)
             })
             .collect();
-        RuleLift {
-            excess,
-            unknown: false,
-        }
+        RuleLift { excess }
     }
 
     /// How far the signal is evidence of off-plan work here (0..1).
     pub(crate) fn weight(&self, s: &OffPlanSignal) -> f32 {
-        if self.unknown || s.strength == Strength::Note {
+        if s.strength == Strength::Note {
             return 1.0;
         }
         self.excess

@@ -14,69 +14,54 @@ use std::collections::{HashMap, HashSet};
 
 use throughline_model::{LinkTarget, Strategy, WorkItem};
 
+use crate::explicit::SelectorIndex;
 use crate::features::{self, Block, Raw, Traced};
 
-/// The selectors' values, as the meta features they become.
 /// An area whose work is linked at most this share is one the strategy leaves out.
 const LINKED_IN_UNCOVERED: f32 = 0.05;
 /// An area needs this many items before it can be said to be left out.
 const MIN_AREA_ITEMS: usize = 3;
 
-pub(crate) struct SelectedFacts {
-    /// Areas (kind, lower-cased value) the strategy leaves out.
-    uncovered: HashSet<(&'static str, String)>,
+/// What training reads through: the selectors (the same index [`crate::explicit`] links
+/// with), the meta features their values become, and the areas they leave out.
+pub(crate) struct SelectedFacts<'a> {
+    index: SelectorIndex<'a>,
     /// Buckets of the meta features no unlinked item can have.
     buckets: HashSet<u32>,
-    /// Epic or parent keys the selectors name (lower-cased).
-    epics: HashSet<String>,
-    /// Components, labels and projects selectors name (lower-cased), by kind.
-    components: HashSet<String>,
-    labels: HashSet<String>,
-    projects: HashSet<String>,
+    pub(crate) areas: Areas,
 }
 
-impl SelectedFacts {
-    pub(crate) fn new(strategy: &Strategy, classes: &[LinkTarget]) -> Self {
-        let mut f = SelectedFacts {
-            uncovered: HashSet::new(),
-            buckets: HashSet::new(),
-            epics: HashSet::new(),
-            components: HashSet::new(),
-            labels: HashSet::new(),
-            projects: HashSet::new(),
-        };
-        for i in &strategy.initiatives {
-            let s = &i.selectors;
-            for v in &s.components {
-                f.buckets.insert(features::meta_bucket("component", v));
-                f.components.insert(v.trim().to_lowercase());
-            }
-            for v in &s.labels {
-                f.buckets.insert(features::meta_bucket("label", v));
-                f.labels.insert(v.trim().to_lowercase());
-            }
-            for v in &s.projects {
-                f.buckets.insert(features::meta_bucket("project", v));
-                f.projects.insert(v.trim().to_lowercase());
-            }
-            for v in &s.epics {
-                f.buckets.insert(features::meta_bucket("epic", v));
-                f.epics.insert(v.trim().to_lowercase());
-            }
-        }
+impl<'a> SelectedFacts<'a> {
+    pub(crate) fn new(strategy: &'a Strategy, classes: &[LinkTarget]) -> Self {
+        let index = SelectorIndex::new(strategy);
+        let mut buckets: HashSet<u32> = index
+            .values()
+            .into_iter()
+            .flat_map(|(what, vs)| vs.into_iter().map(move |v| features::meta_bucket(what, v)))
+            .collect();
         // "Its parent is linked to X" is only ever true of linked work: the selectors
         // roll a parent's link down to its children.
-        for c in classes {
-            f.buckets
-                .insert(features::meta_bucket("parent linked to", &c.to_string()));
+        buckets.extend(
+            classes
+                .iter()
+                .map(|c| features::meta_bucket("parent linked to", &c.to_string())),
+        );
+        let (by_component, by_epic, by_project) = index.uses();
+        SelectedFacts {
+            index,
+            buckets,
+            areas: Areas {
+                by_component,
+                by_epic,
+                by_project,
+                uncovered: HashSet::new(),
+            },
         }
-        f
     }
 
     /// Whether a label or component value is one a selector matches.
     pub(crate) fn is_selected(&self, value: &str) -> bool {
-        let v = value.trim().to_lowercase();
-        self.labels.contains(&v) || self.components.contains(&v)
+        self.index.selects_label(value) || self.index.selects_component(value)
     }
 
     /// Whether the item is linked through its epic or parent: then the parent's title is
@@ -86,7 +71,7 @@ impl SelectedFacts {
             || [it.epic_key.as_deref(), it.parent_key.as_deref()]
                 .into_iter()
                 .flatten()
-                .any(|k| self.epics.contains(&k.trim().to_lowercase()))
+                .any(|k| self.index.selects_epic(k))
     }
 
     /// Removes the selected facts from an example's features (and its trace).
@@ -97,54 +82,38 @@ impl SelectedFacts {
         raw.retain(|r| r.block != Block::Meta || !self.buckets.contains(&r.bucket));
         trace.retain(|t| t.what.is_empty() || !self.buckets.contains(&t.bucket));
     }
+}
 
-    /// Removes an uncovered example's own area facts (its components, epic, project: the
-    /// kinds the selectors use) from its features.
-    pub(crate) fn strip_area(
-        &self,
-        it: &WorkItem,
-        raw: &mut Vec<Raw>,
-        trace: &mut Vec<Traced<'_>>,
-    ) {
-        let mut own: HashSet<u32> = HashSet::new();
-        if !self.components.is_empty() {
-            own.extend(
-                it.components
-                    .iter()
-                    .map(|c| features::meta_bucket("component", c)),
-            );
-        }
-        if !self.epics.is_empty() {
-            own.extend(it.epic_key.iter().map(|e| features::meta_bucket("epic", e)));
-        }
-        if !self.projects.is_empty() {
-            own.extend(
-                it.project
-                    .iter()
-                    .map(|p| features::meta_bucket("project", p)),
-            );
-        }
-        raw.retain(|r| r.block != Block::Meta || !own.contains(&r.bucket));
-        trace.retain(|t| t.what.is_empty() || !own.contains(&t.bucket));
-    }
+/// The areas a strategy leaves out, kept with the model: which kinds of area its
+/// selectors use, and the values of those kinds whose work none of them links.
+#[derive(Debug, Default)]
+pub(crate) struct Areas {
+    by_component: bool,
+    by_epic: bool,
+    by_project: bool,
+    /// [`features::fact_hash`] of each area left out: looked up without allocating, on
+    /// every inference.
+    uncovered: HashSet<u64>,
+}
 
+impl Areas {
     /// An item's area facts: its components, epic and project, of the kinds the selectors
     /// use (labels say too many other things, `bug` or `customer`, to tell an area).
-    fn areas<'a>(&self, it: &'a WorkItem) -> impl Iterator<Item = (&'static str, &'a str)> {
+    fn of<'i>(&self, it: &'i WorkItem) -> impl Iterator<Item = (&'static str, &'i str)> {
         let comps = it
             .components
             .iter()
-            .filter(|_| !self.components.is_empty())
+            .filter(|_| self.by_component)
             .map(|c| ("component", c.as_str()));
         let epic = it
             .epic_key
             .as_deref()
-            .filter(|_| !self.epics.is_empty())
+            .filter(|_| self.by_epic)
             .map(|e| ("epic", e));
         let project = it
             .project
             .as_deref()
-            .filter(|_| !self.projects.is_empty())
+            .filter(|_| self.by_project)
             .map(|p| ("project", p));
         comps
             .chain(epic)
@@ -157,15 +126,15 @@ impl SelectedFacts {
     /// [`MIN_AREA_ITEMS`] items at least). A value whose work is partly linked through
     /// other selectors (a team's component, where initiatives select epics) is covered
     /// work without the fact that links it, not an area left out.
-    pub(crate) fn learn_areas(&mut self, items: &[WorkItem], linked: impl Fn(usize) -> bool) {
-        let mut count: HashMap<(&'static str, String), [usize; 2]> = HashMap::new();
+    pub(crate) fn learn(&mut self, items: &[WorkItem], linked: impl Fn(usize) -> bool) {
+        let mut count: HashMap<u64, [usize; 2]> = HashMap::new();
         for (i, it) in items.iter().enumerate() {
             if it.is_epic() {
                 continue;
             }
             let l = usize::from(linked(i));
-            for (kind, v) in self.areas(it) {
-                let c = count.entry((kind, v.trim().to_lowercase())).or_default();
+            for (kind, v) in self.of(it) {
+                let c = count.entry(features::fact_hash(kind, v)).or_default();
                 c[0] += 1;
                 c[1] += l;
             }
@@ -180,19 +149,34 @@ impl SelectedFacts {
     }
 
     /// The area of an unlinked item that says the strategy does not cover it: one the
-    /// strategy leaves out ([`Self::learn_areas`]), when none of its areas is covered.
-    pub(crate) fn uncovered_area<'a>(&self, it: &'a WorkItem) -> Option<(&'static str, &'a str)> {
+    /// strategy leaves out ([`Self::learn`]), when none of its areas is covered.
+    pub(crate) fn uncovered_area<'i>(&self, it: &'i WorkItem) -> Option<(&'static str, &'i str)> {
         if self.uncovered.is_empty() {
             return None;
         }
         let mut found = None;
-        for (kind, v) in self.areas(it) {
-            if self.uncovered.contains(&(kind, v.trim().to_lowercase())) {
-                found = found.or(Some((kind, v)));
-            } else {
+        for (kind, v) in self.of(it) {
+            if !self.uncovered.contains(&features::fact_hash(kind, v)) {
                 return None;
             }
+            found = found.or(Some((kind, v)));
         }
         found
+    }
+
+    /// Removes an uncovered example's own area facts (its components, epic, project: the
+    /// kinds the selectors use) from its features.
+    pub(crate) fn strip_area(
+        &self,
+        it: &WorkItem,
+        raw: &mut Vec<Raw>,
+        trace: &mut Vec<Traced<'_>>,
+    ) {
+        let own: HashSet<u32> = self
+            .of(it)
+            .map(|(kind, v)| features::meta_bucket(kind, v))
+            .collect();
+        raw.retain(|r| r.block != Block::Meta || !own.contains(&r.bucket));
+        trace.retain(|t| t.what.is_empty() || !own.contains(&t.bucket));
     }
 }

@@ -179,9 +179,8 @@ pub struct Model {
     rule_taught: Vec<bool>,
     /// Per class: the goals an initiative serves (empty for other targets).
     class_goals: Vec<Vec<String>>,
-    /// The selectors' facts: what linked work always has and unlinked work never does,
-    /// and which areas the strategy leaves out.
-    selected: crate::selected::SelectedFacts,
+    /// Which areas the strategy leaves out.
+    areas: crate::selected::Areas,
     /// How much each off-plan rule says about this organisation's work.
     lift: crate::offplan::RuleLift,
     semantic: Option<Semantic>,

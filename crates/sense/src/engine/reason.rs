@@ -251,7 +251,7 @@ impl Model {
     /// An unlinked item filed under an area no initiative selects: the tracker's word that
     /// the strategy does not cover it.
     fn uncovered_area(&self, item: &WorkItem) -> Option<offplan::OffPlanSignal> {
-        let (what, v) = self.selected.uncovered_area(item)?;
+        let (what, v) = self.areas.uncovered_area(item)?;
         Some(offplan::OffPlanSignal {
             reason: OffPlanReason::NotCovered,
             strength: Strength::Label,

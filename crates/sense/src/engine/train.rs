@@ -35,7 +35,7 @@ impl Model {
         let notes = NotesIndex::new(ts.notes);
         let parents = parents(ts);
         let mut selected = SelectedFacts::new(ts.strategy, &targets.classes);
-        selected.learn_areas(ts.items, |i| ts.labels[i].is_some());
+        selected.areas.learn(ts.items, |i| ts.labels[i].is_some());
         let lift = if cfg.offplan_rules {
             let _span = tracing::debug_span!("weigh the off-plan rules").entered();
             RuleLift::measure(
@@ -200,7 +200,7 @@ impl Model {
                     _ => Vec::new(),
                 })
                 .collect(),
-            selected,
+            areas: selected.areas,
             lift,
             semantic: embedded.map(|(s, _, _)| s),
             families,
@@ -516,7 +516,7 @@ fn weak_examples(
     ts: &TrainingSet<'_>,
     cfg: &EngineConfig,
     notes: &NotesIndex<'_>,
-    selected: &SelectedFacts,
+    selected: &SelectedFacts<'_>,
     lift: &RuleLift,
     n_linked: usize,
     targets: &mut Targets,
@@ -539,7 +539,8 @@ fn weak_examples(
                     // In an area the strategy leaves out, only a person's label or note
                     // names a reason more specific than "not covered": a rule's guess
                     // from a type or a word would take the area's examples away.
-                    if strength < offplan::Strength::Label && selected.uncovered_area(it).is_some()
+                    if strength < offplan::Strength::Label
+                        && selected.areas.uncovered_area(it).is_some()
                     {
                         return None;
                     }
@@ -591,7 +592,7 @@ const MIN_WEAK_TRUST: f32 = 0.05;
 /// and a few of them.
 fn uncovered_examples(
     ts: &TrainingSet<'_>,
-    selected: &SelectedFacts,
+    selected: &SelectedFacts<'_>,
     weak: &HashMap<usize, (usize, f32)>,
     n_linked: usize,
     targets: &mut Targets,
@@ -605,7 +606,7 @@ fn uncovered_examples(
             ts.labels[i].is_none()
                 && !weak.contains_key(&i)
                 && !ts.items[i].is_epic()
-                && selected.uncovered_area(&ts.items[i]).is_some()
+                && selected.areas.uncovered_area(&ts.items[i]).is_some()
         })
         .collect();
     if found.len() < 5 {
@@ -685,7 +686,7 @@ fn weights(
 struct Reading<'a> {
     notes: &'a NotesIndex<'a>,
     parents: &'a HashMap<String, ParentInfo>,
-    selected: &'a SelectedFacts,
+    selected: &'a SelectedFacts<'a>,
 }
 
 /// The words of the linked items and of each target's strategy text, as extracted
@@ -755,7 +756,7 @@ impl Words {
                         } else if uncovered {
                             // Its area is what made it an example: new work of the area
                             // may come without it, and must be told by its words.
-                            selected.strip_area(it, &mut raw, &mut trace);
+                            selected.areas.strip_area(it, &mut raw, &mut trace);
                         }
                         let mut ub: Vec<u32> = trace.iter().map(|t| t.bucket).collect();
                         ub.sort_unstable();
