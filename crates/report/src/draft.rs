@@ -745,19 +745,7 @@ impl Draft {
                  # may belong to one initiative only):\n",
             );
             for c in &self.alternatives {
-                let _ = writeln!(
-                    out,
-                    "#   {} = [{}]   # {}{} items, {} recent",
-                    c.kind.key(),
-                    quoted(&c.value),
-                    if c.title != c.value {
-                        format!("{}: ", c.title)
-                    } else {
-                        String::new()
-                    },
-                    c.items,
-                    c.recent
-                );
+                candidate_comment(&mut out, c);
             }
         }
         out
@@ -802,19 +790,7 @@ impl Draft {
                 self.kind.map_or("values", SelectorKind::key)
             );
             for c in &l.candidates {
-                let _ = writeln!(
-                    out,
-                    "#   {} = [{}]   # {}{} items, {} recent",
-                    c.kind.key(),
-                    quoted(&c.value),
-                    if c.title != c.value {
-                        format!("{}: ", c.title)
-                    } else {
-                        String::new()
-                    },
-                    c.items,
-                    c.recent
-                );
+                candidate_comment(out, c);
             }
         }
     }
@@ -881,6 +857,24 @@ fn kind_singular(k: SelectorKind) -> &'static str {
 }
 
 /// The creation time as the draft reads it (for tests building items).
+/// One selector a person could add, as a comment line: its value, and the work it would
+/// select.
+fn candidate_comment(out: &mut String, c: &Candidate) {
+    let _ = writeln!(
+        out,
+        "#   {} = [{}]   # {}{} items, {} recent",
+        c.kind.key(),
+        quoted(&c.value),
+        if c.title != c.value {
+            format!("{}: ", c.title)
+        } else {
+            String::new()
+        },
+        c.items,
+        c.recent
+    );
+}
+
 #[cfg(test)]
 fn day(d: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     Some(
