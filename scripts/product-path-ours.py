@@ -49,7 +49,11 @@ if mode == 'components-open':
 run('strategy', 'apply', strategy)
 run('import', 'csv', f'{work}/full.jsonl', '--source', 'u', '--map', 'epic=epic_key')
 args = ['eval', '--product-path', '--json'] + (['--open'] if mode == 'components-open' else [])
-r = json.loads(run(*args))
+raw = run(*args)
+# The whole report, items included, for studying thresholds after the run.
+with open(f'{work}/ours.json', 'w', encoding='utf8') as f:
+    f.write(raw)
+r = json.loads(raw)
 keep = ['test_items', 'covered_items', 'placed_right', 'precision_placed', 'wrongly_off_plan',
         'unclear', 'ece', 'aligned_share', 'uncovered_items', 'uncovered_placed_on_initiative']
 print(json.dumps({k: r[k] for k in keep if k in r}))

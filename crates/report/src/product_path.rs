@@ -125,6 +125,9 @@ pub struct HeldOut {
     /// The engine's best candidate (also when it answered unclear) and its probability.
     pub best: Option<LinkTarget>,
     pub best_probability: f32,
+    /// The best (up to) three candidates with their probabilities, best first: what the
+    /// answer was chosen from, so thresholds can be studied on the report alone.
+    pub alternatives: Vec<(LinkTarget, f32)>,
 }
 
 /// What `throughline eval --product-path` reports. Shares are rounded to 3 decimals (as
@@ -275,6 +278,7 @@ pub fn measure(
                 confidence: inf.map_or(0.0, |f| f.confidence),
                 best: inf.and_then(best_target).cloned(),
                 best_probability: inf.map_or(0.0, best_probability),
+                alternatives: inf.map(|f| f.alternatives.clone()).unwrap_or_default(),
             }
         })
         .collect();

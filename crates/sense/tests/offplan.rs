@@ -246,3 +246,49 @@ fn a_component_the_strategy_does_not_cover_is_not_taken_for_a_reason() {
     let inf = m.infer(&it, &[]);
     assert_eq!(inf.target, tech_debt, "{inf:?}");
 }
+
+#[test]
+fn a_reason_whose_rules_fire_on_planned_work_too_counts_mostly_as_aligned() {
+    // Unlinked dependency bumps teach a maintenance reason from the rules' hits. Where
+    // linked (planned) work is full of the same words, the rule says little about this
+    // organisation: mass on that reason is mostly planned work, and the expected
+    // aligned share must say so.
+    let strategy = common::strategy();
+    let aligned_of = |bumps_in_linked: usize| {
+        let (mut items, mut labels) = common::linked_items(240, 13);
+        for it in items.iter_mut().take(bumps_in_linked) {
+            it.title = format!("{} and bump the lockfile pin", it.title);
+        }
+        for i in 0..40 {
+            items.push(common::plain(
+                &format!("B-{i}"),
+                &format!("Bump libfoo lockfile pin from 1.{i} to 1.{}", i + 1),
+                "",
+            ));
+            labels.push(None);
+        }
+        let ts = TrainingSet::new(&strategy, &items, &labels, &[]).unwrap();
+        let m = Model::train(&ts, &EngineConfig::default(), None).unwrap();
+        let inf = m.infer(
+            &common::plain("B-new", "Move the libfoo lockfile pin to 2.0", ""),
+            &[],
+        );
+        let taught: f32 = inf
+            .alternatives
+            .iter()
+            .filter(|(t, _)| *t == LinkTarget::OffPlan(OffPlanReason::Maintenance))
+            .map(|(_, p)| p)
+            .sum();
+        (inf.aligned, taught)
+    };
+    let (only_unlinked, taught_high) = aligned_of(0);
+    let (also_planned, _) = aligned_of(200);
+    assert!(
+        taught_high > 0.2,
+        "the rules taught a maintenance reason: {taught_high}"
+    );
+    assert!(
+        also_planned > only_unlinked + 0.05,
+        "aligned {also_planned} where the rule fires on planned work too, {only_unlinked} where it does not"
+    );
+}

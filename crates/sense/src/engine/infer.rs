@@ -77,24 +77,35 @@ impl Model {
         // A reason learned only from the rules' hits is as sure as a word hint at most
         // (its probabilities were never calibrated on work people put off plan): the
         // rest of its mass may be aligned work the rules' words also fit.
+        // How much of it: at most a word hint's worth, and less as the rules that taught
+        // it fire on planned work about as often as on the rest (their lift), where
+        // their hits are mostly planned work.
         let hint = Strength::Text.confidence();
         let mass: f32 = self
             .classes
             .iter()
             .zip(&scored.probs)
-            .zip(&self.rule_taught)
-            .map(|((c, p), &taught)| {
+            .zip(self.rule_taught.iter().zip(&self.rule_lift))
+            .map(|((c, p), (&taught, &lift))| {
                 if is_aligned(c) {
                     *p
                 } else if taught {
-                    p * (1.0 - hint)
+                    p * (1.0 - hint * lift)
                 } else {
                     0.0
                 }
             })
             .sum();
+        // An off-plan answer only the rules' words taught is off plan as surely as those
+        // rules single out unplanned work; a label or note that raised it is a person's.
+        let off_sure =
+            if self.rule_taught[best] && target == self.classes[best] && confidence <= hint {
+                confidence * self.rule_lift[best]
+            } else {
+                confidence
+            };
         let aligned = match &target {
-            LinkTarget::OffPlan(_) => mass.min(1.0 - confidence),
+            LinkTarget::OffPlan(_) => mass.min(1.0 - off_sure),
             t if is_aligned(t) => mass.max(confidence),
             _ => mass,
         }

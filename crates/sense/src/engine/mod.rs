@@ -177,6 +177,10 @@ pub struct Model {
     /// labels), never from a person's link. Such a class is as sure as a word hint at
     /// most: it learned the rules' words, and the fold calibrates real links only.
     rule_taught: Vec<bool>,
+    /// Per class: the mean lift of the rules that taught it (1 for other classes). A
+    /// reason whose rules fire on planned work about as often as on the rest is mostly
+    /// planned work the rules' words also fit.
+    rule_lift: Vec<f32>,
     /// Per class: the goals an initiative serves (empty for other targets).
     class_goals: Vec<Vec<String>>,
     /// Which areas the strategy leaves out.

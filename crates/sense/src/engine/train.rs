@@ -173,6 +173,7 @@ impl Model {
         let postings = words.postings();
         let families = Families::new(&area_names, &counts);
         let rule_taught = ex.rule_taught(n_classes);
+        let rule_lift = ex.rule_lift(n_classes);
         Ok(Model {
             cfg: cfg.clone(),
             class_names,
@@ -189,6 +190,7 @@ impl Model {
             n_linked: ex.is_weak.iter().filter(|w| !**w).count(),
             linked_total: ex.total_real,
             rule_taught,
+            rule_lift,
             class_goals: classes
                 .iter()
                 .map(|c| match c {
@@ -331,6 +333,9 @@ struct Examples {
     /// Per linked item: whether it is a weak example (an unlinked item the off-plan
     /// rules flagged) rather than a link.
     is_weak: Vec<bool>,
+    /// Per off-plan class taught by the rules: the mean [`RuleLift::weight`] of its
+    /// examples, how much more often its rules fire on unlinked work than on linked.
+    weak_lift: HashMap<usize, f32>,
     /// Unlinked items filed under an area no selector selects: examples of work the
     /// strategy does not cover.
     uncovered: HashSet<usize>,
@@ -367,7 +372,7 @@ impl Examples {
                 linked.push(i);
             }
         }
-        let weak = {
+        let (weak, weak_lift) = {
             let _span = tracing::debug_span!("off-plan rules' examples").entered();
             weak_examples(ts, cfg, notes, selected, lift, linked.len(), targets)
         };
@@ -426,6 +431,7 @@ impl Examples {
         Examples {
             linked,
             is_weak,
+            weak_lift,
             uncovered: uncovered.into_keys().collect(),
             corrections,
             total_real,
@@ -463,6 +469,13 @@ impl Examples {
             seen[c] = true;
         }
         taught.iter().zip(&real).map(|(t, r)| *t && !r).collect()
+    }
+
+    /// Per target: the mean lift of the rules that taught it (1 for every other target).
+    fn rule_lift(&self, n_classes: usize) -> Vec<f32> {
+        (0..n_classes)
+            .map(|c| self.weak_lift.get(&c).copied().unwrap_or(1.0))
+            .collect()
     }
 }
 
@@ -520,13 +533,13 @@ fn weak_examples(
     lift: &RuleLift,
     n_linked: usize,
     targets: &mut Targets,
-) -> HashMap<usize, (usize, f32)> {
+) -> (HashMap<usize, (usize, f32)>, HashMap<usize, f32>) {
     let mut weak = HashMap::new();
     if !cfg.offplan_rules || cfg.offplan_self_training <= 0.0 || n_linked < 20 {
-        return weak;
+        return (weak, HashMap::new());
     }
     // The rules read every unlinked item's text: on a million items, seconds on one core.
-    let found: Vec<(usize, LinkTarget, f32)> =
+    let found: Vec<(usize, LinkTarget, f32, f32)> =
         crate::parallel::map_chunks(ts.items.len(), cfg.threads, |range| {
             range
                 .filter_map(|i| {
@@ -551,7 +564,12 @@ fn weak_examples(
                         strength,
                         evidence: String::new(),
                     });
-                    (trust * w >= MIN_WEAK_TRUST).then_some((i, LinkTarget::OffPlan(r), trust * w))
+                    (trust * w >= MIN_WEAK_TRUST).then_some((
+                        i,
+                        LinkTarget::OffPlan(r),
+                        trust * w,
+                        w,
+                    ))
                 })
                 .collect::<Vec<_>>()
         })
@@ -560,7 +578,7 @@ fn weak_examples(
         .collect();
     // A reason needs a few examples before it is worth a target.
     let mut count: HashMap<&LinkTarget, usize> = HashMap::new();
-    for (_, t, _) in &found {
+    for (_, t, _, _) in &found {
         *count.entry(t).or_default() += 1;
     }
     let mut keep: Vec<LinkTarget> = count
@@ -572,12 +590,20 @@ fn weak_examples(
     for t in &keep {
         targets.add(t);
     }
-    for (i, t, trust) in found {
+    let mut lift_sum: HashMap<usize, (f32, usize)> = HashMap::new();
+    for (i, t, trust, w) in found {
         if let Some(c) = targets.classes.iter().position(|c| *c == t) {
             weak.insert(i, (c, trust * cfg.offplan_self_training));
+            let e = lift_sum.entry(c).or_default();
+            e.0 += w;
+            e.1 += 1;
         }
     }
-    weak
+    let lift = lift_sum
+        .into_iter()
+        .map(|(c, (sum, n))| (c, sum / n.max(1) as f32))
+        .collect();
+    (weak, lift)
 }
 
 /// A rule's hit weighs less than this (its trust times [`RuleLift::weight`]) teaches
