@@ -169,9 +169,12 @@ pub fn check_enum(name: &str, value: &str, allowed: &[&str]) -> Result<(), ApiEr
         return Ok(());
     }
     let named: Vec<&str> = allowed.iter().copied().filter(|a| !a.is_empty()).collect();
+    let said = match named.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => named.join(""),
+    };
     Err(ApiError::BadRequest(format!(
-        "bad `{name}` `{value}`: use {}",
-        named.join(", ")
+        "bad `{name}` `{value}`: use {said}"
     )))
 }
 

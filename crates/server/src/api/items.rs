@@ -31,6 +31,7 @@ pub(crate) const MAX_OFFSET: usize = 1_000_000_000;
 pub struct ItemsQuery {
     /// Period the work was active in (2026-Q3, 2026-07, ...; `all`: all time).
     #[serde(default, deserialize_with = "lenient::text")]
+    #[param(example = "2026-Q3")]
     pub period: Option<String>,
     /// Only this team's work.
     #[serde(default, deserialize_with = "lenient::text")]

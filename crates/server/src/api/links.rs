@@ -115,12 +115,14 @@ pub async fn confirm(
     ApiPath((source, key)): ApiPath<(String, String)>,
     body: axum::body::Bytes,
 ) -> Result<ApiJson<Value>, ApiError> {
-    // The body is optional, so it is read as bytes and parsed only when present.
+    // The body is optional, so it is read as bytes and parsed only when present; JSON
+    // `null` is no body too, as the document's optional schema allows.
     let body: ConfirmBody = if body.iter().all(u8::is_ascii_whitespace) {
         ConfirmBody::default()
     } else {
-        serde_json::from_slice(&body)
+        serde_json::from_slice::<Option<ConfirmBody>>(&body)
             .map_err(|e| ApiError::BadRequest(format!("bad JSON body: {e}")))?
+            .unwrap_or_default()
     };
     let team = team_of(&caller, body.team);
     let out = state
@@ -208,6 +210,37 @@ fn review_name(headers: &HeaderMap) -> &'static str {
     }
 }
 
+/// A JSON list's rows must be objects, as the document says: the reader would also take
+/// an array as a row (`["PAY-1", "jira", "confirm"]`, serde fills a struct from a
+/// sequence by position), which no one writes on purpose. CSV has no such question.
+fn rows_are_objects(name: &str, text: &str) -> Result<(), ApiError> {
+    use serde_json::Value;
+    let refuse = |at: String| {
+        Err(ApiError::BadRequest(format!(
+            "{name}: {at} is not an object with `key` and `decision`"
+        )))
+    };
+    if name.ends_with(".jsonl") {
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            // A line that is no JSON at all is the reader's to report, with its column.
+            if let Ok(v) = serde_json::from_str::<Value>(line)
+                && !v.is_object()
+            {
+                return refuse(format!("line {}", i + 1));
+            }
+        }
+    } else if name.ends_with(".json")
+        && let Ok(Value::Array(rows)) = serde_json::from_str::<Value>(text)
+        && let Some(i) = rows.iter().position(|r| !r.is_object())
+    {
+        return refuse(format!("row {}", i + 1));
+    }
+    Ok(())
+}
+
 /// Reads an uploaded reviewed list (`name` names it in errors and, by its extension,
 /// says CSV or JSON) and stores its decisions (see [`apply_review`]): the API's and the
 /// dashboard's uploads. The file is read before the server's one writer is taken, so a
@@ -221,8 +254,14 @@ pub async fn store_review(
     let (name, review) = tokio::task::spawn_blocking(move || {
         let text = std::str::from_utf8(&body)
             .map_err(|e| ApiError::BadRequest(format!("{name} is not UTF-8 text: {e}")))?;
+        rows_are_objects(&name, text)?;
         let review = throughline_ingest::read_review_text(&name, text)
             .map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        // A list of no rows is a file that lost them (a header alone, `[]`): say so
+        // rather than report nothing done.
+        if review.rows.is_empty() && review.undecided == 0 {
+            return Err(ApiError::BadRequest(format!("{name} has no rows")));
+        }
         Ok::<_, ApiError>((name, review))
     })
     .await??;
@@ -241,12 +280,12 @@ pub async fn store_review(
     params(ReviewQuery),
     request_body(description = "The reviewed list: rows of `key`, `decision` and optionally `source` and `why` (other columns are read past), as CSV with a header (what `format=csv` writes), a JSON array, or JSON Lines",
         content(
-            (Vec<shapes::ReviewRow> = "text/csv"),
-            (Vec<shapes::ReviewRow> = "application/json"),
-            (Vec<shapes::ReviewRow> = "application/x-ndjson"))),
+            (shapes::ReviewRows = "text/csv"),
+            (shapes::ReviewRows = "application/json"),
+            (shapes::ReviewRows = "application/x-ndjson"))),
     responses(
         (status = 200, description = "`{confirmed, linked, undecided}`: rows stored as people's links, and rows left as they were", body = shapes::Reviewed),
-        (status = 400, description = "No body, or not a list that can be read (its line and field are named)", body = ErrorBody),
+        (status = 400, description = "No body, no rows, or not a list that can be read (its line and field are named)", body = ErrorBody),
         (status = 403, description = "Needs the contributor role", body = ErrorBody),
         (status = 404, description = "A row naming no item; nothing was stored", body = ErrorBody),
         (status = 409, description = "A row whose decision the data does not allow (a goal or initiative the strategy in force does not have, or nothing to confirm); nothing was stored", body = ErrorBody),

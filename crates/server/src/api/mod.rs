@@ -119,6 +119,7 @@ pub struct ScopeQuery {
     /// 2026-Q3, 2026-H2, 2026-07, 2026-W32, 2026 or 2026-07-01..2026-09-30; empty or
     /// `all`: all time. A period the calendar lacks (2025-W53, a range ending before it
     /// starts) is a 404.
+    #[param(example = "2026-Q3")]
     pub period: Option<String>,
     /// Only this team's work.
     pub team: Option<String>,

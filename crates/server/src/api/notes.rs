@@ -72,6 +72,7 @@ fn parse_target(s: &str) -> Result<NoteTarget, ApiError> {
             "`{s}` is not a note target: use item:SOURCE:KEY, item:KEY, initiative:ID or goal:ID"
         ))
     };
+    check_pattern("on", s, &contract::NOTE_TARGET).map_err(|_| bad())?;
     let (kind, rest) = s.trim().split_once(':').ok_or_else(bad)?;
     if rest.trim().is_empty() {
         return Err(bad());
@@ -137,9 +138,6 @@ pub async fn list(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<NotesQuery>,
 ) -> Result<ApiJson<Vec<Value>>, ApiError> {
-    if let Some(on) = &q.on {
-        check_pattern("on", on, &contract::NOTE_TARGET)?;
-    }
     let want = q.on.as_deref().map(parse_target).transpose()?;
     let out = state
         .read(move |store| {
@@ -172,7 +170,6 @@ pub async fn add(
     Contributor(caller): Contributor,
     ApiJson(body): ApiJson<NoteBody>,
 ) -> Result<(StatusCode, ApiJson<Value>), ApiError> {
-    check_pattern("on", &body.on, &contract::NOTE_TARGET)?;
     if let Some(k) = &body.kind {
         check_enum("kind", k, contract::NOTE_KINDS)?;
     }

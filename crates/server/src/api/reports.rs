@@ -355,7 +355,7 @@ pub async fn brief(
 pub struct AskQuery {
     /// A question, e.g. "why is Payments off plan?": some text that is not only spaces,
     /// at most 500 characters.
-    #[param(required = true)]
+    #[param(required = true, example = "why is Payments off plan?")]
     pub q: Option<String>,
 }
 

@@ -147,6 +147,34 @@ pub struct ReviewRow {
     pub why: Option<String>,
 }
 
+/// A reviewed list: at least one row. Written by hand: the derive cannot bound the
+/// length of a list.
+pub struct ReviewRows;
+
+impl utoipa::PartialSchema for ReviewRows {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ArrayBuilder::new()
+            .items(utoipa::openapi::Ref::from_schema_name("ReviewRow"))
+            .min_items(Some(1))
+            .description(Some("A reviewed list: at least one row"))
+            .into()
+    }
+}
+
+impl ToSchema for ReviewRows {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        schemas.push((
+            "ReviewRow".into(),
+            <ReviewRow as utoipa::PartialSchema>::schema(),
+        ));
+    }
+}
+
 /// A token, without its secret.
 #[derive(ToSchema)]
 pub struct Token {

@@ -40,12 +40,20 @@ def _cell(v):
 @schemathesis.serializer("text/csv")
 def to_csv(ctx, value):
     rows = _rows(value)
-    if rows is None:
+    # Every CSV cell is text: a row holding a number, a list or an object where the
+    # document says text cannot be written as CSV, so it goes as JSON text, which is no
+    # CSV list either (as a client that got the format wrong would send it).
+    # Columns the server does not read take any value, written as its JSON text.
+    if rows is None or any(
+        r.get(c) is not None and not isinstance(r.get(c), str) for r in rows for c in COLUMNS
+    ):
         return _text(value)
     extra = sorted({k for r in rows for k in r if k not in COLUMNS})
     header = COLUMNS + extra
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    # Every cell quoted: Python quotes minimally only around the line terminator it
+    # writes, and a lone `\r` in a cell would end the record for any other CSV reader.
+    w = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     w.writerow(header)
     for r in rows:
         w.writerow([_cell(r.get(c)) for c in header])
