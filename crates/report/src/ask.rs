@@ -202,8 +202,9 @@ fn period_in(question: &str, as_of: NaiveDate) -> Option<Period> {
         .split_whitespace()
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.'))
         .map(|w| w.trim_end_matches('.'))
-        // A year leads every written period; "5 days" or "3 teams" are no periods.
-        .filter(|w| w.len() >= 4 && w[..4].chars().all(|c| c.is_ascii_digit()))
+        // A year leads every written period; "5 days" or "3 teams" are no periods. Bytes,
+        // not a `str` slice: a word's fourth byte may fall inside a character ("005Ó").
+        .filter(|w| w.len() >= 4 && w.as_bytes()[..4].iter().all(u8::is_ascii_digit))
         .find_map(|w| w.to_uppercase().parse::<Period>().ok());
     if written.is_some() {
         return written;

@@ -190,3 +190,14 @@ fn a_period_in_the_question_scopes_the_answer() {
     assert!(a.text.starts_with("Payments: "), "{}", a.text);
     assert_eq!(a.text, all_time.text);
 }
+
+/// A word of three digits and a letter of two bytes once panicked, slicing the word in
+/// the middle of the letter (found by schemathesis on `/api/ask`).
+#[test]
+fn a_word_of_digits_and_letters_of_any_width_is_no_period_and_no_panic() {
+    let s = snap();
+    for question in ["005Óþ@ m", "why is 123é off plan?", "2026é", "12€4"] {
+        let a = ask(&s, question, today());
+        assert!(!a.text.is_empty(), "{question}");
+    }
+}

@@ -4,6 +4,13 @@
 //! Every way a request can be wrong (bad JSON, a missing field, a bad query parameter, an
 //! unknown item, a missing token) maps to a 4xx here with a sentence a person can act
 //! on; 500 is only for the database failing underneath us.
+//!
+//! The statuses are few and each means one thing, so the OpenAPI document can say which
+//! one an operation returns: 400 the request itself is wrong (a parameter, a body of the
+//! wrong shape or type, a strategy file with problems), 401/403 the token, 404 something
+//! named does not exist (an item, a goal, a metric), 409 the request is fine but the data
+//! is not in a state for it (nothing to confirm), 413 a body too large. No 422: a client
+//! should not have to tell "malformed" from "unprocessable" to mend its request.
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
@@ -43,13 +50,16 @@ pub enum ApiError {
     /// 404: the thing named does not exist.
     #[error("{0}")]
     NotFound(String),
-    /// 422: well-formed but not acceptable (a strategy file with problems, a link to a
-    /// target the strategy does not have).
+    /// 400 with every problem of a file, each with its line (a strategy file).
     #[error("{message}")]
-    Unprocessable {
+    Problems {
         message: String,
         problems: Vec<Problem>,
     },
+    /// 409: the request is well formed and names things that exist, but the data is not
+    /// in a state for it (confirming an item with nothing to confirm).
+    #[error("{0}")]
+    Conflict(String),
     /// Another status chosen by axum's extractors (e.g. 415 for a missing content type).
     #[error("{1}")]
     Status(StatusCode, String),
@@ -59,22 +69,14 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// A 422 with a plain message.
-    pub fn unprocessable(message: impl Into<String>) -> ApiError {
-        ApiError::Unprocessable {
-            message: message.into(),
-            problems: Vec::new(),
-        }
-    }
-
     /// The HTTP status of this error.
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::BadRequest(_) | ApiError::Problems { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::Status(s, _) => *s,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -92,7 +94,7 @@ impl From<throughline_store::StoreError> for ApiError {
 
 impl From<throughline_strategy::StrategyError> for ApiError {
     fn from(e: throughline_strategy::StrategyError) -> Self {
-        ApiError::Unprocessable {
+        ApiError::Problems {
             message: format!("{} problem(s) in the strategy file", e.problems.len()),
             problems: e
                 .problems
@@ -111,10 +113,11 @@ impl From<throughline_report::ReviewError> for ApiError {
         use throughline_report::ReviewError;
         match e {
             ReviewError::Store(e) => e.into(),
-            // A row the reviewer can mend: which line, and why.
-            e @ (ReviewError::Item { .. } | ReviewError::Decision { .. }) => {
-                ApiError::unprocessable(e.to_string())
-            }
+            // Rows the reviewer can mend, with their line: one naming no item, and one
+            // whose decision the data does not allow (a target the strategy in force does
+            // not have, or nothing to confirm).
+            e @ ReviewError::Item { .. } => ApiError::NotFound(e.to_string()),
+            e @ ReviewError::Decision { .. } => ApiError::Conflict(e.to_string()),
         }
     }
 }
@@ -125,25 +128,35 @@ impl From<tokio::task::JoinError> for ApiError {
     }
 }
 
-// axum's own rejections answer in plain text; these keep their status (400 for syntax,
-// 422 for a wrong or missing field, 415 for a missing content type) and their message,
-// which names the field, but answer in JSON like everything else.
+// axum's own rejections answer in plain text, with 422 for a JSON body of the wrong
+// shape and 415 for a missing content type. The API's extractors (`api::ApiJson`,
+// `ApiQuery`, `ApiPath`) reject through these instead: the same message, which names the
+// field, as JSON and with 400, the status the document gives every malformed request.
+// Only a body over the size limit keeps its own status (413), and anything axum counts
+// as its own failure (a 5xx) stays one.
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
-        ApiError::Status(r.status(), r.body_text())
+        match r.status() {
+            s if s == StatusCode::PAYLOAD_TOO_LARGE || s.is_server_error() => {
+                ApiError::Status(s, r.body_text())
+            }
+            _ => ApiError::BadRequest(r.body_text()),
+        }
     }
 }
 
 impl From<QueryRejection> for ApiError {
     fn from(r: QueryRejection) -> Self {
-        // A query string that does not fit is the caller's mistake: always 400.
         ApiError::BadRequest(r.body_text())
     }
 }
 
 impl From<PathRejection> for ApiError {
     fn from(r: PathRejection) -> Self {
-        ApiError::Status(r.status(), r.body_text())
+        match r.status() {
+            s if s.is_server_error() => ApiError::Status(s, r.body_text()),
+            _ => ApiError::BadRequest(r.body_text()),
+        }
     }
 }
 
@@ -151,7 +164,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
         let body = match self {
-            ApiError::Unprocessable { message, problems } => ErrorBody {
+            ApiError::Problems { message, problems } => ErrorBody {
                 error: message,
                 problems,
             },

@@ -68,14 +68,14 @@ async fn a_reviewed_queue_comes_back_as_people_s_links() {
     assert!(placed.len() > 3 && !unclear.is_empty(), "{queue}");
     let corrected = || async { get(&s, "/api/items?origin=corrected").await.1["total"].clone() };
 
-    // A row naming an initiative the strategy does not have: 422 with its line (the
+    // A row naming an initiative the strategy does not have: 409 with its line (the
     // header is line 1, so row 2 of the queue is line 4), and nothing is stored.
     let (bad, _) = fill(
         &queue,
         &[(0, "off_plan:tech_debt", ""), (2, "initiative:nowhere", "")],
     );
     let (st, v) = send(&s, "text/csv", bad).await;
-    assert_eq!(st, 422, "{v}");
+    assert_eq!(st, 409, "{v}");
     let said = v["error"].as_str().unwrap();
     assert!(
         said.contains("line 4") && said.contains("nowhere"),
@@ -85,7 +85,7 @@ async fn a_reviewed_queue_comes_back_as_people_s_links() {
     // Confirming what the engine could not place, in words the reviewer can act on.
     let (bad, _) = fill(&queue, &[(unclear[0], "confirm", "")]);
     let (st, v) = send(&s, "text/csv", bad).await;
-    assert_eq!(st, 422, "{v}");
+    assert_eq!(st, 409, "{v}");
     let said = v["error"].as_str().unwrap();
     assert!(
         said.contains("nothing to confirm") && said.contains("`decision`"),

@@ -491,9 +491,12 @@ async fn every_count_drills_into_the_items_behind_it() {
     let (_, list) = page(&s, "/items?type=bug").await;
     assert_eq!(strong_number(&list), n_bugs as usize);
 
+    // A goal the strategy does not have is a name of nothing, as in the API: a 404 page.
+    let (st, html) = page(&s, "/items?goal=no-such-goal").await;
+    assert_eq!(st, 404, "{html}");
+    assert!(html.contains("no-such-goal"), "{html}");
     // Bad filters are calm 400 pages.
     for bad in [
-        "/items?goal=no-such-goal",
         "/items?off_plan=whatever",
         "/items?unclear=maybe",
         "/items?period=someday",

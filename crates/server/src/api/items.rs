@@ -12,12 +12,17 @@ use throughline_report::item_query::{
 use throughline_report::{REVIEW_HEADER, review_record};
 use utoipa::IntoParams;
 
-use super::{ApiJson, ApiPath, ApiQuery, CSV, ScopeQuery, csv_failed, lenient, wants_csv};
+use super::contract::{self, check_pattern};
+use super::{ApiJson, ApiPath, ApiQuery, CSV, ScopeQuery, csv_failed, lenient, shapes, wants_csv};
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
 
 /// Most rows one request returns.
-const MAX_LIMIT: usize = 1000;
+pub(crate) const MAX_LIMIT: usize = 1000;
+
+/// Largest `offset`: more items than any database holds, and a bound the document can
+/// state (the type's own bound depends on the platform).
+pub(crate) const MAX_OFFSET: usize = 1_000_000_000;
 
 /// Filters of the item list; all optional and combined with AND. An empty parameter is
 /// the same as none.
@@ -26,14 +31,16 @@ const MAX_LIMIT: usize = 1000;
 pub struct ItemsQuery {
     /// Period the work was active in (2026-Q3, 2026-07, ...; `all`: all time).
     #[serde(default, deserialize_with = "lenient::text")]
+    #[param(example = "2026-Q3")]
     pub period: Option<String>,
     /// Only this team's work.
     #[serde(default, deserialize_with = "lenient::text")]
     pub team: Option<String>,
-    /// Only work serving this goal (directly or through its initiatives).
+    /// Only work serving this goal (directly or through its initiatives); 404 for a goal
+    /// the strategy in force does not have.
     #[serde(default, deserialize_with = "lenient::text")]
     pub goal: Option<String>,
-    /// Only work linked to this initiative.
+    /// Only work linked to this initiative; 404 for one the strategy does not have.
     #[serde(default, deserialize_with = "lenient::text")]
     pub initiative: Option<String>,
     /// Only off-plan work for this reason, or `any`.
@@ -76,7 +83,7 @@ pub struct ItemsQuery {
     pub item_type: Option<String>,
     /// Only the engine's links (and "unclear" answers) less sure than this (0 to 1).
     #[serde(default, deserialize_with = "lenient::opt")]
-    pub below: Option<f32>,
+    pub below: Option<f64>,
     /// `stored` (default: import order) or `confidence` (the engine's least sure
     /// inferences first, the queue to review).
     #[serde(default, deserialize_with = "lenient::text")]
@@ -88,7 +95,7 @@ pub struct ItemsQuery {
     /// `decision` and `why` columns that `throughline link --file` reads back.
     #[serde(default, deserialize_with = "lenient::text")]
     pub format: Option<String>,
-    /// Rows to skip.
+    /// Rows to skip (at most 1,000,000,000).
     #[serde(default, deserialize_with = "lenient::num")]
     pub offset: usize,
 }
@@ -97,6 +104,26 @@ impl ItemsQuery {
     /// The filters as an item query, checked: a bad period, reason or origin, or a goal
     /// or initiative the strategy in force does not have, is a 400 saying which.
     pub fn to_query(&self, strategy: &Strategy) -> Result<ItemQuery, ApiError> {
+        // The document's grammar first, so what it forbids is a 400 whatever the parsers
+        // below would make of it; what passes and still names nothing is a 404.
+        for (name, value, pattern) in [
+            ("period", &self.period, &*contract::LIST_PERIOD),
+            ("off_plan", &self.off_plan, &*contract::OFF_PLAN_FILTER),
+            ("class", &self.class, &*contract::CLASSES),
+            ("origin", &self.origin, &*contract::ORIGINS),
+            ("created", &self.created, &*contract::CREATED),
+            ("sort", &self.sort, &*contract::SORTS),
+            ("format", &self.format, &*contract::LIST_FORMATS),
+        ] {
+            if let Some(v) = value {
+                check_pattern(name, v, pattern)?;
+            }
+        }
+        if self.offset > MAX_OFFSET {
+            return Err(ApiError::BadRequest(format!(
+                "`offset` is at most {MAX_OFFSET}"
+            )));
+        }
         let scope = ScopeQuery {
             period: self.period.clone(),
             team: self.team.clone(),
@@ -137,18 +164,18 @@ impl ItemsQuery {
             .as_deref()
             .map(parse_created)
             .transpose()
-            .map_err(|e| ApiError::BadRequest(format!("bad `created`: {e}")))?;
+            .map_err(|e| ApiError::NotFound(format!("no such `created` period: {e}")))?;
         if let Some(goal) = &self.goal
             && strategy.goal(goal).is_none()
         {
-            return Err(ApiError::BadRequest(format!(
+            return Err(ApiError::NotFound(format!(
                 "no goal `{goal}` in the strategy in force"
             )));
         }
         if let Some(i) = &self.initiative
             && strategy.initiative(i).is_none()
         {
-            return Err(ApiError::BadRequest(format!(
+            return Err(ApiError::NotFound(format!(
                 "no initiative `{i}` in the strategy in force"
             )));
         }
@@ -158,7 +185,9 @@ impl ItemsQuery {
                     "bad `below` {b}: a confidence between 0 (exclusive) and 1"
                 )));
             }
-            b => b,
+            // In (0, 1] as a double, then as the engine keeps it: a confidence too
+            // small for an f32 is "below nothing", not an error.
+            b => b.map(|b| b as f32),
         };
         let order = match self
             .sort
@@ -193,11 +222,19 @@ impl ItemsQuery {
     }
 }
 
-/// Work items matching the filters, with their effective link: `{total, items}`.
-#[utoipa::path(get, path = "/api/items", tag = "items", params(ItemsQuery),
+/// Work items matching the filters, with their effective link: `{total, offset, items}`.
+#[utoipa::path(get, path = "/api/items", tag = "items", operation_id = "list_items", params(ItemsQuery),
     responses(
-        (status = 200, description = "`{total, offset, items}`; rows carry no assignee", body = Object),
-        (status = 400, description = "A bad filter (period, reason, origin, unknown goal, confidence, sort)", body = ErrorBody)))]
+        (status = 200, description = "`{total, offset, items}`; rows carry no assignee. With `format=csv`, the rows as a list to review",
+            content((shapes::ItemList = "application/json"), (String = "text/csv")),
+            links(
+                ("item" = (operation_id = "get_item", parameters(("source" = "$response.body#/items/0/source"), ("key" = "$response.body#/items/0/key")))),
+                ("link" = (operation_id = "link_item", parameters(("source" = "$response.body#/items/0/source"), ("key" = "$response.body#/items/0/key")))),
+                ("confirm" = (operation_id = "confirm_item", parameters(("source" = "$response.body#/items/0/source"), ("key" = "$response.body#/items/0/key")))),
+                ("unlink" = (operation_id = "unlink_item", parameters(("source" = "$response.body#/items/0/source"), ("key" = "$response.body#/items/0/key")))),
+            )),
+        (status = 400, description = "A filter not of the documented form", body = ErrorBody),
+        (status = 404, description = "A goal, initiative or period (2025-W53) that does not exist", body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ItemsQuery>,
@@ -246,11 +283,12 @@ fn review_csv(rows: &[ItemRow<'_>]) -> Result<Vec<u8>, ApiError> {
 
 /// One item in full (including its assignee: a person asked for this one item), every
 /// link it has by origin, the effective one, and its notes.
-#[utoipa::path(get, path = "/api/items/{source}/{key}", tag = "items",
+#[utoipa::path(get, path = "/api/items/{source}/{key}", tag = "items", operation_id = "get_item",
     params(("source" = String, Path, description = "Source the key belongs to, e.g. jira"),
            ("key" = String, Path, description = "The tracker's key, e.g. PAY-12")),
     responses(
-        (status = 200, description = "`{item, text, effective, links, notes}`; `text` is the title and description as shown (markup rendered, people masked) and the tracker link", body = Object),
+        (status = 200, description = "`{item, text, effective, links, notes}`; `text` is the title and description as shown (markup rendered, people masked) and the tracker link", body = shapes::ItemDetail),
+        (status = 400, description = "A path segment that is not text", body = ErrorBody),
         (status = 404, description = "No such item", body = ErrorBody)))]
 pub async fn one(
     State(state): State<AppState>,

@@ -5,10 +5,12 @@
 //! document are built from the same declarations, so they cannot disagree. (Plain
 //! `.route(...)` calls are not used here; `tests/api_openapi.rs` checks that.)
 
+pub(crate) mod contract;
 pub(crate) mod items;
 pub(crate) mod links;
 mod notes;
 mod reports;
+mod shapes;
 mod strategy;
 mod tokens;
 
@@ -60,14 +62,17 @@ pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(tokens::list, tokens::create))
         .routes(routes!(tokens::revoke))
         .route_layer(RequireRole(Role::Viewer));
-    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(open)
         .merge(protected)
-        .split_for_parts()
+        .split_for_parts();
+    utoipa::Modify::modify(&openapi::TokenRefusals, &mut doc);
+    contract::apply(&mut doc);
+    (router, doc)
 }
 
 /// Liveness: answers `ok` without touching the database.
-#[utoipa::path(get, path = "/api/health", tag = "meta", security(()),
+#[utoipa::path(get, path = "/api/health", tag = "meta", operation_id = "health", security(()),
     responses((status = 200, description = "The server is up", body = String)))]
 pub async fn health() -> &'static str {
     "ok"
@@ -80,8 +85,13 @@ async fn unknown_route(uri: axum::http::Uri) -> ApiError {
     ))
 }
 
+// The extractors below wrap axum's through `#[from_request(via(..), rejection(ApiError))]`
+// rather than axum-extra's `WithRejection`: the same effect (every rejection goes through
+// `From<...Rejection> for ApiError`, so it is JSON and 400) without another dependency,
+// and handlers keep destructuring one plain wrapper (`ApiJson(body)`).
+
 /// `axum::Json`, answering malformed or mistyped bodies with a JSON error naming the
-/// problem (axum's own rejection is plain text).
+/// problem (axum's own rejection is plain text, and 422 or 415).
 #[derive(Debug, Clone, Copy, Default, axum::extract::FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct ApiJson<T>(pub T);
@@ -106,7 +116,10 @@ pub struct ApiPath<T>(pub T);
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ScopeQuery {
-    /// 2026-Q3, 2026-H2, 2026-07, 2026-W32, 2026 or 2026-07-01..2026-09-30.
+    /// 2026-Q3, 2026-H2, 2026-07, 2026-W32, 2026 or 2026-07-01..2026-09-30; empty or
+    /// `all`: all time. A period the calendar lacks (2025-W53, a range ending before it
+    /// starts) is a 404.
+    #[param(example = "2026-Q3")]
     pub period: Option<String>,
     /// Only this team's work.
     pub team: Option<String>,
@@ -115,6 +128,9 @@ pub struct ScopeQuery {
 impl ScopeQuery {
     /// The scope, with teams smaller than `min_group_size` people folded into "other".
     pub fn scope(&self, min_group_size: usize) -> Result<Scope, ApiError> {
+        if let Some(p) = &self.period {
+            contract::check_pattern("period", p, &contract::PERIOD)?;
+        }
         Ok(Scope {
             period: parse_period(self.period.as_deref())?,
             team: self.team.clone().filter(|t| !t.trim().is_empty()),
@@ -132,14 +148,15 @@ impl ScopeQuery {
     }
 }
 
-/// Parses an optional period parameter into a 400 naming the accepted forms. Empty and
-/// `all` mean all time.
+/// Parses an optional period parameter. Empty and `all` mean all time. Callers check
+/// its form first ([`contract::PERIOD`]), so what fails here is well formed and names no
+/// span of the calendar: a 404, like a goal the strategy does not have.
 pub fn parse_period(p: Option<&str>) -> Result<Option<Period>, ApiError> {
     p.map(str::trim)
         .filter(|p| !p.is_empty() && !p.eq_ignore_ascii_case("all"))
         .map(|p| {
             p.parse::<Period>()
-                .map_err(|e| ApiError::BadRequest(format!("bad `period`: {e}")))
+                .map_err(|e| ApiError::NotFound(format!("no such `period`: {e}")))
         })
         .transpose()
 }
@@ -198,7 +215,7 @@ pub(crate) mod lenient {
 pub(crate) const CSV: &str = "text/csv; charset=utf-8";
 
 /// Whether a `format` parameter asks for CSV rather than JSON (the default); anything
-/// else is a 400 naming the two.
+/// else is a 400 naming the two. Callers have checked its form against the document.
 pub(crate) fn wants_csv(format: Option<&str>) -> Result<bool, ApiError> {
     match format.map(str::trim) {
         None | Some("json") => Ok(false),

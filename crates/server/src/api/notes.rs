@@ -8,8 +8,9 @@ use throughline_model::{ContextNote, NoteKind, NoteTarget};
 use throughline_store::Store;
 use utoipa::{IntoParams, ToSchema};
 
+use super::contract::{self, check_enum, check_pattern};
 use super::links::team_of;
-use super::{ApiJson, ApiQuery};
+use super::{ApiJson, ApiQuery, shapes};
 use crate::auth::Contributor;
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
@@ -30,17 +31,33 @@ pub struct NotesQuery {
 #[serde(deny_unknown_fields)]
 pub struct NoteBody {
     /// `item:SOURCE:KEY`, `item:KEY`, `initiative:ID` or `goal:ID`.
+    #[schema(schema_with = contract::note_target_schema)]
     pub on: String,
     /// why, trade_off, learning, risk or customer_signal (default why).
+    #[schema(value_type = Option<NoteKindName>)]
     pub kind: Option<String>,
-    /// The note itself.
+    /// The note itself: some text that is not only spaces, at most 4000 characters.
+    #[schema(schema_with = contract::note_text_schema)]
     pub text: String,
     /// Day of the note, YYYY-MM-DD (default today).
-    #[schema(value_type = Option<String>, format = Date)]
+    #[schema(schema_with = contract::date_schema)]
     pub date: Option<chrono::NaiveDate>,
     /// The team to record when the server runs without tokens; with a token, the
     /// token's team is recorded instead.
     pub team: Option<String>,
+}
+
+/// The kinds of note, for the document (the handler checks against
+/// [`contract::NOTE_KINDS`], which a test holds equal to this).
+#[derive(serde::Serialize, ToSchema)]
+#[allow(dead_code)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKindName {
+    Why,
+    TradeOff,
+    Learning,
+    Risk,
+    CustomerSignal,
 }
 
 /// A note as the API shows it: with the author's team, never their name.
@@ -55,6 +72,7 @@ fn parse_target(s: &str) -> Result<NoteTarget, ApiError> {
             "`{s}` is not a note target: use item:SOURCE:KEY, item:KEY, initiative:ID or goal:ID"
         ))
     };
+    check_pattern("on", s, &contract::NOTE_TARGET).map_err(|_| bad())?;
     let (kind, rest) = s.trim().split_once(':').ok_or_else(bad)?;
     if rest.trim().is_empty() {
         return Err(bad());
@@ -111,10 +129,10 @@ fn resolve(store: &Store, t: NoteTarget) -> Result<NoteTarget, ApiError> {
 }
 
 /// Notes, oldest first, optionally for one item, initiative or goal.
-#[utoipa::path(get, path = "/api/notes", tag = "notes", params(NotesQuery),
+#[utoipa::path(get, path = "/api/notes", tag = "notes", operation_id = "list_notes", params(NotesQuery),
     responses(
-        (status = 200, description = "Notes with the author's team (never their name)", body = Object),
-        (status = 400, description = "A bad `on`", body = ErrorBody),
+        (status = 200, description = "Notes with the author's team (never their name)", body = Vec<shapes::Note>),
+        (status = 400, description = "An `on` not of the documented form", body = ErrorBody),
         (status = 404, description = "`on` names nothing known", body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -139,18 +157,22 @@ pub async fn list(
 }
 
 /// Adds a note. The author's team comes from the token; no name is recorded.
-#[utoipa::path(post, path = "/api/notes", tag = "notes", request_body = NoteBody,
+#[utoipa::path(post, path = "/api/notes", tag = "notes", operation_id = "add_note", request_body = NoteBody,
     responses(
-        (status = 201, description = "The note as stored", body = Object),
-        (status = 400, description = "Bad JSON, kind, target or an empty text", body = ErrorBody),
+        (status = 201, description = "The note as stored", body = shapes::Note,
+            links(("notes_on_it" = (operation_id = "list_notes", parameters(("on" = "$request.body#/on")))))),
+        (status = 400, description = "A body not of the documented shape (bad JSON, a missing, mistyped or unknown field, a bad kind, target or date, a blank or too long text)", body = ErrorBody),
         (status = 403, description = "Needs the contributor role", body = ErrorBody),
         (status = 404, description = "The target does not exist", body = ErrorBody),
-        (status = 422, description = "A missing or mistyped field", body = ErrorBody)))]
+        (status = 413, description = "A body over 2 MB", body = ErrorBody)))]
 pub async fn add(
     State(state): State<AppState>,
     Contributor(caller): Contributor,
     ApiJson(body): ApiJson<NoteBody>,
 ) -> Result<(StatusCode, ApiJson<Value>), ApiError> {
+    if let Some(k) = &body.kind {
+        check_enum("kind", k, contract::NOTE_KINDS)?;
+    }
     let kind = match body.kind.as_deref() {
         None => NoteKind::Why,
         Some(k) => NoteKind::parse(k).ok_or_else(|| {
@@ -159,15 +181,15 @@ pub async fn add(
             ))
         })?,
     };
-    let text = body.text.trim().to_string();
-    if text.is_empty() {
-        return Err(ApiError::BadRequest("`text` is empty".into()));
-    }
-    if text.chars().count() > MAX_NOTE {
+    // Counted as sent, as the document's `maxLength` counts, then stored trimmed.
+    if body.text.chars().count() > MAX_NOTE {
         return Err(ApiError::BadRequest(format!(
             "`text` is longer than {MAX_NOTE} characters"
         )));
     }
+    let text = body.text.trim().to_string();
+    check_pattern("text", &body.text, &contract::NOT_BLANK)
+        .map_err(|_| ApiError::BadRequest("`text` is empty".into()))?;
     let target = parse_target(&body.on)?;
     let author_team = team_of(&caller, body.team);
     let date = body.date.unwrap_or_else(|| chrono::Utc::now().date_naive());

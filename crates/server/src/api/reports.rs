@@ -12,18 +12,23 @@ use throughline_report::{
 };
 use utoipa::IntoParams;
 
-use super::{ApiQuery, CSV, ScopeQuery, csv_failed, wants_csv};
+use super::contract::{self, check_enum};
+use super::{ApiQuery, CSV, ScopeQuery, csv_failed, shapes, wants_csv};
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
 
 /// Default smallest group: fewer people than this fold into "other".
 const MIN_GROUP: usize = 3;
 
+/// Largest `min_group`: a bound the document can state (more people than any team has).
+const MAX_GROUP: usize = 1_000_000;
+
 /// How small a group may get before it folds into "other".
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct GroupQuery {
     /// Teams with fewer people than this fold into "other" (default 3, at least 2).
+    #[param(minimum = 2, maximum = 1000000)]
     pub min_group: Option<usize>,
 }
 
@@ -35,6 +40,9 @@ impl GroupQuery {
             Some(n) if n < 2 => Err(ApiError::BadRequest(
                 "`min_group` must be at least 2, so no figure points at one person".into(),
             )),
+            Some(n) if n > MAX_GROUP => Err(ApiError::BadRequest(format!(
+                "`min_group` is at most {MAX_GROUP}"
+            ))),
             Some(n) => Ok(n),
         }
     }
@@ -72,6 +80,9 @@ pub struct TableFormatQuery {
 
 impl TableFormatQuery {
     fn csv(&self) -> Result<bool, ApiError> {
+        if let Some(f) = &self.format {
+            check_enum("format", f, contract::TABLE_FORMATS)?;
+        }
         wants_csv(self.format.as_deref())
     }
 }
@@ -79,8 +90,10 @@ impl TableFormatQuery {
 /// Allocation, alignment and off-plan work for a period and team.
 #[utoipa::path(get, path = "/api/status", tag = "reports", params(ScopeQuery, GroupQuery, KeysQuery, TableFormatQuery),
     responses(
-        (status = 200, description = "The status report, with the item keys behind each figure (or CSV, one row per figure)", body = Object),
-        (status = 400, description = "A bad period, min_group or format", body = ErrorBody)))]
+        (status = 200, description = "The status report, with the item keys behind each figure (or CSV, one row per figure)",
+            content((Object = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "A period, min_group, keys or format not of the documented form", body = ErrorBody),
+        (status = 404, description = "A period the calendar does not have (2025-W53)", body = ErrorBody)))]
 pub async fn status(
     State(state): State<AppState>,
     ApiQuery(s): ApiQuery<ScopeQuery>,
@@ -119,8 +132,10 @@ pub struct AllocationQuery {
 /// Allocation over time, thin goals and stalled initiatives.
 #[utoipa::path(get, path = "/api/allocation", tag = "reports", params(ScopeQuery, AllocationQuery, KeysQuery, TableFormatQuery),
     responses(
-        (status = 200, description = "The allocation report (or CSV: per period, a row per class of work and per goal)", body = Object),
-        (status = 400, description = "A bad period, `by` or format", body = ErrorBody)))]
+        (status = 200, description = "The allocation report (or CSV: per period, a row per class of work and per goal)",
+            content((Object = "application/json"), (String = "text/csv"))),
+        (status = 400, description = "A period, `by`, keys or format not of the documented form", body = ErrorBody),
+        (status = 404, description = "A period the calendar does not have (2025-W53)", body = ErrorBody)))]
 pub async fn allocation(
     State(state): State<AppState>,
     ApiQuery(s): ApiQuery<ScopeQuery>,
@@ -129,6 +144,9 @@ pub async fn allocation(
     ApiQuery(f): ApiQuery<TableFormatQuery>,
 ) -> Result<Response, ApiError> {
     let scope = s.scope(MIN_GROUP)?;
+    if let Some(b) = &a.by {
+        check_enum("by", b, contract::BUCKETS)?;
+    }
     let by = match a.by.as_deref() {
         None => BucketBy::Auto,
         Some(b) => b
@@ -162,8 +180,10 @@ pub async fn allocation(
 #[into_params(parameter_in = Query)]
 pub struct DriftQuery {
     /// Weeks in the recent window (default 4, 1 to 52).
+    #[param(minimum = 1, maximum = 52)]
     pub recent_weeks: Option<i64>,
     /// Weeks in the window compared against (default 8, 1 to 104).
+    #[param(minimum = 1, maximum = 104)]
     pub baseline_weeks: Option<i64>,
 }
 
@@ -171,7 +191,8 @@ pub struct DriftQuery {
 #[utoipa::path(get, path = "/api/drift", tag = "reports", params(ScopeQuery, GroupQuery, DriftQuery, KeysQuery),
     responses(
         (status = 200, description = "The drift report", body = Object),
-        (status = 400, description = "A bad period or window", body = ErrorBody)))]
+        (status = 400, description = "A period, min_group, window or keys not of the documented form", body = ErrorBody),
+        (status = 404, description = "A period the calendar does not have (2025-W53)", body = ErrorBody)))]
 pub async fn drift(
     State(state): State<AppState>,
     ApiQuery(s): ApiQuery<ScopeQuery>,
@@ -218,7 +239,8 @@ pub struct ThemesQuery {
 #[utoipa::path(get, path = "/api/themes", tag = "reports", params(ScopeQuery, ThemesQuery, KeysQuery),
     responses(
         (status = 200, description = "The themes report", body = Object),
-        (status = 400, description = "A bad period", body = ErrorBody)))]
+        (status = 400, description = "A period, unplaced or keys not of the documented form", body = ErrorBody),
+        (status = 404, description = "A period the calendar does not have (2025-W53)", body = ErrorBody)))]
 pub async fn themes(
     State(state): State<AppState>,
     ApiQuery(s): ApiQuery<ScopeQuery>,
@@ -250,7 +272,7 @@ pub struct MetricsQuery {
 /// Key results against baseline and target, with launches on their timeline.
 #[utoipa::path(get, path = "/api/metrics", tag = "reports", params(MetricsQuery),
     responses(
-        (status = 200, description = "One entry per metric", body = Object),
+        (status = 200, description = "One entry per metric", body = Vec<Object>),
         (status = 404, description = "No such metric", body = ErrorBody)))]
 pub async fn metrics(
     State(state): State<AppState>,
@@ -274,7 +296,7 @@ pub async fn metrics(
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct BriefQuery {
-    /// `json` (default), `md` or `html`.
+    /// `json` (default), `md` (or `markdown`) or `html`.
     pub format: Option<String>,
 }
 
@@ -283,7 +305,8 @@ pub struct BriefQuery {
     responses(
         (status = 200, description = "The brief", content(
             (Object = "application/json"), (String = "text/markdown"), (String = "text/html"))),
-        (status = 400, description = "A bad period or format", body = ErrorBody)))]
+        (status = 400, description = "A period, min_group, format or keys not of the documented form", body = ErrorBody),
+        (status = 404, description = "A period the calendar does not have (2025-W53)", body = ErrorBody)))]
 pub async fn brief(
     State(state): State<AppState>,
     ApiQuery(s): ApiQuery<ScopeQuery>,
@@ -293,7 +316,10 @@ pub async fn brief(
 ) -> Result<Response, ApiError> {
     let min = g.size()?;
     let scope = s.scope(min)?;
-    let format = b.format.as_deref().map(str::trim).unwrap_or("json");
+    if let Some(f) = &b.format {
+        check_enum("format", f, contract::BRIEF_FORMATS)?;
+    }
+    let format = b.format.as_deref().unwrap_or("json");
     let content_type = match format {
         "json" => "application/json",
         "md" | "markdown" => "text/markdown; charset=utf-8",
@@ -327,7 +353,9 @@ pub async fn brief(
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AskQuery {
-    /// A question, e.g. "why is Payments off plan?"
+    /// A question, e.g. "why is Payments off plan?": some text that is not only spaces,
+    /// at most 500 characters.
+    #[param(required = true, example = "why is Payments off plan?")]
     pub q: Option<String>,
 }
 
@@ -337,19 +365,21 @@ const MAX_QUESTION: usize = 500;
 /// A question answered offline, citing the items and notes behind the answer.
 #[utoipa::path(get, path = "/api/ask", tag = "reports", params(AskQuery),
     responses(
-        (status = 200, description = "`{shape, text, cited}`", body = Object),
-        (status = 400, description = "No question, or too long", body = ErrorBody)))]
+        (status = 200, description = "`{shape, text, cited}`", body = shapes::Answer),
+        (status = 400, description = "No question, only spaces, or too long", body = ErrorBody)))]
 pub async fn ask(
     State(state): State<AppState>,
     ApiQuery(a): ApiQuery<AskQuery>,
 ) -> Result<Response, ApiError> {
-    let q = a.q.unwrap_or_default().trim().to_string();
+    let raw = a.q.unwrap_or_default();
+    let q = raw.trim().to_string();
     if q.is_empty() {
         return Err(ApiError::BadRequest(
             "ask a question with `q`, e.g. /api/ask?q=why+is+Payments+off+plan".into(),
         ));
     }
-    if q.chars().count() > MAX_QUESTION {
+    // Counted as sent, as the document's `maxLength` counts.
+    if raw.chars().count() > MAX_QUESTION {
         return Err(ApiError::BadRequest(format!(
             "`q` is longer than {MAX_QUESTION} characters"
         )));

@@ -4,15 +4,19 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use throughline_report::relink;
 
-use super::ApiJson;
+use super::{ApiJson, shapes};
 use crate::auth::Admin;
 use crate::error::ErrorBody;
 use crate::{ApiError, AppState};
 
 /// The strategy in force and its version.
-#[utoipa::path(get, path = "/api/strategy", tag = "strategy",
+#[utoipa::path(get, path = "/api/strategy", tag = "strategy", operation_id = "get_strategy",
     responses(
-        (status = 200, description = "`{version, strategy}`: goals, metrics, initiatives", body = Object),
+        (status = 200, description = "`{version, strategy}`: goals, metrics, initiatives", body = shapes::StrategyInForce,
+            links(
+                ("items_of_first_goal" = (operation_id = "list_items", parameters(("goal" = "$response.body#/strategy/goals/0/id")))),
+                ("notes_on_first_goal" = (operation_id = "list_notes", parameters(("on" = "goal:{$response.body#/strategy/goals/0/id}")))),
+            )),
         (status = 404, description = "No strategy applied yet", body = ErrorBody)))]
 pub async fn get_strategy(
     axum::extract::State(state): axum::extract::State<AppState>,
@@ -34,8 +38,8 @@ pub async fn get_strategy(
 }
 
 /// Every applied version, oldest first.
-#[utoipa::path(get, path = "/api/strategy/history", tag = "strategy",
-    responses((status = 200, description = "Versions with when they were applied and their size", body = Object)))]
+#[utoipa::path(get, path = "/api/strategy/history", tag = "strategy", operation_id = "strategy_history",
+    responses((status = 200, description = "Versions with when they were applied and their size, oldest first", body = Vec<Object>)))]
 pub async fn history(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> Result<Response, ApiError> {
@@ -46,14 +50,14 @@ pub async fn history(
 /// Replaces the strategy with a new version (the strategy file's TOML as the body), then
 /// re-links all work to it: explicit links from the selectors, inference for the rest.
 /// Slow on large databases (inference runs over every unlinked item).
-#[utoipa::path(put, path = "/api/strategy", tag = "strategy",
-    request_body(content = String, content_type = "application/toml",
-        description = "A strategy file (see `throughline strategy example`)"),
+#[utoipa::path(put, path = "/api/strategy", tag = "strategy", operation_id = "put_strategy",
+    request_body(description = "A strategy file's TOML (see `throughline strategy example`); read as text whatever the content type",
+        content((String = "application/toml"), (String = "text/plain"))),
     responses(
-        (status = 200, description = "`{version, links, inferred}`", body = Object),
-        (status = 400, description = "The body is not UTF-8 text", body = ErrorBody),
+        (status = 200, description = "`{version, links, inferred}`", body = shapes::StrategyApplied),
+        (status = 400, description = "Empty, not UTF-8, or a file with problems (`problems`: each with its line)", body = ErrorBody),
         (status = 403, description = "Needs the admin role", body = ErrorBody),
-        (status = 422, description = "The file has problems, each with its line", body = ErrorBody)))]
+        (status = 413, description = "A body over 2 MB", body = ErrorBody)))]
 pub async fn put_strategy(
     axum::extract::State(state): axum::extract::State<AppState>,
     _admin: Admin,
@@ -85,6 +89,7 @@ pub async fn put_strategy(
 fn relink_error(e: relink::RelinkError) -> ApiError {
     match e {
         relink::RelinkError::Store(e) => e.into(),
-        relink::RelinkError::Sense(e) => ApiError::unprocessable(e.to_string()),
+        // The engine refusing the new strategy (nothing to align to) is about the file.
+        relink::RelinkError::Sense(e) => ApiError::BadRequest(e.to_string()),
     }
 }

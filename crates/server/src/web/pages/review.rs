@@ -82,7 +82,7 @@ pub(crate) async fn upload(
             Ok(to.into_response())
         }
         // The reviewer's to mend: say which row and why, and store nothing.
-        Err(e @ (ApiError::BadRequest(_) | ApiError::Unprocessable { .. })) => {
+        Err(e @ (ApiError::BadRequest(_) | ApiError::NotFound(_) | ApiError::Conflict(_))) => {
             Ok(refused(back, e.to_string()))
         }
         Err(e) => Err(e.into()),
