@@ -293,6 +293,9 @@ pub enum ImportFormat {
     Jira,
     /// GitHub: issues / pull requests JSON from the REST API or `gh ... list --json`.
     Github,
+    /// GitLab: issues and group epics JSON from the REST API (pages too) or `glab issue
+    /// list --output json`.
+    Gitlab,
     /// Linear: the workspace CSV export, or issues from its GraphQL API (.json).
     Linear,
     /// Any CSV or JSON Lines file, read through a column mapping.
@@ -309,7 +312,7 @@ pub struct ImportArgs {
     /// Export files to import (each is one transaction).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Source name the keys belong to (default: jira, github, linear, csv, jsonl).
+    /// Source name the keys belong to (default: jira, github, gitlab, linear, csv, jsonl).
     #[arg(long)]
     pub source: Option<String>,
     /// Column mapping for csv: FIELD=COLUMN, repeatable (e.g. --map title=summary).

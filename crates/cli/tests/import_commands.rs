@@ -210,3 +210,40 @@ fn real_storypoints_and_iceberg_exports_import_with_exact_counts() {
     ]);
     assert_eq!(r["files"][0]["unchanged"], 7_881);
 }
+
+#[test]
+fn gitlab_epics_and_issues_roll_up_to_the_initiative_that_selects_the_top_epic() {
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ingest/tests/fixtures");
+    let env = Env::new();
+    env.write(
+        "s.toml",
+        "[[goal]]\nid = \"grow\"\ntitle = \"Grow\"\n\n[[initiative]]\nid = \"checkout\"\n\
+         goals = [\"grow\"]\ntitle = \"Checkout\"\nepics = [\"my-group&4\"]\n",
+    );
+    env.ok(&["strategy", "apply", "s.toml"]);
+    let files: Vec<String> = [
+        "gitlab_rest_epics.json",
+        "gitlab_rest_issues_pages.json",
+        "glab_issue_list.json",
+    ]
+    .iter()
+    .map(|f| fixtures.join(f).display().to_string())
+    .collect();
+    let mut args = vec!["import", "gitlab"];
+    args.extend(files.iter().map(String::as_str));
+    let r = env.json(&args);
+    let read: u64 = r["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["inserted"].as_u64().unwrap())
+        .sum();
+    assert_eq!(read, 5, "{r}");
+    // The issue sits in epic &5, which sits under &4: the selector of &4 takes it.
+    let item = env.json(&["items", "--text", "my-group/my-project#6"]);
+    let link = &item["items"][0]["link"];
+    assert_eq!(link["target"]["id"], "checkout", "{item}");
+    assert_eq!(link["origin"], "explicit", "{item}");
+    assert_eq!(item["items"][0]["source"], "gitlab", "{item}");
+}

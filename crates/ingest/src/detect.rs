@@ -13,7 +13,8 @@ const HEAD: u64 = 64 * 1024;
 /// Guesses the format of an export from its name and first 64 KiB.
 ///
 /// `.jsonl` / `.ndjson` are JSON Lines. JSON is Jira when the first marker key is
-/// `"issues"` or `"fields"`, GitHub when it is `"number"`, Linear when its issues have an
+/// `"issues"` or `"fields"`, GitHub when it is `"number"`, GitLab when objects have an `"iid"`
+/// beside a `"project_id"` or `"group_id"`, Linear when its issues have an
 /// `"identifier"`; a `.json` file holding one
 /// object per line is JSON Lines. CSV is Jira when the header has `Issue key` and
 /// `Summary`, Linear when it has `ID`, `Team` and `Title`, generic otherwise.
@@ -42,7 +43,7 @@ pub fn detect_format(path: &Path) -> Result<Format, IngestError> {
     match body.first() {
         None => Err(unknown("the file is empty")),
         Some(b'{') | Some(b'[') => sniff_json(body).ok_or_else(|| {
-            unknown("JSON that is neither a Jira search response (\"issues\" / \"fields\"), GitHub issues (\"number\") nor Linear issues (\"identifier\")")
+            unknown("JSON that is neither a Jira search response (\"issues\" / \"fields\"), GitHub issues (\"number\"), GitLab issues (\"iid\") nor Linear issues (\"identifier\")")
         }),
         Some(_) if ext == "json" => Err(unknown("a .json file that does not start with { or [")),
         Some(_) => sniff_csv(text).ok_or_else(|| unknown("no CSV header row")),
@@ -60,6 +61,14 @@ fn sniff_json(body: &[u8]) -> Option<Format> {
                 return Some(Format::Jsonl);
             }
         }
+    }
+    // GitLab numbers issues and epics by "iid" within a project or group, beside a
+    // "project_id" or "group_id"; no other tracker's issues carry "iid".
+    if find_key(body, b"\"iid\"").is_some()
+        && (find_key(body, b"\"project_id\"").is_some()
+            || find_key(body, b"\"group_id\"").is_some())
+    {
+        return Some(Format::GitlabJson);
     }
     // Linear's GraphQL pages also hold an "issues" key: its nodes' "identifier" tells.
     if find_key(body, b"\"identifier\"").is_some() && find_key(body, b"\"fields\"").is_none() {

@@ -1,4 +1,4 @@
-//! Throughline's importers: Jira, GitHub, Linear and generic CSV / JSON Lines exports into
+//! Throughline's importers: Jira, GitHub, GitLab, Linear and generic CSV / JSON Lines exports into
 //! work items.
 //!
 //! The entry points are [`detect_format`], which sniffs what a file is, and [`read_items`],
@@ -37,6 +37,7 @@ mod detect;
 mod error;
 mod generic;
 mod github_json;
+mod gitlab_json;
 mod jira_csv;
 mod jira_json;
 mod json_doc;
@@ -76,6 +77,9 @@ pub enum Format {
     JiraCsv,
     /// GitHub issues / pull requests from the REST API or `gh issue|pr list --json`.
     GithubJson,
+    /// GitLab issues and group epics from the REST API (pages too) or `glab issue list
+    /// --output json`.
+    GitlabJson,
     /// Linear's workspace CSV export.
     LinearCsv,
     /// Linear's GraphQL API: `issues` pages (`{"data": {"issues": {"nodes": [...]}}}`), an
@@ -89,10 +93,11 @@ pub enum Format {
 
 impl Format {
     /// Every format, in the order they are listed to users.
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::JiraJson,
         Format::JiraCsv,
         Format::GithubJson,
+        Format::GitlabJson,
         Format::LinearCsv,
         Format::LinearJson,
         Format::Csv,
@@ -105,6 +110,7 @@ impl Format {
             Format::JiraJson => "jira-json",
             Format::JiraCsv => "jira-csv",
             Format::GithubJson => "github-json",
+            Format::GitlabJson => "gitlab-json",
             Format::LinearCsv => "linear-csv",
             Format::LinearJson => "linear-json",
             Format::Csv => "csv",
@@ -117,6 +123,7 @@ impl Format {
         match self {
             Format::JiraJson | Format::JiraCsv => "jira",
             Format::GithubJson => "github",
+            Format::GitlabJson => "gitlab",
             Format::LinearCsv | Format::LinearJson => "linear",
             Format::Csv => "csv",
             Format::Jsonl => "jsonl",
@@ -133,7 +140,7 @@ impl fmt::Display for Format {
 /// A format name that is not one of [`Format::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown format {0:?}: use one of jira-json, jira-csv, github-json, linear-csv, linear-json, csv, jsonl"
+    "unknown format {0:?}: use one of jira-json, jira-csv, github-json, gitlab-json, linear-csv, linear-json, csv, jsonl"
 )]
 pub struct ParseFormatError(pub String);
 
@@ -147,6 +154,7 @@ impl FromStr for Format {
             "jira-json" | "jira" => Ok(Format::JiraJson),
             "jira-csv" => Ok(Format::JiraCsv),
             "github-json" | "github" | "gh" => Ok(Format::GithubJson),
+            "gitlab-json" | "gitlab" | "glab" => Ok(Format::GitlabJson),
             "linear-csv" | "linear" => Ok(Format::LinearCsv),
             "linear-json" => Ok(Format::LinearJson),
             "csv" => Ok(Format::Csv),
@@ -256,6 +264,7 @@ pub fn read_items(
         Format::JiraJson => jira_json::read(path, source, opts),
         Format::JiraCsv => jira_csv::read(path, source, opts),
         Format::GithubJson => github_json::read(path, source),
+        Format::GitlabJson => gitlab_json::read(path, source),
         Format::LinearCsv => linear_csv::read(path, source),
         Format::LinearJson => linear_json::read(path, source),
         Format::Csv => generic::read_csv(path, source, opts.mapping.as_ref()),
@@ -279,6 +288,7 @@ pub fn read_document(
     let stream = match format {
         Format::JiraJson => jira_json::read_doc(doc, origin, source, opts),
         Format::GithubJson => github_json::read_doc(doc, origin, source),
+        Format::GitlabJson => gitlab_json::read_doc(doc, origin, source),
         Format::LinearJson => linear_json::read_doc(doc, origin, source),
         other => Err(IngestError::Shape {
             path: origin.to_path_buf(),

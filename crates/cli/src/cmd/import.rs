@@ -137,6 +137,7 @@ fn resolve_format(wanted: ImportFormat, path: &Path) -> anyhow::Result<Format> {
         ImportFormat::Jira if ext == "csv" => Format::JiraCsv,
         ImportFormat::Jira => Format::JiraJson,
         ImportFormat::Github => Format::GithubJson,
+        ImportFormat::Gitlab => Format::GitlabJson,
         ImportFormat::Linear if ext == "json" => Format::LinearJson,
         ImportFormat::Linear => Format::LinearCsv,
         ImportFormat::Csv if matches!(ext.as_str(), "jsonl" | "ndjson") => Format::Jsonl,
