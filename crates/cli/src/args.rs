@@ -473,6 +473,10 @@ pub struct ScopeArgs {
     /// (`all`: all time).
     #[arg(long)]
     pub period: Option<String>,
+    /// Which date puts work in the period: active (worked on at any time in it),
+    /// created or resolved.
+    #[arg(long, value_name = "DATE", default_value = "active", value_parser = ["active", "created", "resolved"])]
+    pub period_by: String,
     /// Only this team's work.
     #[arg(long)]
     pub team: Option<String>,
