@@ -85,7 +85,7 @@ fn auto_bucket(snap: &Snapshot, scope: &Scope) -> BucketBy {
 }
 
 /// Weeks up to 26 of them, months up to three years, quarters past that.
-fn by_span(days: i64) -> BucketBy {
+pub(crate) fn by_span(days: i64) -> BucketBy {
     if days <= 26 * 7 {
         BucketBy::Week
     } else if days <= 3 * 365 {
