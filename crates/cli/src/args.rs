@@ -661,12 +661,13 @@ pub struct AskArgs {
 pub struct DriftArgs {
     #[command(flatten)]
     pub scope: ScopeArgs,
-    /// Weeks in the recent window.
-    #[arg(long, default_value_t = 4)]
-    pub recent_weeks: i64,
-    /// Weeks in the window compared against.
-    #[arg(long, default_value_t = 8)]
-    pub baseline_weeks: i64,
+    /// Compare only the last this many weeks with the weeks before them, instead of
+    /// scanning the whole period for shifts.
+    #[arg(long)]
+    pub recent_weeks: Option<i64>,
+    /// Weeks in the window compared against (with `--recent-weeks`; default 8).
+    #[arg(long)]
+    pub baseline_weeks: Option<i64>,
     /// Teams with fewer people than this are folded into "other".
     #[arg(long, default_value_t = 3)]
     pub min_group: usize,

@@ -15,7 +15,7 @@ use throughline_store::StoredItem;
 use crate::allocation::{AllocationOptions, allocation};
 use crate::class::WorkClass;
 use crate::drift::{DriftOptions, QuotedNote, drift, note_target};
-use crate::representative::{by_key, common_words, representative};
+use crate::representative::{areas_of, by_key, common_words, representative};
 use crate::status::status;
 use crate::text::{percent, truncate};
 use crate::themes::{ThemeOptions, themes};
@@ -395,28 +395,6 @@ fn evidence_in(ctx: &Ctx, keys: &[String]) -> Vec<(String, usize)> {
     v
 }
 
-/// The areas (components, else projects) the items are filed under, most common first.
-fn areas_of(ctx: &Ctx, keys: &[String], n: usize) -> Vec<(String, usize)> {
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    for k in keys {
-        if let Some(s) = ctx.index.get(k.as_str()) {
-            let area = s
-                .item
-                .components
-                .first()
-                .cloned()
-                .or_else(|| s.item.project.clone());
-            if let Some(a) = area {
-                *counts.entry(a).or_default() += 1;
-            }
-        }
-    }
-    let mut v: Vec<(String, usize)> = counts.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    v.truncate(n);
-    v
-}
-
 /// Notes about the items (or, for a team, written by it), newest first, of the kinds
 /// that say why.
 fn notes_on(ctx: &Ctx, scope: &Scope, keys: &[String]) -> Vec<usize> {
@@ -483,7 +461,7 @@ fn off_plan(ctx: &mut Ctx, scope: &Scope, asked: &Asked) -> String {
             percent(r.work.items as f64 / st.off_plan.items.max(1) as f64)
         );
         if r.reason == OffPlanReason::NotCovered {
-            let areas: Vec<String> = areas_of(ctx, &r.work.keys, 4)
+            let areas: Vec<String> = areas_of(ctx.snap, &r.work.keys, 4)
                 .into_iter()
                 .map(|(a, n)| format!("{a} ({n})"))
                 .collect();

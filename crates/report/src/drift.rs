@@ -18,6 +18,7 @@ use serde::Serialize;
 use throughline_model::{ContextNote, NoteKind, NoteTarget, OffPlanReason};
 
 use crate::class::{WorkClass, goals_of};
+use crate::representative::areas_of;
 use crate::groups::{team_groups, team_name};
 use crate::status::{Figure, ratio};
 use crate::{Scope, Snapshot};
@@ -545,7 +546,7 @@ pub fn drift(snap: &Snapshot, scope: &Scope, opts: &DriftOptions) -> DriftReport
                     .first()
                     .is_some_and(|d| d.reason == OffPlanReason::NotCovered)
             {
-                shift.gap_areas = areas(snap, &shift.drivers[0].keys);
+                shift.gap_areas = areas_of(snap, &shift.drivers[0].keys, 4);
                 shift.headline = format!(
                     "{group}: new work outside the strategy's areas{}: {}",
                     areas_words(&shift.gap_areas),
@@ -578,27 +579,6 @@ pub fn drift(snap: &Snapshot, scope: &Scope, opts: &DriftOptions) -> DriftReport
     quiet.truncate(3);
     report.within_noise = quiet;
     report
-}
-
-/// The areas (first component, else project) of the items, largest first, at most four.
-fn areas(snap: &Snapshot, keys: &[String]) -> Vec<(String, usize)> {
-    let keys: std::collections::HashSet<&str> = keys.iter().map(String::as_str).collect();
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    for s in snap.items.iter().filter(|s| keys.contains(s.item.key.as_str())) {
-        if let Some(a) = s
-            .item
-            .components
-            .first()
-            .cloned()
-            .or_else(|| s.item.project.clone())
-        {
-            *counts.entry(a).or_default() += 1;
-        }
-    }
-    let mut v: Vec<(String, usize)> = counts.into_iter().collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    v.truncate(4);
-    v
 }
 
 fn areas_words(areas: &[(String, usize)]) -> String {

@@ -106,3 +106,25 @@ pub(crate) fn common_words(
     v.truncate(n);
     v
 }
+
+/// The areas (first component, else project) the items are filed under, largest first,
+/// at most `n`: where work the strategy does not cover sits.
+pub(crate) fn areas_of(snap: &Snapshot, keys: &[String], n: usize) -> Vec<(String, usize)> {
+    let keys: HashSet<&str> = keys.iter().map(String::as_str).collect();
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for s in snap.items.iter().filter(|s| keys.contains(s.item.key.as_str())) {
+        if let Some(a) = s
+            .item
+            .components
+            .first()
+            .cloned()
+            .or_else(|| s.item.project.clone())
+        {
+            *counts.entry(a).or_default() += 1;
+        }
+    }
+    let mut v: Vec<(String, usize)> = counts.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v.truncate(n);
+    v
+}
