@@ -166,8 +166,10 @@ pub struct Stalled {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AllocationReport {
     pub options: AllocationOptions,
-    /// The scope's period: the work active in it is counted.
+    /// The scope's period: the work in it (by `period_by`) is counted.
     pub period: Option<throughline_model::Period>,
+    /// Which date put an item in the period.
+    pub period_by: crate::PeriodBy,
     pub as_of: Option<NaiveDate>,
     pub total: Figure,
     pub buckets: Vec<Bucket>,
@@ -369,6 +371,7 @@ pub fn allocation(snap: &Snapshot, scope: &Scope, opts: &AllocationOptions) -> A
     AllocationReport {
         options: opts.clone(),
         period: scope.period.clone(),
+        period_by: scope.period_by,
         as_of,
         total,
         buckets,
@@ -439,8 +442,9 @@ impl AllocationReport {
         let _ = match &self.period {
             Some(p) => writeln!(
                 o,
-                "Allocation over time: the {} active in {p} (worked on at any time in it), {by}",
-                crate::text::plural(self.total.items, "item")
+                "Allocation over time: the {} {}, {by}",
+                crate::text::plural(self.total.items, "item"),
+                self.period_by.describe(p)
             ),
             None => writeln!(
                 o,

@@ -152,6 +152,8 @@ const FORM: &[&str] = &[
     "share", "shares", "number", "reason", "reasons", "unplanned", "plan", "planned",
     "closed", "fixed", "resolved", "finished", "completed", "shipped", "delivered",
     "created", "opened", "filed", "raised", "reported", "logged", "came", "in", "year",
+    "close", "ship", "finish", "complete", "deliver", "resolve", "anything", "take",
+    "took", "taken", "bugs", "debt", "tech", "incidents", "escalations", "maintenance",
 ];
 
 /// The off-plan reason a question names ("tech debt", "bugs", "maintenance").

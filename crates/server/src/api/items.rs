@@ -27,6 +27,9 @@ pub struct ItemsQuery {
     /// Period the work was active in (2026-Q3, 2026-07, ...; `all`: all time).
     #[serde(default, deserialize_with = "lenient::text")]
     pub period: Option<String>,
+    /// Which date puts work in the period: `active` (default), `created` or `resolved`.
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub period_by: Option<String>,
     /// Only this team's work.
     #[serde(default, deserialize_with = "lenient::text")]
     pub team: Option<String>,
@@ -99,6 +102,7 @@ impl ItemsQuery {
     pub fn to_query(&self, strategy: &Strategy) -> Result<ItemQuery, ApiError> {
         let scope = ScopeQuery {
             period: self.period.clone(),
+            period_by: self.period_by.clone(),
             team: self.team.clone(),
         }
         .scope(0)?;
