@@ -638,7 +638,7 @@ pub struct BriefArgs {
     #[arg(
         long,
         value_name = "N",
-        default_value_t = 25,
+        default_value_t = 5,
         conflicts_with = "all_keys"
     )]
     pub evidence_keys: usize,

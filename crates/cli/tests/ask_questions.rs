@@ -162,9 +162,8 @@ fn check(snap: &Snapshot, today: NaiveDate, q: &Question) -> Result<(), String> 
             }
         }
     }
-    let class = |s: &throughline_store::StoredItem| {
-        WorkClass::of(snap.links.get(&s.id), &snap.strategy)
-    };
+    let class =
+        |s: &throughline_store::StoredItem| WorkClass::of(snap.links.get(&s.id), &snap.strategy);
     match q.about {
         About::OffPlan(reason) => {
             let want = format!("{} of {} items", st.off_plan.items, st.total.items);
@@ -260,7 +259,10 @@ fn check(snap: &Snapshot, today: NaiveDate, q: &Question) -> Result<(), String> 
             }
         }
         About::Unclear => {
-            let want = format!("{} of {} items are unclear", st.unclear.items, st.total.items);
+            let want = format!(
+                "{} of {} items are unclear",
+                st.unclear.items, st.total.items
+            );
             if !a.text.contains(&want) {
                 return fail(format!("lacks {want:?}"));
             }
@@ -324,7 +326,13 @@ fn demo_questions_get_their_scope_and_facts() {
         )
     };
     let questions = [
-        q("What are we executing?", "executing", All, Active, Executing),
+        q(
+            "What are we executing?",
+            "executing",
+            All,
+            Active,
+            Executing,
+        ),
         q(
             "what are we working on in 2026-Q3?",
             "executing",
@@ -473,10 +481,22 @@ fn appcelerator_questions_get_their_scope_and_facts() {
     let env = Env::new();
     for p in ["ALOY", "DAEMON", "MOD", "TIMOB"] {
         let f = data.join(format!("appcelerator/{p}.json"));
-        env.ok(&["import", "jira", &f.display().to_string(), "--no-align", "--quiet"]);
+        env.ok(&[
+            "import",
+            "jira",
+            &f.display().to_string(),
+            "--no-align",
+            "--quiet",
+        ]);
     }
     let draft = env.path("strategy.toml");
-    env.ok(&["strategy", "draft", "--out", &draft.display().to_string(), "--quiet"]);
+    env.ok(&[
+        "strategy",
+        "draft",
+        "--out",
+        &draft.display().to_string(),
+        "--quiet",
+    ]);
     env.ok(&["strategy", "apply", &draft.display().to_string(), "--quiet"]);
     let snap = load(&env);
     let today = chrono::Utc::now().date_naive();

@@ -84,7 +84,10 @@ impl Ctx<'_> {
     fn titled(&self, keys: &[String]) -> String {
         keys.iter()
             .map(|k| {
-                let title = self.index.get(k.as_str()).map_or("", |s| s.item.title.as_str());
+                let title = self
+                    .index
+                    .get(k.as_str())
+                    .map_or("", |s| s.item.title.as_str());
                 format!("{k} \"{}\"", truncate(title, 70))
             })
             .collect::<Vec<_>>()
@@ -144,16 +147,93 @@ struct Asked<'a> {
 
 /// Words of a question's form ("what did we work on"), which name no topic.
 const FORM: &[&str] = &[
-    "happen", "happened", "happening", "worked", "working", "work", "executing", "execute",
-    "doing", "done", "team", "teams", "us", "we", "our", "goal", "goals", "initiative",
-    "initiatives", "item", "items", "issue", "issues", "ticket", "tickets", "show", "list",
-    "tell", "me", "give", "during", "spend", "spent", "time", "effort", "go", "went",
-    "focus", "focused", "busy", "kind", "sort", "type", "get", "got", "biggest", "main",
-    "share", "shares", "number", "reason", "reasons", "unplanned", "plan", "planned",
-    "closed", "fixed", "resolved", "finished", "completed", "shipped", "delivered",
-    "created", "opened", "filed", "raised", "reported", "logged", "came", "in", "year",
-    "close", "ship", "finish", "complete", "deliver", "resolve", "anything", "take",
-    "took", "taken", "bugs", "debt", "tech", "incidents", "escalations", "maintenance",
+    "happen",
+    "happened",
+    "happening",
+    "worked",
+    "working",
+    "work",
+    "executing",
+    "execute",
+    "doing",
+    "done",
+    "team",
+    "teams",
+    "us",
+    "we",
+    "our",
+    "goal",
+    "goals",
+    "initiative",
+    "initiatives",
+    "item",
+    "items",
+    "issue",
+    "issues",
+    "ticket",
+    "tickets",
+    "show",
+    "list",
+    "tell",
+    "me",
+    "give",
+    "during",
+    "spend",
+    "spent",
+    "time",
+    "effort",
+    "go",
+    "went",
+    "focus",
+    "focused",
+    "busy",
+    "kind",
+    "sort",
+    "type",
+    "get",
+    "got",
+    "biggest",
+    "main",
+    "share",
+    "shares",
+    "number",
+    "reason",
+    "reasons",
+    "unplanned",
+    "plan",
+    "planned",
+    "closed",
+    "fixed",
+    "resolved",
+    "finished",
+    "completed",
+    "shipped",
+    "delivered",
+    "created",
+    "opened",
+    "filed",
+    "raised",
+    "reported",
+    "logged",
+    "came",
+    "in",
+    "year",
+    "close",
+    "ship",
+    "finish",
+    "complete",
+    "deliver",
+    "resolve",
+    "anything",
+    "take",
+    "took",
+    "taken",
+    "bugs",
+    "debt",
+    "tech",
+    "incidents",
+    "escalations",
+    "maintenance",
 ];
 
 /// The off-plan reason a question names ("tech debt", "bugs", "maintenance").
@@ -269,14 +349,26 @@ pub fn ask(snap: &Snapshot, question: &str, today: NaiveDate) -> Answer {
     let (shape, text) = if (ql.contains("trend") || ql.contains("over time")) && off_words {
         ("off_plan_trend", trend(&mut ctx, &team_scope, as_of))
     } else if off_words && asked.initiative.is_none() {
-        let shape = if asked.why { "why_off_plan" } else { "off_plan" };
+        let shape = if asked.why {
+            "why_off_plan"
+        } else {
+            "off_plan"
+        };
         (shape, off_plan(&mut ctx, &team_scope, &asked))
     } else if ql.contains("stall") || ql.contains("stuck") {
         ("stalled", stalled(&mut ctx, &base, as_of))
     } else if let Some(i) = asked.initiative {
-        ("initiative_work", initiative_work(&mut ctx, &team_scope, i, &asked))
-    } else if let Some(g) = goal.filter(|_| ql.contains("how much") || ql.contains("work") || asked.why) {
-        ("goal_work", goal_work(&mut ctx, &team_scope, &g.id, asked.why))
+        (
+            "initiative_work",
+            initiative_work(&mut ctx, &team_scope, i, &asked),
+        )
+    } else if let Some(g) =
+        goal.filter(|_| ql.contains("how much") || ql.contains("work") || asked.why)
+    {
+        (
+            "goal_work",
+            goal_work(&mut ctx, &team_scope, &g.id, asked.why),
+        )
     } else if ql.contains("unclear") || ql.contains("not placed") || ql.contains("unlinked") {
         ("not_placed", not_placed(&mut ctx, &team_scope))
     } else if asked.topic.is_empty()
@@ -370,7 +462,11 @@ fn executing(ctx: &mut Ctx, scope: &Scope) -> String {
 fn evidence_in(ctx: &Ctx, keys: &[String]) -> Vec<(String, usize)> {
     let mut counts: HashMap<String, usize> = HashMap::new();
     for k in keys {
-        let Some(link) = ctx.index.get(k.as_str()).and_then(|s| ctx.snap.links.get(&s.id)) else {
+        let Some(link) = ctx
+            .index
+            .get(k.as_str())
+            .and_then(|s| ctx.snap.links.get(&s.id))
+        else {
             continue;
         };
         let mut seen = HashSet::new();
@@ -408,7 +504,8 @@ fn notes_on(ctx: &Ctx, scope: &Scope, keys: &[String]) -> Vec<usize> {
         .rev()
         .filter(|(_, n)| matches!(n.kind, NoteKind::TradeOff | NoteKind::Why | NoteKind::Risk))
         .filter(|(_, n)| {
-            let about = matches!(&n.target, NoteTarget::Item { key, .. } if keys.contains(key.as_str()));
+            let about =
+                matches!(&n.target, NoteTarget::Item { key, .. } if keys.contains(key.as_str()));
             let by_team = scope.team.as_ref().is_some_and(|t| {
                 n.author_team
                     .as_deref()
@@ -424,7 +521,10 @@ fn quote(ctx: &mut Ctx, i: usize) -> String {
     let n = &ctx.snap.notes[i];
     let target = note_target(&n.target);
     let qn = ctx.note(i);
-    format!(" \"{}\" ({} note on {target}, {}).", qn.text, qn.kind, qn.date)
+    format!(
+        " \"{}\" ({} note on {target}, {}).",
+        qn.text, qn.kind, qn.date
+    )
 }
 
 /// What work is off plan (and, asked why, why): the count, the biggest reasons with the
@@ -563,7 +663,12 @@ fn goal_work(ctx: &mut Ctx, scope: &Scope, goal: &str, why: bool) -> String {
             .iter()
             .enumerate()
             .rev()
-            .filter(|(_, n)| n.target == NoteTarget::Goal { id: goal.to_string() })
+            .filter(|(_, n)| {
+                n.target
+                    == NoteTarget::Goal {
+                        id: goal.to_string(),
+                    }
+            })
             .map(|(i, _)| i)
             .take(2)
             .collect();
@@ -639,7 +744,12 @@ fn initiative_work(
             .iter()
             .enumerate()
             .rev()
-            .filter(|(_, n)| n.target == NoteTarget::Initiative { id: init.id.clone() })
+            .filter(|(_, n)| {
+                n.target
+                    == NoteTarget::Initiative {
+                        id: init.id.clone(),
+                    }
+            })
             .map(|(i, _)| i)
             .take(2)
             .collect();

@@ -10,9 +10,9 @@ use throughline_model::{ContextNote, NoteKind, NoteTarget, OffPlanReason};
 
 use crate::drift::QuotedNote;
 use crate::metrics::metrics;
+use crate::representative::areas_of;
 use crate::status::Figure;
 use crate::text::percent as pct;
-use crate::representative::areas_of;
 use crate::{Picture, Scope, Snapshot, picture, status};
 
 /// A piece of a sentence.
@@ -270,8 +270,11 @@ pub fn brief(snap: &Snapshot, scope: &Scope) -> Brief {
         // Why, in the strategy's own words: the initiative's description, else the
         // goals it serves and theirs.
         if let Some(i) = snap.strategy.initiative(id) {
-            let goals: Vec<&throughline_model::Goal> =
-                i.goals.iter().filter_map(|g| snap.strategy.goal(g)).collect();
+            let goals: Vec<&throughline_model::Goal> = i
+                .goals
+                .iter()
+                .filter_map(|g| snap.strategy.goal(g))
+                .collect();
             if !i.description.trim().is_empty() {
                 w.text(format!("Why: {} ", end_sentence(i.description.trim())));
             }
@@ -519,7 +522,11 @@ pub fn brief(snap: &Snapshot, scope: &Scope) -> Brief {
         let what = if s.gap_areas.is_empty() {
             String::new()
         } else {
-            let named: Vec<String> = s.gap_areas.iter().map(|(a, n)| format!("{a} {n}")).collect();
+            let named: Vec<String> = s
+                .gap_areas
+                .iter()
+                .map(|(a, n)| format!("{a} {n}"))
+                .collect();
             format!(
                 " (new work outside the strategy's areas: {}; a gap in the strategy, not firefighting)",
                 named.join(", ")

@@ -18,8 +18,8 @@ use serde::Serialize;
 use throughline_model::{ContextNote, NoteKind, NoteTarget, OffPlanReason};
 
 use crate::class::{WorkClass, goals_of};
-use crate::representative::areas_of;
 use crate::groups::{team_groups, team_name};
+use crate::representative::areas_of;
 use crate::status::{Figure, ratio};
 use crate::{Scope, Snapshot};
 
@@ -304,12 +304,8 @@ impl Grid {
             _ => from - Duration::days(i64::from(from.weekday().num_days_from_monday())),
         };
         let step = |d: NaiveDate| match unit {
-            crate::BucketBy::Month => d
-                .checked_add_months(chrono::Months::new(1))
-                .unwrap_or(end),
-            crate::BucketBy::Quarter => d
-                .checked_add_months(chrono::Months::new(3))
-                .unwrap_or(end),
+            crate::BucketBy::Month => d.checked_add_months(chrono::Months::new(1)).unwrap_or(end),
+            crate::BucketBy::Quarter => d.checked_add_months(chrono::Months::new(3)).unwrap_or(end),
             _ => d + Duration::weeks(1),
         };
         let mut starts = vec![first];

@@ -11,7 +11,10 @@ use crate::words::tokens;
 
 /// Every item by its key, for lookups of many keys.
 pub(crate) fn by_key(snap: &Snapshot) -> HashMap<&str, &StoredItem> {
-    snap.items.iter().map(|s| (s.item.key.as_str(), s)).collect()
+    snap.items
+        .iter()
+        .map(|s| (s.item.key.as_str(), s))
+        .collect()
 }
 
 /// Up to `n` of `keys`, most representative first: items whose title words are the
@@ -112,7 +115,11 @@ pub(crate) fn common_words(
 pub(crate) fn areas_of(snap: &Snapshot, keys: &[String], n: usize) -> Vec<(String, usize)> {
     let keys: HashSet<&str> = keys.iter().map(String::as_str).collect();
     let mut counts: HashMap<String, usize> = HashMap::new();
-    for s in snap.items.iter().filter(|s| keys.contains(s.item.key.as_str())) {
+    for s in snap
+        .items
+        .iter()
+        .filter(|s| keys.contains(s.item.key.as_str()))
+    {
         if let Some(a) = s
             .item
             .components

@@ -147,7 +147,11 @@ fn a_spike_mid_period_is_found_where_it_happened() {
         .unwrap_or_else(|| panic!("no Payments spike: {}", r.to_text()));
     // The spike's weeks, not the period's end.
     let end = r.as_of.unwrap();
-    assert!(s.after.to < end - chrono::Duration::weeks(8), "{}", s.headline);
+    assert!(
+        s.after.to < end - chrono::Duration::weeks(8),
+        "{}",
+        s.headline
+    );
     // Half a year is charted by month: the spike is found in its month.
     assert_eq!(r.unit, throughline_report::BucketBy::Month);
     assert!(s.after.share > s.before.share + 0.15, "{}", s.headline);
@@ -189,7 +193,11 @@ fn quiet_data_still_shows_its_closest_moves() {
     for s in &r.within_noise {
         assert!(s.p_value >= 0.01 / r.windows_tried as f64);
     }
-    assert!(r.to_text().contains("No material shifts"), "{}", r.to_text());
+    assert!(
+        r.to_text().contains("No material shifts"),
+        "{}",
+        r.to_text()
+    );
 }
 
 /// A rise of work no initiative covers is named as new work outside the strategy's

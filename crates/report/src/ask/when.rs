@@ -158,7 +158,8 @@ pub fn period_in(question: &str, as_of: NaiveDate) -> Option<Period> {
         if (w[i] == "between" || w[i] == "from")
             && let Some((a, k)) = point(&w, i + 1)
         {
-            if w.get(i + 1 + k).is_some_and(|x| until.contains(&x.as_str()))
+            if w.get(i + 1 + k)
+                .is_some_and(|x| until.contains(&x.as_str()))
                 && let Some((b, _)) = point(&w, i + 2 + k)
             {
                 return joined(&a, &b);
@@ -171,7 +172,11 @@ pub fn period_in(question: &str, as_of: NaiveDate) -> Option<Period> {
         if w[i] == "since"
             && let Some((a, _)) = point(&w, i + 1)
         {
-            return range(format!("since {}", a.name), a.start, as_of + Duration::days(1));
+            return range(
+                format!("since {}", a.name),
+                a.start,
+                as_of + Duration::days(1),
+            );
         }
         // "2016-2018".
         if let Some((a, b)) = w[i].split_once('-')
@@ -182,7 +187,8 @@ pub fn period_in(question: &str, as_of: NaiveDate) -> Option<Period> {
         }
         if let Some((a, k)) = point(&w, i) {
             // "2016 to 2018".
-            if w.get(i + k).is_some_and(|x| until.contains(&x.as_str()) && x != "and")
+            if w.get(i + k)
+                .is_some_and(|x| until.contains(&x.as_str()) && x != "and")
                 && let Some((b, _)) = point(&w, i + k + 1)
             {
                 return joined(&a, &b);
@@ -340,21 +346,33 @@ mod tests {
     #[test]
     fn periods_said_in_words() {
         let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
-        assert_eq!(span("what happened in 2020?"), pair("2020-01-01", "2021-01-01"));
+        assert_eq!(
+            span("what happened in 2020?"),
+            pair("2020-01-01", "2021-01-01")
+        );
         assert_eq!(span("in 2017-Q4"), pair("2017-10-01", "2018-01-01"));
         assert_eq!(span("in Q4 2017"), pair("2017-10-01", "2018-01-01"));
         assert_eq!(span("in 2017 q4"), pair("2017-10-01", "2018-01-01"));
-        assert_eq!(span("the fourth quarter of 2017"), pair("2017-10-01", "2018-01-01"));
+        assert_eq!(
+            span("the fourth quarter of 2017"),
+            pair("2017-10-01", "2018-01-01")
+        );
         assert_eq!(span("in March 2020"), pair("2020-03-01", "2020-04-01"));
         assert_eq!(span("in sep 2019"), pair("2019-09-01", "2019-10-01"));
         assert_eq!(span("first half of 2019"), pair("2019-01-01", "2019-07-01"));
-        assert_eq!(span("between 2016 and 2018"), pair("2016-01-01", "2019-01-01"));
+        assert_eq!(
+            span("between 2016 and 2018"),
+            pair("2016-01-01", "2019-01-01")
+        );
         assert_eq!(span("from 2016 to 2018"), pair("2016-01-01", "2019-01-01"));
         assert_eq!(span("in 2016-2018"), pair("2016-01-01", "2019-01-01"));
         assert_eq!(span("since 2019"), pair("2019-01-01", "2021-11-21"));
         assert_eq!(span("last quarter"), pair("2021-07-01", "2021-10-01"));
         assert_eq!(span("this year"), pair("2021-01-01", "2022-01-01"));
-        assert_eq!(span("in the last 6 months"), pair("2021-05-21", "2021-11-21"));
+        assert_eq!(
+            span("in the last 6 months"),
+            pair("2021-05-21", "2021-11-21")
+        );
         assert_eq!(span("past two weeks"), pair("2021-11-07", "2021-11-21"));
         assert_eq!(p("last quarter").unwrap().0, "2021-Q3");
         assert_eq!(p("between 2016 and 2018").unwrap().0, "2016 to 2018");
@@ -370,8 +388,14 @@ mod tests {
 
     #[test]
     fn which_date_a_question_means() {
-        assert_eq!(period_by_in("what did we close in 2020?"), PeriodBy::Resolved);
+        assert_eq!(
+            period_by_in("what did we close in 2020?"),
+            PeriodBy::Resolved
+        );
         assert_eq!(period_by_in("bugs opened in 2019"), PeriodBy::Created);
-        assert_eq!(period_by_in("what did we work on in 2019"), PeriodBy::Active);
+        assert_eq!(
+            period_by_in("what did we work on in 2019"),
+            PeriodBy::Active
+        );
     }
 }
