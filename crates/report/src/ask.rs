@@ -237,8 +237,12 @@ const FORM: &[&str] = &[
 ];
 
 /// The off-plan reason a question names ("tech debt", "bugs", "maintenance").
-fn reason_in(q: &[String]) -> Option<OffPlanReason> {
-    let has = |w: &str| q.iter().any(|x| x == w);
+fn reason_in(question: &str) -> Option<OffPlanReason> {
+    let q: Vec<String> = question
+        .split(|c: char| !c.is_alphanumeric())
+        .map(|w| w.to_lowercase())
+        .collect();
+    let has = |w: &str| q.iter().any(|x| x == w || x.strip_suffix('s') == Some(w));
     if has("debt") || has("refactor") || has("refactoring") {
         Some(OffPlanReason::TechDebt)
     } else if has("bug") || has("incident") || has("firefighting") || has("outage") {
@@ -328,7 +332,7 @@ pub fn ask(snap: &Snapshot, question: &str, today: NaiveDate) -> Answer {
         .collect();
     let asked = Asked {
         initiative,
-        reason: reason_in(&q),
+        reason: reason_in(question),
         why: ql.split(|c: char| !c.is_alphanumeric()).any(|w| w == "why"),
         topic: question
             .split(|c: char| !c.is_alphanumeric() && c != '-')
@@ -371,15 +375,9 @@ pub fn ask(snap: &Snapshot, question: &str, today: NaiveDate) -> Answer {
         )
     } else if ql.contains("unclear") || ql.contains("not placed") || ql.contains("unlinked") {
         ("not_placed", not_placed(&mut ctx, &team_scope))
-    } else if asked.topic.is_empty()
-        && (ql.contains("executing")
-            || ql.contains("work on")
-            || ql.contains("working on")
-            || ql.contains("worked on")
-            || ql.contains("doing")
-            || ql.contains("focus")
-            || ql.contains("happen"))
-    {
+    } else if asked.topic.is_empty() {
+        // Nothing left to search for ("what did we work on last quarter?", "what did we
+        // close in March 2019?"): the scope's work as a whole.
         ("executing", executing(&mut ctx, &team_scope))
     } else {
         ("search", search(&mut ctx, &team_scope, &asked.topic, &q))

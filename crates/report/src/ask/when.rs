@@ -272,6 +272,7 @@ pub fn period_by_in(question: &str) -> PeriodBy {
     if any(&[
         "closed",
         "close",
+        "fix",
         "fixed",
         "resolved",
         "resolve",
