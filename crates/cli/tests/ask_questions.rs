@@ -170,8 +170,17 @@ fn check(snap: &Snapshot, today: NaiveDate, q: &Question) -> Result<(), String> 
             if !a.text.contains(&want) {
                 return fail(format!("lacks status's figure {want:?}"));
             }
-            if st.off_plan.items > 0 && cited.is_empty() {
+            let asked_for = st
+                .off_plan_by_reason
+                .iter()
+                .filter(|r| reason.is_none_or(|want| r.reason == want))
+                .map(|r| r.work.items)
+                .sum::<usize>();
+            if asked_for > 0 && cited.is_empty() {
                 return fail("cites no item".into());
+            }
+            if asked_for == 0 && reason.is_some() && !a.text.contains("None of it is") {
+                return fail("does not say there is none".into());
             }
             for s in &cited {
                 match (class(s), reason) {
@@ -622,10 +631,17 @@ fn appcelerator_questions_get_their_scope_and_facts() {
         ),
         q(
             "hyperloop crashes in 2017",
+            "initiative_work",
+            Named("2017"),
+            Active,
+            Initiative("Hyperloop"),
+        ),
+        q(
+            "crashes on launch in 2017",
             "search",
             Named("2017"),
             Active,
-            Search(&["hyperloop", "crash"]),
+            Search(&["crash", "launch"]),
         ),
         q(
             "what maintenance happened this year?",

@@ -297,6 +297,21 @@ pub fn ask(snap: &Snapshot, question: &str, today: NaiveDate) -> Answer {
         .iter()
         .filter(|i| mentions(&q, &i.title) || q.contains(&i.id.to_lowercase()))
         .max_by_key(|i| (tokens(&i.title).len(), std::cmp::Reverse(i.id.clone())));
+    // A team named only as a word of the goal or initiative asked about ("the platform
+    // customers can rely on" is no question about the Platform team).
+    let team = team.filter(|t| {
+        let t = tokens(t);
+        ![
+            goal.map(|g| g.title.as_str()),
+            initiative.map(|i| i.title.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|title| {
+            let title = tokens(title);
+            t.iter().all(|w| title.contains(w))
+        })
+    });
     let as_of = snap.last_activity().map_or(today, |d| d.min(today));
     let period = when::period_in(&ql, as_of);
     let base = Scope {
