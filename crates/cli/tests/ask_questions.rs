@@ -237,10 +237,11 @@ fn check(snap: &Snapshot, today: NaiveDate, q: &Question) -> Result<(), String> 
                     return fail(format!("cites {}, not linked to {title}", s.item.key));
                 }
             }
-            if q.text.starts_with("why") && !init.description.is_empty() {
-                if !a.text.contains(init.description.trim()) {
-                    return fail("a why without the strategy's words".into());
-                }
+            if q.text.starts_with("why")
+                && !init.description.is_empty()
+                && !a.text.contains(init.description.trim())
+            {
+                return fail("a why without the strategy's words".into());
             }
         }
         About::Executing => {
@@ -300,7 +301,7 @@ fn run(snap: &Snapshot, today: NaiveDate, questions: &[Question]) {
 }
 
 fn load(env: &Env) -> Snapshot {
-    let store = Store::open(&env.db()).expect("open the database");
+    let store = Store::open(env.db()).expect("open the database");
     Snapshot::load(&store).expect("load")
 }
 

@@ -42,7 +42,9 @@ pub(crate) fn representative(
         }
     }
     let size = items.len().max(1) as f64;
-    let mut scored: Vec<(f64, f32, Option<i64>, &str, &HashSet<String>)> = items
+    // (typicality, link confidence, created, key, title words)
+    type Scored<'a> = (f64, f32, Option<i64>, &'a str, &'a HashSet<String>);
+    let mut scored: Vec<Scored> = items
         .iter()
         .map(|(s, words)| {
             // Words only this item has say nothing of the group; a title of one word
