@@ -721,7 +721,7 @@ impl DriftReport {
         if self.options.scan {
             let _ = writeln!(
                 o,
-                "Drift: work created {from} to {as_of}, by the {} it was created; every window of {} against the one before it ({} windows tried)",
+                "Drift: work created {from} to {as_of}, by the {} it was created; every window of one or more {}s against the one before it ({} windows tried)",
                 self.unit_name(),
                 self.unit_name(),
                 self.windows_tried
