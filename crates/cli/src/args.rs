@@ -476,6 +476,10 @@ pub struct ScopeArgs {
     /// (`all`: all time).
     #[arg(long)]
     pub period: Option<String>,
+    /// Which date puts work in the period: active (worked on at any time in it),
+    /// created or resolved.
+    #[arg(long, value_name = "DATE", default_value = "active", value_parser = ["active", "created", "resolved"])]
+    pub period_by: String,
     /// Only this team's work.
     #[arg(long)]
     pub team: Option<String>,
@@ -637,7 +641,7 @@ pub struct BriefArgs {
     #[arg(
         long,
         value_name = "N",
-        default_value_t = 25,
+        default_value_t = 5,
         conflicts_with = "all_keys"
     )]
     pub evidence_keys: usize,
@@ -660,12 +664,13 @@ pub struct AskArgs {
 pub struct DriftArgs {
     #[command(flatten)]
     pub scope: ScopeArgs,
-    /// Weeks in the recent window.
-    #[arg(long, default_value_t = 4)]
-    pub recent_weeks: i64,
-    /// Weeks in the window compared against.
-    #[arg(long, default_value_t = 8)]
-    pub baseline_weeks: i64,
+    /// Compare only the last this many weeks with the weeks before them, instead of
+    /// scanning the whole period for shifts.
+    #[arg(long)]
+    pub recent_weeks: Option<i64>,
+    /// Weeks in the window compared against (with `--recent-weeks`; default 8).
+    #[arg(long)]
+    pub baseline_weeks: Option<i64>,
     /// Teams with fewer people than this are folded into "other".
     #[arg(long, default_value_t = 3)]
     pub min_group: usize,

@@ -23,6 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             period: p.as_deref().map(str::parse).transpose()?,
             team: None,
             min_group_size: 3,
+            ..Default::default()
         };
         println!("-- {}", p.as_deref().unwrap_or("all time"));
         let t = Instant::now();

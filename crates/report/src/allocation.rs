@@ -85,7 +85,7 @@ fn auto_bucket(snap: &Snapshot, scope: &Scope) -> BucketBy {
 }
 
 /// Weeks up to 26 of them, months up to three years, quarters past that.
-fn by_span(days: i64) -> BucketBy {
+pub(crate) fn by_span(days: i64) -> BucketBy {
     if days <= 26 * 7 {
         BucketBy::Week
     } else if days <= 3 * 365 {
@@ -155,6 +155,9 @@ pub struct Stalled {
     pub title: String,
     /// Last day any of its work was created, started or finished.
     pub last_activity: Option<NaiveDate>,
+    /// Last day new work began on it: an item created or started. "No new work since"
+    /// is this day; a resolution is old work closing, not new work.
+    pub last_new: Option<NaiveDate>,
     /// Its earlier work.
     pub work: Figure,
 }
@@ -163,8 +166,10 @@ pub struct Stalled {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AllocationReport {
     pub options: AllocationOptions,
-    /// The scope's period: the work active in it is counted.
+    /// The scope's period: the work in it (by `period_by`) is counted.
     pub period: Option<throughline_model::Period>,
+    /// Which date put an item in the period.
+    pub period_by: crate::PeriodBy,
     pub as_of: Option<NaiveDate>,
     pub total: Figure,
     pub buckets: Vec<Bucket>,
@@ -220,8 +225,10 @@ pub fn allocation(snap: &Snapshot, scope: &Scope, opts: &AllocationOptions) -> A
     let mut unlinked = Figure::default();
     let mut buckets: BTreeMap<String, (Figure, ClassAcc, HashMap<&str, Figure>)> = BTreeMap::new();
     let mut goal_work: HashMap<&str, Figure> = HashMap::new();
-    // initiative -> (all work, active in the stall window?, last activity, items done)
-    let mut inits: HashMap<&str, (Figure, bool, Option<NaiveDate>, usize)> = HashMap::new();
+    // initiative -> (all work, active in the stall window?, last activity, items done,
+    // last new work)
+    type InitAcc = (Figure, bool, Option<NaiveDate>, usize, Option<NaiveDate>);
+    let mut inits: HashMap<&str, InitAcc> = HashMap::new();
     let stall_from = as_of.map(|d| d - Duration::weeks(opts.stall_weeks) + Duration::days(1));
     for s in &snap.items {
         let item = &s.item;
@@ -256,6 +263,12 @@ pub fn allocation(snap: &Snapshot, scope: &Scope, opts: &AllocationOptions) -> A
                 .max();
             e.2 = e.2.max(last);
             e.3 += usize::from(item.status_category == StatusCategory::Done);
+            let new = [item.created, item.started]
+                .into_iter()
+                .flatten()
+                .map(|t| t.date_naive())
+                .max();
+            e.4 = e.4.max(new);
         }
     }
     let (n, est) = (total.items, total.estimate);
@@ -336,7 +349,7 @@ pub fn allocation(snap: &Snapshot, scope: &Scope, opts: &AllocationOptions) -> A
         .initiatives
         .iter()
         .filter_map(|i| {
-            let (work, active, last, done) = inits.get(i.id.as_str())?;
+            let (work, active, last, done, new) = inits.get(i.id.as_str())?;
             // Finished work is not stalled: (nearly) all done means it launched.
             let finished = *done as f64 >= work.items as f64 * 0.9;
             (!active && !finished && stall_from.is_some()).then(|| {
@@ -346,6 +359,7 @@ pub fn allocation(snap: &Snapshot, scope: &Scope, opts: &AllocationOptions) -> A
                     id: i.id.clone(),
                     title: i.title.clone(),
                     last_activity: *last,
+                    last_new: *new,
                     work,
                 }
             })
@@ -357,6 +371,7 @@ pub fn allocation(snap: &Snapshot, scope: &Scope, opts: &AllocationOptions) -> A
     AllocationReport {
         options: opts.clone(),
         period: scope.period.clone(),
+        period_by: scope.period_by,
         as_of,
         total,
         buckets,
@@ -427,8 +442,9 @@ impl AllocationReport {
         let _ = match &self.period {
             Some(p) => writeln!(
                 o,
-                "Allocation over time: the {} active in {p} (worked on at any time in it), {by}",
-                crate::text::plural(self.total.items, "item")
+                "Allocation over time: the {} {}, {by}",
+                crate::text::plural(self.total.items, "item"),
+                self.period_by.describe(p)
             ),
             None => writeln!(
                 o,

@@ -2,21 +2,25 @@
 //! questions, BM25 retrieval over item titles and notes for the rest. Every claim cites
 //! the items or notes behind it.
 
+mod when;
+
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
-use throughline_model::{NoteKind, Period};
+use throughline_model::{NoteKind, NoteTarget, OffPlanReason};
+use throughline_store::StoredItem;
 
 use crate::allocation::{AllocationOptions, allocation};
 use crate::class::WorkClass;
 use crate::drift::{DriftOptions, QuotedNote, drift, note_target};
+use crate::representative::{areas_of, by_key, common_words, representative};
 use crate::status::status;
-use crate::text::percent;
+use crate::text::{percent, truncate};
 use crate::themes::{ThemeOptions, themes};
 use crate::words::tokens;
-use crate::{Scope, Snapshot, team_groups};
+use crate::{PeriodBy, Scope, Snapshot, team_groups};
 
 /// What a citation points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -47,6 +51,7 @@ struct Ctx<'a> {
     snap: &'a Snapshot,
     cited: Vec<Citation>,
     seen: HashSet<String>,
+    index: HashMap<&'a str, &'a StoredItem>,
 }
 
 impl Ctx<'_> {
@@ -55,10 +60,8 @@ impl Ctx<'_> {
             return;
         }
         let title = self
-            .snap
-            .items
-            .iter()
-            .find(|s| s.item.key == key)
+            .index
+            .get(key)
             .map_or(String::new(), |s| s.item.title.clone());
         self.cited.push(Citation {
             kind: CitationKind::Item,
@@ -67,10 +70,28 @@ impl Ctx<'_> {
         });
     }
 
-    fn items(&mut self, keys: &[String], n: usize) {
-        for k in keys.iter().take(n) {
+    /// Cites the `n` items that best stand for `keys` (not the first in key order,
+    /// which are the oldest tickets).
+    fn items(&mut self, keys: &[String], n: usize) -> Vec<String> {
+        let chosen = representative(self.snap, &self.index, keys, n);
+        for k in &chosen {
             self.item(k);
         }
+        chosen
+    }
+
+    /// `KEY "title"` of each key, for the answer's text.
+    fn titled(&self, keys: &[String]) -> String {
+        keys.iter()
+            .map(|k| {
+                let title = self
+                    .index
+                    .get(k.as_str())
+                    .map_or("", |s| s.item.title.as_str());
+                format!("{k} \"{}\"", truncate(title, 70))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     fn note(&mut self, idx: usize) -> QuotedNote {
@@ -114,6 +135,133 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// What a question asks about beside its period and team: an initiative or off-plan
+/// reason, whether it asks why, and the words left to search for.
+struct Asked<'a> {
+    initiative: Option<&'a throughline_model::Initiative>,
+    reason: Option<OffPlanReason>,
+    why: bool,
+    /// Words that name no period, scope or question form: a topic to search for.
+    topic: Vec<String>,
+}
+
+/// Words of a question's form ("what did we work on"), which name no topic.
+const FORM: &[&str] = &[
+    "happen",
+    "happened",
+    "happening",
+    "worked",
+    "working",
+    "work",
+    "executing",
+    "execute",
+    "doing",
+    "done",
+    "team",
+    "teams",
+    "us",
+    "we",
+    "our",
+    "goal",
+    "goals",
+    "initiative",
+    "initiatives",
+    "item",
+    "items",
+    "issue",
+    "issues",
+    "ticket",
+    "tickets",
+    "show",
+    "list",
+    "tell",
+    "me",
+    "give",
+    "during",
+    "spend",
+    "spent",
+    "time",
+    "effort",
+    "go",
+    "went",
+    "focus",
+    "focused",
+    "busy",
+    "kind",
+    "sort",
+    "type",
+    "get",
+    "got",
+    "biggest",
+    "main",
+    "share",
+    "shares",
+    "number",
+    "reason",
+    "reasons",
+    "unplanned",
+    "plan",
+    "planned",
+    "closed",
+    "fixed",
+    "resolved",
+    "finished",
+    "completed",
+    "shipped",
+    "delivered",
+    "created",
+    "opened",
+    "filed",
+    "raised",
+    "reported",
+    "logged",
+    "came",
+    "in",
+    "year",
+    "close",
+    "ship",
+    "finish",
+    "complete",
+    "deliver",
+    "resolve",
+    "anything",
+    "take",
+    "took",
+    "taken",
+    "bugs",
+    "debt",
+    "tech",
+    "incidents",
+    "escalations",
+    "maintenance",
+];
+
+/// The off-plan reason a question names ("tech debt", "bugs", "maintenance").
+fn reason_in(question: &str) -> Option<OffPlanReason> {
+    let q: Vec<String> = question
+        .split(|c: char| !c.is_alphanumeric())
+        .map(|w| w.to_lowercase())
+        .collect();
+    let has = |w: &str| q.iter().any(|x| x == w || x.strip_suffix('s') == Some(w));
+    if has("debt") || has("refactor") || has("refactoring") {
+        Some(OffPlanReason::TechDebt)
+    } else if has("bug") || has("incident") || has("firefighting") || has("outage") {
+        Some(OffPlanReason::BugIncident)
+    } else if has("escalation") || has("support") {
+        Some(OffPlanReason::CustomerEscalation)
+    } else if has("deal") || has("sale") || has("sales") {
+        Some(OffPlanReason::SalesCommitment)
+    } else if has("maintenance") || has("ktlo") {
+        Some(OffPlanReason::Maintenance)
+    } else if has("exploration") || has("research") || has("spike") {
+        Some(OffPlanReason::Exploration)
+    } else if has("uncovered") || has("gap") || has("covered") {
+        Some(OffPlanReason::NotCovered)
+    } else {
+        None
+    }
+}
+
 /// Answers a question about the work. `today` bounds "recent" windows.
 pub fn ask(snap: &Snapshot, question: &str, today: NaiveDate) -> Answer {
     let q = tokens(question);
@@ -122,6 +270,7 @@ pub fn ask(snap: &Snapshot, question: &str, today: NaiveDate) -> Answer {
         snap,
         cited: Vec::new(),
         seen: HashSet::new(),
+        index: by_key(snap),
     };
     let mut teams: Vec<&str> = snap
         .items
@@ -140,9 +289,38 @@ pub fn ask(snap: &Snapshot, question: &str, today: NaiveDate) -> Answer {
         .goals
         .iter()
         .find(|g| mentions(&q, &g.title) || q.contains(&g.id.to_lowercase()));
+    // The initiative named most fully: "Android" before a one-word "Studio" elsewhere in
+    // a longer title.
+    let initiative = snap
+        .strategy
+        .initiatives
+        .iter()
+        .filter(|i| mentions(&q, &i.title) || q.contains(&i.id.to_lowercase()))
+        .max_by_key(|i| (tokens(&i.title).len(), std::cmp::Reverse(i.id.clone())));
+    // A team named only as a word of the goal or initiative asked about ("the platform
+    // customers can rely on" is no question about the Platform team).
+    let team = team.filter(|t| {
+        let t = tokens(t);
+        ![
+            goal.map(|g| g.title.as_str()),
+            initiative.map(|i| i.title.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|title| {
+            let title = tokens(title);
+            t.iter().all(|w| title.contains(w))
+        })
+    });
     let as_of = snap.last_activity().map_or(today, |d| d.min(today));
+    let period = when::period_in(&ql, as_of);
     let base = Scope {
-        period: period_in(&ql, as_of),
+        period_by: if period.is_some() {
+            when::period_by_in(&ql)
+        } else {
+            PeriodBy::default()
+        },
+        period,
         min_group_size: 3,
         ..Default::default()
     };
@@ -160,23 +338,64 @@ pub fn ask(snap: &Snapshot, question: &str, today: NaiveDate) -> Answer {
             };
         }
     }
+    let named: HashSet<String> = team
+        .iter()
+        .map(|t| t.as_str())
+        .chain(goal.map(|g| g.title.as_str()))
+        .chain(initiative.map(|i| i.title.as_str()))
+        .flat_map(tokens)
+        .collect();
+    let asked = Asked {
+        initiative,
+        reason: reason_in(question),
+        why: ql.split(|c: char| !c.is_alphanumeric()).any(|w| w == "why"),
+        topic: question
+            .split(|c: char| !c.is_alphanumeric() && c != '-')
+            .filter(|w| !when::is_time_word(&w.to_lowercase()))
+            .flat_map(tokens)
+            .filter(|w| !FORM.contains(&w.as_str()) && !named.contains(w))
+            .collect(),
+    };
     let team_scope = Scope {
         team: team.clone(),
         ..base.clone()
     };
-    let off_words = ql.contains("off plan") || ql.contains("off-plan") || ql.contains("unplanned");
+    let off_words = ql.contains("off plan")
+        || ql.contains("off-plan")
+        || ql.contains("unplanned")
+        || ql.contains("firefight")
+        || asked.reason.is_some();
     let (shape, text) = if (ql.contains("trend") || ql.contains("over time")) && off_words {
         ("off_plan_trend", trend(&mut ctx, &team_scope, as_of))
-    } else if ql.contains("why") && off_words {
-        ("why_off_plan", why_off_plan(&mut ctx, &team_scope))
+    } else if off_words && asked.initiative.is_none() {
+        let shape = if asked.why {
+            "why_off_plan"
+        } else {
+            "off_plan"
+        };
+        (shape, off_plan(&mut ctx, &team_scope, &asked))
     } else if ql.contains("stall") || ql.contains("stuck") {
         ("stalled", stalled(&mut ctx, &base, as_of))
-    } else if let Some(g) = goal.filter(|_| ql.contains("how much") || ql.contains("work")) {
-        ("goal_work", goal_work(&mut ctx, &team_scope, &g.id))
-    } else if ql.contains("executing") || ql.contains("working on") || ql.contains("doing") {
+    } else if let Some(i) = asked.initiative {
+        (
+            "initiative_work",
+            initiative_work(&mut ctx, &team_scope, i, &asked),
+        )
+    } else if let Some(g) =
+        goal.filter(|_| ql.contains("how much") || ql.contains("work") || asked.why)
+    {
+        (
+            "goal_work",
+            goal_work(&mut ctx, &team_scope, &g.id, asked.why),
+        )
+    } else if ql.contains("unclear") || ql.contains("not placed") || ql.contains("unlinked") {
+        ("not_placed", not_placed(&mut ctx, &team_scope))
+    } else if asked.topic.is_empty() {
+        // Nothing left to search for ("what did we work on last quarter?", "what did we
+        // close in March 2019?"): the scope's work as a whole.
         ("executing", executing(&mut ctx, &team_scope))
     } else {
-        ("search", search(&mut ctx, &q))
+        ("search", search(&mut ctx, &team_scope, &asked.topic, &q))
     };
     Answer {
         shape: shape.into(),
@@ -188,55 +407,21 @@ pub fn ask(snap: &Snapshot, question: &str, today: NaiveDate) -> Answer {
 fn scope_name(scope: &Scope) -> String {
     let who = scope.team.clone().unwrap_or_else(|| "all teams".into());
     match &scope.period {
+        Some(p) if p.name.starts_with("since ") || p.name.starts_with("the ") => {
+            format!("{who} {}", p.name)
+        }
         Some(p) => format!("{who} in {}", p.name),
         None => who,
     }
 }
 
-/// The period a question names, if any: one written out ("in 2026-Q3", "2026-09",
-/// "2026-07-01..2026-09-30": any form `--period` takes) or one relative to `as_of`, the
-/// last day with activity ("this quarter", "last month", "this year", "last week").
-/// Without one the answer covers all the data, and says nothing about a period.
-fn period_in(question: &str, as_of: NaiveDate) -> Option<Period> {
-    let written = question
-        .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.'))
-        .map(|w| w.trim_end_matches('.'))
-        // A year leads every written period; "5 days" or "3 teams" are no periods. Bytes,
-        // not a `str` slice: a word's fourth byte may fall inside a character ("005Ó").
-        .filter(|w| w.len() >= 4 && w.as_bytes()[..4].iter().all(u8::is_ascii_digit))
-        .find_map(|w| w.to_uppercase().parse::<Period>().ok());
-    if written.is_some() {
-        return written;
+/// What the answer's counts hold, said once: "work active in 2020 (worked on at any
+/// time in it)", or all the work.
+fn counted(scope: &Scope) -> String {
+    match &scope.period {
+        Some(p) => format!("counting the work {}", scope.period_by.describe(p)),
+        None => "counting all the work, at any time".into(),
     }
-    let relative = |unit: &str| -> Option<i32> {
-        let said = |w: &str| question.contains(&format!("{w} {unit}"));
-        if said("this") || said("current") {
-            Some(0)
-        } else if said("last") || said("previous") || said("past") {
-            Some(-1)
-        } else {
-            None
-        }
-    };
-    let parse = |s: String| s.parse::<Period>().ok();
-    if let Some(k) = relative("week") {
-        let d = as_of + chrono::Duration::weeks(i64::from(k));
-        let w = d.iso_week();
-        return parse(format!("{}-W{:02}", w.year(), w.week()));
-    }
-    if let Some(k) = relative("month") {
-        let m = as_of.year() * 12 + as_of.month0() as i32 + k;
-        return parse(format!("{}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1));
-    }
-    if let Some(k) = relative("quarter") {
-        let q = as_of.year() * 4 + (as_of.month0() / 3) as i32 + k;
-        return parse(format!("{}-Q{}", q.div_euclid(4), q.rem_euclid(4) + 1));
-    }
-    if let Some(k) = relative("year") {
-        return parse((as_of.year() + k).to_string());
-    }
-    None
 }
 
 fn executing(ctx: &mut Ctx, scope: &Scope) -> String {
@@ -255,9 +440,10 @@ fn executing(ctx: &mut Ctx, scope: &Scope) -> String {
     });
     inits.dedup_by(|a, b| a.id == b.id);
     let mut o = format!(
-        "{}: {} work items; {} serve a goal.",
+        "{}: {} work items, {}; {} serve a goal.",
         scope_name(scope),
         st.total.items,
+        counted(scope),
         percent(st.aligned.share_items)
     );
     for i in inits.iter().take(5) {
@@ -273,62 +459,175 @@ fn executing(ctx: &mut Ctx, scope: &Scope) -> String {
     if inits.is_empty() {
         o.push_str(" No work is linked to an initiative yet.");
     }
+    if st.off_plan.items > 0 {
+        let _ = write!(
+            o,
+            " Off plan: {} items ({}).",
+            st.off_plan.items,
+            percent(st.off_plan.share_items)
+        );
+    }
     o
 }
 
-fn why_off_plan(ctx: &mut Ctx, scope: &Scope) -> String {
-    // Two independent passes over every item, side by side.
+/// The evidence behind links' reasons ("type \"Bug\"", "label \"regression\"", "the
+/// word \"crash\""), most common first, each with how many items it stands behind.
+fn evidence_in(ctx: &Ctx, keys: &[String]) -> Vec<(String, usize)> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for k in keys {
+        let Some(link) = ctx
+            .index
+            .get(k.as_str())
+            .and_then(|s| ctx.snap.links.get(&s.id))
+        else {
+            continue;
+        };
+        let mut seen = HashSet::new();
+        for (marker, said) in [
+            ("type \"", "type"),
+            ("label \"", "label"),
+            ("word \"", "the word"),
+            ("words \"", "the word"),
+        ] {
+            let mut rest = link.reason.as_str();
+            while let Some(at) = rest.find(marker) {
+                rest = &rest[at + marker.len()..];
+                let Some(end) = rest.find('"') else { break };
+                let e = format!("{said} \"{}\"", &rest[..end]);
+                if seen.insert(e.clone()) {
+                    *counts.entry(e).or_default() += 1;
+                }
+                rest = &rest[end..];
+            }
+        }
+    }
+    let mut v: Vec<(String, usize)> = counts.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v
+}
+
+/// Notes about the items (or, for a team, written by it), newest first, of the kinds
+/// that say why.
+fn notes_on(ctx: &Ctx, scope: &Scope, keys: &[String]) -> Vec<usize> {
+    let keys: HashSet<&str> = keys.iter().map(String::as_str).collect();
+    ctx.snap
+        .notes
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, n)| matches!(n.kind, NoteKind::TradeOff | NoteKind::Why | NoteKind::Risk))
+        .filter(|(_, n)| {
+            let about =
+                matches!(&n.target, NoteTarget::Item { key, .. } if keys.contains(key.as_str()));
+            let by_team = scope.team.as_ref().is_some_and(|t| {
+                n.author_team
+                    .as_deref()
+                    .is_some_and(|a| a.eq_ignore_ascii_case(t))
+            });
+            about || by_team
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn quote(ctx: &mut Ctx, i: usize) -> String {
+    let n = &ctx.snap.notes[i];
+    let target = note_target(&n.target);
+    let qn = ctx.note(i);
+    format!(
+        " \"{}\" ({} note on {target}, {}).",
+        qn.text, qn.kind, qn.date
+    )
+}
+
+/// What work is off plan (and, asked why, why): the count, the biggest reasons with the
+/// items that stand for each, and for a why the teams' notes behind them and the
+/// evidence each reason rests on. Work the strategy does not cover is named as a gap in
+/// the strategy, with its areas, not as firefighting.
+fn off_plan(ctx: &mut Ctx, scope: &Scope, asked: &Asked) -> String {
     let snap = ctx.snap;
     let (st, th) = std::thread::scope(|t| {
         let th = t.spawn(|| themes(snap, scope, &ThemeOptions::default()));
         (status(snap, scope), crate::picture::join(th))
     });
     let mut o = format!(
-        "{}: {} of {} items ({}) are off plan.",
+        "{}: {} of {} items ({}) are off plan, {}.",
         scope_name(scope),
         st.off_plan.items,
         st.total.items,
-        percent(st.off_plan.share_items)
+        percent(st.off_plan.share_items),
+        counted(scope)
     );
     let mut reasons = st.off_plan_by_reason.clone();
     reasons.sort_by_key(|r| std::cmp::Reverse(r.work.items));
+    if let Some(r) = asked.reason {
+        reasons.retain(|x| x.reason == r);
+        if reasons.is_empty() {
+            let _ = write!(o, " None of it is {}.", r.label());
+        }
+    }
+    let mut quoted = 0;
     for r in reasons.iter().take(3) {
-        let _ = write!(o, " {}: {} items.", r.label, r.work.items);
-        ctx.items(&r.work.keys, 2);
+        let _ = write!(
+            o,
+            " {}: {} items ({} of the off-plan work)",
+            capitalise(r.label.as_str()),
+            r.work.items,
+            percent(r.work.items as f64 / st.off_plan.items.max(1) as f64)
+        );
+        if r.reason == OffPlanReason::NotCovered {
+            let areas: Vec<String> = areas_of(ctx.snap, &r.work.keys, 4)
+                .into_iter()
+                .map(|(a, n)| format!("{a} ({n})"))
+                .collect();
+            o.push_str(", new work in areas the strategy does not cover: a gap in the strategy, not firefighting");
+            if !areas.is_empty() {
+                let _ = write!(o, "; mostly {}", areas.join(", "));
+            }
+        } else if asked.why {
+            let ev: Vec<String> = evidence_in(ctx, &r.work.keys)
+                .into_iter()
+                .take(3)
+                .map(|(e, n)| format!("{e} on {n}"))
+                .collect();
+            if !ev.is_empty() {
+                let _ = write!(o, ", because of {}", ev.join(", "));
+            }
+        }
+        let shown = ctx.items(&r.work.keys, 2);
+        let _ = write!(o, "; e.g. {}.", ctx.titled(&shown));
+        if asked.why {
+            for i in notes_on(ctx, scope, &r.work.keys).into_iter().take(2) {
+                o.push_str(&quote(ctx, i));
+                quoted += 1;
+            }
+        }
     }
-    for t in th.themes.iter().filter(|t| !t.terms.is_empty()).take(2) {
-        let _ = write!(o, " Theme \"{}\" ({} items).", t.label, t.work.items);
-        ctx.items(&t.work.keys, 1);
-    }
-    let keys: HashSet<&str> = st
-        .off_plan
-        .keys
-        .iter()
-        .chain(&st.unlinked.keys)
-        .map(String::as_str)
-        .collect();
-    let mut said = 0;
-    for (i, n) in ctx.snap.notes.iter().enumerate().rev() {
-        let about_items = matches!(&n.target, throughline_model::NoteTarget::Item { key, .. } if keys.contains(key.as_str()));
-        let by_team = scope.team.as_ref().is_some_and(|t| {
-            n.author_team
-                .as_deref()
-                .is_some_and(|a| a.eq_ignore_ascii_case(t))
-        });
-        if matches!(n.kind, NoteKind::TradeOff | NoteKind::Why)
-            && (about_items || by_team)
-            && said < 3
+    if asked.why {
+        for t in th
+            .themes
+            .iter()
+            .filter(|t| !t.terms.is_empty() && asked.reason.is_none_or(|r| t.reason == Some(r)))
+            .take(2)
         {
-            let qn = ctx.note(i);
-            let _ = write!(
-                o,
-                " \"{}\" ({} note on {}, {}).",
-                qn.text,
-                qn.kind,
-                note_target(&n.target),
-                qn.date
-            );
-            said += 1;
+            let _ = write!(o, " Theme \"{}\" ({} items).", t.label, t.work.items);
+            ctx.items(&t.work.keys, 1);
+        }
+        if quoted == 0 {
+            let keys: Vec<String> = st
+                .off_plan
+                .keys
+                .iter()
+                .chain(&st.unlinked.keys)
+                .cloned()
+                .collect();
+            let notes = notes_on(ctx, scope, &keys);
+            for i in notes.iter().take(3) {
+                o.push_str(&quote(ctx, *i));
+            }
+            if notes.is_empty() {
+                o.push_str(" No team wrote a note on this work; the reasons above are the tracker's own facts.");
+            }
         }
     }
     if st.off_plan.items == 0 && st.unlinked.items > 0 {
@@ -342,15 +641,15 @@ fn why_off_plan(ctx: &mut Ctx, scope: &Scope) -> String {
     o
 }
 
-fn goal_work(ctx: &mut Ctx, scope: &Scope, goal: &str) -> String {
+fn goal_work(ctx: &mut Ctx, scope: &Scope, goal: &str, why: bool) -> String {
     let st = status(ctx.snap, scope);
     let Some(g) = st.goals.iter().find(|g| g.id == goal) else {
         return format!("No goal {goal}.");
     };
     ctx.items(&g.work.keys, 5);
     let b = &g.by_origin;
-    format!(
-        "{} work items ({} of {} in {}) serve \"{}\": {} linked in the tracker, {} corrected by people, {} inferred.",
+    let mut o = format!(
+        "{} work items ({} of {} in {}) serve \"{}\": {} linked in the tracker, {} corrected by people, {} inferred; {}.",
         g.work.items,
         percent(g.work.share_items),
         st.total.items,
@@ -358,8 +657,139 @@ fn goal_work(ctx: &mut Ctx, scope: &Scope, goal: &str) -> String {
         g.title,
         b.explicit.items,
         b.corrected.items,
-        b.inferred.items
-    )
+        b.inferred.items,
+        counted(scope)
+    );
+    if why {
+        if let Some(d) = ctx
+            .snap
+            .strategy
+            .goal(goal)
+            .map(|g| g.description.trim())
+            .filter(|d| !d.is_empty())
+        {
+            let _ = write!(o, " The strategy says: \"{d}\".");
+        }
+        let notes: Vec<usize> = ctx
+            .snap
+            .notes
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, n)| {
+                n.target
+                    == NoteTarget::Goal {
+                        id: goal.to_string(),
+                    }
+            })
+            .map(|(i, _)| i)
+            .take(2)
+            .collect();
+        for i in notes {
+            o.push_str(&quote(ctx, i));
+        }
+    }
+    o
+}
+
+/// The work of one initiative in the scope: how much, who placed it, what it was
+/// mostly about, the items that stand for it, and (asked why) the strategy's words and
+/// the notes on it.
+fn initiative_work(
+    ctx: &mut Ctx,
+    scope: &Scope,
+    init: &throughline_model::Initiative,
+    asked: &Asked,
+) -> String {
+    let st = status(ctx.snap, scope);
+    let work = st
+        .goals
+        .iter()
+        .flat_map(|g| g.initiatives.iter())
+        .find(|i| i.id == init.id)
+        .map(|i| i.work.clone())
+        .unwrap_or_default();
+    let mut o = format!(
+        "{}: {} of {} work items ({}) went to \"{}\", {}.",
+        scope_name(scope),
+        work.items,
+        st.total.items,
+        percent(work.share_items),
+        init.title,
+        counted(scope)
+    );
+    if work.items == 0 {
+        o.push_str(" Nothing in this scope is linked to it.");
+    } else {
+        // Within the initiative, the topic narrows which items stand for it.
+        let about: Vec<String> = if asked.topic.is_empty() {
+            Vec::new()
+        } else {
+            work.keys
+                .iter()
+                .filter(|k| {
+                    ctx.index.get(k.as_str()).is_some_and(|s| {
+                        let t = tokens(&s.item.title);
+                        asked.topic.iter().any(|w| t.contains(w))
+                    })
+                })
+                .cloned()
+                .collect()
+        };
+        let words: Vec<String> = common_words(&ctx.index, &work.keys, 5)
+            .into_iter()
+            .map(|(w, n)| format!("\"{w}\" ({n})"))
+            .collect();
+        if !words.is_empty() {
+            let _ = write!(o, " Its titles mostly say {}.", words.join(", "));
+        }
+        let pool = if about.is_empty() { &work.keys } else { &about };
+        let shown = ctx.items(pool, 4);
+        let _ = write!(o, " For example {}.", ctx.titled(&shown));
+    }
+    if asked.why {
+        if !init.description.trim().is_empty() {
+            let _ = write!(o, " The strategy says: \"{}\".", init.description.trim());
+        }
+        let notes: Vec<usize> = ctx
+            .snap
+            .notes
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, n)| {
+                n.target
+                    == NoteTarget::Initiative {
+                        id: init.id.clone(),
+                    }
+            })
+            .map(|(i, _)| i)
+            .take(2)
+            .collect();
+        for i in notes {
+            o.push_str(&quote(ctx, i));
+        }
+    }
+    o
+}
+
+/// Work not placed yet: unclear, or not linked at all.
+fn not_placed(ctx: &mut Ctx, scope: &Scope) -> String {
+    let st = status(ctx.snap, scope);
+    let mut o = format!(
+        "{}: {} of {} items are unclear (the engine could not tell) and {} not linked yet, {}.",
+        scope_name(scope),
+        st.unclear.items,
+        st.total.items,
+        st.unlinked.items,
+        counted(scope)
+    );
+    let shown = ctx.items(&st.unclear.keys, 3);
+    if !shown.is_empty() {
+        let _ = write!(o, " Unclear, for example {}.", ctx.titled(&shown));
+    }
+    ctx.items(&st.unlinked.keys, 2);
+    o
 }
 
 fn stalled(ctx: &mut Ctx, scope: &Scope, as_of: NaiveDate) -> String {
@@ -447,18 +877,27 @@ fn trend(ctx: &mut Ctx, scope: &Scope, as_of: NaiveDate) -> String {
     o
 }
 
-/// BM25 over item titles and note texts.
-fn search(ctx: &mut Ctx, q: &[String]) -> String {
+/// BM25 over the titles of the items in scope and the notes written in its period, for
+/// the question's topic words (its own words when it has no topic).
+fn search(ctx: &mut Ctx, scope: &Scope, topic: &[String], q: &[String]) -> String {
     let snap = ctx.snap;
+    let q = if topic.is_empty() { q } else { topic };
     let docs: Vec<(bool, usize, Vec<String>)> = snap
         .items
         .iter()
         .enumerate()
+        .filter(|(_, s)| scope.includes(&s.item))
         .map(|(i, s)| (true, i, tokens(&s.item.title)))
         .chain(
             snap.notes
                 .iter()
                 .enumerate()
+                .filter(|(_, n)| {
+                    scope
+                        .period
+                        .as_ref()
+                        .is_none_or(|p| n.date >= p.start && n.date < p.end)
+                })
                 .map(|(i, n)| (false, i, tokens(&n.text))),
         )
         .collect();
@@ -493,11 +932,37 @@ fn search(ctx: &mut Ctx, q: &[String]) -> String {
             (s > 0.0).then_some((s, di))
         })
         .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    // Best match first; among equals the newer work, which a reader means more often.
+    let created = |di: usize| {
+        let (is_item, i, _) = &docs[di];
+        if *is_item {
+            snap.items[*i].item.created.map(|t| t.date_naive())
+        } else {
+            Some(snap.notes[*i].date)
+        }
+    };
+    scored.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| created(b.1).cmp(&created(a.1)))
+            .then_with(|| a.1.cmp(&b.1))
+    });
     if scored.is_empty() {
-        return "Nothing in the items or notes matches those words.".into();
+        return match &scope.period {
+            Some(_) => format!(
+                "{}: nothing in the items or notes matches those words, {}.",
+                scope_name(scope),
+                counted(scope)
+            ),
+            None => "Nothing in the items or notes matches those words.".into(),
+        };
     }
-    let mut o = String::from("Closest items and notes:");
+    let items = scored.iter().filter(|(_, di)| docs[*di].0).count();
+    let mut o = format!(
+        "{}: {} items match, {}. Closest items and notes:",
+        scope_name(scope),
+        items,
+        counted(scope)
+    );
     for &(_, di) in scored.iter().take(6) {
         let (is_item, i, _) = &docs[di];
         if *is_item {
@@ -512,4 +977,10 @@ fn search(ctx: &mut Ctx, q: &[String]) -> String {
     o.pop();
     o.push('.');
     o
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
 }

@@ -6,13 +6,14 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use serde::Serialize;
-use throughline_model::{ContextNote, NoteKind, NoteTarget};
+use throughline_model::{ContextNote, NoteKind, NoteTarget, OffPlanReason};
 
 use crate::drift::QuotedNote;
 use crate::metrics::metrics;
+use crate::representative::areas_of;
 use crate::status::Figure;
 use crate::text::percent as pct;
-use crate::{Picture, Scope, Snapshot, picture};
+use crate::{Picture, Scope, Snapshot, picture, status};
 
 /// A piece of a sentence.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -204,11 +205,35 @@ pub fn brief(snap: &Snapshot, scope: &Scope) -> Brief {
         sections: Vec::new(),
     };
     let all = w.ev("All work in scope", &st.total.keys);
+    // The period of the same length just before, to compare with.
+    let prev_scope = scope.period.as_ref().map(|p| Scope {
+        period: Some(p.previous()),
+        ..scope.clone()
+    });
+    let prev = prev_scope.as_ref().map(|s| status(snap, s));
+    let prev_name = scope.period.as_ref().map(|p| {
+        let q = p.previous();
+        format!("{}..{}", q.start, q.end - chrono::Duration::days(1))
+    });
 
     // What we are executing, and why.
     w.text("In this period the teams worked on ")
         .fig("All work in scope", &st.total, None)
-        .text(" items. ");
+        .text(" items");
+    if let Some(words) = scope.period_words() {
+        w.text(format!(" ({words})"));
+    }
+    match (&prev, &prev_name) {
+        (Some(p), Some(name)) => {
+            w.text(format!(
+                ", against {} in the period of the same length before it ({name}). ",
+                p.total.items
+            ));
+        }
+        _ => {
+            w.text(". ");
+        }
+    }
     if st.total.items == 0 {
         w.text("There is no work in this scope yet.");
     }
@@ -225,18 +250,56 @@ pub fn brief(snap: &Snapshot, scope: &Scope) -> Brief {
         .collect();
     inits.sort_by(|a, b| b.2.items.cmp(&a.2.items).then_with(|| a.0.cmp(b.0)));
     inits.dedup_by(|a, b| a.0 == b.0);
+    let prev_init = |id: &str| {
+        prev.as_ref().and_then(|p| {
+            p.goals
+                .iter()
+                .flat_map(|g| g.initiatives.iter())
+                .find(|i| i.id == id)
+                .map(|i| (i.work.items, i.work.share_items))
+        })
+    };
     for (id, title, f) in inits.iter().take(6) {
         w.text(format!("{title}: "))
             .fig(&format!("Initiative {title}"), f, Some(&all))
-            .text(". ");
-        if let Some(i) = snap.strategy.initiative(id)
-            && !i.description.is_empty()
-        {
-            w.text(format!("{} ", i.description.trim()));
+            .text(" items");
+        if let Some((n, share)) = prev_init(id) {
+            w.text(format!(" (the period before: {n}, {})", pct(share)));
         }
-        for n in notes.iter().filter(|n| {
-            n.kind == NoteKind::Why && n.target == NoteTarget::Initiative { id: id.to_string() }
-        }) {
+        w.text(". ");
+        // Why, in the strategy's own words: the initiative's description, else the
+        // goals it serves and theirs.
+        if let Some(i) = snap.strategy.initiative(id) {
+            let goals: Vec<&throughline_model::Goal> = i
+                .goals
+                .iter()
+                .filter_map(|g| snap.strategy.goal(g))
+                .collect();
+            if !i.description.trim().is_empty() {
+                w.text(format!("Why: {} ", end_sentence(i.description.trim())));
+            }
+            for g in &goals {
+                w.text(format!("It serves “{}”", g.title));
+                if !g.description.trim().is_empty() {
+                    w.text(format!(": {}", end_sentence(g.description.trim())));
+                } else {
+                    w.text(".");
+                }
+                w.text(" ");
+            }
+        }
+        let item_keys: HashSet<&str> = f.keys.iter().map(String::as_str).collect();
+        for n in notes
+            .iter()
+            .filter(|n| matches!(n.kind, NoteKind::Why | NoteKind::TradeOff))
+            .filter(|n| match &n.target {
+                NoteTarget::Initiative { id: t } => t == id,
+                NoteTarget::Item { key, .. } => item_keys.contains(key.as_str()),
+                NoteTarget::Goal { .. } => false,
+            })
+            .rev()
+            .take(2)
+        {
             w.quote(&QuotedNote::of(n));
         }
         w.end_para();
@@ -376,7 +439,20 @@ pub fn brief(snap: &Snapshot, scope: &Scope) -> Brief {
             .text(".");
     }
     w.end_para();
-    for r in &st.off_plan_by_reason {
+    if let Some(p) = &prev {
+        w.text(format!(
+            "In the period before, {} of {} items ({}) were off plan.",
+            p.off_plan.items,
+            p.total.items,
+            pct(p.off_plan.share_items)
+        ));
+        w.end_para();
+    }
+    for r in st
+        .off_plan_by_reason
+        .iter()
+        .filter(|r| r.reason != OffPlanReason::NotCovered)
+    {
         w.text(format!("{}: ", capitalise(&r.label)))
             .fig(&format!("Off plan: {}", r.label), &r.work, Some(&all))
             .text(".");
@@ -405,6 +481,26 @@ pub fn brief(snap: &Snapshot, scope: &Scope) -> Brief {
     }
     w.section("off-plan", "Work off plan, and why we chose it");
 
+    // Gaps in the strategy: work in areas no initiative covers is no trade-off anyone
+    // made, and reading it as firefighting would hide that the strategy is silent there.
+    if let Some(r) = st
+        .off_plan_by_reason
+        .iter()
+        .find(|r| r.reason == OffPlanReason::NotCovered)
+    {
+        w.text("Work in areas the strategy does not cover: ")
+            .fig("Not covered by the strategy", &r.work, Some(&all))
+            .text(". It counts as off plan, but it is a gap in the strategy rather than a trade-off or firefighting");
+        let areas = areas_of(snap, &r.work.keys, 6);
+        if !areas.is_empty() {
+            let named: Vec<String> = areas.iter().map(|(a, n)| format!("{a} ({n})")).collect();
+            w.text(format!("; the largest areas: {}", named.join(", ")));
+        }
+        w.text(". Name an initiative for the areas that matter, or say they are out of scope.");
+        w.end_para();
+        w.section("gaps", "Gaps in the strategy");
+    }
+
     // Learnings.
     let learned: Vec<&&ContextNote> = notes
         .iter()
@@ -422,26 +518,33 @@ pub fn brief(snap: &Snapshot, scope: &Scope) -> Brief {
 
     // Early signals.
     for s in dr.shifts.iter().take(6) {
-        let label = format!("Recent items behind: {}", s.headline);
+        let label = format!("Items behind: {}", s.headline);
+        let what = if s.gap_areas.is_empty() {
+            String::new()
+        } else {
+            let named: Vec<String> = s
+                .gap_areas
+                .iter()
+                .map(|(a, n)| format!("{a} {n}"))
+                .collect();
+            format!(
+                " (new work outside the strategy's areas: {}; a gap in the strategy, not firefighting)",
+                named.join(", ")
+            )
+        };
         w.text(format!(
-            "{}: {} moved from {} to {} ",
+            "{}: {}{what} moved from {} to {} ",
             s.group,
-            match &s.measure {
-                crate::drift::Measure::OffPlan => "the off-plan share".to_string(),
-                crate::drift::Measure::NotPlaced => "the share of work not yet placed".to_string(),
-                crate::drift::Measure::Goal(g) => format!(
-                    "the share of work serving {}",
-                    snap.strategy
-                        .goal(g)
-                        .map_or(g.as_str(), |g| g.title.as_str())
-                ),
-            },
+            measure_words(&s.measure, snap),
             pct(s.before.share),
             pct(s.after.share)
         ))
         .text("(")
         .fig(&label, &s.after.part, None)
-        .text(format!(" items since {}).", s.after.from));
+        .text(format!(
+            " items created {} to {}, against {} to {}).",
+            s.after.from, s.after.to, s.before.from, s.before.to
+        ));
         let grew: Vec<String> = s
             .drivers
             .iter()
@@ -461,19 +564,33 @@ pub fn brief(snap: &Snapshot, scope: &Scope) -> Brief {
         w.text(format!(
             "{} has had no new work since {} (",
             s.title,
-            s.last_activity
-                .map_or("the start".into(), |d| d.to_string())
+            s.last_new.map_or("the start".into(), |d| d.to_string())
         ))
         .fig(
             &format!("Initiative {} (earlier work)", s.title),
             &s.work,
             None,
         )
-        .text(" earlier items).");
+        .text(" items in this period, all created earlier and not finished).");
         w.end_para();
     }
-    if dr.shifts.is_empty() && alloc.stalled.is_empty() {
-        w.text("No material shifts or stalled initiatives.");
+    if dr.shifts.is_empty() {
+        w.text("No material shifts");
+        if let Some((from, to)) = dr.span {
+            w.text(format!(" in the work created {from} to {to}"));
+        }
+        w.text(".");
+        if let Some(q) = dr.within_noise.first() {
+            w.text(format!(
+                " The closest move, within noise: {} {} from {} to {} (created {} to {}).",
+                q.group,
+                measure_words(&q.measure, snap),
+                pct(q.before.share),
+                pct(q.after.share),
+                q.after.from,
+                q.after.to
+            ));
+        }
         w.end_para();
     }
     w.section("signals", "Early signals");
@@ -483,6 +600,28 @@ pub fn brief(snap: &Snapshot, scope: &Scope) -> Brief {
         scope: scope_label,
         sections: w.sections,
         evidence: w.evidence,
+    }
+}
+
+fn measure_words(m: &crate::drift::Measure, snap: &Snapshot) -> String {
+    match m {
+        crate::drift::Measure::OffPlan => "the off-plan share".to_string(),
+        crate::drift::Measure::NotPlaced => "the share of work not yet placed".to_string(),
+        crate::drift::Measure::Goal(g) => format!(
+            "the share of work serving {}",
+            snap.strategy
+                .goal(g)
+                .map_or(g.as_str(), |g| g.title.as_str())
+        ),
+    }
+}
+
+/// A sentence ends with its full stop.
+fn end_sentence(s: &str) -> String {
+    if s.ends_with(['.', '!', '?']) {
+        s.to_string()
+    } else {
+        format!("{s}.")
     }
 }
 

@@ -1,9 +1,15 @@
-//! Drift: material shifts in how work lines up, between a recent window and the weeks
-//! before it, per team and per goal.
+//! Drift: material shifts in how work lines up, per team and per goal, anywhere in the
+//! chosen period.
 //!
-//! A shift is reported only when it is large (at least `min_points` percentage points),
-//! rests on enough items on both sides, and passes a two-proportion z-test with
-//! continuity correction. Small numbers move a lot by chance; those stay quiet.
+//! The period (all the data without one) is cut into the weeks, months or quarters its
+//! charts use, by the day work was created; every window of one to several of them is
+//! compared with the window of up to twice its length just before it. A shift is
+//! reported only when it is large (at least `min_points` percentage points), rests on
+//! enough items on both sides, and passes a two-proportion z-test with continuity
+//! correction at the significance level divided by the number of windows tried
+//! (Bonferroni): trying many windows finds chance moves, and this keeps the chance of
+//! any false alarm per team and measure at `alpha`. Small numbers move a lot by chance;
+//! those stay quiet, and the closest move is still shown, as within noise.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -13,6 +19,7 @@ use throughline_model::{ContextNote, NoteKind, NoteTarget, OffPlanReason};
 
 use crate::class::{WorkClass, goals_of};
 use crate::groups::{team_groups, team_name};
+use crate::representative::areas_of;
 use crate::status::{Figure, ratio};
 use crate::{Scope, Snapshot};
 
@@ -32,6 +39,9 @@ pub struct DriftOptions {
     /// Last day of the recent window; default: the end of the scope's period or the last
     /// day with activity in the data, whichever is earlier.
     pub as_of: Option<NaiveDate>,
+    /// Scan the whole period for change points (default). Off: only the last
+    /// `recent_weeks` against the `baseline_weeks` before them.
+    pub scan: bool,
 }
 
 impl Default for DriftOptions {
@@ -43,6 +53,7 @@ impl Default for DriftOptions {
             min_items: 20,
             alpha: 0.01,
             as_of: None,
+            scan: true,
         }
     }
 }
@@ -147,6 +158,10 @@ pub struct Shift {
     pub notes: Vec<QuotedNote>,
     /// A few recent items behind the shift.
     pub examples: Vec<String>,
+    /// When the rise is mostly work the strategy does not cover: the areas (component,
+    /// else project) of that recent work, largest first. A gap in the strategy, not
+    /// firefighting.
+    pub gap_areas: Vec<(String, usize)>,
 }
 
 /// The drift report.
@@ -154,10 +169,20 @@ pub struct Shift {
 pub struct DriftReport {
     pub options: DriftOptions,
     pub as_of: Option<NaiveDate>,
+    /// The days scanned: the period (or the data's first creation) to `as_of`.
+    pub span: Option<(NaiveDate, NaiveDate)>,
+    /// The windows' unit: week, month or quarter of creation, as the charts of the same
+    /// span use.
+    pub unit: crate::BucketBy,
+    /// Windows compared per team and measure (the significance level is divided by it).
+    pub windows_tried: usize,
     /// Groups with too few items to say anything (named so silence is not mistaken for
     /// stability).
     pub too_small: Vec<String>,
     pub shifts: Vec<Shift>,
+    /// The closest moves that did not pass, most significant first (at most three): the
+    /// before and after shares are shown even when nothing moved enough.
+    pub within_noise: Vec<Shift>,
 }
 
 /// Two-proportion z-test with continuity correction (Yates). Returns (z, two-sided p).
@@ -217,71 +242,233 @@ pub(crate) fn default_as_of(snap: &Snapshot, scope: &Scope) -> Option<NaiveDate>
     })
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Acc {
     all: Figure,
     off_plan: Figure,
     not_placed: Figure,
     reasons: BTreeMap<OffPlanReason, Figure>,
+    goals: BTreeMap<String, Figure>,
 }
 
-/// Finds material shifts in the scope. The scope's period is ignored for the windows
-/// themselves (they are measured back from `as_of`), but the team filter applies.
+impl Acc {
+    fn merge(&mut self, o: &Acc) {
+        let add = |a: &mut Figure, b: &Figure| {
+            a.items += b.items;
+            a.estimate += b.estimate;
+            a.keys.extend(b.keys.iter().cloned());
+        };
+        add(&mut self.all, &o.all);
+        add(&mut self.off_plan, &o.off_plan);
+        add(&mut self.not_placed, &o.not_placed);
+        for (r, f) in &o.reasons {
+            add(self.reasons.entry(*r).or_default(), f);
+        }
+        for (g, f) in &o.goals {
+            add(self.goals.entry(g.clone()).or_default(), f);
+        }
+    }
+
+    fn part(&self, m: &Measure) -> usize {
+        match m {
+            Measure::OffPlan => self.off_plan.items,
+            Measure::NotPlaced => self.not_placed.items,
+            Measure::Goal(g) => self.goals.get(g).map_or(0, |f| f.items),
+        }
+    }
+
+    fn part_figure(&self, m: &Measure) -> Figure {
+        match m {
+            Measure::OffPlan => self.off_plan.clone(),
+            Measure::NotPlaced => self.not_placed.clone(),
+            Measure::Goal(g) => self.goals.get(g).cloned().unwrap_or_default(),
+        }
+    }
+}
+
+/// The scanned days cut into buckets: bucket `i` is `[starts[i], starts[i + 1])`, the
+/// last one ending at `end`.
+struct Grid {
+    starts: Vec<NaiveDate>,
+    end: NaiveDate,
+}
+
+impl Grid {
+    fn new(from: NaiveDate, end: NaiveDate, unit: crate::BucketBy) -> Grid {
+        use chrono::Datelike;
+        let first = match unit {
+            crate::BucketBy::Month => from.with_day(1).unwrap_or(from),
+            crate::BucketBy::Quarter => {
+                NaiveDate::from_ymd_opt(from.year(), from.month0() / 3 * 3 + 1, 1).unwrap_or(from)
+            }
+            _ => from - Duration::days(i64::from(from.weekday().num_days_from_monday())),
+        };
+        let step = |d: NaiveDate| match unit {
+            crate::BucketBy::Month => d.checked_add_months(chrono::Months::new(1)).unwrap_or(end),
+            crate::BucketBy::Quarter => d.checked_add_months(chrono::Months::new(3)).unwrap_or(end),
+            _ => d + Duration::weeks(1),
+        };
+        let mut starts = vec![first];
+        let mut d = step(first);
+        while d < end {
+            starts.push(d);
+            d = step(d);
+        }
+        Grid { starts, end }
+    }
+
+    fn bucket(&self, day: NaiveDate) -> Option<usize> {
+        if day < self.starts[0] || day >= self.end {
+            return None;
+        }
+        Some(self.starts.partition_point(|s| *s <= day) - 1)
+    }
+
+    /// First and last day of buckets `[a, b)`, within `[from, to]`.
+    fn days(&self, a: usize, b: usize, from: NaiveDate, to: NaiveDate) -> (NaiveDate, NaiveDate) {
+        let last = self.starts.get(b).copied().unwrap_or(self.end) - Duration::days(1);
+        (self.starts[a].max(from), last.min(to))
+    }
+}
+
+/// A window pair: buckets `[b0, a0)` before, `[a0, a1)` after.
+#[derive(Clone, Copy)]
+struct Cand {
+    b0: usize,
+    a0: usize,
+    a1: usize,
+    p: f64,
+}
+
+/// The lengths of the windows tried, in buckets.
+const LENGTHS: [usize; 9] = [1, 2, 3, 4, 6, 8, 12, 16, 24];
+
+/// Every window pair of the grid: windows of `LENGTHS` buckets, each against up to twice
+/// its length just before it (all of the data before, near the start).
+fn candidates(n: usize) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    for &len in LENGTHS.iter().filter(|&&l| l < n) {
+        for a0 in 1..=(n - len) {
+            let before = (2 * len).min(a0);
+            out.push((a0 - before, a0, a0 + len));
+        }
+    }
+    out
+}
+
+/// The most significant window pair of a series, among those with enough items on
+/// both sides, a large enough move and some items on the moving side.
+fn best_window(
+    all: &[usize],
+    part: &[usize],
+    cands: &[(usize, usize, usize)],
+    opts: &DriftOptions,
+) -> Option<Cand> {
+    let prefix = |v: &[usize]| {
+        let mut p = vec![0usize; v.len() + 1];
+        for (i, x) in v.iter().enumerate() {
+            p[i + 1] = p[i] + x;
+        }
+        p
+    };
+    let (pa, pp) = (prefix(all), prefix(part));
+    let mut best: Option<Cand> = None;
+    for &(b0, a0, a1) in cands {
+        let (nb, na) = (pa[a0] - pa[b0], pa[a1] - pa[a0]);
+        let (xb, xa) = (pp[a0] - pp[b0], pp[a1] - pp[a0]);
+        if nb < opts.min_items || na < opts.min_items || xb.max(xa) < 5 {
+            continue;
+        }
+        let points = (xa as f64 / na as f64 - xb as f64 / nb as f64) * 100.0;
+        if points.abs() < opts.min_points {
+            continue;
+        }
+        let (_, p) = two_proportion_test(xb, nb, xa, na);
+        if best.is_none_or(|b| p < b.p) {
+            best = Some(Cand { b0, a0, a1, p });
+        }
+    }
+    best
+}
+
+/// Finds material shifts in the scope: across its whole period (all the data without
+/// one), by the day work was created; the team filter applies.
 pub fn drift(snap: &Snapshot, scope: &Scope, opts: &DriftOptions) -> DriftReport {
     let as_of = opts.as_of.or_else(|| default_as_of(snap, scope));
     let mut report = DriftReport {
         options: opts.clone(),
         as_of,
+        span: None,
+        unit: crate::BucketBy::Week,
+        windows_tried: 0,
         too_small: Vec::new(),
         shifts: Vec::new(),
+        within_noise: Vec::new(),
     };
     let Some(as_of) = as_of else {
         return report;
     };
-    let recent_from = as_of - Duration::weeks(opts.recent_weeks) + Duration::days(1);
-    let base_from = recent_from - Duration::weeks(opts.baseline_weeks);
-    let base_to = recent_from - Duration::days(1);
-    // Teams are folded over the whole comparison span, not the period.
-    let span = Scope {
+    // Teams are folded over all the work, not the period.
+    let span_scope = Scope {
         period: None,
         ..scope.clone()
     };
-    let groups = team_groups(snap, &span);
-    // (group, recent?) -> accumulators; goal shares over all groups.
-    let mut accs: BTreeMap<(&str, bool), Acc> = BTreeMap::new();
-    let mut goal_figs: BTreeMap<(String, bool), Figure> = BTreeMap::new();
-    let mut org = [Figure::default(), Figure::default()];
+    let end = as_of + Duration::days(1);
+    let (from, grid, cands) = if opts.scan {
+        let from = match &scope.period {
+            Some(p) => p.start,
+            None => snap
+                .items
+                .iter()
+                .filter(|s| span_scope.includes(&s.item))
+                .filter_map(|s| day_of(&s.item))
+                .min()
+                .unwrap_or(as_of),
+        };
+        // The unit the charts of this span use, so a shift names columns a reader sees.
+        report.unit = crate::allocation::by_span((end - from).num_days());
+        let grid = Grid::new(from, end, report.unit);
+        let cands = candidates(grid.starts.len());
+        (from, grid, cands)
+    } else {
+        let recent_from = end - Duration::weeks(opts.recent_weeks);
+        let from = recent_from - Duration::weeks(opts.baseline_weeks);
+        let grid = Grid {
+            starts: vec![from, recent_from],
+            end,
+        };
+        (from, grid, vec![(0, 1, 2)])
+    };
+    report.span = Some((from, as_of));
+    report.windows_tried = cands.len();
+    let groups = team_groups(snap, &span_scope);
+    let n = grid.starts.len();
+    let mut accs: BTreeMap<&str, Vec<Acc>> = BTreeMap::new();
+    let mut org: Vec<Acc> = vec![Acc::default(); n];
     for s in &snap.items {
         let item = &s.item;
-        if !span.includes(item) {
+        if !span_scope.includes(item) {
             continue;
         }
-        let Some(day) = day_of(item) else { continue };
-        let recent = if day >= recent_from && day <= as_of {
-            true
-        } else if day >= base_from && day <= base_to {
-            false
-        } else {
+        let Some(b) = day_of(item).and_then(|d| grid.bucket(d)) else {
             continue;
         };
         let group = groups.get(team_name(item)).map_or("other", String::as_str);
         let link = snap.links.get(&s.id);
         let class = WorkClass::of(link, &snap.strategy);
-        let acc = accs.entry((group, recent)).or_default();
-        acc.all.add(item);
-        org[recent as usize].add(item);
-        match class {
-            WorkClass::OffPlan(r) => {
-                acc.off_plan.add(item);
-                acc.reasons.entry(r).or_default().add(item);
-            }
-            WorkClass::Unclear | WorkClass::Unlinked => acc.not_placed.add(item),
-            WorkClass::Aligned(_) => {
-                for g in goals_of(link, &snap.strategy) {
-                    goal_figs
-                        .entry((g.to_string(), recent))
-                        .or_default()
-                        .add(item);
+        let acc = &mut accs.entry(group).or_insert_with(|| vec![Acc::default(); n])[b];
+        for acc in [acc, &mut org[b]] {
+            acc.all.add(item);
+            match class {
+                WorkClass::OffPlan(r) => {
+                    acc.off_plan.add(item);
+                    acc.reasons.entry(r).or_default().add(item);
+                }
+                WorkClass::Unclear | WorkClass::Unlinked => acc.not_placed.add(item),
+                WorkClass::Aligned(_) => {
+                    for g in goals_of(link, &snap.strategy) {
+                        acc.goals.entry(g.to_string()).or_default().add(item);
+                    }
                 }
             }
         }
@@ -292,74 +479,83 @@ pub fn drift(snap: &Snapshot, scope: &Scope, opts: &DriftOptions) -> DriftReport
         .iter()
         .map(|g| (g.id.as_str(), g.title.as_str()))
         .collect();
-    let window = |recent: bool, part: &Figure, all: &Figure| {
-        let (from, to) = if recent {
-            (recent_from, as_of)
-        } else {
-            (base_from, base_to)
-        };
-        let mut part = part.clone();
-        let mut all = all.clone();
-        part.finish(all.items, all.estimate);
-        let (n, e) = (all.items, all.estimate);
-        all.finish(n, e);
-        WindowShare {
-            from,
-            to,
-            share: part.share_items,
-            part,
-            all,
-        }
-    };
-
-    let group_names: Vec<String> = {
-        let mut v: Vec<String> = accs.keys().map(|(g, _)| g.to_string()).collect();
-        v.dedup();
-        v
-    };
-    let empty = Acc::default();
-    for g in &group_names {
-        let before = accs.get(&(g.as_str(), false)).unwrap_or(&empty);
-        let after = accs.get(&(g.as_str(), true)).unwrap_or(&empty);
-        if before.all.items < opts.min_items || after.all.items < opts.min_items {
-            report.too_small.push(g.clone());
+    let all_teams = scope.team.clone().unwrap_or_else(|| "all teams".into());
+    // Team series, then the whole organisation's when there is more than one team (the
+    // dashboard's chart is of all teams), then each goal's share of all the work.
+    let mut series: Vec<(String, Measure, &Vec<Acc>)> = Vec::new();
+    for (g, v) in &accs {
+        let total: usize = v.iter().map(|a| a.all.items).sum();
+        if total < 2 * opts.min_items {
+            report.too_small.push(g.to_string());
             continue;
         }
-        for measure in [Measure::OffPlan, Measure::NotPlaced] {
-            let (pb, pa) = match measure {
-                Measure::OffPlan => (&before.off_plan, &after.off_plan),
-                _ => (&before.not_placed, &after.not_placed),
-            };
-            let (wb, wa) = (window(false, pb, &before.all), window(true, pa, &after.all));
-            if let Some(mut shift) = test_shift(g, measure, wb, wa, opts, &titles) {
-                if shift.measure == Measure::OffPlan {
-                    shift.drivers = reason_changes(before, after);
-                }
-                shift.examples = example_keys(&shift);
-                shift.notes = notes_for(snap, &shift, g, recent_from, as_of);
-                report.shifts.push(shift);
-            }
+        for m in [Measure::OffPlan, Measure::NotPlaced] {
+            series.push((g.to_string(), m, v));
         }
     }
-    if org[0].items >= opts.min_items && org[1].items >= opts.min_items {
-        for goal in &snap.strategy.goals {
-            let zero = Figure::default();
-            let pb = goal_figs.get(&(goal.id.clone(), false)).unwrap_or(&zero);
-            let pa = goal_figs.get(&(goal.id.clone(), true)).unwrap_or(&zero);
-            let (wb, wa) = (window(false, pb, &org[0]), window(true, pa, &org[1]));
-            let group = scope.team.clone().unwrap_or_else(|| "all teams".into());
-            if let Some(mut shift) = test_shift(
-                &group,
-                Measure::Goal(goal.id.clone()),
-                wb,
-                wa,
-                opts,
-                &titles,
-            ) {
-                shift.examples = example_keys(&shift);
-                shift.notes = notes_for(snap, &shift, &group, recent_from, as_of);
-                report.shifts.push(shift);
+    if accs.len() > 1 {
+        for m in [Measure::OffPlan, Measure::NotPlaced] {
+            series.push((all_teams.clone(), m, &org));
+        }
+    }
+    for goal in &snap.strategy.goals {
+        series.push((all_teams.clone(), Measure::Goal(goal.id.clone()), &org));
+    }
+    let level = opts.alpha / cands.len().max(1) as f64;
+    let mut quiet: Vec<Shift> = Vec::new();
+    for (group, measure, v) in series {
+        let all: Vec<usize> = v.iter().map(|a| a.all.items).collect();
+        let part: Vec<usize> = v.iter().map(|a| a.part(&measure)).collect();
+        let Some(c) = best_window(&all, &part, &cands, opts) else {
+            continue;
+        };
+        let sum = |a: usize, b: usize| {
+            let mut acc = Acc::default();
+            for x in &v[a..b] {
+                acc.merge(x);
             }
+            acc
+        };
+        let (before, after) = (sum(c.b0, c.a0), sum(c.a0, c.a1));
+        let window = |acc: &Acc, a: usize, b: usize| {
+            let mut part = acc.part_figure(&measure);
+            let mut all = acc.all.clone();
+            part.finish(all.items, all.estimate);
+            let (n, e) = (all.items, all.estimate);
+            all.finish(n, e);
+            let (from, to) = grid.days(a, b, from, as_of);
+            WindowShare {
+                from,
+                to,
+                share: part.share_items,
+                part,
+                all,
+            }
+        };
+        let (wb, wa) = (window(&before, c.b0, c.a0), window(&after, c.a0, c.a1));
+        let mut shift = make_shift(&group, measure, wb, wa, c.p, &titles);
+        if shift.measure == Measure::OffPlan {
+            shift.drivers = reason_changes(&before, &after);
+            if shift.points > 0.0
+                && shift
+                    .drivers
+                    .first()
+                    .is_some_and(|d| d.reason == OffPlanReason::NotCovered)
+            {
+                shift.gap_areas = areas_of(snap, &shift.drivers[0].keys, 4);
+                shift.headline = format!(
+                    "{group}: new work outside the strategy's areas{}: {}",
+                    areas_words(&shift.gap_areas),
+                    shift.headline.split_once(": ").map_or("", |x| x.1)
+                );
+            }
+        }
+        shift.examples = example_keys(&shift);
+        if c.p < level {
+            shift.notes = notes_for(snap, &shift, &group, shift.after.from, shift.after.to);
+            report.shifts.push(shift);
+        } else {
+            quiet.push(shift);
         }
     }
     // Largest moves first; ties by name so output is stable.
@@ -370,33 +566,42 @@ pub fn drift(snap: &Snapshot, scope: &Scope, opts: &DriftOptions) -> DriftReport
             .then_with(|| a.group.cmp(&b.group))
             .then_with(|| a.measure.cmp(&b.measure))
     });
+    quiet.sort_by(|a, b| {
+        a.p_value
+            .total_cmp(&b.p_value)
+            .then_with(|| a.group.cmp(&b.group))
+            .then_with(|| a.measure.cmp(&b.measure))
+    });
+    quiet.truncate(3);
+    report.within_noise = quiet;
     report
 }
 
-fn test_shift(
+fn areas_words(areas: &[(String, usize)]) -> String {
+    if areas.is_empty() {
+        return String::new();
+    }
+    let named: Vec<String> = areas.iter().map(|(a, n)| format!("{a} {n}")).collect();
+    format!(" ({})", named.join(", "))
+}
+
+fn make_shift(
     group: &str,
     measure: Measure,
     before: WindowShare,
     after: WindowShare,
-    opts: &DriftOptions,
+    p: f64,
     titles: &HashMap<&str, &str>,
-) -> Option<Shift> {
+) -> Shift {
     let points = (after.share - before.share) * 100.0;
-    // Some items on the moving side, so "0 -> 3 items" never alerts.
-    if points.abs() < opts.min_points || before.part.items.max(after.part.items) < 5 {
-        return None;
-    }
-    let (z, p) = two_proportion_test(
+    let (z, _) = two_proportion_test(
         before.part.items,
         before.all.items,
         after.part.items,
         after.all.items,
     );
-    if p >= opts.alpha {
-        return None;
-    }
     let headline = format!(
-        "{group}: {} {:.0}% -> {:.0}% ({} of {} items in {}..{}, against {} of {} in the {} weeks before)",
+        "{group}: {} {:.0}% -> {:.0}% ({} of {} items created {}..{}, against {} of {} created {}..{})",
         measure.label(titles),
         before.share * 100.0,
         after.share * 100.0,
@@ -406,9 +611,10 @@ fn test_shift(
         after.to,
         before.part.items,
         before.all.items,
-        opts.baseline_weeks,
+        before.from,
+        before.to,
     );
-    Some(Shift {
+    Shift {
         group: group.to_string(),
         measure,
         headline,
@@ -420,7 +626,8 @@ fn test_shift(
         drivers: Vec::new(),
         notes: Vec::new(),
         examples: Vec::new(),
-    })
+        gap_areas: Vec::new(),
+    }
 }
 
 fn reason_changes(before: &Acc, after: &Acc) -> Vec<ReasonChange> {
@@ -431,7 +638,9 @@ fn reason_changes(before: &Acc, after: &Acc) -> Vec<ReasonChange> {
             let a = after.reasons.get(&r);
             let before_share = ratio(b as f64, before.all.items as f64);
             let after_share = ratio(a.map_or(0, |f| f.items) as f64, after.all.items as f64);
-            (b > 0 || a.is_some()).then(|| ReasonChange {
+            // "0% -> 0%" says nothing: only moves a reader can see.
+            let moved = (before_share * 100.0).round() != (after_share * 100.0).round();
+            ((b > 0 || a.is_some()) && moved).then(|| ReasonChange {
                 reason: r,
                 label: r.label().to_string(),
                 before: before_share,
@@ -494,21 +703,39 @@ fn notes_for(
 }
 
 impl DriftReport {
+    fn unit_name(&self) -> &'static str {
+        match self.unit {
+            crate::BucketBy::Month => "month",
+            crate::BucketBy::Quarter => "quarter",
+            _ => "week",
+        }
+    }
+
     /// Plain text for the terminal.
     pub fn to_text(&self) -> String {
         use std::fmt::Write as _;
         let mut o = String::new();
-        let Some(as_of) = self.as_of else {
+        let (Some(as_of), Some((from, _))) = (self.as_of, self.span) else {
             return "No dated work in this scope, so nothing to compare.\n".into();
         };
+        if self.options.scan {
+            let _ = writeln!(
+                o,
+                "Drift: work created {from} to {as_of}, by the {} it was created; every window of one or more {}s against the one before it ({} windows tried)",
+                self.unit_name(),
+                self.unit_name(),
+                self.windows_tried
+            );
+        } else {
+            let _ = writeln!(
+                o,
+                "Drift: the last {} weeks to {as_of} against the {} weeks before",
+                self.options.recent_weeks, self.options.baseline_weeks
+            );
+        }
         let _ = writeln!(
             o,
-            "Drift: the last {} weeks to {as_of} against the {} weeks before",
-            self.options.recent_weeks, self.options.baseline_weeks
-        );
-        let _ = writeln!(
-            o,
-            "(shown when a share moved at least {:.0} points and the change is unlikely to be chance, p < {})\n",
+            "(shown when a share moved at least {:.0} points and the change is unlikely to be chance, p < {} over all the windows tried)\n",
             self.options.min_points, self.options.alpha
         );
         if self.shifts.is_empty() {
@@ -534,6 +761,20 @@ impl DriftReport {
             }
             if !s.examples.is_empty() {
                 let _ = writeln!(o, "    e.g. {}", s.examples.join(", "));
+            }
+        }
+        if !self.within_noise.is_empty() {
+            let _ = writeln!(
+                o,
+                "\n{} moves, within noise:",
+                if self.shifts.is_empty() {
+                    "The closest"
+                } else {
+                    "Other"
+                }
+            );
+            for s in &self.within_noise {
+                let _ = writeln!(o, "- {} (p = {:.2})", s.headline, s.p_value);
             }
         }
         if !self.too_small.is_empty() {

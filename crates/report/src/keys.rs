@@ -70,7 +70,7 @@ impl WithoutKeys for DriftReport {
         fn window(w: &mut WindowShare) -> [&mut Figure; 2] {
             [&mut w.part, &mut w.all]
         }
-        for s in &mut self.shifts {
+        for s in self.shifts.iter_mut().chain(&mut self.within_noise) {
             clear(window(&mut s.before));
             clear(window(&mut s.after));
             for d in &mut s.drivers {

@@ -107,6 +107,8 @@ pub struct ExpectedShares {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StatusReport {
     pub period: Option<Period>,
+    /// Which date put an item in the period.
+    pub period_by: crate::PeriodBy,
     pub team: Option<String>,
     pub strategy_version: Option<i64>,
     pub total: Figure,
@@ -262,6 +264,7 @@ pub fn status(snap: &Snapshot, scope: &Scope) -> StatusReport {
 
     StatusReport {
         period: scope.period.clone(),
+        period_by: scope.period_by,
         team: scope.team.clone(),
         strategy_version: snap.strategy_version,
         total,

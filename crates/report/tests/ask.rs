@@ -157,6 +157,7 @@ fn a_period_in_the_question_scopes_the_answer() {
             period: Some(period.parse().unwrap()),
             team: Some("Payments".into()),
             min_group_size: 3,
+            ..Default::default()
         };
         let st = throughline_report::status(&s, &scope);
         format!("{} of {} items", st.off_plan.items, st.total.items)

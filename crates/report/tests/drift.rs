@@ -126,3 +126,115 @@ fn teams_with_too_few_people_are_folded_into_other() {
     let _ = LinkOrigin::Explicit;
     let _ = OffPlanReason::TechDebt;
 }
+
+/// A two-week spike in the middle of the period, long over by its end, is found where
+/// it happened; the last weeks against the weeks before would see nothing.
+#[test]
+fn a_spike_mid_period_is_found_where_it_happened() {
+    let teams = [("Payments", 20, 6), ("Core", 12, 6)];
+    let snap = generate(5, &teams, 26, |team, w| {
+        if team == "Payments" && (10..12).contains(&w) {
+            0.7
+        } else {
+            0.15
+        }
+    });
+    let r = drift(&snap, &scope(), &DriftOptions::default());
+    let s = r
+        .shifts
+        .iter()
+        .find(|s| s.group == "Payments" && s.measure == Measure::OffPlan && s.points > 0.0)
+        .unwrap_or_else(|| panic!("no Payments spike: {}", r.to_text()));
+    // The spike's weeks, not the period's end.
+    let end = r.as_of.unwrap();
+    assert!(
+        s.after.to < end - chrono::Duration::weeks(8),
+        "{}",
+        s.headline
+    );
+    // Half a year is charted by month: the spike is found in its month.
+    assert_eq!(r.unit, throughline_report::BucketBy::Month);
+    assert!(s.after.share > s.before.share + 0.15, "{}", s.headline);
+    // Drivers a reader can see: never "0% -> 0%".
+    for d in &s.drivers {
+        assert_ne!(
+            (d.before * 100.0).round(),
+            (d.after * 100.0).round(),
+            "{}",
+            d.label
+        );
+    }
+    // The old comparison (the last 4 weeks against the 8 before) misses it.
+    let fixed = drift(
+        &snap,
+        &scope(),
+        &DriftOptions {
+            scan: false,
+            ..Default::default()
+        },
+    );
+    assert!(
+        fixed.shifts.iter().all(|s| s.group != "Payments"),
+        "{}",
+        fixed.to_text()
+    );
+}
+
+/// When nothing passes, the closest moves are still shown with their shares, as within
+/// noise.
+#[test]
+fn quiet_data_still_shows_its_closest_moves() {
+    let teams = [("Payments", 12, 6), ("Core", 8, 4)];
+    let snap = generate(3, &teams, 12, |_, _| 0.25);
+    let r = drift(&snap, &scope(), &DriftOptions::default());
+    assert!(r.shifts.is_empty(), "{}", r.to_text());
+    // Moves of 10 points or more between small windows happen by chance; they are named
+    // as within noise, or there is none to name.
+    for s in &r.within_noise {
+        assert!(s.p_value >= 0.01 / r.windows_tried as f64);
+    }
+    assert!(
+        r.to_text().contains("No material shifts"),
+        "{}",
+        r.to_text()
+    );
+}
+
+/// A rise of work no initiative covers is named as new work outside the strategy's
+/// areas, with the areas, not as firefighting.
+#[test]
+fn a_rise_of_uncovered_work_is_named_a_gap_in_the_strategy() {
+    let teams = [("Payments", 20, 6)];
+    let mut snap = generate(9, &teams, 12, |_, _| 0.1);
+    // From week 8, a third of the new work is filed under an area no selector links.
+    let cut = day("2026-11-20") - chrono::Duration::weeks(4);
+    for (n, s) in snap.items.iter_mut().enumerate() {
+        let recent = s.item.created.is_some_and(|c| c.date_naive() > cut);
+        if recent && n % 3 == 0 {
+            s.item.components = vec!["Daemon".into()];
+            snap.links.insert(
+                s.id,
+                throughline_report::EffectiveLink {
+                    target: throughline_model::LinkTarget::OffPlan(OffPlanReason::NotCovered),
+                    origin: LinkOrigin::Inferred,
+                    confidence: 0.8,
+                    reason: "not covered".into(),
+                    aligned_p: Some(0.1),
+                },
+            );
+        }
+    }
+    let r = drift(&snap, &scope(), &DriftOptions::default());
+    let s = r
+        .shifts
+        .iter()
+        .find(|s| s.measure == Measure::OffPlan && s.points > 0.0)
+        .unwrap_or_else(|| panic!("no rise: {}", r.to_text()));
+    assert!(
+        s.headline
+            .contains("new work outside the strategy's areas (Daemon"),
+        "{}",
+        s.headline
+    );
+    assert_eq!(s.gap_areas[0].0, "Daemon");
+}

@@ -26,8 +26,9 @@ macro_rules! printed {
 printed!(AllocationReport, DriftReport, ThemesReport);
 
 /// `status` as printed: the report, saying which work "in the period" means (the work
-/// active in it; `allocation` shows the same work by when it was created, `drift`
-/// compares weeks of created work), and naming every file the data comes from.
+/// active in it, or created or resolved in it with `--period-by`; `allocation` shows the
+/// same work by when it was created, `drift` compares windows of created work), and
+/// naming every file the data comes from.
 #[derive(serde::Serialize)]
 #[serde(transparent)]
 pub struct StatusOut {
@@ -57,7 +58,12 @@ impl Printed for StatusOut {
             return text;
         };
         let note = format!(
-            "Counted: the work active in {p} (worked on at any time in it, whenever created).\n"
+            "Counted: the work {}{}.\n",
+            self.report.period_by.describe(p),
+            match self.report.period_by {
+                throughline_report::PeriodBy::Active => ", whenever created",
+                _ => "",
+            }
         );
         match text.find(" work items") {
             Some(at) => {

@@ -61,6 +61,7 @@ pub fn run(g: &Globals, a: DemoArgs) -> anyhow::Result<()> {
         period: Some("2026-Q3".parse()?),
         team: None,
         min_group_size: 3,
+        ..Default::default()
     };
     let report = status(snap, &scope);
     if g.json {

@@ -27,7 +27,7 @@ mod token;
 
 use anyhow::Context;
 use throughline_model::Period;
-use throughline_report::{Scope, Snapshot};
+use throughline_report::{PeriodBy, Scope, Snapshot};
 use throughline_store::Store;
 
 use crate::args::{Cli, Command, ScopeArgs};
@@ -100,6 +100,11 @@ pub fn scope(args: &ScopeArgs, min_group_size: usize) -> anyhow::Result<Scope> {
         .transpose()?;
     Ok(Scope {
         period,
+        // Empty only where a command builds its arguments itself: the default meaning.
+        period_by: match args.period_by.trim() {
+            "" => PeriodBy::default(),
+            by => by.parse().map_err(anyhow::Error::msg)?,
+        },
         team: args.team.clone(),
         min_group_size,
     })

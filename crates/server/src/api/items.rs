@@ -33,6 +33,9 @@ pub struct ItemsQuery {
     #[serde(default, deserialize_with = "lenient::text")]
     #[param(example = "2026-Q3")]
     pub period: Option<String>,
+    /// Which date puts work in the period: `active` (default), `created` or `resolved`.
+    #[serde(default, deserialize_with = "lenient::text")]
+    pub period_by: Option<String>,
     /// Only this team's work.
     #[serde(default, deserialize_with = "lenient::text")]
     pub team: Option<String>,
@@ -126,6 +129,7 @@ impl ItemsQuery {
         }
         let scope = ScopeQuery {
             period: self.period.clone(),
+            period_by: self.period_by.clone(),
             team: self.team.clone(),
         }
         .scope(0)?;

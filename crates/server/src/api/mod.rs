@@ -20,7 +20,7 @@ use axum::routing::any;
 use axum::{Json, Router};
 use serde::Deserialize;
 use throughline_model::Period;
-use throughline_report::Scope;
+use throughline_report::{PeriodBy, Scope};
 use utoipa::{IntoParams, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -123,6 +123,9 @@ pub struct ScopeQuery {
     pub period: Option<String>,
     /// Only this team's work.
     pub team: Option<String>,
+    /// Which date puts an item in the period: `active` (worked on in it, the default),
+    /// `created` or `resolved`.
+    pub period_by: Option<String>,
 }
 
 impl ScopeQuery {
@@ -133,6 +136,7 @@ impl ScopeQuery {
         }
         Ok(Scope {
             period: parse_period(self.period.as_deref())?,
+            period_by: parse_period_by(self.period_by.as_deref())?,
             team: self.team.clone().filter(|t| !t.trim().is_empty()),
             min_group_size,
         })
@@ -141,8 +145,9 @@ impl ScopeQuery {
     /// A cache key naming this scope.
     pub fn key(&self) -> String {
         format!(
-            "period={:?}&team={:?}",
+            "period={:?}&period_by={:?}&team={:?}",
             self.period.as_deref().map(str::trim),
+            parse_period_by(self.period_by.as_deref()).unwrap_or_default(),
             self.team.as_deref().map(str::to_lowercase)
         )
     }
@@ -159,6 +164,16 @@ pub fn parse_period(p: Option<&str>) -> Result<Option<Period>, ApiError> {
                 .map_err(|e| ApiError::NotFound(format!("no such `period`: {e}")))
         })
         .transpose()
+}
+
+/// Parses an optional `period_by` parameter; empty is the default (active).
+pub fn parse_period_by(p: Option<&str>) -> Result<PeriodBy, ApiError> {
+    match p.map(str::trim).filter(|p| !p.is_empty()) {
+        None => Ok(PeriodBy::default()),
+        Some(p) => p
+            .parse()
+            .map_err(|e| ApiError::BadRequest(format!("bad `period_by`: {e}"))),
+    }
 }
 
 /// Query parameters as people write addresses: an empty value (`?below=&unclear=`, as a

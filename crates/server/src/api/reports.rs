@@ -179,15 +179,16 @@ pub async fn allocation(
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DriftQuery {
-    /// Weeks in the recent window (default 4, 1 to 52).
+    /// Compare only the last this many weeks (1 to 52) with the weeks before, instead of
+    /// scanning the whole period for shifts.
     #[param(minimum = 1, maximum = 52)]
     pub recent_weeks: Option<i64>,
-    /// Weeks in the window compared against (default 8, 1 to 104).
+    /// Weeks in the window compared against, with `recent_weeks` (default 8, 1 to 104).
     #[param(minimum = 1, maximum = 104)]
     pub baseline_weeks: Option<i64>,
 }
 
-/// Material shifts: the recent weeks against the weeks before.
+/// Material shifts anywhere in the period (or the recent weeks against the weeks before).
 #[utoipa::path(get, path = "/api/drift", tag = "reports", params(ScopeQuery, GroupQuery, DriftQuery, KeysQuery),
     responses(
         (status = 200, description = "The drift report", body = Object),
@@ -202,6 +203,7 @@ pub async fn drift(
 ) -> Result<Response, ApiError> {
     let min = g.size()?;
     let scope = s.scope(min)?;
+    let scan = d.recent_weeks.is_none() && d.baseline_weeks.is_none();
     let recent = d.recent_weeks.unwrap_or(4);
     let baseline = d.baseline_weeks.unwrap_or(8);
     if !(1..=52).contains(&recent) || !(1..=104).contains(&baseline) {
@@ -211,12 +213,13 @@ pub async fn drift(
     }
     let keep = k.keep();
     let key = format!(
-        "drift {} min={min} r={recent} b={baseline} keys={keep}",
+        "drift {} min={min} scan={scan} r={recent} b={baseline} keys={keep}",
         s.key()
     );
     let opts = DriftOptions {
         recent_weeks: recent,
         baseline_weeks: baseline,
+        scan,
         ..Default::default()
     };
     state

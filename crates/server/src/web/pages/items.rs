@@ -153,6 +153,7 @@ fn params(f: &ItemsQuery) -> String {
         }
     };
     add("period", &f.period);
+    add("period_by", &f.period_by);
     add("team", &f.team);
     add("goal", &f.goal);
     add("initiative", &f.initiative);
@@ -253,7 +254,11 @@ fn describe(f: &ItemsQuery, view: &View) -> String {
         .map(str::trim)
         .filter(|p| !p.is_empty() && !p.eq_ignore_ascii_case("all"))
     {
-        Some(p) => parts.push(format!("active in {p}")),
+        Some(p) => parts.push(match f.period_by.as_deref().map(str::trim) {
+            Some("created") => format!("created in {p}"),
+            Some("resolved") => format!("resolved in {p}"),
+            _ => format!("active in {p}"),
+        }),
         None => parts.push("all time".into()),
     }
     if parts.len() == 1 {

@@ -64,6 +64,7 @@ pub(crate) fn page_scope(period: &Option<Period>) -> Scope {
         period: period.clone(),
         team: None,
         min_group_size: 3,
+        ..Default::default()
     }
 }
 

@@ -298,8 +298,9 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
                 "measure": measure,
                 "before": {
                     "share": s.before.share, "part": side("before", &s.before.part), "all": side("before-all", &s.before.all),
-                    "weeks": (s.before.to - s.before.from).num_days().div_euclid(7) + 1,
+                    "from": s.before.from.to_string(), "to": s.before.to.to_string(),
                 },
+                "gap": (!s.gap_areas.is_empty()).then(|| s.gap_areas.iter().map(|(a, n)| format!("{a} {n}")).collect::<Vec<_>>().join(", ")),
                 "after": {
                     "share": s.after.share, "part": side("recent", &s.after.part), "all": side("recent-all", &s.after.all),
                     "from": s.after.from.to_string(), "to": s.after.to.to_string(),
@@ -307,6 +308,19 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
                 "up": s.points > 0.0,
                 "note": s.notes.first().map(|n| json!({ "text": n.text, "date": n.date.to_string(), "team": n.author_team })),
                 "examples": s.examples.iter().take(3).map(|k| json!({ "key": k, "href": key_href(snap, &loaded.index, k) })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let quiet: Vec<Value> = dr
+        .within_noise
+        .iter()
+        .map(|s| {
+            json!({
+                "group": s.group, "measure": measure_words(&s.measure, &snap.strategy),
+                "before": s.before.share, "after": s.after.share,
+                "before_from": s.before.from.to_string(), "before_to": s.before.to.to_string(),
+                "after_from": s.after.from.to_string(), "after_to": s.after.to.to_string(),
+                "p": format!("{:.2}", s.p_value),
             })
         })
         .collect();
@@ -356,6 +370,9 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
         "goal_trend_rows": goal_trend_rows,
         "goal_names": goal_names,
         "alerts": alerts,
+        "quiet": quiet,
+        "drift_unit": match dr.unit { BucketBy::Month => "month", BucketBy::Quarter => "quarter", _ => "week" },
+        "scanned": dr.span.map(|(a, b)| format!("the work created {a} to {b}")),
         "thin_goals": alloc.thin_goals.iter().map(|g| json!({
             "title": g.title, "href": format!("/goals/{}{}", seg(&g.id), period_arg(&period)),
             "share": g.work.share_items, "count": g.work.items, "items": href(&[("goal", &g.id)]),
