@@ -366,6 +366,26 @@ fn type_match(item_type: &str) -> Option<OffPlanReason> {
     }
 }
 
+/// Whether a tracker type names new work (a feature, a story, an improvement), which
+/// words alone must not turn into a bug or an incident.
+pub fn is_new_work_type(item_type: &str) -> bool {
+    matches!(
+        item_type
+            .trim()
+            .to_lowercase()
+            .replace(['_', '-'], " ")
+            .as_str(),
+        "feature"
+            | "new feature"
+            | "story"
+            | "user story"
+            | "improvement"
+            | "enhancement"
+            | "feature request"
+            | "epic"
+    )
+}
+
 fn quote(s: &str) -> String {
     let s = s.trim();
     let short: String = s.chars().take(80).collect();
@@ -426,7 +446,12 @@ pub(crate) fn classify_strong_but(
 /// A weak signal from words of the title (or the start of the description).
 pub fn classify_text(item: &WorkItem) -> Option<OffPlanSignal> {
     let hit = phrase_match(&item.title)
-        .or_else(|| phrase_match(crate::features::truncate(&item.description, 500)));
+        .or_else(|| phrase_match(crate::features::truncate(&item.description, 500)))
+        // A feature's words about a crash it fixes on the way do not make it a bug.
+        .filter(|(reason, _)| {
+            *reason != OffPlanReason::BugIncident
+                || !item.item_type.as_deref().is_some_and(is_new_work_type)
+        });
     hit.map(|(reason, word)| OffPlanSignal {
         reason,
         strength: Strength::Text,

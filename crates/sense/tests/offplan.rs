@@ -292,3 +292,37 @@ fn a_reason_whose_rules_fire_on_planned_work_too_counts_mostly_as_aligned() {
         "aligned {also_planned} where the rule fires on planned work too, {only_unlinked} where it does not"
     );
 }
+
+#[test]
+fn new_work_types_are_not_bugs_by_their_words_alone() {
+    let m = model();
+    let mut feature = common::plain(
+        "F-1",
+        "Crash reporter: error and crash screens for the hook system",
+        "",
+    );
+    feature.item_type = Some("New Feature".into());
+    assert!(classify(&feature, &[]).is_none(), "{:?}", classify(&feature, &[]));
+    let inf = m.infer(&feature, &[]);
+    assert_ne!(
+        inf.target,
+        LinkTarget::OffPlan(OffPlanReason::BugIncident),
+        "{inf:?}"
+    );
+
+    // The same words on a Bug still say bug; a person's label on the feature does too.
+    let mut bug = feature.clone();
+    bug.item_type = Some("Bug".into());
+    assert_eq!(
+        m.infer(&bug, &[]).target,
+        LinkTarget::OffPlan(OffPlanReason::BugIncident)
+    );
+    let mut labelled = feature.clone();
+    labelled.labels = vec!["bug".into()];
+    let inf = m.infer(&labelled, &[]);
+    assert_eq!(
+        inf.target,
+        LinkTarget::OffPlan(OffPlanReason::BugIncident),
+        "{inf:?}"
+    );
+}

@@ -21,7 +21,46 @@ const MIN_SIGNAL: f32 = 0.2;
 
 impl Model {
     /// The answer (target, confidence, reason) for a scored item.
+    ///
+    /// Work the tracker calls new (a feature, a story, an improvement) is not a bug or
+    /// an incident because of its words or what the model learned from other items' words:
+    /// only a person's label or note on it says so. Such an answer becomes unclear, with
+    /// both sides named, so the review queue shows it instead of "bug / incident"
+    /// swelling with uncovered product work.
     pub(super) fn decide(
+        &self,
+        item: &WorkItem,
+        notes: &[&ContextNote],
+        scored: &Scored<'_>,
+        ws: &Workspace,
+    ) -> (LinkTarget, f32, String) {
+        let (target, conf, reason) = self.decide_by_evidence(item, notes, scored, ws);
+        let bug = LinkTarget::OffPlan(OffPlanReason::BugIncident);
+        if target != bug {
+            return (target, conf, reason);
+        }
+        let Some(kind) = item
+            .item_type
+            .as_deref()
+            .filter(|t| offplan::is_new_work_type(t))
+        else {
+            return (target, conf, reason);
+        };
+        let said_by_person = offplan::classify_strong(item, notes).is_some_and(|s| {
+            s.strength >= Strength::Label && s.reason == OffPlanReason::BugIncident
+        });
+        if said_by_person {
+            return (target, conf, reason);
+        }
+        (
+            LinkTarget::Unclear,
+            conf,
+            format!("unclear: {reason}; but its type \"{kind}\" says new work, not a bug"),
+        )
+    }
+
+    /// [`Model::decide`] before the tracker's type is weighed against "bug / incident".
+    fn decide_by_evidence(
         &self,
         item: &WorkItem,
         notes: &[&ContextNote],
