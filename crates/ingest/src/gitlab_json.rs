@@ -22,9 +22,10 @@ use crate::error::{IngestError, Location};
 use crate::json_doc::{self, RecordCtx, at, names, str_at};
 use crate::{ItemStream, fuse_on_error};
 
-/// Reads a GitLab JSON export.
+/// Reads a GitLab JSON export: one response, an array of pages, or pages written back to
+/// back (`glab api --paginate`).
 pub(crate) fn read(path: &Path, source: String) -> Result<ItemStream, IngestError> {
-    read_doc(json_doc::load(path)?, path, source)
+    read_doc(json_doc::load_concatenated(path)?, path, source)
 }
 
 /// Reads a parsed GitLab response; `path` names where it came from in errors.

@@ -24,6 +24,34 @@ pub(crate) fn load(path: &Path) -> Result<Value, IngestError> {
     })
 }
 
+/// Reads a JSON file that may hold several documents back to back, as paginating API
+/// clients write them (`glab api --paginate`, `gh api --paginate` without `--slurp`): one
+/// document is returned as it is, several as an array of them.
+pub(crate) fn load_concatenated(path: &Path) -> Result<Value, IngestError> {
+    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let syntax = |e: serde_json::Error| IngestError::Syntax {
+        path: path.to_path_buf(),
+        at: Location {
+            line: Some(e.line() as u64),
+            column: Some(e.column() as u64),
+            ..Location::default()
+        },
+        message: crate::generic::json_message(&e),
+    };
+    let mut docs = serde_json::Deserializer::from_slice(&bytes)
+        .into_iter::<Value>()
+        .collect::<Result<Vec<Value>, _>>()
+        .map_err(syntax)?;
+    match docs.len() {
+        0 => serde_json::from_slice(&bytes).map_err(syntax),
+        1 => Ok(docs.remove(0)),
+        _ => Ok(Value::Array(docs)),
+    }
+}
+
 /// The value at a path of object keys, treating `null` as absent.
 pub(crate) fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
     let mut cur = v;

@@ -95,6 +95,25 @@ fn glab_issue_list_output_reads_like_the_api() {
 }
 
 #[test]
+fn pages_written_back_to_back_read_as_one_export() {
+    // `glab api --paginate` writes each page's array after the last one.
+    let one = std::fs::read_to_string(fixture("gitlab_rest_epics.json")).unwrap();
+    let two = std::fs::read_to_string(fixture("glab_issue_list.json")).unwrap();
+    let (_dir, path) = temp_file("paged.json", &format!("{one}\n{two}"));
+    assert_eq!(detect_format(&path).unwrap(), Format::GitlabJson);
+    let keys: Vec<String> = read_all(&path, Format::GitlabJson, &ImportOptions::default())
+        .into_iter()
+        .map(|i| i.key)
+        .collect();
+    assert_eq!(keys, ["my-group&4", "my-group&5", "acme/api#21"]);
+
+    // A broken page still stops the file, at its line.
+    let (_dir, path) = temp_file("paged.json", &format!("{one}\n[{{\"iid\": 1,]"));
+    let err = first_error(&path, Format::GitlabJson, &ImportOptions::default()).to_string();
+    assert!(err.contains("paged.json") && err.contains("line"), "{err}");
+}
+
+#[test]
 fn bad_records_name_the_file_record_key_and_field() {
     let bad_weight = temp_file(
         "gl.json",

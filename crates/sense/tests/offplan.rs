@@ -302,7 +302,11 @@ fn new_work_types_are_not_bugs_by_their_words_alone() {
         "",
     );
     feature.item_type = Some("New Feature".into());
-    assert!(classify(&feature, &[]).is_none(), "{:?}", classify(&feature, &[]));
+    assert!(
+        classify(&feature, &[]).is_none(),
+        "{:?}",
+        classify(&feature, &[])
+    );
     let inf = m.infer(&feature, &[]);
     assert_ne!(
         inf.target,
