@@ -67,6 +67,8 @@ async fn every_tool_over_stdio_answers_as_the_cli_does() {
     let cli_status = env.json(&["status"]);
     let cli_themes = env.json(&["themes"]);
     let cli_metrics = env.json(&["metrics", "show"]);
+    let cli_drift = env.json(&["drift"]);
+    let cli_brief = env.ok(&["brief", "--offline"]);
 
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_throughline"));
     cmd.arg("--db")
@@ -78,7 +80,10 @@ async fn every_tool_over_stdio_answers_as_the_cli_does() {
     let client: Client = ().serve(transport).await.expect("MCP handshake on stdio");
 
     let info = client.peer_info().expect("server info");
-    assert_eq!(info.server_info.as_ref().map(|s| s.name.as_str()), Some("throughline"));
+    assert_eq!(
+        info.server_info.as_ref().map(|s| s.name.as_str()),
+        Some("throughline")
+    );
 
     let mut names: Vec<String> = client
         .list_all_tools()
@@ -101,7 +106,10 @@ async fn every_tool_over_stdio_answers_as_the_cli_does() {
     assert_eq!(status["off_plan"], cli_status["off_plan"]);
     let total = status["total"]["items"].as_u64().unwrap();
     assert!(total >= 500, "the demo's work: {total}");
-    assert_eq!(status["total"]["keys"].as_array().unwrap().len() as u64, total);
+    assert_eq!(
+        status["total"]["keys"].as_array().unwrap().len() as u64,
+        total
+    );
 
     // status for one goal, and items behind its figure.
     let goal = &cli_status["goals"][0];
@@ -128,7 +136,10 @@ async fn every_tool_over_stdio_answers_as_the_cli_does() {
         .collect();
     listed.sort_unstable();
     behind.sort_unstable();
-    assert_eq!(listed, behind, "items lists the keys behind the goal's figure");
+    assert_eq!(
+        listed, behind,
+        "items lists the keys behind the goal's figure"
+    );
     let off = json_of(&client, "items", json!({"class": "off_plan", "limit": 1})).await;
     assert_eq!(off["total"], cli_status["off_plan"]["items"]);
 
@@ -152,10 +163,34 @@ async fn every_tool_over_stdio_answers_as_the_cli_does() {
     let brief = text(&client, "brief", json!({})).await;
     assert!(brief.starts_with('#'), "{brief}");
     assert!(brief.contains(goal["title"].as_str().unwrap()), "{brief}");
+    // The same brief as the CLI's, except that its evidence lists every key behind each
+    // figure (as the API's Markdown does) where the terminal shows the first 25.
+    let evidence = "<a id=\"evidence-1\"></a>";
+    let head = |md: &str| -> String {
+        md.split(evidence)
+            .next()
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| !l.starts_with("_Each list shows"))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_string()
+    };
+    assert_eq!(head(&brief), head(&cli_brief));
+    let all_work = brief
+        .lines()
+        .find(|l| l.starts_with(evidence))
+        .expect("the brief's evidence");
+    assert_eq!(
+        all_work.matches(", ").count() as u64 + 1,
+        total,
+        "{all_work}"
+    );
 
     // drift, themes, metrics, strategy: the CLI's reports.
     let drift = json_of(&client, "drift", json!({})).await;
-    assert!(drift.is_object(), "{drift}");
+    assert_eq!(drift, cli_drift);
     let themes = json_of(&client, "themes", json!({})).await;
     assert_eq!(themes, cli_themes);
     let metrics = json_of(&client, "metrics", json!({})).await;
@@ -210,7 +245,12 @@ async fn every_tool_over_stdio_answers_as_the_cli_does() {
     assert!(cli_notes.contains("Kept for the Q3 launch."), "{cli_notes}");
 
     // Confirm the item's link, then correct it to another goal's first initiative.
-    let confirmed = json_of(&client, "confirm_link", json!({"key": key, "team": "Growth"})).await;
+    let confirmed = json_of(
+        &client,
+        "confirm_link",
+        json!({"key": key, "team": "Growth"}),
+    )
+    .await;
     assert_eq!(confirmed["origin"], "corrected");
     assert_eq!(confirmed["by_team"], "Growth");
     let other = strategy["strategy"]["initiatives"]

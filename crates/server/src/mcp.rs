@@ -35,8 +35,8 @@ use crate::api::items::{self, ItemsQuery};
 use crate::api::links::{self, LinkBody};
 use crate::api::notes::{self, NoteBody, NotesQuery};
 use crate::api::reports::{
-    self, AskQuery, BriefQuery, DriftQuery, GroupQuery, KeysQuery, MetricsQuery,
-    TableFormatQuery, ThemesQuery,
+    self, AskQuery, BriefQuery, DriftQuery, GroupQuery, KeysQuery, MetricsQuery, TableFormatQuery,
+    ThemesQuery,
 };
 use crate::api::{ApiJson, ApiPath, ApiQuery, ScopeQuery};
 use crate::auth::{Caller, Contributor, Role};
@@ -574,7 +574,9 @@ impl Tools {
             Err(e) => return failure(e),
         };
         // The handler reads its optional body as bytes (`ConfirmBody`'s shape).
-        let body = serde_json::json!({ "team": p.team }).to_string().into_bytes();
+        let body = serde_json::json!({ "team": p.team })
+            .to_string()
+            .into_bytes();
         let r = links::confirm(
             State(self.state.clone()),
             caller,

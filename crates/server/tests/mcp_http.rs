@@ -114,7 +114,8 @@ async fn roles_decide_the_write_tools_over_http() {
         .unwrap();
     let (code, api_status) = api_common::body(r).await;
     assert_eq!(code, 200);
-    let status: Value = serde_json::from_str(&text_of(&call(&v, "status", json!({})).await)).unwrap();
+    let status: Value =
+        serde_json::from_str(&text_of(&call(&v, "status", json!({})).await)).unwrap();
     assert_eq!(status["total"], api_status["total"]);
     assert!(status["total"]["items"].as_u64().unwrap() > 100);
 
