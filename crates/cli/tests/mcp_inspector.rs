@@ -91,7 +91,9 @@ fn the_reference_inspector_lists_and_calls_the_tools() {
             "period=all",
         ],
     );
-    let text = status["content"][0]["text"].as_str().expect("a text answer");
+    let text = status["content"][0]["text"]
+        .as_str()
+        .expect("a text answer");
     let report: Value = serde_json::from_str(text).expect("status is JSON");
     assert_eq!(report["total"], cli_total);
 

@@ -253,13 +253,14 @@ async fn every_tool_over_stdio_answers_as_the_cli_does() {
     .await;
     assert_eq!(confirmed["origin"], "corrected");
     assert_eq!(confirmed["by_team"], "Growth");
+    // An initiative of another goal, so the correction moves the item.
     let other = strategy["strategy"]["initiatives"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| i["id"].as_str().unwrap())
-        .last()
-        .unwrap();
+        .find(|i| !i["goals"].as_array().unwrap().contains(&json!(goal_id)))
+        .and_then(|i| i["id"].as_str())
+        .expect("an initiative of another goal");
     let corrected = json_of(
         &client,
         "correct_link",

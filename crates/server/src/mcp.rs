@@ -79,7 +79,7 @@ pub struct Tools {
 pub enum McpError {
     /// The client never completed the protocol's handshake.
     #[error("starting the MCP session on stdio: {0}")]
-    Start(#[from] rmcp::service::ServerInitializeError),
+    Start(Box<rmcp::service::ServerInitializeError>),
     /// The session's task failed.
     #[error("the MCP session ended abnormally: {0}")]
     Session(#[from] tokio::task::JoinError),
@@ -89,7 +89,10 @@ pub enum McpError {
 /// acts as a contributor: they may add notes and confirm or correct links.
 pub async fn serve_stdio(state: AppState) -> Result<(), McpError> {
     let tools = Tools::new(state, Transport::Stdio);
-    let running = tools.serve(rmcp::transport::stdio()).await?;
+    let running = tools
+        .serve(rmcp::transport::stdio())
+        .await
+        .map_err(|e| McpError::Start(Box::new(e)))?;
     running.waiting().await?;
     Ok(())
 }
