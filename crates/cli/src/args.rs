@@ -103,8 +103,12 @@ pub enum Command {
     /// Allocation over time (by week, month, quarter or sprint), thin goals and stalled
     /// initiatives.
     Allocation(AllocationArgs),
-    /// Serve the JSON API and the web dashboard over this database.
+    /// Serve the JSON API and the web dashboard over this database (and MCP at `/mcp`).
     Serve(ServeArgs),
+    /// Serve the Model Context Protocol on stdin/stdout for a local AI assistant: the
+    /// reports as tools, and notes and link corrections (the local user counts as a
+    /// contributor). Configure the assistant to run `throughline --db PATH mcp`.
+    Mcp,
     /// API tokens for `serve`: create (shown once), list, revoke.
     #[command(subcommand)]
     Token(TokenCommand),

@@ -1,11 +1,13 @@
 //! The HTTP face of Throughline: a thin layer of routes over the store and the report
 //! and sense crates. The JSON API lives under `/api` (see `api/`, documented at
-//! `/api/openapi.json`), the web dashboard under `/` (see `web/`); both share one
-//! [`AppState`] and the token checks of [`auth`].
+//! `/api/openapi.json`), the web dashboard under `/` (see `web/`), and the Model Context
+//! Protocol for AI assistants at `/mcp` (see [`mcp`]); all share one [`AppState`] and the
+//! token checks of [`auth`].
 
 pub mod api;
 pub mod auth;
 mod error;
+pub mod mcp;
 pub mod openapi;
 mod state;
 mod view;
@@ -23,12 +25,19 @@ pub use view::{KeyIndex, View};
 /// Marks an answer computed from the previous view while a newer one is prepared.
 pub const STALE_HEADER: &str = "x-throughline-stale";
 
-/// The whole application: API and dashboard on one router, every request passing
+/// The whole application: API, dashboard and MCP on one router, every request passing
 /// through [`auth::authenticate`] first.
 pub fn app(state: AppState) -> Router {
+    let mcp_service = mcp::http_service(state.clone());
     Router::new()
         .merge(api::router())
         .merge(web::router())
+        .route(
+            "/mcp",
+            axum::routing::any(move |request: axum::extract::Request| {
+                mcp::endpoint(mcp_service.clone(), request)
+            }),
+        )
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

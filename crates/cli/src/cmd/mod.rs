@@ -13,6 +13,7 @@ mod eval;
 mod import;
 mod init;
 mod items;
+mod mcp;
 mod metrics;
 mod metrics_show;
 mod note;
@@ -86,6 +87,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Themes(a) => themes::run(&g, a),
         Command::Allocation(a) => allocation::run(&g, a),
         Command::Serve(a) => serve::run(&g, a),
+        Command::Mcp => mcp::run(&g),
         Command::Token(c) => token::run(&g, c),
     }
 }

@@ -28,7 +28,7 @@ pub fn run(g: &Globals, a: ServeArgs) -> anyhow::Result<()> {
         }
     }
     eprintln!(
-        "serving {} on http://{addr} as soon as the first pages are computed (API at /api, OpenAPI at /api/openapi.json; tokens {}); Ctrl-C stops",
+        "serving {} on http://{addr} as soon as the first pages are computed (API at /api, OpenAPI at /api/openapi.json, MCP at /mcp; tokens {}); Ctrl-C stops",
         g.db.display(),
         if auth {
             "required"

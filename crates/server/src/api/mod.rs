@@ -8,10 +8,10 @@
 pub(crate) mod contract;
 pub(crate) mod items;
 pub(crate) mod links;
-mod notes;
-mod reports;
+pub(crate) mod notes;
+pub(crate) mod reports;
 mod shapes;
-mod strategy;
+pub(crate) mod strategy;
 mod tokens;
 
 use axum::extract::FromRequestParts;
