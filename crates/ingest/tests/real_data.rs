@@ -1,10 +1,11 @@
 //! The real public data in /work/shared/data (see its README): 16 Jira story-point CSVs
-//! through the generic CSV path, and Apache Iceberg's history as JSON Lines. Skipped, with
-//! a message, on machines without the data.
+//! through the generic CSV path, Apache Iceberg's history as JSON Lines, and Appcelerator's
+//! five Jira REST JSON files through the Jira importer. Skipped, with a message, on
+//! machines without the data.
 
 use std::path::PathBuf;
 
-use throughline_ingest::{Format, ImportOptions, detect_format, read_items};
+use throughline_ingest::{Format, ImportOptions, QuirkKind, detect_format, read_items};
 
 fn data_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
@@ -119,4 +120,58 @@ fn iceberg_commits_parse_as_jsonl_with_components() {
     let last = &items[7_880];
     assert_eq!(last.key, "7f879b11366e");
     assert_eq!(last.components, vec!["core".to_string()]);
+}
+
+/// Per file: issues, issues with an epic (the Agile `epic` field, or a parent that is an
+/// epic), issues with a parent, descriptions in `{html}` markup, and the keys of the
+/// issues with an empty summary. Counted independently with Python's json module.
+const APPCELERATOR: [(&str, usize, usize, usize, usize, &[&str]); 5] = [
+    ("AC", 4503, 0, 1, 2, &["AC-523", "AC-2241"]),
+    ("ALOY", 1499, 23, 71, 0, &[]),
+    ("DAEMON", 317, 65, 0, 0, &[]),
+    ("MOD", 367, 31, 27, 0, &[]),
+    ("TIMOB", 22371, 849, 1276, 3371, &[]),
+];
+
+#[test]
+fn every_appcelerator_jira_file_imports_and_names_its_empty_summaries() {
+    let Some(dir) = data_dir() else { return };
+    let mut total = 0;
+    for (name, issues, epics, parents, html, untitled) in APPCELERATOR {
+        let path = dir.join(format!("appcelerator/{name}.json"));
+        assert_eq!(detect_format(&path).unwrap(), Format::JiraJson, "{name}");
+        let opts = ImportOptions::default();
+        let items: Vec<_> = read_items(&path, Format::JiraJson, &opts)
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let count = |f: &dyn Fn(&throughline_ingest::WorkItem) -> bool| {
+            items.iter().filter(|i| f(i)).count()
+        };
+        assert_eq!(items.len(), issues, "{name}");
+        assert_eq!(count(&|i| i.epic_key.is_some()), epics, "{name} epics");
+        assert_eq!(
+            count(&|i| i.parent_key.is_some()),
+            parents,
+            "{name} parents"
+        );
+        assert_eq!(
+            count(&|i| i.description.contains("{html}")),
+            html,
+            "{name} {{html}} descriptions are kept as written"
+        );
+        assert!(items.iter().all(|i| i.created.is_some()), "{name}");
+        assert!(items.iter().all(|i| !i.title.is_empty()), "{name}");
+        let quirks = opts.warnings.take();
+        let named: Vec<&str> = quirks
+            .iter()
+            .map(|q| {
+                assert_eq!(q.kind, QuirkKind::EmptyTitle, "{name}: {q:?}");
+                q.at.key.as_deref().unwrap_or_default()
+            })
+            .collect();
+        assert_eq!(named, untitled, "{name}");
+        total += items.len();
+    }
+    assert_eq!(total, 29_057);
 }
