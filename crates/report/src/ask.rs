@@ -203,7 +203,12 @@ fn period_in(question: &str, as_of: NaiveDate) -> Option<Period> {
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.'))
         .map(|w| w.trim_end_matches('.'))
         // A year leads every written period; "5 days" or "3 teams" are no periods.
-        .filter(|w| w.len() >= 4 && w[..4].chars().all(|c| c.is_ascii_digit()))
+        // By bytes: a word of letters such as "ies\u{5d3}l" has no char boundary at 4.
+        .filter(|w| {
+            w.as_bytes()
+                .get(..4)
+                .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
+        })
         .find_map(|w| w.to_uppercase().parse::<Period>().ok());
     if written.is_some() {
         return written;
