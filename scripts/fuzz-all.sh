@@ -68,7 +68,9 @@ for t in $targets; do
   execs=$({ cat "$log"; cat fuzz-*.log fuzz/fuzz-*.log 2>/dev/null || true; } |
     sed -n 's/^stat::number_of_executed_units: *//p' | awk '{s+=$1} END {print s+0}')
   rm -f fuzz-*.log fuzz/fuzz-*.log
-  secs=$((ended - started))
+  # libFuzzer's own time, without the build `cargo fuzz run` may have waited for.
+  secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
+  secs=${secs:-$((ended - started))}
   findings=$([ "$found" = 0 ] && echo 0 ||
     grep -m1 -E "panicked at|ERROR: (libFuzzer|AddressSanitizer)" "$log" || echo "see $log")
   printf '%-14s %12s %8s %10s %s\n' "$t" "$execs" "$secs" "$((execs / (secs > 0 ? secs : 1)))" "$findings"

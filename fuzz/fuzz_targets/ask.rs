@@ -16,8 +16,9 @@ use throughline_store::StoredItem;
 /// Three teams of three people over half a year: linked, off-plan and unlinked work, and
 /// notes of every kind, so every shape of answer has something to say.
 fn organisation() -> Snapshot {
-    let strategy = throughline_strategy::parse(include_str!("../../crates/strategy/src/example.toml"))
-        .expect("the example strategy parses");
+    let strategy =
+        throughline_strategy::parse(include_str!("../../crates/strategy/src/example.toml"))
+            .expect("the example strategy parses");
     let targets = [
         Some(LinkTarget::Initiative("checkout-v2".into())),
         Some(LinkTarget::Initiative("latency-budget".into())),
@@ -25,7 +26,13 @@ fn organisation() -> Snapshot {
         Some(LinkTarget::OffPlan(OffPlanReason::TechDebt)),
         None,
     ];
-    let words = ["checkout card form", "latency budget api", "outage pager", "upgrade postgres", "misc cleanup"];
+    let words = [
+        "checkout card form",
+        "latency budget api",
+        "outage pager",
+        "upgrade postgres",
+        "misc cleanup",
+    ];
     let start = NaiveDate::from_ymd_opt(2026, 3, 2).expect("a date");
     let mut snap = Snapshot {
         strategy_version: Some(1),
@@ -34,7 +41,9 @@ fn organisation() -> Snapshot {
     };
     for i in 0..60_usize {
         let created = Utc.from_utc_datetime(
-            &(start + Duration::days(i as i64 * 3)).and_hms_opt(9, 0, 0).expect("a time"),
+            &(start + Duration::days(i as i64 * 3))
+                .and_hms_opt(9, 0, 0)
+                .expect("a time"),
         );
         let id = i as i64 + 1;
         let team = ["Payments", "Platform", "Mobile Apps"][i % 3];
@@ -49,7 +58,11 @@ fn organisation() -> Snapshot {
                 estimate: Some(3.0),
                 created: Some(created),
                 resolved: (i % 4 != 0).then(|| created + Duration::days(5)),
-                status_category: if i % 4 == 0 { StatusCategory::InProgress } else { StatusCategory::Done },
+                status_category: if i % 4 == 0 {
+                    StatusCategory::InProgress
+                } else {
+                    StatusCategory::Done
+                },
                 ..WorkItem::default()
             },
         });
@@ -68,7 +81,10 @@ fn organisation() -> Snapshot {
     }
     for (k, kind) in NoteKind::ALL.into_iter().enumerate() {
         snap.notes.push(ContextNote {
-            target: NoteTarget::Item { source: "jira".into(), key: format!("PAY-{}", k * 5 + 3) },
+            target: NoteTarget::Item {
+                source: "jira".into(),
+                key: format!("PAY-{}", k * 5 + 3),
+            },
             kind,
             text: format!("we chose the outage work over checkout ({k})"),
             author_team: Some("Platform".into()),

@@ -64,7 +64,10 @@ pub fn import_document(bytes: &[u8], format: Format) {
 
 /// What the store relies on of every item an importer gives: a key and a title.
 fn check_item(item: &throughline_ingest::WorkItem) {
-    assert!(!item.key.trim().is_empty(), "an item without a key: {item:?}");
+    assert!(
+        !item.key.trim().is_empty(),
+        "an item without a key: {item:?}"
+    );
     assert!(!item.title.is_empty(), "an item without a title: {item:?}");
     if let Some(e) = item.estimate {
         assert!(e.is_finite(), "a non-finite estimate: {item:?}");

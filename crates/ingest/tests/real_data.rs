@@ -122,22 +122,75 @@ fn iceberg_commits_parse_as_jsonl_with_components() {
     assert_eq!(last.components, vec!["core".to_string()]);
 }
 
-/// Per file: issues, issues with an epic (the Agile `epic` field, or a parent that is an
-/// epic), issues with a parent, descriptions in `{html}` markup, and the keys of the
-/// issues with an empty summary. Counted independently with Python's json module.
-const APPCELERATOR: [(&str, usize, usize, usize, usize, &[&str]); 5] = [
-    ("AC", 4503, 0, 1, 2, &["AC-523", "AC-2241"]),
-    ("ALOY", 1499, 23, 71, 0, &[]),
-    ("DAEMON", 317, 65, 0, 0, &[]),
-    ("MOD", 367, 31, 27, 0, &[]),
-    ("TIMOB", 22371, 849, 1276, 3371, &[]),
+/// What one Appcelerator file holds, counted independently with Python's json module.
+struct JiraFile {
+    name: &'static str,
+    issues: usize,
+    /// Issues with an epic: the Agile `epic` field, or a parent that is an epic.
+    epics: usize,
+    parents: usize,
+    /// Descriptions in `{html}` markup.
+    html: usize,
+    /// The keys of the issues with an empty summary.
+    untitled: &'static [&'static str],
+}
+
+const APPCELERATOR: [JiraFile; 5] = [
+    JiraFile {
+        name: "AC",
+        issues: 4503,
+        epics: 0,
+        parents: 1,
+        html: 2,
+        untitled: &["AC-523", "AC-2241"],
+    },
+    JiraFile {
+        name: "ALOY",
+        issues: 1499,
+        epics: 23,
+        parents: 71,
+        html: 0,
+        untitled: &[],
+    },
+    JiraFile {
+        name: "DAEMON",
+        issues: 317,
+        epics: 65,
+        parents: 0,
+        html: 0,
+        untitled: &[],
+    },
+    JiraFile {
+        name: "MOD",
+        issues: 367,
+        epics: 31,
+        parents: 27,
+        html: 0,
+        untitled: &[],
+    },
+    JiraFile {
+        name: "TIMOB",
+        issues: 22371,
+        epics: 849,
+        parents: 1276,
+        html: 3371,
+        untitled: &[],
+    },
 ];
 
 #[test]
 fn every_appcelerator_jira_file_imports_and_names_its_empty_summaries() {
     let Some(dir) = data_dir() else { return };
     let mut total = 0;
-    for (name, issues, epics, parents, html, untitled) in APPCELERATOR {
+    for JiraFile {
+        name,
+        issues,
+        epics,
+        parents,
+        html,
+        untitled,
+    } in APPCELERATOR
+    {
         let path = dir.join(format!("appcelerator/{name}.json"));
         assert_eq!(detect_format(&path).unwrap(), Format::JiraJson, "{name}");
         let opts = ImportOptions::default();
