@@ -9,8 +9,8 @@
 #
 # Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz --locked`). The
 # corpus grows in $FUZZ_WORK/corpus/TARGET (default target/fuzz-work, never committed),
-# seeded from fuzz/seeds/TARGET (small files: the fixtures and the real files' first
-# records). A crash leaves its input in fuzz/artifacts/TARGET/; minimise it (`cargo
+# seeded from fuzz/seeds/TARGET (the test fixtures and hand-written files) and the first
+# records of the real files in ../shared/data (extracted each run, never committed). A crash leaves its input in fuzz/artifacts/TARGET/; minimise it (`cargo
 # +nightly fuzz tmin TARGET FILE`) and keep it as a regression test in the crate's tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +45,13 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=16}
 
 cargo $toolchain fuzz build "${build_flags[@]}" >&2
 
+# The real files' first records, as seeds beside fuzz/seeds/ (the data is not copied into
+# the project; without ../shared/data or python3 the committed seeds alone are used).
+shared_seeds=$work/shared-seeds
+if [ -d ../shared/data ] && command -v python3 >/dev/null; then
+  python3 scripts/fuzz-seeds-from-shared.py ../shared/data "$shared_seeds"
+fi
+
 status=0
 printf '%-14s %12s %8s %10s %s\n' target executions seconds exec/s findings
 for t in $targets; do
@@ -55,7 +62,9 @@ for t in $targets; do
   # -max_len lets inputs grow to a page of real issues.
   parallel=()
   [ "$jobs" -gt 1 ] && parallel=(-jobs="$jobs" -workers="$jobs")
-  if cargo $toolchain fuzz run "${build_flags[@]}" "$t" "$work/corpus/$t" "$PWD/fuzz/seeds/$t" -- \
+  seeds=("$PWD/fuzz/seeds/$t")
+  [ -d "$shared_seeds/$t" ] && seeds+=("$shared_seeds/$t")
+  if cargo $toolchain fuzz run "${build_flags[@]}" "$t" "$work/corpus/$t" "${seeds[@]}" -- \
       -max_total_time="$seconds" "${parallel[@]}" -timeout=10 \
       -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 >"$log" 2>&1; then
     found=0
