@@ -217,7 +217,7 @@ const ALL_GROUPS: [Group; 5] = [
 ];
 
 /// One kind of write run by the CLI.
-struct Write_ {
+struct CliWrite {
     name: &'static str,
     args: Vec<String>,
     /// Output that says a write was committed, and the groups it vouches for.
@@ -299,7 +299,7 @@ impl Tally {
 
 /// The organisation every CLI write starts from: a strategy, 600 items (imported without
 /// aligning, so `align` has work to do), and the files the writes read.
-fn base(env: &Env, fake_jira: &str) -> Vec<Write_> {
+fn base(env: &Env, fake_jira: &str) -> Vec<CliWrite> {
     env.write("strategy.toml", STRATEGY_V1);
     env.write("strategy_v2.toml", STRATEGY_V2);
     env.write("base.csv", &items_csv("PAY", 600));
@@ -314,7 +314,7 @@ fn base(env: &Env, fake_jira: &str) -> Vec<Write_> {
     env.ok(&["import", "csv", "base.csv", "--no-align", "--quiet"]);
     let s = |v: &[&str]| v.iter().map(|a| a.to_string()).collect::<Vec<_>>();
     vec![
-        Write_ {
+        CliWrite {
             name: "import",
             args: s(&["import", "csv", "more.csv"]),
             reports: vec![
@@ -323,13 +323,13 @@ fn base(env: &Env, fake_jira: &str) -> Vec<Write_> {
             ],
             rerun_reaches_after: true,
         },
-        Write_ {
+        CliWrite {
             name: "align",
             args: s(&["align"]),
             reports: vec![("inferred in", vec![Group::Explicit, Group::Inferred])],
             rerun_reaches_after: true,
         },
-        Write_ {
+        CliWrite {
             name: "strategy apply",
             args: s(&["strategy", "apply", "strategy_v2.toml"]),
             reports: vec![(
@@ -338,13 +338,13 @@ fn base(env: &Env, fake_jira: &str) -> Vec<Write_> {
             )],
             rerun_reaches_after: false,
         },
-        Write_ {
+        CliWrite {
             name: "link --file",
             args: s(&["link", "--file", "review.csv"]),
             reports: vec![("review.csv: ", vec![Group::Corrected])],
             rerun_reaches_after: true,
         },
-        Write_ {
+        CliWrite {
             name: "sync",
             args: vec![
                 "sync".into(),
@@ -466,7 +466,8 @@ fn cli_writes(seed: u64, per_write: usize, tally: &mut Tally) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Checks what a kill left against the states before and after the write, and against
+/// what the command said before it died.
 fn check_left(
     db: &Path,
     before: &State,
@@ -695,7 +696,8 @@ fn server_writes(seed: u64, kills: usize, tally: &mut Tally) {
     }
 }
 
-/// Runs every write's kills; `per_write` unless `THROUGHLINE_KILLS` says otherwise.
+/// Kills every write `default_per_write` times (`THROUGHLINE_KILLS` overrides) and
+/// fails with every problem found.
 fn campaign(default_per_write: usize) {
     let seed = std::env::var("THROUGHLINE_KILL_SEED")
         .ok()
