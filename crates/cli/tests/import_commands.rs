@@ -212,6 +212,83 @@ fn real_storypoints_and_iceberg_exports_import_with_exact_counts() {
 }
 
 #[test]
+fn a_key_twice_in_one_csv_is_stored_once_and_said() {
+    let env = Env::new();
+    env.write("dup.csv", "key,title\nA-1,first\nA-2,other\nA-1,second\n");
+    let out = env
+        .cmd()
+        .args(["import", "csv", "dup.csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "warning: dup.csv: 1 item repeats a key already read in this file; the later \
+             record replaces the earlier one: A-1 (line 4, first on line 2)"
+        ),
+        "{err}"
+    );
+    assert_eq!(count(&env), 2);
+    let title = env.json(&["items", "--limit", "5"]);
+    assert!(title.to_string().contains("second"), "{title}");
+    assert!(!title.to_string().contains("\"first\""), "{title}");
+}
+
+#[test]
+fn every_appcelerator_jira_file_imports_with_a_warning_for_empty_summaries() {
+    let Some(data) = shared_data() else {
+        eprintln!("skipping: ../shared/data not found");
+        return;
+    };
+    let env = Env::new();
+    let files: Vec<String> = ["AC", "ALOY", "DAEMON", "MOD", "TIMOB"]
+        .iter()
+        .map(|p| {
+            data.join(format!("appcelerator/{p}.json"))
+                .display()
+                .to_string()
+        })
+        .collect();
+    let mut args = vec!["import", "jira", "--no-align", "--quiet"];
+    args.extend(files.iter().map(String::as_str));
+    let r = env.json(&args);
+    let per_file: Vec<u64> = r["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["inserted"].as_u64().unwrap())
+        .collect();
+    assert_eq!(per_file, [4503, 1499, 317, 367, 22371]);
+    // `items` lists work, not the 134 epics that hold it (counted with Python).
+    assert_eq!(count(&env), 29_057 - 134);
+    let warnings = &r["files"][0]["warnings"];
+    assert_eq!(warnings.as_array().map(Vec::len), Some(1), "{warnings}");
+    let w = warnings[0].as_str().unwrap();
+    assert!(
+        w.starts_with("2 items with an empty title")
+            && w.contains("AC-523")
+            && w.contains("AC-2241"),
+        "{w}"
+    );
+    for f in &r["files"].as_array().unwrap()[1..] {
+        assert!(f.get("warnings").is_none(), "{f}");
+    }
+    // Said on the terminal too, naming the file.
+    let out = env
+        .cmd()
+        .args(["import", "jira", "--no-align", &files[0]])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("AC.json: 2 items with an empty title") && err.contains("AC-523 (record"),
+        "{err}"
+    );
+}
+
+#[test]
 fn gitlab_epics_and_issues_roll_up_to_the_initiative_that_selects_the_top_epic() {
     let fixtures =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ingest/tests/fixtures");

@@ -308,3 +308,28 @@ fn a_full_sync_with_prune_removes_work_the_tracker_no_longer_returns() {
     let err = env.fails(&["sync", "github", "--repo", "acme/shop", "--prune"]);
     assert!(err.contains("--full"), "{err}");
 }
+
+#[test]
+fn a_synced_issue_with_an_empty_summary_is_kept_and_named() {
+    let env = Env::new();
+    let mut untitled = jira_issue("PAY-9", "", &[]);
+    untitled["fields"]["description"] = json!("Crash when the card is expired\nmore");
+    let (base, _seen) = serve(move |_, _| {
+        Reply::json(json!({
+            "issues": [jira_issue("PAY-1", "Saved cards", &[]), untitled.clone()],
+            "isLast": true}))
+    });
+    let out = sync(&env, &base, &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("1 item with an empty title") && err.contains("PAY-9 (record 2)"),
+        "{err}"
+    );
+    assert_eq!(count(&env), 2);
+    let item = env.json(&["items", "--limit", "5"]);
+    assert!(
+        item.to_string().contains("Crash when the card is expired"),
+        "{item}"
+    );
+}

@@ -13,6 +13,7 @@ use throughline_model::{EstimateUnit, StatusCategory, Timestamp, WorkItem};
 use crate::csv_source::{CsvSource, Row};
 use crate::error::{EXPECTED_DATE, EXPECTED_NUMBER, IngestError, Location};
 use crate::mapping::{Field, Mapping, normalise};
+use crate::warnings::{QuirkKind, Warnings};
 use crate::{ItemStream, key_prefix, parse_number, split_list};
 
 const N: usize = Field::ALL.len();
@@ -82,15 +83,40 @@ struct Assembler {
     source: String,
     separator: String,
     unit: EstimateUnit,
+    warnings: Warnings,
+}
+
+/// The line each key was first read on. A key read twice is stored once (the later record
+/// wins, as a re-import would), so the second is said, with both lines: a repeated key is
+/// as often a wrong key column as an export of several snapshots, and a warning that
+/// names them lets the person tell which without losing the file.
+#[derive(Default)]
+struct FirstLines(HashMap<String, u64>);
+
+impl FirstLines {
+    /// Notes a kept record's key, warning when the file had it before.
+    fn note(&mut self, item: &WorkItem, at: &Location, warnings: &Warnings) {
+        let line = at.line.unwrap_or_default();
+        match self.0.get(&item.key) {
+            Some(&first_line) => warnings.push(
+                at.clone().with_key(&item.key),
+                QuirkKind::DuplicateKey { first_line },
+            ),
+            None => {
+                self.0.insert(item.key.clone(), line);
+            }
+        }
+    }
 }
 
 impl Assembler {
-    fn new(mapping: Option<&Mapping>, source: String) -> Self {
+    fn new(mapping: Option<&Mapping>, source: String, warnings: Warnings) -> Self {
         Assembler {
             mapping: mapping.cloned(),
             source,
             separator: mapping.map_or(",", Mapping::separator).to_string(),
             unit: mapping.and_then(|m| m.estimate_unit).unwrap_or_default(),
+            warnings,
         }
     }
 
@@ -205,7 +231,11 @@ impl Assembler {
         let description = self.text(rec, Field::Description).unwrap_or_default();
         let title = match self.text(rec, Field::Title) {
             Some(t) => t,
-            None if rec.raw(Field::Title).is_some() => crate::untitled(&description),
+            None if rec.raw(Field::Title).is_some() => {
+                self.warnings
+                    .push(ctx.at.clone().with_key(&key), QuirkKind::EmptyTitle);
+                crate::untitled(&description)
+            }
             None => return Err(missing(Field::Title, &key)),
         };
         let status = self.text(rec, Field::Status);
@@ -319,6 +349,7 @@ pub(crate) fn read_csv(
     path: &Path,
     source: String,
     mapping: Option<&Mapping>,
+    warnings: Warnings,
 ) -> Result<ItemStream, IngestError> {
     let src = CsvSource::open(path)?;
     let (chosen, unknown) = resolve(src.headers.iter().map(String::as_str), mapping);
@@ -336,7 +367,8 @@ pub(crate) fn read_csv(
     }
     let columns: [Option<(usize, String)>; N] =
         chosen.map(|c| c.map(|i| (i, src.headers[i].clone())));
-    let assembler = Assembler::new(mapping, source);
+    let assembler = Assembler::new(mapping, source, warnings);
+    let mut first_lines = FirstLines::default();
     Ok(src.into_stream(move |row| {
         let rec = CsvRecord {
             row,
@@ -346,7 +378,9 @@ pub(crate) fn read_csv(
             path: row.path,
             at: Location::line(row.line),
         };
-        assembler.assemble(&rec, &ctx)
+        let item = assembler.assemble(&rec, &ctx)?;
+        first_lines.note(&item, &ctx.at, &assembler.warnings);
+        Ok(item)
     }))
 }
 
@@ -383,6 +417,7 @@ struct JsonlItems {
     buf: Vec<u8>,
     line: u64,
     assembler: Assembler,
+    first_lines: FirstLines,
     /// Whether the first record was checked for the mapping's keys.
     checked: bool,
     /// Raw key -> (field, synonym rank), filled as new keys are seen, so records whose
@@ -478,7 +513,10 @@ impl JsonlItems {
             path: &self.path,
             at: Location::line(self.line),
         };
-        self.assembler.assemble(&rec, &ctx).map(Some)
+        let item = self.assembler.assemble(&rec, &ctx)?;
+        self.first_lines
+            .note(&item, &ctx.at, &self.assembler.warnings);
+        Ok(Some(item))
     }
 }
 
@@ -534,6 +572,7 @@ pub(crate) fn read_jsonl(
     path: &Path,
     source: String,
     mapping: Option<&Mapping>,
+    warnings: Warnings,
 ) -> Result<ItemStream, IngestError> {
     let file = File::open(path).map_err(|source| IngestError::Io {
         path: path.to_path_buf(),
@@ -544,7 +583,8 @@ pub(crate) fn read_jsonl(
         reader: BufReader::with_capacity(1 << 16, file),
         buf: Vec::with_capacity(4096),
         line: 0,
-        assembler: Assembler::new(mapping, source),
+        assembler: Assembler::new(mapping, source, warnings),
+        first_lines: FirstLines::default(),
         checked: false,
         by_name: HashMap::new(),
         done: false,

@@ -12,6 +12,7 @@ use throughline_model::{EstimateUnit, StatusCategory, WorkItem};
 
 use crate::csv_source::{CsvSource, Row};
 use crate::error::IngestError;
+use crate::warnings::{QuirkKind, Warnings};
 use crate::{ImportOptions, ItemStream, key_prefix};
 
 /// Column indexes, resolved once from the header.
@@ -181,7 +182,17 @@ pub(crate) fn read(
         .base_url
         .as_deref()
         .map(|b| b.trim_end_matches('/').to_string());
-    Ok(src.into_stream(move |row| convert(row, &cols, &parents, &source, base_url.as_deref())))
+    let warnings = opts.warnings.clone();
+    Ok(src.into_stream(move |row| {
+        convert(
+            row,
+            &cols,
+            &parents,
+            &source,
+            base_url.as_deref(),
+            &warnings,
+        )
+    }))
 }
 
 fn convert(
@@ -190,25 +201,43 @@ fn convert(
     parents: &HashMap<u64, String>,
     source: &str,
     base_url: Option<&str>,
+    warnings: &Warnings,
 ) -> Result<WorkItem, IngestError> {
     let key = row
         .string(Some(cols.key))
         .ok_or_else(|| row.missing("Issue key", ""))?;
-    let title = row
-        .string(Some(cols.title))
-        .ok_or_else(|| row.missing("Summary", &key))?;
+    let description = row.text(cols.description);
+    // Old Jira data has issues with an empty summary; Jira allowed it, so it is data to
+    // keep, not a reason to refuse the file.
+    let title = match row.string(Some(cols.title)) {
+        Some(title) => title,
+        None => {
+            warnings.push(row.at(&key), QuirkKind::EmptyTitle);
+            crate::untitled(&description)
+        }
+    };
     let status = row.string(cols.status);
     let created = row.date(cols.created, "Created", &key)?;
+    if created.is_none() {
+        warnings.push(row.at(&key), QuirkKind::NoCreatedDate);
+    }
     let resolved = row.date(cols.resolved, "Resolved", &key)?;
     let status_category = match row.get(cols.status_category) {
         Some(c) => {
             StatusCategory::parse(&c).unwrap_or_else(|| StatusCategory::from_status_name(&c))
         }
-        None => match status.as_deref().map(StatusCategory::from_status_name) {
-            // A custom status name reads as "todo", but a resolution date says otherwise.
-            Some(StatusCategory::Todo) | None if resolved.is_some() => StatusCategory::Done,
-            Some(c) => c,
-            None => StatusCategory::Todo,
+        None => match status.as_deref().filter(|s| crate::status_is_known(s)) {
+            // A status that reads as "todo", or a custom one that says nothing, is
+            // overruled by a resolution date.
+            Some(known) => match StatusCategory::from_status_name(known) {
+                StatusCategory::Todo if resolved.is_some() => StatusCategory::Done,
+                category => category,
+            },
+            None if resolved.is_some() => StatusCategory::Done,
+            None => {
+                warnings.push(row.at(&key), QuirkKind::UnknownStatus(status.clone()));
+                StatusCategory::Todo
+            }
         },
     };
     let started = if status_category == StatusCategory::InProgress {
@@ -280,7 +309,7 @@ fn convert(
         source: source.to_string(),
         url: base_url.map(|b| format!("{b}/browse/{key}")),
         title,
-        description: row.text(cols.description),
+        description,
         item_type: row.string(cols.issue_type),
         status,
         status_category,

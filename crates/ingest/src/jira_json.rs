@@ -15,6 +15,7 @@ use throughline_model::{EstimateUnit, StatusCategory, WorkItem};
 
 use crate::error::{EXPECTED_NUMBER, IngestError, Location};
 use crate::json_doc::{self, RecordCtx, at, names, str_at};
+use crate::warnings::{QuirkKind, Warnings};
 use crate::{ImportOptions, ItemStream, JiraFields, adf, fuse_on_error, key_prefix};
 
 /// Candidate field ids per concept, best first.
@@ -178,6 +179,7 @@ pub(crate) fn read_doc(
     let ids = FieldIds::resolve(&opts.jira, &by_name);
     let path: PathBuf = path.to_path_buf();
     let base_url = opts.base_url.clone();
+    let warnings = opts.warnings.clone();
     let items = issues.into_iter().enumerate().map(move |(index, issue)| {
         convert(
             &issue,
@@ -190,6 +192,7 @@ pub(crate) fn read_doc(
             &by_name,
             &source,
             base_url.as_deref(),
+            &warnings,
         )
     });
     Ok(fuse_on_error(items))
@@ -202,6 +205,15 @@ fn first_field<'a>(fields: &'a Value, ids: &'a [String]) -> Option<(&'a str, &'a
             .filter(|v| !v.as_array().is_some_and(Vec::is_empty))
             .map(|v| (id.as_str(), v))
     })
+}
+
+/// An epic as Jira writes it: its key, or an object with its key.
+fn epic_ref(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.trim().to_string()),
+        other => other.get("key").and_then(Value::as_str).map(str::to_string),
+    }
+    .filter(|s| !s.is_empty())
 }
 
 /// `customfield_10016 ("Story Points")`, so the error names the field both ways.
@@ -305,6 +317,7 @@ fn convert(
     by_name: &NameIndex,
     source: &str,
     base_url: Option<&str>,
+    warnings: &Warnings,
 ) -> Result<WorkItem, IngestError> {
     if ctx.key.is_empty() {
         return Err(ctx.missing("key"));
@@ -318,20 +331,34 @@ fn convert(
     };
     // Old Jira data has issues with an empty summary; Jira allowed it, so it is data to
     // keep, not a reason to refuse the file.
-    let title = str_at(fields, &["summary"]).unwrap_or_else(|| crate::untitled(&description));
+    let title = match str_at(fields, &["summary"]) {
+        Some(title) => title,
+        None => {
+            warnings.push(ctx.at(), QuirkKind::EmptyTitle);
+            crate::untitled(&description)
+        }
+    };
     let status = str_at(fields, &["status", "name"]);
+    let created = ctx.date(fields, &["created"], "fields.created")?;
+    let resolved = ctx.date(fields, &["resolutiondate"], "fields.resolutiondate")?;
     let status_category =
         match at(fields, &["status", "statusCategory", "key"]).and_then(Value::as_str) {
             Some("new") => StatusCategory::Todo,
             Some("indeterminate") => StatusCategory::InProgress,
             Some("done") => StatusCategory::Done,
-            _ => status
-                .as_deref()
-                .map(StatusCategory::from_status_name)
-                .unwrap_or_default(),
+            _ => match status.as_deref().filter(|s| crate::status_is_known(s)) {
+                Some(known) => StatusCategory::from_status_name(known),
+                // A resolution date says the work is done whatever its status reads.
+                None if resolved.is_some() => StatusCategory::Done,
+                None => {
+                    warnings.push(ctx.at(), QuirkKind::UnknownStatus(status.clone()));
+                    StatusCategory::Todo
+                }
+            },
         };
-    let created = ctx.date(fields, &["created"], "fields.created")?;
-    let resolved = ctx.date(fields, &["resolutiondate"], "fields.resolutiondate")?;
+    if created.is_none() {
+        warnings.push(ctx.at(), QuirkKind::NoCreatedDate);
+    }
     // Without the changelog the start of work is unknown, except for work in flight:
     // then the last status-category change is when it started.
     let started = if status_category == StatusCategory::InProgress {
@@ -370,12 +397,11 @@ fn convert(
     });
     // Company-managed projects carry the epic in "Epic Link"; newer and team-managed ones
     // make the epic the parent. Either way the epic is recorded as the epic.
+    // Jira Server's Agile REST API (`/rest/agile/1.0/...`) adds the epic as an object
+    // under `epic`, beside or instead of the Epic Link custom field.
     let epic_key = first_field(fields, &ids.epic_link)
-        .and_then(|(_, v)| match v {
-            Value::String(s) => Some(s.trim().to_string()),
-            other => other.get("key").and_then(Value::as_str).map(str::to_string),
-        })
-        .filter(|s| !s.is_empty())
+        .and_then(|(_, v)| epic_ref(v))
+        .or_else(|| at(fields, &["epic"]).and_then(epic_ref))
         .or_else(|| parent_is_epic.then(|| parent_key.clone()).flatten());
 
     let sprint = first_field(fields, &ids.sprint)

@@ -47,6 +47,7 @@ mod mapping;
 mod notes_file;
 mod review_file;
 mod team_from;
+mod warnings;
 
 use std::fmt;
 use std::path::Path;
@@ -62,6 +63,7 @@ pub use mapping::{Field, Mapping};
 pub use notes_file::{parse_note_target, read_metric_values, read_notes};
 pub use review_file::{Decision, Review, Reviewed, read_review, read_review_text};
 pub use team_from::{ParseTeamFromError, TeamFrom};
+pub use warnings::{Quirk, QuirkKind, Warnings, summarise};
 
 /// The work items of one file, in file order. Each item is a `Result` because CSV and JSON
 /// Lines are parsed lazily; the stream ends after the first error.
@@ -199,6 +201,10 @@ pub struct ImportOptions {
     pub base_url: Option<String>,
     /// Where the team of an item the export gives none comes from (`--team-from`).
     pub team_from: Option<TeamFrom>,
+    /// Where the importer notes what it assumed about records it kept (an empty
+    /// summary, no created date, an unknown status, a repeated key); read it with
+    /// [`Warnings::take`] once the stream has ended.
+    pub warnings: Warnings,
 }
 
 impl ImportOptions {
@@ -267,8 +273,12 @@ pub fn read_items(
         Format::GitlabJson => gitlab_json::read(path, source),
         Format::LinearCsv => linear_csv::read(path, source),
         Format::LinearJson => linear_json::read(path, source),
-        Format::Csv => generic::read_csv(path, source, opts.mapping.as_ref()),
-        Format::Jsonl => generic::read_jsonl(path, source, opts.mapping.as_ref()),
+        Format::Csv => {
+            generic::read_csv(path, source, opts.mapping.as_ref(), opts.warnings.clone())
+        }
+        Format::Jsonl => {
+            generic::read_jsonl(path, source, opts.mapping.as_ref(), opts.warnings.clone())
+        }
     }?;
     Ok(with_teams(stream, opts.team_from.clone()))
 }
@@ -311,6 +321,35 @@ where
         *failed = item.is_err();
         Some(item)
     }))
+}
+
+/// Whether a status name says where the work is: a category name (`open`, `done`) or a
+/// name [`StatusCategory::from_status_name`](throughline_model::StatusCategory) reads.
+/// Anything else falls to "to do" by default, which an importer says it assumed.
+pub(crate) fn status_is_known(name: &str) -> bool {
+    use throughline_model::StatusCategory;
+    const TODO: &[&str] = &[
+        "to do",
+        "todo",
+        "open",
+        "new",
+        "backlog",
+        "selected for development",
+        "ready",
+        "ready for development",
+        "triage",
+        "needs triage",
+        "waiting",
+        "on hold",
+        "planned",
+        "accepted",
+        "unconfirmed",
+        "confirmed",
+    ];
+    let lower = name.trim().to_ascii_lowercase();
+    StatusCategory::parse(name).is_some()
+        || StatusCategory::from_status_name(name) != StatusCategory::Todo
+        || TODO.contains(&lower.as_str())
 }
 
 /// The project part of a Jira-style key (`PAY` of `PAY-123`), when the key has that shape.

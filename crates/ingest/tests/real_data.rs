@@ -1,10 +1,11 @@
 //! The real public data in /work/shared/data (see its README): 16 Jira story-point CSVs
-//! through the generic CSV path, and Apache Iceberg's history as JSON Lines. Skipped, with
-//! a message, on machines without the data.
+//! through the generic CSV path, Apache Iceberg's history as JSON Lines, and Appcelerator's
+//! five Jira REST JSON files through the Jira importer. Skipped, with a message, on
+//! machines without the data.
 
 use std::path::PathBuf;
 
-use throughline_ingest::{Format, ImportOptions, detect_format, read_items};
+use throughline_ingest::{Format, ImportOptions, QuirkKind, detect_format, read_items};
 
 fn data_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
@@ -119,4 +120,111 @@ fn iceberg_commits_parse_as_jsonl_with_components() {
     let last = &items[7_880];
     assert_eq!(last.key, "7f879b11366e");
     assert_eq!(last.components, vec!["core".to_string()]);
+}
+
+/// What one Appcelerator file holds, counted independently with Python's json module.
+struct JiraFile {
+    name: &'static str,
+    issues: usize,
+    /// Issues with an epic: the Agile `epic` field, or a parent that is an epic.
+    epics: usize,
+    parents: usize,
+    /// Descriptions in `{html}` markup.
+    html: usize,
+    /// The keys of the issues with an empty summary.
+    untitled: &'static [&'static str],
+}
+
+const APPCELERATOR: [JiraFile; 5] = [
+    JiraFile {
+        name: "AC",
+        issues: 4503,
+        epics: 0,
+        parents: 1,
+        html: 2,
+        untitled: &["AC-523", "AC-2241"],
+    },
+    JiraFile {
+        name: "ALOY",
+        issues: 1499,
+        epics: 23,
+        parents: 71,
+        html: 0,
+        untitled: &[],
+    },
+    JiraFile {
+        name: "DAEMON",
+        issues: 317,
+        epics: 65,
+        parents: 0,
+        html: 0,
+        untitled: &[],
+    },
+    JiraFile {
+        name: "MOD",
+        issues: 367,
+        epics: 31,
+        parents: 27,
+        html: 0,
+        untitled: &[],
+    },
+    JiraFile {
+        name: "TIMOB",
+        issues: 22371,
+        epics: 849,
+        parents: 1276,
+        html: 3371,
+        untitled: &[],
+    },
+];
+
+#[test]
+fn every_appcelerator_jira_file_imports_and_names_its_empty_summaries() {
+    let Some(dir) = data_dir() else { return };
+    let mut total = 0;
+    for JiraFile {
+        name,
+        issues,
+        epics,
+        parents,
+        html,
+        untitled,
+    } in APPCELERATOR
+    {
+        let path = dir.join(format!("appcelerator/{name}.json"));
+        assert_eq!(detect_format(&path).unwrap(), Format::JiraJson, "{name}");
+        let opts = ImportOptions::default();
+        let items: Vec<_> = read_items(&path, Format::JiraJson, &opts)
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let count = |f: &dyn Fn(&throughline_ingest::WorkItem) -> bool| {
+            items.iter().filter(|i| f(i)).count()
+        };
+        assert_eq!(items.len(), issues, "{name}");
+        assert_eq!(count(&|i| i.epic_key.is_some()), epics, "{name} epics");
+        assert_eq!(
+            count(&|i| i.parent_key.is_some()),
+            parents,
+            "{name} parents"
+        );
+        assert_eq!(
+            count(&|i| i.description.contains("{html}")),
+            html,
+            "{name} {{html}} descriptions are kept as written"
+        );
+        assert!(items.iter().all(|i| i.created.is_some()), "{name}");
+        assert!(items.iter().all(|i| !i.title.is_empty()), "{name}");
+        let quirks = opts.warnings.take();
+        let named: Vec<&str> = quirks
+            .iter()
+            .map(|q| {
+                assert_eq!(q.kind, QuirkKind::EmptyTitle, "{name}: {q:?}");
+                q.at.key.as_deref().unwrap_or_default()
+            })
+            .collect();
+        assert_eq!(named, untitled, "{name}");
+        total += items.len();
+    }
+    assert_eq!(total, 29_057);
 }

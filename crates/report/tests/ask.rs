@@ -202,3 +202,24 @@ fn a_word_of_digits_and_letters_of_any_width_is_no_period_and_no_panic() {
         assert!(!a.text.is_empty(), "{question}");
     }
 }
+
+/// Found by `cargo fuzz run ask` (fuzz/fuzz_targets/ask.rs): a word whose fourth byte is
+/// inside a letter of two bytes was sliced there while looking for a written period.
+#[test]
+fn a_word_with_a_multibyte_letter_at_its_fourth_byte_is_no_period() {
+    let snap = snap();
+    let question = format!(
+        "ies\u{5d3}{}plan trend over time for Payments",
+        "l".repeat(19)
+    );
+    let a = ask(&snap, &question, today());
+    assert_eq!(a.shape, "search", "{a:?}");
+    // And a year written next to such letters still names the period.
+    let a = ask(
+        &snap,
+        "what is Payments working on in 2026-Q3 \u{5d3}\u{5d3}",
+        today(),
+    );
+    assert_eq!(a.shape, "executing");
+    assert!(a.text.contains("2026-Q3"), "{}", a.text);
+}

@@ -19,6 +19,10 @@ struct FileResult {
     /// With `--prune`: the `source:key`s removed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     removed_keys: Vec<String>,
+    /// What the importer assumed about records it kept (an empty summary, no created
+    /// date, an unknown status, a repeated key), one line per kind naming the items.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<String>,
     seconds: f64,
 }
 
@@ -48,6 +52,9 @@ pub fn run(g: &Globals, a: ImportArgs) -> anyhow::Result<()> {
                 r.summary.read as f64 / r.seconds.max(1e-9)
             );
             say_removed(&r.removed_keys, "the file no longer has them");
+            for w in &r.warnings {
+                eprintln!("warning: {}: {w}", path.display());
+            }
         }
         results.push(r);
     }
@@ -172,9 +179,11 @@ fn import_file(
         format: format.to_string(),
         path: path.display().to_string(),
     };
-    let (summary, removed) = store
-        .import(&meta, items, |n| bar.set_position(n), prune)
-        .with_context(|| format!("nothing was imported from {}", path.display()))?;
+    let imported = store.import(&meta, items, |n| bar.set_position(n), prune);
+    // Taken whether or not the file was stored, so the next file's are its own.
+    let warnings = throughline_ingest::summarise(&opts.warnings.take());
+    let (summary, removed) =
+        imported.with_context(|| format!("nothing was imported from {}", path.display()))?;
     bar.finish_and_clear();
     let unlinked = unlinked.load(std::sync::atomic::Ordering::Relaxed);
     if unlinked > 0 && matches!(format, Format::JiraJson | Format::JiraCsv) && !quiet {
@@ -190,6 +199,7 @@ fn import_file(
         format: format.to_string(),
         summary,
         removed_keys: removed,
+        warnings,
         seconds: started.elapsed().as_secs_f64(),
     })
 }

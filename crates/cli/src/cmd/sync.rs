@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use throughline_ingest::ImportOptions;
+use throughline_ingest::{ImportOptions, Warnings};
 use throughline_store::{ImportMeta, Store};
 use throughline_sync::{Credentials, Github, Jira, Linear, Pages};
 
@@ -62,6 +62,8 @@ impl SyncCommand {
 /// One sync: the pages asked for (only what changed since the last sync of the same
 /// query, unless `full`), stored, then linked.
 fn once(g: &Globals, store: &mut Store, c: &SyncCommand, full: bool) -> anyhow::Result<()> {
+    // What the parsers assumed about the pages' records (an empty summary, ...).
+    let warnings = Warnings::new();
     match c {
         SyncCommand::Jira(a) => {
             let base = a.url.trim_end_matches('/');
@@ -78,12 +80,21 @@ fn once(g: &Globals, store: &mut Store, c: &SyncCommand, full: bool) -> anyhow::
                 a.server,
                 Credentials::jira_from_env(),
                 since,
-                options(&a.common),
+                options(&a.common, &warnings),
             )?;
             if !g.quiet {
                 eprintln!("asking {base} for: {}", pages.jql());
             }
-            sync(g, store, pages, meta(format, name), since, &a.common, full)
+            sync(
+                g,
+                store,
+                pages,
+                meta(format, name),
+                since,
+                &a.common,
+                full,
+                &warnings,
+            )
         }
         SyncCommand::Github(a) => {
             let name = format!("{} {}", a.api_url.trim_end_matches('/'), a.repo);
@@ -93,7 +104,7 @@ fn once(g: &Globals, store: &mut Store, c: &SyncCommand, full: bool) -> anyhow::
                 &a.repo,
                 Credentials::github_from_env(),
                 since,
-                options(&a.common),
+                options(&a.common, &warnings),
             )?;
             sync(
                 g,
@@ -103,6 +114,7 @@ fn once(g: &Globals, store: &mut Store, c: &SyncCommand, full: bool) -> anyhow::
                 since,
                 &a.common,
                 full,
+                &warnings,
             )
         }
         SyncCommand::Linear(a) => {
@@ -114,7 +126,7 @@ fn once(g: &Globals, store: &mut Store, c: &SyncCommand, full: bool) -> anyhow::
                 team,
                 Credentials::linear_from_env(),
                 since,
-                options(&a.common),
+                options(&a.common, &warnings),
             )?;
             sync(
                 g,
@@ -124,6 +136,7 @@ fn once(g: &Globals, store: &mut Store, c: &SyncCommand, full: bool) -> anyhow::
                 since,
                 &a.common,
                 full,
+                &warnings,
             )
         }
     }
@@ -136,10 +149,11 @@ fn meta(format: &str, name: String) -> ImportMeta {
     }
 }
 
-fn options(o: &SyncOptions) -> ImportOptions {
+fn options(o: &SyncOptions, warnings: &Warnings) -> ImportOptions {
     ImportOptions {
         source: o.source.clone(),
         team_from: o.team_from.clone(),
+        warnings: warnings.clone(),
         ..ImportOptions::default()
     }
 }
@@ -163,7 +177,12 @@ fn since(
 }
 
 /// Fetches every page, stores them in one transaction (pruning, on a full round with
-/// `--prune`), then links the new work. `meta` names the sync: its format and query.
+/// `--prune`), then links the new work. `meta` names the sync: its format and query;
+/// `warnings` is where the pages' parsers noted what they assumed.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one round's inputs, each from a different place: the command, the store, the pages"
+)]
 fn sync(
     g: &Globals,
     store: &mut Store,
@@ -172,6 +191,7 @@ fn sync(
     since: Option<DateTime<Utc>>,
     o: &SyncOptions,
     full: bool,
+    warnings: &Warnings,
 ) -> anyhow::Result<()> {
     let name = meta.path.as_str();
     let prune = full && o.prune;
@@ -187,6 +207,7 @@ fn sync(
         .fetch_all(|n| bar.set_position(n as u64))
         .with_context(|| format!("nothing was imported from {name}"))?;
     bar.finish_and_clear();
+    let warned = throughline_ingest::summarise(&warnings.take());
     let fetched = started.elapsed().as_secs_f64();
     let items = items.into_iter().map(Ok::<_, std::convert::Infallible>);
     let (summary, removed) = store
@@ -202,6 +223,9 @@ fn sync(
             import::removed_count(prune, &summary),
         );
         import::say_removed(&removed, "the tracker no longer returns them");
+        for w in &warned {
+            eprintln!("warning: {name}: {w}");
+        }
     }
     let report = serde_json::json!({
         "sync": name,
@@ -209,6 +233,7 @@ fn sync(
         "since": since.map(|t| t.to_rfc3339()),
         "summary": summary,
         "removed_keys": removed,
+        "warnings": warned,
         "seconds_fetching": fetched,
     });
     import::link_imported(g, store, o.no_align, report)
