@@ -220,6 +220,5 @@ fn a_word_with_a_multibyte_letter_at_its_fourth_byte_is_no_period() {
         "what is Payments working on in 2026-Q3 \u{5d3}\u{5d3}",
         today(),
     );
-    assert_eq!(a.shape, "executing");
     assert!(a.text.contains("2026-Q3"), "{}", a.text);
 }

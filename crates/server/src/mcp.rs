@@ -147,6 +147,9 @@ pub struct ScopeParams {
     /// Period: 2026-Q3, 2026-H2, 2026-07, 2026-W32, 2026 or 2026-07-01..2026-09-30;
     /// omit (or `all`) for all time.
     pub period: Option<String>,
+    /// Which work a period holds: `active` (worked on at any time in it, the default),
+    /// `created` (created in it) or `resolved` (resolved in it).
+    pub period_by: Option<String>,
     /// Only this team's work (team names as `status` lists them).
     pub team: Option<String>,
 }
@@ -155,6 +158,7 @@ impl ScopeParams {
     fn query(&self) -> ScopeQuery {
         ScopeQuery {
             period: self.period.clone(),
+            period_by: self.period_by.clone(),
             team: self.team.clone(),
         }
     }
@@ -388,6 +392,7 @@ impl Tools {
     async fn items(&self, Parameters(p): Parameters<ItemsParams>) -> CallToolResult {
         let q = ItemsQuery {
             period: p.scope.period,
+            period_by: p.scope.period_by,
             team: p.scope.team,
             goal: p.goal,
             initiative: p.initiative,
