@@ -191,7 +191,8 @@ fn check(snap: &Snapshot, today: NaiveDate, q: &Question) -> Result<(), String> 
                     (c, _) => return fail(format!("cites {} ({c:?}, not off plan)", s.item.key)),
                 }
             }
-            if q.shape == "why_off_plan" {
+            // A why needs its evidence where there is off-plan work to explain.
+            if q.shape == "why_off_plan" && asked_for > 0 {
                 let notes = a.cited.iter().any(|c| c.kind == CitationKind::Note);
                 if !notes && !a.text.contains("because of") {
                     return fail("a why without notes or the evidence behind the reasons".into());

@@ -625,8 +625,10 @@ fn off_plan(ctx: &mut Ctx, scope: &Scope, asked: &Asked) -> String {
             for i in notes.iter().take(3) {
                 o.push_str(&quote(ctx, *i));
             }
-            if notes.is_empty() {
+            if notes.is_empty() && !reasons.is_empty() {
                 o.push_str(" No team wrote a note on this work; the reasons above are the tracker's own facts.");
+            } else if notes.is_empty() {
+                o.push_str(" No team wrote a note on this work.");
             }
         }
     }
