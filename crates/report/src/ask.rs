@@ -906,6 +906,14 @@ fn search(ctx: &mut Ctx, scope: &Scope, topic: &[String], q: &[String]) -> Strin
     let n = docs.len().max(1) as f64;
     let avg = docs.iter().map(|d| d.2.len()).sum::<usize>() as f64 / n;
     let qset: HashSet<&String> = q.iter().collect();
+    // The question's words in its own order, each once: a float sum in the hash set's
+    // order differs from run to run in its last bits, and ties then swap places.
+    let mut qlist: Vec<&String> = Vec::new();
+    for t in q.iter() {
+        if !qlist.contains(&t) {
+            qlist.push(t);
+        }
+    }
     let mut df: HashMap<&str, usize> = HashMap::new();
     for d in &docs {
         let set: HashSet<&String> = d.2.iter().filter(|t| qset.contains(t)).collect();
@@ -919,7 +927,7 @@ fn search(ctx: &mut Ctx, scope: &Scope, topic: &[String], q: &[String]) -> Strin
         .enumerate()
         .filter_map(|(di, d)| {
             let len = d.2.len() as f64;
-            let s: f64 = qset
+            let s: f64 = qlist
                 .iter()
                 .map(|t| {
                     let tf = d.2.iter().filter(|x| x == t).count() as f64;

@@ -49,11 +49,14 @@ pub(crate) fn representative(
         .map(|(s, words)| {
             // Words only this item has say nothing of the group; a title of one word
             // says little of the item.
-            let shared: f64 = words
+            // Summed as integers: a float sum in the hash set's order differs from run
+            // to run in its last bits, and items of the same title then swap places.
+            let shared_count: usize = words
                 .iter()
-                .map(|w| df[w.as_str()] as f64 / size)
-                .filter(|&f| f * size >= 2.0)
+                .map(|w| df[w.as_str()])
+                .filter(|&c| c >= 2)
                 .sum();
+            let shared = shared_count as f64 / size;
             let score = shared / (words.len() as f64 + 1.0).sqrt();
             let confidence = snap.links.get(&s.id).map_or(0.0, |l| l.confidence);
             let created = s.item.created.map(|t| t.timestamp());
