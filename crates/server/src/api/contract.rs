@@ -114,6 +114,10 @@ pub static SORTS: LazyLock<String> = LazyLock::new(|| lenient_values(&["stored",
 /// `format` of the item list (empty is JSON).
 pub static LIST_FORMATS: LazyLock<String> = LazyLock::new(|| lenient_values(&["json", "csv"]));
 
+/// Which date puts work in a period (`report::PeriodBy`): empty is `active`.
+pub static PERIOD_BY: LazyLock<String> =
+    LazyLock::new(|| lenient_values(&["active", "created", "resolved"]));
+
 /// A yes/no filter of the item list: `true`, `false`, or empty (false).
 pub static FLAG: LazyLock<String> =
     LazyLock::new(|| format!("^{ws}*(?:true|false)?{ws}*$", ws = *WS));
@@ -246,6 +250,7 @@ fn query_schema(path: &str, name: &str) -> Option<Schema> {
         "format" if path == "/api/brief" => one_of(BRIEF_FORMATS),
         "format" => one_of(TABLE_FORMATS),
         "by" => one_of(BUCKETS),
+        "period_by" => pattern(&PERIOD_BY),
         "on" => pattern(&NOTE_TARGET),
         "q" => Schema::Object(
             string()

@@ -134,6 +134,9 @@ impl ScopeQuery {
         if let Some(p) = &self.period {
             contract::check_pattern("period", p, &contract::PERIOD)?;
         }
+        if let Some(p) = &self.period_by {
+            contract::check_pattern("period_by", p, &contract::PERIOD_BY)?;
+        }
         Ok(Scope {
             period: parse_period(self.period.as_deref())?,
             period_by: parse_period_by(self.period_by.as_deref())?,
