@@ -45,7 +45,9 @@ impl Period {
         let len = self.end - self.start;
         Period {
             name: format!("before {}", self.name),
-            start: self.start - len,
+            // Saturating: a period at the calendar's first days has nothing before it
+            // (found by the `period` fuzz target).
+            start: self.start.checked_sub_signed(len).unwrap_or(NaiveDate::MIN),
             end: self.start,
         }
     }
@@ -151,6 +153,18 @@ impl fmt::Display for Period {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_period_before_the_calendars_first_days_saturates() {
+        // A long range from the first representable day: the same length before it does
+        // not exist (the `period` fuzz target's finding).
+        let first = Period::range(NaiveDate::MIN, NaiveDate::MIN + Duration::days(400));
+        let before = first.previous();
+        assert_eq!(before.start, NaiveDate::MIN);
+        assert_eq!(before.end, first.start);
+        let q3: Period = "2026-Q3".parse().unwrap();
+        assert_eq!(q3.previous().start.to_string(), "2026-03-31"); // 92 days before
+    }
 
     fn p(s: &str) -> (String, String) {
         let p: Period = s.parse().unwrap();
