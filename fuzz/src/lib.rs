@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use throughline_ingest::{Format, ImportOptions, Mapping, read_document, read_items, summarise};
+use throughline_ingest::{
+    Format, ImportOptions, IngestError, ItemStream, Mapping, read_document, read_items, summarise,
+};
 
 /// Writes `bytes` to this process's scratch file with extension `ext` and returns its path.
 /// One file per process and extension: libFuzzer's `-jobs`/`-fork` workers are processes.
@@ -23,17 +25,7 @@ pub fn import_file(bytes: &[u8], ext: &str, format: Format, mapping: Option<Mapp
     };
     // Sniffing is what `import` does first when no format is named.
     let _ = throughline_ingest::detect_format(&path);
-    if let Ok(items) = read_items(&path, format, &opts) {
-        for item in items {
-            match item {
-                Ok(item) => check_item(&item),
-                Err(e) => {
-                    let _ = e.to_string();
-                    break;
-                }
-            }
-        }
-    }
+    drain(read_items(&path, format, &opts));
     let _ = summarise(&opts.warnings.take());
 }
 
@@ -43,23 +35,34 @@ pub fn import_document(bytes: &[u8], format: Format) {
         return;
     };
     let opts = ImportOptions::default();
-    match read_document(doc, std::path::Path::new("fuzz.json"), format, &opts) {
-        Ok(items) => {
-            for item in items {
-                match item {
-                    Ok(item) => check_item(&item),
-                    Err(e) => {
-                        let _ = e.to_string();
-                        break;
-                    }
-                }
-            }
-        }
+    drain(read_document(
+        doc,
+        std::path::Path::new("fuzz.json"),
+        format,
+        &opts,
+    ));
+    let _ = summarise(&opts.warnings.take());
+}
+
+/// Reads a stream to its first error as `import` does, checking every item and writing
+/// every error's message (its formatting is code that runs on bad input too).
+fn drain(items: Result<ItemStream, IngestError>) {
+    let items = match items {
+        Ok(items) => items,
         Err(e) => {
             let _ = e.to_string();
+            return;
+        }
+    };
+    for item in items {
+        match item {
+            Ok(item) => check_item(&item),
+            Err(e) => {
+                let _ = e.to_string();
+                break;
+            }
         }
     }
-    let _ = summarise(&opts.warnings.take());
 }
 
 /// What the store relies on of every item an importer gives: a key and a title.

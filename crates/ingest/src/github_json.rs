@@ -5,14 +5,14 @@
 //! camelCase (`createdAt`, `url`); both are read. Keys are `owner/repo#N` when the
 //! repository can be told from a URL, else `#N`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 use throughline_model::{EstimateUnit, StatusCategory, WorkItem};
 
+use crate::ItemStream;
 use crate::error::{IngestError, Location};
 use crate::json_doc::{self, RecordCtx, at, names, str_at};
-use crate::{ItemStream, fuse_on_error};
 
 /// Reads a GitHub JSON export.
 pub(crate) fn read(path: &Path, source: String) -> Result<ItemStream, IngestError> {
@@ -23,16 +23,9 @@ pub(crate) fn read(path: &Path, source: String) -> Result<ItemStream, IngestErro
 pub(crate) fn read_doc(doc: Value, path: &Path, source: String) -> Result<ItemStream, IngestError> {
     let mut items = Vec::new();
     flatten(doc, &mut items, path, None)?;
-    let path: PathBuf = path.to_path_buf();
-    let stream = items.into_iter().enumerate().map(move |(index, item)| {
-        let ctx = RecordCtx {
-            path: &path,
-            index,
-            key: String::new(),
-        };
-        convert(&item, ctx, &source)
-    });
-    Ok(fuse_on_error(stream))
+    Ok(json_doc::records(items, path, move |item, ctx| {
+        convert(item, ctx, &source)
+    }))
 }
 
 /// Collects issue objects from an array, an array of pages, or a search result.

@@ -13,14 +13,14 @@
 //! iteration when there is no milestone).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 use throughline_model::{EstimateUnit, StatusCategory, WorkItem};
 
+use crate::ItemStream;
 use crate::error::{IngestError, Location};
 use crate::json_doc::{self, RecordCtx, at, names, str_at};
-use crate::{ItemStream, fuse_on_error};
 
 /// Reads a GitLab JSON export: one response, an array of pages, or pages written back to
 /// back (`glab api --paginate`).
@@ -39,16 +39,9 @@ pub(crate) fn read_doc(doc: Value, path: &Path, source: String) -> Result<ItemSt
         .filter(|v| is_epic(v))
         .filter_map(|v| Some((v.get("id")?.as_u64()?, epic_reference(v)?)))
         .collect();
-    let path: PathBuf = path.to_path_buf();
-    let stream = items.into_iter().enumerate().map(move |(index, item)| {
-        let ctx = RecordCtx {
-            path: &path,
-            index,
-            key: String::new(),
-        };
-        convert(&item, ctx, &source, &epic_refs)
-    });
-    Ok(fuse_on_error(stream))
+    Ok(json_doc::records(items, path, move |item, ctx| {
+        convert(item, ctx, &source, &epic_refs)
+    }))
 }
 
 /// Collects issue and epic objects from an array or an array of pages.

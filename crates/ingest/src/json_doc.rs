@@ -9,47 +9,64 @@ use crate::error::{EXPECTED_DATE, IngestError, Location};
 
 /// Reads and parses a JSON file; syntax errors carry serde_json's line and column.
 pub(crate) fn load(path: &Path) -> Result<Value, IngestError> {
-    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    serde_json::from_slice(&bytes).map_err(|e| IngestError::Syntax {
-        path: path.to_path_buf(),
-        at: Location {
-            line: Some(e.line() as u64),
-            column: Some(e.column() as u64),
-            ..Location::default()
-        },
-        message: crate::generic::json_message(&e),
-    })
+    let bytes = read(path)?;
+    serde_json::from_slice(&bytes).map_err(|e| syntax(path, &e))
 }
 
 /// Reads a JSON file that may hold several documents back to back, as paginating API
 /// clients write them (`glab api --paginate`, `gh api --paginate` without `--slurp`): one
 /// document is returned as it is, several as an array of them.
 pub(crate) fn load_concatenated(path: &Path) -> Result<Value, IngestError> {
-    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+    let bytes = read(path)?;
+    let mut docs = serde_json::Deserializer::from_slice(&bytes)
+        .into_iter::<Value>()
+        .collect::<Result<Vec<Value>, _>>()
+        .map_err(|e| syntax(path, &e))?;
+    match docs.len() {
+        // Nothing but white space: the parser's own "EOF" error, with its place.
+        0 => serde_json::from_slice(&bytes).map_err(|e| syntax(path, &e)),
+        1 => Ok(docs.remove(0)),
+        _ => Ok(Value::Array(docs)),
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, IngestError> {
+    std::fs::read(path).map_err(|source| IngestError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
-    let syntax = |e: serde_json::Error| IngestError::Syntax {
+    })
+}
+
+fn syntax(path: &Path, e: &serde_json::Error) -> IngestError {
+    IngestError::Syntax {
         path: path.to_path_buf(),
         at: Location {
             line: Some(e.line() as u64),
             column: Some(e.column() as u64),
             ..Location::default()
         },
-        message: crate::generic::json_message(&e),
-    };
-    let mut docs = serde_json::Deserializer::from_slice(&bytes)
-        .into_iter::<Value>()
-        .collect::<Result<Vec<Value>, _>>()
-        .map_err(syntax)?;
-    match docs.len() {
-        0 => serde_json::from_slice(&bytes).map_err(syntax),
-        1 => Ok(docs.remove(0)),
-        _ => Ok(Value::Array(docs)),
+        message: crate::generic::json_message(e),
     }
+}
+
+/// The items of a document's records, converted one by one as the stream is read; each
+/// record's errors name `path` and its index (the converter adds its key once known).
+pub(crate) fn records<F>(records: Vec<Value>, path: &Path, convert: F) -> crate::ItemStream
+where
+    F: Fn(&Value, RecordCtx<'_>) -> Result<throughline_model::WorkItem, IngestError>
+        + Send
+        + 'static,
+{
+    let path = path.to_path_buf();
+    let stream = records.into_iter().enumerate().map(move |(index, record)| {
+        let ctx = RecordCtx {
+            path: &path,
+            index,
+            key: String::new(),
+        };
+        convert(&record, ctx)
+    });
+    crate::fuse_on_error(stream)
 }
 
 /// The value at a path of object keys, treating `null` as absent.

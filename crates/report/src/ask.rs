@@ -530,6 +530,21 @@ fn notes_on(ctx: &Ctx, scope: &Scope, keys: &[String]) -> Vec<usize> {
         .collect()
 }
 
+/// The newest `n` notes written on a goal or an initiative, quoted.
+fn quote_newest_on(ctx: &mut Ctx, target: &NoteTarget, n: usize) -> String {
+    let notes: Vec<usize> = ctx
+        .snap
+        .notes
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, note)| note.target == *target)
+        .map(|(i, _)| i)
+        .take(n)
+        .collect();
+    notes.into_iter().map(|i| quote(ctx, i)).collect()
+}
+
 fn quote(ctx: &mut Ctx, i: usize) -> String {
     let n = &ctx.snap.notes[i];
     let target = note_target(&n.target);
@@ -672,24 +687,10 @@ fn goal_work(ctx: &mut Ctx, scope: &Scope, goal: &str, why: bool) -> String {
         {
             let _ = write!(o, " The strategy says: \"{d}\".");
         }
-        let notes: Vec<usize> = ctx
-            .snap
-            .notes
-            .iter()
-            .enumerate()
-            .rev()
-            .filter(|(_, n)| {
-                n.target
-                    == NoteTarget::Goal {
-                        id: goal.to_string(),
-                    }
-            })
-            .map(|(i, _)| i)
-            .take(2)
-            .collect();
-        for i in notes {
-            o.push_str(&quote(ctx, i));
-        }
+        let target = NoteTarget::Goal {
+            id: goal.to_string(),
+        };
+        o.push_str(&quote_newest_on(ctx, &target, 2));
     }
     o
 }
@@ -753,24 +754,10 @@ fn initiative_work(
         if !init.description.trim().is_empty() {
             let _ = write!(o, " The strategy says: \"{}\".", init.description.trim());
         }
-        let notes: Vec<usize> = ctx
-            .snap
-            .notes
-            .iter()
-            .enumerate()
-            .rev()
-            .filter(|(_, n)| {
-                n.target
-                    == NoteTarget::Initiative {
-                        id: init.id.clone(),
-                    }
-            })
-            .map(|(i, _)| i)
-            .take(2)
-            .collect();
-        for i in notes {
-            o.push_str(&quote(ctx, i));
-        }
+        let target = NoteTarget::Initiative {
+            id: init.id.clone(),
+        };
+        o.push_str(&quote_newest_on(ctx, &target, 2));
     }
     o
 }

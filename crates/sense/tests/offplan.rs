@@ -12,6 +12,21 @@ fn model() -> Model {
     Model::train(&ts, &EngineConfig::default(), None).unwrap()
 }
 
+/// Forty unlinked dependency bumps, which only the off-plan rules flag ("bump").
+fn add_unlinked_bumps(
+    items: &mut Vec<throughline_model::WorkItem>,
+    labels: &mut Vec<Option<(LinkTarget, throughline_model::LinkOrigin)>>,
+) {
+    for i in 0..40 {
+        items.push(common::plain(
+            &format!("B-{i}"),
+            &format!("Bump libfoo lockfile pin from 1.{i} to 1.{}", i + 1),
+            "",
+        ));
+        labels.push(None);
+    }
+}
+
 #[test]
 fn notes_decide_sales_and_escalations() {
     let m = model();
@@ -119,14 +134,7 @@ fn reasons_the_rules_taught_are_no_surer_than_a_word_hint() {
     // the model learns a maintenance target from those weak labels alone.
     let strategy = common::strategy();
     let (mut items, mut labels) = common::linked_items(240, 13);
-    for i in 0..40 {
-        items.push(common::plain(
-            &format!("B-{i}"),
-            &format!("Bump libfoo lockfile pin from 1.{i} to 1.{}", i + 1),
-            "",
-        ));
-        labels.push(None);
-    }
+    add_unlinked_bumps(&mut items, &mut labels);
     let ts = TrainingSet::new(&strategy, &items, &labels, &[]).unwrap();
     let m = Model::train(&ts, &EngineConfig::default(), None).unwrap();
 
@@ -259,14 +267,7 @@ fn a_reason_whose_rules_fire_on_planned_work_too_counts_mostly_as_aligned() {
         for it in items.iter_mut().take(bumps_in_linked) {
             it.title = format!("{} and bump the lockfile pin", it.title);
         }
-        for i in 0..40 {
-            items.push(common::plain(
-                &format!("B-{i}"),
-                &format!("Bump libfoo lockfile pin from 1.{i} to 1.{}", i + 1),
-                "",
-            ));
-            labels.push(None);
-        }
+        add_unlinked_bumps(&mut items, &mut labels);
         let ts = TrainingSet::new(&strategy, &items, &labels, &[]).unwrap();
         let m = Model::train(&ts, &EngineConfig::default(), None).unwrap();
         let inf = m.infer(

@@ -257,9 +257,10 @@ pub struct BriefParams {
 pub struct DriftParams {
     #[serde(flatten)]
     pub scope: ScopeParams,
-    /// Weeks in the recent window (default 4, 1 to 52).
+    /// Compare only the last this many weeks (1 to 52) with the weeks before, instead of
+    /// scanning the whole period for shifts (the default).
     pub recent_weeks: Option<i64>,
-    /// Weeks in the window compared against (default 8, 1 to 104).
+    /// Weeks in the window compared against, with `recent_weeks` (default 8, 1 to 104).
     pub baseline_weeks: Option<i64>,
     /// Teams with fewer people than this fold into "other" (default 3, at least 2).
     pub min_group: Option<usize>,
@@ -465,9 +466,10 @@ impl Tools {
     }
 
     #[tool(
-        description = "Material shifts: the share of each goal and of off-plan work in the \
-        recent weeks against the weeks before, with the items behind each signal. For 'what \
-        changed', 'are we drifting'."
+        description = "Material shifts: the share of each goal and of off-plan work in each \
+        window of the period against the window before it (the whole period is scanned; \
+        `recent_weeks` compares only the last weeks), with the items behind each signal and \
+        the closest moves within noise. For 'what changed', 'are we drifting'."
     )]
     async fn drift(&self, Parameters(p): Parameters<DriftParams>) -> CallToolResult {
         let r = reports::drift(
