@@ -302,6 +302,9 @@ pub enum ImportFormat {
     Gitlab,
     /// Linear: the workspace CSV export, or issues from its GraphQL API (.json).
     Linear,
+    /// Azure DevOps Boards: work items JSON from the REST API (`workitemsbatch`,
+    /// `workitems?ids=...&$expand=relations`; pages too), or a Boards query's CSV export.
+    AzureDevops,
     /// Any CSV or JSON Lines file, read through a column mapping.
     Csv,
     /// Sniff each file.
@@ -316,7 +319,8 @@ pub struct ImportArgs {
     /// Export files to import (each is one transaction).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// Source name the keys belong to (default: jira, github, gitlab, linear, csv, jsonl).
+    /// Source name the keys belong to (default: jira, github, gitlab, linear, azure-devops,
+    /// csv, jsonl).
     #[arg(long)]
     pub source: Option<String>,
     /// Column mapping for csv: FIELD=COLUMN, repeatable (e.g. --map title=summary).

@@ -324,3 +324,98 @@ fn gitlab_epics_and_issues_roll_up_to_the_initiative_that_selects_the_top_epic()
     assert_eq!(link["origin"], "explicit", "{item}");
     assert_eq!(item["items"][0]["source"], "gitlab", "{item}");
 }
+
+#[test]
+fn azure_devops_work_items_roll_up_through_their_epic_and_by_area_path() {
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ingest/tests/fixtures");
+    let env = Env::new();
+    env.write(
+        "s.toml",
+        "[[goal]]\nid = \"grow\"\ntitle = \"Grow\"\n\n[[initiative]]\nid = \"checkout\"\n\
+         goals = [\"grow\"]\ntitle = \"Checkout\"\nepics = [\"Shop-1\"]\n\n\
+         [[initiative]]\nid = \"payments\"\ngoals = [\"grow\"]\ntitle = \"Payments\"\n\
+         area_paths = ['Shop\\Checkout\\Payments']\n",
+    );
+    env.ok(&["strategy", "apply", "s.toml"]);
+    let file = fixtures
+        .join("azure_workitems_relations.json")
+        .display()
+        .to_string();
+    let r = env.json(&["import", "azure-devops", &file, "--no-align"]);
+    assert_eq!(r["files"][0]["inserted"], 6, "{r}");
+    assert_eq!(r["files"][0]["format"], "azure-json", "{r}");
+    // The custom state is kept, and said.
+    assert_eq!(
+        r["files"][0]["warnings"],
+        serde_json::json!([
+            "1 item with the unknown status \"Parked\", counted as to do: Shop-6 (record 6)"
+        ]),
+        "{r}"
+    );
+
+    let link_of = |key: &str| {
+        let found = env.json(&["items", "--text", key]);
+        let row = found["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["key"] == key)
+            .unwrap_or_else(|| panic!("{key} not listed: {found}"))
+            .clone();
+        assert_eq!(row["source"], "azure-devops", "{row}");
+        row["link"].clone()
+    };
+    // Task under story under Feature under the selected Epic.
+    let task = link_of("Shop-4");
+    assert_eq!(task["target"]["id"], "checkout", "{task}");
+    assert_eq!(task["origin"], "explicit", "{task}");
+    // Filed beneath the selected area.
+    let refund = link_of("Shop-5");
+    assert_eq!(refund["target"]["id"], "payments", "{refund}");
+    assert_eq!(refund["origin"], "explicit", "{refund}");
+    // `Shop\Checkout\PaymentsOld` is a sibling of the selected area, not beneath it.
+    assert!(link_of("Shop-6").is_null());
+
+    // The Epic and the Feature are containers: the roll-up counts the story, the task and
+    // the refund as aligned work, and the old page as unlinked.
+    let status = env.json(&["status"]);
+    assert_eq!(
+        status["aligned"]["keys"],
+        serde_json::json!(["Shop-3", "Shop-4", "Shop-5"]),
+        "{status}"
+    );
+    assert_eq!(
+        status["unlinked"]["keys"],
+        serde_json::json!(["Shop-6"]),
+        "{status}"
+    );
+
+    // The item keeps its area, and `explain` shows it with how it was linked.
+    let explained = env.ok(&["explain", "Shop-5"]);
+    assert!(
+        explained.contains("area        Shop\\Checkout\\Payments\\Refunds"),
+        "{explained}"
+    );
+    assert!(
+        explained.contains("is under Shop\\Checkout\\Payments, selected by initiative `payments`"),
+        "{explained}"
+    );
+
+    // A Boards query's CSV export of the same work, under another source name.
+    let csv = fixtures
+        .join("azure_boards_query.csv")
+        .display()
+        .to_string();
+    let r = env.json(&[
+        "import",
+        "azure-devops",
+        &csv,
+        "--source",
+        "ado-csv",
+        "--no-align",
+    ]);
+    assert_eq!(r["files"][0]["format"], "azure-csv", "{r}");
+    assert_eq!(r["files"][0]["inserted"], 6, "{r}");
+    assert_eq!(r["links"]["explicit"], 10, "{r}");
+}

@@ -31,6 +31,9 @@ const NAIVE: &[&str] = &[
     "%Y-%m-%dT%H:%M",
     "%Y-%m-%d %H:%M",
     "%d-%b-%Y %H:%M",
+    // Azure Boards CSV, English (US) locale: month first, twelve-hour clock.
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
 ];
 
 const DATE_ONLY: &[&str] = &["%Y-%m-%d", "%d/%b/%y", "%d/%b/%Y", "%Y/%m/%d"];
@@ -109,6 +112,8 @@ mod tests {
         assert_eq!(at("30/Jul/18 23:33"), "2018-07-30T23:33:00+00:00");
         assert_eq!(at("12/JAN/2026 1:25 pm"), "2026-01-12T13:25:00+00:00");
         assert_eq!(at("12/Jan/26"), "2026-01-12T00:00:00+00:00");
+        assert_eq!(at("1/12/2026 1:25:07 PM"), "2026-01-12T13:25:07+00:00");
+        assert_eq!(at("12/1/2026 9:05 AM"), "2026-12-01T09:05:00+00:00");
         assert_eq!(
             at("Tue Jan 09 2024 10:00:00 GMT+0100 (Central European Standard Time)"),
             "2024-01-09T09:00:00+00:00"

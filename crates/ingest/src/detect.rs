@@ -12,12 +12,14 @@ const HEAD: u64 = 64 * 1024;
 
 /// Guesses the format of an export from its name and first 64 KiB.
 ///
-/// `.jsonl` / `.ndjson` are JSON Lines. JSON is Jira when the first marker key is
+/// `.jsonl` / `.ndjson` are JSON Lines. JSON is Azure DevOps when it names fields such as
+/// `"System.Title"`, Jira when the first marker key is
 /// `"issues"` or `"fields"`, GitHub when it is `"number"`, GitLab when objects have an `"iid"`
 /// beside a `"project_id"` or `"group_id"`, Linear when its issues have an
 /// `"identifier"`; a `.json` file holding one
 /// object per line is JSON Lines. CSV is Jira when the header has `Issue key` and
-/// `Summary`, Linear when it has `ID`, `Team` and `Title`, generic otherwise.
+/// `Summary`, Azure DevOps when it has `ID`, `Work Item Type` and `Title` (or a tree
+/// query's `Title 1`), Linear when it has `ID`, `Team` and `Title`, generic otherwise.
 pub fn detect_format(path: &Path) -> Result<Format, IngestError> {
     let ext = path
         .extension()
@@ -43,14 +45,31 @@ pub fn detect_format(path: &Path) -> Result<Format, IngestError> {
     match body.first() {
         None => Err(unknown("the file is empty")),
         Some(b'{') | Some(b'[') => sniff_json(body).ok_or_else(|| {
-            unknown("JSON that is neither a Jira search response (\"issues\" / \"fields\"), GitHub issues (\"number\"), GitLab issues (\"iid\") nor Linear issues (\"identifier\")")
+            unknown("JSON that is neither a Jira search response (\"issues\" / \"fields\"), GitHub issues (\"number\"), GitLab issues (\"iid\"), Linear issues (\"identifier\") nor Azure DevOps work items (\"System.Title\")")
         }),
         Some(_) if ext == "json" => Err(unknown("a .json file that does not start with { or [")),
         Some(_) => sniff_csv(text).ok_or_else(|| unknown("no CSV header row")),
     }
 }
 
+/// Fields every Azure DevOps work item has, as the REST API names them.
+const AZURE_FIELDS: [&str; 4] = [
+    "\"System.Title\"",
+    "\"System.WorkItemType\"",
+    "\"System.Id\"",
+    "\"System.State\"",
+];
+
 fn sniff_json(body: &[u8]) -> Option<Format> {
+    // Azure DevOps work items hold their fields under reference names ("System.Title"),
+    // in a "fields" object Jira's issues have too: the names tell, and come first
+    // (responses written back to back are objects one after another, not JSON Lines).
+    if AZURE_FIELDS
+        .iter()
+        .any(|k| find_key(body, k.as_bytes()).is_some())
+    {
+        return Some(Format::AzureJson);
+    }
     if body.first() == Some(&b'{') {
         // One complete object followed by another is JSON Lines, whatever the extension.
         let mut values =
@@ -122,6 +141,8 @@ fn sniff_csv(text: &[u8]) -> Option<Format> {
     let has = |n: &str| names.iter().any(|h| h == n);
     if has("issue key") && has("summary") {
         Some(Format::JiraCsv)
+    } else if has("id") && has("work item type") && (has("title") || has("title 1")) {
+        Some(Format::AzureCsv)
     } else if has("id") && has("team") && has("title") {
         Some(Format::LinearCsv)
     } else if names.len() >= 2 || names.first().is_some_and(|h| !h.is_empty()) {

@@ -150,7 +150,7 @@ pub enum IngestError {
     },
 
     /// The format of a file could not be recognised.
-    #[error("{}: cannot tell the format: {reason}; name it explicitly (jira-json, jira-csv, github-json, linear-csv, csv, jsonl)", path.display())]
+    #[error("{}: cannot tell the format: {reason}; name it explicitly (jira-json, jira-csv, github-json, gitlab-json, linear-csv, linear-json, azure-json, azure-csv, csv, jsonl)", path.display())]
     UnknownFormat {
         /// The file being sniffed.
         path: PathBuf,

@@ -255,6 +255,7 @@ impl Assembler {
             .text(rec, Field::Project)
             .or_else(|| key_prefix(&key).map(str::to_string));
         Ok(WorkItem {
+            area_path: None,
             source: self.source.clone(),
             url: self.text(rec, Field::Url),
             description,

@@ -186,6 +186,7 @@ fn convert(item: &Value, mut ctx: RecordCtx<'_>, source: &str) -> Result<WorkIte
     });
 
     Ok(WorkItem {
+        area_path: None,
         source: source.to_string(),
         url: web_url(item),
         title,

@@ -229,6 +229,7 @@ fn convert(
         .or_else(|| str_at(item, &["assignee", "username"]));
 
     Ok(WorkItem {
+        area_path: None,
         source: source.to_string(),
         url: str_at(item, &["web_url"]),
         title,

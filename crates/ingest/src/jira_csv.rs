@@ -306,6 +306,7 @@ fn convert(
         .or_else(|| parent_ref(cols.parent_id));
 
     Ok(WorkItem {
+        area_path: None,
         source: source.to_string(),
         url: base_url.map(|b| format!("{b}/browse/{key}")),
         title,

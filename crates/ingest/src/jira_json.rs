@@ -427,6 +427,7 @@ fn convert(
         .map(|site| format!("{site}/browse/{key}"));
 
     Ok(WorkItem {
+        area_path: None,
         source: source.to_string(),
         url,
         title,

@@ -1,4 +1,4 @@
-//! Throughline's importers: Jira, GitHub, GitLab, Linear and generic CSV / JSON Lines exports into
+//! Throughline's importers: Jira, GitHub, GitLab, Linear, Azure DevOps and generic CSV / JSON Lines exports into
 //! work items.
 //!
 //! The entry points are [`detect_format`], which sniffs what a file is, and [`read_items`],
@@ -31,6 +31,8 @@
 )]
 
 mod adf;
+mod azure_csv;
+mod azure_json;
 mod csv_source;
 mod dates;
 mod detect;
@@ -38,6 +40,7 @@ mod error;
 mod generic;
 mod github_json;
 mod gitlab_json;
+mod html;
 mod jira_csv;
 mod jira_json;
 mod json_doc;
@@ -59,6 +62,7 @@ pub use adf::adf_to_text;
 pub use dates::parse_timestamp;
 pub use detect::detect_format;
 pub use error::{IngestError, Location};
+pub use html::html_to_text;
 pub use mapping::{Field, Mapping};
 pub use notes_file::{parse_note_target, read_metric_values, read_notes};
 pub use review_file::{Decision, Review, Reviewed, read_review, read_review_text};
@@ -87,6 +91,11 @@ pub enum Format {
     /// Linear's GraphQL API: `issues` pages (`{"data": {"issues": {"nodes": [...]}}}`), an
     /// array of such pages, or an array of issue nodes.
     LinearJson,
+    /// Azure DevOps Boards work items from the REST API (`workitemsbatch`, `workitems?ids=`),
+    /// one response, an array of them, or responses back to back.
+    AzureJson,
+    /// The CSV an Azure DevOps Boards query exports.
+    AzureCsv,
     /// Any CSV with a header row, read through a [`Mapping`] (or default column names).
     Csv,
     /// JSON Lines (one object per line), read through a [`Mapping`] (or default key names).
@@ -95,13 +104,15 @@ pub enum Format {
 
 impl Format {
     /// Every format, in the order they are listed to users.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 10] = [
         Format::JiraJson,
         Format::JiraCsv,
         Format::GithubJson,
         Format::GitlabJson,
         Format::LinearCsv,
         Format::LinearJson,
+        Format::AzureJson,
+        Format::AzureCsv,
         Format::Csv,
         Format::Jsonl,
     ];
@@ -115,6 +126,8 @@ impl Format {
             Format::GitlabJson => "gitlab-json",
             Format::LinearCsv => "linear-csv",
             Format::LinearJson => "linear-json",
+            Format::AzureJson => "azure-json",
+            Format::AzureCsv => "azure-csv",
             Format::Csv => "csv",
             Format::Jsonl => "jsonl",
         }
@@ -127,6 +140,7 @@ impl Format {
             Format::GithubJson => "github",
             Format::GitlabJson => "gitlab",
             Format::LinearCsv | Format::LinearJson => "linear",
+            Format::AzureJson | Format::AzureCsv => "azure-devops",
             Format::Csv => "csv",
             Format::Jsonl => "jsonl",
         }
@@ -142,7 +156,7 @@ impl fmt::Display for Format {
 /// A format name that is not one of [`Format::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown format {0:?}: use one of jira-json, jira-csv, github-json, gitlab-json, linear-csv, linear-json, csv, jsonl"
+    "unknown format {0:?}: use one of jira-json, jira-csv, github-json, gitlab-json, linear-csv, linear-json, azure-json, azure-csv, csv, jsonl"
 )]
 pub struct ParseFormatError(pub String);
 
@@ -150,7 +164,7 @@ impl FromStr for Format {
     type Err = ParseFormatError;
 
     /// Accepts the names of [`Format::as_str`], with `_` for `-` and any case, plus a few
-    /// obvious aliases (`github`, `linear`, `ndjson`).
+    /// obvious aliases (`github`, `linear`, `azure-devops`, `ndjson`).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
             "jira-json" | "jira" => Ok(Format::JiraJson),
@@ -159,6 +173,8 @@ impl FromStr for Format {
             "gitlab-json" | "gitlab" | "glab" => Ok(Format::GitlabJson),
             "linear-csv" | "linear" => Ok(Format::LinearCsv),
             "linear-json" => Ok(Format::LinearJson),
+            "azure-json" | "azure-devops" | "azure" | "ado" => Ok(Format::AzureJson),
+            "azure-csv" => Ok(Format::AzureCsv),
             "csv" => Ok(Format::Csv),
             "jsonl" | "ndjson" | "json-lines" => Ok(Format::Jsonl),
             _ => Err(ParseFormatError(s.to_string())),
@@ -273,6 +289,8 @@ pub fn read_items(
         Format::GitlabJson => gitlab_json::read(path, source),
         Format::LinearCsv => linear_csv::read(path, source),
         Format::LinearJson => linear_json::read(path, source),
+        Format::AzureJson => azure_json::read(path, source, opts.warnings.clone()),
+        Format::AzureCsv => azure_csv::read(path, source, opts),
         Format::Csv => {
             generic::read_csv(path, source, opts.mapping.as_ref(), opts.warnings.clone())
         }
@@ -300,6 +318,7 @@ pub fn read_document(
         Format::GithubJson => github_json::read_doc(doc, origin, source),
         Format::GitlabJson => gitlab_json::read_doc(doc, origin, source),
         Format::LinearJson => linear_json::read_doc(doc, origin, source),
+        Format::AzureJson => azure_json::read_doc(doc, origin, source, opts.warnings.clone()),
         other => Err(IngestError::Shape {
             path: origin.to_path_buf(),
             at: Location::default(),

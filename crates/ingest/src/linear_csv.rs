@@ -96,6 +96,7 @@ fn convert(row: &Row<'_>, cols: &Columns, source: &str) -> Result<WorkItem, Inge
             .map(|n| format!("Cycle {}", n.trim()))
     });
     Ok(WorkItem {
+        area_path: None,
         source: source.to_string(),
         url: None,
         title,

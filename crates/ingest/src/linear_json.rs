@@ -123,6 +123,7 @@ fn convert(node: &Value, ctx: &RecordCtx<'_>, source: &str) -> Result<WorkItem, 
             .map(|n| format!("Cycle {n}"))
     });
     Ok(WorkItem {
+        area_path: None,
         source: source.to_string(),
         url: str_at(node, &["url"]),
         title,

@@ -20,6 +20,7 @@ fn rest_issue_pages_with_a_pull_request_and_a_sub_issue() {
     assert_eq!(keys, ["acme/shop#1347", "acme/shop#1350", "acme/shop#1290"]);
 
     let expected = WorkItem {
+        area_path: None,
         source: "github".into(),
         key: "acme/shop#1347".into(),
         url: Some("https://github.com/acme/shop/issues/1347".into()),

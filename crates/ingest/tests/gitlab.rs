@@ -20,6 +20,7 @@ fn rest_issue_pages_keep_keys_types_epics_and_weights() {
     assert_eq!(keys, ["my-group/my-project#6", "my-group/other#14"]);
 
     let expected = WorkItem {
+        area_path: None,
         source: "gitlab".into(),
         key: "my-group/my-project#6".into(),
         url: Some("https://gitlab.example.com/my-group/my-project/-/issues/6".into()),

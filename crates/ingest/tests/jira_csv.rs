@@ -20,6 +20,7 @@ fn server_export_with_repeated_columns_and_locale_dates() {
     assert_eq!(keys, ["PAY-100", "PAY-101", "PAY-102", "PAY-103"]);
 
     let expected = WorkItem {
+        area_path: None,
         source: "jira".into(),
         key: "PAY-101".into(),
         url: Some("https://jira.acme.example/browse/PAY-101".into()),

@@ -16,6 +16,7 @@ fn v2_page_with_names_map_maps_every_field() {
 
     let story = &items[0];
     let expected = WorkItem {
+        area_path: None,
         source: "jira".into(),
         key: "PAY-101".into(),
         url: Some("https://jira.acme.example/browse/PAY-101".into()),

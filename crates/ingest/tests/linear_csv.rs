@@ -15,6 +15,7 @@ fn linear_export_maps_team_project_cycle_parent_and_state() {
     assert_eq!(keys, ["ENG-12", "ENG-13", "ENG-14", "DES-3"]);
 
     let expected = WorkItem {
+        area_path: None,
         source: "linear".into(),
         key: "ENG-12".into(),
         url: None,

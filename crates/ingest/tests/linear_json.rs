@@ -13,6 +13,7 @@ fn graphql_issues_map_like_the_csv_export() {
     let items = read_all(&path, Format::LinearJson, &ImportOptions::default());
     assert_eq!(items.len(), 2);
     let expected = WorkItem {
+        area_path: None,
         source: "linear".into(),
         key: "ENG-101".into(),
         url: Some("https://linear.app/acme/issue/ENG-101/saved-cards-on-mobile-checkout".into()),

@@ -23,6 +23,7 @@ pub use people::{SOMEONE, mask_people};
 pub use period::{ParsePeriodError, Period};
 pub use strategy::{
     CorrectionError, Direction, Goal, Initiative, Metric, MetricValue, Selectors, Strategy,
+    path_within,
 };
 pub use team::{TeamMapping, mapped_team};
 pub use work_item::{EstimateUnit, ItemKey, StatusCategory, WorkItem};

@@ -159,6 +159,14 @@ pub struct Selectors {
     /// Tracker projects (e.g. the Jira project key or the GitHub repository).
     #[serde(default)]
     pub projects: Vec<String>,
+    /// Area paths (Azure Boards, `Shop\\Checkout`): the area and every area beneath it.
+    /// Left out of the JSON when empty, so stored strategies read as they were written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub area_paths: Vec<String>,
+    /// Iteration paths (Azure Boards, `Shop\\2026\\Sprint 12`), matched against the
+    /// item's sprint: the iteration and every iteration beneath it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub iterations: Vec<String>,
 }
 
 impl Selectors {
@@ -168,7 +176,25 @@ impl Selectors {
             && self.components.is_empty()
             && self.milestones.is_empty()
             && self.projects.is_empty()
+            && self.area_paths.is_empty()
+            && self.iterations.is_empty()
     }
+}
+
+/// Whether `path` is `prefix` or lies beneath it in a tree of `\\`-separated names (an
+/// Azure Boards area or iteration path), any case: `Shop\\Checkout` takes
+/// `Shop\\Checkout\\Payments`, never `Shop\\CheckoutOld`. Spaces around the separators
+/// are ignored, as Boards ignores them.
+pub fn path_within(path: &str, prefix: &str) -> bool {
+    let mut path = path.split('\\').map(str::trim);
+    let prefix = prefix.trim().trim_end_matches('\\');
+    if prefix.is_empty() {
+        return false;
+    }
+    prefix.split('\\').map(str::trim).all(|p| {
+        path.next()
+            .is_some_and(|q| q.to_lowercase() == p.to_lowercase())
+    })
 }
 
 /// Why a person's link cannot be stored.
@@ -186,6 +212,16 @@ pub enum CorrectionError {
 mod tests {
     use super::*;
     use crate::OffPlanReason;
+
+    #[test]
+    fn paths_are_within_their_prefix_on_backslash_boundaries() {
+        assert!(path_within("Shop\\Checkout", "Shop\\Checkout"));
+        assert!(path_within("Shop\\Checkout\\Payments", "shop\\checkout"));
+        assert!(path_within("Shop \\ Checkout", "Shop\\Checkout\\"));
+        assert!(!path_within("Shop\\CheckoutOld", "Shop\\Checkout"));
+        assert!(!path_within("Shop", "Shop\\Checkout"));
+        assert!(!path_within("Shop\\Checkout", ""));
+    }
 
     #[test]
     fn a_person_may_link_only_to_what_exists() {

@@ -147,9 +147,14 @@ pub struct WorkItem {
     pub started: Option<Timestamp>,
     #[serde(default)]
     pub resolved: Option<Timestamp>,
-    /// Sprint or milestone name.
+    /// Sprint or milestone name (Azure DevOps: the iteration path, `Shop\\Sprint 12`).
     #[serde(default)]
     pub sprint: Option<String>,
+    /// Where the tracker files the item in its tree of areas (Azure DevOps's area path,
+    /// `Shop\\Checkout\\Payments`). Left out of the JSON when absent, so items of trackers
+    /// without one serialise as they always did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_path: Option<String>,
 }
 
 impl WorkItem {
@@ -160,11 +165,15 @@ impl WorkItem {
         }
     }
 
-    /// Whether the tracker calls this an epic (epics are containers, not work).
+    /// Whether the tracker calls this an epic (epics are containers, not work). An Azure
+    /// Boards Feature is one too: the backlog level between Epics and the stories, planned
+    /// but never worked on itself. Only items filed under an area path (Azure's, which
+    /// every Boards item has) read it so: Jira and GitLab teams name work "Feature".
     pub fn is_epic(&self) -> bool {
-        self.item_type
-            .as_deref()
-            .is_some_and(|t| t.eq_ignore_ascii_case("epic"))
+        self.item_type.as_deref().is_some_and(|t| {
+            t.eq_ignore_ascii_case("epic")
+                || (self.area_path.is_some() && t.eq_ignore_ascii_case("feature"))
+        })
     }
 
     /// Cycle time in days, when the item has both a start (or creation) and a resolution.
@@ -173,5 +182,23 @@ impl WorkItem {
         let end = self.resolved?;
         let secs = (end - start).num_seconds();
         (secs >= 0).then(|| secs as f64 / 86_400.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn azure_features_are_containers_and_other_features_work() {
+        let typed = |t: &str, area: Option<&str>| WorkItem {
+            item_type: Some(t.into()),
+            area_path: area.map(str::to_string),
+            ..WorkItem::default()
+        };
+        assert!(typed("Epic", None).is_epic());
+        assert!(typed("Feature", Some("Shop\\Checkout")).is_epic());
+        assert!(!typed("Feature", None).is_epic(), "a Jira Feature is work");
+        assert!(!typed("User Story", Some("Shop")).is_epic());
     }
 }

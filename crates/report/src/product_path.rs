@@ -531,7 +531,8 @@ fn r3(x: f64) -> f64 {
 }
 
 /// Removes from `item` what a selector could match (`index`: every initiative's, as
-/// [`explicit::resolve`] links with it): selected components, labels, project and sprint,
+/// [`explicit::resolve`] links with it): selected components, labels, project, sprint
+/// (milestone or iteration) and area path,
 /// and its epic and parent when its explicit link came through them (`through_parents`).
 fn remove_selected(index: &SelectorIndex<'_>, item: &mut WorkItem, through_parents: bool) {
     item.components.retain(|c| !index.selects_component(c));
@@ -546,9 +547,16 @@ fn remove_selected(index: &SelectorIndex<'_>, item: &mut WorkItem, through_paren
     if item
         .sprint
         .as_deref()
-        .is_some_and(|s| index.selects_milestone(s))
+        .is_some_and(|s| index.selects_milestone(s) || index.selects_iteration(s))
     {
         item.sprint = None;
+    }
+    if item
+        .area_path
+        .as_deref()
+        .is_some_and(|a| index.selects_area_path(a))
+    {
+        item.area_path = None;
     }
     if through_parents {
         item.epic_key = None;
@@ -598,6 +606,14 @@ mod tests {
                         ..Default::default()
                     },
                 ),
+                initiative(
+                    "z",
+                    Selectors {
+                        area_paths: vec!["Shop\\Checkout".into()],
+                        iterations: vec!["Shop\\2026".into()],
+                        ..Default::default()
+                    },
+                ),
             ],
             ..Default::default()
         }
@@ -631,6 +647,19 @@ mod tests {
         };
         remove_selected(&index, &mut item, true);
         assert_eq!((item.epic_key, item.parent_key), (None, None));
+
+        // Areas and iterations beneath a selected one go; a sibling's stay.
+        let filed = |area: &str, sprint: &str| WorkItem {
+            area_path: Some(area.into()),
+            sprint: Some(sprint.into()),
+            ..Default::default()
+        };
+        let mut item = filed("shop\\checkout\\Payments", "Shop\\2026\\Sprint 3");
+        remove_selected(&index, &mut item, false);
+        assert_eq!((item.area_path, item.sprint), (None, None));
+        let mut item = filed("Shop\\CheckoutOld", "Shop\\2025\\Sprint 3");
+        remove_selected(&index, &mut item, false);
+        assert_eq!(item, filed("Shop\\CheckoutOld", "Shop\\2025\\Sprint 3"));
     }
 
     #[test]

@@ -3,13 +3,14 @@
 //!
 //! Precedence, nearest fact first, so the most specific statement a team made wins:
 //! 1. the item's own key, epic or parent named in an initiative's `epics`;
-//! 2. the item's own milestones/sprint, components, labels;
+//! 2. the item's own milestones/sprint (or the iteration it lies in), components, labels,
+//!    area path;
 //! 3. whatever its parent (or epic) is linked to, recursively;
 //! 4. the item's project (the broadest selector).
 
 use std::collections::HashMap;
 
-use throughline_model::{Strategy, WorkItem};
+use throughline_model::{Strategy, WorkItem, path_within};
 
 /// An explicit link the selectors imply for one item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +30,10 @@ pub struct SelectorIndex<'a> {
     components: HashMap<String, &'a str>,
     labels: HashMap<String, &'a str>,
     projects: HashMap<String, &'a str>,
+    /// Area and iteration paths, the deepest first: an item in `Shop\\Checkout\\Payments`
+    /// belongs to the initiative of `Shop\\Checkout\\Payments` before that of `Shop`.
+    area_paths: Vec<(&'a str, &'a str)>,
+    iterations: Vec<(&'a str, &'a str)>,
 }
 
 impl<'a> SelectorIndex<'a> {
@@ -40,6 +45,8 @@ impl<'a> SelectorIndex<'a> {
             components: HashMap::new(),
             labels: HashMap::new(),
             projects: HashMap::new(),
+            area_paths: Vec::new(),
+            iterations: Vec::new(),
         };
         for i in &strategy.initiatives {
             let s = &i.selectors;
@@ -55,8 +62,28 @@ impl<'a> SelectorIndex<'a> {
                     map.entry(v.to_lowercase()).or_insert(i.id.as_str());
                 }
             }
+            for (list, values) in [
+                (&mut idx.area_paths, &s.area_paths),
+                (&mut idx.iterations, &s.iterations),
+            ] {
+                list.extend(values.iter().map(|v| (v.as_str(), i.id.as_str())));
+            }
+        }
+        for list in [&mut idx.area_paths, &mut idx.iterations] {
+            // Stable, so of two initiatives naming one path the first still wins.
+            list.sort_by_key(|(path, _)| std::cmp::Reverse(levels(path)));
         }
         idx
+    }
+
+    /// Whether some initiative selects this area path or one above it (any case).
+    pub fn selects_area_path(&self, v: &str) -> bool {
+        within(&self.area_paths, v).is_some()
+    }
+
+    /// Whether some initiative selects this iteration (sprint) or one above it (any case).
+    pub fn selects_iteration(&self, v: &str) -> bool {
+        within(&self.iterations, v).is_some()
     }
 
     /// Whether some initiative selects this component (any case).
@@ -130,6 +157,11 @@ impl<'a> SelectorIndex<'a> {
                     .and_then(|m| hit("milestone", m, &self.milestones))
             })
             .or_else(|| {
+                let sprint = item.sprint.as_deref()?;
+                let (path, init) = within(&self.iterations, sprint)?;
+                Some(in_path("iteration", sprint, path, init))
+            })
+            .or_else(|| {
                 item.components
                     .iter()
                     .find_map(|c| hit("component", c, &self.components))
@@ -138,6 +170,11 @@ impl<'a> SelectorIndex<'a> {
                 item.labels
                     .iter()
                     .find_map(|l| hit("label", l, &self.labels))
+            })
+            .or_else(|| {
+                let area = item.area_path.as_deref()?;
+                let (path, init) = within(&self.area_paths, area)?;
+                Some(in_path("area path", area, path, init))
             })
     }
 
@@ -195,7 +232,12 @@ pub fn resolve(strategy: &Strategy, items: &[WorkItem]) -> Vec<Option<ExplicitLi
             match parent_of(cur) {
                 Some(p) if chain.len() < 64 && !chain.contains(&p) => {
                     if let Some(done) = &memo[p] {
-                        found = done.clone();
+                        // Rolled down from a parent resolved earlier: the reason names
+                        // that parent, as it does when the walk reaches the fact itself.
+                        found = done.as_ref().map(|l| ExplicitLink {
+                            initiative: l.initiative.clone(),
+                            reason: rolled_up(&items[p].key, &l.reason),
+                        });
                         break;
                     }
                     chain.push(p);
@@ -224,10 +266,67 @@ pub fn resolve(strategy: &Strategy, items: &[WorkItem]) -> Vec<Option<ExplicitLi
     memo.into_iter().map(Option::flatten).collect()
 }
 
+/// The deepest selected path `value` lies within, with its initiative.
+fn within<'a>(paths: &[(&'a str, &'a str)], value: &str) -> Option<(&'a str, &'a str)> {
+    paths
+        .iter()
+        .find(|(path, _)| path_within(value, path))
+        .copied()
+}
+
+fn levels(path: &str) -> usize {
+    path.trim_end_matches('\\').split('\\').count()
+}
+
+/// The reason of a path selector's link: the item's own path, and the selected one
+/// above it when they differ.
+fn in_path(what: &str, value: &str, path: &str, init: &str) -> ExplicitLink {
+    let reason = if value.trim().eq_ignore_ascii_case(path.trim()) {
+        format!("{what} {value} is selected by initiative `{init}`")
+    } else {
+        format!("{what} {value} is under {path}, selected by initiative `{init}`")
+    };
+    ExplicitLink {
+        initiative: init.to_string(),
+        reason,
+    }
+}
+
 fn rolled_up(parent: &str, reason: &str) -> String {
     match reason.split_once(": ") {
         // Keep the root fact, not the whole chain, so reasons stay short.
         Some((_, root)) if reason.starts_with("via ") => format!("via {parent}: {root}"),
         _ => format!("via {parent}: {reason}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use throughline_model::{Initiative, Selectors};
+
+    use super::*;
+
+    #[test]
+    fn the_index_says_which_paths_a_selector_takes() {
+        let strategy = Strategy {
+            initiatives: vec![Initiative {
+                id: "i".into(),
+                selectors: Selectors {
+                    area_paths: vec!["Shop\\Checkout".into()],
+                    iterations: vec!["Shop\\2026".into()],
+                    ..Default::default()
+                },
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let idx = SelectorIndex::new(&strategy);
+        assert!(idx.selects_area_path("shop\\checkout\\payments"));
+        assert!(!idx.selects_area_path("Shop\\CheckoutOld"));
+        assert!(!idx.selects_area_path("Shop"));
+        assert!(idx.selects_iteration("Shop\\2026\\Sprint 12"));
+        assert!(!idx.selects_iteration("Shop\\2025\\Sprint 12"));
+        // Paths are not tracker facts the engine reads, so none becomes a meta feature.
+        assert!(idx.values().iter().all(|(_, vs)| vs.is_empty()));
     }
 }

@@ -9,6 +9,12 @@
 //! So the facts a selector matches are left out of every example, and the engine learns
 //! what work is about from what unlinked work has too: its words, its type, its other
 //! facts.
+//!
+//! The sprint and the area path are selector facts the engine never reads (a sprint says
+//! when, not what; an area path is Azure's alone, and its components-like levels would
+//! be learnt from linked work only), so `milestones`, `iterations` and `area_paths` leave
+//! nothing here to strip; the product path's evaluation still removes them from held-out
+//! work (`remove_selected`), as it does components.
 
 use std::collections::{HashMap, HashSet};
 

@@ -174,3 +174,144 @@ fn a_parent_in_the_same_source_wins_over_a_namesake() {
         Some("search")
     );
 }
+
+/// An Azure Boards shape: areas and iterations as `\`-separated trees.
+fn boards_strategy() -> Strategy {
+    let init = |id: &str, selectors: Selectors| Initiative {
+        id: id.into(),
+        goals: vec!["g".into()],
+        title: id.into(),
+        selectors,
+        ..Default::default()
+    };
+    Strategy {
+        initiatives: vec![
+            init(
+                "shop",
+                Selectors {
+                    area_paths: vec!["Shop".into()],
+                    ..Default::default()
+                },
+            ),
+            init(
+                "checkout",
+                Selectors {
+                    area_paths: vec!["Shop\\Checkout".into()],
+                    ..Default::default()
+                },
+            ),
+            init(
+                "launch",
+                Selectors {
+                    iterations: vec!["Shop\\2026\\Launch".into()],
+                    epics: vec!["Shop-1".into()],
+                    ..Default::default()
+                },
+            ),
+        ],
+        ..Default::default()
+    }
+}
+
+fn in_area(key: &str, area: &str) -> WorkItem {
+    WorkItem {
+        source: "azure-devops".into(),
+        area_path: Some(area.into()),
+        ..item(key)
+    }
+}
+
+#[test]
+fn area_paths_select_their_area_and_every_area_beneath_it() {
+    let items = vec![
+        in_area("Shop-10", "Shop\\Checkout"),
+        in_area("Shop-11", "shop\\checkout\\Payments"),
+        in_area("Shop-12", "Shop\\CheckoutOld"),
+        in_area("Shop-13", "Shop"),
+        in_area("Other-1", "Warehouse\\Checkout"),
+    ];
+    let links = resolve(&boards_strategy(), &items);
+    let got: Vec<Option<&str>> = links
+        .iter()
+        .map(|l| l.as_ref().map(|l| l.initiative.as_str()))
+        .collect();
+    // The deepest selected area wins; `CheckoutOld` is a sibling, not a child.
+    assert_eq!(
+        got,
+        vec![
+            Some("checkout"),
+            Some("checkout"),
+            Some("shop"),
+            Some("shop"),
+            None
+        ]
+    );
+    let reason = &links[1].as_ref().unwrap().reason;
+    assert_eq!(
+        reason,
+        "area path shop\\checkout\\Payments is under Shop\\Checkout, selected by initiative `checkout`"
+    );
+    assert_eq!(
+        links[0].as_ref().unwrap().reason,
+        "area path Shop\\Checkout is selected by initiative `checkout`"
+    );
+}
+
+#[test]
+fn iterations_select_the_sprint_and_the_sprints_beneath_it() {
+    let sprint = |key: &str, path: &str| WorkItem {
+        sprint: Some(path.into()),
+        ..in_area(key, "Warehouse")
+    };
+    let items = vec![
+        sprint("W-1", "Shop\\2026\\Launch"),
+        sprint("W-2", "Shop\\2026\\Launch\\Sprint 12"),
+        sprint("W-3", "Shop\\2026\\Launched"),
+    ];
+    let got: Vec<Option<String>> = resolve(&boards_strategy(), &items)
+        .into_iter()
+        .map(|l| l.map(|l| l.initiative))
+        .collect();
+    assert_eq!(
+        got,
+        vec![Some("launch".into()), Some("launch".into()), None]
+    );
+}
+
+#[test]
+fn a_selected_epic_takes_its_features_stories_and_tasks_unless_their_own_area_says_otherwise() {
+    let child = |key: &str, parent: &str, area: &str| WorkItem {
+        parent_key: Some(parent.into()),
+        ..in_area(key, area)
+    };
+    let items = vec![
+        WorkItem {
+            item_type: Some("Epic".into()),
+            ..in_area("Shop-1", "Warehouse")
+        },
+        child("Shop-2", "Shop-1", "Warehouse"),
+        child("Shop-3", "Shop-2", "Warehouse\\Picking"),
+        child("Shop-4", "Shop-3", "Warehouse\\Picking"),
+        // Its own fact is nearer than its parent's link.
+        child("Shop-5", "Shop-3", "Shop\\Checkout"),
+    ];
+    let links = resolve(&boards_strategy(), &items);
+    let got: Vec<Option<&str>> = links
+        .iter()
+        .map(|l| l.as_ref().map(|l| l.initiative.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            Some("launch"),
+            Some("launch"),
+            Some("launch"),
+            Some("launch"),
+            Some("checkout")
+        ]
+    );
+    assert_eq!(
+        links[3].as_ref().unwrap().reason,
+        "via Shop-3: parent Shop-1 is selected by initiative `launch`"
+    );
+}

@@ -54,5 +54,10 @@ pub(crate) fn content_hash(item: &WorkItem) -> i64 {
     for t in [item.created, item.started, item.resolved] {
         h.bytes(&t.map_or(i64::MIN, |t| t.timestamp_millis()).to_le_bytes());
     }
+    // Hashed only when there is one, so the items stored before areas were kept (none
+    // has one) hash as they did: an upgrade must not make every item look changed.
+    if let Some(area) = &item.area_path {
+        h.bytes(area.as_bytes());
+    }
     h.0 as i64
 }

@@ -72,8 +72,9 @@ pub struct ItemFilter {
 
 const UPSERT: &str = "INSERT INTO items (source, key, url, title, description, item_type, status, \
      status_category, labels, components, parent_key, epic_key, project, team, assignee, \
-     estimate, estimate_unit, created, started, resolved, sprint, content_hash, import_id) \
-     VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23) \
+     estimate, estimate_unit, created, started, resolved, sprint, content_hash, import_id, \
+     area_path) \
+     VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24) \
      ON CONFLICT (source, key) DO UPDATE SET url=excluded.url, title=excluded.title, \
      description=excluded.description, item_type=excluded.item_type, status=excluded.status, \
      status_category=excluded.status_category, labels=excluded.labels, \
@@ -82,7 +83,7 @@ const UPSERT: &str = "INSERT INTO items (source, key, url, title, description, i
      assignee=excluded.assignee, estimate=excluded.estimate, \
      estimate_unit=excluded.estimate_unit, created=excluded.created, started=excluded.started, \
      resolved=excluded.resolved, sprint=excluded.sprint, content_hash=excluded.content_hash, \
-     import_id=excluded.import_id, team_mapped=0 \
+     import_id=excluded.import_id, area_path=excluded.area_path, team_mapped=0 \
      WHERE items.content_hash <> excluded.content_hash";
 
 impl Store {
@@ -166,6 +167,7 @@ impl Store {
                     item.sprint,
                     content_hash(&item),
                     import_id,
+                    item.area_path,
                 ])? as u64;
                 if summary.read % 4096 == 0 {
                     progress(summary.read);

@@ -65,13 +65,13 @@ pub(crate) fn target_from_sql(kind: &str, id: String) -> Result<LinkTarget> {
 /// Column list matching [`item_from_row`], starting at index 1 after `id`.
 pub(crate) const ITEM_COLUMNS: &str = "id, source, key, url, title, description, item_type, status, \
      status_category, labels, components, parent_key, epic_key, project, team, assignee, \
-     estimate, estimate_unit, created, started, resolved, sprint";
+     estimate, estimate_unit, created, started, resolved, sprint, area_path";
 
 /// [`ITEM_COLUMNS`] with an empty description, for reads that never show one: on real
 /// tracker data descriptions are most of an item's bytes.
 pub(crate) const ITEM_COLUMNS_WITHOUT_DESCRIPTION: &str = "id, source, key, url, title, '', \
      item_type, status, status_category, labels, components, parent_key, epic_key, project, \
-     team, assignee, estimate, estimate_unit, created, started, resolved, sprint";
+     team, assignee, estimate, estimate_unit, created, started, resolved, sprint, area_path";
 
 /// Every item of a query that selects [`ITEM_COLUMNS`], appended to `out`.
 pub(crate) fn read_items(rows: &mut rusqlite::Rows<'_>, out: &mut Vec<StoredItem>) -> Result<()> {
@@ -115,5 +115,6 @@ pub(crate) fn item_from_row(r: &rusqlite::Row<'_>) -> Result<WorkItem> {
         started: ts_from_sql(r.get(19)?)?,
         resolved: ts_from_sql(r.get(20)?)?,
         sprint: r.get(21)?,
+        area_path: r.get(22)?,
     })
 }

@@ -150,6 +150,11 @@ ALTER TABLE items ADD COLUMN team_mapped INTEGER NOT NULL DEFAULT 0;
 -- whatever it answered (reports add these up into the expected aligned share).
 ALTER TABLE links ADD COLUMN aligned_p REAL;
 "#,
+    r#"
+-- Where the tracker files an item in its tree of areas (Azure Boards' area path,
+-- `Shop\Checkout`): strategies select work by it. Null for trackers without one.
+ALTER TABLE items ADD COLUMN area_path TEXT;
+"#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
@@ -211,6 +216,11 @@ mod tests {
             })
             .unwrap();
         assert_eq!(target, "checkout");
+        // The item made before areas were kept has none.
+        let area: Option<String> = conn
+            .query_row("SELECT area_path FROM items WHERE id = 1", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(area, None);
         // Running it again changes nothing.
         migrate(&mut conn).unwrap();
     }

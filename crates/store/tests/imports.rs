@@ -251,3 +251,28 @@ fn a_complete_input_removes_what_only_it_brought_and_no_longer_has() {
     assert!(gone.is_empty());
     assert_eq!(store.item_count().unwrap(), 3);
 }
+
+#[test]
+fn an_area_path_is_stored_and_a_new_one_is_a_change() {
+    let mut store = Store::open_in_memory().unwrap();
+    let filed = |area: Option<&str>| WorkItem {
+        source: "azure-devops".into(),
+        area_path: area.map(str::to_string),
+        ..item("Shop-3", "Pay with a saved card")
+    };
+    store
+        .import_items(&meta(), vec![R::Ok(filed(None))], |_| {})
+        .unwrap();
+    let s = store
+        .import_items(&meta(), vec![R::Ok(filed(Some("Shop\\Checkout")))], |_| {})
+        .unwrap();
+    assert_eq!((s.inserted, s.updated, s.unchanged), (0, 1, 0));
+    let s = store
+        .import_items(&meta(), vec![R::Ok(filed(Some("Shop\\Checkout")))], |_| {})
+        .unwrap();
+    assert_eq!((s.inserted, s.updated, s.unchanged), (0, 0, 1));
+    let all = store.all_items().unwrap();
+    assert_eq!(all[0].item, filed(Some("Shop\\Checkout")));
+    let all = store.all_items_at_once().unwrap();
+    assert_eq!(all[0].item.area_path.as_deref(), Some("Shop\\Checkout"));
+}

@@ -359,7 +359,28 @@ impl Checker {
                         c.problem(span, format!("{owner}: empty value in `{kind}`"));
                         return None;
                     }
-                    let k = (kind, value.to_lowercase());
+                    let tree = matches!(kind, "area_paths" | "iterations");
+                    let levels: Vec<&str> = value
+                        .trim_end_matches('\\')
+                        .split('\\')
+                        .map(str::trim)
+                        .collect();
+                    if tree && levels.iter().any(|l| l.is_empty()) {
+                        // `Shop\\Checkout` in a TOML literal string is two separators.
+                        c.problem(
+                            span,
+                            format!(
+                                "{owner}: {kind} `{value}` has an empty level: separate levels \
+                                 with one `\\` ('Shop\\Checkout' in single quotes, or \
+                                 \"Shop\\\\Checkout\")"
+                            ),
+                        );
+                        return None;
+                    }
+                    // Paths are claimed as Boards reads them: spaces around `\\` and a
+                    // trailing one do not make another area.
+                    let claim = if tree { levels.join("\\") } else { value.clone() };
+                    let k = (kind, claim.to_lowercase());
                     match claimed.get(&k) {
                         Some(other) if *other != id => c.problem(
                             span,
@@ -393,6 +414,8 @@ impl Checker {
             components: take("components", i.components, self),
             milestones: take("milestones", i.milestones, self),
             projects: take("projects", i.projects, self),
+            area_paths: take("area_paths", i.area_paths, self),
+            iterations: take("iterations", i.iterations, self),
         };
         Initiative {
             id,

@@ -79,6 +79,10 @@ pub(crate) struct RawInitiative {
     pub milestones: Vec<Spanned<String>>,
     #[serde(default)]
     pub projects: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub area_paths: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub iterations: Vec<Spanned<String>>,
     /// First and last day of the timeframe: TOML dates or strings holding one.
     pub starts: Option<Spanned<toml::Value>>,
     pub ends: Option<Spanned<toml::Value>>,

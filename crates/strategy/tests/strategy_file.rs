@@ -222,3 +222,71 @@ projects = [""]
     assert_eq!(f.teams[0].name, "Alloy");
     assert_eq!(f.teams[0].components, vec!["XML"]);
 }
+
+#[test]
+fn area_paths_and_iterations_are_selectors() {
+    let text = r#"[[goal]]
+id = "g"
+title = "Grow"
+
+[[initiative]]
+id = "checkout"
+goals = ["g"]
+title = "Checkout"
+area_paths = ['Shop\Checkout', "Shop\\Mobile"]
+iterations = ['Shop\2026\Sprint 12']
+"#;
+    let s = parse(text).expect("valid");
+    let sel = &s.initiative("checkout").unwrap().selectors;
+    assert_eq!(sel.area_paths, vec!["Shop\\Checkout", "Shop\\Mobile"]);
+    assert_eq!(sel.iterations, vec!["Shop\\2026\\Sprint 12"]);
+    assert!(!sel.is_empty());
+}
+
+#[test]
+fn bad_area_paths_and_iterations_are_reported_by_line() {
+    let text = r#"[[goal]]
+id = "g"
+title = "Grow"
+
+[[initiative]]
+id = "a"
+goals = ["g"]
+title = "A"
+area_paths = ['Shop\Checkout']
+iterations = ['Shop\\Sprint 12']
+
+[[initiative]]
+id = "b"
+goals = ["g"]
+title = "B"
+area_paths = ['shop \ checkout\']
+iterations = [""]
+"#;
+    let err = parse(text).unwrap_err();
+    let got: Vec<(usize, &str)> = err
+        .problems
+        .iter()
+        .map(|p| (p.line, p.message.as_str()))
+        .collect();
+    assert_eq!(got.len(), 3, "{got:#?}");
+    assert_eq!(got[0].0, 10, "{got:#?}");
+    assert!(got[0].1.contains("has an empty level"), "{got:#?}");
+    // The same area written with other spaces and case is the same area.
+    assert_eq!(got[1].0, 16, "{got:#?}");
+    assert!(
+        got[1].1.contains("already selected by initiative `a`"),
+        "{got:#?}"
+    );
+    assert_eq!(got[2].0, 17, "{got:#?}");
+    assert!(got[2].1.contains("empty value in `iterations`"), "{got:#?}");
+}
+
+#[test]
+fn an_unknown_selector_is_refused_by_line() {
+    let text = "[[goal]]\nid = \"g\"\ntitle = \"G\"\n\n[[initiative]]\nid = \"i\"\n\
+                goals = [\"g\"]\ntitle = \"I\"\narea_path = ['Shop']\n";
+    let err = parse(text).unwrap_err();
+    assert_eq!(err.problems[0].line, 9, "{err}");
+    assert!(err.problems[0].message.contains("area_path"), "{err}");
+}

@@ -160,6 +160,7 @@ pub fn explain(g: &Globals, a: ItemArg) -> anyhow::Result<()> {
         ("epic", it.epic_key.clone()),
         ("parent", it.parent_key.clone()),
         ("project", it.project.clone()),
+        ("area", it.area_path.clone()),
         ("sprint", it.sprint.clone()),
         (
             "labels",

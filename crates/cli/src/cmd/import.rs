@@ -147,6 +147,11 @@ fn resolve_format(wanted: ImportFormat, path: &Path) -> anyhow::Result<Format> {
         ImportFormat::Gitlab => Format::GitlabJson,
         ImportFormat::Linear if ext == "json" => Format::LinearJson,
         ImportFormat::Linear => Format::LinearCsv,
+        // A query's CSV export, whatever its name; the API's JSON otherwise.
+        ImportFormat::AzureDevops if ext == "csv" || matches!(sniffed, Ok(Format::AzureCsv)) => {
+            Format::AzureCsv
+        }
+        ImportFormat::AzureDevops => Format::AzureJson,
         ImportFormat::Csv if matches!(ext.as_str(), "jsonl" | "ndjson") => Format::Jsonl,
         ImportFormat::Csv => match sniffed {
             Ok(Format::Jsonl) => Format::Jsonl,

@@ -97,6 +97,7 @@ fn context(store: &Store, found: &StoredItem, flash: &Flash) -> Result<Value, Ap
         ("Epic", it.epic_key.clone()),
         ("Parent", it.parent_key.clone()),
         ("Project", it.project.clone()),
+        ("Area", it.area_path.clone()),
         ("Sprint", it.sprint.clone()),
         (
             "Labels",
