@@ -14,6 +14,11 @@ CORE-1,Upgrade Postgres,Maintenance,,Core,2,2026-07-03\n";
 
 const STRATEGY: &str = "[[goal]]\nid = \"grow\"\ntitle = \"Grow\"\n\n[[initiative]]\nid = \"checkout\"\ngoals = [\"grow\"]\ntitle = \"Checkout\"\nlabels = [\"checkout\"]\n";
 
+/// The importers' own test files.
+fn ingest_fixtures() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ingest/tests/fixtures")
+}
+
 fn count(env: &Env) -> u64 {
     env.json(&["items", "--limit", "0"])["total"]
         .as_u64()
@@ -290,8 +295,7 @@ fn every_appcelerator_jira_file_imports_with_a_warning_for_empty_summaries() {
 
 #[test]
 fn gitlab_epics_and_issues_roll_up_to_the_initiative_that_selects_the_top_epic() {
-    let fixtures =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ingest/tests/fixtures");
+    let fixtures = ingest_fixtures();
     let env = Env::new();
     env.write(
         "s.toml",
@@ -327,8 +331,7 @@ fn gitlab_epics_and_issues_roll_up_to_the_initiative_that_selects_the_top_epic()
 
 #[test]
 fn azure_devops_work_items_roll_up_through_their_epic_and_by_area_path() {
-    let fixtures =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ingest/tests/fixtures");
+    let fixtures = ingest_fixtures();
     let env = Env::new();
     env.write(
         "s.toml",

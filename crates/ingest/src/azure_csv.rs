@@ -86,10 +86,7 @@ pub(crate) fn read(
              to the query's columns",
         ));
     }
-    let base_url = opts
-        .base_url
-        .as_deref()
-        .map(|b| b.trim_end_matches('/').to_string());
+    let base_url = opts.base_url();
     let warnings = opts.warnings.clone();
     // The last row seen at each tree level, with whether it is an Epic or a Feature.
     let mut levels: Vec<Option<(String, bool)>> = Vec::new();

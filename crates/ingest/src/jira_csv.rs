@@ -178,10 +178,7 @@ pub(crate) fn read(
     let src = CsvSource::open(path)?;
     let cols = Columns::resolve(&src, opts)?;
     let parents = parent_ids(path, &cols)?;
-    let base_url = opts
-        .base_url
-        .as_deref()
-        .map(|b| b.trim_end_matches('/').to_string());
+    let base_url = opts.base_url();
     let warnings = opts.warnings.clone();
     Ok(src.into_stream(move |row| {
         convert(

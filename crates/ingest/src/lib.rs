@@ -231,6 +231,13 @@ impl ImportOptions {
             .unwrap_or_else(|| format.default_source().to_string())
     }
 
+    /// The tracker's base URL without a trailing `/`, for importers that build links.
+    fn base_url(&self) -> Option<String> {
+        self.base_url
+            .as_deref()
+            .map(|b| b.trim_end_matches('/').to_string())
+    }
+
     /// The options a format is read with: `--team-from field:NAME` becomes the Jira
     /// team field or the generic team column; formats with no such field refuse it.
     fn for_format(&self, format: Format, origin: &Path) -> Result<ImportOptions, IngestError> {

@@ -3,14 +3,17 @@
 use throughline_model::{Goal, Initiative, Selectors, Strategy, WorkItem};
 use throughline_sense::explicit::resolve;
 
-fn strategy() -> Strategy {
-    let init = |id: &str, selectors: Selectors| Initiative {
+fn init(id: &str, selectors: Selectors) -> Initiative {
+    Initiative {
         id: id.into(),
         goals: vec!["g".into()],
         title: id.into(),
         selectors,
         ..Default::default()
-    };
+    }
+}
+
+fn strategy() -> Strategy {
     Strategy {
         goals: vec![Goal {
             id: "g".into(),
@@ -177,13 +180,6 @@ fn a_parent_in_the_same_source_wins_over_a_namesake() {
 
 /// An Azure Boards shape: areas and iterations as `\`-separated trees.
 fn boards_strategy() -> Strategy {
-    let init = |id: &str, selectors: Selectors| Initiative {
-        id: id.into(),
-        goals: vec!["g".into()],
-        title: id.into(),
-        selectors,
-        ..Default::default()
-    };
     Strategy {
         initiatives: vec![
             init(
