@@ -6,7 +6,8 @@
 //!
 //! Items are read as the REST importer reads them (see `azure_json`): keys `PROJECT-ID`,
 //! the project from `Team Project` or the root of the area or iteration path, so the
-//! query must show one of those columns. A tree query ("Tree of work items") writes each
+//! query must show one of those columns (Area Path best: only an item with an area path
+//! reads as Azure's, and so a Feature as a container; see `WorkItem::is_epic`). A tree query ("Tree of work items") writes each
 //! level's title in its own column (`Title 1`, `Title 2`, ...): a row's parent is then
 //! the row above it one level up, and a `Parent` column says it for flat queries. Dates
 //! are read as the export writes them in an English (US) locale, `1/12/2026 1:25:00 PM`.

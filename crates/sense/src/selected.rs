@@ -10,11 +10,12 @@
 //! what work is about from what unlinked work has too: its words, its type, its other
 //! facts.
 //!
-//! The sprint and the area path are selector facts the engine never reads (a sprint says
-//! when, not what; an area path is Azure's alone, and its components-like levels would
-//! be learnt from linked work only), so `milestones`, `iterations` and `area_paths` leave
-//! nothing here to strip; the product path's evaluation still removes them from held-out
-//! work (`remove_selected`), as it does components.
+//! The engine reads neither the sprint (it says when work was planned, not what it is
+//! about) nor the area path, so `milestones`, `iterations` and `area_paths` leave nothing
+//! here to strip: no model can learn the fact that linked the work. The product path's
+//! evaluation still removes them from held-out work (`remove_selected`), as it removes
+//! components. Reading the area path as a fact would need its selected prefixes stripped
+//! from every item beneath them, not just the values a selector names.
 
 use std::collections::{HashMap, HashSet};
 

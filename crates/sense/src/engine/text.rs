@@ -87,3 +87,42 @@ pub(super) fn embed_text(it: &WorkItem) -> String {
         features::description_prose(&it.description, 300)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::{ExtractOptions, Scratch, extract};
+
+    /// What `selected.rs` relies on: the facts `milestones`, `iterations` and `area_paths`
+    /// select are never features, so no model can learn the fact that linked the work.
+    #[test]
+    fn the_sprint_and_the_area_path_are_no_features() {
+        let plain = WorkItem {
+            title: "Pay with a saved card".into(),
+            labels: vec!["web".into()],
+            ..WorkItem::default()
+        };
+        let filed = WorkItem {
+            area_path: Some("Shop\\Checkout".into()),
+            sprint: Some("Shop\\2026\\Sprint 12".into()),
+            ..plain.clone()
+        };
+        let parents = HashMap::new();
+        let opts = ExtractOptions {
+            body_char_ngrams: true,
+        };
+        let features = |it: &WorkItem| {
+            let mut out = Vec::new();
+            extract(
+                &doc_of(it, &[], &parents),
+                opts,
+                &mut Scratch::default(),
+                &mut out,
+                None,
+            );
+            out.iter().map(|r| r.bucket).collect::<Vec<_>>()
+        };
+        assert!(!features(&plain).is_empty());
+        assert_eq!(features(&plain), features(&filed));
+    }
+}
