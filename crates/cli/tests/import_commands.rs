@@ -341,6 +341,11 @@ fn azure_devops_work_items_roll_up_through_their_epic_and_by_area_path() {
          area_paths = ['Shop\\Checkout\\Payments']\n",
     );
     env.ok(&["strategy", "apply", "s.toml"]);
+    let shown = env.ok(&["strategy", "show"]);
+    assert!(
+        shown.contains("initiative payments: Payments (area_paths Shop\\Checkout\\Payments)"),
+        "{shown}"
+    );
     let file = fixtures
         .join("azure_workitems_relations.json")
         .display()

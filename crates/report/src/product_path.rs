@@ -531,33 +531,10 @@ fn r3(x: f64) -> f64 {
 }
 
 /// Removes from `item` what a selector could match (`index`: every initiative's, as
-/// [`explicit::resolve`] links with it): selected components, labels, project, sprint
-/// (milestone or iteration) and area path,
-/// and its epic and parent when its explicit link came through them (`through_parents`).
+/// [`explicit::resolve`] links with it; see [`SelectorIndex::remove_selected`]), and its
+/// epic and parent when its explicit link came through them (`through_parents`).
 fn remove_selected(index: &SelectorIndex<'_>, item: &mut WorkItem, through_parents: bool) {
-    item.components.retain(|c| !index.selects_component(c));
-    item.labels.retain(|l| !index.selects_label(l));
-    if item
-        .project
-        .as_deref()
-        .is_some_and(|p| index.selects_project(p))
-    {
-        item.project = None;
-    }
-    if item
-        .sprint
-        .as_deref()
-        .is_some_and(|s| index.selects_milestone(s) || index.selects_iteration(s))
-    {
-        item.sprint = None;
-    }
-    if item
-        .area_path
-        .as_deref()
-        .is_some_and(|a| index.selects_area_path(a))
-    {
-        item.area_path = None;
-    }
+    index.remove_selected(item);
     if through_parents {
         item.epic_key = None;
         item.parent_key = None;

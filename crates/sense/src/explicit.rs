@@ -111,6 +111,36 @@ impl<'a> SelectorIndex<'a> {
         self.epics.contains_key(&v.to_lowercase())
     }
 
+    /// Removes from `item` the facts a selector matches: selected components and labels,
+    /// and its project, sprint (a milestone or within an iteration) and area path when
+    /// selected. What evaluations hide from held-out work, so that they measure inference
+    /// and not look-up; epic and parent keys are the caller's to keep or drop.
+    pub fn remove_selected(&self, item: &mut WorkItem) {
+        item.components.retain(|c| !self.selects_component(c));
+        item.labels.retain(|l| !self.selects_label(l));
+        if item
+            .project
+            .as_deref()
+            .is_some_and(|p| self.selects_project(p))
+        {
+            item.project = None;
+        }
+        if item
+            .sprint
+            .as_deref()
+            .is_some_and(|s| self.selects_milestone(s) || self.selects_iteration(s))
+        {
+            item.sprint = None;
+        }
+        if item
+            .area_path
+            .as_deref()
+            .is_some_and(|a| self.selects_area_path(a))
+        {
+            item.area_path = None;
+        }
+    }
+
     /// Whether the strategy selects work by component, by epic, by project at all.
     pub fn uses(&self) -> (bool, bool, bool) {
         (
@@ -328,5 +358,13 @@ mod tests {
         assert!(!idx.selects_iteration("Shop\\2025\\Sprint 12"));
         // Paths are not tracker facts the engine reads, so none becomes a meta feature.
         assert!(idx.values().iter().all(|(_, vs)| vs.is_empty()));
+        // Evaluations hide them from held-out work all the same.
+        let mut item = WorkItem {
+            area_path: Some("Shop\\Checkout\\Payments".into()),
+            sprint: Some("Shop\\2026\\Sprint 12".into()),
+            ..WorkItem::default()
+        };
+        idx.remove_selected(&mut item);
+        assert_eq!((item.area_path, item.sprint), (None, None));
     }
 }

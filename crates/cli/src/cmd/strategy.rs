@@ -213,6 +213,8 @@ fn render(version: i64, s: &Strategy, teams: &[TeamMapping]) -> String {
                 ("components", &sel.components),
                 ("milestones", &sel.milestones),
                 ("projects", &sel.projects),
+                ("area_paths", &sel.area_paths),
+                ("iterations", &sel.iterations),
             ] {
                 if !v.is_empty() {
                     parts.push(format!("{what} {}", v.join(", ")));

@@ -1,12 +1,13 @@
 //! Where `eval`'s answers come from: the database's links, or a tracker field (labels,
 //! components, project, epic) standing in for the initiatives.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use throughline_model::{Initiative, LinkOrigin, LinkTarget, Strategy, WorkItem};
 use throughline_report::effective_links;
 use throughline_sense::epics_life;
 use throughline_sense::eval::GroundTruthField;
+use throughline_sense::explicit::SelectorIndex;
 use throughline_store::{Store, StoredItem};
 
 use super::labels::LabelChoice;
@@ -25,13 +26,14 @@ pub(super) fn from_links(store: &Store, stored: &[StoredItem]) -> anyhow::Result
     let eff = effective_links(&store.links()?);
     let mut items = Vec::new();
     let mut truth = Vec::new();
+    let index = SelectorIndex::new(&strategy);
     for s in stored {
         if let Some(l) = eff.get(&s.id)
             && l.origin != LinkOrigin::Inferred
             && l.target != LinkTarget::Unclear
             && !s.item.is_epic()
         {
-            items.push(hide_selector_facts(&strategy, &s.item));
+            items.push(hide_selector_facts(&index, &s.item));
             truth.push(l.target.clone());
         }
     }
@@ -196,40 +198,12 @@ fn strategy_of(initiatives: Vec<Initiative>) -> Strategy {
 }
 
 /// Removes the tracker facts that selectors read, so the evaluation measures inference
-/// and not look-up: epic and parent keys, and any label, component, sprint or project
-/// some initiative selects.
-fn hide_selector_facts(strategy: &Strategy, item: &WorkItem) -> WorkItem {
-    let lower = |v: &[String]| v.iter().map(|x| x.to_lowercase()).collect::<HashSet<_>>();
-    let mut labels = HashSet::new();
-    let mut components = HashSet::new();
-    let mut milestones = HashSet::new();
-    let mut projects = HashSet::new();
-    for i in &strategy.initiatives {
-        labels.extend(lower(&i.selectors.labels));
-        components.extend(lower(&i.selectors.components));
-        milestones.extend(lower(&i.selectors.milestones));
-        projects.extend(lower(&i.selectors.projects));
-    }
+/// and not look-up: epic and parent keys, and whatever else some initiative selects.
+fn hide_selector_facts(index: &SelectorIndex<'_>, item: &WorkItem) -> WorkItem {
     let mut it = item.clone();
     it.epic_key = None;
     it.parent_key = None;
-    it.labels.retain(|l| !labels.contains(&l.to_lowercase()));
-    it.components
-        .retain(|c| !components.contains(&c.to_lowercase()));
-    if it
-        .sprint
-        .as_ref()
-        .is_some_and(|s| milestones.contains(&s.to_lowercase()))
-    {
-        it.sprint = None;
-    }
-    if it
-        .project
-        .as_ref()
-        .is_some_and(|p| projects.contains(&p.to_lowercase()))
-    {
-        it.project = None;
-    }
+    index.remove_selected(&mut it);
     it
 }
 
