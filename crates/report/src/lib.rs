@@ -9,6 +9,7 @@ pub mod ask;
 pub mod brief;
 pub mod class;
 pub mod csv_export;
+pub mod digest;
 pub mod draft;
 pub mod drift;
 mod effective;
@@ -37,6 +38,7 @@ pub use ask::{Answer, Citation, ask};
 pub use brief::{Brief, Evidence, LongEvidence, ShortEvidence, brief};
 pub use class::WorkClass;
 pub use csv_export::{REVIEW_HEADER, allocation_csv, inert, review_record, status_csv};
+pub use digest::{Digest, DigestError, DigestOptions, DigestPeriod, digest, digest_teams};
 pub use drift::{DriftOptions, DriftReport, drift};
 pub use effective::{
     EffectiveLink, NothingToConfirm, confirmation, effective_links, engine_candidates,

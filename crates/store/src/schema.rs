@@ -150,6 +150,23 @@ ALTER TABLE items ADD COLUMN team_mapped INTEGER NOT NULL DEFAULT 0;
 -- whatever it answered (reports add these up into the expected aligned share).
 ALTER TABLE links ADD COLUMN aligned_p REAL;
 "#,
+    r#"
+-- Every digest sent, or tried (digests.rs): a digest covers the days since the last one
+-- that reached the same destination, so a failed send is caught up by the next. The
+-- destination is kept as a hash (a webhook's address is its secret) and redacted.
+CREATE TABLE digest_sends (
+    id            INTEGER PRIMARY KEY,
+    destination   TEXT NOT NULL,
+    shown         TEXT NOT NULL,
+    team          TEXT NOT NULL DEFAULT '',
+    sent_at       TEXT NOT NULL,
+    covered_from  TEXT NOT NULL,
+    covered_to    TEXT NOT NULL,
+    ok            INTEGER NOT NULL,
+    error         TEXT
+);
+CREATE INDEX digest_sends_last ON digest_sends (destination, team, ok, covered_to);
+"#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
