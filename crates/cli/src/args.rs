@@ -722,8 +722,8 @@ pub struct ServeArgs {
     pub digest: Option<throughline_notify::Schedule>,
     /// Where the scheduled digest goes (repeatable): slack:WEBHOOK_URL,
     /// teams:WEBHOOK_URL or email:ADDRESS (SMTP from THROUGHLINE_SMTP_*).
-    #[arg(long, value_name = "DEST", requires = "digest", value_parser = destination)]
-    pub digest_to: Vec<throughline_notify::Destination>,
+    #[arg(long, value_name = "DEST", requires = "digest")]
+    pub digest_to: Vec<String>,
     /// With --digest: one digest per team (teams under three people are folded into
     /// "other" and covered by the digest for all teams only).
     #[arg(long, requires = "digest")]
@@ -765,8 +765,8 @@ pub struct DigestArgs {
     /// _PORT, _USER, _PASSWORD, _FROM and _TLS (none, starttls or tls). Each destination
     /// gets the days since the last digest it received; a failed one is tried three times
     /// and named, the others are still sent, and the exit code says so.
-    #[arg(long, value_name = "DEST", value_parser = destination)]
-    pub to: Vec<throughline_notify::Destination>,
+    #[arg(long, value_name = "DEST")]
+    pub to: Vec<String>,
     /// The last day covered (default: yesterday, or the data's last day when it ends
     /// earlier).
     #[arg(long, value_name = "DATE", value_parser = day)]
@@ -779,11 +779,6 @@ pub struct DigestArgs {
 fn schedule(s: &str) -> Result<throughline_notify::Schedule, String> {
     s.parse()
         .map_err(|e: throughline_notify::ScheduleError| e.to_string())
-}
-
-fn destination(s: &str) -> Result<throughline_notify::Destination, String> {
-    s.parse()
-        .map_err(|e: throughline_notify::BadDestination| e.to_string())
 }
 
 fn digest_period(s: &str) -> Result<throughline_report::DigestPeriod, String> {

@@ -46,7 +46,17 @@ pub struct Delivery {
     pub error: Option<String>,
 }
 
+/// The destinations given. Read here rather than by clap, which repeats a refused value
+/// whole: a webhook's address is its secret, and the error must show it redacted.
+pub fn destinations(given: &[String]) -> anyhow::Result<Vec<Destination>> {
+    given
+        .iter()
+        .map(|d| d.parse().map_err(anyhow::Error::from))
+        .collect()
+}
+
 pub fn run(g: &Globals, a: DigestArgs) -> anyhow::Result<()> {
+    let to = destinations(&a.to)?;
     let plan = Plan {
         db: g.db.clone(),
         period: a.period,
@@ -55,7 +65,7 @@ pub fn run(g: &Globals, a: DigestArgs) -> anyhow::Result<()> {
         as_of: a.as_of,
         base_url: a.base_url,
         min_group: a.min_group,
-        to: a.to,
+        to,
     };
     let jobs = prepare(&plan)?;
     if plan.to.is_empty() {
@@ -260,8 +270,8 @@ pub async fn scheduled(plan: Plan, schedule: throughline_notify::Schedule) {
 }
 
 /// `serve --digest`: the plan for the scheduled digest.
-pub fn serve_plan(g: &Globals, a: &crate::args::ServeArgs, addr: &str) -> Plan {
-    Plan {
+pub fn serve_plan(g: &Globals, a: &crate::args::ServeArgs, addr: &str) -> anyhow::Result<Plan> {
+    Ok(Plan {
         db: g.db.clone(),
         // The first digest covers one interval of the schedule.
         period: DigestPeriod::LastDays(match a.digest {
@@ -276,6 +286,6 @@ pub fn serve_plan(g: &Globals, a: &crate::args::ServeArgs, addr: &str) -> Plan {
             .clone()
             .unwrap_or_else(|| format!("http://{addr}")),
         min_group: 3,
-        to: a.digest_to.clone(),
-    }
+        to: destinations(&a.digest_to)?,
+    })
 }

@@ -41,7 +41,7 @@ pub fn run(g: &Globals, a: ServeArgs) -> anyhow::Result<()> {
         .build()
         .context("starting the async runtime")?;
     if let Some(schedule) = a.digest {
-        let plan = super::digest::serve_plan(g, &a, &addr.to_string());
+        let plan = super::digest::serve_plan(g, &a, &addr.to_string())?;
         eprintln!(
             "sending the digest {} to {}",
             match schedule {
