@@ -351,6 +351,31 @@ fn a_refused_webhook_is_named_not_retried_and_the_others_are_still_sent() {
     assert!(failed.2.as_deref().unwrap().contains("HTTP 400"));
 }
 
+#[test]
+fn an_unreachable_webhook_is_tried_three_times_and_named() {
+    let env = demo();
+    let closed = format!("http://127.0.0.1:{}/services/SECRET", free_port());
+    let out = env
+        .cmd()
+        .args([
+            "digest",
+            "--as-of",
+            AS_OF,
+            "--to",
+            &format!("slack:{closed}"),
+        ])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("failed after 3 attempts: could not connect"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("SECRET"), "{stderr}");
+    assert_eq!(digest_sends(&env)[0].1, 0, "the failure is recorded");
+}
+
 /// What an SMTP server on loopback received: the envelope and the message.
 #[derive(Debug, Default, Clone)]
 struct Mail {
@@ -669,6 +694,33 @@ fn serve_sends_the_digest_on_its_schedule_and_records_it() {
             .to_string()
             .contains(&format!("http://{addr}/items?origin=inferred"))
     );
+    // Every page the digest links to is one this server serves.
+    let body = got[0].body.to_string();
+    let prefix = format!("<http://{addr}");
+    let paths: Vec<&str> = body
+        .split(prefix.as_str())
+        .skip(1)
+        .filter_map(|rest| rest.split('|').next())
+        .collect();
+    assert!(paths.len() >= 5, "{body}");
+    assert!(paths.iter().any(|p| p.contains("theme=")), "{body}");
+    for path in &paths {
+        let (status, page) = get(&addr, path);
+        assert_eq!(status, 200, "GET {path}");
+        // An item list behind a line holds the work it speaks of: a theme that grew has
+        // items, and the review queue as many as the digest says wait.
+        if path.contains("theme=") {
+            assert!(strong_number(&page) > 0, "GET {path}: an empty theme");
+        }
+        if path.contains("origin=inferred") {
+            let said = body[..body.find(" inferred link").expect("queue line")]
+                .rsplit(['•', ' '])
+                .next()
+                .and_then(|n| n.parse::<usize>().ok())
+                .expect("the queue's size");
+            assert_eq!(strong_number(&page), said, "GET {path}");
+        }
+    }
     // Recorded, once the send has been written down.
     let start = Instant::now();
     while digest_sends(&env).is_empty() {
@@ -679,4 +731,37 @@ fn serve_sends_the_digest_on_its_schedule_and_records_it() {
         std::thread::sleep(Duration::from_millis(200));
     }
     assert_eq!(digest_sends(&env)[0].1, 1);
+}
+
+/// The status and body of a GET on the server at `addr` (plain HTTP/1.1, one request
+/// per connection).
+fn get(addr: &str, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("request");
+    let mut all = Vec::new();
+    stream.read_to_end(&mut all).expect("response");
+    let text = String::from_utf8_lossy(&all).to_string();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
+/// The total an item list shows first, in bold.
+fn strong_number(html: &str) -> usize {
+    let at = html.find("<strong>").expect("a <strong> total") + "<strong>".len();
+    let rest = &html[at..];
+    rest[..rest.find("</strong>").expect("its end")]
+        .replace(',', "")
+        .parse()
+        .expect("a number")
 }
