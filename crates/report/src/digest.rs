@@ -18,11 +18,12 @@ use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use throughline_model::{LinkOrigin, NoteTarget, Period, mask_people};
 
+use crate::brief::note_in_team;
 use crate::groups::{NO_TEAM, team_groups};
 use crate::item_query::{ItemQuery, select};
 use crate::{
     AllocationOptions, DriftOptions, Scope, Snapshot, ThemeOptions, allocation, drift, metrics,
-    themes,
+    plural, themes, url_encode,
 };
 
 /// Days of work drift, themes and stalled initiatives are judged over: a quarter, so a
@@ -172,12 +173,12 @@ impl Pages<'_> {
     fn href(&self, path: &str, params: &[(&str, &str)]) -> String {
         let mut q: Vec<String> = params
             .iter()
-            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .map(|(k, v)| format!("{k}={}", url_encode(v)))
             .collect();
         if let Some(t) = self.team
             && path == "/items"
         {
-            q.push(format!("team={}", encode(t)));
+            q.push(format!("team={}", url_encode(t)));
         }
         let base = self.base.trim_end_matches('/');
         if q.is_empty() {
@@ -193,19 +194,6 @@ impl Pages<'_> {
             href: self.href(path, params),
         }
     }
-}
-
-/// Percent-encodes a query value or path segment.
-fn encode(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            o.push(b as char);
-        } else {
-            o.push_str(&format!("%{b:02X}"));
-        }
-    }
-    o
 }
 
 fn range(from: NaiveDate, to: NaiveDate) -> Period {
@@ -310,9 +298,8 @@ pub fn digest(snap: &Snapshot, opts: &DigestOptions) -> Result<Digest, DigestErr
         )
     } else {
         format!(
-            "{} item{} created and {} resolved from {from} to {to}{}.",
-            created,
-            if created == 1 { "" } else { "s" },
+            "{} created and {} resolved from {from} to {to}{}.",
+            plural(created, "item"),
             resolved,
             if since_last {
                 " (since the last digest)"
@@ -409,9 +396,9 @@ pub fn digest(snap: &Snapshot, opts: &DigestOptions) -> Result<Digest, DigestErr
         .iter()
         .map(|(now, before, t)| Line {
             text: format!(
-                "“{}”: {now} new item{} off plan ({before} in the {len} days before).",
+                "“{}”: {} off plan ({before} in the {len} days before).",
                 mask_people(&t.label),
-                if *now == 1 { "" } else { "s" }
+                plural(*now, "new item")
             ),
             quote: None,
             link: pages.link(
@@ -438,26 +425,24 @@ pub fn digest(snap: &Snapshot, opts: &DigestOptions) -> Result<Digest, DigestErr
         .filter(|s| all_time.includes(&s.item))
         .map(|s| s.item.key.as_str())
         .collect();
-    let note_lines: Vec<Line> = snap
+    let mut notes: Vec<&throughline_model::ContextNote> = snap
         .notes
         .iter()
-        .rev()
         .filter(|n| in_window(n.date))
-        .filter(|n| match (&team, &n.target) {
-            (None, _) => true,
-            (Some(_), NoteTarget::Item { key, .. }) => team_keys.contains(key.as_str()),
-            (Some(t), _) => n
-                .author_team
-                .as_deref()
-                .is_some_and(|a| a.eq_ignore_ascii_case(t)),
-        })
+        .filter(|n| note_in_team(n, team.as_deref(), &team_keys))
+        .collect();
+    // Newest first; of one day, the last written first.
+    notes.reverse();
+    notes.sort_by_key(|n| std::cmp::Reverse(n.date));
+    let note_lines: Vec<Line> = notes
+        .into_iter()
         .map(|n| {
             let (about, link) = match &n.target {
                 NoteTarget::Item { source, key } => (
                     key.clone(),
                     pages.link(
                         key,
-                        &format!("/items/{}/{}", encode(source), encode(key)),
+                        &format!("/items/{}/{}", url_encode(source), url_encode(key)),
                         &[],
                     ),
                 ),
@@ -480,7 +465,7 @@ pub fn digest(snap: &Snapshot, opts: &DigestOptions) -> Result<Digest, DigestErr
                         title.to_string(),
                         pages.link(
                             title,
-                            &format!("/goals/{}", encode(id)),
+                            &format!("/goals/{}", url_encode(id)),
                             &[("period", &context_name)],
                         ),
                     )
@@ -533,7 +518,7 @@ pub fn digest(snap: &Snapshot, opts: &DigestOptions) -> Result<Digest, DigestErr
                 quote: None,
                 link: pages.link(
                     "Goal",
-                    &format!("/goals/{}", encode(&m.goal)),
+                    &format!("/goals/{}", url_encode(&m.goal)),
                     &[("period", &context_name)],
                 ),
             })
@@ -561,11 +546,10 @@ pub fn digest(snap: &Snapshot, opts: &DigestOptions) -> Result<Digest, DigestErr
         .iter()
         .map(|s| Line {
             text: format!(
-                "{}: no new work since {} ({} earlier item{} not finished).",
+                "{}: no new work since {} ({} not finished).",
                 s.title,
                 s.last_new.map_or("the start".into(), |d| d.to_string()),
-                s.work.items,
-                if s.work.items == 1 { "" } else { "s" }
+                plural(s.work.items, "earlier item")
             ),
             quote: None,
             link: pages.link("Items", "/items", &[("initiative", &s.id)]),
@@ -606,9 +590,13 @@ pub fn digest(snap: &Snapshot, opts: &DigestOptions) -> Result<Digest, DigestErr
         heading: "Review queue",
         lines: vec![Line {
             text: format!(
-                "{waiting} inferred link{} wait for a person's review ({new} of them on work created {}).",
-                if waiting == 1 { "" } else { "s" },
-                if from > to { "since the last digest".to_string() } else { format!("from {from} to {to}") }
+                "{} awaiting a person's review ({new} of them on work created {}).",
+                plural(waiting, "inferred link"),
+                if from > to {
+                    "since the last digest".to_string()
+                } else {
+                    format!("from {from} to {to}")
+                }
             ),
             quote: None,
             link: review,

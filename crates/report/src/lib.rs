@@ -52,5 +52,5 @@ pub use scope::{PeriodBy, Scope, in_period, in_period_by};
 pub use snapshot::Snapshot;
 pub use sources::{data_sources, other_sources};
 pub use status::{StatusReport, data_as_of, status};
-pub use text::{bar, percent, plural, truncate};
+pub use text::{bar, percent, plural, truncate, url_encode};
 pub use themes::{ThemeOptions, ThemesReport, themes};
