@@ -730,12 +730,9 @@ pub struct ServeArgs {
     pub digest_per_team: bool,
     /// With --digest: the dashboard address the digest links to; default: this server's
     /// own (http://ADDR).
-    #[arg(
-        long,
-        value_name = "URL",
-        env = "THROUGHLINE_BASE_URL",
-        requires = "digest"
-    )]
+    // Not `requires = "digest"`: clap would then refuse a plain `serve` wherever
+    // THROUGHLINE_BASE_URL is set for `throughline digest`.
+    #[arg(long, value_name = "URL", env = "THROUGHLINE_BASE_URL")]
     pub base_url: Option<String>,
 }
 

@@ -632,6 +632,30 @@ fn bad_destinations_and_periods_are_refused_before_anything_is_sent() {
     assert!(err.contains("not a digest schedule"), "{err}");
 }
 
+#[test]
+fn a_base_url_in_the_environment_does_not_stop_a_plain_serve() {
+    let env = demo();
+    let addr = format!("127.0.0.1:{}", free_port());
+    let _server = Child(
+        env.cmd()
+            .env("THROUGHLINE_BASE_URL", "https://throughline.example.org")
+            .args(["serve", "--addr", &addr])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("serve"),
+    );
+    let start = Instant::now();
+    while TcpStream::connect(&addr).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(90),
+            "serve did not start"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(get(&addr, "/api/status?keys=false").0, 200);
+}
+
 /// A free port on loopback (bound and released: the server binds it next).
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")

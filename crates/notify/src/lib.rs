@@ -172,6 +172,11 @@ impl Problem {
     }
 }
 
+/// The HTTP client could not be started.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("the HTTP client could not start: {0}")]
+pub struct ClientError(pub String);
+
 /// How often, and how long apart, a send is tried.
 #[derive(Debug, Clone, Copy)]
 pub struct RetryPolicy {
@@ -199,20 +204,19 @@ pub struct Sender {
 
 impl Sender {
     /// A sender with SMTP settings (`None`: read from the environment when an email is
-    /// sent, so a digest to webhooks needs none).
-    pub fn new(smtp: Option<SmtpSettings>) -> Sender {
+    /// sent, so a digest to webhooks needs none). Fails only when the HTTP client's TLS
+    /// cannot start.
+    pub fn new(smtp: Option<SmtpSettings>) -> Result<Sender, ClientError> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .user_agent(concat!("throughline/", env!("CARGO_PKG_VERSION")))
             .build()
-            // Building fails only when the TLS backend cannot start; a plain client still
-            // sends to http hooks, and an https one then reports the reason.
-            .unwrap_or_default();
-        Sender {
+            .map_err(|e| ClientError(e.to_string()))?;
+        Ok(Sender {
             http,
             retry: RetryPolicy::default(),
             smtp,
-        }
+        })
     }
 
     /// Sends `digest` to `to`, retrying failures that may pass (a 5xx, a lost

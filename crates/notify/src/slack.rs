@@ -109,7 +109,7 @@ pub fn slack_message(d: &Digest) -> Value {
     }
     blocks.push(json!({ "type": "context", "elements": [ { "type": "mrkdwn", "text": cut(&esc(&context), 2000) } ] }));
     json!({
-        "text": format!("{} — {}", d.title, d.summary),
+        "text": esc(&format!("{} — {}", d.title, d.summary)),
         "blocks": blocks,
     })
 }

@@ -81,7 +81,7 @@ pub fn run(g: &Globals, a: DigestArgs) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let deliveries = rt.block_on(deliver(jobs, &Sender::new(None)));
+    let deliveries = rt.block_on(deliver(jobs, &Sender::new(None)?));
     record(&plan.db, &deliveries)?;
     let failed: Vec<&(Delivery, DigestSend)> = deliveries.iter().filter(|d| !d.0.ok).collect();
     if g.json {
@@ -230,8 +230,7 @@ pub fn record(db: &Path, deliveries: &[(Delivery, DigestSend)]) -> anyhow::Resul
 /// The schedule's loop, beside the server: waits for each send time, then makes, sends
 /// and records the digests. A failure is logged and recorded; the destination's next
 /// digest covers the days this one missed.
-pub async fn scheduled(plan: Plan, schedule: throughline_notify::Schedule) {
-    let sender = Sender::new(None);
+pub async fn scheduled(plan: Plan, schedule: throughline_notify::Schedule, sender: Sender) {
     loop {
         tokio::time::sleep(schedule.wait_from(&chrono::Local::now())).await;
         let p = plan.clone();

@@ -58,7 +58,8 @@ pub fn run(g: &Globals, a: ServeArgs) -> anyhow::Result<()> {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        rt.spawn(super::digest::scheduled(plan, schedule));
+        let sender = throughline_notify::Sender::new(None)?;
+        rt.spawn(super::digest::scheduled(plan, schedule, sender));
     }
     rt.block_on(serve(state, addr))
         .with_context(|| format!("serving on {addr}"))
