@@ -218,7 +218,7 @@ fn window(opts: &DigestOptions, as_of: NaiveDate) -> (NaiveDate, NaiveDate, bool
 
 /// The teams that get a digest of their own with `--per-team`: those that stand alone in
 /// every report (teams under `min_group_size` people are folded into "other", which no
-/// team scope can select, and work with no team is no team's), largest first by name.
+/// team scope can select, and work with no team is no team's), by name.
 /// Also returns how many teams were folded.
 pub fn digest_teams(snap: &Snapshot, min_group_size: usize) -> (Vec<String>, usize) {
     let scope = Scope {
@@ -239,7 +239,8 @@ pub fn digest_teams(snap: &Snapshot, min_group_size: usize) -> (Vec<String>, usi
     (kept, folded)
 }
 
-/// Composes the digest. Deterministic for the same data and options.
+/// Composes the digest. Deterministic for the same data and options when `as_of` is
+/// given (without it, the last day covered depends on today).
 pub fn digest(snap: &Snapshot, opts: &DigestOptions) -> Result<Digest, DigestError> {
     let as_of = match opts.as_of {
         Some(d) => d,
