@@ -66,6 +66,10 @@ pub enum Command {
     Items(Box<ItemsArgs>),
     /// How much work serves each goal, what is off plan and why, what is unlinked.
     Status(StatusArgs),
+    /// What changed since the last digest, in a minute's read: drift, off-plan themes
+    /// that grew, notes added, metrics that moved, stalled initiatives, the review queue;
+    /// printed as Markdown or sent to Slack, Teams or email (`--to`).
+    Digest(DigestArgs),
     /// Build a realistic demo organisation, import it, and show its status.
     Demo(DemoArgs),
     /// Measure import or alignment speed on generated data (`bench align`).
@@ -715,6 +719,77 @@ pub struct ServeArgs {
     /// Require tokens on loopback too.
     #[arg(long)]
     pub auth: bool,
+    /// Send the digest on a schedule, in this machine's local time: "mon 09:00" (weekly),
+    /// "daily 09:00", or "every 30s" to try a setup out. A failed send is logged, recorded
+    /// and caught up by the next one.
+    #[arg(long, value_name = "WHEN", requires = "digest_to", value_parser = schedule)]
+    pub digest: Option<throughline_notify::Schedule>,
+    /// Where the scheduled digest goes (repeatable): slack:WEBHOOK_URL,
+    /// teams:WEBHOOK_URL or email:ADDRESS (SMTP from THROUGHLINE_SMTP_*).
+    #[arg(long, value_name = "DEST", requires = "digest")]
+    pub digest_to: Vec<String>,
+    /// With --digest: one digest per team (teams under three people are folded into
+    /// "other" and covered by the digest for all teams only).
+    #[arg(long, requires = "digest")]
+    pub digest_per_team: bool,
+    /// With --digest: the dashboard address the digest links to; default: this server's
+    /// own (http://ADDR).
+    // Not `requires = "digest"`: clap would then refuse a plain `serve` wherever
+    // THROUGHLINE_BASE_URL is set for `throughline digest`.
+    #[arg(long, value_name = "URL", env = "THROUGHLINE_BASE_URL")]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DigestArgs {
+    /// The first digest's days, when none reached the destination before: last-week (the
+    /// last 7 complete days), last-day, last-2-weeks, last-month, last-N-days, or a
+    /// period (2026-W46). Later digests cover the days since the last one.
+    #[arg(long, default_value = "last-week", value_parser = digest_period)]
+    pub period: throughline_report::DigestPeriod,
+    /// Only this team's work (a team under three people cannot have a digest of its own).
+    #[arg(long, conflicts_with = "per_team")]
+    pub team: Option<String>,
+    /// One digest per team, each with that team's figures only.
+    #[arg(long)]
+    pub per_team: bool,
+    /// The dashboard address every line links to (`throughline serve`'s).
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "THROUGHLINE_BASE_URL",
+        default_value = "http://localhost:7878"
+    )]
+    pub base_url: String,
+    /// Send it here instead of printing Markdown (repeatable): slack:WEBHOOK_URL,
+    /// teams:WEBHOOK_URL, or email:ADDRESS through the SMTP server in THROUGHLINE_SMTP_HOST,
+    /// _PORT, _USER, _PASSWORD, _FROM and _TLS (none, starttls or tls). Each destination
+    /// gets the days since the last digest it received; a failed one is tried three times
+    /// and named, the others are still sent, and the exit code says so.
+    #[arg(long, value_name = "DEST")]
+    pub to: Vec<String>,
+    /// The last day covered (default: yesterday, or the data's last day when it ends
+    /// earlier).
+    #[arg(long, value_name = "DATE", value_parser = day)]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// Teams with fewer people than this are folded into "other".
+    #[arg(long, default_value_t = 3)]
+    pub min_group: usize,
+}
+
+fn schedule(s: &str) -> Result<throughline_notify::Schedule, String> {
+    s.parse()
+        .map_err(|e: throughline_notify::ScheduleError| e.to_string())
+}
+
+fn digest_period(s: &str) -> Result<throughline_report::DigestPeriod, String> {
+    s.parse()
+        .map_err(|e: throughline_report::DigestError| e.to_string())
+}
+
+fn day(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a day like 2026-11-20"))
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,8 +10,9 @@ use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::fmt::time::Uptime;
 
 /// Our crates only: the server's dependencies (hyper, tower) have their own chatter.
-const CRATES: [&str; 6] = [
+const CRATES: [&str; 7] = [
     "throughline",
+    "throughline_notify",
     "throughline_store",
     "throughline_ingest",
     "throughline_sense",

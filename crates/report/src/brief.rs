@@ -170,15 +170,21 @@ fn scoped_notes<'a>(
                 .as_ref()
                 .is_none_or(|p| n.date >= p.start && n.date < p.end)
         })
-        .filter(|n| match (&scope.team, &n.target) {
-            (None, _) => true,
-            (Some(_), NoteTarget::Item { key, .. }) => keys.contains(key.as_str()),
-            (Some(t), _) => n
-                .author_team
-                .as_deref()
-                .is_some_and(|a| a.eq_ignore_ascii_case(t)),
-        })
+        .filter(|n| note_in_team(n, scope.team.as_deref(), keys))
         .collect()
+}
+
+/// Whether a note belongs to a team's view (every note without a team): written about
+/// one of its items (`keys`), or on a goal or initiative by the team.
+pub(crate) fn note_in_team(n: &ContextNote, team: Option<&str>, keys: &HashSet<&str>) -> bool {
+    match (team, &n.target) {
+        (None, _) => true,
+        (Some(_), NoteTarget::Item { key, .. }) => keys.contains(key.as_str()),
+        (Some(t), _) => n
+            .author_team
+            .as_deref()
+            .is_some_and(|a| a.eq_ignore_ascii_case(t)),
+    }
 }
 
 /// Composes the brief for a scope. Deterministic: the same data gives the same brief.

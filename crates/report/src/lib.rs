@@ -9,6 +9,7 @@ pub mod ask;
 pub mod brief;
 pub mod class;
 pub mod csv_export;
+pub mod digest;
 pub mod draft;
 pub mod drift;
 mod effective;
@@ -37,6 +38,7 @@ pub use ask::{Answer, Citation, ask};
 pub use brief::{Brief, Evidence, LongEvidence, ShortEvidence, brief};
 pub use class::WorkClass;
 pub use csv_export::{REVIEW_HEADER, allocation_csv, inert, review_record, status_csv};
+pub use digest::{Digest, DigestError, DigestOptions, DigestPeriod, digest, digest_teams};
 pub use drift::{DriftOptions, DriftReport, drift};
 pub use effective::{
     EffectiveLink, NothingToConfirm, confirmation, effective_links, engine_candidates,
@@ -50,5 +52,5 @@ pub use scope::{PeriodBy, Scope, in_period, in_period_by};
 pub use snapshot::Snapshot;
 pub use sources::{data_sources, other_sources};
 pub use status::{StatusReport, data_as_of, status};
-pub use text::{bar, percent, plural, truncate};
+pub use text::{bar, percent, plural, truncate, url_encode};
 pub use themes::{ThemeOptions, ThemesReport, themes};

@@ -47,6 +47,20 @@ pub fn truncate(s: &str, n: usize) -> String {
     }
 }
 
+/// Percent-encodes a path segment or query value: everything but unreserved characters
+/// (the dashboard's addresses carry item keys, team names and theme labels, all user data).
+pub fn url_encode(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            o.push(b as char);
+        } else {
+            o.push_str(&format!("%{b:02X}"));
+        }
+    }
+    o
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

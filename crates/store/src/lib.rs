@@ -9,6 +9,7 @@
 //! engine's logic, HTTP or the terminal.
 
 mod bulk;
+mod digests;
 mod embeddings;
 mod error;
 mod hash;
@@ -26,6 +27,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
+pub use digests::DigestSend;
 pub use embeddings::text_hash;
 pub use error::StoreError;
 pub use items::{ImportMeta, ImportRecord, ImportSummary, ItemFilter, StoredItem};

@@ -155,6 +155,23 @@ ALTER TABLE links ADD COLUMN aligned_p REAL;
 -- `Shop\Checkout`): strategies select work by it. Null for trackers without one.
 ALTER TABLE items ADD COLUMN area_path TEXT;
 "#,
+    r#"
+-- Every digest sent, or tried (digests.rs): a digest covers the days since the last one
+-- that reached the same destination, so a failed send is caught up by the next. The
+-- destination is kept as a hash (a webhook's address is its secret) and redacted.
+CREATE TABLE digest_sends (
+    id            INTEGER PRIMARY KEY,
+    destination   TEXT NOT NULL,
+    shown         TEXT NOT NULL,
+    team          TEXT NOT NULL DEFAULT '',
+    sent_at       TEXT NOT NULL,
+    covered_from  TEXT NOT NULL,
+    covered_to    TEXT NOT NULL,
+    ok            INTEGER NOT NULL,
+    error         TEXT
+);
+CREATE INDEX digest_sends_last ON digest_sends (destination, team, ok, covered_to);
+"#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

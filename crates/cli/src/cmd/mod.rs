@@ -8,6 +8,7 @@ mod brief;
 mod cached;
 mod correct;
 mod demo;
+mod digest;
 mod drift;
 mod eval;
 mod import;
@@ -71,6 +72,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Strategy(c) => strategy::run(&g, c),
         Command::Items(a) => items::run(&g, *a),
         Command::Status(a) => status::run(&g, a),
+        Command::Digest(a) => digest::run(&g, a),
         Command::Demo(a) => demo::run(&g, a),
         Command::Bench(a) => bench::run(&g, a),
         Command::Align(a) => align::run(&g, a),

@@ -40,6 +40,27 @@ pub fn run(g: &Globals, a: ServeArgs) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
+    if let Some(schedule) = a.digest {
+        let plan = super::digest::serve_plan(g, &a, &addr.to_string())?;
+        eprintln!(
+            "sending the digest {} to {}",
+            match schedule {
+                throughline_notify::Schedule::Weekly(d, t) =>
+                    format!("every {d} at {}", t.format("%H:%M")),
+                throughline_notify::Schedule::Daily(t) =>
+                    format!("every day at {}", t.format("%H:%M")),
+                throughline_notify::Schedule::Every(d) =>
+                    format!("every {}", humantime::format_duration(d)),
+            },
+            plan.to
+                .iter()
+                .map(|d| d.redacted())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let sender = throughline_notify::Sender::new(None)?;
+        rt.spawn(super::digest::scheduled(plan, schedule, sender));
+    }
     rt.block_on(serve(state, addr))
         .with_context(|| format!("serving on {addr}"))
 }

@@ -8,15 +8,7 @@ use crate::{KeyIndex, View};
 
 /// Percent-encodes one path segment (item sources and keys are user data).
 pub(crate) fn seg(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            o.push(b as char);
-        } else {
-            o.push_str(&format!("%{b:02X}"));
-        }
-    }
-    o
+    throughline_report::url_encode(s)
 }
 
 /// The page of one item.
