@@ -4,8 +4,9 @@
 //! binary (`.ci/run` installs it); without it the test fails when `CI` is set and
 //! otherwise skips, saying so, so `cargo test` passes on a laptop without Node.
 //!
-//! 0.15.0 is the newest release that runs on Node 20; it sends no custom headers, so the
-//! HTTP run is without tokens (roles over HTTP are `throughline-server`'s `mcp_http`).
+//! 0.15.0 is the newest release that runs on Node 20; it sends no custom headers, so over
+//! HTTP its token travels in the address (`/mcp?access_token=`, RFC 6750 section 2.3),
+//! which `serve` accepts on `/mcp` only.
 
 mod common;
 
@@ -24,20 +25,84 @@ fn inspector() -> Option<String> {
     }
 }
 
-/// Runs the Inspector's CLI with `args` and parses what it prints.
-fn run(bin: &str, args: &[&str]) -> Value {
+/// Runs the Inspector's CLI with `args`: whether it succeeded, and what it printed on
+/// stdout and stderr.
+fn attempt(bin: &str, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(bin)
         .arg("--cli")
         .args(args)
         .output()
         .expect("run the MCP Inspector");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
+    (
         out.status.success(),
-        "mcp-inspector {args:?} failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs the Inspector's CLI with `args` and parses what it prints.
+fn run(bin: &str, args: &[&str]) -> Value {
+    let (ok, stdout, stderr) = attempt(bin, args);
+    assert!(ok, "mcp-inspector {args:?} failed:\n{stdout}\n{stderr}");
     serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
+}
+
+/// Calls one tool with `key=value` arguments; its answer's text, which must not be an
+/// error.
+fn call(bin: &str, target: &[&str], tool: &str, args: &[&str]) -> String {
+    let answer = run(bin, &call_args(target, tool, args));
+    assert_ne!(answer["isError"], true, "{tool} {args:?}: {answer}");
+    answer["content"][0]["text"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{tool}: no text in {answer}"))
+        .to_string()
+}
+
+fn call_args<'a>(target: &[&'a str], tool: &'a str, args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = target.to_vec();
+    all.extend(["--method", "tools/call", "--tool-name", tool]);
+    if !args.is_empty() {
+        all.push("--tool-arg");
+        all.extend(args);
+    }
+    all
+}
+
+/// Every tool the server offers, called with arguments that make it answer on the demo.
+/// The write tools add a note, confirm an item's link and move it to another target.
+fn call_every_tool(bin: &str, target: &[&str], key: &str, initiative: &str) {
+    let item = format!("key={key}");
+    let on = format!("on=item:{key}");
+    let to = format!("target=initiative:{initiative}");
+    let calls: [(&str, Vec<&str>); 13] = [
+        ("status", vec!["period=all"]),
+        ("items", vec!["period=all"]),
+        ("explain", vec![&item]),
+        ("ask", vec!["question=what work is off plan and why?"]),
+        ("brief", vec!["period=all"]),
+        ("drift", vec!["period=all"]),
+        ("themes", vec!["period=all"]),
+        ("metrics", vec![]),
+        ("strategy", vec![]),
+        ("notes", vec![]),
+        (
+            "add_note",
+            vec![&on, "text=Picked up for the launch review"],
+        ),
+        ("confirm_link", vec![&item]),
+        (
+            "correct_link",
+            vec![&item, &to, "reason=the review said so"],
+        ),
+    ];
+    for (tool, args) in &calls {
+        let text = call(bin, target, tool, args);
+        assert!(!text.trim().is_empty(), "{tool} answered nothing");
+    }
+    let notes = call(bin, target, "notes", &[&on]);
+    assert!(notes.contains("Picked up for the launch review"), "{notes}");
+    let explained = call(bin, target, "explain", &[&item]);
+    assert!(explained.contains(initiative), "{explained}");
 }
 
 fn names(list: &Value) -> Vec<String> {
@@ -62,7 +127,7 @@ impl Drop for Serving {
 }
 
 #[test]
-fn the_reference_inspector_lists_and_calls_the_tools() {
+fn the_reference_inspector_lists_and_calls_every_tool_over_stdio_and_http() {
     let Some(bin) = inspector() else {
         eprintln!("skipped: set THROUGHLINE_MCP_INSPECTOR to the mcp-inspector binary");
         return;
@@ -70,34 +135,51 @@ fn the_reference_inspector_lists_and_calls_the_tools() {
     let env = Env::new();
     env.ok(&["demo", "--quiet", "--items", "300"]);
     let cli_total = env.json(&["status"])["total"].clone();
+    let listed = env.json(&["items", "--limit", "2"]);
+    let key = listed["items"][0]["key"]
+        .as_str()
+        .expect("an item")
+        .to_string();
+    let other = listed["items"][1]["key"]
+        .as_str()
+        .expect("two items")
+        .to_string();
+    let strategy = env.json(&["strategy", "show"]);
+    let initiatives = strategy["strategy"]["initiatives"]
+        .as_array()
+        .expect("initiatives");
+    let initiative = |n: usize| initiatives[n]["id"].as_str().expect("an id").to_string();
     let exe = env!("CARGO_BIN_EXE_throughline");
     let db = env.db();
     let db = db.to_str().expect("a UTF-8 temp path");
 
-    let list = run(&bin, &[exe, "--db", db, "mcp", "--method", "tools/list"]);
+    // Over stdio, as the local user.
+    let stdio = [exe, "--db", db, "mcp"];
+    let mut list_args = stdio.to_vec();
+    list_args.extend(["--method", "tools/list"]);
+    let list = run(&bin, &list_args);
     assert_eq!(names(&list).len(), 13, "{list}");
-    let status = run(
-        &bin,
-        &[
-            exe,
-            "--db",
-            db,
-            "mcp",
-            "--method",
-            "tools/call",
-            "--tool-name",
-            "status",
-            "--tool-arg",
-            "period=all",
-        ],
-    );
-    let text = status["content"][0]["text"]
-        .as_str()
-        .expect("a text answer");
-    let report: Value = serde_json::from_str(text).expect("status is JSON");
+    let status = call(&bin, &stdio, "status", &["period=all"]);
+    let report: Value = serde_json::from_str(&status).expect("status is JSON");
     assert_eq!(report["total"], cli_total);
+    call_every_tool(&bin, &stdio, &key, &initiative(0));
 
-    // `serve` on a free loopback port, without tokens.
+    // Over HTTP: `serve --auth` on a free loopback port, so every call needs a token.
+    let viewer = env
+        .ok(&["token", "create", "--role", "viewer"])
+        .trim()
+        .to_string();
+    let contributor = env
+        .ok(&[
+            "token",
+            "create",
+            "--role",
+            "contributor",
+            "--team",
+            "Payments",
+        ])
+        .trim()
+        .to_string();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port")
@@ -105,7 +187,7 @@ fn the_reference_inspector_lists_and_calls_the_tools() {
     let addr = format!("127.0.0.1:{port}");
     let _server = Serving(
         Command::new(exe)
-            .args(["--db", db, "serve", "--addr", &addr])
+            .args(["--db", db, "serve", "--auth", "--addr", &addr])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -119,7 +201,51 @@ fn the_reference_inspector_lists_and_calls_the_tools() {
         );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    let url = format!("http://{addr}/mcp");
-    let list = run(&bin, &[&url, "--method", "tools/list"]);
+
+    // No token: refused before any tool is listed.
+    let bare = format!("http://{addr}/mcp");
+    let (ok, stdout, stderr) = attempt(&bin, &[&bare, "--method", "tools/list"]);
+    assert!(!ok, "listed without a token:\n{stdout}");
+    assert!(stderr.contains("401"), "{stderr}");
+
+    // A viewer reads everything and writes nothing.
+    let as_viewer = format!("{bare}?access_token={viewer}");
+    let other_item = format!("key={other}");
+    let list = run(&bin, &[&as_viewer, "--method", "tools/list"]);
     assert_eq!(names(&list).len(), 13, "{list}");
+    let status = call(&bin, &[&as_viewer], "status", &["period=all"]);
+    let report: Value = serde_json::from_str(&status).expect("status is JSON");
+    assert_eq!(report["total"], cli_total);
+    for (tool, args) in [
+        ("items", vec!["period=all"]),
+        ("explain", vec![other_item.as_str()]),
+        ("ask", vec!["question=what are we executing?"]),
+        ("brief", vec!["period=all"]),
+        ("drift", vec!["period=all"]),
+        ("themes", vec!["period=all"]),
+        ("metrics", vec![]),
+        ("strategy", vec![]),
+        ("notes", vec![]),
+    ] {
+        call(&bin, &[&as_viewer], tool, &args);
+    }
+    let on = format!("on=item:{other}");
+    let refused = run(
+        &bin,
+        &call_args(&[&as_viewer], "add_note", &[&on, "text=A viewer's note"]),
+    );
+    assert_eq!(refused["isError"], true, "{refused}");
+
+    // A contributor writes, under the token's team.
+    call_every_tool(
+        &bin,
+        &[&format!("{bare}?access_token={contributor}")],
+        &other,
+        &initiative(1),
+    );
+    let notes = env.json(&["note", "list", "--on", &format!("item:{other}")]);
+    assert!(
+        notes.to_string().contains("Payments"),
+        "the contributor's team is recorded: {notes}"
+    );
 }

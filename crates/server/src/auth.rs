@@ -104,9 +104,28 @@ pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.trim().to_string())
 }
 
+/// The token in an `/mcp` address's `access_token` query parameter (RFC 6750 section
+/// 2.3), for MCP clients that cannot add a header: the reference MCP Inspector's CLI
+/// (0.15, the last on Node 20) sends none. Only on `/mcp`: everywhere else a token in an
+/// address would end up in browser histories and the `?next=` of the sign-in page.
+/// Nothing here logs request addresses, so the token stays out of the logs.
+pub fn token_from_mcp_query(uri: &axum::http::Uri) -> Option<String> {
+    if uri.path() != "/mcp" {
+        return None;
+    }
+    form_urlencoded::parse(uri.query()?.as_bytes())
+        .find(|(name, value)| name == "access_token" && !value.trim().is_empty())
+        .map(|(_, value)| value.trim().to_string())
+}
+
 /// Works out who is calling from the request's headers.
 pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
-    match token_from_headers(headers) {
+    resolve_token(state, token_from_headers(headers)).await
+}
+
+/// Works out who is calling from the token the request presented, if any.
+async fn resolve_token(state: &AppState, token: Option<String>) -> Result<Caller, ApiError> {
+    match token {
         Some(token) => Ok(match state.verify_token(&token).await? {
             Some(info) => Caller::Token(info),
             None => Caller::Anonymous("the token is not valid (unknown or revoked)"),
@@ -126,7 +145,8 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         req.extensions_mut().insert(Caller::WarmUp);
         return next.run(req).await;
     }
-    match resolve(&state, req.headers()).await {
+    let token = token_from_headers(req.headers()).or_else(|| token_from_mcp_query(req.uri()));
+    match resolve_token(&state, token).await {
         Ok(caller) => {
             req.extensions_mut().insert(caller);
             next.run(req).await
@@ -236,5 +256,27 @@ where
             }
             Err(e) => Box::pin(async move { Ok(e.into_response()) }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::token_from_mcp_query;
+
+    fn token(uri: &str) -> Option<String> {
+        token_from_mcp_query(&uri.parse().expect("a URI"))
+    }
+
+    #[test]
+    fn an_access_token_in_the_address_counts_on_mcp_only() {
+        assert_eq!(token("/mcp?access_token=tl_abc"), Some("tl_abc".into()));
+        assert_eq!(
+            token("/mcp?x=1&access_token=tl%2Bab%20"),
+            Some("tl+ab".into())
+        );
+        assert_eq!(token("/mcp?access_token="), None);
+        assert_eq!(token("/mcp"), None);
+        assert_eq!(token("/api/status?access_token=tl_abc"), None);
+        assert_eq!(token("/mcp/other?access_token=tl_abc"), None);
     }
 }
