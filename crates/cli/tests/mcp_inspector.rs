@@ -208,11 +208,13 @@ fn the_reference_inspector_lists_and_calls_every_tool_over_stdio_and_http() {
     assert!(!ok, "listed without a token:\n{stdout}");
     assert!(stderr.contains("401"), "{stderr}");
 
-    // A viewer reads everything and writes nothing.
+    // A viewer is offered the ten read tools, reads everything and writes nothing.
     let as_viewer = format!("{bare}?access_token={viewer}");
     let other_item = format!("key={other}");
     let list = run(&bin, &[&as_viewer, "--method", "tools/list"]);
-    assert_eq!(names(&list).len(), 13, "{list}");
+    let offered = names(&list);
+    assert_eq!(offered.len(), 10, "{list}");
+    assert!(!offered.iter().any(|t| t == "add_note"), "{list}");
     let status = call(&bin, &[&as_viewer], "status", &["period=all"]);
     let report: Value = serde_json::from_str(&status).expect("status is JSON");
     assert_eq!(report["total"], cli_total);
@@ -236,13 +238,11 @@ fn the_reference_inspector_lists_and_calls_every_tool_over_stdio_and_http() {
     );
     assert_eq!(refused["isError"], true, "{refused}");
 
-    // A contributor writes, under the token's team.
-    call_every_tool(
-        &bin,
-        &[&format!("{bare}?access_token={contributor}")],
-        &other,
-        &initiative(1),
-    );
+    // A contributor is offered all thirteen and writes, under the token's team.
+    let as_contributor = format!("{bare}?access_token={contributor}");
+    let list = run(&bin, &[&as_contributor, "--method", "tools/list"]);
+    assert_eq!(names(&list).len(), 13, "{list}");
+    call_every_tool(&bin, &[&as_contributor], &other, &initiative(1));
     let notes = env.json(&["note", "list", "--on", &format!("item:{other}")]);
     assert!(
         notes.to_string().contains("Payments"),
