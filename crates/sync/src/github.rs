@@ -5,7 +5,7 @@ use std::path::Path;
 use chrono::{DateTime, SecondsFormat, Utc};
 use throughline_ingest::{Format, ImportOptions, read_document};
 
-use crate::http::{Client, Credentials, url};
+use crate::http::{Client, Credentials, next_link, url};
 use crate::{OVERLAP, Page, Pages, SyncError};
 
 /// The default API address; GitHub Enterprise Server has its own (`https://HOST/api/v3`).
@@ -83,23 +83,6 @@ impl Pages for Github {
             items,
         }))
     }
-}
-
-/// The `rel="next"` address of a `Link` header.
-fn next_link(header: &str) -> Option<String> {
-    header.split(',').find_map(|part| {
-        let (target, params) = part.split_once(';')?;
-        params
-            .split(';')
-            .any(|p| p.trim().replace(' ', "") == "rel=\"next\"")
-            .then(|| {
-                target
-                    .trim()
-                    .trim_start_matches('<')
-                    .trim_end_matches('>')
-                    .to_string()
-            })
-    })
 }
 
 #[cfg(test)]
