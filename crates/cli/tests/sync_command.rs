@@ -338,8 +338,29 @@ fn a_synced_issue_with_an_empty_summary_is_kept_and_named() {
     );
 }
 
-/// The initiative a stored item is linked to, and how.
-fn link_of(env: &Env, key: &str) -> (String, String) {
+/// The stderr of a run that succeeded, checked to say each of `words`.
+fn succeeded_saying(out: &std::process::Output, words: &[&str]) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    for w in words {
+        assert!(stderr.contains(w), "no {w:?} in: {stderr}");
+    }
+    stderr
+}
+
+/// The stderr of a run that failed, checked to say each of `words`.
+fn failed_saying(out: &std::process::Output, words: &[&str]) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "{stderr}");
+    for w in words {
+        assert!(stderr.contains(w), "no {w:?} in: {stderr}");
+    }
+    stderr
+}
+
+/// That `key` was stored from `source` and is linked, by the strategy's own selector, to
+/// the `wallets` initiative (which selects it through its epic).
+fn assert_rolled_up(env: &Env, key: &str, source: &str) {
     let found = env.json(&["items", "--text", key]);
     let row = found["items"]
         .as_array()
@@ -347,11 +368,9 @@ fn link_of(env: &Env, key: &str) -> (String, String) {
         .iter()
         .find(|i| i["key"] == key)
         .unwrap_or_else(|| panic!("no {key} in {found:#}"));
-    let link = &row["link"];
-    (
-        link["target"]["id"].as_str().unwrap_or("").to_string(),
-        link["origin"].as_str().unwrap_or("").to_string(),
-    )
+    assert_eq!(row["source"], source, "{row:#}");
+    assert_eq!(row["link"]["target"]["id"], "wallets", "{row:#}");
+    assert_eq!(row["link"]["origin"], "explicit", "{row:#}");
 }
 
 /// A strategy whose one initiative selects work by an epic.
@@ -412,20 +431,9 @@ fn a_gitlab_sync_imports_links_epics_and_next_time_asks_only_for_changes() {
     let (base, seen) = serve(|req, _| gitlab_group(req));
 
     let out = gitlab(&env, &base, &[]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
-    assert!(
-        stderr.contains("4 fetched") && stderr.contains("4 new"),
-        "{stderr}"
-    );
+    succeeded_saying(&out, &["4 fetched", "4 new"]);
     assert_eq!(count(&env), 3, "the issues: an epic is no work item");
-    assert_eq!(
-        link_of(&env, "acme/shop#1"),
-        ("wallets".to_string(), "explicit".to_string()),
-        "an issue in the selected epic rolls up to its initiative"
-    );
-    let item = env.json(&["explain", "acme/shop#1"]);
-    assert_eq!(item["item"]["source"], "gitlab", "{item:#}");
+    assert_rolled_up(&env, "acme/shop#1", "gitlab");
     {
         let seen = seen.lock().unwrap();
         assert_eq!(seen.len(), 3, "two issue pages and the epics");
@@ -439,11 +447,7 @@ fn a_gitlab_sync_imports_links_epics_and_next_time_asks_only_for_changes() {
 
     // The next sync asks only for work updated since the last began (less a day).
     let out = gitlab(&env, &base, &["--json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded_saying(&out, &[]);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert!(report["since"].is_string(), "{report:#}");
     assert_eq!(report["summary"]["unchanged"], 4, "{report:#}");
@@ -463,20 +467,14 @@ fn a_gitlab_sync_without_a_token_or_with_a_refused_one_names_the_variable() {
         .env_remove("GITLAB_TOKEN")
         .output()
         .expect("run");
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("set GITLAB_TOKEN"));
+    failed_saying(&out, &["set GITLAB_TOKEN"]);
     assert!(
         seen.lock().unwrap().is_empty(),
         "nothing asked without a token"
     );
 
     let out = gitlab(&env, &base, &[]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
-    assert!(
-        stderr.contains("answered 401") && stderr.contains("GITLAB_TOKEN"),
-        "{stderr}"
-    );
+    failed_saying(&out, &["answered 401", "GITLAB_TOKEN"]);
     let neither = env.fails(&["sync", "gitlab", "--url", &base]);
     assert!(
         neither.contains("--group") && neither.contains("--project"),
@@ -501,8 +499,7 @@ fn a_gitlab_sync_waits_out_a_rate_limit_and_notes_missing_epics() {
         )])),
     });
     let out = gitlab(&env, &base, &["--json"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
+    succeeded_saying(&out, &[]);
     assert_eq!(count(&env), 1);
     assert_eq!(seen.lock().unwrap().len(), 3);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
@@ -526,10 +523,7 @@ fn a_gitlab_sync_dropped_halfway_stores_nothing_and_keeps_what_was_there() {
     assert!(gitlab(&env, &base, &["-q"]).status.success());
     assert_eq!(count(&env), 3, "the issues: an epic is no work item");
     let out = gitlab(&env, &base, &["--full", "--prune"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "{stderr}");
-    assert!(stderr.contains("nothing was imported"), "{stderr}");
-    assert!(stderr.contains("page=2"), "the page is named: {stderr}");
+    failed_saying(&out, &["nothing was imported", "page=2"]);
     assert_eq!(count(&env), 3, "what the first sync stored is kept");
     let log: i64 = rusqlite::Connection::open(env.db())
         .unwrap()
@@ -552,12 +546,7 @@ fn a_full_gitlab_sync_with_prune_removes_work_the_tracker_no_longer_returns() {
     assert!(gitlab(&env, &base, &["-q"]).status.success());
     assert_eq!(count(&env), 3, "the issues: an epic is no work item");
     let out = gitlab(&env, &base, &["--full", "--prune"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
-    assert!(
-        stderr.contains(", 1 removed") && stderr.contains("acme/shop#3"),
-        "{stderr}"
-    );
+    succeeded_saying(&out, &[", 1 removed", "acme/shop#3"]);
     assert_eq!(count(&env), 2);
 }
 
@@ -612,24 +601,13 @@ fn an_azure_devops_sync_imports_rolls_up_epics_and_next_time_asks_only_for_chang
     epic_strategy(&env, "Shop-1");
     let (base, seen) = serve(|req, _| azure_project(req, &[]));
     let out = azure(&env, &base, &[]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
-    assert!(
-        stderr.contains("4 fetched") && stderr.contains("4 new"),
-        "{stderr}"
-    );
+    succeeded_saying(&out, &["4 fetched", "4 new"]);
     assert_eq!(
         count(&env),
         2,
         "the stories and bugs: an Epic or a Feature is no work item"
     );
-    assert_eq!(
-        link_of(&env, "Shop-3"),
-        ("wallets".to_string(), "explicit".to_string()),
-        "a story under the selected Epic's Feature rolls up to its initiative"
-    );
-    let item = env.json(&["explain", "Shop-4"]);
-    assert_eq!(item["item"]["source"], "azure-devops", "{item:#}");
+    assert_rolled_up(&env, "Shop-3", "azure-devops");
     {
         let seen = seen.lock().unwrap();
         assert_eq!(seen.len(), 2, "the ids, then one batch");
@@ -651,11 +629,7 @@ fn an_azure_devops_sync_imports_rolls_up_epics_and_next_time_asks_only_for_chang
     }
 
     let out = azure(&env, &base, &["--json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded_saying(&out, &[]);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(report["summary"]["unchanged"], 4, "{report:#}");
     let seen = seen.lock().unwrap();
@@ -665,6 +639,17 @@ fn an_azure_devops_sync_imports_rolls_up_epics_and_next_time_asks_only_for_chang
         q.contains("([System.TeamProject] = @project) AND [System.ChangedDate] >= '"),
         "{q}"
     );
+
+    drop(seen);
+
+    // A story changed alone comes without its Feature: it keeps its place beneath it,
+    // and so under the selected Epic, through the parent chain.
+    let (only_story, _) = serve(|req, _| azure_project(req, &[1, 2, 4]));
+    let out = azure(&env, &only_story, &["--json"]);
+    succeeded_saying(&out, &[]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["summary"]["read"], 1, "{report:#}");
+    assert_rolled_up(&env, "Shop-3", "azure-devops");
 }
 
 #[test]
@@ -691,19 +676,14 @@ fn an_azure_devops_sync_names_the_token_and_waits_out_busy_answers() {
         .env_remove("AZURE_DEVOPS_TOKEN")
         .output()
         .expect("run");
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("AZURE_DEVOPS_TOKEN"));
+    failed_saying(&out, &["AZURE_DEVOPS_TOKEN"]);
     assert!(
         seen.lock().unwrap().is_empty(),
         "nothing asked without a token"
     );
 
     let out = azure(&env, &base, &["-q"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded_saying(&out, &[]);
     assert_eq!(
         count(&env),
         2,
@@ -717,12 +697,7 @@ fn an_azure_devops_sync_names_the_token_and_waits_out_busy_answers() {
 
     let (refusing, _) = serve(|_, _| Reply::status(401, ""));
     let out = azure(&env, &refusing, &[]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
-    assert!(
-        stderr.contains("answered 401") && stderr.contains("AZURE_DEVOPS_TOKEN"),
-        "{stderr}"
-    );
+    failed_saying(&out, &["answered 401", "AZURE_DEVOPS_TOKEN"]);
 }
 
 #[test]
@@ -742,20 +717,10 @@ fn an_azure_devops_sync_dropped_halfway_stores_nothing_and_prune_removes_what_we
         "the stories and bugs: an Epic or a Feature is no work item"
     );
     let out = azure(&env, &base, &["--full"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "{stderr}");
-    assert!(
-        stderr.contains("nothing was imported") && stderr.contains("workitemsbatch"),
-        "{stderr}"
-    );
+    failed_saying(&out, &["nothing was imported", "workitemsbatch"]);
     assert_eq!(count(&env), 2, "what the first sync stored is kept");
 
     let out = azure(&env, &base, &["--full", "--prune"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
-    assert!(
-        stderr.contains(", 1 removed") && stderr.contains("Shop-4"),
-        "{stderr}"
-    );
+    succeeded_saying(&out, &[", 1 removed", "Shop-4"]);
     assert_eq!(count(&env), 1);
 }

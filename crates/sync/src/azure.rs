@@ -1,4 +1,9 @@
 //! Azure DevOps Boards: a WIQL query for the ids, then the work items 200 ids at a time.
+//!
+//! Each batch is read on its own, as a file of those work items would be: a parent in
+//! another batch (or unchanged since the last sync) is keyed by the child's project and
+//! not known to be an Epic or Feature, so the child carries its parent but no epic of its
+//! own. `epics = ["Shop-1"]` still selects it, through the parent chain the store keeps.
 
 use std::collections::VecDeque;
 use std::path::Path;

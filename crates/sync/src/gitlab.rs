@@ -6,7 +6,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
 use throughline_ingest::{Format, ImportOptions, read_document};
 
-use crate::http::{Client, Credentials, encode, next_link, url};
+use crate::http::{Client, Credentials, encode, link_paged, next_link, url};
 use crate::{OVERLAP, Page, Pages, SyncError};
 
 /// GitLab.com; a self-managed instance has its own address.
@@ -127,25 +127,9 @@ impl Pages for Gitlab {
                 None => Ok(None),
             };
         };
-        let answer = self.client.get(&address)?;
-        if !answer.body.is_array() {
-            return Err(SyncError::Shape {
-                url: address,
-                message: "expected an array of issues".into(),
-            });
-        }
-        self.next = answer.link.as_deref().and_then(next_link);
-        let items = read_document(
-            answer.body,
-            Path::new(&address),
-            Format::GitlabJson,
-            &self.opts,
-        )?
-        .collect::<Result<Vec<_>, _>>()?;
-        Ok(Some(Page {
-            url: address,
-            items,
-        }))
+        let (page, next) = link_paged(&self.client, address, Format::GitlabJson, &self.opts)?;
+        self.next = next;
+        Ok(Some(page))
     }
 
     fn notes(&self) -> Vec<String> {

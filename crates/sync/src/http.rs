@@ -273,6 +273,39 @@ pub(crate) fn next_link(header: &str) -> Option<String> {
     })
 }
 
+/// One page of a REST API that answers an array and names the next page in its `Link`
+/// header (GitHub's issues, GitLab's): its items, read as `format`, and the next page's
+/// address.
+pub(crate) fn link_paged(
+    client: &Client,
+    address: String,
+    format: throughline_ingest::Format,
+    opts: &throughline_ingest::ImportOptions,
+) -> Result<(crate::Page, Option<String>), SyncError> {
+    let answer = client.get(&address)?;
+    if !answer.body.is_array() {
+        return Err(SyncError::Shape {
+            url: address,
+            message: "expected an array of issues".into(),
+        });
+    }
+    let next = answer.link.as_deref().and_then(next_link);
+    let items = throughline_ingest::read_document(
+        answer.body,
+        std::path::Path::new(&address),
+        format,
+        opts,
+    )?
+    .collect::<Result<Vec<_>, _>>()?;
+    Ok((
+        crate::Page {
+            url: address,
+            items,
+        },
+        next,
+    ))
+}
+
 /// `s` percent-encoded as one path segment or query value (`/` too: GitLab names a
 /// group or project by its encoded path, `acme%2Fshop`).
 pub(crate) fn encode(s: &str) -> String {

@@ -351,8 +351,10 @@ fn linear_errors_in_a_successful_answer_are_errors() {
     assert!(matches!(e, Err(SyncError::Config(m)) if m.contains("LINEAR_API_KEY")));
 }
 
-fn gitlab_token() -> Credentials {
-    Credentials::PrivateToken("glpat-x".into())
+/// A GitLab sync of `scope` against the fake at `base`, with the token `glpat-x`.
+fn gitlab_at(base: &str, scope: GitlabScope, since: Option<chrono::DateTime<Utc>>) -> Gitlab {
+    let token = Credentials::PrivateToken("glpat-x".into());
+    Gitlab::new(base, scope, token, since, ImportOptions::default()).expect("gitlab")
 }
 
 #[test]
@@ -383,14 +385,7 @@ fn gitlab_pages_follow_the_link_header_then_read_the_epics() {
         }
     });
     let since = Utc.with_ymd_and_hms(2026, 6, 10, 8, 0, 0).unwrap();
-    let mut gitlab = Gitlab::new(
-        &base,
-        GitlabScope::Group("acme/pay".into()),
-        gitlab_token(),
-        Some(since),
-        ImportOptions::default(),
-    )
-    .expect("gitlab");
+    let mut gitlab = gitlab_at(&base, GitlabScope::Group("acme/pay".into()), Some(since));
     let mut counts = Vec::new();
     let items = gitlab.fetch_all(|n| counts.push(n)).expect("fetched");
     let keys: Vec<&str> = items.iter().map(|i| i.key.as_str()).collect();
@@ -453,14 +448,7 @@ fn gitlab_epics_refused_are_a_note_not_a_failure() {
             )]))
         }
     });
-    let mut gitlab = Gitlab::new(
-        &base,
-        GitlabScope::Group("acme".into()),
-        gitlab_token(),
-        None,
-        ImportOptions::default(),
-    )
-    .expect("gitlab");
+    let mut gitlab = gitlab_at(&base, GitlabScope::Group("acme".into()), None);
     let items = gitlab.fetch_all(|_| {}).expect("fetched");
     assert_eq!(items.len(), 1);
     let notes = gitlab.notes();
@@ -475,14 +463,7 @@ fn gitlab_epics_refused_are_a_note_not_a_failure() {
 #[test]
 fn a_project_is_synced_without_epics_and_a_refused_token_names_the_variable() {
     let (base, seen) = serve(|_, _| Reply::status(401, r#"{"message":"401 Unauthorized"}"#));
-    let mut gitlab = Gitlab::new(
-        &base,
-        GitlabScope::Project("acme/shop".into()),
-        gitlab_token(),
-        None,
-        ImportOptions::default(),
-    )
-    .expect("gitlab");
+    let mut gitlab = gitlab_at(&base, GitlabScope::Project("acme/shop".into()), None);
     let e = gitlab.fetch_all(|_| {}).expect_err("refused");
     let text = e.to_string();
     assert!(matches!(e, SyncError::Status { status: 401, .. }), "{e:?}");
@@ -510,14 +491,7 @@ fn gitlab_rate_limits_are_waited_out_until_the_reset() {
             None
         )])),
     });
-    let mut gitlab = Gitlab::new(
-        &base,
-        GitlabScope::Project("acme/shop".into()),
-        gitlab_token(),
-        None,
-        ImportOptions::default(),
-    )
-    .expect("gitlab");
+    let mut gitlab = gitlab_at(&base, GitlabScope::Project("acme/shop".into()), None);
     assert_eq!(gitlab.fetch_all(|_| {}).expect("fetched").len(), 1);
     assert_eq!(seen.lock().unwrap().len(), 2);
 }
@@ -525,14 +499,7 @@ fn gitlab_rate_limits_are_waited_out_until_the_reset() {
 #[test]
 fn a_dropped_connection_is_a_network_error_naming_the_page() {
     let (base, _) = serve(|_, _| Reply::dropped());
-    let mut gitlab = Gitlab::new(
-        &base,
-        GitlabScope::Project("acme/shop".into()),
-        gitlab_token(),
-        None,
-        ImportOptions::default(),
-    )
-    .expect("gitlab");
+    let mut gitlab = gitlab_at(&base, GitlabScope::Project("acme/shop".into()), None);
     let e = gitlab.fetch_all(|_| {}).expect_err("dropped");
     assert!(matches!(e, SyncError::Network { .. }), "{e:?}");
     assert!(
@@ -594,28 +561,30 @@ fn azure_fake(
     })
 }
 
-fn azure_token() -> Credentials {
-    Credentials::Basic {
+/// An Azure DevOps sync of project Shop in organisation fabrikam against the fake at
+/// `base`, with the token `pat`.
+fn azure_at(base: &str, query: Option<&str>, since: Option<chrono::DateTime<Utc>>) -> AzureDevops {
+    let token = Credentials::Basic {
         user: String::new(),
         token: "pat".into(),
-    }
+    };
+    AzureDevops::new(
+        base,
+        "fabrikam",
+        "Shop",
+        query,
+        token,
+        since,
+        ImportOptions::default(),
+    )
+    .expect("azure")
 }
 
 #[test]
 fn azure_ids_come_in_ranges_and_work_items_in_batches_of_200() {
     let ids: Vec<u64> = (1..=450).collect();
     let (base, seen) = azure_fake(ids);
-    let mut azure = AzureDevops::new(
-        &base,
-        "fabrikam",
-        "Shop",
-        None,
-        azure_token(),
-        None,
-        ImportOptions::default(),
-    )
-    .expect("azure")
-    .with_wiql_limit(300);
+    let mut azure = azure_at(&base, None, None).with_wiql_limit(300);
     let mut counts = Vec::new();
     let items = azure.fetch_all(|n| counts.push(n)).expect("fetched");
     assert_eq!(items.len(), 450);
@@ -667,16 +636,13 @@ fn azure_ids_come_in_ranges_and_work_items_in_batches_of_200() {
 fn an_incremental_azure_sync_asks_only_for_changed_work() {
     let (base, seen) = azure_fake(vec![]);
     let since = Utc.with_ymd_and_hms(2026, 6, 10, 8, 0, 0).unwrap();
-    let mut azure = AzureDevops::new(
+    let mut azure = azure_at(
         &base,
-        "fabrikam",
-        "Shop",
-        Some("SELECT [System.Id] FROM WorkItems WHERE [System.WorkItemType] = 'Bug' ORDER BY [System.ChangedDate] DESC"),
-        azure_token(),
+        Some(
+            "SELECT [System.Id] FROM WorkItems WHERE [System.WorkItemType] = 'Bug' ORDER BY [System.ChangedDate] DESC",
+        ),
         Some(since),
-        ImportOptions::default(),
-    )
-    .expect("azure");
+    );
     assert!(azure.fetch_all(|_| {}).expect("fetched").is_empty());
     let seen = seen.lock().unwrap();
     assert_eq!(seen.len(), 1, "no batch for no ids");
@@ -691,16 +657,7 @@ fn an_incremental_azure_sync_asks_only_for_changed_work() {
 fn azure_refusals_name_the_variable_and_busy_answers_are_waited_out() {
     // Azure DevOps answers an unauthenticated request with its sign-in page and 203.
     let (base, _) = serve(|_, _| Reply::status(203, "<html>Sign in</html>"));
-    let mut azure = AzureDevops::new(
-        &base,
-        "o",
-        "p",
-        None,
-        azure_token(),
-        None,
-        ImportOptions::default(),
-    )
-    .expect("azure");
+    let mut azure = azure_at(&base, None, None);
     let text = azure.fetch_all(|_| {}).expect_err("refused").to_string();
     assert!(
         text.contains("AZURE_DEVOPS_TOKEN") && text.contains("sign-in"),
@@ -712,16 +669,7 @@ fn azure_refusals_name_the_variable_and_busy_answers_are_waited_out() {
         1 => Reply::status(429, "slow down").with_header("Retry-After", "0"),
         _ => Reply::json(json!({"workItems": []})),
     });
-    let mut azure = AzureDevops::new(
-        &base,
-        "o",
-        "p",
-        None,
-        azure_token(),
-        None,
-        ImportOptions::default(),
-    )
-    .expect("azure");
+    let mut azure = azure_at(&base, None, None);
     assert!(azure.fetch_all(|_| {}).expect("fetched").is_empty());
     assert_eq!(seen.lock().unwrap().len(), 3);
 }
