@@ -54,8 +54,8 @@ pub enum Command {
     Init(InitArgs),
     /// Import tracker exports (items are updated in place on re-import).
     Import(ImportArgs),
-    /// Fetch work from Jira's, GitHub's or Linear's API and import it (optional; the only
-    /// command that needs the network).
+    /// Fetch work from Jira's, GitHub's, Linear's, GitLab's or Azure DevOps' API and
+    /// import it (optional; the only command that needs the network).
     #[command(subcommand)]
     Sync(SyncCommand),
     /// Check, apply and show the strategy file (goals, metrics, initiatives).
@@ -381,6 +381,49 @@ pub enum SyncCommand {
     /// Linear: the issues an API key can see, or one team's. The key comes from
     /// LINEAR_API_KEY (Settings → Security & access → Personal API keys).
     Linear(LinearSyncArgs),
+    /// GitLab: a group's issues (its subgroups' too) and epics, or one project's issues.
+    /// The token comes from GITLAB_TOKEN (a personal access token with read_api).
+    Gitlab(GitlabSyncArgs),
+    /// Azure DevOps Boards: a project's work items, or those a WIQL query finds. The
+    /// personal access token comes from AZURE_DEVOPS_TOKEN (Work Items: Read).
+    AzureDevops(AzureDevopsSyncArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("whose").required(true).args(["group", "project"])))]
+pub struct GitlabSyncArgs {
+    /// The group's path (e.g. acme or acme/payments): its issues and its epics (epics
+    /// need GitLab Premium; without them the issues are still synced).
+    #[arg(long, value_name = "PATH")]
+    pub group: Option<String>,
+    /// One project's path instead (e.g. acme/shop): its issues, no epics.
+    #[arg(long, value_name = "PATH")]
+    pub project: Option<String>,
+    /// The GitLab instance, for a self-managed one.
+    #[arg(long, env = "GITLAB_URL", value_name = "URL", default_value = throughline_sync::GITLAB_URL)]
+    pub url: String,
+    #[command(flatten)]
+    pub common: SyncOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct AzureDevopsSyncArgs {
+    /// The organisation (dev.azure.com/ORG), or on Azure DevOps Server the collection.
+    #[arg(long)]
+    pub org: String,
+    /// The project.
+    #[arg(long)]
+    pub project: String,
+    /// Which work items, in WIQL: a flat query (SELECT ... FROM WorkItems WHERE ...) or
+    /// its condition alone, e.g. "[System.AreaPath] UNDER 'Shop\Checkout'" (default:
+    /// every work item of the project).
+    #[arg(long, value_name = "WIQL")]
+    pub query: Option<String>,
+    /// The API address: Azure DevOps Server's is https://HOST/tfs.
+    #[arg(long, value_name = "URL", default_value = throughline_sync::AZURE_DEVOPS_API)]
+    pub api_url: String,
+    #[command(flatten)]
+    pub common: SyncOptions,
 }
 
 #[derive(Debug, Args)]
@@ -424,8 +467,9 @@ pub struct GithubSyncArgs {
 
 #[derive(Debug, Args)]
 pub struct SyncOptions {
-    /// Source name the keys belong to (default: jira, github or linear, as for imported
-    /// files, so a sync updates the items an export brought in).
+    /// Source name the keys belong to (default: jira, github, linear, gitlab or
+    /// azure-devops, as for imported files, so a sync updates the items an export
+    /// brought in).
     #[arg(long)]
     pub source: Option<String>,
     /// Where the team of an item the tracker gives none comes from, as for `import`:

@@ -1,11 +1,15 @@
-//! `throughline sync` against a fake Jira and a fake GitHub on loopback: items land and
-//! are linked, the next sync asks only for what changed, and a failed page stores nothing.
+//! `throughline sync` against a fake Jira, GitHub, Linear, GitLab and Azure DevOps on
+//! loopback: items land and are linked, the next sync asks only for what changed, and a
+//! failed page stores nothing.
 
 mod common;
 
 use common::Env;
 use serde_json::json;
-use throughline_sync::fake::{Reply, github_issue, jira_issue, linear_issue, serve};
+use throughline_sync::fake::{
+    Reply, azure_work_item, github_issue, gitlab_epic, gitlab_issue, jira_issue, linear_issue,
+    serve,
+};
 
 const STRATEGY: &str = r#"
 [[goal]]
@@ -332,4 +336,391 @@ fn a_synced_issue_with_an_empty_summary_is_kept_and_named() {
         item.to_string().contains("Crash when the card is expired"),
         "{item}"
     );
+}
+
+/// The stderr of a run that succeeded, checked to say each of `words`.
+fn succeeded_saying(out: &std::process::Output, words: &[&str]) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    for w in words {
+        assert!(stderr.contains(w), "no {w:?} in: {stderr}");
+    }
+    stderr
+}
+
+/// The stderr of a run that failed, checked to say each of `words`.
+fn failed_saying(out: &std::process::Output, words: &[&str]) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "{stderr}");
+    for w in words {
+        assert!(stderr.contains(w), "no {w:?} in: {stderr}");
+    }
+    stderr
+}
+
+/// That `key` was stored from `source` and is linked, by the strategy's own selector, to
+/// the `wallets` initiative (which selects it through its epic).
+fn assert_rolled_up(env: &Env, key: &str, source: &str) {
+    let found = env.json(&["items", "--text", key]);
+    let row = found["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["key"] == key)
+        .unwrap_or_else(|| panic!("no {key} in {found:#}"));
+    assert_eq!(row["source"], source, "{row:#}");
+    assert_eq!(row["link"]["target"]["id"], "wallets", "{row:#}");
+    assert_eq!(row["link"]["origin"], "explicit", "{row:#}");
+}
+
+/// A strategy whose one initiative selects work by an epic.
+fn epic_strategy(env: &Env, epic: &str) {
+    env.write(
+        "epics.toml",
+        &format!(
+            "[[goal]]\nid = \"grow\"\ntitle = \"Grow\"\n\n[[initiative]]\nid = \"wallets\"\n\
+             goals = [\"grow\"]\ntitle = \"Wallets\"\nepics = [\"{epic}\"]\n"
+        ),
+    );
+    env.ok(&["strategy", "apply", "epics.toml"]);
+}
+
+/// `sync gitlab --group acme` against the fake at `base`, with a token.
+fn gitlab(env: &Env, base: &str, extra: &[&str]) -> std::process::Output {
+    env.cmd()
+        .args(["sync", "gitlab", "--url", base, "--group", "acme"])
+        .args(extra)
+        .env("GITLAB_TOKEN", "glpat-test")
+        .output()
+        .expect("run")
+}
+
+/// A fake GitLab group `acme`: issues in two pages (the second by the Link header), and
+/// its epics.
+fn gitlab_group(req: &throughline_sync::fake::Seen) -> Reply {
+    let host = req.header("host").unwrap_or("").to_string();
+    let path = req.target.split('?').next().unwrap_or("").to_string();
+    match (path.as_str(), req.param("page").as_deref()) {
+        ("/api/v4/groups/acme/issues", None) => Reply::json(json!([
+            gitlab_issue("acme/shop", 1, "Pay by wallet", &[], Some(5)),
+            gitlab_issue("acme/shop", 2, "Saved cards", &["checkout"], None)
+        ]))
+        .with_header(
+            "Link",
+            // As GitLab does, the next page keeps the query's parameters.
+            &format!("<http://{host}{}&page=2>; rel=\"next\"", req.target),
+        ),
+        ("/api/v4/groups/acme/issues", Some("2")) => Reply::json(json!([gitlab_issue(
+            "acme/shop",
+            3,
+            "Rotate the signing keys",
+            &[],
+            None
+        )])),
+        ("/api/v4/groups/acme/epics", _) => {
+            Reply::json(json!([gitlab_epic("acme", 5, "Wallets", None)]))
+        }
+        _ => Reply::status(404, r#"{"message":"404 Not Found"}"#),
+    }
+}
+
+#[test]
+fn a_gitlab_sync_imports_links_epics_and_next_time_asks_only_for_changes() {
+    let env = Env::new();
+    epic_strategy(&env, "acme&5");
+    let (base, seen) = serve(|req, _| gitlab_group(req));
+
+    let out = gitlab(&env, &base, &[]);
+    succeeded_saying(&out, &["4 fetched", "4 new"]);
+    assert_eq!(count(&env), 3, "the issues: an epic is no work item");
+    assert_rolled_up(&env, "acme/shop#1", "gitlab");
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 3, "two issue pages and the epics");
+        assert!(
+            seen.iter()
+                .all(|r| r.header("private-token") == Some("glpat-test"))
+        );
+        assert_eq!(seen[0].param("scope").as_deref(), Some("all"));
+        assert!(seen.iter().all(|r| r.param("updated_after").is_none()));
+    }
+
+    // The next sync asks only for work updated since the last began (less a day).
+    let out = gitlab(&env, &base, &["--json"]);
+    succeeded_saying(&out, &[]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(report["since"].is_string(), "{report:#}");
+    assert_eq!(report["summary"]["unchanged"], 4, "{report:#}");
+    let seen = seen.lock().unwrap();
+    let after: Vec<Option<String>> = seen[3..].iter().map(|r| r.param("updated_after")).collect();
+    assert_eq!(after.len(), 3);
+    assert!(after.iter().all(Option::is_some), "{after:?}");
+}
+
+#[test]
+fn a_gitlab_sync_without_a_token_or_with_a_refused_one_names_the_variable() {
+    let env = Env::new();
+    let (base, seen) = serve(|_, _| Reply::status(401, r#"{"message":"401 Unauthorized"}"#));
+    let out = env
+        .cmd()
+        .args(["sync", "gitlab", "--url", &base, "--project", "acme/shop"])
+        .env_remove("GITLAB_TOKEN")
+        .output()
+        .expect("run");
+    failed_saying(&out, &["set GITLAB_TOKEN"]);
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "nothing asked without a token"
+    );
+
+    let out = gitlab(&env, &base, &[]);
+    failed_saying(&out, &["answered 401", "GITLAB_TOKEN"]);
+    let neither = env.fails(&["sync", "gitlab", "--url", &base]);
+    assert!(
+        neither.contains("--group") && neither.contains("--project"),
+        "{neither}"
+    );
+}
+
+#[test]
+fn a_gitlab_sync_waits_out_a_rate_limit_and_notes_missing_epics() {
+    let env = Env::new();
+    // A reset time already past asks no wait: the test takes no time.
+    let (base, seen) = serve(|req, n| match n {
+        0 => Reply::status(429, r#"{"message":"Retry later"}"#)
+            .with_header("RateLimit-Reset", "1700000000"),
+        _ if req.target.contains("/epics") => Reply::status(403, r#"{"message":"403 Forbidden"}"#),
+        _ => Reply::json(json!([gitlab_issue(
+            "acme/shop",
+            1,
+            "Saved cards",
+            &[],
+            None
+        )])),
+    });
+    let out = gitlab(&env, &base, &["--json"]);
+    succeeded_saying(&out, &[]);
+    assert_eq!(count(&env), 1);
+    assert_eq!(seen.lock().unwrap().len(), 3);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let warned = report["warnings"].to_string();
+    assert!(
+        warned.contains("epics were not read") && warned.contains("403"),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn a_gitlab_sync_dropped_halfway_stores_nothing_and_keeps_what_was_there() {
+    let env = Env::new();
+    let (base, _) = serve(|req, n| {
+        if n >= 3 && req.param("page").as_deref() == Some("2") {
+            Reply::dropped()
+        } else {
+            gitlab_group(req)
+        }
+    });
+    assert!(gitlab(&env, &base, &["-q"]).status.success());
+    assert_eq!(count(&env), 3, "the issues: an epic is no work item");
+    let out = gitlab(&env, &base, &["--full", "--prune"]);
+    failed_saying(&out, &["nothing was imported", "page=2"]);
+    assert_eq!(count(&env), 3, "what the first sync stored is kept");
+    let log: i64 = rusqlite::Connection::open(env.db())
+        .unwrap()
+        .query_row("SELECT count(*) FROM imports", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(log, 1, "the failed sync is no last sync");
+}
+
+#[test]
+fn a_full_gitlab_sync_with_prune_removes_work_the_tracker_no_longer_returns() {
+    let env = Env::new();
+    let (base, _) = serve(|req, n| {
+        // By the second sync, #3 (on the second page) was deleted.
+        if n >= 3 && req.param("page").as_deref() == Some("2") {
+            Reply::json(json!([]))
+        } else {
+            gitlab_group(req)
+        }
+    });
+    assert!(gitlab(&env, &base, &["-q"]).status.success());
+    assert_eq!(count(&env), 3, "the issues: an epic is no work item");
+    let out = gitlab(&env, &base, &["--full", "--prune"]);
+    succeeded_saying(&out, &[", 1 removed", "acme/shop#3"]);
+    assert_eq!(count(&env), 2);
+}
+
+/// `sync azure-devops --org fabrikam --project Shop` against the fake at `base`.
+fn azure(env: &Env, base: &str, extra: &[&str]) -> std::process::Output {
+    env.cmd()
+        .args([
+            "sync",
+            "azure-devops",
+            "--org",
+            "fabrikam",
+            "--project",
+            "Shop",
+            "--api-url",
+            base,
+        ])
+        .args(extra)
+        .env("AZURE_DEVOPS_TOKEN", "pat")
+        .output()
+        .expect("run")
+}
+
+/// A fake Azure DevOps project: an Epic (1), a Feature under it (2), a story under that
+/// (3) and a story of its own (4), less those in `gone`.
+fn azure_project(req: &throughline_sync::fake::Seen, gone: &[u64]) -> Reply {
+    if req.target.contains("/_apis/wit/wiql?") {
+        let ids: Vec<_> = (1..=4u64)
+            .filter(|i| !gone.contains(i))
+            .map(|id| json!({"id": id, "url": format!("https://dev.azure.com/fabrikam/_apis/wit/workItems/{id}")}))
+            .collect();
+        return Reply::json(json!({"queryType": "flat", "workItems": ids}));
+    }
+    let body: serde_json::Value = serde_json::from_str(&req.body).expect("json body");
+    let value: Vec<_> = body["ids"]
+        .as_array()
+        .expect("ids")
+        .iter()
+        .filter_map(serde_json::Value::as_u64)
+        .map(|id| match id {
+            1 => azure_work_item("Shop", 1, "Epic", "Wallets", None),
+            2 => azure_work_item("Shop", 2, "Feature", "Saved wallets", Some(1)),
+            3 => azure_work_item("Shop", 3, "User Story", "Pay by wallet", Some(2)),
+            _ => azure_work_item("Shop", id, "Bug", "Receipt shows the wrong total", None),
+        })
+        .collect();
+    Reply::json(json!({"count": value.len(), "value": value}))
+}
+
+#[test]
+fn an_azure_devops_sync_imports_rolls_up_epics_and_next_time_asks_only_for_changes() {
+    let env = Env::new();
+    epic_strategy(&env, "Shop-1");
+    let (base, seen) = serve(|req, _| azure_project(req, &[]));
+    let out = azure(&env, &base, &[]);
+    succeeded_saying(&out, &["4 fetched", "4 new"]);
+    assert_eq!(
+        count(&env),
+        2,
+        "the stories and bugs: an Epic or a Feature is no work item"
+    );
+    assert_rolled_up(&env, "Shop-3", "azure-devops");
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 2, "the ids, then one batch");
+        assert!(
+            seen[0]
+                .target
+                .starts_with("/fabrikam/Shop/_apis/wit/wiql?api-version=7.1")
+        );
+        assert!(
+            seen[1]
+                .target
+                .starts_with("/fabrikam/Shop/_apis/wit/workitemsbatch?api-version=7.1")
+        );
+        assert!(
+            seen.iter()
+                .all(|r| r.header("authorization") == Some("Basic OnBhdA=="))
+        );
+        assert!(!seen[0].body.contains("ChangedDate"), "{}", seen[0].body);
+    }
+
+    let out = azure(&env, &base, &["--json"]);
+    succeeded_saying(&out, &[]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["summary"]["unchanged"], 4, "{report:#}");
+    let seen = seen.lock().unwrap();
+    let wiql: serde_json::Value = serde_json::from_str(&seen[2].body).expect("wiql");
+    let q = wiql["query"].as_str().expect("query");
+    assert!(
+        q.contains("([System.TeamProject] = @project) AND [System.ChangedDate] >= '"),
+        "{q}"
+    );
+
+    drop(seen);
+
+    // A story changed alone comes without its Feature: it keeps its place beneath it,
+    // and so under the selected Epic, through the parent chain.
+    let (only_story, _) = serve(|req, _| azure_project(req, &[1, 2, 4]));
+    let out = azure(&env, &only_story, &["--json"]);
+    succeeded_saying(&out, &[]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(report["summary"]["read"], 1, "{report:#}");
+    assert_rolled_up(&env, "Shop-3", "azure-devops");
+}
+
+#[test]
+fn an_azure_devops_sync_names_the_token_and_waits_out_busy_answers() {
+    let env = Env::new();
+    let (base, seen) = serve(|req, n| match n {
+        0 => Reply::status(503, "busy").with_header("Retry-After", "0"),
+        1 => Reply::status(429, r#"{"message":"TF400733: slow down"}"#)
+            .with_header("Retry-After", "0"),
+        _ => azure_project(req, &[]),
+    });
+    let out = env
+        .cmd()
+        .args([
+            "sync",
+            "azure-devops",
+            "--org",
+            "fabrikam",
+            "--project",
+            "Shop",
+            "--api-url",
+            &base,
+        ])
+        .env_remove("AZURE_DEVOPS_TOKEN")
+        .output()
+        .expect("run");
+    failed_saying(&out, &["AZURE_DEVOPS_TOKEN"]);
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "nothing asked without a token"
+    );
+
+    let out = azure(&env, &base, &["-q"]);
+    succeeded_saying(&out, &[]);
+    assert_eq!(
+        count(&env),
+        2,
+        "the stories and bugs: an Epic or a Feature is no work item"
+    );
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        4,
+        "two waits, the ids, the batch"
+    );
+
+    let (refusing, _) = serve(|_, _| Reply::status(401, ""));
+    let out = azure(&env, &refusing, &[]);
+    failed_saying(&out, &["answered 401", "AZURE_DEVOPS_TOKEN"]);
+}
+
+#[test]
+fn an_azure_devops_sync_dropped_halfway_stores_nothing_and_prune_removes_what_went() {
+    let env = Env::new();
+    // Sync 1 (requests 0-1) stores four; sync 2's batch (request 3) is cut off; by sync
+    // 3 (requests 4-5) the Bug was deleted.
+    let (base, _) = serve(|req, n| match n {
+        0..=2 => azure_project(req, &[]),
+        3 => Reply::dropped(),
+        _ => azure_project(req, &[4]),
+    });
+    assert!(azure(&env, &base, &["-q"]).status.success());
+    assert_eq!(
+        count(&env),
+        2,
+        "the stories and bugs: an Epic or a Feature is no work item"
+    );
+    let out = azure(&env, &base, &["--full"]);
+    failed_saying(&out, &["nothing was imported", "workitemsbatch"]);
+    assert_eq!(count(&env), 2, "what the first sync stored is kept");
+
+    let out = azure(&env, &base, &["--full", "--prune"]);
+    succeeded_saying(&out, &[", 1 removed", "Shop-4"]);
+    assert_eq!(count(&env), 1);
 }

@@ -44,6 +44,9 @@ pub struct Reply {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// Close the connection halfway through the answer instead, as a dropped network
+    /// does: the headers promise a body that never comes.
+    pub drop: bool,
 }
 
 impl Reply {
@@ -52,6 +55,7 @@ impl Reply {
             status: 200,
             headers: Vec::new(),
             body: value.to_string(),
+            drop: false,
         }
     }
 
@@ -60,6 +64,15 @@ impl Reply {
             status,
             headers: Vec::new(),
             body: body.to_string(),
+            drop: false,
+        }
+    }
+
+    /// A connection dropped mid-answer: a 200 whose body stops short.
+    pub fn dropped() -> Reply {
+        Reply {
+            drop: true,
+            ..Reply::json(serde_json::json!([]))
         }
     }
 
@@ -127,6 +140,12 @@ pub fn serve(
             }
             head.push_str("\r\n");
             let _ = out.write_all(head.as_bytes());
+            if reply.drop {
+                // Content-Length promised more: the client reads a truncated body.
+                let _ = out.write_all(&reply.body.as_bytes()[..reply.body.len() / 2]);
+                let _ = out.shutdown(std::net::Shutdown::Both);
+                continue;
+            }
             let _ = out.write_all(reply.body.as_bytes());
         }
     });
@@ -185,5 +204,114 @@ pub fn github_issue(repo: &str, number: u64, title: &str) -> serde_json::Value {
         "created_at": "2026-05-01T10:00:00Z",
         "updated_at": "2026-05-02T10:00:00Z",
         "closed_at": null
+    })
+}
+
+/// A GitLab issue as `GET /api/v4/groups/:id/issues` returns it; `epic` is the iid of
+/// the group's epic it belongs to, if any.
+pub fn gitlab_issue(
+    project: &str,
+    iid: u64,
+    title: &str,
+    labels: &[&str],
+    epic: Option<u64>,
+) -> serde_json::Value {
+    let group = project.split('/').next().unwrap_or(project);
+    let epic = epic.map(|e| {
+        serde_json::json!({"id": 4200 + e, "iid": e, "title": "An epic",
+                           "url": format!("/groups/{group}/-/epics/{e}"), "group_id": 7})
+    });
+    serde_json::json!({
+        "id": 7600 + iid,
+        "iid": iid,
+        "project_id": 8,
+        "title": title,
+        "description": "Some words about it.",
+        "state": "opened",
+        "created_at": "2026-05-20T07:30:00.000Z",
+        "updated_at": "2026-06-20T07:30:00.000Z",
+        "closed_at": null,
+        "labels": labels,
+        "milestone": null,
+        "assignees": [],
+        "type": "ISSUE",
+        "issue_type": "issue",
+        "web_url": format!("https://gitlab.example.com/{project}/-/issues/{iid}"),
+        "weight": 3,
+        "epic_iid": epic.as_ref().map(|e| e["iid"].clone()),
+        "epic": epic,
+        "references": {
+            "short": format!("#{iid}"),
+            "relative": format!("#{iid}"),
+            "full": format!("{project}#{iid}")
+        }
+    })
+}
+
+/// A group's epic as `GET /api/v4/groups/:id/epics` returns it (`id` is its global id,
+/// which a child epic's `parent_id` names).
+pub fn gitlab_epic(
+    group: &str,
+    iid: u64,
+    title: &str,
+    parent_id: Option<u64>,
+) -> serde_json::Value {
+    serde_json::json!({
+        "id": 4200 + iid,
+        "iid": iid,
+        "group_id": 7,
+        "parent_id": parent_id,
+        "title": title,
+        "description": "Why it matters.",
+        "state": "opened",
+        "web_url": format!("https://gitlab.example.com/groups/{group}/-/epics/{iid}"),
+        "reference": format!("&{iid}"),
+        "references": {"short": format!("&{iid}"), "relative": format!("&{iid}"),
+                       "full": format!("{group}&{iid}")},
+        "created_at": "2026-05-01T06:21:13.165Z",
+        "updated_at": "2026-06-01T12:41:41.166Z",
+        "closed_at": null,
+        "labels": []
+    })
+}
+
+/// An Azure DevOps work item as `POST _apis/wit/workitemsbatch` with `"$expand":
+/// "relations"` returns it; `parent` is its parent's id, if any.
+pub fn azure_work_item(
+    project: &str,
+    id: u64,
+    kind: &str,
+    title: &str,
+    parent: Option<u64>,
+) -> serde_json::Value {
+    let api = "https://dev.azure.com/fabrikam/_apis/wit/workItems";
+    let relations: Vec<_> = parent
+        .map(|p| {
+            serde_json::json!({"rel": "System.LinkTypes.Hierarchy-Reverse",
+                               "url": format!("{api}/{p}"),
+                               "attributes": {"isLocked": false, "name": "Parent"}})
+        })
+        .into_iter()
+        .collect();
+    serde_json::json!({
+        "id": id,
+        "rev": 3,
+        "fields": {
+            "System.Id": id,
+            "System.AreaPath": format!("{project}\\Checkout"),
+            "System.TeamProject": project,
+            "System.IterationPath": format!("{project}\\Sprint 2"),
+            "System.WorkItemType": kind,
+            "System.State": "Active",
+            "System.CreatedDate": "2026-05-20T07:30:00.96Z",
+            "System.ChangedDate": "2026-06-20T07:30:00.74Z",
+            "System.Title": title,
+            "System.Description": "<div>Some words about it.</div>",
+            "System.Tags": "checkout; web",
+            "Microsoft.VSTS.Scheduling.StoryPoints": 3
+        },
+        "relations": relations,
+        "_links": {"self": {"href": format!("{api}/{id}")}},
+        "url": format!("{api}/{id}")
     })
 }

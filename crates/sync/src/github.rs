@@ -1,11 +1,9 @@
 //! GitHub's issues API (pull requests included, as GitHub lists them with the issues).
 
-use std::path::Path;
-
 use chrono::{DateTime, SecondsFormat, Utc};
-use throughline_ingest::{Format, ImportOptions, read_document};
+use throughline_ingest::{Format, ImportOptions};
 
-use crate::http::{Client, Credentials, url};
+use crate::http::{Client, Credentials, link_paged, url};
 use crate::{OVERLAP, Page, Pages, SyncError};
 
 /// The default API address; GitHub Enterprise Server has its own (`https://HOST/api/v3`).
@@ -63,48 +61,16 @@ impl Pages for Github {
         let Some(address) = self.next.take() else {
             return Ok(None);
         };
-        let answer = self.client.get(&address)?;
-        if !answer.body.is_array() {
-            return Err(SyncError::Shape {
-                url: address,
-                message: "expected an array of issues".into(),
-            });
-        }
-        self.next = answer.link.as_deref().and_then(next_link);
-        let items = read_document(
-            answer.body,
-            Path::new(&address),
-            Format::GithubJson,
-            &self.opts,
-        )?
-        .collect::<Result<Vec<_>, _>>()?;
-        Ok(Some(Page {
-            url: address,
-            items,
-        }))
+        let (page, next) = link_paged(&self.client, address, Format::GithubJson, &self.opts)?;
+        self.next = next;
+        Ok(Some(page))
     }
-}
-
-/// The `rel="next"` address of a `Link` header.
-fn next_link(header: &str) -> Option<String> {
-    header.split(',').find_map(|part| {
-        let (target, params) = part.split_once(';')?;
-        params
-            .split(';')
-            .any(|p| p.trim().replace(' ', "") == "rel=\"next\"")
-            .then(|| {
-                target
-                    .trim()
-                    .trim_start_matches('<')
-                    .trim_end_matches('>')
-                    .to_string()
-            })
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::next_link;
 
     #[test]
     fn the_next_page_is_read_from_the_link_header() {

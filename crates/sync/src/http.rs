@@ -35,6 +35,9 @@ pub enum Credentials {
     Bearer(String),
     /// A key sent as the whole `Authorization` header: Linear's personal API keys.
     ApiKey(String),
+    /// A token sent in GitLab's own `PRIVATE-TOKEN` header: personal, group and project
+    /// access tokens alike.
+    PrivateToken(String),
 }
 
 impl std::fmt::Debug for Credentials {
@@ -45,6 +48,7 @@ impl std::fmt::Debug for Credentials {
             Credentials::Basic { .. } => "Basic(..)",
             Credentials::Bearer(_) => "Bearer(..)",
             Credentials::ApiKey(_) => "ApiKey(..)",
+            Credentials::PrivateToken(_) => "PrivateToken(..)",
         })
     }
 }
@@ -53,7 +57,6 @@ impl Credentials {
     /// Jira's: `JIRA_EMAIL` and `JIRA_API_TOKEN` (Cloud), else `JIRA_TOKEN` (a Server or
     /// Data Center personal access token), else none.
     pub fn jira_from_env() -> Credentials {
-        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
         match (var("JIRA_EMAIL"), var("JIRA_API_TOKEN"), var("JIRA_TOKEN")) {
             (Some(user), Some(token), _) => Credentials::Basic { user, token },
             (_, _, Some(token)) => Credentials::Bearer(token),
@@ -63,31 +66,50 @@ impl Credentials {
 
     /// GitHub's: `GITHUB_TOKEN`, else none (public repositories, at a lower rate limit).
     pub fn github_from_env() -> Credentials {
-        std::env::var("GITHUB_TOKEN")
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-            .map_or(Credentials::None, Credentials::Bearer)
+        var("GITHUB_TOKEN").map_or(Credentials::None, Credentials::Bearer)
     }
 
     /// Linear's: `LINEAR_API_KEY`, else none (Linear answers nothing without one).
     pub fn linear_from_env() -> Credentials {
-        std::env::var("LINEAR_API_KEY")
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-            .map_or(Credentials::None, Credentials::ApiKey)
+        var("LINEAR_API_KEY").map_or(Credentials::None, Credentials::ApiKey)
     }
 
-    fn header(&self) -> Option<String> {
+    /// GitLab's: `GITLAB_TOKEN` (a personal, group or project access token with the
+    /// `read_api` scope), else none.
+    pub fn gitlab_from_env() -> Credentials {
+        var("GITLAB_TOKEN").map_or(Credentials::None, Credentials::PrivateToken)
+    }
+
+    /// Azure DevOps': `AZURE_DEVOPS_TOKEN`, a personal access token, sent as HTTP Basic
+    /// with an empty user name as Azure DevOps asks; else none.
+    pub fn azure_devops_from_env() -> Credentials {
+        var("AZURE_DEVOPS_TOKEN").map_or(Credentials::None, |token| Credentials::Basic {
+            user: String::new(),
+            token,
+        })
+    }
+
+    /// The header that carries the credentials: its name and value.
+    fn header(&self) -> Option<(&'static str, String)> {
         match self {
             Credentials::None => None,
-            Credentials::Basic { user, token } => Some(format!(
-                "Basic {}",
-                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{token}"))
+            Credentials::Basic { user, token } => Some((
+                "Authorization",
+                format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{token}"))
+                ),
             )),
-            Credentials::Bearer(token) => Some(format!("Bearer {token}")),
-            Credentials::ApiKey(key) => Some(key.clone()),
+            Credentials::Bearer(token) => Some(("Authorization", format!("Bearer {token}"))),
+            Credentials::ApiKey(key) => Some(("Authorization", key.clone())),
+            Credentials::PrivateToken(token) => Some(("PRIVATE-TOKEN", token.clone())),
         }
     }
+}
+
+/// An environment variable, unless unset or blank (an exported empty variable is no token).
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 /// A JSON answer and the headers paging needs.
@@ -136,15 +158,15 @@ impl Client {
             let sent = match body {
                 None => {
                     let mut req = self.agent.get(url).header("Accept", "application/json");
-                    if let Some(h) = &auth {
-                        req = req.header("Authorization", h);
+                    if let Some((name, value)) = &auth {
+                        req = req.header(*name, value);
                     }
                     req.call()
                 }
                 Some(body) => {
                     let mut req = self.agent.post(url).header("Accept", "application/json");
-                    if let Some(h) = &auth {
-                        req = req.header("Authorization", h);
+                    if let Some((name, value)) = &auth {
+                        req = req.header(*name, value);
                     }
                     req.send_json(body)
                 }
@@ -160,7 +182,11 @@ impl Client {
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_string)
             };
-            let (retry_after, link) = (header("retry-after"), header("link"));
+            let (retry_after, reset, link) = (
+                header("retry-after"),
+                header("ratelimit-reset"),
+                header("link"),
+            );
             let text = resp
                 .body_mut()
                 .with_config()
@@ -171,9 +197,8 @@ impl Client {
                     message: format!("reading the answer: {e}"),
                 })?;
             if matches!(status, 429 | 503) && attempt < RETRIES {
-                let wait = retry_after
-                    .and_then(|s| s.trim().parse::<u64>().ok())
-                    .map_or(Duration::from_secs(1 << attempt), Duration::from_secs);
+                let wait = wait_asked(retry_after.as_deref(), reset.as_deref())
+                    .unwrap_or(Duration::from_secs(1 << attempt));
                 if wait <= MAX_WAIT {
                     tracing::info!(url, status, ?wait, "the tracker asked to wait");
                     std::thread::sleep(wait);
@@ -181,12 +206,19 @@ impl Client {
                     continue;
                 }
             }
-            if !(200..300).contains(&status) {
+            // Azure DevOps answers a request it could not authenticate with 203 and its
+            // sign-in page, not 401: said as the refusal it is, not as unreadable JSON.
+            let refused = status == 203;
+            if refused || !(200..300).contains(&status) {
                 return Err(SyncError::Status {
                     url: url.to_string(),
                     status,
-                    message: error_message(&text),
-                    hint: self.hint(status),
+                    message: if refused {
+                        "the sign-in page instead of an answer".into()
+                    } else {
+                        error_message(&text)
+                    },
+                    hint: self.hint(if refused { 401 } else { status }),
                 });
             }
             let body = serde_json::from_str(&text).map_err(|e| SyncError::Shape {
@@ -210,6 +242,74 @@ impl Client {
             _ => String::new(),
         }
     }
+}
+
+/// How long the tracker asked to wait: `Retry-After` in seconds, else GitLab's
+/// `RateLimit-Reset`, the epoch second its limit resets (a time past asks no wait).
+fn wait_asked(retry_after: Option<&str>, reset: Option<&str>) -> Option<Duration> {
+    if let Some(secs) = retry_after.and_then(|s| s.trim().parse::<u64>().ok()) {
+        return Some(Duration::from_secs(secs));
+    }
+    let reset = reset?.trim().parse::<i64>().ok()?;
+    let now = chrono::Utc::now().timestamp();
+    Some(Duration::from_secs(reset.saturating_sub(now).max(0) as u64))
+}
+
+/// The `rel="next"` address of a `Link` header (GitHub's and GitLab's paging), verbatim:
+/// GitLab's keyset pages carry a cursor that only the link knows.
+pub(crate) fn next_link(header: &str) -> Option<String> {
+    header.split(',').find_map(|part| {
+        let (target, params) = part.split_once(';')?;
+        params
+            .split(';')
+            .any(|p| p.trim().replace(' ', "") == "rel=\"next\"")
+            .then(|| {
+                target
+                    .trim()
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_string()
+            })
+    })
+}
+
+/// One page of a REST API that answers an array and names the next page in its `Link`
+/// header (GitHub's issues, GitLab's): its items, read as `format`, and the next page's
+/// address.
+pub(crate) fn link_paged(
+    client: &Client,
+    address: String,
+    format: throughline_ingest::Format,
+    opts: &throughline_ingest::ImportOptions,
+) -> Result<(crate::Page, Option<String>), SyncError> {
+    let answer = client.get(&address)?;
+    if !answer.body.is_array() {
+        return Err(SyncError::Shape {
+            url: address,
+            message: "expected an array of issues".into(),
+        });
+    }
+    let next = answer.link.as_deref().and_then(next_link);
+    let items = throughline_ingest::read_document(
+        answer.body,
+        std::path::Path::new(&address),
+        format,
+        opts,
+    )?
+    .collect::<Result<Vec<_>, _>>()?;
+    Ok((
+        crate::Page {
+            url: address,
+            items,
+        },
+        next,
+    ))
+}
+
+/// `s` percent-encoded as one path segment or query value (`/` too: GitLab names a
+/// group or project by its encoded path, `acme%2Fshop`).
+pub(crate) fn encode(s: &str) -> String {
+    utf8_percent_encode(s, QUERY_VALUE).to_string()
 }
 
 /// The tracker's own words for an error: Jira's `errorMessages`, GitHub's `message`, or
@@ -295,6 +395,28 @@ mod tests {
             token: "s3cret".into(),
         };
         assert!(!format!("{c:?}").contains("s3cret"));
-        assert_eq!(c.header().unwrap(), "Basic YUBiLmM6czNjcmV0");
+        assert_eq!(
+            c.header().unwrap(),
+            ("Authorization", "Basic YUBiLmM6czNjcmV0".to_string())
+        );
+        let gitlab = Credentials::PrivateToken("glpat-s3cret".into());
+        assert!(!format!("{gitlab:?}").contains("s3cret"));
+        assert_eq!(
+            gitlab.header().unwrap(),
+            ("PRIVATE-TOKEN", "glpat-s3cret".to_string())
+        );
+    }
+
+    #[test]
+    fn waits_are_read_from_retry_after_or_the_reset_time() {
+        assert_eq!(wait_asked(Some("7"), None), Some(Duration::from_secs(7)));
+        assert_eq!(wait_asked(None, Some("1000")), Some(Duration::ZERO));
+        let soon = (chrono::Utc::now().timestamp() + 30).to_string();
+        let w = wait_asked(None, Some(&soon)).unwrap();
+        assert!(
+            w <= Duration::from_secs(30) && w >= Duration::from_secs(28),
+            "{w:?}"
+        );
+        assert_eq!(wait_asked(None, None), None);
     }
 }

@@ -9,6 +9,10 @@
 //! - GitHub: `GET /repos/{owner}/{repo}/issues?state=all`, paged by the `Link` header
 //!   ([`Github`]). Pull requests come with the issues, as GitHub lists them.
 //! - Linear: the GraphQL `issues` query, paged by cursor ([`Linear`]).
+//! - GitLab: `GET /api/v4/groups/:id/issues` (or a project's) and the group's epics,
+//!   paged by the `Link` header ([`Gitlab`]).
+//! - Azure DevOps: a WIQL query for the ids, then `POST _apis/wit/workitemsbatch` 200
+//!   ids at a time ([`AzureDevops`]).
 //!
 //! A sync can be incremental: given the time of the last one, only work updated since
 //! (less a day, see [`OVERLAP`]) is asked for. This crate only fetches: work deleted in
@@ -16,20 +20,25 @@
 //! `prune` after a full fetch; `sync --full --prune`).
 //!
 //! Credentials come from the environment ([`Credentials::jira_from_env`],
-//! [`Credentials::github_from_env`], [`Credentials::linear_from_env`]), never from flags,
+//! [`Credentials::github_from_env`], [`Credentials::linear_from_env`],
+//! [`Credentials::gitlab_from_env`], [`Credentials::azure_devops_from_env`]), never from flags,
 //! so they stay out of shell history and process lists. The `fake` feature adds a fake
 //! tracker on loopback for tests (`fake.rs`).
 
+mod azure;
 mod error;
 #[cfg(feature = "fake")]
 pub mod fake;
 mod github;
+mod gitlab;
 mod http;
 mod jira;
 mod linear;
 
+pub use azure::{AZURE_DEVOPS_API, AzureDevops};
 pub use error::SyncError;
 pub use github::{GITHUB_API, Github};
+pub use gitlab::{GITLAB_URL, Gitlab, GitlabScope};
 pub use http::Credentials;
 pub use jira::Jira;
 pub use linear::{LINEAR_API, Linear};
@@ -55,6 +64,12 @@ pub trait Pages {
     /// The next page, or `None` when there are no more.
     fn next_page(&mut self) -> Result<Option<Page>, SyncError>;
 
+    /// What the fetch left out but did not fail over, for the person syncing (GitLab's
+    /// epics on a plan without them), once the pages are fetched.
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
+
     /// Fetches every page, calling `progress` with the items read so far.
     fn fetch_all(&mut self, mut progress: impl FnMut(usize)) -> Result<Vec<WorkItem>, SyncError>
     where
@@ -67,5 +82,16 @@ pub trait Pages {
             progress(all.len());
         }
         Ok(all)
+    }
+}
+
+/// So a caller can pick the tracker at run time and fetch the same way from each.
+impl<P: Pages + ?Sized> Pages for Box<P> {
+    fn next_page(&mut self) -> Result<Option<Page>, SyncError> {
+        (**self).next_page()
+    }
+
+    fn notes(&self) -> Vec<String> {
+        (**self).notes()
     }
 }

@@ -1,4 +1,5 @@
-//! `throughline sync`: work fetched from Jira's, GitHub's or Linear's API, imported as a file of
+//! `throughline sync`: work fetched from Jira's, GitHub's, Linear's, GitLab's or Azure
+//! DevOps' API, imported as a file of
 //! the same issues would be. Every page is fetched before anything is stored, and then
 //! stored in one transaction, so a sync that fails halfway (a refused page, a dropped
 //! connection, a kill) leaves the database as it was, and the write lock is held for
@@ -10,10 +11,12 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use throughline_ingest::{ImportOptions, Warnings};
 use throughline_store::{ImportMeta, Store};
-use throughline_sync::{Credentials, Github, Jira, Linear, Pages};
+use throughline_sync::{
+    AzureDevops, Credentials, Github, Gitlab, GitlabScope, Jira, Linear, Pages,
+};
 
 use super::{Globals, import};
-use crate::args::{SyncCommand, SyncOptions};
+use crate::args::{GitlabSyncArgs, SyncCommand, SyncOptions};
 use crate::progress;
 
 pub fn run(g: &Globals, c: SyncCommand) -> anyhow::Result<()> {
@@ -55,7 +58,64 @@ impl SyncCommand {
             SyncCommand::Jira(a) => &a.common,
             SyncCommand::Github(a) => &a.common,
             SyncCommand::Linear(a) => &a.common,
+            SyncCommand::Gitlab(a) => &a.common,
+            SyncCommand::AzureDevops(a) => &a.common,
         }
+    }
+
+    /// What the import log calls this sync: its format, and the query as a name. The
+    /// next sync of the same query continues from the last one's time.
+    fn name(&self) -> (&'static str, String) {
+        match self {
+            SyncCommand::Jira(a) => {
+                let base = a.url.trim_end_matches('/');
+                let format = if a.server {
+                    "jira-server-sync"
+                } else {
+                    "jira-sync"
+                };
+                (format, format!("{base} {}", a.jql.trim()))
+            }
+            SyncCommand::Github(a) => (
+                "github-sync",
+                format!("{} {}", a.api_url.trim_end_matches('/'), a.repo),
+            ),
+            SyncCommand::Linear(a) => {
+                let team = a.team.as_deref().map(str::trim);
+                (
+                    "linear-sync",
+                    format!("{} team {}", a.api_url, team.unwrap_or("(all)")),
+                )
+            }
+            SyncCommand::Gitlab(a) => {
+                let whose = match gitlab_scope(a) {
+                    GitlabScope::Group(p) => format!("group {p}"),
+                    GitlabScope::Project(p) => format!("project {p}"),
+                };
+                (
+                    "gitlab-sync",
+                    format!("{} {whose}", a.url.trim_end_matches('/')),
+                )
+            }
+            SyncCommand::AzureDevops(a) => (
+                "azure-devops-sync",
+                format!(
+                    "{}/{}/{} {}",
+                    a.api_url.trim_end_matches('/'),
+                    a.org.trim(),
+                    a.project.trim(),
+                    a.query.as_deref().map_or("(all)", str::trim)
+                ),
+            ),
+        }
+    }
+}
+
+fn gitlab_scope(a: &GitlabSyncArgs) -> GitlabScope {
+    // clap's group requires exactly one of the two.
+    match (&a.group, &a.project) {
+        (Some(g), _) => GitlabScope::Group(g.trim().to_string()),
+        (None, p) => GitlabScope::Project(p.as_deref().unwrap_or_default().trim().to_string()),
     }
 }
 
@@ -64,82 +124,72 @@ impl SyncCommand {
 fn once(g: &Globals, store: &mut Store, c: &SyncCommand, full: bool) -> anyhow::Result<()> {
     // What the parsers assumed about the pages' records (an empty summary, ...).
     let warnings = Warnings::new();
-    match c {
+    let (format, name) = c.name();
+    let since = since(store, format, &name, full)?;
+    let o = options(c.options(), &warnings);
+    let pages: Box<dyn Pages> = match c {
         SyncCommand::Jira(a) => {
             let base = a.url.trim_end_matches('/');
-            let name = format!("{base} {}", a.jql.trim());
-            let format = if a.server {
-                "jira-server-sync"
-            } else {
-                "jira-sync"
-            };
-            let since = since(store, format, &name, full)?;
-            let pages = Jira::new(
+            let jira = Jira::new(
                 base,
                 &a.jql,
                 a.server,
                 Credentials::jira_from_env(),
                 since,
-                options(&a.common, &warnings),
+                o,
             )?;
             if !g.quiet {
-                eprintln!("asking {base} for: {}", pages.jql());
+                eprintln!("asking {base} for: {}", jira.jql());
             }
-            sync(
-                g,
-                store,
-                pages,
-                meta(format, name),
-                since,
-                &a.common,
-                full,
-                &warnings,
-            )
+            Box::new(jira)
         }
-        SyncCommand::Github(a) => {
-            let name = format!("{} {}", a.api_url.trim_end_matches('/'), a.repo);
-            let since = since(store, "github-sync", &name, full)?;
-            let pages = Github::new(
+        SyncCommand::Github(a) => Box::new(Github::new(
+            &a.api_url,
+            &a.repo,
+            Credentials::github_from_env(),
+            since,
+            o,
+        )?),
+        SyncCommand::Linear(a) => Box::new(Linear::new(
+            &a.api_url,
+            a.team.as_deref().map(str::trim),
+            Credentials::linear_from_env(),
+            since,
+            o,
+        )?),
+        SyncCommand::Gitlab(a) => Box::new(Gitlab::new(
+            &a.url,
+            gitlab_scope(a),
+            Credentials::gitlab_from_env(),
+            since,
+            o,
+        )?),
+        SyncCommand::AzureDevops(a) => {
+            let azure = AzureDevops::new(
                 &a.api_url,
-                &a.repo,
-                Credentials::github_from_env(),
+                &a.org,
+                &a.project,
+                a.query.as_deref(),
+                Credentials::azure_devops_from_env(),
                 since,
-                options(&a.common, &warnings),
+                o,
             )?;
-            sync(
-                g,
-                store,
-                pages,
-                meta("github-sync", name),
-                since,
-                &a.common,
-                full,
-                &warnings,
-            )
+            if !g.quiet {
+                eprintln!("asking {} for: {}", a.api_url, azure.wiql());
+            }
+            Box::new(azure)
         }
-        SyncCommand::Linear(a) => {
-            let team = a.team.as_deref().map(str::trim);
-            let name = format!("{} team {}", a.api_url, team.unwrap_or("(all)"));
-            let since = since(store, "linear-sync", &name, full)?;
-            let pages = Linear::new(
-                &a.api_url,
-                team,
-                Credentials::linear_from_env(),
-                since,
-                options(&a.common, &warnings),
-            )?;
-            sync(
-                g,
-                store,
-                pages,
-                meta("linear-sync", name),
-                since,
-                &a.common,
-                full,
-                &warnings,
-            )
-        }
-    }
+    };
+    sync(
+        g,
+        store,
+        pages,
+        meta(format, name),
+        since,
+        c.options(),
+        full,
+        &warnings,
+    )
 }
 
 fn meta(format: &str, name: String) -> ImportMeta {
@@ -207,7 +257,8 @@ fn sync(
         .fetch_all(|n| bar.set_position(n as u64))
         .with_context(|| format!("nothing was imported from {name}"))?;
     bar.finish_and_clear();
-    let warned = throughline_ingest::summarise(&warnings.take());
+    let mut warned = throughline_ingest::summarise(&warnings.take());
+    warned.extend(pages.notes());
     let fetched = started.elapsed().as_secs_f64();
     let items = items.into_iter().map(Ok::<_, std::convert::Infallible>);
     let (summary, removed) = store
