@@ -21,7 +21,7 @@ use std::path::Path;
 use serde_json::Value;
 use throughline_model::{EstimateUnit, StatusCategory, WorkItem};
 
-use crate::error::{EXPECTED_NUMBER, IngestError, Location};
+use crate::error::{EXPECTED_NUMBER, IngestError};
 use crate::json_doc::{self, RecordCtx, at, str_at};
 use crate::warnings::{QuirkKind, Warnings};
 use crate::{ItemStream, split_list};
@@ -53,8 +53,17 @@ pub(crate) fn read_doc(
     source: String,
     warnings: Warnings,
 ) -> Result<ItemStream, IngestError> {
-    let mut items = Vec::new();
-    flatten(doc, &mut items, path, None)?;
+    let items = json_doc::flatten(
+        doc,
+        path,
+        &json_doc::Shape {
+            is_record: |o| o.contains_key("fields"),
+            page_key: Some("value"),
+            expected: "expected Azure DevOps work items (objects with \"id\" and \"fields\"), \
+                       a response of them ({\"count\": N, \"value\": [...]}), or an array of \
+                       responses",
+        },
+    )?;
     // A parent is named by id only; its project (for its key) and its type (is it the
     // child's epic?) are known when the parent is in the file too.
     let parents: Parents = items
@@ -80,42 +89,6 @@ pub(crate) fn read_doc(
 
 /// Work items of the file by id: their key, and whether they are an Epic or a Feature.
 pub(crate) type Parents = HashMap<u64, (String, bool)>;
-
-/// Collects work item objects from a response, an array of responses or of work items.
-fn flatten(
-    doc: Value,
-    into: &mut Vec<Value>,
-    path: &Path,
-    index: Option<usize>,
-) -> Result<(), IngestError> {
-    match doc {
-        Value::Array(list) => {
-            for (i, item) in list.into_iter().enumerate() {
-                flatten(item, into, path, Some(index.unwrap_or(i)))?;
-            }
-            Ok(())
-        }
-        Value::Object(mut obj) if obj.get("value").is_some_and(Value::is_array) => {
-            let value = obj.remove("value").unwrap_or_default();
-            flatten(value, into, path, index)
-        }
-        Value::Object(obj) if obj.contains_key("fields") => {
-            into.push(Value::Object(obj));
-            Ok(())
-        }
-        _ => Err(IngestError::Shape {
-            path: path.to_path_buf(),
-            at: Location {
-                record: index,
-                ..Location::default()
-            },
-            message: "expected Azure DevOps work items (objects with \"id\" and \"fields\"), a \
-                      response of them ({\"count\": N, \"value\": [...]}), or an array of \
-                      responses"
-                .into(),
-        }),
-    }
-}
 
 fn number_of(v: &Value) -> Option<u64> {
     v.as_u64()

@@ -11,7 +11,7 @@ use serde_json::Value;
 use throughline_model::{EstimateUnit, StatusCategory, WorkItem};
 
 use crate::ItemStream;
-use crate::error::{IngestError, Location};
+use crate::error::IngestError;
 use crate::json_doc::{self, RecordCtx, at, names, str_at};
 
 /// Reads a GitHub JSON export.
@@ -21,45 +21,19 @@ pub(crate) fn read(path: &Path, source: String) -> Result<ItemStream, IngestErro
 
 /// Reads a parsed GitHub response; `path` names where it came from in errors.
 pub(crate) fn read_doc(doc: Value, path: &Path, source: String) -> Result<ItemStream, IngestError> {
-    let mut items = Vec::new();
-    flatten(doc, &mut items, path, None)?;
+    let items = json_doc::flatten(
+        doc,
+        path,
+        &json_doc::Shape {
+            is_record: |o| o.contains_key("number"),
+            page_key: Some("items"),
+            expected: "expected GitHub issues or pull requests (objects with \"number\"), \
+                       an array of them, or a search result with \"items\"",
+        },
+    )?;
     Ok(json_doc::records(items, path, move |item, ctx| {
         convert(item, ctx, &source)
     }))
-}
-
-/// Collects issue objects from an array, an array of pages, or a search result.
-fn flatten(
-    doc: Value,
-    into: &mut Vec<Value>,
-    path: &Path,
-    index: Option<usize>,
-) -> Result<(), IngestError> {
-    match doc {
-        Value::Array(list) => {
-            for (i, item) in list.into_iter().enumerate() {
-                flatten(item, into, path, Some(index.unwrap_or(i)))?;
-            }
-            Ok(())
-        }
-        Value::Object(mut obj) if !obj.contains_key("number") => match obj.remove("items") {
-            Some(items @ Value::Array(_)) => flatten(items, into, path, index),
-            _ => Err(IngestError::Shape {
-                path: path.to_path_buf(),
-                at: Location {
-                    record: index,
-                    ..Location::default()
-                },
-                message: "expected GitHub issues or pull requests (objects with \"number\"), \
-                          an array of them, or a search result with \"items\""
-                    .into(),
-            }),
-        },
-        item => {
-            into.push(item);
-            Ok(())
-        }
-    }
 }
 
 /// `owner/repo` from an API URL (`https://api.github.com/repos/o/r/...`) or a web URL

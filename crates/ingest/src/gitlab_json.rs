@@ -19,7 +19,7 @@ use serde_json::Value;
 use throughline_model::{EstimateUnit, StatusCategory, WorkItem};
 
 use crate::ItemStream;
-use crate::error::{IngestError, Location};
+use crate::error::IngestError;
 use crate::json_doc::{self, RecordCtx, at, names, str_at};
 
 /// Reads a GitLab JSON export: one response, an array of pages, or pages written back to
@@ -30,8 +30,16 @@ pub(crate) fn read(path: &Path, source: String) -> Result<ItemStream, IngestErro
 
 /// Reads a parsed GitLab response; `path` names where it came from in errors.
 pub(crate) fn read_doc(doc: Value, path: &Path, source: String) -> Result<ItemStream, IngestError> {
-    let mut items = Vec::new();
-    flatten(doc, &mut items, path, None)?;
+    let items = json_doc::flatten(
+        doc,
+        path,
+        &json_doc::Shape {
+            is_record: |o| o.contains_key("iid"),
+            page_key: None,
+            expected: "expected GitLab issues or epics (objects with \"iid\"), or an array \
+                       of them (pages too)",
+        },
+    )?;
     // Epics name their parent epic by its global id; the parent's reference is in the
     // same file when the user saved the group's epics.
     let epic_refs: HashMap<u64, String> = items
@@ -42,37 +50,6 @@ pub(crate) fn read_doc(doc: Value, path: &Path, source: String) -> Result<ItemSt
     Ok(json_doc::records(items, path, move |item, ctx| {
         convert(item, ctx, &source, &epic_refs)
     }))
-}
-
-/// Collects issue and epic objects from an array or an array of pages.
-fn flatten(
-    doc: Value,
-    into: &mut Vec<Value>,
-    path: &Path,
-    index: Option<usize>,
-) -> Result<(), IngestError> {
-    match doc {
-        Value::Array(list) => {
-            for (i, item) in list.into_iter().enumerate() {
-                flatten(item, into, path, Some(index.unwrap_or(i)))?;
-            }
-            Ok(())
-        }
-        Value::Object(obj) if obj.contains_key("iid") => {
-            into.push(Value::Object(obj));
-            Ok(())
-        }
-        _ => Err(IngestError::Shape {
-            path: path.to_path_buf(),
-            at: Location {
-                record: index,
-                ..Location::default()
-            },
-            message: "expected GitLab issues or epics (objects with \"iid\"), or an array \
-                      of them (pages too)"
-                .into(),
-        }),
-    }
 }
 
 /// An epic from `/groups/:id/epics`: a group's, not a project's, and no `issue_type`.

@@ -49,6 +49,68 @@ fn syntax(path: &Path, e: &serde_json::Error) -> IngestError {
     }
 }
 
+/// Where an importer's records sit in a document: what one record looks like, and the key
+/// of a page object that holds them in an array (GitHub's search `items`, Azure DevOps'
+/// `value`). Arrays, arrays of pages and pages back to back are walked alike.
+pub(crate) struct Shape<'a> {
+    pub is_record: fn(&serde_json::Map<String, Value>) -> bool,
+    pub page_key: Option<&'a str>,
+    /// What a record or page should have been, for the error.
+    pub expected: &'a str,
+}
+
+/// Every record of `doc`, in order. A value that is neither a record, a page nor an array
+/// is refused, naming its place in the outermost array.
+pub(crate) fn flatten(
+    doc: Value,
+    path: &Path,
+    shape: &Shape<'_>,
+) -> Result<Vec<Value>, IngestError> {
+    let mut into = Vec::new();
+    walk(doc, &mut into, path, shape, None)?;
+    Ok(into)
+}
+
+fn walk(
+    doc: Value,
+    into: &mut Vec<Value>,
+    path: &Path,
+    shape: &Shape<'_>,
+    index: Option<usize>,
+) -> Result<(), IngestError> {
+    match doc {
+        Value::Array(list) => {
+            for (i, item) in list.into_iter().enumerate() {
+                walk(item, into, path, shape, Some(index.unwrap_or(i)))?;
+            }
+            Ok(())
+        }
+        Value::Object(obj) if (shape.is_record)(&obj) => {
+            into.push(Value::Object(obj));
+            Ok(())
+        }
+        Value::Object(mut obj)
+            if shape
+                .page_key
+                .is_some_and(|k| obj.get(k).is_some_and(Value::is_array)) =>
+        {
+            let page = shape
+                .page_key
+                .and_then(|k| obj.remove(k))
+                .unwrap_or_default();
+            walk(page, into, path, shape, index)
+        }
+        _ => Err(IngestError::Shape {
+            path: path.to_path_buf(),
+            at: Location {
+                record: index,
+                ..Location::default()
+            },
+            message: shape.expected.to_string(),
+        }),
+    }
+}
+
 /// The items of a document's records, converted one by one as the stream is read; each
 /// record's errors name `path` and its index (the converter adds its key once known).
 pub(crate) fn records<F>(records: Vec<Value>, path: &Path, convert: F) -> crate::ItemStream
