@@ -79,9 +79,15 @@ fn an_item_under_two_selected_components_counts_for_both_initiatives_and_once_in
     env.ok(&["import", "jira", "mob.json", "--quiet"]);
 
     let applied = env.json(&["strategy", "apply", "strategy.toml", "--quiet"]);
-    assert_eq!(applied["links"]["items"], 4, "epics are not work: {applied}");
+    assert_eq!(
+        applied["links"]["items"], 4,
+        "epics are not work: {applied}"
+    );
     assert_eq!(applied["links"]["explicit"], 4, "{applied}");
-    assert_eq!(applied["links"]["several"], 2, "MOB-1 and its sub-task: {applied}");
+    assert_eq!(
+        applied["links"]["several"], 2,
+        "MOB-1 and its sub-task: {applied}"
+    );
     env.ok(&["strategy", "apply", "strategy.toml", "--quiet"]);
     let text = env
         .cmd()
@@ -90,17 +96,25 @@ fn an_item_under_two_selected_components_counts_for_both_initiatives_and_once_in
         .expect("run");
     let said = String::from_utf8_lossy(&text.stdout);
     assert!(
-        said.contains("4 of 4 work items linked explicitly (2 of them for more than one initiative"),
+        said.contains(
+            "4 of 4 work items linked explicitly (2 of them for more than one initiative"
+        ),
         "{said}"
     );
 
     let status = env.json(&["status"]);
-    assert_eq!(status["total"]["items"], applied["links"]["items"], "{status}");
+    assert_eq!(
+        status["total"]["items"], applied["links"]["items"],
+        "{status}"
+    );
     assert_eq!(
         status["aligned_by_origin"]["explicit"]["items"], applied["links"]["explicit"],
         "{status}"
     );
-    assert_eq!(status["aligned"]["items"], 4, "the headline counts each item once");
+    assert_eq!(
+        status["aligned"]["items"], 4,
+        "the headline counts each item once"
+    );
     let goal = |id: &str| -> Value {
         status["goals"]
             .as_array()
@@ -157,7 +171,10 @@ fn on_the_appcelerator_jira_apply_and_status_count_the_same_work() {
     env.write("drafted.toml", &draft);
     let applied = env.json(&["strategy", "apply", "drafted.toml", "--quiet"]);
     let status = env.json(&["status"]);
-    assert_eq!(status["total"]["items"], applied["links"]["items"], "{applied}");
+    assert_eq!(
+        status["total"]["items"], applied["links"]["items"],
+        "{applied}"
+    );
     assert_eq!(
         status["aligned_by_origin"]["explicit"]["items"], applied["links"]["explicit"],
         "{applied}"
@@ -176,7 +193,10 @@ fn on_the_appcelerator_jira_apply_and_status_count_the_same_work() {
         .map(|i| i["work"]["items"].as_u64().unwrap())
         .sum();
     assert!(
-        per_initiative >= status["aligned_by_origin"]["explicit"]["items"].as_u64().unwrap(),
+        per_initiative
+            >= status["aligned_by_origin"]["explicit"]["items"]
+                .as_u64()
+                .unwrap(),
         "{per_initiative}"
     );
 }

@@ -101,7 +101,11 @@ pub fn goals_of<'a>(link: Option<&'a EffectiveLink>, strategy: &'a Strategy) -> 
         Some(LinkTarget::Initiative(_)) => {
             let mut out: Vec<&str> = Vec::new();
             for id in initiatives_of(link) {
-                for g in strategy.initiative(id).map(|i| i.goals.as_slice()).unwrap_or_default() {
+                for g in strategy
+                    .initiative(id)
+                    .map(|i| i.goals.as_slice())
+                    .unwrap_or_default()
+                {
                     if !out.contains(&g.as_str()) {
                         out.push(g.as_str());
                     }
@@ -125,7 +129,8 @@ pub fn initiative_of(link: Option<&EffectiveLink>) -> Option<&str> {
 /// Every initiative an item serves: its link's, then the others the selectors also
 /// select ([`EffectiveLink::also`]). What per-initiative figures count the item under.
 pub fn initiatives_of(link: Option<&EffectiveLink>) -> impl Iterator<Item = &str> {
-    initiative_of(link)
-        .into_iter()
-        .chain(link.into_iter().flat_map(|l| l.also.iter().map(String::as_str)))
+    initiative_of(link).into_iter().chain(
+        link.into_iter()
+            .flat_map(|l| l.also.iter().map(String::as_str)),
+    )
 }

@@ -154,7 +154,9 @@ impl From<LinkRow> for EffectiveLink {
 /// are left out.
 pub fn attach_also(links: &mut HashMap<ItemId, EffectiveLink>, also: HashMap<ItemId, Vec<String>>) {
     for (id, mut others) in also {
-        let Some(l) = links.get_mut(&id) else { continue };
+        let Some(l) = links.get_mut(&id) else {
+            continue;
+        };
         let LinkTarget::Initiative(primary) = &l.target else {
             continue;
         };

@@ -398,7 +398,10 @@ impl StatusReport {
                  from the placed work alone to all that is not placed)"
             );
         }
-        let _ = writeln!(o, "\nBy goal (an item serving two goals or initiatives counts in both)");
+        let _ = writeln!(
+            o,
+            "\nBy goal (an item serving two goals or initiatives counts in both)"
+        );
         for g in &self.goals {
             let title = truncate(&g.title, 34);
             line(&mut o, &title, &g.work);

@@ -305,5 +305,4 @@ fn work_the_selectors_place_under_several_initiatives_counts_under_each_and_once
         ..Default::default()
     };
     assert_eq!(listed(by_goal), vec!["K-1"]);
-
 }

@@ -225,13 +225,25 @@ impl<'a> SelectorIndex<'a> {
     fn own_initiatives(&self, item: &WorkItem) -> Vec<&'a str> {
         let look = |map: &HashMap<String, &'a str>, v: &str| map.get(&v.to_lowercase()).copied();
         let mut out: Vec<&'a str> = Vec::new();
-        let keys = [Some(&item.key), item.epic_key.as_ref(), item.parent_key.as_ref()];
-        out.extend(keys.into_iter().flatten().filter_map(|k| look(&self.epics, k)));
+        let keys = [
+            Some(&item.key),
+            item.epic_key.as_ref(),
+            item.parent_key.as_ref(),
+        ];
+        out.extend(
+            keys.into_iter()
+                .flatten()
+                .filter_map(|k| look(&self.epics, k)),
+        );
         if let Some(sprint) = item.sprint.as_deref() {
             out.extend(look(&self.milestones, sprint));
             out.extend(within(&self.iterations, sprint).map(|(_, init)| init));
         }
-        out.extend(item.components.iter().filter_map(|c| look(&self.components, c)));
+        out.extend(
+            item.components
+                .iter()
+                .filter_map(|c| look(&self.components, c)),
+        );
         out.extend(item.labels.iter().filter_map(|l| look(&self.labels, l)));
         if let Some(area) = item.area_path.as_deref() {
             out.extend(within(&self.area_paths, area).map(|(_, init)| init));

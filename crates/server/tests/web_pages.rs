@@ -882,13 +882,18 @@ async fn the_meaning_of_the_period_is_chosen_said_and_kept_by_every_link() {
     let s = start(&db, false).await;
     let (_, active) = page(&s, "/?period=2026-Q3").await;
     assert!(active.contains("active in 2026-Q3"), "{active}");
-    assert!(active.contains("name=\"period_by\""), "the control is there");
+    assert!(
+        active.contains("name=\"period_by\""),
+        "the control is there"
+    );
     let goal = first_link(&active, "/goals/");
     let goal = goal.split('?').next().unwrap();
     let total = |html: &str| {
         count_links(html)
             .into_iter()
-            .find(|(h, _)| h == "/items?period=2026-Q3" || h.starts_with("/items?period=2026-Q3&period_by"))
+            .find(|(h, _)| {
+                h == "/items?period=2026-Q3" || h.starts_with("/items?period=2026-Q3&period_by")
+            })
             .map(|(_, n)| n)
     };
     let mut totals = Vec::new();
@@ -900,8 +905,14 @@ async fn the_meaning_of_the_period_is_chosen_said_and_kept_by_every_link() {
         ] {
             let (st, html) = page(&s, &path).await;
             assert_eq!(st, 200, "{path}: {html}");
-            assert!(html.contains(&format!("{by} in 2026-Q3")), "{path}: says what it counts");
-            assert!(!html.contains("active in 2026-Q3"), "{path}: one meaning per page");
+            assert!(
+                html.contains(&format!("{by} in 2026-Q3")),
+                "{path}: says what it counts"
+            );
+            assert!(
+                !html.contains("active in 2026-Q3"),
+                "{path}: one meaning per page"
+            );
             assert!(
                 html.contains(&format!("<option value=\"{by}\" selected>")),
                 "{path}: the control shows the choice"

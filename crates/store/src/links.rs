@@ -116,8 +116,12 @@ impl Store {
         links: &[LinkWrite],
         also: &[(ItemId, String)],
     ) -> Result<usize> {
-        let _span = tracing::info_span!("sync explicit links", links = links.len(), also = also.len())
-            .entered();
+        let _span = tracing::info_span!(
+            "sync explicit links",
+            links = links.len(),
+            also = also.len()
+        )
+        .entered();
         let tx = self.write()?;
         let n = sync_in(&tx, LinkOrigin::Explicit, links)?;
         let mut stored: std::collections::HashSet<(ItemId, String)> = {
@@ -126,8 +130,9 @@ impl Store {
                 .collect::<rusqlite::Result<_>>()?
         };
         {
-            let mut insert =
-                tx.prepare("INSERT OR IGNORE INTO also_links (item_id, initiative) VALUES (?1, ?2)")?;
+            let mut insert = tx.prepare(
+                "INSERT OR IGNORE INTO also_links (item_id, initiative) VALUES (?1, ?2)",
+            )?;
             for (id, init) in also {
                 if !stored.remove(&(*id, init.clone())) {
                     insert.execute(params![id, init])?;
@@ -257,7 +262,11 @@ impl Store {
 }
 
 /// [`Store::sync_links`] within a transaction.
-fn sync_in(tx: &rusqlite::Transaction<'_>, origin: LinkOrigin, links: &[LinkWrite]) -> Result<usize> {
+fn sync_in(
+    tx: &rusqlite::Transaction<'_>,
+    origin: LinkOrigin,
+    links: &[LinkWrite],
+) -> Result<usize> {
     let mut stored: HashMap<ItemId, LinkRow> = query_links(
         tx,
         "SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash, candidates, aligned_p FROM links WHERE origin = ?1",

@@ -471,7 +471,10 @@ fn the_other_initiatives_of_explicit_links_are_kept_beside_them_and_follow_each_
         )
         .unwrap();
     let also = store.also_links().unwrap();
-    assert_eq!(also.get(&a1), Some(&vec!["cli".to_string(), "tooling".to_string()]));
+    assert_eq!(
+        also.get(&a1),
+        Some(&vec!["cli".to_string(), "tooling".to_string()])
+    );
     assert_eq!(also.get(&a2), None);
     assert_eq!(store.links().unwrap().len(), 2);
 

@@ -32,14 +32,9 @@ pub(crate) async fn page(
         )));
     }
     let name = format!("goal {id}");
-    period_page(
-        &state,
-        &seen,
-        &q,
-        &name,
-        "goal.html",
-        move |v, shown| context(v, &id, shown),
-    )
+    period_page(&state, &seen, &q, &name, "goal.html", move |v, shown| {
+        context(v, &id, shown)
+    })
     .await
 }
 

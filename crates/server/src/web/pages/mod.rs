@@ -60,7 +60,10 @@ where
         shown.period.as_ref().map_or("all", |p| &p.name),
         shown.by.as_str()
     );
-    report_page(state, seen, template, key, move |v| context(v, shown.clone())).await
+    report_page(state, seen, template, key, move |v| {
+        context(v, shown.clone())
+    })
+    .await
 }
 
 /// The scope of a dashboard page: one period counted by the page's meaning, all teams,

@@ -18,15 +18,7 @@ pub(crate) async fn page(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, WebError> {
     let seen = state.view().await?;
-    period_page(
-        &state,
-        &seen,
-        &q,
-        "off-plan",
-        "off_plan.html",
-        context,
-    )
-    .await
+    period_page(&state, &seen, &q, "off-plan", "off_plan.html", context).await
 }
 
 fn context(loaded: &View, shown: Shown) -> Value {

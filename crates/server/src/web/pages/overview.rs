@@ -60,15 +60,7 @@ pub(crate) async fn page(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, WebError> {
     let seen = state.view().await?;
-    period_page(
-        &state,
-        &seen,
-        &q,
-        "overview",
-        "overview.html",
-        context,
-    )
-    .await
+    period_page(&state, &seen, &q, "overview", "overview.html", context).await
 }
 
 fn context(loaded: &View, shown: Shown) -> Value {
