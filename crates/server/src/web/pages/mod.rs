@@ -74,7 +74,6 @@ pub(crate) fn page_scope(shown: &Shown) -> Scope {
         period_by: shown.by,
         team: None,
         min_group_size: 3,
-        ..Default::default()
     }
 }
 
