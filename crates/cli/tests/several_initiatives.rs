@@ -137,6 +137,15 @@ fn an_item_under_two_selected_components_counts_for_both_initiatives_and_once_in
     assert_eq!(keys(&tooling), ["MOB-1", "MOB-3", "MOB-5"]);
     let devx = env.json(&["items", "--goal", "devx", "--limit", "0"]);
     assert_eq!(keys(&devx), ["MOB-1", "MOB-3", "MOB-5"]);
+    // Its link names the one that counts it once, and the other it serves.
+    let mob1 = android["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "MOB-1")
+        .unwrap();
+    assert_eq!(mob1["link"]["target"]["id"], "android", "{mob1}");
+    assert_eq!(mob1["link"]["also"], serde_json::json!(["tooling"]), "{mob1}");
     let all = env.json(&["items", "--limit", "0"]);
     assert_eq!(all["total"], status["total"]["items"]);
 

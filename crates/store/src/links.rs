@@ -148,6 +148,15 @@ impl Store {
         Ok(n)
     }
 
+    /// The other initiatives one item's explicit link serves, in name order.
+    pub fn also_links_of(&self, item_id: ItemId) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT initiative FROM also_links WHERE item_id = ?1 ORDER BY initiative")?;
+        let rows = stmt.query_map([item_id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The other initiatives each item's explicit link serves (see
     /// [`Store::sync_explicit_links`]), by item, each item's in name order.
     pub fn also_links(&self) -> Result<HashMap<ItemId, Vec<String>>> {
