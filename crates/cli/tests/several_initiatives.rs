@@ -60,6 +60,21 @@ title = "Tooling"
 components = ["CLI"]
 "#;
 
+/// `status`, after checking that it counts the work `strategy apply` said it linked
+/// (`applied`, its `--json`): the same total and the same explicit links.
+fn same_totals(env: &Env, applied: &Value) -> Value {
+    let status = env.json(&["status"]);
+    assert_eq!(
+        status["total"]["items"], applied["links"]["items"],
+        "{applied}"
+    );
+    assert_eq!(
+        status["aligned_by_origin"]["explicit"]["items"], applied["links"]["explicit"],
+        "{applied}"
+    );
+    status
+}
+
 fn keys(v: &Value) -> Vec<String> {
     let mut k: Vec<String> = v["items"]
         .as_array()
@@ -102,15 +117,7 @@ fn an_item_under_two_selected_components_counts_for_both_initiatives_and_once_in
         "{said}"
     );
 
-    let status = env.json(&["status"]);
-    assert_eq!(
-        status["total"]["items"], applied["links"]["items"],
-        "{status}"
-    );
-    assert_eq!(
-        status["aligned_by_origin"]["explicit"]["items"], applied["links"]["explicit"],
-        "{status}"
-    );
+    let status = same_totals(&env, &applied);
     assert_eq!(
         status["aligned"]["items"], 4,
         "the headline counts each item once"
@@ -145,7 +152,11 @@ fn an_item_under_two_selected_components_counts_for_both_initiatives_and_once_in
         .find(|r| r["key"] == "MOB-1")
         .unwrap();
     assert_eq!(mob1["link"]["target"]["id"], "android", "{mob1}");
-    assert_eq!(mob1["link"]["also"], serde_json::json!(["tooling"]), "{mob1}");
+    assert_eq!(
+        mob1["link"]["also"],
+        serde_json::json!(["tooling"]),
+        "{mob1}"
+    );
     let all = env.json(&["items", "--limit", "0"]);
     assert_eq!(all["total"], status["total"]["items"]);
 
@@ -179,15 +190,7 @@ fn on_the_appcelerator_jira_apply_and_status_count_the_same_work() {
     let draft = env.ok(&["strategy", "draft"]);
     env.write("drafted.toml", &draft);
     let applied = env.json(&["strategy", "apply", "drafted.toml", "--quiet"]);
-    let status = env.json(&["status"]);
-    assert_eq!(
-        status["total"]["items"], applied["links"]["items"],
-        "{applied}"
-    );
-    assert_eq!(
-        status["aligned_by_origin"]["explicit"]["items"], applied["links"]["explicit"],
-        "{applied}"
-    );
+    let status = same_totals(&env, &applied);
     assert!(
         applied["links"]["several"].as_u64().unwrap() > 0,
         "TIMOB-559 is under Android, CLI and Tooling: {applied}"
