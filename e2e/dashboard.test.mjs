@@ -280,6 +280,37 @@ describe('dashboard in a browser', () => {
     await page.goto(`${base}/`);
   });
 
+  it('lets the reader choose what puts work in the period, says it, and keeps it in every drill-down', async () => {
+    await gotoFresh(page, `${base}/`);
+    const workItems = page.locator('.kpi', { hasText: 'Work items' });
+    assert.match(await workItems.innerText(), /active in \d{4}-Q\d/);
+    const active = shownNumber(await workItems.locator('a.count').innerText());
+    await page.locator('#period_by').selectOption('created');
+    await Promise.all([page.waitForURL(/period_by=created/), page.locator('form.period button').click()]);
+    assert.equal(await page.locator('#period_by option:checked').getAttribute('value'), 'created');
+    assert.match(await workItems.innerText(), /created in \d{4}-Q\d/);
+    assert.doesNotMatch(await page.locator('main').innerText(), /active in \d{4}-Q\d/, 'one meaning on the page');
+    const created = shownNumber(await workItems.locator('a.count').innerText());
+    assert.ok(created < active, `created in the quarter (${created}) is less than active in it (${active})`);
+    // The count opens a list of exactly that many, counted the same way.
+    await Promise.all([page.waitForURL(/\/items\?.*period_by=created/), workItems.locator('a.count').click()]);
+    assert.equal(await listTotal(page), created);
+    assert.match(await page.locator('main').innerText(), /created in \d{4}-Q\d/);
+    // A goal page reached from it keeps the choice, and so does every count on it.
+    await page.goBack();
+    const goal = await page.locator('.goal-list a').first().getAttribute('href');
+    assert.match(goal, /period_by=created/);
+    const clicked = {};
+    for (const url of [`${base}${goal}`, `${base}/off-plan${new URL(page.url()).search}`]) {
+      await gotoFresh(page, url);
+      const hrefs = await page.evaluate(() => [...document.querySelectorAll('main a.count')].map((a) => a.getAttribute('href')));
+      for (const h of hrefs.filter((h) => h.includes('period='))) assert.match(h, /period_by=created/, `${url}: ${h}`);
+      clicked[url.slice(base.length)] = await clickEveryCount(page, base, url);
+    }
+    console.log(`count links clicked with period_by=created: ${JSON.stringify(clicked)}`);
+    await page.goto(`${base}/`);
+  });
+
   it('drills from a figure into the items behind it', async () => {
     await page.locator('.kpi', { hasText: 'Off plan' }).getByRole('link').click();
     await page.waitForURL(/\/items\?off_plan=any/);

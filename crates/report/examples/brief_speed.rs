@@ -129,6 +129,7 @@ fn main() {
                     confidence: 1.0,
                     reason: String::new(),
                     aligned_p: None,
+                    also: Vec::new(),
                 },
             );
         }

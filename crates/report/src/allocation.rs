@@ -9,7 +9,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde::Serialize;
 use throughline_model::{StatusCategory, Timestamp, WorkItem};
 
-use crate::class::{WorkClass, goals_of, initiative_of};
+use crate::class::{WorkClass, goals_of, initiatives_of};
 use crate::drift::default_as_of;
 use crate::status::Figure;
 use crate::text::percent;
@@ -252,7 +252,7 @@ pub fn allocation(snap: &Snapshot, scope: &Scope, opts: &AllocationOptions) -> A
                 goals.entry(g).or_default().add(item);
             }
         }
-        if let Some(i) = initiative_of(link) {
+        for i in initiatives_of(link) {
             let e = inits.entry(i).or_default();
             e.0.add(item);
             e.1 |= stall_from.is_some_and(|from| active_since(item, from));

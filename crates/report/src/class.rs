@@ -43,10 +43,16 @@ impl WorkClass {
             return WorkClass::Unlinked;
         };
         match &link.target {
-            LinkTarget::Initiative(id) => match strategy.initiative(id) {
-                Some(i) if !i.goals.is_empty() => WorkClass::Aligned(link.origin.into()),
-                _ => WorkClass::Unclear,
-            },
+            // Aligned when any initiative it serves serves a goal, as `status` counts it.
+            LinkTarget::Initiative(_) => {
+                let serves = initiatives_of(Some(link))
+                    .any(|id| strategy.initiative(id).is_some_and(|i| !i.goals.is_empty()));
+                if serves {
+                    WorkClass::Aligned(link.origin.into())
+                } else {
+                    WorkClass::Unclear
+                }
+            }
             LinkTarget::Goal(_) => WorkClass::Aligned(link.origin.into()),
             LinkTarget::OffPlan(r) => WorkClass::OffPlan(*r),
             LinkTarget::Unclear => WorkClass::Unclear,
@@ -87,22 +93,44 @@ impl WorkClass {
     }
 }
 
-/// Goal ids an effective link serves (through its initiative or directly).
+/// Goal ids an effective link serves (through its initiatives or directly), each once:
+/// an explicit link's other initiatives ([`EffectiveLink::also`]) bring their goals too,
+/// so work serving two goals counts in both, whichever initiative reached them.
 pub fn goals_of<'a>(link: Option<&'a EffectiveLink>, strategy: &'a Strategy) -> Vec<&'a str> {
     match link.map(|l| &l.target) {
-        Some(LinkTarget::Initiative(id)) => strategy
-            .initiative(id)
-            .map(|i| i.goals.iter().map(String::as_str).collect())
-            .unwrap_or_default(),
+        Some(LinkTarget::Initiative(_)) => {
+            let mut out: Vec<&str> = Vec::new();
+            for id in initiatives_of(link) {
+                for g in strategy
+                    .initiative(id)
+                    .map(|i| i.goals.as_slice())
+                    .unwrap_or_default()
+                {
+                    if !out.contains(&g.as_str()) {
+                        out.push(g.as_str());
+                    }
+                }
+            }
+            out
+        }
         Some(LinkTarget::Goal(g)) => vec![g.as_str()],
         _ => Vec::new(),
     }
 }
 
-/// The initiative an effective link names, if any.
+/// The initiative an effective link names, if any: the one that counts the item once.
 pub fn initiative_of(link: Option<&EffectiveLink>) -> Option<&str> {
     match link.map(|l| &l.target) {
         Some(LinkTarget::Initiative(id)) => Some(id.as_str()),
         _ => None,
     }
+}
+
+/// Every initiative an item serves: its link's, then the others the selectors also
+/// select ([`EffectiveLink::also`]). What per-initiative figures count the item under.
+pub fn initiatives_of(link: Option<&EffectiveLink>) -> impl Iterator<Item = &str> {
+    initiative_of(link).into_iter().chain(
+        link.into_iter()
+            .flat_map(|l| l.also.iter().map(String::as_str)),
+    )
 }

@@ -18,6 +18,13 @@ pub struct EffectiveLink {
     /// stored before it kept one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aligned_p: Option<f32>,
+    /// For an explicit link to an initiative: the other initiatives the selectors also
+    /// select for the item (the store's `also_links`). The link above counts the item
+    /// once in the headline shares; per-initiative and per-goal figures count it under
+    /// each of these too ([`crate::class::initiatives_of`]). Empty for other links: a
+    /// person's correction or the engine's answer names one target.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
 }
 
 impl EffectiveLink {
@@ -53,6 +60,7 @@ pub fn effective_links(links: &[LinkRow]) -> HashMap<ItemId, EffectiveLink> {
                 confidence: l.confidence,
                 reason: l.reason.clone(),
                 aligned_p: l.aligned_p,
+                also: Vec::new(),
             };
             (item, link)
         })
@@ -135,7 +143,28 @@ impl From<LinkRow> for EffectiveLink {
             confidence: l.confidence,
             reason: l.reason,
             aligned_p: l.aligned_p,
+            also: Vec::new(),
         }
+    }
+}
+
+/// Gives each explicit link to an initiative the other initiatives its item also serves
+/// (`also`, by item, as [`Store::also_links`](throughline_store::Store::also_links)
+/// reads them); rows of items whose link is not the selectors' (a person corrected it)
+/// are left out.
+pub fn attach_also(links: &mut HashMap<ItemId, EffectiveLink>, also: HashMap<ItemId, Vec<String>>) {
+    for (id, mut others) in also {
+        let Some(l) = links.get_mut(&id) else {
+            continue;
+        };
+        let LinkTarget::Initiative(primary) = &l.target else {
+            continue;
+        };
+        if l.origin != LinkOrigin::Explicit {
+            continue;
+        }
+        others.retain(|o| o != primary);
+        l.also = others;
     }
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use throughline_model::{LinkOrigin, LinkTarget, OffPlanReason, Period};
 use throughline_store::StoredItem;
 
-use crate::class::{WorkClass, goals_of};
+use crate::class::{WorkClass, goals_of, initiatives_of};
 use crate::{EffectiveLink, Scope, Snapshot, ThemeOptions, themes};
 
 /// Filters over the items of a snapshot. Empty fields do not filter.
@@ -16,6 +16,8 @@ pub struct ItemQuery {
     pub scope: Scope,
     /// Work serving this goal (through an initiative or directly).
     pub goal: Option<String>,
+    /// Work serving this initiative: its link's, or one more the selectors select for it
+    /// (as `status` counts it under each).
     pub initiative: Option<String>,
     /// `Some(None)`: off plan for any reason; `Some(Some(r))`: for reason `r`.
     pub off_plan: Option<Option<OffPlanReason>>,
@@ -292,7 +294,7 @@ fn matching<'a>(snap: &'a Snapshot, q: &'a ItemQuery) -> impl Iterator<Item = It
             }
             && q.initiative
                 .as_ref()
-                .is_none_or(|i| matches!(target, Some(LinkTarget::Initiative(t)) if t == i))
+                .is_none_or(|i| initiatives_of(link).any(|t| t == i))
             && q.goal
                 .as_ref()
                 .is_none_or(|goal| goals_of(link, &snap.strategy).contains(&goal.as_str()));

@@ -41,7 +41,7 @@ pub use csv_export::{REVIEW_HEADER, allocation_csv, inert, review_record, status
 pub use digest::{Digest, DigestError, DigestOptions, DigestPeriod, digest, digest_teams};
 pub use drift::{DriftOptions, DriftReport, drift};
 pub use effective::{
-    EffectiveLink, NothingToConfirm, confirmation, effective_links, engine_candidates,
+    EffectiveLink, NothingToConfirm, attach_also, confirmation, effective_links, engine_candidates,
 };
 pub use groups::team_groups;
 pub use keys::WithoutKeys;

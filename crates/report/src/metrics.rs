@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use throughline_model::{Direction, MetricValue, StatusCategory};
 
-use crate::class::initiative_of;
+use crate::class::initiatives_of;
 use crate::{Scope, Snapshot};
 
 /// An initiative's work being (about) done: the day by which 90% of its items in scope
@@ -99,15 +99,14 @@ pub fn launches(snap: &Snapshot, scope: &Scope) -> HashMap<String, Launch> {
         if !scope.includes(&s.item) {
             continue;
         }
-        let Some(init) = initiative_of(snap.links.get(&s.id)) else {
-            continue;
-        };
-        let w = work.entry(init).or_default();
-        w.0.push(s.item.key.clone());
-        if s.item.status_category == StatusCategory::Done
-            && let Some(r) = s.item.resolved
-        {
-            w.1.push(r.date_naive());
+        for init in initiatives_of(snap.links.get(&s.id)) {
+            let w = work.entry(init).or_default();
+            w.0.push(s.item.key.clone());
+            if s.item.status_category == StatusCategory::Done
+                && let Some(r) = s.item.resolved
+            {
+                w.1.push(r.date_naive());
+            }
         }
     }
     let mut out = HashMap::new();

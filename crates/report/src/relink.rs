@@ -29,11 +29,17 @@ pub enum RelinkError {
     Sense(#[from] SenseError),
 }
 
-/// What re-linking found.
+/// What re-linking found, over the work the reports count: epics are containers, left
+/// out of every report's total (`Scope::includes`), so they are left out here too and
+/// `strategy apply`'s "N of M linked" counts what `status` does.
 #[derive(Debug, Default, serde::Serialize)]
 pub struct Relinked {
+    /// Work items (not epics).
     pub items: usize,
+    /// Of those, how many the selectors link.
     pub explicit: usize,
+    /// Of those, how many the selectors link to more than one initiative.
+    pub several: usize,
 }
 
 /// The items re-linking reads, loaded once for the explicit pass and the inference
@@ -73,8 +79,9 @@ impl Work {
     }
 }
 
-/// Recomputes every explicit link from the strategy in force. Cheap (a pass over the
-/// items in memory), so it runs after every import and strategy apply.
+/// Recomputes every explicit link from the strategy in force, and the other initiatives
+/// each also serves (one transaction). Cheap (a pass over the items in memory), so it
+/// runs after every import and strategy apply.
 pub fn explicit_links(store: &mut Store, work: &Work) -> Result<Relinked, RelinkError> {
     let _span = tracing::info_span!("explicit links").entered();
     let Some((_, strategy)) = store.strategy()? else {
@@ -85,26 +92,31 @@ pub fn explicit_links(store: &mut Store, work: &Work) -> Result<Relinked, Relink
         let _span = tracing::debug_span!("resolve selectors").entered();
         explicit::resolve(&strategy, items)
     };
-    let writes: Vec<LinkWrite> = ids
-        .iter()
-        .zip(links)
-        .filter_map(|(&id, l)| {
-            l.map(|l| LinkWrite {
-                item_id: id,
-                target: LinkTarget::Initiative(l.initiative),
-                confidence: 1.0,
-                reason: l.reason,
-                input_hash: None,
-                candidates: Vec::new(),
-                aligned_p: None,
-            })
-        })
-        .collect();
-    store.sync_links(LinkOrigin::Explicit, &writes)?;
-    Ok(Relinked {
-        items: ids.len(),
-        explicit: writes.len(),
-    })
+    let mut counted = Relinked {
+        items: items.iter().filter(|it| !it.is_epic()).count(),
+        ..Relinked::default()
+    };
+    let mut also: Vec<(ItemId, String)> = Vec::new();
+    let mut writes: Vec<LinkWrite> = Vec::new();
+    for ((&id, it), l) in ids.iter().zip(items).zip(links) {
+        let Some(l) = l else { continue };
+        if !it.is_epic() {
+            counted.explicit += 1;
+            counted.several += usize::from(!l.also.is_empty());
+        }
+        also.extend(l.also.into_iter().map(|i| (id, i)));
+        writes.push(LinkWrite {
+            item_id: id,
+            target: LinkTarget::Initiative(l.initiative),
+            confidence: 1.0,
+            reason: l.reason,
+            input_hash: None,
+            candidates: Vec::new(),
+            aligned_p: None,
+        });
+    }
+    store.sync_explicit_links(&writes, &also)?;
+    Ok(counted)
 }
 
 /// What an inference run did.

@@ -8,7 +8,7 @@ use throughline_model::{ContextNote, MetricValue, Strategy};
 use throughline_store::{ImportRecord, ItemId, Store, StoreError, StoredItem};
 
 use crate::EffectiveLink;
-use crate::effective::into_effective_links;
+use crate::effective::{attach_also, into_effective_links};
 use crate::text_index::TextIndex;
 
 /// The strategy in force, every item and its effective link, the context notes and the
@@ -49,10 +49,12 @@ impl Snapshot {
             metric_values.insert(m.id.clone(), merge_values(&m.values, &stored));
         }
         let (items, links) = store.items_and_links()?;
+        let mut links = into_effective_links(links);
+        attach_also(&mut links, store.also_links()?);
         Ok(Snapshot {
             strategy_version,
             items,
-            links: into_effective_links(links),
+            links,
             notes: store.notes()?,
             last_import: store.last_import()?,
             imports: store.latest_imports()?,

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use throughline_model::{LinkOrigin, LinkTarget, OffPlanReason, Period, WorkItem};
 
+use crate::class::{goals_of, initiatives_of};
 use crate::{Scope, Snapshot, bar, truncate};
 
 /// A count and estimate of work, its shares of the scope's total, and the keys behind it.
@@ -132,11 +133,6 @@ pub struct StatusReport {
 /// Computes the status of the work in `scope`.
 pub fn status(snap: &Snapshot, scope: &Scope) -> StatusReport {
     let strategy = &snap.strategy;
-    let init_goals: HashMap<&str, &[String]> = strategy
-        .initiatives
-        .iter()
-        .map(|i| (i.id.as_str(), i.goals.as_slice()))
-        .collect();
     let mut total = Figure::default();
     let mut aligned = Figure::default();
     let mut aligned_by_origin = OriginSplit::default();
@@ -174,12 +170,16 @@ pub fn status(snap: &Snapshot, scope: &Scope) -> StatusReport {
             }
             None => exp_unknown += 1,
         }
-        let goals: &[String] = match &link.target {
-            LinkTarget::Initiative(id) => {
-                init_work.entry(id.as_str()).or_default().add(item);
-                init_goals.get(id.as_str()).copied().unwrap_or_default()
+        // An item the selectors place under several initiatives counts under each, and
+        // once under each goal they serve; the headline shares count it once.
+        let goals: Vec<&str> = match &link.target {
+            LinkTarget::Initiative(_) => {
+                for id in initiatives_of(Some(link)) {
+                    init_work.entry(id).or_default().add(item);
+                }
+                goals_of(Some(link), strategy)
             }
-            LinkTarget::Goal(id) => std::slice::from_ref(id),
+            LinkTarget::Goal(id) => vec![id.as_str()],
             LinkTarget::OffPlan(r) => {
                 off_plan.add(item);
                 reasons.entry(*r).or_default().add(item);
@@ -200,7 +200,7 @@ pub fn status(snap: &Snapshot, scope: &Scope) -> StatusReport {
         team.1 += 1;
         origin_figure(&mut aligned_by_origin, link.origin).add(item);
         for g in goals {
-            let (work, split) = goal_work.entry(g.as_str()).or_default();
+            let (work, split) = goal_work.entry(g).or_default();
             work.add(item);
             origin_figure(split, link.origin).add(item);
         }
@@ -398,7 +398,10 @@ impl StatusReport {
                  from the placed work alone to all that is not placed)"
             );
         }
-        let _ = writeln!(o, "\nBy goal (an item serving two goals counts in both)");
+        let _ = writeln!(
+            o,
+            "\nBy goal (an item serving two goals or initiatives counts in both)"
+        );
         for g in &self.goals {
             let title = truncate(&g.title, 34);
             line(&mut o, &title, &g.work);

@@ -220,6 +220,7 @@ fn a_rise_of_uncovered_work_is_named_a_gap_in_the_strategy() {
                     confidence: 0.8,
                     reason: "not covered".into(),
                     aligned_p: Some(0.1),
+                    also: Vec::new(),
                 },
             );
         }

@@ -68,6 +68,7 @@ fn snapshot(rows: &[(&str, &str, &str, Option<LinkTarget>, LinkOrigin)]) -> Snap
                     confidence: 1.0,
                     reason: String::new(),
                     aligned_p: None,
+                    also: Vec::new(),
                 },
             );
         }
@@ -239,4 +240,69 @@ fn expected_shares_count_unclear_work_by_how_likely_it_serves_a_goal() {
         text.contains("Expected, by the engine's probabilities: 47% aligned"),
         "{text}"
     );
+}
+
+#[test]
+fn work_the_selectors_place_under_several_initiatives_counts_under_each_and_once_in_total() {
+    let mut strategy = strategy();
+    strategy.goals.push(Goal {
+        id: "tools".into(),
+        title: "Tools".into(),
+        ..Default::default()
+    });
+    strategy.initiatives.push(Initiative {
+        id: "tooling".into(),
+        goals: vec!["tools".into(), "grow".into()],
+        title: "Tooling".into(),
+        ..Default::default()
+    });
+    let explicit = Some(LinkTarget::Initiative("checkout".into()));
+    let mut snap = snapshot(&[
+        ("K-1", "a", "p1", explicit.clone(), LinkOrigin::Explicit),
+        ("K-2", "a", "p2", explicit, LinkOrigin::Explicit),
+        ("K-3", "a", "p3", None, LinkOrigin::Explicit),
+    ]);
+    snap.strategy = strategy;
+    // K-1 is under the components of Checkout and Tooling.
+    snap.links.get_mut(&1).unwrap().also = vec!["tooling".into()];
+
+    let st = status(&snap, &Scope::default());
+    assert_eq!((st.total.items, st.aligned.items), (3, 2));
+    assert_eq!(st.aligned_by_origin.explicit.items, 2);
+    let goal = |id: &str| st.goals.iter().find(|g| g.id == id).unwrap();
+    let init = |g: &str, id: &str| {
+        goal(g)
+            .initiatives
+            .iter()
+            .find(|i| i.id == id)
+            .unwrap()
+            .work
+            .keys
+            .clone()
+    };
+    assert_eq!(init("grow", "checkout"), vec!["K-1", "K-2"]);
+    assert_eq!(init("tools", "tooling"), vec!["K-1"]);
+    assert_eq!(init("grow", "tooling"), vec!["K-1"]);
+    // Once per goal, though two of its initiatives serve "grow".
+    assert_eq!(goal("grow").work.keys, vec!["K-1", "K-2"]);
+    assert_eq!(goal("tools").work.keys, vec!["K-1"]);
+    assert_eq!(goal("rely").work.items, 0);
+
+    // The drill-down lists what each figure counts.
+    let listed = |q: throughline_report::item_query::ItemQuery| -> Vec<String> {
+        throughline_report::item_query::select(&snap, &q)
+            .map(|r| r.key.to_string())
+            .collect()
+    };
+    let by_init = |id: &str| throughline_report::item_query::ItemQuery {
+        initiative: Some(id.into()),
+        ..Default::default()
+    };
+    assert_eq!(listed(by_init("tooling")), vec!["K-1"]);
+    assert_eq!(listed(by_init("checkout")), vec!["K-1", "K-2"]);
+    let by_goal = throughline_report::item_query::ItemQuery {
+        goal: Some("tools".into()),
+        ..Default::default()
+    };
+    assert_eq!(listed(by_goal), vec!["K-1"]);
 }

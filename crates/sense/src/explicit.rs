@@ -7,6 +7,14 @@
 //!    area path;
 //! 3. whatever its parent (or epic) is linked to, recursively;
 //! 4. the item's project (the broadest selector).
+//!
+//! The first match is the item's one link (what the headline shares count, once per
+//! item). An item whose own facts are selected by several initiatives (a Jira issue
+//! under the components Android, CLI and Tooling) serves each of them, as work serving
+//! two goals serves both: the others are kept in [`ExplicitLink::also`], so per-initiative
+//! and per-goal figures count it under each. The project is not among them: it is the
+//! fallback for work no finer fact places, and naming it too would count every such item
+//! twice in its own project.
 
 use std::collections::HashMap;
 
@@ -19,6 +27,9 @@ pub struct ExplicitLink {
     /// Which fact made the link, in words, e.g. "epic PAY-1 is selected by initiative
     /// `checkout-v2`".
     pub reason: String,
+    /// Other initiatives the item's own facts (or, rolled up, its parent's) select too,
+    /// in the order the selectors were matched, without `initiative`; empty for most.
+    pub also: Vec<String>,
 }
 
 /// Selector values of every initiative, lower-cased for case-insensitive matching: what
@@ -171,6 +182,7 @@ impl<'a> SelectorIndex<'a> {
             map.get(&value.to_lowercase()).map(|init| ExplicitLink {
                 initiative: init.to_string(),
                 reason: format!("{what} {value} is selected by initiative `{init}`"),
+                also: Vec::new(),
             })
         };
         let keys = [
@@ -208,6 +220,51 @@ impl<'a> SelectorIndex<'a> {
             })
     }
 
+    /// Every initiative the item's own facts select (not its project), in the order of
+    /// precedence `own_match` follows, each once.
+    fn own_initiatives(&self, item: &WorkItem) -> Vec<&'a str> {
+        let look = |map: &HashMap<String, &'a str>, v: &str| map.get(&v.to_lowercase()).copied();
+        let mut out: Vec<&'a str> = Vec::new();
+        let keys = [
+            Some(&item.key),
+            item.epic_key.as_ref(),
+            item.parent_key.as_ref(),
+        ];
+        out.extend(
+            keys.into_iter()
+                .flatten()
+                .filter_map(|k| look(&self.epics, k)),
+        );
+        if let Some(sprint) = item.sprint.as_deref() {
+            out.extend(look(&self.milestones, sprint));
+            out.extend(within(&self.iterations, sprint).map(|(_, init)| init));
+        }
+        out.extend(
+            item.components
+                .iter()
+                .filter_map(|c| look(&self.components, c)),
+        );
+        out.extend(item.labels.iter().filter_map(|l| look(&self.labels, l)));
+        if let Some(area) = item.area_path.as_deref() {
+            out.extend(within(&self.area_paths, area).map(|(_, init)| init));
+        }
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|i| seen.insert(*i));
+        out
+    }
+
+    /// `own_match` with the other initiatives the item's own facts select.
+    fn own_match_all(&self, item: &WorkItem) -> Option<ExplicitLink> {
+        let mut link = self.own_match(item)?;
+        link.also = self
+            .own_initiatives(item)
+            .into_iter()
+            .filter(|i| *i != link.initiative)
+            .map(str::to_string)
+            .collect();
+        Some(link)
+    }
+
     fn project_match(&self, item: &WorkItem) -> Option<ExplicitLink> {
         let p = item.project.as_deref()?;
         self.projects
@@ -215,6 +272,7 @@ impl<'a> SelectorIndex<'a> {
             .map(|init| ExplicitLink {
                 initiative: init.to_string(),
                 reason: format!("project {p} is selected by initiative `{init}`"),
+                also: Vec::new(),
             })
     }
 }
@@ -255,7 +313,7 @@ pub fn resolve(strategy: &Strategy, items: &[WorkItem]) -> Vec<Option<ExplicitLi
         let mut found: Option<ExplicitLink> = None;
         let mut cur = start;
         loop {
-            if let Some(m) = idx.own_match(&items[cur]) {
+            if let Some(m) = idx.own_match_all(&items[cur]) {
                 found = Some(m);
                 break;
             }
@@ -267,6 +325,7 @@ pub fn resolve(strategy: &Strategy, items: &[WorkItem]) -> Vec<Option<ExplicitLi
                         found = done.as_ref().map(|l| ExplicitLink {
                             initiative: l.initiative.clone(),
                             reason: rolled_up(&items[p].key, &l.reason),
+                            also: l.also.clone(),
                         });
                         break;
                     }
@@ -286,6 +345,7 @@ pub fn resolve(strategy: &Strategy, items: &[WorkItem]) -> Vec<Option<ExplicitLi
                 inherited.as_ref().map(|l| ExplicitLink {
                     initiative: l.initiative.clone(),
                     reason: rolled_up(&items[chain[depth + 1]].key, &l.reason),
+                    also: l.also.clone(),
                 })
             };
             let link = own.or_else(|| idx.project_match(&items[i]));
@@ -319,6 +379,7 @@ fn in_path(what: &str, value: &str, path: &str, init: &str) -> ExplicitLink {
     ExplicitLink {
         initiative: init.to_string(),
         reason,
+        also: Vec::new(),
     }
 }
 
@@ -366,5 +427,61 @@ mod tests {
         };
         idx.remove_selected(&mut item);
         assert_eq!((item.area_path, item.sprint), (None, None));
+    }
+
+    fn by_component(id: &str, component: &str) -> Initiative {
+        Initiative {
+            id: id.into(),
+            selectors: Selectors {
+                components: vec![component.into()],
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn work_under_several_selected_components_serves_each_and_its_children_too() {
+        let mut project = by_component("runtime", "unused");
+        project.selectors.projects = vec!["TIMOB".into()];
+        let strategy = Strategy {
+            initiatives: vec![
+                by_component("android", "Android"),
+                by_component("cli", "CLI"),
+                by_component("tooling", "Tooling"),
+                project,
+            ],
+            ..Default::default()
+        };
+        let item = |key: &str, components: &[&str], parent: Option<&str>| WorkItem {
+            key: key.into(),
+            source: "jira".into(),
+            project: Some("TIMOB".into()),
+            components: components.iter().map(|c| c.to_string()).collect(),
+            parent_key: parent.map(str::to_string),
+            ..WorkItem::default()
+        };
+        let items = [
+            item("TIMOB-559", &["Android", "CLI", "tooling", "Android"], None),
+            item("TIMOB-560", &[], Some("TIMOB-559")),
+            item("TIMOB-561", &["Tooling"], None),
+            item("TIMOB-562", &[], None),
+        ];
+        let links: Vec<_> = resolve(&strategy, &items)
+            .into_iter()
+            .map(|l| l.map(|l| (l.initiative, l.also)))
+            .collect();
+        let also = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            links,
+            vec![
+                Some(("android".into(), also(&["cli", "tooling"]))),
+                // A sub-task serves what its parent serves.
+                Some(("android".into(), also(&["cli", "tooling"]))),
+                Some(("tooling".into(), also(&[]))),
+                // The project is the fallback, never one more initiative.
+                Some(("runtime".into(), also(&[]))),
+            ]
+        );
     }
 }

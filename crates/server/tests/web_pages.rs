@@ -871,3 +871,81 @@ async fn a_reviewed_list_uploads_from_the_queue() {
         )
     );
 }
+
+/// What "in the period" means is the reader's choice on the overview, a goal and the
+/// off-plan page: every card says it, every link keeps it, and each count still lists
+/// exactly its items.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_meaning_of_the_period_is_chosen_said_and_kept_by_every_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seed_demo(dir.path(), 1500);
+    let s = start(&db, false).await;
+    let (_, active) = page(&s, "/?period=2026-Q3").await;
+    assert!(active.contains("active in 2026-Q3"), "{active}");
+    assert!(
+        active.contains("name=\"period_by\""),
+        "the control is there"
+    );
+    let goal = first_link(&active, "/goals/");
+    let goal = goal.split('?').next().unwrap();
+    let total = |html: &str| {
+        count_links(html)
+            .into_iter()
+            .find(|(h, _)| {
+                h == "/items?period=2026-Q3" || h.starts_with("/items?period=2026-Q3&period_by")
+            })
+            .map(|(_, n)| n)
+    };
+    let mut totals = Vec::new();
+    for by in ["created", "resolved"] {
+        for path in [
+            format!("/?period=2026-Q3&period_by={by}"),
+            format!("{goal}?period=2026-Q3&period_by={by}"),
+            format!("/off-plan?period=2026-Q3&period_by={by}"),
+        ] {
+            let (st, html) = page(&s, &path).await;
+            assert_eq!(st, 200, "{path}: {html}");
+            assert!(
+                html.contains(&format!("{by} in 2026-Q3")),
+                "{path}: says what it counts"
+            );
+            assert!(
+                !html.contains("active in 2026-Q3"),
+                "{path}: one meaning per page"
+            );
+            assert!(
+                html.contains(&format!("<option value=\"{by}\" selected>")),
+                "{path}: the control shows the choice"
+            );
+            let links = count_links(&html);
+            assert!(links.len() > 3, "{path}");
+            let mut seen = std::collections::HashSet::new();
+            for (href, n) in links {
+                if href.contains("period=2026-Q3") {
+                    assert!(href.contains(&format!("period_by={by}")), "{path}: {href}");
+                }
+                if !href.starts_with("/items") || !seen.insert(href.clone()) {
+                    continue;
+                }
+                let (st, list) = page(&s, &href).await;
+                assert_eq!(st, 200, "{path} -> {href}: {list}");
+                assert_eq!(strong_number(&list), n, "{path} -> {href}");
+            }
+            // Links to the other pages keep the choice too.
+            assert!(
+                html.contains(&format!("period=2026-Q3&amp;period_by={by}\"")),
+                "{path}"
+            );
+        }
+        let (_, home) = page(&s, &format!("/?period=2026-Q3&period_by={by}")).await;
+        totals.push(total(&home).expect("the work items count"));
+    }
+    let active_total = total(&active).expect("the work items count");
+    assert!(
+        totals.iter().all(|&t| t < active_total),
+        "created or resolved in the quarter is less than active in it: {totals:?} vs {active_total}"
+    );
+    let (st, html) = page(&s, "/?period=2026-Q3&period_by=someday").await;
+    assert_eq!(st, 400, "{html}");
+    assert!(html.contains("active, created or resolved"), "{html}");
+}

@@ -102,28 +102,73 @@ impl Store {
     pub fn sync_links(&mut self, origin: LinkOrigin, links: &[LinkWrite]) -> Result<usize> {
         let _span = tracing::info_span!("sync links", ?origin, links = links.len()).entered();
         let tx = self.write()?;
-        let mut stored: HashMap<ItemId, LinkRow> = query_links(
-            &tx,
-            "SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash, candidates, aligned_p FROM links WHERE origin = ?1",
-            params![origin.as_str()],
-        )?
-        .into_iter()
-        .map(|l| (l.item_id, l))
-        .collect();
-        let changed: Vec<&LinkWrite> = links
-            .iter()
-            .filter(|l| stored.remove(&l.item_id).is_none_or(|s| !same(&s, l)))
-            .collect();
-        write_links(&tx, origin, changed.iter().copied())?;
-        // What is left of the stored links has no counterpart any more.
+        let n = sync_in(&tx, origin, links)?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// Makes the explicit links exactly `links` ([`Store::sync_links`]) and the other
+    /// initiatives those links also serve exactly `also` (item, initiative), in one
+    /// transaction, so a report never reads the one without the other. Returns the
+    /// link rows written and removed (also-rows not counted).
+    pub fn sync_explicit_links(
+        &mut self,
+        links: &[LinkWrite],
+        also: &[(ItemId, String)],
+    ) -> Result<usize> {
+        let _span = tracing::info_span!(
+            "sync explicit links",
+            links = links.len(),
+            also = also.len()
+        )
+        .entered();
+        let tx = self.write()?;
+        let n = sync_in(&tx, LinkOrigin::Explicit, links)?;
+        let mut stored: std::collections::HashSet<(ItemId, String)> = {
+            let mut stmt = tx.prepare("SELECT item_id, initiative FROM also_links")?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
         {
-            let mut stmt = tx.prepare("DELETE FROM links WHERE origin = ?1 AND item_id = ?2")?;
-            for id in stored.keys() {
-                stmt.execute(params![origin.as_str(), id])?;
+            let mut insert = tx.prepare(
+                "INSERT OR IGNORE INTO also_links (item_id, initiative) VALUES (?1, ?2)",
+            )?;
+            for (id, init) in also {
+                if !stored.remove(&(*id, init.clone())) {
+                    insert.execute(params![id, init])?;
+                }
+            }
+            let mut delete =
+                tx.prepare("DELETE FROM also_links WHERE item_id = ?1 AND initiative = ?2")?;
+            for (id, init) in &stored {
+                delete.execute(params![id, init])?;
             }
         }
         tx.commit()?;
-        Ok(changed.len() + stored.len())
+        Ok(n)
+    }
+
+    /// The other initiatives one item's explicit link serves, in name order.
+    pub fn also_links_of(&self, item_id: ItemId) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT initiative FROM also_links WHERE item_id = ?1 ORDER BY initiative")?;
+        let rows = stmt.query_map([item_id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The other initiatives each item's explicit link serves (see
+    /// [`Store::sync_explicit_links`]), by item, each item's in name order.
+    pub fn also_links(&self) -> Result<HashMap<ItemId, Vec<String>>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT item_id, initiative FROM also_links ORDER BY item_id, initiative")?;
+        let mut rows = stmt.query([])?;
+        let mut out: HashMap<ItemId, Vec<String>> = HashMap::new();
+        while let Some(r) = rows.next()? {
+            out.entry(r.get(0)?).or_default().push(r.get(1)?);
+        }
+        Ok(out)
     }
 
     /// Inserts or replaces links of `origin` for the given items only, leaving others.
@@ -223,6 +268,35 @@ impl Store {
     fn query_links<P: rusqlite::Params>(&self, sql: &str, p: P) -> Result<Vec<LinkRow>> {
         query_links(&self.conn, sql, p)
     }
+}
+
+/// [`Store::sync_links`] within a transaction.
+fn sync_in(
+    tx: &rusqlite::Transaction<'_>,
+    origin: LinkOrigin,
+    links: &[LinkWrite],
+) -> Result<usize> {
+    let mut stored: HashMap<ItemId, LinkRow> = query_links(
+        tx,
+        "SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash, candidates, aligned_p FROM links WHERE origin = ?1",
+        params![origin.as_str()],
+    )?
+    .into_iter()
+    .map(|l| (l.item_id, l))
+    .collect();
+    let changed: Vec<&LinkWrite> = links
+        .iter()
+        .filter(|l| stored.remove(&l.item_id).is_none_or(|s| !same(&s, l)))
+        .collect();
+    write_links(tx, origin, changed.iter().copied())?;
+    // What is left of the stored links has no counterpart any more.
+    {
+        let mut stmt = tx.prepare("DELETE FROM links WHERE origin = ?1 AND item_id = ?2")?;
+        for id in stored.keys() {
+            stmt.execute(params![origin.as_str(), id])?;
+        }
+    }
+    Ok(changed.len() + stored.len())
 }
 
 /// Every link, ordered by item, with its candidates left out (empty): reports never

@@ -206,6 +206,13 @@ mod tests {
                 }),
             ),
             (
+                "sync_explicit_links",
+                Box::new(|s| {
+                    s.sync_explicit_links(std::slice::from_ref(&link), &[(id, "other".into())])
+                        .unwrap();
+                }),
+            ),
+            (
                 "upsert_links",
                 Box::new(|s| {
                     s.upsert_links(LinkOrigin::Inferred, std::slice::from_ref(&link))

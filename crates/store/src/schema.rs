@@ -172,6 +172,18 @@ CREATE TABLE digest_sends (
 );
 CREATE INDEX digest_sends_last ON digest_sends (destination, team, ok, covered_to);
 "#,
+    r#"
+-- The other initiatives an item's explicit link serves (links.rs): the selectors of
+-- several initiatives can select one item (a Jira issue under two selected components).
+-- `links` keeps the one link that counts the item once in the headline shares; these
+-- rows let per-initiative and per-goal figures count it under each initiative it serves.
+-- Written with the explicit links, in the same transaction.
+CREATE TABLE also_links (
+    item_id     INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    initiative  TEXT NOT NULL,
+    PRIMARY KEY (item_id, initiative)
+) WITHOUT ROWID;
+"#,
 ];
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {

@@ -450,3 +450,47 @@ fn several_corrections_are_stored_together_or_not_at_all() {
     assert!(links.iter().all(|l| l.origin == LinkOrigin::Corrected));
     assert!(store.links_of(a2).unwrap().is_empty());
 }
+
+#[test]
+fn the_other_initiatives_of_explicit_links_are_kept_beside_them_and_follow_each_sync() {
+    let mut store = store_with_items(&["A-1", "A-2"]);
+    let (a1, a2) = (1, 2);
+    let explicit = |id, init: &str| LinkWrite {
+        item_id: id,
+        target: LinkTarget::Initiative(init.into()),
+        confidence: 1.0,
+        reason: format!("component of {init}"),
+        input_hash: None,
+        candidates: Vec::new(),
+        aligned_p: None,
+    };
+    store
+        .sync_explicit_links(
+            &[explicit(a1, "android"), explicit(a2, "tooling")],
+            &[(a1, "tooling".into()), (a1, "cli".into())],
+        )
+        .unwrap();
+    let also = store.also_links().unwrap();
+    assert_eq!(
+        also.get(&a1),
+        Some(&vec!["cli".to_string(), "tooling".to_string()])
+    );
+    assert_eq!(also.get(&a2), None);
+    assert_eq!(store.links().unwrap().len(), 2);
+
+    // The next sync replaces them: one kept, one gone, one new.
+    store
+        .sync_explicit_links(
+            &[explicit(a1, "android"), explicit(a2, "tooling")],
+            &[(a1, "cli".into()), (a2, "android".into())],
+        )
+        .unwrap();
+    let also = store.also_links().unwrap();
+    assert_eq!(also.get(&a1), Some(&vec!["cli".to_string()]));
+    assert_eq!(also.get(&a2), Some(&vec!["android".to_string()]));
+
+    // An item that goes takes its rows with it.
+    store.sync_explicit_links(&[], &[]).unwrap();
+    assert!(store.also_links().unwrap().is_empty());
+    assert!(store.links().unwrap().is_empty());
+}

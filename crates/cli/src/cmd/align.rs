@@ -23,6 +23,18 @@ pub fn explicit_links(store: &mut Store, work: &Work, quiet: bool) -> anyhow::Re
     Ok(r?)
 }
 
+/// ", N of them for more than one initiative" when some are: such work counts under
+/// each initiative it serves, and the per-initiative figures add up to more than the total.
+pub fn several_note(r: &Relinked) -> String {
+    if r.several == 0 {
+        return String::new();
+    }
+    format!(
+        " ({} of them for more than one initiative, counted under each)",
+        r.several
+    )
+}
+
 /// Infers links for unlinked work (see [`relink::infer_links`]), with a progress bar.
 pub fn infer_links(
     store: &mut Store,

@@ -89,9 +89,10 @@ pub fn link_imported(
     } else {
         if relinked.items > 0 {
             eprintln!(
-                "{} of {} linked explicitly by the strategy's selectors",
+                "{} of {} linked explicitly by the strategy's selectors{}",
                 relinked.explicit,
-                throughline_report::plural(relinked.items, "item")
+                throughline_report::plural(relinked.items, "work item"),
+                align::several_note(&relinked)
             );
         } else if store.strategy()?.is_none() {
             // Nothing was relinked because there is nothing to link to yet.

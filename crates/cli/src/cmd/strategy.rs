@@ -52,14 +52,15 @@ pub fn run(g: &Globals, c: StrategyCommand) -> anyhow::Result<()> {
             }
             outln!(
                 "applied {} as strategy version {version}: {}, {}, {}{}; \
-                 {} of {} linked explicitly",
+                 {} of {} linked explicitly{}",
                 file.display(),
                 plural(s.goals.len(), "goal"),
                 plural(s.metrics.len(), "metric"),
                 plural(s.initiatives.len(), "initiative"),
                 teams_count(&f.teams),
                 relinked.explicit,
-                plural(relinked.items, "item")
+                plural(relinked.items, "work item"),
+                align::several_note(&relinked)
             );
             if !f.teams.is_empty() {
                 outln!(

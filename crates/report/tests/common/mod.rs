@@ -134,6 +134,7 @@ impl Builder {
                     confidence: 1.0,
                     reason: String::new(),
                     aligned_p: None,
+                    also: Vec::new(),
                 },
             );
         }

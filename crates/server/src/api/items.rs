@@ -302,7 +302,11 @@ pub async fn one(
         .read(move |store| {
             let item = find(store, &source, &key)?;
             let links = store.links_of(item.id)?;
-            let effective = effective_links(&links).remove(&item.id);
+            // With the other initiatives the selectors place it under, as reports count it.
+            let mut effective = effective_links(&links);
+            let also = store.also_links_of(item.id)?;
+            throughline_report::attach_also(&mut effective, [(item.id, also)].into());
+            let effective = effective.remove(&item.id);
             let notes: Vec<_> = store
                 .notes_for_item(&item.item.source, &item.item.key)?
                 .into_iter()

@@ -47,7 +47,8 @@ pub struct ItemDetail {
     pub item: (),
     /// The title and description as shown: markup rendered, people masked.
     pub text: ItemText,
-    /// The link in force, or null.
+    /// The link in force, or null; `also` lists the other initiatives the selectors place
+    /// the item under (it counts for each in per-initiative figures).
     #[schema(value_type = Option<Object>)]
     pub effective: Option<()>,
     /// Every link it has, one per origin.

@@ -1,7 +1,7 @@
 //! Small helpers shared by the pages: links, escaping, periods and labels.
 
 use throughline_model::{LinkTarget, Period, Strategy};
-use throughline_report::Snapshot;
+use throughline_report::{PeriodBy, Snapshot};
 
 use super::WebError;
 use crate::{KeyIndex, View};
@@ -16,15 +16,55 @@ pub(crate) fn item_href(source: &str, key: &str) -> String {
     format!("/items/{}/{}", seg(source), seg(key))
 }
 
+/// What a page counts: the period it shows (none: all time) and which of an item's
+/// dates puts it in that period (`?period_by=`, active by default). Every link a page
+/// makes keeps both, so a drill-down lists what the number it came from counted.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Shown {
+    pub period: Option<Period>,
+    pub by: PeriodBy,
+}
+
+impl Shown {
+    /// What "in the period" means on this page, in words for every card and chart:
+    /// "active in 2021-Q4", "created in 2021-Q4", or "all the work".
+    pub(crate) fn in_period(&self) -> String {
+        match &self.period {
+            Some(p) => format!("{} in {}", self.by.as_str(), p.name),
+            None => "all the work".into(),
+        }
+    }
+
+    /// The meanings a page offers beside its period picker, each
+    /// `{value, label, selected}`.
+    pub(crate) fn choices(&self) -> Vec<serde_json::Value> {
+        PeriodBy::ALL
+            .iter()
+            .map(|(name, by)| {
+                let label = match by {
+                    PeriodBy::Active => "active in it (worked on at any time in it)",
+                    PeriodBy::Created => "created in it",
+                    PeriodBy::Resolved => "resolved in it",
+                };
+                serde_json::json!({ "value": name, "label": label, "selected": *by == self.by })
+            })
+            .collect()
+    }
+}
+
 /// The list of the items behind a figure (the drill-down, `/items?...`): `filters` as
-/// given, then the period (none: all time, which is also what `/items` shows without one).
-pub(crate) fn items_href(period: &Option<Period>, filters: &[(&str, &str)]) -> String {
+/// given, then the period (none: all time, which is also what `/items` shows without one)
+/// and, when it is not the default, what puts an item in it.
+pub(crate) fn items_href(shown: &Shown, filters: &[(&str, &str)]) -> String {
     let mut p: Vec<String> = filters
         .iter()
         .map(|(k, v)| format!("{k}={}", seg(v)))
         .collect();
-    if let Some(period) = period {
+    if let Some(period) = &shown.period {
         p.push(format!("period={}", seg(&period.name)));
+        if shown.by != PeriodBy::Active {
+            p.push(format!("period_by={}", shown.by.as_str()));
+        }
     }
     if p.is_empty() {
         "/items".into()
@@ -34,12 +74,25 @@ pub(crate) fn items_href(period: &Option<Period>, filters: &[(&str, &str)]) -> S
 }
 
 /// A page's own address for a period: `?period=NAME`, or `?period=all` for all time
-/// (without a period a page opens on its default quarter).
-pub(crate) fn period_arg(period: &Option<Period>) -> String {
+/// (without a period a page opens on its default quarter), with `&period_by=` when not
+/// the default.
+pub(crate) fn period_arg(shown: &Shown) -> String {
+    let by = match (&shown.period, shown.by) {
+        (Some(_), by) if by != PeriodBy::Active => format!("&period_by={}", by.as_str()),
+        _ => String::new(),
+    };
     format!(
-        "?period={}",
-        period.as_ref().map_or("all".into(), |p| seg(&p.name))
+        "?period={}{by}",
+        shown.period.as_ref().map_or("all".into(), |p| seg(&p.name))
     )
+}
+
+/// `?period_by=` as a page reads it: empty is the default (active).
+pub(crate) fn period_by(asked: Option<&str>) -> Result<PeriodBy, WebError> {
+    match asked.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(PeriodBy::default()),
+        Some(s) => s.parse().map_err(WebError::BadRequest),
+    }
 }
 
 /// The page of the item with `key` (reports carry keys only), if it is known.

@@ -16,7 +16,7 @@ use super::items::{PageQuery, list_context};
 use super::{PeriodQuery, html, page_scope, period_page, report_page};
 use crate::AppState;
 use crate::web::WebError;
-use crate::web::util::{key_href, period_or_default, picker, seg};
+use crate::web::util::{Shown, key_href, period_or_default, picker, seg};
 
 /// The body of `Brief::to_html` (a whole document) without its `<h1>`: the page has
 /// its own heading and layout, and the report crate stays the one place the brief's
@@ -33,10 +33,16 @@ pub(crate) async fn page(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, WebError> {
     let seen = state.view().await?;
-    let q = q.period.as_deref();
-    period_page(&state, &seen, q, "brief", "brief.html", |v, period| {
+    // The brief says what each of its figures counts in its own words (active work),
+    // so it takes the period alone.
+    let q = PeriodQuery {
+        period: q.period,
+        period_by: None,
+    };
+    period_page(&state, &seen, &q, "brief", "brief.html", |v, shown| {
         let snap = &v.snap;
-        let b = brief(snap, &page_scope(&period));
+        let b = brief(snap, &page_scope(&shown));
+        let period = shown.period;
         // Long evidence lists link to their own page instead of carrying every key.
         let href = |e: &Evidence| evidence_href(&e.id, &period);
         let long = LongEvidence {
@@ -85,7 +91,11 @@ pub(crate) async fn evidence(
     let for_brief = period.clone();
     let b: Arc<Brief> = state
         .derive(&seen, format!("brief struct {name}"), move |v| {
-            Ok(brief(&v.snap, &page_scope(&for_brief)))
+            let shown = Shown {
+                period: for_brief.clone(),
+                ..Shown::default()
+            };
+            Ok(brief(&v.snap, &page_scope(&shown)))
         })
         .await?;
     let Some(e) = b.evidence.iter().find(|e| e.id == id) else {

@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde_json::{Value, json};
 use std::collections::HashSet;
-use throughline_model::{LinkOrigin, NoteTarget, Period};
+use throughline_model::{LinkOrigin, NoteTarget};
 use throughline_report::class::goals_of;
 use throughline_report::status::InitiativeStatus;
 use throughline_report::{metrics, status};
@@ -13,7 +13,7 @@ use throughline_report::{metrics, status};
 use super::{PeriodQuery, page_scope, period_page};
 use crate::web::WebError;
 use crate::web::charts::{self, Bar, Marker, colour};
-use crate::web::util::{item_href, items_href, period_arg, picker, target_label};
+use crate::web::util::{Shown, item_href, items_href, period_arg, picker, target_label};
 use crate::{AppState, View};
 
 /// Rows of each work list; the rest is counted, not listed (the CLI lists all).
@@ -32,24 +32,20 @@ pub(crate) async fn page(
         )));
     }
     let name = format!("goal {id}");
-    period_page(
-        &state,
-        &seen,
-        q.period.as_deref(),
-        &name,
-        "goal.html",
-        move |v, period| context(v, &id, period),
-    )
+    period_page(&state, &seen, &q, &name, "goal.html", move |v, shown| {
+        context(v, &id, shown)
+    })
     .await
 }
 
-fn context(loaded: &View, id: &str, period: Option<Period>) -> Value {
+fn context(loaded: &View, id: &str, shown: Shown) -> Value {
+    let period = &shown.period;
     let snap = &loaded.snap;
     let strategy = &snap.strategy;
     let Some(goal) = strategy.goal(id) else {
         return Value::Null;
     };
-    let scope = page_scope(&period);
+    let scope = page_scope(&shown);
     let st = status(snap, &scope);
     let gs = st.goals.iter().find(|g| g.id == goal.id);
 
@@ -87,7 +83,7 @@ fn context(loaded: &View, id: &str, period: Option<Period>) -> Value {
                     let since = m.moved_since(l.date).map(|(a, b)| json!({ "from": charts::fmt_num(a), "to": charts::fmt_num(b) }));
                     json!({
                         "n": i + 1, "title": l.title, "date": l.date.to_string(), "count": l.keys.len(), "since": since,
-                        "href": items_href(&period, &[("initiative", &l.initiative)]),
+                        "href": items_href(&shown, &[("initiative", &l.initiative)]),
                     })
                 }).collect::<Vec<_>>(),
             })
@@ -95,7 +91,7 @@ fn context(loaded: &View, id: &str, period: Option<Period>) -> Value {
         .collect();
 
     // Every count links to the list of exactly the items it counts.
-    let href = |f: &[(&str, &str)]| items_href(&period, f);
+    let href = |f: &[(&str, &str)]| items_href(&shown, f);
     // The initiatives with the most work first; those without any in the period are
     // named once after them, as are those the strategy does not describe.
     let mut with_work: Vec<&InitiativeStatus> = gs
@@ -219,8 +215,11 @@ fn context(loaded: &View, id: &str, period: Option<Period>) -> Value {
         "title": goal.title,
         "goal": { "id": goal.id, "title": goal.title, "description": goal.description, "owner_team": goal.owner_team, "horizon": goal.horizon },
         "period": period.as_ref().map(|p| p.name.clone()),
-        "period_arg": period_arg(&period),
-        "periods": picker(snap, &period),
+        "period_arg": period_arg(&shown),
+        "periods": picker(snap, &shown.period),
+        "period_by": shown.by.as_str(),
+        "period_bys": shown.choices(),
+        "in_period": shown.in_period(),
         "total": { "count": st.total.items, "href": href(&[]) },
         "work": gs.map(|g| {
             let by_origin = |o: &str, n: usize| json!({ "count": n, "href": href(&[("goal", &g.id), ("origin", o)]) });

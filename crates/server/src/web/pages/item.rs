@@ -77,7 +77,11 @@ fn context(store: &Store, found: &StoredItem, flash: &Flash) -> Result<Value, Ap
     let strategy = store.strategy()?.map(|(_, s)| s).unwrap_or_default();
     let it = &found.item;
     let rows = store.links_of(found.id)?;
-    let effective = effective_links(&rows).remove(&found.id);
+    // With the other initiatives the selectors place it under, as reports count it.
+    let mut effective = effective_links(&rows);
+    let also = store.also_links_of(found.id)?;
+    throughline_report::attach_also(&mut effective, [(found.id, also)].into());
+    let effective = effective.remove(&found.id);
     let notes: Vec<Value> = store
         .notes_for_item(&it.source, &it.key)?
         .into_iter()
@@ -156,6 +160,7 @@ fn context(store: &Store, found: &StoredItem, flash: &Flash) -> Result<Value, Ap
             "confidence_pct": format!("{:.0}%", e.confidence * 100.0),
             "reason": e.reason,
             "unclear": e.target == LinkTarget::Unclear,
+            "also": e.also.iter().map(|i| target_label(&LinkTarget::Initiative(i.clone()), &strategy)).collect::<Vec<_>>(),
         })),
         // The runner-up is often the link to choose in the form below.
         "candidates": engine_candidates(&rows).iter()

@@ -18,16 +18,18 @@ use serde_json::{Value, json};
 
 use super::WebError;
 use super::templates;
-use throughline_model::Period;
 use throughline_report::Scope;
 
-use crate::web::util::period_or_default;
+use crate::web::util::{Shown, period_by, period_or_default};
 use crate::{ApiError, AppState, Seen, View};
 
 /// The query every report page accepts.
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct PeriodQuery {
     pub period: Option<String>,
+    /// Which of an item's dates puts it in the period: active (default), created or
+    /// resolved.
+    pub period_by: Option<String>,
 }
 
 /// Renders a page template into a response.
@@ -36,35 +38,42 @@ pub(crate) fn html(name: &str, ctx: &serde_json::Value) -> Result<Html<String>, 
 }
 
 /// A report page over one period: `?period=`, else the quarter of the view's last
-/// activity (see [`period_or_default`]); its context derived once per view, under
-/// `name` and the period.
+/// activity (see [`period_or_default`]), counted by `?period_by=` (active by default);
+/// its context derived once per view, under `name`, the period and its meaning.
 pub(crate) async fn period_page<F>(
     state: &AppState,
     seen: &Seen,
-    asked: Option<&str>,
+    asked: &PeriodQuery,
     name: &str,
     template: &'static str,
     context: F,
 ) -> Result<Response, WebError>
 where
-    F: Fn(&View, Option<Period>) -> Value + Send + Sync + 'static,
+    F: Fn(&View, Shown) -> Value + Send + Sync + 'static,
 {
-    let period = period_or_default(asked, &seen.view)?;
-    let key = format!("{name} {}", period.as_ref().map_or("all", |p| &p.name));
+    let shown = Shown {
+        period: period_or_default(asked.period.as_deref(), &seen.view)?,
+        by: period_by(asked.period_by.as_deref())?,
+    };
+    let key = format!(
+        "{name} {} {}",
+        shown.period.as_ref().map_or("all", |p| &p.name),
+        shown.by.as_str()
+    );
     report_page(state, seen, template, key, move |v| {
-        context(v, period.clone())
+        context(v, shown.clone())
     })
     .await
 }
 
-/// The scope of a dashboard page: one period, all teams, teams under three people
-/// folded into "other".
-pub(crate) fn page_scope(period: &Option<Period>) -> Scope {
+/// The scope of a dashboard page: one period counted by the page's meaning, all teams,
+/// teams under three people folded into "other".
+pub(crate) fn page_scope(shown: &Shown) -> Scope {
     Scope {
-        period: period.clone(),
+        period: shown.period.clone(),
+        period_by: shown.by,
         team: None,
         min_group_size: 3,
-        ..Default::default()
     }
 }
 

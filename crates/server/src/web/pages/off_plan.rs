@@ -4,13 +4,12 @@
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde_json::{Value, json};
-use throughline_model::Period;
 use throughline_report::{ThemeOptions, status, themes};
 
 use super::{PeriodQuery, page_scope, period_page};
 use crate::web::WebError;
 use crate::web::charts::{self, Bar, colour};
-use crate::web::util::{items_href, key_href, period_arg, picker};
+use crate::web::util::{Shown, items_href, key_href, period_arg, picker};
 use crate::{AppState, View};
 
 /// `GET /off-plan`.
@@ -19,27 +18,20 @@ pub(crate) async fn page(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, WebError> {
     let seen = state.view().await?;
-    period_page(
-        &state,
-        &seen,
-        q.period.as_deref(),
-        "off-plan",
-        "off_plan.html",
-        context,
-    )
-    .await
+    period_page(&state, &seen, &q, "off-plan", "off_plan.html", context).await
 }
 
-fn context(loaded: &View, period: Option<Period>) -> Value {
+fn context(loaded: &View, shown: Shown) -> Value {
+    let period = &shown.period;
     let snap = &loaded.snap;
-    let scope = page_scope(&period);
+    let scope = page_scope(&shown);
     let st = status(snap, &scope);
     let th = themes(snap, &scope, &ThemeOptions::default());
     let mut reasons = st.off_plan_by_reason.clone();
     reasons.sort_by_key(|r| std::cmp::Reverse(r.work.items));
     let off = st.off_plan.items.max(1) as f64;
     // Every count links to the list of exactly the items it counts.
-    let href = |f: &[(&str, &str)]| items_href(&period, f);
+    let href = |f: &[(&str, &str)]| items_href(&shown, f);
     let bars: Vec<Bar> = reasons
         .iter()
         .map(|r| Bar {
@@ -81,8 +73,11 @@ fn context(loaded: &View, period: Option<Period>) -> Value {
         "nav": "off-plan",
         "title": "Off plan",
         "period": period.as_ref().map(|p| p.name.clone()),
-        "period_arg": period_arg(&period),
-        "periods": picker(snap, &period),
+        "period_arg": period_arg(&shown),
+        "periods": picker(snap, &shown.period),
+        "period_by": shown.by.as_str(),
+        "period_bys": shown.choices(),
+        "in_period": shown.in_period(),
         "total": { "count": st.total.items, "href": href(&[]) },
         "off_plan": { "count": st.off_plan.items, "share": st.off_plan.share_items, "href": href(&[("off_plan", "any")]) },
         "chart": charts::hbars("Off-plan work by reason (share of off-plan work)", &bars),

@@ -13,7 +13,9 @@ use super::items::{PageQuery, list_context};
 use super::{PeriodQuery, page_scope, period_page, report_page};
 use crate::web::WebError;
 use crate::web::charts::{self, Bar, Column, Series, colour};
-use crate::web::util::{items_href, key_href, period_arg, period_or_default, picker, seg};
+use crate::web::util::{
+    Shown, items_href, key_href, period_arg, period_by, period_or_default, picker, seg,
+};
 use crate::{AppState, View};
 use throughline_report::data_sources;
 use throughline_report::item_query::ItemRow;
@@ -58,28 +60,21 @@ pub(crate) async fn page(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, WebError> {
     let seen = state.view().await?;
-    period_page(
-        &state,
-        &seen,
-        q.period.as_deref(),
-        "overview",
-        "overview.html",
-        context,
-    )
-    .await
+    period_page(&state, &seen, &q, "overview", "overview.html", context).await
 }
 
-fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
+fn context(loaded: &View, shown: Shown) -> Value {
+    let period = &shown.period;
     let snap = &loaded.snap;
-    let by = bucket_size(snap, &period);
+    let by = bucket_size(snap, period);
     let Picture {
         status: st,
         allocation: alloc,
         drift: dr,
         themes: th,
-    } = picture_by(snap, &page_scope(&period), by);
+    } = picture_by(snap, &page_scope(&shown), by);
     // Every count links to the list of exactly the items it counts.
-    let href = |f: &[(&str, &str)]| items_href(&period, f);
+    let href = |f: &[(&str, &str)]| items_href(&shown, f);
 
     let not_placed_items = st.unclear.items + st.unlinked.items;
     let not_placed_share = st.unclear.share_items + st.unlinked.share_items;
@@ -142,7 +137,7 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
         .map(|g| {
             let by_origin = |o: &str| href(&[("goal", &g.id), ("origin", o)]);
             json!({
-                "id": g.id, "title": g.title, "href": format!("/goals/{}{}", seg(&g.id), period_arg(&period)),
+                "id": g.id, "title": g.title, "href": format!("/goals/{}{}", seg(&g.id), period_arg(&shown)),
                 "share": g.work.share_items, "count": g.work.items,
                 "items": href(&[("goal", &g.id)]),
                 "explicit": { "count": g.by_origin.explicit.items, "href": by_origin("explicit") },
@@ -290,7 +285,7 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
         .enumerate()
         .map(|(n, s)| {
             let side = |side: &str, f: &throughline_report::status::Figure| {
-                json!({ "count": f.items, "href": format!("/shifts/{n}/{side}{}", period_arg(&period)) })
+                json!({ "count": f.items, "href": format!("/shifts/{n}/{side}{}", period_arg(&shown)) })
             };
             let measure = measure_words(&s.measure, &snap.strategy);
             json!({
@@ -340,8 +335,11 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
         "nav": "overview",
         "title": "Overview",
         "period": period.as_ref().map(|p| p.name.clone()),
-        "period_arg": period_arg(&period),
-        "periods": picker(snap, &period),
+        "period_arg": period_arg(&shown),
+        "periods": picker(snap, &shown.period),
+        "period_by": shown.by.as_str(),
+        "period_bys": shown.choices(),
+        "in_period": shown.in_period(),
         "has_strategy": !snap.strategy.goals.is_empty(),
         "total": { "count": st.total.items, "href": href(&[]) },
         "aligned": { "share": st.aligned.share_items, "count": st.aligned.items, "href": href(&[("class", "aligned")]) },
@@ -374,7 +372,7 @@ fn context(loaded: &View, period: Option<throughline_model::Period>) -> Value {
         "drift_unit": match dr.unit { BucketBy::Month => "month", BucketBy::Quarter => "quarter", _ => "week" },
         "scanned": dr.span.map(|(a, b)| format!("the work created {a} to {b}")),
         "thin_goals": alloc.thin_goals.iter().map(|g| json!({
-            "title": g.title, "href": format!("/goals/{}{}", seg(&g.id), period_arg(&period)),
+            "title": g.title, "href": format!("/goals/{}{}", seg(&g.id), period_arg(&shown)),
             "share": g.work.share_items, "count": g.work.items, "items": href(&[("goal", &g.id)]),
         })).collect::<Vec<_>>(),
         "stalled": alloc.stalled.iter().map(|s| json!({
@@ -399,9 +397,12 @@ pub(crate) async fn shift_items(
     let Query(p) = page.map_err(|e| WebError::BadRequest(e.body_text()))?;
     let page = p.page.unwrap_or(1).max(1);
     let seen = state.view().await?;
-    let period = period_or_default(q.period.as_deref(), &seen.view)?;
-    let name = period.as_ref().map_or("all", |p| &p.name).to_string();
-    let for_drift = period.clone();
+    let shown = Shown {
+        period: period_or_default(q.period.as_deref(), &seen.view)?,
+        by: period_by(q.period_by.as_deref())?,
+    };
+    let name = shown.in_period();
+    let for_drift = shown.clone();
     // The same drift the overview shows: its scope and default options.
     let report = state
         .derive(&seen, format!("drift struct {name}"), move |v| {
@@ -431,7 +432,7 @@ pub(crate) async fn shift_items(
         shift.group,
         measure_words(&shift.measure, &seen.view.snap.strategy)
     );
-    let base = format!("/shifts/{n}/{side}{}", period_arg(&period));
+    let base = format!("/shifts/{n}/{side}{}", period_arg(&shown));
     let key = format!("shift {name} {n} {side} page={page}");
     report_page(&state, &seen, "items.html", key, move |v| {
         let rows = keys.iter().filter_map(|k| {
