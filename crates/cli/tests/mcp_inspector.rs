@@ -68,16 +68,13 @@ fn call_args<'a>(target: &[&'a str], tool: &'a str, args: &[&'a str]) -> Vec<&'a
     all
 }
 
-/// Every tool the server offers, called with arguments that make it answer on the demo.
-/// The write tools add a note, confirm an item's link and move it to another target.
-fn call_every_tool(bin: &str, target: &[&str], key: &str, initiative: &str) {
-    let item = format!("key={key}");
-    let on = format!("on=item:{key}");
-    let to = format!("target=initiative:{initiative}");
-    let calls: [(&str, Vec<&str>); 13] = [
+/// The ten read tools, with arguments that make each answer on the demo; `item` is
+/// `key=KEY`.
+fn read_calls(item: &str) -> Vec<(&'static str, Vec<&str>)> {
+    vec![
         ("status", vec!["period=all"]),
         ("items", vec!["period=all"]),
-        ("explain", vec![&item]),
+        ("explain", vec![item]),
         ("ask", vec!["question=what work is off plan and why?"]),
         ("brief", vec!["period=all"]),
         ("drift", vec!["period=all"]),
@@ -85,16 +82,28 @@ fn call_every_tool(bin: &str, target: &[&str], key: &str, initiative: &str) {
         ("metrics", vec![]),
         ("strategy", vec![]),
         ("notes", vec![]),
+    ]
+}
+
+/// Every tool the server offers: the read tools, then the write tools adding a note,
+/// confirming an item's link and moving it to another initiative.
+fn call_every_tool(bin: &str, target: &[&str], key: &str, initiative: &str) {
+    let item = format!("key={key}");
+    let on = format!("on=item:{key}");
+    let to = format!("target=initiative:{initiative}");
+    let mut calls = read_calls(&item);
+    calls.extend([
         (
             "add_note",
-            vec![&on, "text=Picked up for the launch review"],
+            vec![on.as_str(), "text=Picked up for the launch review"],
         ),
-        ("confirm_link", vec![&item]),
+        ("confirm_link", vec![item.as_str()]),
         (
             "correct_link",
-            vec![&item, &to, "reason=the review said so"],
+            vec![item.as_str(), to.as_str(), "reason=the review said so"],
         ),
-    ];
+    ]);
+    assert_eq!(calls.len(), 13);
     for (tool, args) in &calls {
         let text = call(bin, target, tool, args);
         assert!(!text.trim().is_empty(), "{tool} answered nothing");
@@ -221,17 +230,7 @@ fn the_reference_inspector_lists_and_calls_every_tool_over_stdio_and_http() {
     let status = call(&bin, &[&as_viewer], "status", &["period=all"]);
     let report: Value = serde_json::from_str(&status).expect("status is JSON");
     assert_eq!(report["total"], cli_total);
-    for (tool, args) in [
-        ("items", vec!["period=all"]),
-        ("explain", vec![other_item.as_str()]),
-        ("ask", vec!["question=what are we executing?"]),
-        ("brief", vec!["period=all"]),
-        ("drift", vec!["period=all"]),
-        ("themes", vec!["period=all"]),
-        ("metrics", vec![]),
-        ("strategy", vec![]),
-        ("notes", vec![]),
-    ] {
+    for (tool, args) in read_calls(&other_item) {
         call(&bin, &[&as_viewer], tool, &args);
     }
     let on = format!("on=item:{other}");
