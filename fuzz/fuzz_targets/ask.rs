@@ -75,6 +75,7 @@ fn organisation() -> Snapshot {
                     confidence: 0.8,
                     reason: String::new(),
                     aligned_p: Some(0.7),
+                    also: Vec::new(),
                 },
             );
         }
