@@ -6,8 +6,7 @@
 
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use throughline_model::{ContextNote, LinkOrigin, LinkTarget, Strategy, WorkItem};
@@ -325,11 +324,16 @@ pub fn train_and_infer(
     progress(0, total);
     // `infer_all` reports how many are done so far, from several threads: a thread can
     // report an older count after another's newer one, so only the highest is passed on.
-    let done = AtomicUsize::new(0);
+    // The check and the call share one lock: with an atomic max alone, a thread that won
+    // with 512 could still be overtaken by one that won with 1024 before either called
+    // `progress`, and the bar would step back (seen once in CI). Reports come once per
+    // chunk, so the lock costs nothing measurable.
+    let done = Mutex::new(0usize);
     let infer_span = tracing::info_span!("infer", items = total).entered();
     let answers = infer_all(&model, items, which, notes, &|n| {
-        let before = done.fetch_max(n, Ordering::Relaxed);
-        if n > before {
+        let mut highest = done.lock().unwrap_or_else(|e| e.into_inner());
+        if n > *highest {
+            *highest = n;
             progress(n, total);
         }
     });
