@@ -949,3 +949,60 @@ async fn the_meaning_of_the_period_is_chosen_said_and_kept_by_every_link() {
     assert_eq!(st, 400, "{html}");
     assert!(html.contains("active, created or resolved"), "{html}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_brief_counts_the_work_the_control_picks_and_its_evidence_agrees() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seed_demo(dir.path(), 1500);
+    let s = start(&db, false).await;
+    // The brief's first figure is the work in the period, linked to its whole list.
+    let total = |html: &str| -> (String, usize) {
+        let href = first_link(html, "/brief/evidence/evidence-1");
+        let list = href.replace('&', "&amp;");
+        let after = &html[html.find(&format!("href=\"{list}\"")).unwrap()..];
+        // "… <a href="/brief/evidence/evidence-1?…">all N items</a>"
+        let n = after[after.find(">all ").unwrap() + 5..]
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        (href, n)
+    };
+    let (st, active) = page(&s, "/brief?period=2026-Q3").await;
+    assert_eq!(st, 200);
+    assert!(
+        active.contains("name=\"period_by\""),
+        "the control is there"
+    );
+    let (_, active_n) = total(&active);
+    let (st, created) = page(&s, "/brief?period=2026-Q3&period_by=created").await;
+    assert_eq!(st, 200, "{created}");
+    assert!(
+        created.contains("created in 2026-Q3"),
+        "says what it counts"
+    );
+    assert!(
+        !created.contains("active in 2026-Q3"),
+        "one meaning per page"
+    );
+    assert!(created.contains("<option value=\"created\" selected>"));
+    let (href, created_n) = total(&created);
+    assert!(
+        href.contains("period_by=created"),
+        "the evidence keeps the meaning: {href}"
+    );
+    assert!(
+        created_n < active_n,
+        "created in the quarter ({created_n}) is less than active in it ({active_n})"
+    );
+    let (st, list) = page(&s, &href).await;
+    assert_eq!(st, 200, "{href}: {list}");
+    assert_eq!(strong_number(&list), created_n, "{href}");
+    let (st, _) = page(
+        &s,
+        "/brief/evidence/evidence-1?period=2026-Q3&period_by=someday",
+    )
+    .await;
+    assert_eq!(st, 400);
+}

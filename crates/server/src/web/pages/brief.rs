@@ -7,7 +7,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
-use throughline_model::Period;
 use throughline_report::ask::CitationKind;
 use throughline_report::item_query::ItemRow;
 use throughline_report::{Brief, Evidence, LongEvidence, ask as answer, brief};
@@ -16,7 +15,7 @@ use super::items::{PageQuery, list_context};
 use super::{PeriodQuery, html, page_scope, period_page, report_page};
 use crate::AppState;
 use crate::web::WebError;
-use crate::web::util::{Shown, key_href, period_or_default, picker, seg};
+use crate::web::util::{Shown, key_href, period_arg, period_by, period_or_default, picker, seg};
 
 /// The body of `Brief::to_html` (a whole document) without its `<h1>`: the page has
 /// its own heading and layout, and the report crate stays the one place the brief's
@@ -33,18 +32,13 @@ pub(crate) async fn page(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, WebError> {
     let seen = state.view().await?;
-    // The brief says what each of its figures counts in its own words (active work),
-    // so it takes the period alone.
-    let q = PeriodQuery {
-        period: q.period,
-        period_by: None,
-    };
+    // The brief's figures count the work the "Work" control picks (active by default),
+    // and its own words say which ("created in 2026-Q3"), as every other page does.
     period_page(&state, &seen, &q, "brief", "brief.html", |v, shown| {
         let snap = &v.snap;
         let b = brief(snap, &page_scope(&shown));
-        let period = shown.period;
         // Long evidence lists link to their own page instead of carrying every key.
-        let href = |e: &Evidence| evidence_href(&e.id, &period);
+        let href = |e: &Evidence| evidence_href(&e.id, &shown);
         let long = LongEvidence {
             max_keys: EVIDENCE_KEYS,
             href: Some(&href),
@@ -54,8 +48,10 @@ pub(crate) async fn page(
             "title": format!("{} — {}", b.title, b.scope),
             "heading": b.title,
             "scope": b.scope,
-            "period": period.as_ref().map(|p| p.name.clone()),
-            "periods": picker(snap, &period),
+            "period": shown.period.as_ref().map(|p| p.name.clone()),
+            "periods": picker(snap, &shown.period),
+            "period_by": shown.by.as_str(),
+            "period_bys": shown.choices(),
             "body": body_of(&b.to_html_with(Some(&long))),
         })
     })
@@ -65,11 +61,8 @@ pub(crate) async fn page(
 /// Keys an evidence list shows on the brief page before linking to the whole list.
 const EVIDENCE_KEYS: usize = 40;
 
-fn evidence_href(id: &str, period: &Option<Period>) -> String {
-    match period {
-        Some(p) => format!("/brief/evidence/{}?period={}", seg(id), seg(&p.name)),
-        None => format!("/brief/evidence/{}?period=all", seg(id)),
-    }
+fn evidence_href(id: &str, shown: &Shown) -> String {
+    format!("/brief/evidence/{}{}", seg(id), period_arg(shown))
 }
 
 /// `GET /brief/evidence/{id}?period=`: the items behind one number of the brief.
@@ -87,15 +80,16 @@ pub(crate) async fn evidence(
         Some("all") => None,
         other => period_or_default(other, &seen.view)?,
     };
-    let name = period.as_ref().map_or("all", |p| &p.name).to_string();
-    let for_brief = period.clone();
+    let shown = Shown {
+        period,
+        by: period_by(q.period_by.as_deref())?,
+    };
+    let name = shown.period.as_ref().map_or("all", |p| &p.name).to_string();
+    let by = shown.by.as_str();
+    let for_brief = shown.clone();
     let b: Arc<Brief> = state
-        .derive(&seen, format!("brief struct {name}"), move |v| {
-            let shown = Shown {
-                period: for_brief.clone(),
-                ..Shown::default()
-            };
-            Ok(brief(&v.snap, &page_scope(&shown)))
+        .derive(&seen, format!("brief struct {name} {by}"), move |v| {
+            Ok(brief(&v.snap, &page_scope(&for_brief)))
         })
         .await?;
     let Some(e) = b.evidence.iter().find(|e| e.id == id) else {
@@ -104,13 +98,13 @@ pub(crate) async fn evidence(
         )));
     };
     let (label, keys) = (e.label.clone(), e.keys.clone());
-    let key = format!("evidence {name} {id} page={page}");
+    let key = format!("evidence {name} {by} {id} page={page}");
     report_page(&state, &seen, "items.html", key, move |v| {
         let rows = keys.iter().filter_map(|k| {
             let s = &v.snap.items[v.index.get(k)?];
             Some(ItemRow::new(s, v.snap.links.get(&s.id)))
         });
-        let at = |n: usize| format!("{}&page={n}", evidence_href(&id, &period));
+        let at = |n: usize| format!("{}&page={n}", evidence_href(&id, &shown));
         let described = format!("“{label}” in the brief for {name}");
         list_context(v, rows, page, &described, &at, None)
     })
