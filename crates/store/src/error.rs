@@ -9,8 +9,22 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
+    /// `--db` looked like a PostgreSQL URL but is not one (the URL is shown without its
+    /// password).
+    #[error(
+        "`{url}` is not a PostgreSQL URL ({detail}); expected postgres://USER@HOST[:PORT]/DATABASE"
+    )]
+    BadUrl { url: String, detail: String },
+    #[error("cannot connect to PostgreSQL at {url}: {source}")]
+    OpenPostgres {
+        url: String,
+        #[source]
+        source: postgres::Error,
+    },
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("PostgreSQL error: {0}")]
+    Postgres(#[from] postgres::Error),
     #[error(
         "the database was written by a newer Throughline (schema {found}, this build knows {known}); upgrade throughline"
     )]
