@@ -10,14 +10,15 @@ use throughline_report::item_query::ClassFilter;
 #[derive(Debug, Parser)]
 #[command(name = "throughline", version, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
-    /// Database file (created if missing).
+    /// Database: a file (created if missing), or a PostgreSQL database
+    /// (postgres://USER@HOST[:PORT]/DATABASE; its tables are created if missing).
     #[arg(
         long,
         global = true,
         env = "THROUGHLINE_DB",
         default_value = "throughline.db"
     )]
-    pub db: PathBuf,
+    pub db: throughline_store::DbLocation,
 
     /// No progress bars or chatter (also off when stderr is not a terminal).
     #[arg(long, short, global = true)]

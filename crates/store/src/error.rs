@@ -15,7 +15,7 @@ pub enum StoreError {
         "`{url}` is not a PostgreSQL URL ({detail}); expected postgres://USER@HOST[:PORT]/DATABASE"
     )]
     BadUrl { url: String, detail: String },
-    #[error("cannot connect to PostgreSQL at {url}: {source}")]
+    #[error("cannot connect to PostgreSQL at {url}")]
     OpenPostgres {
         url: String,
         #[source]

@@ -95,6 +95,30 @@ impl DbLocation {
     }
 }
 
+impl From<PathBuf> for DbLocation {
+    fn from(p: PathBuf) -> DbLocation {
+        DbLocation::File(p)
+    }
+}
+
+impl From<&Path> for DbLocation {
+    fn from(p: &Path) -> DbLocation {
+        DbLocation::File(p.to_path_buf())
+    }
+}
+
+impl From<&PathBuf> for DbLocation {
+    fn from(p: &PathBuf) -> DbLocation {
+        DbLocation::File(p.clone())
+    }
+}
+
+impl From<&DbLocation> for DbLocation {
+    fn from(d: &DbLocation) -> DbLocation {
+        d.clone()
+    }
+}
+
 impl std::str::FromStr for DbLocation {
     type Err = StoreError;
 

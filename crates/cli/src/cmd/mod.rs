@@ -36,7 +36,7 @@ use crate::args::{Cli, Command, ScopeArgs};
 
 /// Options every command sees.
 pub struct Globals {
-    pub db: std::path::PathBuf,
+    pub db: throughline_store::DbLocation,
     pub quiet: bool,
     pub json: bool,
     /// With `json`: reports without the item keys behind their figures.
@@ -46,7 +46,7 @@ pub struct Globals {
 
 impl Globals {
     pub fn open(&self) -> anyhow::Result<Store> {
-        Store::open(&self.db).with_context(|| format!("opening {}", self.db.display()))
+        Store::open_at(&self.db).with_context(|| format!("opening {}", self.db))
     }
 
     /// The report snapshot of `store`, kept until the process ends and never freed: a
