@@ -125,7 +125,12 @@ impl Store {
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         let _span = tracing::info_span!("write items").entered();
-        let conn = crate::sqlite_or_mut!(self, |pg| pg.import(meta, items, progress, prune));
+        // Not through `outside_runtime`: the input need not be `Send`, and imports run
+        // on blocking threads.
+        let conn = match &mut self.db {
+            crate::Db::Sqlite(conn) => conn,
+            crate::Db::Postgres(pg) => return pg.import(meta, items, progress, prune),
+        };
         let tx = crate::report_cache::write(conn)?;
         let before: u64 = tx.query_row("SELECT count(*) FROM items", [], |r| r.get(0))?;
         tx.execute(
@@ -331,7 +336,7 @@ impl Store {
                 read_items(&mut stmt.query(params![key, source])?, &mut found)?;
                 found
             }
-            crate::Db::Postgres(pg) => pg.find_items(source, key)?,
+            crate::Db::Postgres(pg) => crate::pg::outside_runtime(|| pg.find_items(source, key))?,
         };
         match found.len() {
             0 => Ok(None),
@@ -370,7 +375,7 @@ impl Store {
                 let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
                 rows.collect::<rusqlite::Result<_>>()?
             }
-            crate::Db::Postgres(pg) => pg.import_ids()?,
+            crate::Db::Postgres(pg) => crate::pg::outside_runtime(|| pg.import_ids())?,
         };
         let group = |s: &StoredItem| import.get(&s.id).copied().flatten();
         let mut size: HashMap<Option<i64>, usize> = HashMap::new();

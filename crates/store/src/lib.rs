@@ -175,7 +175,7 @@ macro_rules! sqlite_or {
     ($store:expr, |$pg:ident| $answer:expr) => {
         match &$store.db {
             $crate::Db::Sqlite(conn) => conn,
-            $crate::Db::Postgres($pg) => return $answer,
+            $crate::Db::Postgres($pg) => return $crate::pg::outside_runtime(|| $answer),
         }
     };
 }
@@ -185,7 +185,7 @@ macro_rules! sqlite_or_mut {
     ($store:expr, |$pg:ident| $answer:expr) => {
         match &mut $store.db {
             $crate::Db::Sqlite(conn) => conn,
-            $crate::Db::Postgres($pg) => return $answer,
+            $crate::Db::Postgres($pg) => return $crate::pg::outside_runtime(|| $answer),
         }
     };
 }

@@ -3,8 +3,14 @@
 //! The synchronous `postgres` crate (tokio-postgres run on its own small runtime) because
 //! the `Store` API is synchronous: callers neither see nor need async, and the crate is
 //! the one the PostgreSQL Rust drivers are built around. A client's queries take `&mut`,
-//! while the store's reads take `&self`, so the client sits in a `RefCell` (a `Store`
-//! is used by one thread at a time, as a SQLite `Connection` is).
+//! while the store's reads take `&self`, so the client sits behind a mutex (a `Store` is
+//! used by one thread at a time, as a SQLite `Connection` is; the lock is never
+//! contended).
+//!
+//! The client blocks on a runtime of its own, which tokio refuses inside another
+//! runtime's worker (the server calls the store from async code, e.g. to poll
+//! `data_version`). So a call made from within a runtime runs on a thread of its own
+//! ([`outside_runtime`]), and a client dropped there is closed on one ([`Conn`]).
 //!
 //! What differs from SQLite, and why:
 //! - Writes go through [`Pg::write`], which moves the same `store_state.generation` as
@@ -18,8 +24,9 @@
 //!   would; new ids come from `RETURNING`; `LIKE` is `ILIKE` (SQLite's LIKE ignores
 //!   ASCII case); a parameter tested with `IS NULL` is cast to its type.
 
-use std::cell::{RefCell, RefMut};
 use std::collections::{HashMap, HashSet};
+use std::ops::{Deref, DerefMut};
+use std::sync::{Mutex, MutexGuard};
 
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::fallible_iterator::FallibleIterator;
@@ -46,7 +53,49 @@ use crate::{ItemId, Result, StoreError, redact_url};
 
 /// A connection to a PostgreSQL database whose schema is up to date.
 pub(crate) struct Pg {
-    client: RefCell<Client>,
+    client: Mutex<Conn>,
+}
+
+/// Runs `f` where the client may block: here, or on a thread of its own when this thread
+/// drives a tokio runtime.
+pub(crate) fn outside_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return f();
+    }
+    std::thread::scope(|s| {
+        s.spawn(f)
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+    })
+}
+
+/// A client that is closed outside any runtime when dropped (see the module).
+struct Conn(Option<Client>);
+
+impl Deref for Conn {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        self.0
+            .as_ref()
+            .expect("a client is taken only when dropped")
+    }
+}
+
+impl DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut Client {
+        self.0
+            .as_mut()
+            .expect("a client is taken only when dropped")
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        if let Some(client) = self.0.take() {
+            outside_runtime(move || drop(client));
+        }
+    }
 }
 
 /// No parameters, for `query_raw`.
@@ -54,14 +103,16 @@ const NO_PARAMS: std::iter::Empty<i64> = std::iter::empty();
 
 impl Pg {
     pub(crate) fn connect(url: &str) -> Result<Pg> {
-        let mut client =
-            Client::connect(url, NoTls).map_err(|source| StoreError::OpenPostgres {
-                url: redact_url(url),
-                source,
-            })?;
-        crate::schema::migrate_pg(&mut client)?;
-        Ok(Pg {
-            client: RefCell::new(client),
+        outside_runtime(|| {
+            let mut client =
+                Client::connect(url, NoTls).map_err(|source| StoreError::OpenPostgres {
+                    url: redact_url(url),
+                    source,
+                })?;
+            crate::schema::migrate_pg(&mut client)?;
+            Ok(Pg {
+                client: Mutex::new(Conn(Some(client))),
+            })
         })
     }
 
@@ -80,13 +131,19 @@ impl Pg {
         self.write().unwrap()
     }
 
-    fn c(&self) -> RefMut<'_, Client> {
-        self.client.borrow_mut()
+    fn c(&self) -> MutexGuard<'_, Conn> {
+        // A panic while holding the client leaves nothing half-done in it that the next
+        // statement would see (a transaction left open is rolled back when dropped).
+        self.client.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn client_mut(&mut self) -> &mut Client {
+        self.client.get_mut().unwrap_or_else(|e| e.into_inner())
     }
 
     /// A write transaction that counts as a change of the data (see `report_cache.rs`).
     fn write(&mut self) -> Result<Transaction<'_>> {
-        let mut tx = self.client.get_mut().transaction()?;
+        let mut tx = self.client_mut().transaction()?;
         tx.execute(
             "UPDATE store_state SET generation = generation + 1 WHERE id = 1",
             &[],
@@ -554,12 +611,12 @@ impl Pg {
                        input_hash, candidates, aligned_p";
         match item_id {
             Some(id) => query_links(
-                &mut *c,
+                &mut **c,
                 &format!("SELECT {columns} FROM links WHERE item_id = $1 ORDER BY origin"),
                 [id].iter(),
             ),
             None => query_links(
-                &mut *c,
+                &mut **c,
                 &format!("SELECT {columns} FROM links ORDER BY item_id, origin"),
                 NO_PARAMS,
             ),
@@ -612,7 +669,7 @@ impl Pg {
     }
 
     pub(crate) fn teams_of(&self, version: Option<i64>) -> Result<Vec<TeamMapping>> {
-        teams_of(&mut *self.c(), version)
+        teams_of(&mut **self.c(), version)
     }
 
     pub(crate) fn strategy_version(&self, version: Option<i64>) -> Result<Option<(i64, Strategy)>> {
@@ -657,8 +714,7 @@ impl Pg {
         let secret = new_secret()?;
         let created_at = now();
         let id: i64 = self
-            .client
-            .get_mut()
+            .client_mut()
             .query_one(
                 "INSERT INTO tokens (name, role, team, hash, created_at) VALUES ($1, $2, $3, $4, $5) \
                  RETURNING id",
@@ -698,7 +754,7 @@ impl Pg {
     }
 
     pub(crate) fn revoke_token(&mut self, id: i64) -> Result<()> {
-        let n = self.client.get_mut().execute(
+        let n = self.client_mut().execute(
             "UPDATE tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
             &[&id, &now()],
         )?;
@@ -836,7 +892,7 @@ impl Pg {
 
     pub(crate) fn record_digest(&mut self, send: &DigestSend) -> Result<DigestSend> {
         let sent_at = now();
-        self.client.get_mut().execute(
+        self.client_mut().execute(
             "INSERT INTO digest_sends (destination, shown, team, sent_at, covered_from, \
              covered_to, ok, error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             &[
@@ -923,7 +979,7 @@ impl Pg {
         generation: i64,
         body: &[u8],
     ) -> Result<bool> {
-        let mut tx = self.client.get_mut().transaction()?;
+        let mut tx = self.client_mut().transaction()?;
         let now: i64 = tx
             .query_one("SELECT generation FROM store_state WHERE id = 1", &[])?
             .try_get(0)?;
