@@ -117,6 +117,19 @@ pub enum Command {
     /// API tokens for `serve`: create (shown once), list, revoke.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Copy everything from one database into another, empty one: a SQLite file into
+    /// PostgreSQL or back (`--from throughline.db --to postgres://USER@HOST/DB`)
+    Migrate(MigrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The database to copy: a file, or postgres://USER@HOST[:PORT]/DATABASE.
+    #[arg(long)]
+    pub from: throughline_store::DbLocation,
+    /// The database to copy into (created if missing; it must hold nothing yet).
+    #[arg(long)]
+    pub to: throughline_store::DbLocation,
 }
 
 #[derive(Debug, Args)]

@@ -98,3 +98,68 @@ fn a_bad_postgresql_url_is_a_clear_error() {
     let err = env.fails(&["--db", "postgres://nobody@127.0.0.1:1/none", "status"]);
     assert!(err.contains("cannot connect to PostgreSQL"), "{err}");
 }
+
+#[test]
+fn migrate_copies_sqlite_into_postgresql_and_back_and_every_report_stays_the_same() {
+    let Some(pg) = PgTestSchema::create() else {
+        return;
+    };
+    let env = Env::new();
+    let first = env.path("first.db");
+    let first = first.to_str().expect("utf-8 path");
+    let back = env.path("back.db");
+    let back = back.to_str().expect("utf-8 path");
+    env.ok(&["--db", first, "--quiet", "demo", "--dir", "exports"]);
+    env.ok(&["--db", first, "token", "create", "--role", "viewer"]);
+    let report = |db: &str| -> (Value, Value) {
+        let status = env.ok(&[
+            "--db",
+            db,
+            "status",
+            "--period",
+            "all",
+            "--json",
+            "--no-cache",
+        ]);
+        let items = env.ok(&["--db", db, "items", "--unclear", "--json", "--no-cache"]);
+        (
+            serde_json::from_str(&status).expect("status json"),
+            serde_json::from_str(&items).expect("items json"),
+        )
+    };
+    let before = report(first);
+
+    let copied = env.json(&["migrate", "--from", first, "--to", &pg.url]);
+    assert_eq!(copied["rows"]["items"], 3000, "{copied}");
+    assert_eq!(copied["rows"]["tokens"], 1, "{copied}");
+    assert_eq!(
+        report(&pg.url),
+        before,
+        "the PostgreSQL copy reports differently"
+    );
+
+    let copied_back = env.json(&["migrate", "--from", &pg.url, "--to", back]);
+    assert_eq!(copied_back["rows"], copied["rows"]);
+    assert_eq!(report(back), before, "the round trip reports differently");
+
+    // A database that holds something is never written over.
+    let err = env.fails(&["migrate", "--from", first, "--to", back]);
+    assert!(err.contains("not empty"), "{err}");
+    // New rows on the copy get ids after the copied ones.
+    env.ok(&[
+        "--db",
+        &pg.url,
+        "--quiet",
+        "strategy",
+        "apply",
+        "exports/strategy.toml",
+    ]);
+    let history = env.json(&["--db", &pg.url, "strategy", "show", "--history"]);
+    let versions: Vec<u64> = history
+        .as_array()
+        .expect("a list of versions")
+        .iter()
+        .filter_map(|v| v["version"].as_u64())
+        .collect();
+    assert_eq!(versions, [1, 2], "{history}");
+}

@@ -36,4 +36,8 @@ pub enum StoreError {
     Corrupt { what: &'static str, detail: String },
     #[error("{0}")]
     NotFound(String),
+    /// An operation the database's state does not allow (a copy into a database that
+    /// is not empty).
+    #[error("{0}")]
+    Refused(String),
 }

@@ -16,6 +16,7 @@
 //! engine's logic, HTTP or the terminal.
 
 mod bulk;
+mod copy;
 mod digests;
 mod embeddings;
 mod error;
@@ -38,6 +39,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use copy::TableCounts;
 pub use digests::DigestSend;
 pub use embeddings::text_hash;
 pub use error::StoreError;

@@ -141,6 +141,21 @@ impl Pg {
         self.client.get_mut().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Runs `f` on the client.
+    pub(crate) fn with_client<T>(&self, f: impl FnOnce(&mut Client) -> Result<T>) -> Result<T> {
+        f(&mut self.c())
+    }
+
+    /// The one number `sql` answers.
+    pub(crate) fn query_i64(&self, sql: &str) -> Result<i64> {
+        Ok(self.c().query_one(sql, &[])?.try_get(0)?)
+    }
+
+    /// [`Pg::write`], for the other modules of the crate.
+    pub(crate) fn write_tx(&mut self) -> Result<Transaction<'_>> {
+        self.write()
+    }
+
     /// A write transaction that counts as a change of the data (see `report_cache.rs`).
     fn write(&mut self) -> Result<Transaction<'_>> {
         let mut tx = self.client_mut().transaction()?;

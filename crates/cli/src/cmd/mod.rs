@@ -17,6 +17,7 @@ mod items;
 mod mcp;
 mod metrics;
 mod metrics_show;
+mod migrate;
 mod note;
 mod phrasing;
 mod semantic;
@@ -91,6 +92,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(a) => serve::run(&g, a),
         Command::Mcp => mcp::run(&g),
         Command::Token(c) => token::run(&g, c),
+        Command::Migrate(a) => migrate::run(&g, a),
     }
 }
 
