@@ -180,9 +180,6 @@ impl Pg {
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         let mut tx = self.write()?;
-        let before: i64 = tx
-            .query_one("SELECT count(*) FROM items", &[])?
-            .try_get(0)?;
         let import_id: i64 = tx
             .query_one(
                 "INSERT INTO imports (at, format, path, items, inserted, updated) \
@@ -263,9 +260,29 @@ impl Pg {
             writer.finish()?;
         }
         // A key twice in one input is stored once, the later record winning, at the place
-        // of the first: what SQLite's row-by-row upsert does. New ids follow the input's
-        // order, as SQLite's do.
-        let written = tx.execute(
+        // of the first: what SQLite's row-by-row upsert does.
+        tx.batch_execute(
+            "CREATE TEMP TABLE import_last ON COMMIT DROP AS \
+             SELECT DISTINCT ON (source, key) *, min(ord) OVER (PARTITION BY source, key) AS first \
+             FROM import_rows ORDER BY source, key, ord DESC",
+        )?;
+        // Changed items in place, then new ones in the input's order. Not one INSERT ...
+        // ON CONFLICT: that draws an id for every row, conflicting or not, so ids would
+        // run ahead of SQLite's on every re-import and the same work get other ids.
+        summary.updated = tx.execute(
+            "UPDATE items SET url=r.url, title=r.title, description=r.description, \
+             item_type=r.item_type, status=r.status, status_category=r.status_category, \
+             labels=r.labels, components=r.components, parent_key=r.parent_key, \
+             epic_key=r.epic_key, project=r.project, team=r.team, assignee=r.assignee, \
+             estimate=r.estimate, estimate_unit=r.estimate_unit, created=r.created, \
+             started=r.started, resolved=r.resolved, sprint=r.sprint, \
+             content_hash=r.content_hash, import_id=$1, area_path=r.area_path, team_mapped=0 \
+             FROM import_last r \
+             WHERE items.source = r.source AND items.key = r.key \
+             AND items.content_hash <> r.content_hash",
+            &[&import_id],
+        )?;
+        summary.inserted = tx.execute(
             "INSERT INTO items (source, key, url, title, description, item_type, status, \
              status_category, labels, components, parent_key, epic_key, project, team, assignee, \
              estimate, estimate_unit, created, started, resolved, sprint, content_hash, import_id, \
@@ -273,29 +290,13 @@ impl Pg {
              SELECT source, key, url, title, description, item_type, status, status_category, \
              labels, components, parent_key, epic_key, project, team, assignee, estimate, \
              estimate_unit, created, started, resolved, sprint, content_hash, $1, area_path \
-             FROM (SELECT DISTINCT ON (source, key) *, \
-                   min(ord) OVER (PARTITION BY source, key) AS first \
-                   FROM import_rows ORDER BY source, key, ord DESC) r \
-             ORDER BY first \
-             ON CONFLICT (source, key) DO UPDATE SET url=excluded.url, title=excluded.title, \
-             description=excluded.description, item_type=excluded.item_type, status=excluded.status, \
-             status_category=excluded.status_category, labels=excluded.labels, \
-             components=excluded.components, parent_key=excluded.parent_key, \
-             epic_key=excluded.epic_key, project=excluded.project, team=excluded.team, \
-             assignee=excluded.assignee, estimate=excluded.estimate, \
-             estimate_unit=excluded.estimate_unit, created=excluded.created, started=excluded.started, \
-             resolved=excluded.resolved, sprint=excluded.sprint, content_hash=excluded.content_hash, \
-             import_id=excluded.import_id, area_path=excluded.area_path, team_mapped=0 \
-             WHERE items.content_hash <> excluded.content_hash",
+             FROM import_last r \
+             WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.source = r.source AND i.key = r.key) \
+             ORDER BY first",
             &[&import_id],
         )?;
         let teams = teams_of(&mut tx, None)?;
         map_teams(&mut tx, &teams, Some(import_id))?;
-        let after: i64 = tx
-            .query_one("SELECT count(*) FROM items", &[])?
-            .try_get(0)?;
-        summary.inserted = (after - before).max(0) as u64;
-        summary.updated = written.saturating_sub(summary.inserted);
         summary.unchanged = summary
             .read
             .saturating_sub(summary.inserted + summary.updated);

@@ -290,3 +290,35 @@ fn an_area_path_is_stored_and_a_new_one_is_a_change() {
         assert_eq!(all[0].item.area_path.as_deref(), Some("Shop\\Checkout"));
     });
 }
+
+#[test]
+fn ids_follow_the_input_order_and_re_imports_take_none() {
+    each_db(|db| {
+        let mut store = db.open();
+        let first = vec![R::Ok(item("PAY-1", "a")), R::Ok(item("PAY-2", "b"))];
+        store.import_items(&meta(), first, |_| {}).unwrap();
+        // An update, a no-op, a new item and a key twice (the later record wins).
+        let again = vec![
+            R::Ok(item("PAY-2", "b, renamed")),
+            R::Ok(item("PAY-1", "a")),
+            R::Ok(item("PAY-3", "c")),
+            R::Ok(item("PAY-4", "d")),
+            R::Ok(item("PAY-3", "c, again")),
+        ];
+        store.import_items(&meta(), again, |_| {}).unwrap();
+        let ids: Vec<(i64, String, String)> = store
+            .all_items()
+            .unwrap()
+            .into_iter()
+            .map(|s| (s.id, s.item.key, s.item.title))
+            .collect();
+        let want = [
+            (1, "PAY-1", "a"),
+            (2, "PAY-2", "b, renamed"),
+            (3, "PAY-3", "c, again"),
+            (4, "PAY-4", "d"),
+        ]
+        .map(|(i, k, t)| (i, k.to_string(), t.to_string()));
+        assert_eq!(ids, want);
+    });
+}
