@@ -272,7 +272,7 @@ fn typed(v: Value, ty: &Type, table: &str, column: &str) -> Result<Box<dyn ToSql
     } else {
         match v {
             Value::Null => Box::new(None::<String>),
-            Value::Text(s) => Box::new(s),
+            Value::Text(s) => Box::new(crate::pg::text_without_nul(s)),
             Value::Integer(i) => Box::new(i.to_string()),
             other => return Err(wrong(&other)),
         }

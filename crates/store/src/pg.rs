@@ -222,6 +222,9 @@ impl Pg {
                 // On an error the writer is dropped unfinished, which aborts the COPY,
                 // and the transaction with it: nothing of the file is stored.
                 let item = item.map_err(|e| StoreError::Input(e.into()))?;
+                // The hash of the item as read, so re-importing the same export is a no-op.
+                let hash = content_hash(&item);
+                let item = without_nul(item);
                 summary.read += 1;
                 if prune {
                     read.insert((item.source.clone(), item.key.clone()));
@@ -250,7 +253,7 @@ impl Pg {
                     &ts_to_sql(item.started),
                     &ts_to_sql(item.resolved),
                     &item.sprint,
-                    &content_hash(&item),
+                    &hash,
                     &item.area_path,
                 ])?;
                 if summary.read % 4096 == 0 {
@@ -1170,6 +1173,52 @@ fn token_from_row(r: &Row) -> Result<TokenInfo> {
         r.try_get(4)?,
         r.try_get(5)?,
     )
+}
+
+/// `item` without NUL characters, which PostgreSQL's text cannot hold (SQLite's can,
+/// and real Jira exports have them in descriptions): removed, as nothing shows them.
+fn without_nul(mut item: WorkItem) -> WorkItem {
+    fn strip(s: &mut String) {
+        if s.contains('\0') {
+            s.retain(|c| c != '\0');
+        }
+    }
+    for s in [
+        &mut item.source,
+        &mut item.key,
+        &mut item.title,
+        &mut item.description,
+    ] {
+        strip(s);
+    }
+    for s in [
+        &mut item.url,
+        &mut item.item_type,
+        &mut item.status,
+        &mut item.parent_key,
+        &mut item.epic_key,
+        &mut item.project,
+        &mut item.team,
+        &mut item.assignee,
+        &mut item.sprint,
+        &mut item.area_path,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        strip(s);
+    }
+    item.labels.iter_mut().for_each(strip);
+    item.components.iter_mut().for_each(strip);
+    item
+}
+
+/// Text as PostgreSQL can hold it (see [`without_nul`]).
+pub(crate) fn text_without_nul(mut s: String) -> String {
+    if s.contains('\0') {
+        s.retain(|c| c != '\0');
+    }
+    s
 }
 
 /// An item from a row of [`ITEM_COLUMNS`] (or the list without descriptions).
