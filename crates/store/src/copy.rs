@@ -37,6 +37,9 @@ const IDENTITIES: &[(&str, &str)] = &[
     ("digest_sends", "id"),
 ];
 
+/// A table's column names and rows, as stored.
+pub(crate) type TableRows = (Vec<String>, Vec<Vec<Value>>);
+
 /// How many rows each table holds, in [`TABLES`] order.
 pub type TableCounts = Vec<(&'static str, u64)>;
 
@@ -116,7 +119,7 @@ impl Store {
     }
 
     /// A table's column names and every row, as stored.
-    fn rows_of(&self, table: &str) -> Result<(Vec<String>, Vec<Vec<Value>>)> {
+    fn rows_of(&self, table: &str) -> Result<TableRows> {
         match &self.db {
             Db::Sqlite(c) => {
                 let mut stmt = c.prepare(&format!("SELECT * FROM {table}"))?;
@@ -152,7 +155,7 @@ impl crate::pg::Pg {
     }
 
     /// A table's column names and rows, as SQLite values (see [`Store::copy_into`]).
-    pub(crate) fn rows_of(&self, table: &str) -> Result<(Vec<String>, Vec<Vec<Value>>)> {
+    pub(crate) fn rows_of(&self, table: &str) -> Result<TableRows> {
         self.with_client(|c| {
             let sql = format!("SELECT * FROM {table}");
             let stmt = c.prepare(&sql)?;
@@ -195,7 +198,7 @@ impl crate::pg::Pg {
     /// identities past the copied ids, and sets the generation.
     pub(crate) fn copy_in(
         &mut self,
-        parts: Vec<(&'static str, (Vec<String>, Vec<Vec<Value>>))>,
+        parts: Vec<(&'static str, TableRows)>,
         generation: i64,
         counts: &mut TableCounts,
     ) -> Result<()> {
