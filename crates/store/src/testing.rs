@@ -32,8 +32,13 @@ impl PgTestSchema {
     /// # Panics
     /// In CI, when PostgreSQL cannot be reached: the tests must not silently pass there.
     pub fn create() -> Option<PgTestSchema> {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
         let admin_url = test_pg_url();
+        // Tests may run this from async code, where the client cannot block (see `pg`).
+        crate::pg::outside_runtime(|| Self::create_here(admin_url))
+    }
+
+    fn create_here(admin_url: String) -> Option<PgTestSchema> {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
         let mut client = match postgres::Client::connect(&admin_url, postgres::NoTls) {
             Ok(c) => c,
             Err(e) => {
@@ -73,8 +78,10 @@ impl PgTestSchema {
     /// # Panics
     /// When it cannot connect (it just did).
     pub fn client(&self) -> postgres::Client {
-        postgres::Client::connect(&self.url, postgres::NoTls)
-            .unwrap_or_else(|e| panic!("connecting to {}: {e}", self.schema))
+        crate::pg::outside_runtime(|| {
+            postgres::Client::connect(&self.url, postgres::NoTls)
+                .unwrap_or_else(|e| panic!("connecting to {}: {e}", self.schema))
+        })
     }
 
     /// A store in the schema.
@@ -89,9 +96,11 @@ impl PgTestSchema {
 impl Drop for PgTestSchema {
     fn drop(&mut self) {
         // Best effort: a schema left behind by a crashed test holds nothing anyone reads.
-        if let Ok(mut c) = postgres::Client::connect(&self.admin_url, postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
-        }
+        crate::pg::outside_runtime(|| {
+            if let Ok(mut c) = postgres::Client::connect(&self.admin_url, postgres::NoTls) {
+                let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
+            }
+        });
     }
 }
 
@@ -123,9 +132,11 @@ impl TestDb {
             DbLocation::File(p) => rusqlite::Connection::open(p)
                 .and_then(|c| c.execute_batch(sql))
                 .unwrap_or_else(|e| panic!("{sql}: {e}")),
-            DbLocation::Postgres(url) => postgres::Client::connect(url, postgres::NoTls)
-                .and_then(|mut c| c.batch_execute(sql))
-                .unwrap_or_else(|e| panic!("{sql}: {e}")),
+            DbLocation::Postgres(url) => crate::pg::outside_runtime(|| {
+                postgres::Client::connect(url, postgres::NoTls)
+                    .and_then(|mut c| c.batch_execute(sql))
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            }),
         }
     }
 }
