@@ -479,7 +479,7 @@ impl Pg {
             query_links(
                 &mut tx,
                 "SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, \
-                 input_hash, NULL::text, aligned_p FROM links ORDER BY item_id",
+                 input_hash, NULL::text, aligned_p FROM links ORDER BY item_id, origin",
                 NO_PARAMS,
             )?
         } else {
