@@ -41,7 +41,13 @@ pub fn run(g: &Globals, a: BenchArgs) -> anyhow::Result<()> {
     let file_megabytes = std::fs::metadata(&path)?.len() as f64 / 1e6;
 
     let db = if a.keep {
-        // A bench never writes into a database someone already has.
+        // A bench never writes into a database someone already has; whether a PostgreSQL
+        // database holds anything is not known before connecting, so it keeps a file.
+        anyhow::ensure!(
+            !g.db.is_postgres(),
+            "`bench --keep` writes a new SQLite file: name one with --db (then `throughline \
+             migrate` copies it into PostgreSQL)"
+        );
         anyhow::ensure!(
             !g.db.exists(),
             "{} already exists; `bench --keep` writes a new database, so name one that does not exist with --db",
