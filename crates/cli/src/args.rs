@@ -10,14 +10,15 @@ use throughline_report::item_query::ClassFilter;
 #[derive(Debug, Parser)]
 #[command(name = "throughline", version, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
-    /// Database file (created if missing).
+    /// Database: a file (created if missing), or a PostgreSQL database
+    /// (postgres://USER@HOST[:PORT]/DATABASE; its tables are created if missing).
     #[arg(
         long,
         global = true,
         env = "THROUGHLINE_DB",
         default_value = "throughline.db"
     )]
-    pub db: PathBuf,
+    pub db: throughline_store::DbLocation,
 
     /// No progress bars or chatter (also off when stderr is not a terminal).
     #[arg(long, short, global = true)]
@@ -116,6 +117,19 @@ pub enum Command {
     /// API tokens for `serve`: create (shown once), list, revoke.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Copy everything from one database into another, empty one: a SQLite file into
+    /// PostgreSQL or back (`--from throughline.db --to postgres://USER@HOST/DB`)
+    Migrate(MigrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// The database to copy: a file, or postgres://USER@HOST[:PORT]/DATABASE.
+    #[arg(long)]
+    pub from: throughline_store::DbLocation,
+    /// The database to copy into (created if missing; it must hold nothing yet).
+    #[arg(long)]
+    pub to: throughline_store::DbLocation,
 }
 
 #[derive(Debug, Args)]

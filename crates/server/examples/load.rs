@@ -26,7 +26,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let seconds: u64 = args.get(2).map(|s| s.parse()).transpose()?.unwrap_or(30);
     let path = args.get(3).cloned().unwrap_or_else(|| "/api/status".into());
 
-    let state = AppState::open(db)?;
+    // A file, or a postgres:// URL.
+    let state = AppState::open(throughline_store::DbLocation::parse(db)?)?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();

@@ -12,7 +12,6 @@
 //! and marked stale (the `x-throughline-stale: true` header; a note on pages).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex as StdMutex, RwLock};
 use std::time::{Duration, Instant};
@@ -24,7 +23,7 @@ use serde::Serialize;
 use tokio::sync::{Mutex, watch};
 
 use throughline_report::Snapshot;
-use throughline_store::{Store, StoreError, TokenInfo};
+use throughline_store::{DbLocation, Store, StoreError, TokenInfo};
 
 use crate::ApiError;
 use crate::view::{Recompute, Value, View};
@@ -53,7 +52,7 @@ const WARM_WINDOW: Duration = Duration::from_secs(30 * 60);
 const WARM_BUDGET: Duration = Duration::from_secs(5);
 
 struct Inner {
-    db_path: PathBuf,
+    db: DbLocation,
     /// The one writer: every write goes through this connection, so concurrent writers
     /// queue instead of racing (SQLite allows one writer at a time anyway).
     writer: Arc<Mutex<Store>>,
@@ -131,32 +130,33 @@ impl Seen {
 
 impl AppState {
     /// Opens the database at `db_path` for serving, without token checks (loopback use).
-    pub fn open(db_path: impl Into<PathBuf>) -> Result<AppState, StoreError> {
-        Self::open_with(db_path, false)
+    pub fn open(db: impl Into<DbLocation>) -> Result<AppState, StoreError> {
+        Self::open_with(db, false)
     }
 
     /// Opens the database at `db_path`; with `auth_required`, every API call but the
     /// health check and the OpenAPI document needs a valid token.
     pub fn open_with(
-        db_path: impl Into<PathBuf>,
+        db: impl Into<DbLocation>,
         auth_required: bool,
     ) -> Result<AppState, StoreError> {
-        Self::open_full(db_path.into(), auth_required, DEFAULT_FRESH_WAIT)
+        Self::open_full(db, auth_required, DEFAULT_FRESH_WAIT)
     }
 
     /// Like [`AppState::open_with`], waiting up to `fresh_wait` for a refresh in flight
     /// before answering from the previous view. Tests that write and then read at once
     /// use a long wait, so a slow machine cannot make them see the previous view.
     pub fn open_full(
-        db_path: PathBuf,
+        db: impl Into<DbLocation>,
         auth_required: bool,
         fresh_wait: Duration,
     ) -> Result<AppState, StoreError> {
-        let writer = Store::open(&db_path)?;
-        let watcher = Store::open(&db_path)?;
+        let db = db.into();
+        let writer = Store::open_at(&db)?;
+        let watcher = Store::open_at(&db)?;
         Ok(AppState {
             inner: Arc::new(Inner {
-                db_path,
+                db,
                 writer: Arc::new(Mutex::new(writer)),
                 readers: StdMutex::new(Vec::new()),
                 auth_required,
@@ -175,9 +175,9 @@ impl AppState {
         })
     }
 
-    /// The database file served.
-    pub fn db_path(&self) -> &Path {
-        &self.inner.db_path
+    /// The database served.
+    pub fn db(&self) -> &DbLocation {
+        &self.inner.db
     }
 
     /// Whether requests need a token.
@@ -188,7 +188,7 @@ impl AppState {
     /// A fresh read connection (WAL lets readers run beside the writer). For connections
     /// kept for a long time; per-request reads should use [`AppState::read`].
     pub fn reader(&self) -> Result<Store, StoreError> {
-        Store::open(&self.inner.db_path)
+        Store::open_at(&self.inner.db)
     }
 
     /// The single writer connection. Call [`AppState::changed`] after writing through

@@ -50,6 +50,7 @@ async fn roles_are_enforced_when_auth_is_on() {
         // Only hashes are stored.
         let dump: Vec<String> = store
             .connection()
+            .expect("a SQLite store")
             .prepare("SELECT hash FROM tokens")
             .unwrap()
             .query_map([], |r| r.get(0))

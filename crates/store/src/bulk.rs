@@ -68,18 +68,18 @@ impl Store {
         columns: &str,
         with_links: bool,
     ) -> Result<(Vec<StoredItem>, Vec<LinkRow>)> {
+        let conn = crate::sqlite_or!(self, |pg| pg.read_at_once(columns, with_links));
         let max_id: ItemId =
-            self.conn
-                .query_row("SELECT coalesce(max(id), 0) FROM items", [], |r| r.get(0))?;
-        let path = match self.conn.path() {
+            conn.query_row("SELECT coalesce(max(id), 0) FROM items", [], |r| r.get(0))?;
+        let path = match conn.path() {
             Some(p) if !p.is_empty() => p.to_string(),
             _ => {
                 let links = if with_links {
-                    links_without_candidates(&self.conn)?
+                    links_without_candidates(conn)?
                 } else {
                     Vec::new()
                 };
-                return Ok((items_in(&self.conn, columns, 0, max_id)?, links));
+                return Ok((items_in(conn, columns, 0, max_id)?, links));
             }
         };
         let step = (max_id / ITEM_RANGES as i64).max(1);

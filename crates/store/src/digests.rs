@@ -30,7 +30,7 @@ pub struct DigestSend {
     pub error: Option<String>,
 }
 
-fn day(s: String) -> Result<NaiveDate> {
+pub(crate) fn day(s: String) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| StoreError::Corrupt {
         what: "digest day",
         detail: format!("{s}: {e}"),
@@ -40,8 +40,9 @@ fn day(s: String) -> Result<NaiveDate> {
 impl Store {
     /// Records a send (or a failed try); returns its record with `sent_at` set.
     pub fn record_digest(&mut self, send: &DigestSend) -> Result<DigestSend> {
+        let conn = crate::sqlite_or_mut!(self, |pg| pg.record_digest(send));
         let sent_at = now();
-        self.conn.execute(
+        conn.execute(
             "INSERT INTO digest_sends (destination, shown, team, sent_at, covered_from, \
              covered_to, ok, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
@@ -64,8 +65,8 @@ impl Store {
     /// The last day covered by a digest that reached `destination` for `team` (empty:
     /// all teams), if one did.
     pub fn last_digest(&self, destination: &str, team: &str) -> Result<Option<NaiveDate>> {
-        let last: Option<Option<String>> = self
-            .conn
+        let conn = crate::sqlite_or!(self, |pg| pg.last_digest(destination, team));
+        let last: Option<Option<String>> = conn
             .query_row(
                 "SELECT MAX(covered_to) FROM digest_sends \
                  WHERE destination = ?1 AND team = ?2 AND ok = 1",
@@ -78,7 +79,8 @@ impl Store {
 
     /// Every send recorded, oldest first.
     pub fn digest_sends(&self) -> Result<Vec<DigestSend>> {
-        let mut stmt = self.conn.prepare(
+        let conn = crate::sqlite_or!(self, |pg| pg.digest_sends());
+        let mut stmt = conn.prepare(
             "SELECT destination, shown, team, sent_at, covered_from, covered_to, ok, error \
              FROM digest_sends ORDER BY id",
         )?;
@@ -120,28 +122,30 @@ mod tests {
 
     #[test]
     fn the_last_digest_is_the_last_that_reached_that_destination_for_that_team() {
-        let mut store = Store::open_in_memory().unwrap();
-        assert_eq!(store.last_digest("a", "").unwrap(), None);
-        store
-            .record_digest(&send("a", "", (2026, 11, 13), true))
-            .unwrap();
-        // A failed try is recorded but covers nothing: the next digest catches it up.
-        store
-            .record_digest(&send("a", "", (2026, 11, 20), false))
-            .unwrap();
-        store
-            .record_digest(&send("b", "", (2026, 11, 27), true))
-            .unwrap();
-        store
-            .record_digest(&send("a", "Payments", (2026, 11, 27), true))
-            .unwrap();
-        let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d);
-        assert_eq!(store.last_digest("a", "").unwrap(), d(11, 13));
-        assert_eq!(store.last_digest("b", "").unwrap(), d(11, 27));
-        assert_eq!(store.last_digest("a", "Payments").unwrap(), d(11, 27));
-        let all = store.digest_sends().unwrap();
-        assert_eq!(all.len(), 4);
-        assert_eq!(all[1].error.as_deref(), Some("HTTP 500"));
-        assert!(!all[1].ok && !all[1].sent_at.is_empty());
+        crate::testing::each_db(|db| {
+            let mut store = db.open();
+            assert_eq!(store.last_digest("a", "").unwrap(), None);
+            store
+                .record_digest(&send("a", "", (2026, 11, 13), true))
+                .unwrap();
+            // A failed try is recorded but covers nothing: the next digest catches it up.
+            store
+                .record_digest(&send("a", "", (2026, 11, 20), false))
+                .unwrap();
+            store
+                .record_digest(&send("b", "", (2026, 11, 27), true))
+                .unwrap();
+            store
+                .record_digest(&send("a", "Payments", (2026, 11, 27), true))
+                .unwrap();
+            let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d);
+            assert_eq!(store.last_digest("a", "").unwrap(), d(11, 13));
+            assert_eq!(store.last_digest("b", "").unwrap(), d(11, 27));
+            assert_eq!(store.last_digest("a", "Payments").unwrap(), d(11, 27));
+            let all = store.digest_sends().unwrap();
+            assert_eq!(all.len(), 4);
+            assert_eq!(all[1].error.as_deref(), Some("HTTP 500"));
+            assert!(!all[1].ok && !all[1].sent_at.is_empty());
+        });
     }
 }

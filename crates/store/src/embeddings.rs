@@ -21,11 +21,11 @@ pub fn text_hash(text: &str) -> i64 {
     h as i64
 }
 
-fn to_blob(v: &[f32]) -> Vec<u8> {
+pub(crate) fn to_blob(v: &[f32]) -> Vec<u8> {
     v.iter().flat_map(|x| x.to_le_bytes()).collect()
 }
 
-fn from_blob(b: &[u8]) -> Result<Vec<f32>> {
+pub(crate) fn from_blob(b: &[u8]) -> Result<Vec<f32>> {
     if !b.len().is_multiple_of(4) {
         return Err(StoreError::Corrupt {
             what: "embedding",
@@ -40,9 +40,9 @@ fn from_blob(b: &[u8]) -> Result<Vec<f32>> {
 impl Store {
     /// Every cached vector of `model`, by text hash.
     pub fn embeddings(&self, model: &str) -> Result<HashMap<i64, Vec<f32>>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT text_hash, vector FROM embeddings WHERE model = ?1")?;
+        let conn = crate::sqlite_or!(self, |pg| pg.embeddings(model));
+        let mut stmt =
+            conn.prepare_cached("SELECT text_hash, vector FROM embeddings WHERE model = ?1")?;
         let mut rows = stmt.query(params![model])?;
         let mut out = HashMap::new();
         while let Some(r) = rows.next()? {
@@ -54,7 +54,8 @@ impl Store {
 
     /// Stores vectors of `model` by text hash, in one transaction.
     pub fn put_embeddings(&mut self, model: &str, vectors: &[(i64, Vec<f32>)]) -> Result<()> {
-        let tx = self.write()?;
+        let conn = crate::sqlite_or_mut!(self, |pg| pg.put_embeddings(model, vectors));
+        let tx = crate::report_cache::write(conn)?;
         {
             let mut stmt = tx.prepare(
                 "INSERT OR REPLACE INTO embeddings (model, text_hash, vector) VALUES (?1, ?2, ?3)",
@@ -74,19 +75,19 @@ mod tests {
 
     #[test]
     fn vectors_survive_a_reopen_and_models_stay_apart() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.db");
-        let h = text_hash("Fix the checkout page");
-        assert_ne!(h, text_hash("Fix the checkout pages"));
-        {
-            let mut s = Store::open(&path).unwrap();
-            s.put_embeddings("m1", &[(h, vec![0.5, -1.25, 3.0])])
-                .unwrap();
-            s.put_embeddings("m2", &[(h, vec![9.0])]).unwrap();
-        }
-        let s = Store::open(&path).unwrap();
-        assert_eq!(s.embeddings("m1").unwrap()[&h], vec![0.5, -1.25, 3.0]);
-        assert_eq!(s.embeddings("m2").unwrap()[&h], vec![9.0]);
-        assert!(s.embeddings("m3").unwrap().is_empty());
+        crate::testing::each_db(|db| {
+            let h = text_hash("Fix the checkout page");
+            assert_ne!(h, text_hash("Fix the checkout pages"));
+            {
+                let mut s = db.open();
+                s.put_embeddings("m1", &[(h, vec![0.5, -1.25, 3.0])])
+                    .unwrap();
+                s.put_embeddings("m2", &[(h, vec![9.0])]).unwrap();
+            }
+            let s = db.open();
+            assert_eq!(s.embeddings("m1").unwrap()[&h], vec![0.5, -1.25, 3.0]);
+            assert_eq!(s.embeddings("m2").unwrap()[&h], vec![9.0]);
+            assert!(s.embeddings("m3").unwrap().is_empty());
+        });
     }
 }

@@ -125,7 +125,13 @@ impl Store {
         E: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         let _span = tracing::info_span!("write items").entered();
-        let tx = self.write()?;
+        // Not through `outside_runtime`: the input need not be `Send`, and imports run
+        // on blocking threads.
+        let conn = match &mut self.db {
+            crate::Db::Sqlite(conn) => conn,
+            crate::Db::Postgres(pg) => return pg.import(meta, items, progress, prune),
+        };
+        let tx = crate::report_cache::write(conn)?;
         let before: u64 = tx.query_row("SELECT count(*) FROM items", [], |r| r.get(0))?;
         tx.execute(
             "INSERT INTO imports (at, format, path, items, inserted, updated) VALUES (?1, ?2, ?3, 0, 0, 0)",
@@ -218,8 +224,8 @@ impl Store {
     /// Number of work items stored.
     /// The last completed import (or sync): where the data came from, and when.
     pub fn last_import(&self) -> Result<Option<ImportRecord>> {
-        Ok(self
-            .conn
+        let conn = crate::sqlite_or!(self, |pg| pg.last_import());
+        Ok(conn
             .query_row(
                 "SELECT at, format, path, items FROM imports ORDER BY id DESC LIMIT 1",
                 [],
@@ -238,7 +244,8 @@ impl Store {
     /// The latest completed import of every file (or sync) ever imported, newest first:
     /// what the data is made of, when the files were imported one by one.
     pub fn latest_imports(&self) -> Result<Vec<ImportRecord>> {
-        let mut stmt = self.conn.prepare(
+        let conn = crate::sqlite_or!(self, |pg| pg.latest_imports());
+        let mut stmt = conn.prepare(
             "SELECT at, format, path, items FROM imports
              WHERE id IN (SELECT max(id) FROM imports GROUP BY format, path)
              ORDER BY id DESC",
@@ -257,8 +264,8 @@ impl Store {
     /// When the last completed import of `format` from `path` began (RFC 3339, UTC):
     /// live sync asks the tracker only for work changed since its last run.
     pub fn last_import_at(&self, format: &str, path: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
+        let conn = crate::sqlite_or!(self, |pg| pg.last_import_at(format, path));
+        Ok(conn
             .query_row(
                 "SELECT at FROM imports WHERE format = ?1 AND path = ?2 ORDER BY id DESC LIMIT 1",
                 params![format, path],
@@ -268,9 +275,8 @@ impl Store {
     }
 
     pub fn item_count(&self) -> Result<u64> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM items", [], |r| r.get(0))?)
+        let conn = crate::sqlite_or!(self, |pg| pg.item_count());
+        Ok(conn.query_row("SELECT count(*) FROM items", [], |r| r.get(0))?)
     }
 
     /// Every work item, in id order. Used by the engine and reports, which work in memory.
@@ -280,6 +286,7 @@ impl Store {
 
     /// Work items matching `filter`, in id order.
     pub fn items(&self, filter: &ItemFilter) -> Result<Vec<StoredItem>> {
+        let conn = crate::sqlite_or!(self, |pg| pg.items(filter));
         let mut sql = format!("SELECT {ITEM_COLUMNS} FROM items WHERE 1=1");
         let mut args: Vec<Value> = Vec::new();
         let mut add = |cond: &str, v: Value| {
@@ -310,7 +317,7 @@ impl Store {
         if let Some(limit) = filter.limit {
             sql.push_str(&format!(" LIMIT {limit}"));
         }
-        let mut stmt = self.conn.prepare(&sql)?;
+        let mut stmt = conn.prepare(&sql)?;
         let params = rusqlite::params_from_iter(args);
         let mut out = Vec::new();
         read_items(&mut stmt.query(params)?, &mut out)?;
@@ -319,12 +326,18 @@ impl Store {
 
     /// Finds one item by key; `source` disambiguates when the key exists in several.
     pub fn find_item(&self, source: Option<&str>, key: &str) -> Result<Option<StoredItem>> {
-        let sql = format!(
-            "SELECT {ITEM_COLUMNS} FROM items WHERE key = ?1 AND (?2 IS NULL OR source = ?2) ORDER BY id LIMIT 2"
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut found = Vec::new();
-        read_items(&mut stmt.query(params![key, source])?, &mut found)?;
+        let mut found = match &self.db {
+            crate::Db::Sqlite(conn) => {
+                let sql = format!(
+                    "SELECT {ITEM_COLUMNS} FROM items WHERE key = ?1 AND (?2 IS NULL OR source = ?2) ORDER BY id LIMIT 2"
+                );
+                let mut stmt = conn.prepare(&sql)?;
+                let mut found = Vec::new();
+                read_items(&mut stmt.query(params![key, source])?, &mut found)?;
+                found
+            }
+            crate::Db::Postgres(pg) => crate::pg::outside_runtime(|| pg.find_items(source, key))?,
+        };
         match found.len() {
             0 => Ok(None),
             1 => Ok(found.pop()),
@@ -338,9 +351,8 @@ impl Store {
     /// The content hash of each item, by id, for deciding which inferences are stale.
     pub fn content_hashes(&self) -> Result<Vec<(ItemId, i64)>> {
         let _span = tracing::info_span!("read content hashes").entered();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, content_hash FROM items ORDER BY id")?;
+        let conn = crate::sqlite_or!(self, |pg| pg.content_hashes());
+        let mut stmt = conn.prepare("SELECT id, content_hash FROM items ORDER BY id")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -357,9 +369,14 @@ impl Store {
         if items.is_empty() || items.iter().any(|s| s.item.created.is_some()) {
             return Ok((items, false));
         }
-        let mut stmt = self.conn.prepare("SELECT id, import_id FROM items")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let import: HashMap<ItemId, Option<i64>> = rows.collect::<rusqlite::Result<_>>()?;
+        let import: HashMap<ItemId, Option<i64>> = match &self.db {
+            crate::Db::Sqlite(conn) => {
+                let mut stmt = conn.prepare("SELECT id, import_id FROM items")?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            }
+            crate::Db::Postgres(pg) => crate::pg::outside_runtime(|| pg.import_ids())?,
+        };
         let group = |s: &StoredItem| import.get(&s.id).copied().flatten();
         let mut size: HashMap<Option<i64>, usize> = HashMap::new();
         for s in &items {
@@ -384,8 +401,8 @@ impl Store {
 
     /// The item's id if `(source, key)` is stored.
     pub fn item_id(&self, source: &str, key: &str) -> Result<Option<ItemId>> {
-        Ok(self
-            .conn
+        let conn = crate::sqlite_or!(self, |pg| pg.item_id(source, key));
+        Ok(conn
             .query_row(
                 "SELECT id FROM items WHERE source = ?1 AND key = ?2",
                 params![source, key],

@@ -83,7 +83,8 @@ impl Store {
     /// explicit links (recomputed from selectors) and full inference runs.
     pub fn replace_links(&mut self, origin: LinkOrigin, links: &[LinkWrite]) -> Result<()> {
         let _span = tracing::info_span!("replace links", ?origin, links = links.len()).entered();
-        let tx = self.write()?;
+        let conn = crate::sqlite_or_mut!(self, |pg| pg.replace_links(origin, links));
+        let tx = crate::report_cache::write(conn)?;
         tx.execute(
             "DELETE FROM links WHERE origin = ?1",
             params![origin.as_str()],
@@ -101,7 +102,8 @@ impl Store {
     /// and removed.
     pub fn sync_links(&mut self, origin: LinkOrigin, links: &[LinkWrite]) -> Result<usize> {
         let _span = tracing::info_span!("sync links", ?origin, links = links.len()).entered();
-        let tx = self.write()?;
+        let conn = crate::sqlite_or_mut!(self, |pg| pg.sync_links(origin, links, None));
+        let tx = crate::report_cache::write(conn)?;
         let n = sync_in(&tx, origin, links)?;
         tx.commit()?;
         Ok(n)
@@ -122,7 +124,12 @@ impl Store {
             also = also.len()
         )
         .entered();
-        let tx = self.write()?;
+        let conn = crate::sqlite_or_mut!(self, |pg| pg.sync_links(
+            LinkOrigin::Explicit,
+            links,
+            Some(also)
+        ));
+        let tx = crate::report_cache::write(conn)?;
         let n = sync_in(&tx, LinkOrigin::Explicit, links)?;
         let mut stored: std::collections::HashSet<(ItemId, String)> = {
             let mut stmt = tx.prepare("SELECT item_id, initiative FROM also_links")?;
@@ -150,8 +157,8 @@ impl Store {
 
     /// The other initiatives one item's explicit link serves, in name order.
     pub fn also_links_of(&self, item_id: ItemId) -> Result<Vec<String>> {
-        let mut stmt = self
-            .conn
+        let conn = crate::sqlite_or!(self, |pg| pg.also_links_of(item_id));
+        let mut stmt = conn
             .prepare("SELECT initiative FROM also_links WHERE item_id = ?1 ORDER BY initiative")?;
         let rows = stmt.query_map([item_id], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -160,8 +167,8 @@ impl Store {
     /// The other initiatives each item's explicit link serves (see
     /// [`Store::sync_explicit_links`]), by item, each item's in name order.
     pub fn also_links(&self) -> Result<HashMap<ItemId, Vec<String>>> {
-        let mut stmt = self
-            .conn
+        let conn = crate::sqlite_or!(self, |pg| pg.also_links());
+        let mut stmt = conn
             .prepare("SELECT item_id, initiative FROM also_links ORDER BY item_id, initiative")?;
         let mut rows = stmt.query([])?;
         let mut out: HashMap<ItemId, Vec<String>> = HashMap::new();
@@ -174,7 +181,8 @@ impl Store {
     /// Inserts or replaces links of `origin` for the given items only, leaving others.
     pub fn upsert_links(&mut self, origin: LinkOrigin, links: &[LinkWrite]) -> Result<()> {
         let _span = tracing::info_span!("upsert links", ?origin, links = links.len()).entered();
-        let tx = self.write()?;
+        let conn = crate::sqlite_or_mut!(self, |pg| pg.upsert_links(origin, links));
+        let tx = crate::report_cache::write(conn)?;
         write_links(&tx, origin, links)?;
         tx.commit()?;
         Ok(())
@@ -182,7 +190,8 @@ impl Store {
 
     /// Removes links of `origin` for the given items.
     pub fn delete_links(&mut self, origin: LinkOrigin, items: &[ItemId]) -> Result<()> {
-        let tx = self.write()?;
+        let conn = crate::sqlite_or_mut!(self, |pg| pg.delete_links(origin, items));
+        let tx = crate::report_cache::write(conn)?;
         {
             let mut stmt = tx.prepare("DELETE FROM links WHERE origin = ?1 AND item_id = ?2")?;
             for id in items {
@@ -213,7 +222,8 @@ impl Store {
     /// Records several people's links in one transaction: all of them, or (when an item
     /// does not exist) none.
     pub fn set_corrections(&mut self, corrections: &[Correction]) -> Result<()> {
-        let tx = self.write()?;
+        let conn = crate::sqlite_or_mut!(self, |pg| pg.set_corrections(corrections));
+        let tx = crate::report_cache::write(conn)?;
         {
             let mut stmt = tx.prepare(
                 "INSERT OR REPLACE INTO links (item_id, origin, target_kind, target_id, confidence, reason, by_team, at) \
@@ -238,13 +248,19 @@ impl Store {
 
     /// Every link of every origin, ordered by item.
     pub fn links(&self) -> Result<Vec<LinkRow>> {
-        self.query_links("SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash, candidates, aligned_p FROM links ORDER BY item_id", [])
+        let conn = crate::sqlite_or!(self, |pg| pg.links(None));
+        query_links(
+            conn,
+            "SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash, candidates, aligned_p FROM links ORDER BY item_id",
+            [],
+        )
     }
 
     /// Every link's item, origin, target and input hash, ordered by item.
     pub fn link_targets(&self) -> Result<Vec<LinkTargetRow>> {
         let _span = tracing::info_span!("read link targets").entered();
-        let mut stmt = self.conn.prepare(
+        let conn = crate::sqlite_or!(self, |pg| pg.link_targets());
+        let mut stmt = conn.prepare(
             "SELECT item_id, origin, target_kind, target_id, input_hash FROM links ORDER BY item_id",
         )?;
         let mut rows = stmt.query([])?;
@@ -262,11 +278,12 @@ impl Store {
 
     /// Every link (all origins) of one item.
     pub fn links_of(&self, item_id: ItemId) -> Result<Vec<LinkRow>> {
-        self.query_links("SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash, candidates, aligned_p FROM links WHERE item_id = ?1", [item_id])
-    }
-
-    fn query_links<P: rusqlite::Params>(&self, sql: &str, p: P) -> Result<Vec<LinkRow>> {
-        query_links(&self.conn, sql, p)
+        let conn = crate::sqlite_or!(self, |pg| pg.links(Some(item_id)));
+        query_links(
+            conn,
+            "SELECT item_id, origin, target_kind, target_id, confidence, reason, by_team, at, input_hash, candidates, aligned_p FROM links WHERE item_id = ?1",
+            [item_id],
+        )
     }
 }
 
@@ -334,7 +351,7 @@ fn query_links<P: rusqlite::Params>(
     Ok(out)
 }
 
-fn origin_from_sql(origin: &str) -> Result<LinkOrigin> {
+pub(crate) fn origin_from_sql(origin: &str) -> Result<LinkOrigin> {
     LinkOrigin::parse(origin).ok_or_else(|| StoreError::Corrupt {
         what: "link origin",
         detail: origin.to_string(),
@@ -343,7 +360,7 @@ fn origin_from_sql(origin: &str) -> Result<LinkOrigin> {
 
 /// Whether a stored link already says what `l` would write (what [`Store::sync_links`]
 /// leaves alone).
-fn same(stored: &LinkRow, l: &LinkWrite) -> bool {
+pub(crate) fn same(stored: &LinkRow, l: &LinkWrite) -> bool {
     stored.target == l.target
         && stored.confidence == l.confidence
         && stored.reason == l.reason
@@ -382,7 +399,7 @@ fn write_links<'a>(
 
 /// `[["initiative:x", 0.71], ...]`, or NULL when there are none. Targets are kept in
 /// their text form (`initiative:x`), as people type them in `throughline link`.
-fn candidates_to_sql(c: &[Candidate]) -> Option<String> {
+pub(crate) fn candidates_to_sql(c: &[Candidate]) -> Option<String> {
     if c.is_empty() {
         return None;
     }
@@ -393,7 +410,7 @@ fn candidates_to_sql(c: &[Candidate]) -> Option<String> {
     serde_json::to_string(&pairs).ok()
 }
 
-fn candidates_from_sql(text: Option<String>) -> Result<Vec<Candidate>> {
+pub(crate) fn candidates_from_sql(text: Option<String>) -> Result<Vec<Candidate>> {
     let Some(text) = text else {
         return Ok(Vec::new());
     };

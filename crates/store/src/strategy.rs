@@ -50,7 +50,14 @@ impl Store {
         };
         let json = serde_json::to_string(strategy).map_err(corrupt)?;
         let teams_json = serde_json::to_string(teams).map_err(corrupt)?;
-        let tx = self.write()?;
+        let conn = crate::sqlite_or_mut!(self, |pg| pg.apply_strategy(
+            &json,
+            &teams_json,
+            teams,
+            source_text,
+            source_path
+        ));
+        let tx = crate::report_cache::write(conn)?;
         tx.execute(
             "INSERT INTO strategy_versions (applied_at, source_path, source_text, strategy_json, teams_json) \
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -74,7 +81,8 @@ impl Store {
     /// The teams a given version of the strategy maps, or the newest's when `version`
     /// is `None`.
     pub fn teams_of_version(&self, version: Option<i64>) -> Result<Vec<TeamMapping>> {
-        teams_of(&self.conn, version)
+        let conn = crate::sqlite_or!(self, |pg| pg.teams_of(version));
+        teams_of(conn, version)
     }
 
     /// The strategy in force (the newest version) and its version number.
@@ -84,8 +92,8 @@ impl Store {
 
     /// A given version of the strategy, or the newest when `version` is `None`.
     pub fn strategy_version(&self, version: Option<i64>) -> Result<Option<(i64, Strategy)>> {
-        let row: Option<(i64, String)> = self
-            .conn
+        let conn = crate::sqlite_or!(self, |pg| pg.strategy_version(version));
+        let row: Option<(i64, String)> = conn
             .query_row(
                 "SELECT version, strategy_json FROM strategy_versions \
                  WHERE ?1 IS NULL OR version = ?1 ORDER BY version DESC LIMIT 1",
@@ -93,41 +101,71 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        row.map(|(v, json)| {
-            serde_json::from_str(&json)
-                .map(|s| (v, s))
-                .map_err(|e| StoreError::Corrupt {
-                    what: "strategy",
-                    detail: e.to_string(),
-                })
-        })
-        .transpose()
+        strategy_from_row(row)
     }
 
     /// Every applied version, oldest first.
     pub fn strategy_history(&self) -> Result<Vec<StrategyVersion>> {
-        let mut stmt = self.conn.prepare(
+        let conn = crate::sqlite_or!(self, |pg| pg.strategy_history());
+        let mut stmt = conn.prepare(
             "SELECT version, applied_at, source_path, strategy_json FROM strategy_versions ORDER BY version",
         )?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            let json: String = r.get(3)?;
-            let s: Strategy = serde_json::from_str(&json).map_err(|e| StoreError::Corrupt {
-                what: "strategy",
-                detail: e.to_string(),
-            })?;
-            out.push(StrategyVersion {
-                version: r.get(0)?,
-                applied_at: r.get(1)?,
-                source_path: r.get(2)?,
-                goals: s.goals.len(),
-                metrics: s.metrics.len(),
-                initiatives: s.initiatives.len(),
-            });
+            out.push(version_row(
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                &r.get::<_, String>(3)?,
+            )?);
         }
         Ok(out)
     }
+}
+
+/// A strategy version read as `(version, strategy_json)`.
+pub(crate) fn strategy_from_row(row: Option<(i64, String)>) -> Result<Option<(i64, Strategy)>> {
+    row.map(|(v, json)| {
+        serde_json::from_str(&json)
+            .map(|s| (v, s))
+            .map_err(|e| StoreError::Corrupt {
+                what: "strategy",
+                detail: e.to_string(),
+            })
+    })
+    .transpose()
+}
+
+/// One line of [`Store::strategy_history`].
+pub(crate) fn version_row(
+    version: i64,
+    applied_at: String,
+    source_path: Option<String>,
+    json: &str,
+) -> Result<StrategyVersion> {
+    let s: Strategy = serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
+        what: "strategy",
+        detail: e.to_string(),
+    })?;
+    Ok(StrategyVersion {
+        version,
+        applied_at,
+        source_path,
+        goals: s.goals.len(),
+        metrics: s.metrics.len(),
+        initiatives: s.initiatives.len(),
+    })
+}
+
+/// The teams a version keeps as JSON.
+pub(crate) fn teams_from_json(json: Option<String>) -> Result<Vec<TeamMapping>> {
+    json.map_or(Ok(Vec::new()), |j| {
+        serde_json::from_str(&j).map_err(|e| StoreError::Corrupt {
+            what: "strategy teams",
+            detail: e.to_string(),
+        })
+    })
 }
 
 /// The teams of the newest strategy version (none without a strategy).
@@ -144,12 +182,7 @@ fn teams_of(conn: &rusqlite::Connection, version: Option<i64>) -> Result<Vec<Tea
             |r| r.get(0),
         )
         .optional()?;
-    json.map_or(Ok(Vec::new()), |j| {
-        serde_json::from_str(&j).map_err(|e| StoreError::Corrupt {
-            what: "strategy teams",
-            detail: e.to_string(),
-        })
-    })
+    teams_from_json(json)
 }
 
 /// Gives every item with no team (of one import, or all) the team `teams` map its

@@ -91,7 +91,7 @@ pub fn token_hash(secret: &str) -> String {
     out
 }
 
-fn new_secret() -> Result<String> {
+pub(crate) fn new_secret() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| StoreError::Corrupt {
         what: "random source",
@@ -106,18 +106,38 @@ fn new_secret() -> Result<String> {
 
 const COLUMNS: &str = "id, name, role, team, created_at, revoked_at";
 
+pub(crate) const TOKEN_COLUMNS: &str = COLUMNS;
+
 fn info_from_row(r: &rusqlite::Row<'_>) -> Result<TokenInfo> {
-    let role: String = r.get(2)?;
+    token_info(
+        r.get(0)?,
+        r.get(1)?,
+        &r.get::<_, String>(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+    )
+}
+
+/// A token's record from its columns ([`COLUMNS`], in order).
+pub(crate) fn token_info(
+    id: i64,
+    name: Option<String>,
+    role: &str,
+    team: Option<String>,
+    created_at: String,
+    revoked_at: Option<String>,
+) -> Result<TokenInfo> {
     Ok(TokenInfo {
-        id: r.get(0)?,
-        name: r.get(1)?,
+        id,
+        name,
         role: role.parse().map_err(|detail| StoreError::Corrupt {
             what: "token role",
             detail,
         })?,
-        team: r.get(3)?,
-        created_at: r.get(4)?,
-        revoked_at: r.get(5)?,
+        team,
+        created_at,
+        revoked_at,
     })
 }
 
@@ -129,15 +149,16 @@ impl Store {
         team: Option<&str>,
         name: Option<&str>,
     ) -> Result<NewToken> {
+        let conn = crate::sqlite_or_mut!(self, |pg| pg.create_token(role, team, name));
         let secret = new_secret()?;
         let created_at = now();
-        self.conn.execute(
+        conn.execute(
             "INSERT INTO tokens (name, role, team, hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![name, role.as_str(), team, token_hash(&secret), created_at],
         )?;
         Ok(NewToken {
             info: TokenInfo {
-                id: self.conn.last_insert_rowid(),
+                id: conn.last_insert_rowid(),
                 name: name.map(str::to_string),
                 role,
                 team: team.map(str::to_string),
@@ -150,8 +171,9 @@ impl Store {
 
     /// The live (not revoked) token with this secret, if any.
     pub fn verify_token(&self, secret: &str) -> Result<Option<TokenInfo>> {
+        let conn = crate::sqlite_or!(self, |pg| pg.verify_token(secret));
         let sql = format!("SELECT {COLUMNS} FROM tokens WHERE hash = ?1 AND revoked_at IS NULL");
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut stmt = conn.prepare_cached(&sql)?;
         let row = stmt
             .query_row([token_hash(secret)], |r| Ok(info_from_row(r)))
             .optional()?;
@@ -160,8 +182,9 @@ impl Store {
 
     /// Every token, revoked ones included, oldest first.
     pub fn tokens(&self) -> Result<Vec<TokenInfo>> {
+        let conn = crate::sqlite_or!(self, |pg| pg.tokens());
         let sql = format!("SELECT {COLUMNS} FROM tokens ORDER BY id");
-        let mut stmt = self.conn.prepare(&sql)?;
+        let mut stmt = conn.prepare(&sql)?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
@@ -172,7 +195,8 @@ impl Store {
 
     /// Revokes a token; it stops working at once. Errors if there is no such live token.
     pub fn revoke_token(&mut self, id: i64) -> Result<()> {
-        let n = self.conn.execute(
+        let conn = crate::sqlite_or_mut!(self, |pg| pg.revoke_token(id));
+        let n = conn.execute(
             "UPDATE tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
             params![id, now()],
         )?;
@@ -189,36 +213,42 @@ mod tests {
 
     #[test]
     fn a_token_is_shown_once_and_stored_as_a_hash() {
-        let mut store = Store::open_in_memory().unwrap();
-        let t = store
-            .create_token(Role::Contributor, Some("Payments"), Some("ci"))
-            .unwrap();
-        assert!(t.secret.starts_with(PREFIX) && t.secret.len() == PREFIX.len() + 64);
-        let stored: String = store
-            .conn
-            .query_row("SELECT hash FROM tokens", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(stored, token_hash(&t.secret));
-        assert!(!stored.contains(&t.secret[PREFIX.len()..]));
-        let found = store.verify_token(&t.secret).unwrap().unwrap();
-        assert_eq!(found, t.info);
-        assert_eq!(found.team.as_deref(), Some("Payments"));
-        assert!(store.verify_token("tl_nope").unwrap().is_none());
+        crate::testing::each_db(|db| {
+            let mut store = db.open();
+            let t = store
+                .create_token(Role::Contributor, Some("Payments"), Some("ci"))
+                .unwrap();
+            assert!(t.secret.starts_with(PREFIX) && t.secret.len() == PREFIX.len() + 64);
+            let stored: String = match &store.db {
+                crate::Db::Sqlite(c) => c
+                    .query_row("SELECT hash FROM tokens", [], |r| r.get(0))
+                    .unwrap(),
+                crate::Db::Postgres(pg) => pg.query_text("SELECT hash FROM tokens"),
+            };
+            assert_eq!(stored, token_hash(&t.secret));
+            assert!(!stored.contains(&t.secret[PREFIX.len()..]));
+            let found = store.verify_token(&t.secret).unwrap().unwrap();
+            assert_eq!(found, t.info);
+            assert_eq!(found.team.as_deref(), Some("Payments"));
+            assert!(store.verify_token("tl_nope").unwrap().is_none());
+        });
     }
 
     #[test]
     fn secrets_differ_and_revoked_tokens_stop_working() {
-        let mut store = Store::open_in_memory().unwrap();
-        let a = store.create_token(Role::Admin, None, None).unwrap();
-        let b = store.create_token(Role::Viewer, None, None).unwrap();
-        assert_ne!(a.secret, b.secret);
-        store.revoke_token(a.info.id).unwrap();
-        assert!(store.verify_token(&a.secret).unwrap().is_none());
-        assert!(store.verify_token(&b.secret).unwrap().is_some());
-        assert!(store.revoke_token(a.info.id).is_err(), "revoking twice");
-        let all = store.tokens().unwrap();
-        assert_eq!(all.len(), 2);
-        assert!(all[0].revoked_at.is_some() && all[1].revoked_at.is_none());
+        crate::testing::each_db(|db| {
+            let mut store = db.open();
+            let a = store.create_token(Role::Admin, None, None).unwrap();
+            let b = store.create_token(Role::Viewer, None, None).unwrap();
+            assert_ne!(a.secret, b.secret);
+            store.revoke_token(a.info.id).unwrap();
+            assert!(store.verify_token(&a.secret).unwrap().is_none());
+            assert!(store.verify_token(&b.secret).unwrap().is_some());
+            assert!(store.revoke_token(a.info.id).is_err(), "revoking twice");
+            let all = store.tokens().unwrap();
+            assert_eq!(all.len(), 2);
+            assert!(all[0].revoked_at.is_some() && all[1].revoked_at.is_none());
+        });
     }
 
     #[test]

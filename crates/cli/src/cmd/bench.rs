@@ -41,17 +41,23 @@ pub fn run(g: &Globals, a: BenchArgs) -> anyhow::Result<()> {
     let file_megabytes = std::fs::metadata(&path)?.len() as f64 / 1e6;
 
     let db = if a.keep {
-        // A bench never writes into a database someone already has.
+        // A bench never writes into a database someone already has; whether a PostgreSQL
+        // database holds anything is not known before connecting, so it keeps a file.
+        anyhow::ensure!(
+            !g.db.is_postgres(),
+            "`bench --keep` writes a new SQLite file: name one with --db (then `throughline \
+             migrate` copies it into PostgreSQL)"
+        );
         anyhow::ensure!(
             !g.db.exists(),
             "{} already exists; `bench --keep` writes a new database, so name one that does not exist with --db",
-            g.db.display()
+            g.db
         );
         g.db.clone()
     } else {
-        dir.path().join("bench.db")
+        throughline_store::DbLocation::File(dir.path().join("bench.db"))
     };
-    let mut store = Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
+    let mut store = Store::open_at(&db).with_context(|| format!("opening {db}"))?;
     let t = Instant::now();
     let format = if jsonl { Format::Jsonl } else { Format::Csv };
     let summary = import::import_path(&mut store, &path, format, Some("bench"), g.quiet)?;
@@ -103,7 +109,7 @@ pub fn run(g: &Globals, a: BenchArgs) -> anyhow::Result<()> {
 /// Where a kept database is, on stderr (stdout is the measurement, or its JSON).
 fn say_kept(g: &Globals, keep: bool) -> anyhow::Result<()> {
     if keep && !g.quiet {
-        let db = g.db.display();
+        let db = &g.db;
         eprintln!("kept the database at {db}: try `throughline --db {db} status`");
     }
     Ok(())

@@ -27,7 +27,7 @@ pub fn run(g: &Globals, a: DemoArgs) -> anyhow::Result<()> {
     if foreign {
         anyhow::bail!(
             "{} already holds other data; run the demo on its own database with --db demo.db",
-            g.db.display()
+            &g.db
         );
     }
     let text = std::fs::read_to_string(&files.strategy)?;
@@ -75,14 +75,14 @@ pub fn run(g: &Globals, a: DemoArgs) -> anyhow::Result<()> {
         eprintln!(
             "Demo organisation written to {} and imported into {}:\n{}",
             a.dir.display(),
-            g.db.display(),
+            &g.db,
             demo.stats
         );
     }
     out!("{}", report.to_text());
     outln!(
         "\nNext: `throughline --db {} items --unlinked`, `... strategy show`, `... status --team Payments`",
-        g.db.display()
+        &g.db
     );
     Ok(())
 }

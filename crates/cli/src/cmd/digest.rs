@@ -3,7 +3,6 @@
 //! the next digest to a destination covers the days since the last one it received.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use chrono::NaiveDate;
@@ -18,7 +17,7 @@ use crate::args::DigestArgs;
 /// What to make and where to send it.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    pub db: PathBuf,
+    pub db: throughline_store::DbLocation,
     pub period: DigestPeriod,
     pub team: Option<String>,
     pub per_team: bool,
@@ -126,7 +125,7 @@ fn key(to: &Destination) -> String {
 /// Makes every digest the plan asks for (blocking: it loads the database): per
 /// destination, since the last digest that reached it; per team with `per_team`.
 pub fn prepare(plan: &Plan) -> anyhow::Result<Vec<Job>> {
-    let store = Store::open(&plan.db).with_context(|| format!("opening {}", plan.db.display()))?;
+    let store = Store::open_at(&plan.db).with_context(|| format!("opening {}", plan.db))?;
     let snap = Snapshot::load(&store)?;
     let teams: Vec<Option<String>> = if plan.per_team {
         let (teams, folded) = digest_teams(&snap, plan.min_group);
@@ -219,8 +218,11 @@ pub async fn deliver(jobs: Vec<Job>, sender: &Sender) -> Vec<(Delivery, DigestSe
 }
 
 /// Records every send, failed ones too (blocking).
-pub fn record(db: &Path, deliveries: &[(Delivery, DigestSend)]) -> anyhow::Result<()> {
-    let mut store = Store::open(db).with_context(|| format!("opening {}", db.display()))?;
+pub fn record(
+    db: &throughline_store::DbLocation,
+    deliveries: &[(Delivery, DigestSend)],
+) -> anyhow::Result<()> {
+    let mut store = Store::open_at(db).with_context(|| format!("opening {db}"))?;
     for (_, send) in deliveries {
         store.record_digest(send)?;
     }

@@ -19,7 +19,7 @@ pub fn run(g: &Globals, a: InitArgs) -> anyhow::Result<()> {
     }
     eprintln!(
         "database ready at {} ({} items)",
-        g.db.display(),
+        &g.db,
         store.item_count()?
     );
     Ok(())

@@ -11,10 +11,10 @@ pub fn run(g: &Globals) -> anyhow::Result<()> {
         // An assistant shows a failed start only as "server disconnected": say where.
         anyhow::bail!(
             "no database at {}; create one with `throughline init` or `throughline demo`",
-            g.db.display()
+            &g.db
         );
     }
-    let state = AppState::open(&g.db).with_context(|| format!("opening {}", g.db.display()))?;
+    let state = AppState::open(&g.db).with_context(|| format!("opening {}", &g.db))?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -17,6 +17,7 @@ mod items;
 mod mcp;
 mod metrics;
 mod metrics_show;
+mod migrate;
 mod note;
 mod phrasing;
 mod semantic;
@@ -36,7 +37,7 @@ use crate::args::{Cli, Command, ScopeArgs};
 
 /// Options every command sees.
 pub struct Globals {
-    pub db: std::path::PathBuf,
+    pub db: throughline_store::DbLocation,
     pub quiet: bool,
     pub json: bool,
     /// With `json`: reports without the item keys behind their figures.
@@ -46,7 +47,7 @@ pub struct Globals {
 
 impl Globals {
     pub fn open(&self) -> anyhow::Result<Store> {
-        Store::open(&self.db).with_context(|| format!("opening {}", self.db.display()))
+        Store::open_at(&self.db).with_context(|| format!("opening {}", self.db))
     }
 
     /// The report snapshot of `store`, kept until the process ends and never freed: a
@@ -91,6 +92,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(a) => serve::run(&g, a),
         Command::Mcp => mcp::run(&g),
         Command::Token(c) => token::run(&g, c),
+        Command::Migrate(a) => migrate::run(&g, a),
     }
 }
 

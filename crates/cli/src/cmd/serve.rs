@@ -12,10 +12,9 @@ pub fn run(g: &Globals, a: ServeArgs) -> anyhow::Result<()> {
         .parse()
         .with_context(|| format!("`{}` is not an address like 127.0.0.1:7878", a.addr))?;
     let auth = auth_required(addr, a.auth);
-    let state =
-        AppState::open_with(&g.db, auth).with_context(|| format!("opening {}", g.db.display()))?;
+    let state = AppState::open_with(&g.db, auth).with_context(|| format!("opening {}", &g.db))?;
     if auth {
-        let live = throughline_store::Store::open(&g.db)?
+        let live = throughline_store::Store::open_at(&g.db)?
             .tokens()?
             .iter()
             .filter(|t| t.revoked_at.is_none())
@@ -29,7 +28,7 @@ pub fn run(g: &Globals, a: ServeArgs) -> anyhow::Result<()> {
     }
     eprintln!(
         "serving {} on http://{addr} as soon as the first pages are computed (API at /api, OpenAPI at /api/openapi.json, MCP at /mcp; tokens {}); Ctrl-C stops",
-        g.db.display(),
+        &g.db,
         if auth {
             "required"
         } else {

@@ -123,7 +123,7 @@ fn draft(g: &Globals, max: usize, out: Option<&Path>) -> anyhow::Result<()> {
     anyhow::ensure!(
         !items.is_empty(),
         "no work in {} yet: import an export first (`throughline import ...`)",
-        g.db.display()
+        &g.db
     );
     let d = throughline_report::draft::draft(&items, max);
     if g.json {

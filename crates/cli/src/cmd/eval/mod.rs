@@ -78,7 +78,7 @@ pub fn run(g: &Globals, a: EvalArgs) -> anyhow::Result<()> {
         );
     }
     let cfg = EvalConfig {
-        dataset: g.db.display().to_string(),
+        dataset: g.db.to_string(),
         test_share: a.test_share,
         hidden,
         engine: EngineConfig {

@@ -22,7 +22,7 @@ pub fn run(g: &Globals, a: EvalArgs) -> anyhow::Result<()> {
         anyhow::bail!(
             "no strategy in {}: the product path holds out the work a strategy's selectors \
              link; apply one with `throughline strategy apply FILE`",
-            g.db.display()
+            &g.db
         );
     };
     let (stored, undated) = store.items_in_time_order()?;

@@ -1,0 +1,104 @@
+//! `throughline serve` on PostgreSQL: the same answers as on the SQLite file it was
+//! copied from, and another process's write shows up on its own (the store's
+//! generation, polled as `data_version`). Skipped, saying so, without PostgreSQL outside
+//! CI (see `throughline_store::testing`).
+
+#[path = "api_common/mod.rs"]
+mod api_common;
+
+use std::time::{Duration, Instant};
+
+use api_common::{client, seed_demo};
+use throughline_model::WorkItem;
+use throughline_server::AppState;
+use throughline_store::testing::PgTestSchema;
+use throughline_store::{DbLocation, ImportMeta, Store};
+
+/// A server on `db` on an ephemeral loopback port; stops when the sender is dropped.
+async fn start(db: DbLocation) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let state = AppState::open_full(db, false, Duration::from_secs(120)).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        throughline_server::serve_on(listener, state, async {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
+    });
+    (base, tx)
+}
+
+async fn json(url: String) -> serde_json::Value {
+    let r = client().get(url).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serving_postgresql_answers_as_sqlite_does_and_sees_other_writers() {
+    let Some(pg) = PgTestSchema::create() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = seed_demo(dir.path(), 600);
+    {
+        let source = Store::open(&file).unwrap();
+        let mut target = pg.store();
+        source.copy_into(&mut target).unwrap();
+    }
+    let (sqlite, _stop_sqlite) = start(DbLocation::File(file.clone())).await;
+    let (postgres, _stop_postgres) = start(DbLocation::Postgres(pg.url.clone())).await;
+    for path in [
+        "/api/status?period=all",
+        "/api/items?limit=5",
+        "/api/strategy",
+    ] {
+        assert_eq!(
+            json(format!("{postgres}{path}")).await,
+            json(format!("{sqlite}{path}")).await,
+            "{path}"
+        );
+    }
+
+    let before = json(format!("{postgres}/api/status?period=all")).await["total"]["items"]
+        .as_u64()
+        .unwrap();
+    // Another process imports one item into the database.
+    tokio::task::spawn_blocking({
+        let url = pg.url.clone();
+        move || {
+            let mut store = Store::open_url(&url).unwrap();
+            let item = WorkItem {
+                source: "jira".into(),
+                key: "OPS-9001".into(),
+                title: "Rotate the signing keys".into(),
+                ..Default::default()
+            };
+            let meta = ImportMeta {
+                format: "test".into(),
+                path: "test".into(),
+            };
+            store
+                .import_items(&meta, [Ok::<_, std::io::Error>(item)], |_| {})
+                .unwrap();
+        }
+    })
+    .await
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let now = json(format!("{postgres}/api/status?period=all")).await["total"]["items"]
+            .as_u64()
+            .unwrap();
+        if now == before + 1 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the import never showed ({now} items)"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
