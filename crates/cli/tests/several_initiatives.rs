@@ -188,9 +188,16 @@ fn on_the_appcelerator_jira_apply_and_status_count_the_same_work() {
         env.ok(&["import", "jira", &p, "--quiet", "--no-align"]);
     }
     let draft = env.ok(&["strategy", "draft"]);
+    let promised = env.json(&["strategy", "draft"]);
     env.write("drafted.toml", &draft);
     let applied = env.json(&["strategy", "apply", "drafted.toml", "--quiet"]);
     let status = same_totals(&env, &applied);
+    // The draft promised the work apply then linked, sub-tasks and all.
+    assert_eq!(
+        promised["reached"], applied["links"]["explicit"],
+        "draft {} against apply {applied}",
+        promised["reached"]
+    );
     assert!(
         applied["links"]["several"].as_u64().unwrap() > 0,
         "TIMOB-559 is under Android, CLI and Tooling: {applied}"

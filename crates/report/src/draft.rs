@@ -16,8 +16,8 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use chrono::{Months, NaiveDate};
-use throughline_model::WorkItem;
-use throughline_sense::offplan;
+use throughline_model::{Initiative, Selectors, Strategy, WorkItem};
+use throughline_sense::{explicit, offplan};
 use throughline_store::StoredItem;
 
 /// How far back "recent" work reaches at first, in months before the newest item.
@@ -462,8 +462,19 @@ pub fn draft(items: &[StoredItem], max: usize) -> Draft {
         let mut add = match own {
             Some(at) => rest.remove(at),
             None => {
-                let c = candidate(SelectorKind::Project, p.to_string(), p.to_string(), p_work);
-                (c, p_work.clone())
+                // A `projects` selector matches the item's project field, not its key:
+                // work numbered in a key space without a project (Linear issues outside
+                // any project) is out of its reach, and listed as left out instead.
+                let named: Vec<usize> = p_work
+                    .iter()
+                    .copied()
+                    .filter(|&i| names_project(work[i], p))
+                    .collect();
+                if named.is_empty() {
+                    continue;
+                }
+                let c = candidate(SelectorKind::Project, p.to_string(), p.to_string(), &named);
+                (c, named)
             }
         };
         add.0.covers_project = Some(p.to_string());
@@ -499,6 +510,17 @@ pub fn draft(items: &[StoredItem], max: usize) -> Draft {
             .cmp(&(b.0.kind != kind))
             .then_with(|| by_rank(&a.0, &b.0))
     });
+
+    // Promise what `strategy apply` will link: settle each initiative's work as the
+    // explicit links resolve it, then count it again.
+    let settled = settle(&chosen, items, &work);
+    for ((c, r), now) in chosen.iter_mut().zip(settled) {
+        let mut again = candidate(c.kind, c.value.clone(), c.title.clone(), &now);
+        again.covers_project = c.covers_project.take();
+        again.score = c.score;
+        *c = again;
+        *r = now;
+    }
 
     let mut seen = vec![false; work.len()];
     for (_, r) in &chosen {
@@ -562,6 +584,75 @@ pub fn draft(items: &[StoredItem], max: usize) -> Draft {
         projects: project_shares,
         left_out,
     }
+}
+
+/// Whether the item's project field is `project` (any case), as a `projects` selector
+/// matches it.
+fn names_project(it: &WorkItem, project: &str) -> bool {
+    it.project
+        .as_deref()
+        .is_some_and(|p| p.trim().eq_ignore_ascii_case(project.trim()))
+}
+
+/// The work each chosen initiative will hold once applied, by the very resolver `strategy
+/// apply` runs ([`explicit::resolve`]): an item counts under every initiative its own
+/// facts select, an item none selects serves what its nearest parent (or epic) serves,
+/// and only then does a project initiative take it. The reach counted per value above
+/// overcounts project initiatives (finer selectors win) and misses sub-tasks that carry
+/// no facts of their own, so the draft promised other figures than apply then showed.
+fn settle(
+    chosen: &[(Candidate, Vec<usize>)],
+    items: &[StoredItem],
+    work: &[&WorkItem],
+) -> Vec<Vec<usize>> {
+    let initiatives = chosen
+        .iter()
+        .enumerate()
+        .map(|(c, (cand, _))| {
+            let mut selectors = Selectors::default();
+            let value = vec![cand.value.clone()];
+            match cand.kind {
+                SelectorKind::Epic => selectors.epics = value,
+                SelectorKind::Component => selectors.components = value,
+                SelectorKind::Label => selectors.labels = value,
+                SelectorKind::Project => selectors.projects = value,
+            }
+            Initiative {
+                id: c.to_string(),
+                goals: vec!["draft".into()],
+                title: cand.title.clone(),
+                description: String::new(),
+                selectors,
+                starts: None,
+                ends: None,
+            }
+        })
+        .collect();
+    let strategy = Strategy {
+        goals: Vec::new(),
+        metrics: Vec::new(),
+        initiatives,
+    };
+    let all: Vec<&WorkItem> = items.iter().map(|s| &s.item).collect();
+    let links = explicit::resolve(&strategy, &all);
+    // `work` is `items` without the epics, in the same order.
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); chosen.len()];
+    let mut w = 0;
+    for (&it, link) in all.iter().zip(links) {
+        if it.is_epic() {
+            continue;
+        }
+        debug_assert_eq!(work[w].key, it.key);
+        if let Some(l) = link {
+            for id in std::iter::once(&l.initiative).chain(&l.also) {
+                if let Some(c) = id.parse::<usize>().ok().filter(|&c| c < out.len()) {
+                    out[c].push(w);
+                }
+            }
+        }
+        w += 1;
+    }
+    out
 }
 
 /// Best first: higher score, then more work, then the value.
@@ -1027,6 +1118,8 @@ mod tests {
         let mut push = |key: String, created: &str, f: &dyn Fn(&mut WorkItem)| {
             let id = v.len() as i64 + 1;
             v.push(item(id, &key, |i| {
+                // A Jira export names each issue's project.
+                i.project = key.split('-').next().map(str::to_string);
                 i.created = day(created);
                 i.status = Some("Closed".into());
                 i.status_category = StatusCategory::Done;
@@ -1209,5 +1302,78 @@ mod tests {
         let odd = "a\"b\\c\nd'e";
         let parsed: toml::Table = toml::from_str(&format!("v = {}", quoted(odd))).unwrap();
         assert_eq!(parsed["v"].as_str(), Some(odd));
+    }
+
+    #[test]
+    fn the_draft_promises_what_apply_links() {
+        let mut v = Vec::new();
+        let mut add = |key: &str, f: &dyn Fn(&mut WorkItem)| {
+            let id = v.len() as i64 + 1;
+            v.push(item(id, key, |i| f(i)));
+        };
+        // Jira work in two projects, named in each issue.
+        for n in 0..30 {
+            let c = if n % 2 == 0 { "Android" } else { "iOS" };
+            add(&format!("MOB-{n}"), &|i| {
+                i.project = Some("MOB".into());
+                i.components = vec![c.into()];
+            });
+        }
+        // Sub-tasks with no facts of their own: they serve what their story serves.
+        for n in 0..6 {
+            add(&format!("MOB-{}", 100 + n), &|i| {
+                i.project = Some("MOB".into());
+                i.parent_key = Some(format!("MOB-{n}"));
+            });
+        }
+        // Another project of many one-off components: drafted as a whole project.
+        for n in 0..20 {
+            add(&format!("WEB-{n}"), &|i| {
+                i.project = Some("WEB".into());
+                i.components = vec![format!("page-{n}")];
+            });
+        }
+        // Linear issues outside any project: numbered in a key space, but no `projects`
+        // selector can reach them.
+        for n in 0..20 {
+            add(&format!("LIN-{n}"), &|i| i.source = "linear".into());
+        }
+        let d = draft(&v, 3);
+        let got: Vec<(&str, usize)> = d
+            .initiatives
+            .iter()
+            .map(|c| (c.value.as_str(), c.items))
+            .collect();
+        assert_eq!(got, vec![("Android", 18), ("iOS", 18), ("WEB", 20)]);
+        assert_eq!(d.reached, 56);
+        assert_eq!(d.left_out.items, 20);
+        assert!(
+            d.left_out
+                .projects
+                .iter()
+                .any(|p| p.project == "LIN" && p.reached == 0),
+            "{:?}",
+            d.left_out.projects
+        );
+        // The resolver `strategy apply` runs links exactly what the draft promised.
+        let text = d.to_toml("s.toml");
+        let strategy = throughline_strategy::parse(&text).expect("the draft parses");
+        let all: Vec<WorkItem> = v.iter().map(|s| s.item.clone()).collect();
+        let linked = explicit::resolve(&strategy, &all);
+        assert_eq!(linked.iter().flatten().count(), d.reached);
+        for c in &d.initiatives {
+            let id = &strategy
+                .initiatives
+                .iter()
+                .find(|i| i.title == c.title)
+                .expect("drafted")
+                .id;
+            let n = linked
+                .iter()
+                .flatten()
+                .filter(|l| &l.initiative == id || l.also.contains(id))
+                .count();
+            assert_eq!(n, c.items, "{}", c.title);
+        }
     }
 }

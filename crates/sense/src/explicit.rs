@@ -16,6 +16,7 @@
 //! fallback for work no finer fact places, and naming it too would count every such item
 //! twice in its own project.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 
 use throughline_model::{Strategy, WorkItem, path_within};
@@ -280,17 +281,19 @@ impl<'a> SelectorIndex<'a> {
 /// Resolves explicit links for `items` (index-aligned result). Items no selector reaches,
 /// directly or through their parent chain, get `None`: they are "unlinked" and left to
 /// the inference.
-pub fn resolve(strategy: &Strategy, items: &[WorkItem]) -> Vec<Option<ExplicitLink>> {
+pub fn resolve<W: Borrow<WorkItem>>(strategy: &Strategy, items: &[W]) -> Vec<Option<ExplicitLink>> {
+    // Borrowed items too: `strategy draft` resolves the items it holds without copying them.
+    let items: Vec<&WorkItem> = items.iter().map(Borrow::borrow).collect();
     let idx = SelectorIndex::new(strategy);
     // Parents are looked up by key within the same source first, then by key alone.
     let mut by_source_key: HashMap<(&str, &str), usize> = HashMap::with_capacity(items.len());
     let mut by_key: HashMap<&str, usize> = HashMap::with_capacity(items.len());
-    for (i, it) in items.iter().enumerate() {
+    for (i, &it) in items.iter().enumerate() {
         by_source_key.insert((it.source.as_str(), it.key.as_str()), i);
         by_key.entry(it.key.as_str()).or_insert(i);
     }
     let parent_of = |i: usize| -> Option<usize> {
-        let it = &items[i];
+        let it = items[i];
         it.parent_key
             .as_deref()
             .or(it.epic_key.as_deref())
@@ -313,7 +316,7 @@ pub fn resolve(strategy: &Strategy, items: &[WorkItem]) -> Vec<Option<ExplicitLi
         let mut found: Option<ExplicitLink> = None;
         let mut cur = start;
         loop {
-            if let Some(m) = idx.own_match_all(&items[cur]) {
+            if let Some(m) = idx.own_match_all(items[cur]) {
                 found = Some(m);
                 break;
             }
@@ -348,7 +351,7 @@ pub fn resolve(strategy: &Strategy, items: &[WorkItem]) -> Vec<Option<ExplicitLi
                     also: l.also.clone(),
                 })
             };
-            let link = own.or_else(|| idx.project_match(&items[i]));
+            let link = own.or_else(|| idx.project_match(items[i]));
             memo[i] = Some(link.clone());
             inherited = link;
         }
