@@ -446,7 +446,7 @@ impl Oidc {
         v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         v.leeway = LEEWAY_SECS;
         let data = jsonwebtoken::decode::<serde_json::Map<String, Value>>(id_token, &key, &v)
-            .map_err(|e| refused(e.to_string()))?;
+            .map_err(|e| refused(why_refused(&e)))?;
         let claims = data.claims;
         if claims.get("nonce").and_then(Value::as_str) != Some(nonce) {
             return Err(refused(
@@ -532,6 +532,22 @@ impl Oidc {
             Some(_) => Err("the session is over: sign in again at /auth/login"),
             None => Err("the session cookie is not valid: sign in again at /auth/login"),
         })
+    }
+}
+
+/// A person's sentence for a token that did not pass.
+fn why_refused(e: &jsonwebtoken::errors::Error) -> String {
+    use jsonwebtoken::errors::ErrorKind as K;
+    match e.kind() {
+        K::ExpiredSignature => "it has expired".into(),
+        K::InvalidAudience => {
+            "it was issued for another application (its audience is not our client id)".into()
+        }
+        K::InvalidIssuer => "it was issued by another issuer".into(),
+        K::InvalidSignature => "its signature does not verify with the issuer's keys".into(),
+        K::ImmatureSignature => "it is not valid yet (check this machine's clock)".into(),
+        K::MissingRequiredClaim(c) => format!("it has no `{c}` claim"),
+        _ => format!("it is malformed ({e})"),
     }
 }
 
