@@ -611,6 +611,13 @@ async fn bad_tokens_states_and_cookies_are_refused() {
         p.grants.lock().unwrap().contains_key(&q["code"]),
         "not traded"
     );
+    // And that sign-in is over: even the right state is no longer accepted.
+    assert!(
+        !b.cookies.contains_key("throughline_oidc"),
+        "the flow cookie is cleared"
+    );
+    assert_eq!(b.get(&back).await.status(), 400);
+    let back = to_callback(&mut b, &base, &p.issuer).await;
     // A callback in a browser that started no sign-in (a link someone was sent): 400.
     let mut stranger = Browser::default();
     assert_eq!(stranger.get(&back).await.status(), 400);

@@ -79,10 +79,21 @@ pub(crate) async fn callback(
                 .unwrap_or_default()
         )));
     }
-    let (session, next) = oidc
-        .callback(&headers, q.code.as_deref(), q.state.as_deref())
-        .await?;
     let [_, clear_flow] = oidc.clearing_cookies();
+    let (session, next) = match oidc
+        .callback(&headers, q.code.as_deref(), q.state.as_deref())
+        .await
+    {
+        Ok(done) => done,
+        // A sign-in's state and nonce are good for one callback, whatever its outcome.
+        Err(e) => {
+            return Ok((
+                AppendHeaders([(header::SET_COOKIE, clear_flow)]),
+                WebError::from(e),
+            )
+                .into_response());
+        }
+    };
     Ok((
         AppendHeaders([
             (header::SET_COOKIE, oidc.session_cookie(&session)),
