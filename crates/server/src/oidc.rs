@@ -387,7 +387,7 @@ impl Oidc {
         let url = &self.meta.token_endpoint;
         let provider = |e: reqwest::Error| OidcError::Provider {
             url: url.clone(),
-            message: e.to_string(),
+            message: with_causes(&e),
         };
         let resp = req
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -587,6 +587,18 @@ fn strings(v: Option<&Value>) -> Vec<String> {
     }
 }
 
+/// An HTTP client's error with its causes ("error sending request" alone says little).
+fn with_causes(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 async fn get_json<T: for<'de> Deserialize<'de>>(
     http: &reqwest::Client,
     url: &str,
@@ -600,11 +612,11 @@ async fn get_json<T: for<'de> Deserialize<'de>>(
         .header(header::ACCEPT, "application/json")
         .send()
         .await
-        .map_err(|e| provider(e.to_string()))?;
+        .map_err(|e| provider(with_causes(&e)))?;
     if !resp.status().is_success() {
         return Err(provider(format!("answered {}", resp.status())));
     }
-    resp.json().await.map_err(|e| provider(e.to_string()))
+    resp.json().await.map_err(|e| provider(with_causes(&e)))
 }
 
 #[cfg(test)]

@@ -28,15 +28,6 @@ pub fn run(g: &Globals, a: ServeArgs) -> anyhow::Result<()> {
             );
         }
     }
-    eprintln!(
-        "serving {} on http://{addr} as soon as the first pages are computed (API at /api, OpenAPI at /api/openapi.json, MCP at /mcp; tokens {}); Ctrl-C stops",
-        g.db.display(),
-        if auth {
-            "required"
-        } else {
-            "not required on loopback"
-        }
-    );
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -53,6 +44,17 @@ pub fn run(g: &Globals, a: ServeArgs) -> anyhow::Result<()> {
         );
         state.set_oidc(oidc);
     }
+    eprintln!(
+        "serving {} on http://{addr} as soon as the first pages are computed (API at /api, OpenAPI at /api/openapi.json, MCP at /mcp; {}); Ctrl-C stops",
+        g.db.display(),
+        if a.oidc.oidc_issuer.is_some() {
+            "sign-in or a token required"
+        } else if auth {
+            "tokens required"
+        } else {
+            "tokens not required on loopback"
+        }
+    );
     if let Some(schedule) = a.digest {
         let plan = super::digest::serve_plan(g, &a, &addr.to_string())?;
         eprintln!(
