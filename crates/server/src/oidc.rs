@@ -19,7 +19,7 @@ use std::time::Duration;
 use axum::http::{HeaderMap, header};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
@@ -461,6 +461,7 @@ impl Oidc {
         let set = self.jwks.read().await;
         set.keys
             .iter()
+            .filter(|k| matches!(k.algorithm, AlgorithmParameters::RSA(_)))
             .filter(|k| kid.is_none() || k.common.key_id.as_deref() == kid)
             .find_map(|k| DecodingKey::from_jwk(k).ok())
     }
