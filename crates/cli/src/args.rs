@@ -796,6 +796,43 @@ pub struct ServeArgs {
     // THROUGHLINE_BASE_URL is set for `throughline digest`.
     #[arg(long, value_name = "URL", env = "THROUGHLINE_BASE_URL")]
     pub base_url: Option<String>,
+    #[command(flatten)]
+    pub oidc: OidcArgs,
+}
+
+/// Sign-in with an identity provider (OpenID Connect) for `serve`.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Sign in with an identity provider (OpenID Connect)")]
+pub struct OidcArgs {
+    /// The provider's issuer URL (its discovery document is at
+    /// ISSUER/.well-known/openid-configuration). People then sign in there, the dashboard
+    /// sends them to it, and every request needs a session or a token, on loopback too.
+    /// The client secret, if the client has one, is read from
+    /// THROUGHLINE_OIDC_CLIENT_SECRET. Register BASE_URL/auth/callback (--base-url) as
+    /// the client's redirect URI.
+    #[arg(long, value_name = "URL", requires = "oidc_client_id")]
+    pub oidc_issuer: Option<String>,
+    /// The client id registered with the provider; ID tokens must name it as audience.
+    #[arg(long, value_name = "ID", requires = "oidc_issuer")]
+    pub oidc_client_id: Option<String>,
+    /// The ID-token claim listing a person's groups or roles (a dotted path reaches into
+    /// objects, e.g. realm_access.roles).
+    #[arg(long, value_name = "CLAIM", default_value = "groups")]
+    pub oidc_roles_claim: String,
+    /// Members of this group are admins (repeatable).
+    #[arg(long, value_name = "GROUP")]
+    pub oidc_admin_group: Vec<String>,
+    /// Members of this group are contributors (repeatable). Everyone else who signs in
+    /// is a viewer.
+    #[arg(long, value_name = "GROUP")]
+    pub oidc_contributor_group: Vec<String>,
+    /// The ID-token claim naming a person's team, recorded with their notes and
+    /// corrections (default: none).
+    #[arg(long, value_name = "CLAIM")]
+    pub oidc_team_claim: Option<String>,
+    /// How long a sign-in lasts.
+    #[arg(long, value_name = "DURATION", default_value = "8h", value_parser = humantime::parse_duration)]
+    pub oidc_session: std::time::Duration,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,11 @@
 //! Without `--auth` on a loopback address nobody needs a token: the caller is
 //! [`Caller::Local`], the person at the machine, who may do everything the CLI can.
 //! A token that is presented is still checked, so a bad one is refused even then.
+//!
+//! With an identity provider (`serve --oidc-issuer`, see [`crate::oidc`]) a browser
+//! signs in there instead and carries a signed session cookie, read here as
+//! [`Caller::Session`] with the role and team its claims gave; tokens keep working for
+//! scripts, and win when a request has both.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -35,6 +40,8 @@ pub enum Caller {
     Local,
     /// A valid, unrevoked token.
     Token(TokenInfo),
+    /// A person signed in through the identity provider, with a valid session cookie.
+    Session(crate::oidc::Session),
     /// No valid token; says why, for the 401 message.
     Anonymous(&'static str),
     /// The server itself computing the first pages ahead of people (see
@@ -42,6 +49,12 @@ pub enum Caller {
     /// process carries the [`WarmUp`] marker, so no client can claim to be this.
     WarmUp,
 }
+
+/// Marks a request to a server whose people sign in with an identity provider, so the
+/// dashboard sends a browser that is not signed in to `/auth/login` rather than to the
+/// token form.
+#[derive(Debug, Clone, Copy)]
+pub struct SignInWithProvider;
 
 /// Marks a request the server makes to itself to compute pages ahead of people.
 #[derive(Debug, Clone, Copy)]
@@ -53,16 +66,19 @@ impl Caller {
         match self {
             Caller::Local => Some(Role::Admin),
             Caller::Token(t) => Some(t.role),
+            Caller::Session(s) => Some(s.role),
             Caller::WarmUp => Some(Role::Viewer),
             Caller::Anonymous(_) => None,
         }
     }
 
-    /// The team recorded with this caller's notes and corrections: the token's team.
-    /// Local callers have none (handlers may take one from the request instead).
+    /// The team recorded with this caller's notes and corrections: the token's team, or
+    /// the one the session's claims gave. Local callers have none (handlers may take one
+    /// from the request instead).
     pub fn team(&self) -> Option<&str> {
         match self {
             Caller::Token(t) => t.team.as_deref(),
+            Caller::Session(s) => s.team.as_deref(),
             _ => None,
         }
     }
@@ -76,7 +92,12 @@ impl Caller {
                 _ => "a token is required".to_string(),
             })),
             Some(have) if have < role => Err(ApiError::Forbidden(format!(
-                "this needs the {role} role; the token has {have}"
+                "this needs the {role} role; the {} has {have}",
+                if matches!(self, Caller::Session(_)) {
+                    "signed-in person"
+                } else {
+                    "token"
+                }
             ))),
             Some(_) => Ok(()),
         }
@@ -120,15 +141,28 @@ pub fn token_from_mcp_query(uri: &axum::http::Uri) -> Option<String> {
 
 /// Works out who is calling from the request's headers.
 pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Caller, ApiError> {
-    resolve_token(state, token_from_headers(headers)).await
+    resolve_token(state, token_from_headers(headers), headers).await
 }
 
-/// Works out who is calling from the token the request presented, if any.
-async fn resolve_token(state: &AppState, token: Option<String>) -> Result<Caller, ApiError> {
+/// Works out who is calling from the token the request presented, if any, else from its
+/// session cookie when people sign in with an identity provider.
+async fn resolve_token(
+    state: &AppState,
+    token: Option<String>,
+    headers: &HeaderMap,
+) -> Result<Caller, ApiError> {
     match token {
         Some(token) => Ok(match state.verify_token(&token).await? {
             Some(info) => Caller::Token(info),
             None => Caller::Anonymous("the token is not valid (unknown or revoked)"),
+        }),
+        None if state.oidc().is_some() => Ok(match state.oidc().and_then(|o| o.session(headers)) {
+            Some(Ok(session)) => Caller::Session(session),
+            Some(Err(why)) => Caller::Anonymous(why),
+            None => Caller::Anonymous(
+                "sign in at /auth/login, or send `Authorization: Bearer <token>` \
+                     (create one with `throughline token create`)",
+            ),
         }),
         None if state.auth_required() => Ok(Caller::Anonymous(
             "a token is required: send `Authorization: Bearer <token>` \
@@ -145,8 +179,11 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         req.extensions_mut().insert(Caller::WarmUp);
         return next.run(req).await;
     }
+    if state.oidc().is_some() {
+        req.extensions_mut().insert(SignInWithProvider);
+    }
     let token = token_from_headers(req.headers()).or_else(|| token_from_mcp_query(req.uri()));
-    match resolve_token(&state, token).await {
+    match resolve_token(&state, token, req.headers()).await {
         Ok(caller) => {
             req.extensions_mut().insert(caller);
             next.run(req).await

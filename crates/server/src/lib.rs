@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 mod error;
 pub mod mcp;
+pub mod oidc;
 pub mod openapi;
 mod state;
 mod view;

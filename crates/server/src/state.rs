@@ -88,6 +88,8 @@ struct Inner {
     /// of all computing it (200 copies of a report over 100,000 items would take the
     /// CPUs for a minute).
     computing: StdMutex<Gates>,
+    /// Sign-in with an identity provider (`serve --oidc-issuer`), set once before serving.
+    oidc: std::sync::OnceLock<Arc<crate::oidc::Oidc>>,
 }
 
 /// The lock of each value being derived, by view id and key.
@@ -171,8 +173,20 @@ impl AppState {
                 next_view: AtomicU64::new(1),
                 tokens: StdMutex::new((Version::default(), HashMap::new())),
                 computing: StdMutex::new(HashMap::new()),
+                oidc: std::sync::OnceLock::new(),
             }),
         })
+    }
+
+    /// Signs people in with this identity provider from now on; every request then needs
+    /// a session or a token, on loopback too. A second call changes nothing: false.
+    pub fn set_oidc(&self, oidc: crate::oidc::Oidc) -> bool {
+        self.inner.oidc.set(Arc::new(oidc)).is_ok()
+    }
+
+    /// The identity provider people sign in with, if any.
+    pub fn oidc(&self) -> Option<&Arc<crate::oidc::Oidc>> {
+        self.inner.oidc.get()
     }
 
     /// The database served.
@@ -180,9 +194,9 @@ impl AppState {
         &self.inner.db
     }
 
-    /// Whether requests need a token.
+    /// Whether requests need a token (or, with an identity provider, a session).
     pub fn auth_required(&self) -> bool {
-        self.inner.auth_required
+        self.inner.auth_required || self.inner.oidc.get().is_some()
     }
 
     /// A fresh read connection (WAL lets readers run beside the writer). For connections

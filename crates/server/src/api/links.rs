@@ -43,10 +43,12 @@ pub struct ConfirmBody {
     pub team: Option<String>,
 }
 
-/// The team recorded with a write: the token's, else (no tokens in use) the one given.
+/// The team recorded with a write: the token's or the session's, else (no tokens in
+/// use) the one given.
 pub fn team_of(caller: &Caller, given: Option<String>) -> Option<String> {
     match caller {
         Caller::Token(t) => t.team.clone(),
+        Caller::Session(s) => s.team.clone(),
         _ => given.filter(|t| !t.trim().is_empty()),
     }
 }

@@ -17,7 +17,7 @@ use serde_json::json;
 use super::WebError;
 use super::pages::html;
 use crate::AppState;
-use crate::auth::{Caller, Role, TOKEN_COOKIE};
+use crate::auth::{Caller, Role, SignInWithProvider, TOKEN_COOKIE};
 
 /// Route layer: GET needs a viewer, POST a contributor. Fails closed when the auth
 /// middleware is missing.
@@ -32,14 +32,19 @@ pub(crate) async fn require_role(req: Request, next: Next) -> Response {
         .path_and_query()
         .map_or("/".to_string(), |p| p.as_str().to_string());
     let caller = req.extensions().get::<Caller>().cloned();
+    let sign_in = if req.extensions().get::<SignInWithProvider>().is_some() {
+        "/auth/login"
+    } else {
+        "/sign-in"
+    };
     match caller.as_ref().map(|c| c.require(need)) {
         Some(Ok(())) => next.run(req).await,
         Some(Err(e)) if e.status() == axum::http::StatusCode::UNAUTHORIZED => {
             if req.method() == Method::GET {
-                Redirect::to(&format!("/sign-in?next={}", super::util::seg(&next_path)))
+                Redirect::to(&format!("{sign_in}?next={}", super::util::seg(&next_path)))
                     .into_response()
             } else {
-                WebError::Unauthorized(format!("{e}. Sign in at /sign-in first.")).into_response()
+                WebError::Unauthorized(format!("{e}. Sign in at {sign_in} first.")).into_response()
             }
         }
         Some(Err(e)) => WebError::from(e).into_response(),
@@ -55,7 +60,7 @@ pub(crate) struct NextQuery {
 }
 
 /// Only paths on this site, so the sign-in page cannot be used to send people elsewhere.
-fn safe_next(n: Option<&str>) -> String {
+pub(crate) fn safe_next(n: Option<&str>) -> String {
     match n {
         Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.into(),
         _ => "/".into(),

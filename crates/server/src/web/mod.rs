@@ -10,6 +10,7 @@
 mod access;
 mod charts;
 mod pages;
+mod sign_in_oidc;
 mod templates;
 mod util;
 
@@ -51,6 +52,12 @@ pub fn router() -> Router<AppState> {
         // Open to anyone: the stylesheet, and the page that asks for a token.
         .route("/static/app.css", get(stylesheet))
         .route("/sign-in", get(access::sign_in_page).post(access::sign_in))
+        .route("/auth/login", get(sign_in_oidc::login))
+        .route("/auth/callback", get(sign_in_oidc::callback))
+        .route(
+            "/auth/logout",
+            get(sign_in_oidc::logout).post(sign_in_oidc::logout),
+        )
         .fallback(not_found)
         .layer(middleware::from_fn(same_origin_posts))
 }
