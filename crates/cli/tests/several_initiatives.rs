@@ -202,6 +202,46 @@ fn on_the_appcelerator_jira_apply_and_status_count_the_same_work() {
         applied["links"]["several"].as_u64().unwrap() > 0,
         "TIMOB-559 is under Android, CLI and Tooling: {applied}"
     );
+    // Every project is covered, or listed as left out with its size.
+    let left: Vec<&str> = promised["left_out"]["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["project"].as_str().unwrap())
+        .collect();
+    for p in promised["projects"].as_array().unwrap() {
+        let name = p["project"].as_str().unwrap();
+        assert!(
+            p["covered"] == true || left.contains(&name),
+            "project {name} neither covered nor listed as left out: {p}"
+        );
+    }
+    assert!(
+        promised["projects"].as_array().unwrap().len() >= 4,
+        "ALOY, DAEMON, MOD and TIMOB: {}",
+        promised["projects"]
+    );
+    // "bug / incident" holds no feature work (nothing here carries a note or label
+    // saying otherwise).
+    let bugs = env.json(&["items", "--off-plan", "bug_incident", "--limit", "0"]);
+    let features: Vec<String> = bugs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| {
+            matches!(
+                i["item_type"].as_str(),
+                Some("New Feature" | "Story" | "Improvement")
+            )
+        })
+        .map(|i| i["key"].to_string())
+        .collect();
+    assert!(
+        bugs["total"].as_u64().unwrap() > 0,
+        "some work is bug / incident: {}",
+        bugs["total"]
+    );
+    assert!(features.is_empty(), "feature work as bug / incident: {features:?}");
     // Per-initiative figures add up to at least the aligned total: work under several
     // initiatives counts under each.
     let per_initiative: u64 = status["goals"]
