@@ -80,6 +80,9 @@ struct Inner {
     timing: StdMutex<RefreshTiming>,
     /// Numbers the views.
     next_view: AtomicU64,
+    /// Set once the first pages have been computed (`web::warm_up`): until then a load
+    /// balancer should send people to another replica.
+    warmed: AtomicBool,
     /// Tokens already checked, by hash, valid for one database version (so a token
     /// revoked from the CLI stops working at the next request).
     tokens: StdMutex<(Version, HashMap<String, Option<TokenInfo>>)>,
@@ -169,6 +172,7 @@ impl AppState {
                 failure: StdMutex::new(None),
                 timing: StdMutex::new(RefreshTiming::default()),
                 next_view: AtomicU64::new(1),
+                warmed: AtomicBool::new(false),
                 tokens: StdMutex::new((Version::default(), HashMap::new())),
                 computing: StdMutex::new(HashMap::new()),
             }),
@@ -203,6 +207,40 @@ impl AppState {
         self.inner.generation.fetch_add(1, Ordering::SeqCst);
         if tokio::runtime::Handle::try_current().is_ok() {
             self.kick();
+        }
+    }
+
+    /// Records that the first pages are computed (called by `serve_on` after warm-up).
+    pub(crate) fn mark_warmed(&self) {
+        self.inner.warmed.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether this server should be sent requests: warm-up is done, a view is loaded,
+    /// and the database answers a trivial query (the watcher's `data_version`, the same
+    /// query every request makes first) within `within`. The error says what is missing.
+    pub async fn readiness(&self, within: Duration) -> Result<(), String> {
+        if !self.inner.warmed.load(Ordering::SeqCst) {
+            return Err("computing the first pages".into());
+        }
+        if self.current().is_none() {
+            let failed = self.inner.failure.lock().unwrap_or_else(|p| p.into_inner());
+            return Err(match &*failed {
+                Some((_, why)) => format!("the data could not be loaded: {why}"),
+                None => "loading the data".into(),
+            });
+        }
+        let this = self.clone();
+        // Off the async threads: a database that hangs must not hold a worker, and the
+        // probe answers within its bound either way.
+        let asked = tokio::task::spawn_blocking(move || this.version());
+        match tokio::time::timeout(within, asked).await {
+            Ok(Ok(Ok(_))) => Ok(()),
+            Ok(Ok(Err(e))) => Err(format!("the database does not answer: {e}")),
+            Ok(Err(e)) => Err(format!("the check failed: {e}")),
+            Err(_) => Err(format!(
+                "the database did not answer within {} ms",
+                within.as_millis()
+            )),
         }
     }
 
