@@ -102,3 +102,55 @@ async fn serving_postgresql_answers_as_sqlite_does_and_sees_other_writers() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readiness_is_yes_once_warm_and_no_when_the_database_stops_answering() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = seed_demo(dir.path(), 50);
+    let (sqlite, _stop_sqlite) = start(DbLocation::File(file)).await;
+    let ready = client()
+        .get(format!("{sqlite}/api/ready"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 200);
+    assert_eq!(
+        ready.json::<serde_json::Value>().await.unwrap(),
+        serde_json::json!({"ready": true})
+    );
+
+    let Some(pg) = PgTestSchema::create() else {
+        return;
+    };
+    let pg = std::sync::Arc::new(pg);
+    let (postgres, _stop_postgres) = start(DbLocation::Postgres(pg.url.clone())).await;
+    let ready = client()
+        .get(format!("{postgres}/api/ready"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 200);
+    // The table every request's first query reads goes away: the database no longer
+    // answers as this server needs, and a load balancer must stop sending it people.
+    tokio::task::spawn_blocking({
+        let pg = pg.clone();
+        move || pg.client().batch_execute("DROP TABLE store_state").unwrap()
+    })
+    .await
+    .unwrap();
+    let ready = client()
+        .get(format!("{postgres}/api/ready"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 503);
+    let body: serde_json::Value = ready.json().await.unwrap();
+    assert_eq!(body["ready"], false, "{body}");
+    assert!(
+        body["why"]
+            .as_str()
+            .unwrap()
+            .contains("the database does not answer"),
+        "{body}"
+    );
+}
