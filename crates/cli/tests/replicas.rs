@@ -1,9 +1,9 @@
 //! Two `throughline serve` processes (the real binary) on one PostgreSQL database, as a
 //! company runs them behind a load balancer: what one replica writes (a correction, a
-//! note), and what the CLI imports into the database, shows through the other replica's
-//! API and pages within 2 s; requests made while a replica refreshes its view still
-//! answer; and a replica killed with SIGKILL in the middle of a stream of writes loses
-//! none it answered 2xx for, while the other keeps serving.
+//! note), and what the CLI imports or syncs into the database, shows through the other
+//! replica's API and pages within 2 s; requests made while a replica refreshes its view
+//! still answer; and a replica killed with SIGKILL in the middle of a stream of writes
+//! loses none it answered 2xx for, while the other keeps serving.
 //!
 //! Each test has a schema of its own (`throughline_store::testing`); without PostgreSQL
 //! they skip, saying so, unless `CI` is set (then they fail).
@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use common::Env;
 use serde_json::{Value, json};
 use throughline_store::testing::PgTestSchema;
+use throughline_sync::fake::{Reply, github_issue, serve};
 
 /// The bar of issue 27: a write through one replica is visible through the other within
 /// this long.
@@ -274,6 +275,31 @@ fn what_one_replica_writes_the_other_shows_within_two_seconds() {
         total(&a) == a0 + 5 && total(&b) == b0 + 5
     });
     delays.push(("CLI import -> A and B status", took));
+
+    // A sync by the CLI (from a fake GitHub on loopback) into the database, on both.
+    let (a0, b0) = (total(&a), total(&b));
+    let (github, _seen) = serve(|_, _| {
+        Reply::json(json!([
+            github_issue("acme/shop", 1, "Checkout button does nothing"),
+            github_issue("acme/shop", 2, "Saved addresses")
+        ]))
+    });
+    let synced = env
+        .cmd()
+        .args(["--db", &pg.url, "--quiet", "sync", "github"])
+        .args(["--repo", "acme/shop", "--api-url", &github])
+        .env("GITHUB_TOKEN", "ghp_test")
+        .output()
+        .expect("run sync");
+    assert!(
+        synced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&synced.stderr)
+    );
+    let took = time_until("a CLI sync on A and B", || {
+        total(&a) == a0 + 2 && total(&b) == b0 + 2
+    });
+    delays.push(("CLI sync -> A and B status", took));
 
     for (what, took) in &delays {
         eprintln!(
