@@ -90,7 +90,10 @@ pub async fn serve_on(
     // person pays for them (connections made meanwhile wait in the listen queue).
     web::warm_up(state.clone(), app.clone()).await;
     state.mark_warmed();
-    axum::serve(listener, app)
+    let watch = tokio::spawn(state.watch());
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    watch.abort();
+    served
 }

@@ -46,6 +46,16 @@ pub const DEFAULT_FRESH_WAIT: Duration = Duration::from_millis(120);
 /// swapped in; older ones are computed when next asked for.
 const WARM_WINDOW: Duration = Duration::from_secs(30 * 60);
 
+/// How often a server looks for other processes' commits while nobody asks: the check
+/// each request makes would otherwise start loading a change only when the next person
+/// asks, and on a large database that person would see the previous figures. One
+/// single-row query per interval.
+const WATCH_EVERY: Duration = Duration::from_millis(500);
+
+/// A refresh that failed this recently is not started again by the watch (a request
+/// still starts one): a broken database must not keep a core busy loading.
+const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(10);
+
 /// Most time a refresh spends recomputing recently used reports before it swaps the
 /// new view in anyway (the rest are computed on demand), so a database that changes
 /// often still shows changes within seconds.
@@ -241,6 +251,32 @@ impl AppState {
                 "the database did not answer within {} ms",
                 within.as_millis()
             )),
+        }
+    }
+
+    /// Looks for commits by other processes (another replica, a CLI import) every
+    /// `WATCH_EVERY` and starts the refresh before anyone asks. Runs until aborted.
+    pub(crate) async fn watch(self) {
+        let mut tick = tokio::time::interval(WATCH_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            tick.tick().await;
+            let Some(current) = self.current() else {
+                continue;
+            };
+            let failed_lately = Instant::now()
+                .checked_sub(RETRY_AFTER_FAILURE)
+                .and_then(|t| self.failure_since(t))
+                .is_some();
+            if failed_lately {
+                continue;
+            }
+            let this = self.clone();
+            if let Ok(Ok(now)) = tokio::task::spawn_blocking(move || this.version()).await
+                && now != current.version
+            {
+                self.kick();
+            }
         }
     }
 
