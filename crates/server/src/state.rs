@@ -297,6 +297,11 @@ impl AppState {
             None => self.reader()?,
         };
         let out = f(&store);
+        // A connection the database closed (a restart, a failover) is dropped, so the
+        // next request opens a new one instead of failing on it for good.
+        if store.is_broken() {
+            return out;
+        }
         let mut pool = self.lock_readers();
         if pool.len() < POOL_SIZE {
             pool.push(store);
@@ -314,7 +319,17 @@ impl AppState {
         let this = self.clone();
         // An owned guard, so it can move to the blocking thread.
         let mut guard = self.inner.writer.clone().lock_owned().await;
-        let out = tokio::task::spawn_blocking(move || f(&mut guard)).await;
+        let db = self.inner.db.clone();
+        let out = tokio::task::spawn_blocking(move || {
+            // The writer's connection closed by the database (a restart, a failover) is
+            // replaced; if the database is still away, this write fails and the next
+            // one tries again.
+            if guard.is_broken() {
+                *guard = Store::open_at(&db)?;
+            }
+            f(&mut guard)
+        })
+        .await;
         // Even a failed write may have committed part of its work (re-linking after a
         // strategy apply is several transactions), so always refresh.
         this.changed();
@@ -619,7 +634,13 @@ impl AppState {
     /// Where the database stands now: cheap (one pragma on an open connection).
     fn version(&self) -> Result<Version, ApiError> {
         let generation = self.inner.generation.load(Ordering::SeqCst);
-        let watcher = self.inner.watcher.lock().unwrap_or_else(|e| e.into_inner());
+        let mut watcher = self.inner.watcher.lock().unwrap_or_else(|e| e.into_inner());
+        // Reopened after the database closed it (a restart, a failover): until then every
+        // request, and the readiness probe, would fail for good.
+        if watcher.is_broken() {
+            *watcher =
+                Store::open_at(&self.inner.db).map_err(|e| ApiError::Internal(e.to_string()))?;
+        }
         let data_version = watcher
             .data_version()
             .map_err(|e| ApiError::Internal(e.to_string()))?;

@@ -154,3 +154,90 @@ async fn readiness_is_yes_once_warm_and_no_when_the_database_stops_answering() {
         "{body}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_opens_new_connections_after_the_database_ends_its_own() {
+    let Some(pg) = PgTestSchema::create() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = seed_demo(dir.path(), 50);
+    {
+        let source = Store::open(&file).unwrap();
+        let mut target = pg.store();
+        source.copy_into(&mut target).unwrap();
+    }
+    let pg = std::sync::Arc::new(pg);
+    // Named, so that only this server's connections are ended below.
+    let name = format!("tl_reconnect_{}", std::process::id());
+    let url = format!("{}&application_name={name}", pg.url);
+    let (base, _stop) = start(DbLocation::Postgres(url)).await;
+    let items = json(format!("{base}/api/items?limit=1")).await;
+    let on = format!(
+        "item:{}:{}",
+        items["items"][0]["source"].as_str().unwrap(),
+        items["items"][0]["key"].as_str().unwrap()
+    );
+    let note = |text: &str| serde_json::json!({"on": on, "kind": "why", "text": text});
+    let r = client()
+        .post(format!("{base}/api/notes"))
+        .json(&note("before"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+
+    // What a database restart or failover does to every connection the server holds.
+    let ended: i64 = tokio::task::spawn_blocking({
+        let (pg, name) = (pg.clone(), name.clone());
+        move || {
+            pg.client()
+                .query_one(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+                     WHERE application_name = $1",
+                    &[&name],
+                )
+                .unwrap()
+                .get(0)
+        }
+    })
+    .await
+    .unwrap();
+    assert!(ended >= 2, "{ended} connections ended");
+
+    // The first request on a dead connection may fail; then the server opens new ones.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let ready = client()
+            .get(format!("{base}/api/ready"))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        let wrote = client()
+            .post(format!("{base}/api/notes"))
+            .json(&note("after"))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        let read = client()
+            .get(format!("{base}/api/notes"))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        if ready == 200 && wrote == 201 && read == 200 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still not serving 30 s after its connections ended: ready {ready}, write {wrote}, read {read}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // One failed request per dead connection at most, not one per request for good.
+    assert!(attempts <= 4, "{attempts} rounds before it served again");
+}
