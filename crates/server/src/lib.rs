@@ -89,8 +89,12 @@ pub async fn serve_on(
     let app = app(state.clone());
     // The first pages are computed before the first connection is accepted, so no
     // person pays for them (connections made meanwhile wait in the listen queue).
-    web::warm_up(state, app.clone()).await;
-    axum::serve(listener, app)
+    web::warm_up(state.clone(), app.clone()).await;
+    state.mark_warmed();
+    let watch = tokio::spawn(state.watch());
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    watch.abort();
+    served
 }

@@ -29,7 +29,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags(
-        (name = "meta", description = "Health and this document"),
+        (name = "meta", description = "Health, readiness and this document"),
         (name = "strategy", description = "The versioned strategy: goals, metrics, initiatives"),
         (name = "items", description = "Work items and the links that place them"),
         (name = "notes", description = "Context notes on items, initiatives and goals"),

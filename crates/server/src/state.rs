@@ -46,6 +46,16 @@ pub const DEFAULT_FRESH_WAIT: Duration = Duration::from_millis(120);
 /// swapped in; older ones are computed when next asked for.
 const WARM_WINDOW: Duration = Duration::from_secs(30 * 60);
 
+/// How often a server looks for other processes' commits while nobody asks: the check
+/// each request makes would otherwise start loading a change only when the next person
+/// asks, and on a large database that person would see the previous figures. One
+/// single-row query per interval.
+const WATCH_EVERY: Duration = Duration::from_millis(500);
+
+/// A refresh that failed this recently is not started again by the watch (a request
+/// still starts one): a broken database must not keep a core busy loading.
+const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(10);
+
 /// Most time a refresh spends recomputing recently used reports before it swaps the
 /// new view in anyway (the rest are computed on demand), so a database that changes
 /// often still shows changes within seconds.
@@ -80,6 +90,9 @@ struct Inner {
     timing: StdMutex<RefreshTiming>,
     /// Numbers the views.
     next_view: AtomicU64,
+    /// Set once the first pages have been computed (`web::warm_up`): until then a load
+    /// balancer should send people to another replica.
+    warmed: AtomicBool,
     /// Tokens already checked, by hash, valid for one database version (so a token
     /// revoked from the CLI stops working at the next request).
     tokens: StdMutex<(Version, HashMap<String, Option<TokenInfo>>)>,
@@ -171,6 +184,7 @@ impl AppState {
                 failure: StdMutex::new(None),
                 timing: StdMutex::new(RefreshTiming::default()),
                 next_view: AtomicU64::new(1),
+                warmed: AtomicBool::new(false),
                 tokens: StdMutex::new((Version::default(), HashMap::new())),
                 computing: StdMutex::new(HashMap::new()),
                 oidc: std::sync::OnceLock::new(),
@@ -220,6 +234,66 @@ impl AppState {
         }
     }
 
+    /// Records that the first pages are computed (called by `serve_on` after warm-up).
+    pub(crate) fn mark_warmed(&self) {
+        self.inner.warmed.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether this server should be sent requests: warm-up is done, a view is loaded,
+    /// and the database answers a trivial query (the watcher's `data_version`, the same
+    /// query every request makes first) within `within`. The error says what is missing.
+    pub async fn readiness(&self, within: Duration) -> Result<(), String> {
+        if !self.inner.warmed.load(Ordering::SeqCst) {
+            return Err("computing the first pages".into());
+        }
+        if self.current().is_none() {
+            let failed = self.inner.failure.lock().unwrap_or_else(|p| p.into_inner());
+            return Err(match &*failed {
+                Some((_, why)) => format!("the data could not be loaded: {why}"),
+                None => "loading the data".into(),
+            });
+        }
+        let this = self.clone();
+        // Off the async threads: a database that hangs must not hold a worker, and the
+        // probe answers within its bound either way.
+        let asked = tokio::task::spawn_blocking(move || this.version());
+        match tokio::time::timeout(within, asked).await {
+            Ok(Ok(Ok(_))) => Ok(()),
+            Ok(Ok(Err(e))) => Err(format!("the database does not answer: {e}")),
+            Ok(Err(e)) => Err(format!("the check failed: {e}")),
+            Err(_) => Err(format!(
+                "the database did not answer within {} ms",
+                within.as_millis()
+            )),
+        }
+    }
+
+    /// Looks for commits by other processes (another replica, a CLI import) every
+    /// `WATCH_EVERY` and starts the refresh before anyone asks. Runs until aborted.
+    pub(crate) async fn watch(self) {
+        let mut tick = tokio::time::interval(WATCH_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            tick.tick().await;
+            let Some(current) = self.current() else {
+                continue;
+            };
+            let failed_lately = Instant::now()
+                .checked_sub(RETRY_AFTER_FAILURE)
+                .and_then(|t| self.failure_since(t))
+                .is_some();
+            if failed_lately {
+                continue;
+            }
+            let this = self.clone();
+            if let Ok(Ok(now)) = tokio::task::spawn_blocking(move || this.version()).await
+                && now != current.version
+            {
+                self.kick();
+            }
+        }
+    }
+
     /// Runs `f` on a pooled read connection on the blocking thread pool.
     pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
     where
@@ -237,6 +311,11 @@ impl AppState {
             None => self.reader()?,
         };
         let out = f(&store);
+        // A connection the database closed (a restart, a failover) is dropped, so the
+        // next request opens a new one instead of failing on it for good.
+        if store.is_broken() {
+            return out;
+        }
         let mut pool = self.lock_readers();
         if pool.len() < POOL_SIZE {
             pool.push(store);
@@ -254,7 +333,17 @@ impl AppState {
         let this = self.clone();
         // An owned guard, so it can move to the blocking thread.
         let mut guard = self.inner.writer.clone().lock_owned().await;
-        let out = tokio::task::spawn_blocking(move || f(&mut guard)).await;
+        let db = self.inner.db.clone();
+        let out = tokio::task::spawn_blocking(move || {
+            // The writer's connection closed by the database (a restart, a failover) is
+            // replaced; if the database is still away, this write fails and the next
+            // one tries again.
+            if guard.is_broken() {
+                *guard = Store::open_at(&db)?;
+            }
+            f(&mut guard)
+        })
+        .await;
         // Even a failed write may have committed part of its work (re-linking after a
         // strategy apply is several transactions), so always refresh.
         this.changed();
@@ -559,7 +648,13 @@ impl AppState {
     /// Where the database stands now: cheap (one pragma on an open connection).
     fn version(&self) -> Result<Version, ApiError> {
         let generation = self.inner.generation.load(Ordering::SeqCst);
-        let watcher = self.inner.watcher.lock().unwrap_or_else(|e| e.into_inner());
+        let mut watcher = self.inner.watcher.lock().unwrap_or_else(|e| e.into_inner());
+        // Reopened after the database closed it (a restart, a failover): until then every
+        // request, and the readiness probe, would fail for good.
+        if watcher.is_broken() {
+            *watcher =
+                Store::open_at(&self.inner.db).map_err(|e| ApiError::Internal(e.to_string()))?;
+        }
         let data_version = watcher
             .data_version()
             .map_err(|e| ApiError::Internal(e.to_string()))?;

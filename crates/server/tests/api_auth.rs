@@ -79,6 +79,8 @@ async fn roles_are_enforced_when_auth_is_on() {
     // Open routes.
     assert_eq!(get(&s, "/api/health").await.0, 200);
     assert_eq!(get(&s, "/api/openapi.json").await.0, 200);
+    // A load balancer probes readiness without a token.
+    assert_eq!(get(&s, "/api/ready").await.0, 200);
 
     // No token, a bad token, a revoked token: 401 with a JSON message.
     let (st, v) = get(&s, "/api/status").await;

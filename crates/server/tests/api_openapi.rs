@@ -12,6 +12,7 @@ use api_common::{client, get, seed_demo, start};
 /// the test below fails until the document has it too (and the other way round).
 const ROUTES: &[&str] = &[
     "GET /api/health",
+    "GET /api/ready",
     "GET /api/openapi.json",
     "GET /api/strategy",
     "PUT /api/strategy",

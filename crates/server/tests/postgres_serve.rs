@@ -102,3 +102,142 @@ async fn serving_postgresql_answers_as_sqlite_does_and_sees_other_writers() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readiness_is_yes_once_warm_and_no_when_the_database_stops_answering() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = seed_demo(dir.path(), 50);
+    let (sqlite, _stop_sqlite) = start(DbLocation::File(file)).await;
+    let ready = client()
+        .get(format!("{sqlite}/api/ready"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 200);
+    assert_eq!(
+        ready.json::<serde_json::Value>().await.unwrap(),
+        serde_json::json!({"ready": true})
+    );
+
+    let Some(pg) = PgTestSchema::create() else {
+        return;
+    };
+    let pg = std::sync::Arc::new(pg);
+    let (postgres, _stop_postgres) = start(DbLocation::Postgres(pg.url.clone())).await;
+    let ready = client()
+        .get(format!("{postgres}/api/ready"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 200);
+    // The table every request's first query reads goes away: the database no longer
+    // answers as this server needs, and a load balancer must stop sending it people.
+    tokio::task::spawn_blocking({
+        let pg = pg.clone();
+        move || pg.client().batch_execute("DROP TABLE store_state").unwrap()
+    })
+    .await
+    .unwrap();
+    let ready = client()
+        .get(format!("{postgres}/api/ready"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 503);
+    let body: serde_json::Value = ready.json().await.unwrap();
+    assert_eq!(body["ready"], false, "{body}");
+    assert!(
+        body["why"]
+            .as_str()
+            .unwrap()
+            .contains("the database does not answer"),
+        "{body}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_opens_new_connections_after_the_database_ends_its_own() {
+    let Some(pg) = PgTestSchema::create() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = seed_demo(dir.path(), 50);
+    {
+        let source = Store::open(&file).unwrap();
+        let mut target = pg.store();
+        source.copy_into(&mut target).unwrap();
+    }
+    let pg = std::sync::Arc::new(pg);
+    // Named, so that only this server's connections are ended below.
+    let name = format!("tl_reconnect_{}", std::process::id());
+    let url = format!("{}&application_name={name}", pg.url);
+    let (base, _stop) = start(DbLocation::Postgres(url)).await;
+    let items = json(format!("{base}/api/items?limit=1")).await;
+    let on = format!(
+        "item:{}:{}",
+        items["items"][0]["source"].as_str().unwrap(),
+        items["items"][0]["key"].as_str().unwrap()
+    );
+    let note = |text: &str| serde_json::json!({"on": on, "kind": "why", "text": text});
+    let r = client()
+        .post(format!("{base}/api/notes"))
+        .json(&note("before"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+
+    // What a database restart or failover does to every connection the server holds.
+    let ended: i64 = tokio::task::spawn_blocking({
+        let (pg, name) = (pg.clone(), name.clone());
+        move || {
+            pg.client()
+                .query_one(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+                     WHERE application_name = $1",
+                    &[&name],
+                )
+                .unwrap()
+                .get(0)
+        }
+    })
+    .await
+    .unwrap();
+    assert!(ended >= 2, "{ended} connections ended");
+
+    // The first request on a dead connection may fail; then the server opens new ones.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let ready = client()
+            .get(format!("{base}/api/ready"))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        let wrote = client()
+            .post(format!("{base}/api/notes"))
+            .json(&note("after"))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        let read = client()
+            .get(format!("{base}/api/notes"))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        if ready == 200 && wrote == 201 && read == 200 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still not serving 30 s after its connections ended: ready {ready}, write {wrote}, read {read}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // One failed request per dead connection at most, not one per request for good.
+    assert!(attempts <= 4, "{attempts} rounds before it served again");
+}

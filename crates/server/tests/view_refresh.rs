@@ -189,3 +189,25 @@ async fn a_write_through_the_api_is_read_back_by_its_writer() {
         Some(corrected_before + 1)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_server_loads_another_process_s_change_before_anyone_asks() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seed_demo(dir.path(), 100);
+    // Never wait for a refresh: a change not loaded before the request is answered from
+    // the previous view, marked stale.
+    let s = start_with(&db, false, Duration::ZERO).await;
+    let (code, before) = get(&s, "/api/status").await;
+    assert_eq!(code, 200);
+    let before = total_items(&before);
+    import_one_elsewhere(&db, "OPS-9002");
+    // Nobody asks for a while: the server's own watch notices the commit and loads it
+    // (100 items load well within this, even on a busy machine).
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    let r = client().get(s.url("/api/status")).send().await.unwrap();
+    assert!(
+        r.headers().get("x-throughline-stale").is_none(),
+        "the first request after an unasked-for change got the previous view"
+    );
+    assert_eq!(total_items(&r.json().await.unwrap()), before + 1);
+}

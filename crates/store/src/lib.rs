@@ -225,6 +225,16 @@ impl Store {
         }
     }
 
+    /// Whether this store can no longer answer: its PostgreSQL connection was closed (the
+    /// database restarted or failed over), so it must be opened again. Never for SQLite,
+    /// whose file stays open.
+    pub fn is_broken(&self) -> bool {
+        match &self.db {
+            Db::Sqlite(_) => false,
+            Db::Postgres(pg) => pg.is_closed(),
+        }
+    }
+
     /// Whether this store is a PostgreSQL database.
     pub fn is_postgres(&self) -> bool {
         matches!(self.db, Db::Postgres(_))

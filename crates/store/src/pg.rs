@@ -131,6 +131,12 @@ impl Pg {
         self.write().unwrap()
     }
 
+    /// Whether the connection is gone (the server restarted, failed over, or ended it):
+    /// every later statement on it would fail.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.c().is_closed()
+    }
+
     fn c(&self) -> MutexGuard<'_, Conn> {
         // A panic while holding the client leaves nothing half-done in it that the next
         // statement would see (a transaction left open is rolled back when dropped).

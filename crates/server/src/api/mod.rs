@@ -41,6 +41,7 @@ pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     // Open to anyone: load balancers probe health, and the document describes the API.
     let open = OpenApiRouter::new()
         .routes(routes!(health))
+        .routes(routes!(ready))
         .routes(routes!(openapi::document));
     // Everything else needs at least a viewer; writes ask for more in their handlers.
     let protected = OpenApiRouter::new()
@@ -76,6 +77,49 @@ pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     responses((status = 200, description = "The server is up", body = String)))]
 pub async fn health() -> &'static str {
     "ok"
+}
+
+/// How long the readiness probe waits for the database: below the probe timeouts load
+/// balancers use by default (2 to 5 s), so a slow database is reported, not timed out.
+const READY_WITHIN: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// The readiness probe's answer.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Readiness {
+    /// Whether this replica should be sent requests.
+    pub ready: bool,
+    /// What is missing, when not ready.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+}
+
+/// Readiness, for load balancers: 200 once the first pages are computed and while the
+/// database answers; 503 otherwise (still warming up, or the database is unreachable),
+/// so the balancer sends people to another replica. Unlike `/api/health` it touches the
+/// database, so probe it no more than every few seconds.
+#[utoipa::path(get, path = "/api/ready", tag = "meta", operation_id = "ready", security(()),
+    responses(
+        (status = 200, description = "Ready: warmed up and the database answers", body = Readiness),
+        (status = 503, description = "Not ready, with why", body = Readiness)))]
+pub async fn ready(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> (axum::http::StatusCode, Json<Readiness>) {
+    match state.readiness(READY_WITHIN).await {
+        Ok(()) => (
+            axum::http::StatusCode::OK,
+            Json(Readiness {
+                ready: true,
+                why: None,
+            }),
+        ),
+        Err(why) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Json(Readiness {
+                ready: false,
+                why: Some(why),
+            }),
+        ),
+    }
 }
 
 async fn unknown_route(uri: axum::http::Uri) -> ApiError {
