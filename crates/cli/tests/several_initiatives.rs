@@ -241,7 +241,10 @@ fn on_the_appcelerator_jira_apply_and_status_count_the_same_work() {
         "some work is bug / incident: {}",
         bugs["total"]
     );
-    assert!(features.is_empty(), "feature work as bug / incident: {features:?}");
+    assert!(
+        features.is_empty(),
+        "feature work as bug / incident: {features:?}"
+    );
     // Per-initiative figures add up to at least the aligned total: work under several
     // initiatives counts under each.
     let per_initiative: u64 = status["goals"]
