@@ -513,7 +513,7 @@ pub fn draft(items: &[StoredItem], max: usize) -> Draft {
 
     // Promise what `strategy apply` will link: settle each initiative's work as the
     // explicit links resolve it, then count it again.
-    let settled = settle(&chosen, items, &work);
+    let settled = settle(&chosen, items);
     for ((c, r), now) in chosen.iter_mut().zip(settled) {
         let mut again = candidate(c.kind, c.value.clone(), c.title.clone(), &now);
         again.covers_project = c.covers_project.take();
@@ -600,11 +600,7 @@ fn names_project(it: &WorkItem, project: &str) -> bool {
 /// and only then does a project initiative take it. The reach counted per value above
 /// overcounts project initiatives (finer selectors win) and misses sub-tasks that carry
 /// no facts of their own, so the draft promised other figures than apply then showed.
-fn settle(
-    chosen: &[(Candidate, Vec<usize>)],
-    items: &[StoredItem],
-    work: &[&WorkItem],
-) -> Vec<Vec<usize>> {
+fn settle(chosen: &[(Candidate, Vec<usize>)], items: &[StoredItem]) -> Vec<Vec<usize>> {
     let initiatives = chosen
         .iter()
         .enumerate()
@@ -635,22 +631,18 @@ fn settle(
     };
     let all: Vec<&WorkItem> = items.iter().map(|s| &s.item).collect();
     let links = explicit::resolve(&strategy, &all);
-    // `work` is `items` without the epics, in the same order.
+    // The work's indices are its places among the items that are not epics.
     let mut out: Vec<Vec<usize>> = vec![Vec::new(); chosen.len()];
-    let mut w = 0;
-    for (&it, link) in all.iter().zip(links) {
-        if it.is_epic() {
-            continue;
-        }
-        debug_assert_eq!(work[w].key, it.key);
-        if let Some(l) = link {
-            for id in std::iter::once(&l.initiative).chain(&l.also) {
-                if let Some(c) = id.parse::<usize>().ok().filter(|&c| c < out.len()) {
-                    out[c].push(w);
-                }
+    let work_links = all.iter().zip(links).filter(|(it, _)| !it.is_epic());
+    for (w, (_, link)) in work_links.enumerate() {
+        for id in link
+            .iter()
+            .flat_map(|l| std::iter::once(&l.initiative).chain(&l.also))
+        {
+            if let Some(held) = id.parse::<usize>().ok().and_then(|c| out.get_mut(c)) {
+                held.push(w);
             }
         }
-        w += 1;
     }
     out
 }

@@ -202,7 +202,7 @@ impl crate::pg::Pg {
         generation: i64,
         counts: &mut TableCounts,
     ) -> Result<()> {
-        let mut tx = self.write_tx()?;
+        let mut tx = self.write()?;
         for (table, (columns, rows)) in parts {
             let list = columns.join(", ");
             let types: Vec<Type> = tx

@@ -157,13 +157,8 @@ impl Pg {
         Ok(self.c().query_one(sql, &[])?.try_get(0)?)
     }
 
-    /// [`Pg::write`], for the other modules of the crate.
-    pub(crate) fn write_tx(&mut self) -> Result<Transaction<'_>> {
-        self.write()
-    }
-
     /// A write transaction that counts as a change of the data (see `report_cache.rs`).
-    fn write(&mut self) -> Result<Transaction<'_>> {
+    pub(crate) fn write(&mut self) -> Result<Transaction<'_>> {
         let mut tx = self.client_mut().transaction()?;
         tx.execute(
             "UPDATE store_state SET generation = generation + 1 WHERE id = 1",
