@@ -10,46 +10,16 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { freePort, waitForHealth } from './serve.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const shots = resolve(here, '..', 'artifacts', 'screenshots');
 const bin = process.env.THROUGHLINE_BIN && resolve(process.env.THROUGHLINE_BIN);
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-
-/** A free loopback port (the OS picks one; we release it for the server). */
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.unref();
-    s.on('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
-
-async function waitForHealth(base, server, log) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) {
-      throw new Error(`throughline serve exited with ${server.exitCode}:\n${log.join('')}`);
-    }
-    try {
-      const r = await fetch(`${base}/api/health`);
-      if (r.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`the server did not answer /api/health within 60 s:\n${log.join('')}`);
-}
 
 /** The number in a text like "1,234 items". */
 function count(text) {

@@ -12,11 +12,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { freePort, waitForHealth } from './serve.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const shots = resolve(here, '..', 'artifacts', 'screenshots');
@@ -26,18 +26,6 @@ const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const CLIENT_ID = 'throughline';
 // Made up for this test; the fake provider below is the only one that knows it.
 const CLIENT_SECRET = 'e2e-client-secret';
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.unref();
-    s.on('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
 
 const b64url = (buf) => Buffer.from(buf).toString('base64url');
 
@@ -122,23 +110,6 @@ function fakeProvider(port) {
   provider.listen = () => new Promise((ok) => server.listen(port, '127.0.0.1', ok));
   provider.close = () => new Promise((ok) => server.close(ok));
   return provider;
-}
-
-async function waitForHealth(base, server, log) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) {
-      throw new Error(`throughline serve exited with ${server.exitCode}:\n${log.join('')}`);
-    }
-    try {
-      const r = await fetch(`${base}/api/health`);
-      if (r.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`the server did not answer /api/health within 60 s:\n${log.join('')}`);
 }
 
 describe('sign-in with an identity provider', () => {
