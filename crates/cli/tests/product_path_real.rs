@@ -117,12 +117,12 @@ fn the_product_path_on_every_shared_data_set() {
         // Confidence means the same on every data set.
         assert!(f(&ours, "ece") <= 0.08, "{name} {mode}: {ours}");
         // The headline share: what the engine's probabilities expect against the truth.
-        // Within 5 points on Iceberg; the story-point projects' open world (0.53 against
-        // 0.60) and the three-kind labels (0.91 against 1.0) are the known gaps of issue
-        // 23, held here at 10.
+        // Within 5 points, as issue 23 asks; the three-kind labels (0.93 against 1.0) are
+        // its known gap, held here at 10: every item there is linked work, so the fold
+        // cannot calibrate the share of work serving a goal (see `combine::aligned_map`).
         let share = &ours["aligned_share"];
         let gap = (f(share, "expected") - f(share, "truth")).abs();
-        let bar = if name == "iceberg" { 0.05 } else { 0.10 };
+        let bar = if name == "kinds" { 0.10 } else { 0.05 };
         assert!(gap <= bar, "{name} {mode}: expected aligned share {share}");
     }
 }

@@ -10,7 +10,7 @@ use crate::calibration::softmax;
 use crate::features::{self, ExtractOptions, Traced};
 use crate::offplan::Strength;
 
-fn is_aligned(t: &LinkTarget) -> bool {
+pub(super) fn is_aligned(t: &LinkTarget) -> bool {
     matches!(t, LinkTarget::Initiative(_) | LinkTarget::Goal(_))
 }
 
@@ -80,22 +80,35 @@ impl Model {
         // How much of it: at most a word hint's worth, and less as the rules that taught
         // it fire on planned work about as often as on the rest (their lift), where
         // their hits are mostly planned work.
+        // Where the fold held both kinds of work, that mass is mapped to the share of
+        // such items that served a goal there: the targets' weights in training (work
+        // left out of the strategy balanced against each initiative) skew it.
         let hint = Strength::Text.confidence();
-        let mass: f32 = self
-            .classes
-            .iter()
-            .zip(&scored.probs)
-            .zip(self.rule_taught.iter().zip(&self.rule_lift))
-            .map(|((c, p), (&taught, &lift))| {
-                if is_aligned(c) {
-                    *p
-                } else if taught {
-                    p * (1.0 - hint * lift)
-                } else {
-                    0.0
-                }
-            })
-            .sum();
+        let mass: f32 = match &self.aligned_iso {
+            Some(iso) => iso.apply(
+                self.classes
+                    .iter()
+                    .zip(&scored.probs)
+                    .filter(|(c, _)| is_aligned(c))
+                    .map(|(_, p)| p)
+                    .sum(),
+            ),
+            None => self
+                .classes
+                .iter()
+                .zip(&scored.probs)
+                .zip(self.rule_taught.iter().zip(&self.rule_lift))
+                .map(|((c, p), (&taught, &lift))| {
+                    if is_aligned(c) {
+                        *p
+                    } else if taught {
+                        p * (1.0 - hint * lift)
+                    } else {
+                        0.0
+                    }
+                })
+                .sum(),
+        };
         // An off-plan answer only the rules' words taught is off plan as surely as those
         // rules single out unplanned work; a label or note that raised it is a person's.
         let off_sure =

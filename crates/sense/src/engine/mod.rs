@@ -163,6 +163,8 @@ pub struct Model {
     prior: Option<TimePrior>,
     combo: Combo,
     iso: Isotonic,
+    /// The aligned mass to the chance of serving a goal (see `combine::aligned_map`).
+    aligned_iso: Option<Isotonic>,
     corrections: HashMap<(String, String), LinkTarget>,
     parents: HashMap<String, ParentInfo>,
     /// Compact feature -> linked items (most recent last) containing it, for "like ...".

@@ -8,11 +8,12 @@ use std::sync::Arc;
 
 use throughline_model::{ContextNote, LinkOrigin, LinkTarget, NoteTarget, OffPlanReason, WorkItem};
 
+use super::infer::is_aligned;
 use super::learners::{SemVectors, class_vectors, strategy_examples, train_svm};
 use super::text::{doc_of, embed_text, strategy_text};
 use super::{MAX_POSTINGS, Model, ParentInfo, Semantic, TrainingSet, Workspace, days};
 use crate::calibration::Isotonic;
-use crate::combine::{Combo, Fold, Shared, fit_combination};
+use crate::combine::{Combo, Fitted, Fold, Shared, fit_combination};
 use crate::family::Families;
 use crate::features::{self, Block, Doc, ExtractOptions, Raw};
 use crate::linear::{Columns, LinearModel, SvmOptions};
@@ -107,7 +108,13 @@ impl Model {
         // Real (not rule-taught) linked items per target: all of them, and the fold's.
         let counts = ex.real_counts(ex.linked.len(), n_classes);
         let timeframes = Timeframes::new(ts.strategy, &classes, &counts, ts.items);
-        let (combo, iso, tau) = if ex.linked.is_empty() {
+        let aligned_class: Vec<bool> = classes.iter().map(is_aligned).collect();
+        let Fitted {
+            combo,
+            iso,
+            aligned: aligned_iso,
+            tau,
+        } = if ex.linked.is_empty() {
             // Cold start: only the strategy's words. Scores are cosines to each target's
             // text, and a "none of these" option keeps weak matches from looking
             // certain. Nothing linked means nothing to calibrate on, so these constants
@@ -118,11 +125,12 @@ impl Model {
             // 0.19), and with the demo's real strategy text they answer half the items,
             // 92% of them right, where before they answered none. Sentence similarities
             // spread wider than word cosines, hence their smaller weight.
-            (
-                Combo::unfitted(if semantic { 0.25 } else { 0.0 }, 0.03, 0.03),
-                Isotonic::default(),
-                None,
-            )
+            Fitted {
+                combo: Combo::unfitted(if semantic { 0.25 } else { 0.0 }, 0.03, 0.03),
+                iso: Isotonic::default(),
+                aligned: None,
+                tau: None,
+            }
         } else if ex.linked.len() >= 60 && ex.distinct_targets() >= 2 {
             let _span = tracing::debug_span!("fit the mix on the held-out fold").entered();
             let fold = held_out_fold(
@@ -141,6 +149,7 @@ impl Model {
                     sw: &ex.sw,
                     t: &ex.t,
                     is_weak: &ex.is_weak,
+                    aligned: &aligned_class,
                     semantic: sem_vectors,
                     strat_example_weight: cfg.strategy_example_weight,
                     n_classes,
@@ -150,11 +159,12 @@ impl Model {
                 },
             )
         } else {
-            (
-                Combo::unfitted(if semantic { 1.0 } else { 0.0 }, 0.5, -0.5),
-                Isotonic::default(),
-                None,
-            )
+            Fitted {
+                combo: Combo::unfitted(if semantic { 1.0 } else { 0.0 }, 0.5, -0.5),
+                iso: Isotonic::default(),
+                aligned: None,
+                tau: None,
+            }
         };
 
         let linear = {
@@ -182,6 +192,7 @@ impl Model {
             prior,
             combo,
             iso,
+            aligned_iso,
             corrections: ex.corrections,
             parents,
             postings,
