@@ -46,7 +46,7 @@ pub fn detect_format(path: &Path) -> Result<Format, IngestError> {
     match body.first() {
         None => Err(unknown("the file is empty")),
         Some(b'{') | Some(b'[') => sniff_json(body).ok_or_else(|| {
-            unknown("JSON that is neither a Jira search response (\"issues\" / \"fields\"), GitHub issues (\"number\"), GitLab issues (\"iid\"), Linear issues (\"identifier\") nor Azure DevOps work items (\"System.Title\")")
+            unknown("JSON that is neither a Jira search response (\"issues\" / \"fields\"), GitHub issues (\"number\"), GitLab issues or work items (\"iid\", \"workItems\"), Linear issues (\"identifier\") nor Azure DevOps work items (\"System.Title\")")
         }),
         Some(_) if ext == "json" => Err(unknown("a .json file that does not start with { or [")),
         Some(_) => sniff_csv(text).ok_or_else(|| unknown("no CSV header row")),

@@ -57,7 +57,7 @@ pub(crate) fn unwrap_pages(
             .map(|(i, v)| unwrap_pages(v, path, Some(index.unwrap_or(i))))
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array),
-        Value::Object(mut obj) if !obj.contains_key("iid") => {
+        Value::Object(obj) if !obj.contains_key("iid") => {
             if let Some(errors) = obj.get("errors").and_then(Value::as_array) {
                 let said: Vec<&str> = errors
                     .iter()
