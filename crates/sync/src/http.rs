@@ -273,7 +273,8 @@ fn wait_asked(retry_after: Option<&str>, reset: Option<&str>, now: SystemTime) -
         tracing::debug!(value, "Retry-After is neither seconds nor an HTTP date");
     }
     let reset = reset?.trim().parse::<u64>().ok()?;
-    let at = SystemTime::UNIX_EPOCH + Duration::from_secs(reset);
+    // Checked: a header of absurd size must not overflow the clock (and panic).
+    let at = SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(reset))?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
@@ -484,5 +485,7 @@ mod tests {
         );
         assert_eq!(wait_asked(Some("soon"), None, after), None);
         assert_eq!(wait_asked(Some("-5"), None, after), None);
+        // A reset beyond what the clock can hold is no wait read, not a panic.
+        assert_eq!(wait_asked(None, Some(&u64::MAX.to_string()), after), None);
     }
 }
