@@ -316,7 +316,7 @@ pub enum ImportFormat {
     /// GitHub: issues / pull requests JSON from the REST API or `gh ... list --json`.
     Github,
     /// GitLab: issues and group epics JSON from the REST API (pages too) or `glab issue
-    /// list --output json`.
+    /// list --output json`, or work items (epics, issues, tasks) from the GraphQL API.
     Gitlab,
     /// Linear: the workspace CSV export, or issues from its GraphQL API (.json).
     Linear,

@@ -330,6 +330,63 @@ fn gitlab_epics_and_issues_roll_up_to_the_initiative_that_selects_the_top_epic()
 }
 
 #[test]
+fn gitlab_work_items_roll_up_task_issue_and_epic_to_the_initiative_of_the_top_epic() {
+    let fixtures = ingest_fixtures();
+    let env = Env::new();
+    env.write(
+        "s.toml",
+        "[[goal]]\nid = \"grow\"\ntitle = \"Grow\"\n\n[[initiative]]\nid = \"checkout\"\n\
+         goals = [\"grow\"]\ntitle = \"Checkout\"\nepics = [\"my-group&4\"]\n",
+    );
+    env.ok(&["strategy", "apply", "s.toml"]);
+    let work_items = fixtures
+        .join("gitlab_work_items_pages.json")
+        .display()
+        .to_string();
+    // The format is told from the file: GraphQL work items are GitLab's. Without
+    // inference, only the selectors link.
+    let r = env.json(&["import", "auto", &work_items, "--no-align"]);
+    assert_eq!(r["files"][0]["format"], "gitlab-json", "{r}");
+    assert_eq!(r["files"][0]["inserted"], 5, "{r}");
+
+    let link_of = |key: &str| {
+        let found = env.json(&["items", "--text", key]);
+        let row = found["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["key"] == key)
+            .unwrap_or_else(|| panic!("{key} not listed: {found}"))
+            .clone();
+        assert_eq!(row["source"], "gitlab", "{row}");
+        row["link"].clone()
+    };
+    // Task under issue under epic &5 under the selected epic &4.
+    for key in ["my-group/my-project#6", "my-group/my-project#7"] {
+        let link = link_of(key);
+        assert_eq!(link["target"]["id"], "checkout", "{key}: {link}");
+        assert_eq!(link["origin"], "explicit", "{key}: {link}");
+    }
+    assert!(link_of("my-group/other#14").is_null());
+
+    // REST exports of the same epics and issues are the same items: nothing new but the
+    // one REST has that the work items do not (none), and the links stand.
+    let rest: Vec<String> = ["gitlab_rest_epics.json", "gitlab_rest_issues_pages.json"]
+        .iter()
+        .map(|f| fixtures.join(f).display().to_string())
+        .collect();
+    let r = env.json(&["import", "gitlab", &rest[0], &rest[1], "--no-align"]);
+    let inserted: u64 = r["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["inserted"].as_u64().unwrap())
+        .sum();
+    assert_eq!(inserted, 0, "{r}");
+    assert_eq!(link_of("my-group/my-project#7")["target"]["id"], "checkout");
+}
+
+#[test]
 fn azure_devops_work_items_roll_up_through_their_epic_and_by_area_path() {
     let fixtures = ingest_fixtures();
     let env = Env::new();

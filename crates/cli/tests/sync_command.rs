@@ -511,6 +511,31 @@ fn a_gitlab_sync_waits_out_a_rate_limit_and_notes_missing_epics() {
 }
 
 #[test]
+fn a_gitlab_sync_told_to_come_back_at_a_date_waits_or_fails_saying_how_long() {
+    let env = Env::new();
+    // `Retry-After` as an HTTP date already past: asked again at once, and stored.
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(30);
+    let (base, seen) = serve(move |req, n| match n {
+        0 => Reply::busy_until(past),
+        _ => gitlab_group(req),
+    });
+    succeeded_saying(&gitlab(&env, &base, &["-q"]), &[]);
+    assert_eq!(count(&env), 3);
+    assert!(seen.lock().unwrap().len() > 1);
+
+    // An hour away: the sync fails at once, saying so, and stores nothing more.
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    let (base, seen) = serve(move |_, _| Reply::busy_until(later));
+    let out = gitlab(&env, &base, &["--full"]);
+    failed_saying(
+        &out,
+        &["answered 429", "asked to wait 359", "nothing was imported"],
+    );
+    assert_eq!(seen.lock().unwrap().len(), 1, "not asked again early");
+    assert_eq!(count(&env), 3);
+}
+
+#[test]
 fn a_gitlab_sync_dropped_halfway_stores_nothing_and_keeps_what_was_there() {
     let env = Env::new();
     let (base, _) = serve(|req, n| {

@@ -15,7 +15,8 @@ const HEAD: u64 = 64 * 1024;
 /// `.jsonl` / `.ndjson` are JSON Lines. JSON is Azure DevOps when it names fields such as
 /// `"System.Title"`, Jira when the first marker key is
 /// `"issues"` or `"fields"`, GitHub when it is `"number"`, GitLab when objects have an `"iid"`
-/// beside a `"project_id"` or `"group_id"`, Linear when its issues have an
+/// beside a `"project_id"`, `"group_id"` or `"workItemType"`, or it holds GraphQL
+/// `"workItems"` (before the JSON Lines test: pages back to back), Linear when its issues have an
 /// `"identifier"`; a `.json` file holding one
 /// object per line is JSON Lines. CSV is Jira when the header has `Issue key` and
 /// `Summary`, Azure DevOps when it has `ID`, `Work Item Type` and `Title` (or a tree
@@ -45,7 +46,7 @@ pub fn detect_format(path: &Path) -> Result<Format, IngestError> {
     match body.first() {
         None => Err(unknown("the file is empty")),
         Some(b'{') | Some(b'[') => sniff_json(body).ok_or_else(|| {
-            unknown("JSON that is neither a Jira search response (\"issues\" / \"fields\"), GitHub issues (\"number\"), GitLab issues (\"iid\"), Linear issues (\"identifier\") nor Azure DevOps work items (\"System.Title\")")
+            unknown("JSON that is neither a Jira search response (\"issues\" / \"fields\"), GitHub issues (\"number\"), GitLab issues or work items (\"iid\", \"workItems\"), Linear issues (\"identifier\") nor Azure DevOps work items (\"System.Title\")")
         }),
         Some(_) if ext == "json" => Err(unknown("a .json file that does not start with { or [")),
         Some(_) => sniff_csv(text).ok_or_else(|| unknown("no CSV header row")),
@@ -70,6 +71,15 @@ fn sniff_json(body: &[u8]) -> Option<Format> {
     {
         return Some(Format::AzureJson);
     }
+    // GitLab's GraphQL work items (`data.group.workItems.nodes`): its pages written back
+    // to back (`glab api graphql --paginate`) are one export, not JSON Lines, so this
+    // comes first. Azure DevOps' WIQL answers also hold "workItems", but no "nodes" and
+    // no "iid".
+    if find_key(body, b"\"workItems\"").is_some()
+        && (find_key(body, b"\"nodes\"").is_some() || find_key(body, b"\"iid\"").is_some())
+    {
+        return Some(Format::GitlabJson);
+    }
     if body.first() == Some(&b'{') {
         // One complete object followed by another is JSON Lines, whatever the extension.
         let mut values =
@@ -82,10 +92,12 @@ fn sniff_json(body: &[u8]) -> Option<Format> {
         }
     }
     // GitLab numbers issues and epics by "iid" within a project or group, beside a
-    // "project_id" or "group_id"; no other tracker's issues carry "iid".
+    // "project_id" or "group_id" (REST) or a "workItemType" (GraphQL nodes saved without
+    // their page); no other tracker's issues carry "iid".
     if find_key(body, b"\"iid\"").is_some()
         && (find_key(body, b"\"project_id\"").is_some()
-            || find_key(body, b"\"group_id\"").is_some())
+            || find_key(body, b"\"group_id\"").is_some()
+            || find_key(body, b"\"workItemType\"").is_some())
     {
         return Some(Format::GitlabJson);
     }

@@ -11,6 +11,14 @@
 //! only issue, incident, task or test case); every label is kept whole (`team::payments`),
 //! as a strategy selects it. `weight` is the estimate, the milestone the sprint (the
 //! iteration when there is no milestone).
+//!
+//! A task has no parent here, because REST gives none: the issues API lists tasks among
+//! the issues (`issue_type` `task`, type `TASK`; documented by gitlab-org/gitlab!139694),
+//! but GitLab's issue entity (`lib/api/entities/issue_basic.rb` and `issue.rb`) exposes
+//! no parent, and the only hierarchy it carries is an issue's `epic` / `epic_iid`
+//! (Premium). Its `has_tasks` and `task_completion_status` count Markdown checklist items,
+//! not task work items. A task's parent is in GraphQL's hierarchy widget, which
+//! `gitlab_work_items` reads; one document may hold both shapes.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -18,9 +26,9 @@ use std::path::Path;
 use serde_json::Value;
 use throughline_model::{EstimateUnit, StatusCategory, WorkItem};
 
-use crate::ItemStream;
 use crate::error::IngestError;
 use crate::json_doc::{self, RecordCtx, at, names, str_at};
+use crate::{ItemStream, gitlab_work_items};
 
 /// Reads a GitLab JSON export: one response, an array of pages, or pages written back to
 /// back (`glab api --paginate`).
@@ -28,27 +36,39 @@ pub(crate) fn read(path: &Path, source: String) -> Result<ItemStream, IngestErro
     read_doc(json_doc::load_concatenated(path)?, path, source)
 }
 
-/// Reads a parsed GitLab response; `path` names where it came from in errors.
+/// Reads a parsed GitLab response; `path` names where it came from in errors. REST
+/// records and GraphQL work items may share a document: each is read by its own kind.
 pub(crate) fn read_doc(doc: Value, path: &Path, source: String) -> Result<ItemStream, IngestError> {
+    let doc = gitlab_work_items::unwrap_pages(doc, path, None)?;
     let items = json_doc::flatten(
         doc,
         path,
         &json_doc::Shape {
             is_record: |o| o.contains_key("iid"),
             page_key: None,
-            expected: "expected GitLab issues or epics (objects with \"iid\"), or an array \
-                       of them (pages too)",
+            expected: "expected GitLab issues or epics (objects with \"iid\"), GraphQL work \
+                       items (data.group.workItems.nodes), or an array of them (pages too)",
         },
     )?;
     // Epics name their parent epic by its global id; the parent's reference is in the
     // same file when the user saved the group's epics.
     let epic_refs: HashMap<u64, String> = items
         .iter()
+        .filter(|v| !v.as_object().is_some_and(gitlab_work_items::is_work_item))
         .filter(|v| is_epic(v))
         .filter_map(|v| Some((v.get("id")?.as_u64()?, epic_reference(v)?)))
         .collect();
+    // Work items may name their parent by its global id alone.
+    let work_items = gitlab_work_items::index(&items);
     Ok(json_doc::records(items, path, move |item, ctx| {
-        convert(item, ctx, &source, &epic_refs)
+        if item
+            .as_object()
+            .is_some_and(gitlab_work_items::is_work_item)
+        {
+            gitlab_work_items::convert(item, ctx, &source, &work_items)
+        } else {
+            convert(item, ctx, &source, &epic_refs)
+        }
     }))
 }
 
@@ -62,7 +82,7 @@ fn is_epic(v: &Value) -> bool {
 /// The path of a group or project from a web URL: the segments before `/-/`
 /// (`https://gitlab.com/gitlab-org/gitlab/-/issues/1` → `gitlab-org/gitlab`). Group URLs
 /// may start with `/groups/`.
-fn path_from_url(url: &str) -> Option<String> {
+pub(crate) fn path_from_url(url: &str) -> Option<String> {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     // Without a scheme a URL is a path already (`/groups/g/-/epics/1`); with one, the
     // host comes first.
@@ -110,7 +130,7 @@ fn epic_of(issue: &Value) -> Option<String> {
         .map(|iid| format!("&{iid}"))
 }
 
-fn number_of(v: &Value) -> Option<u64> {
+pub(crate) fn number_of(v: &Value) -> Option<u64> {
     v.as_u64()
         .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
 }
@@ -132,7 +152,7 @@ fn issue_reference(v: &Value, iid: u64) -> (String, Option<String>) {
 }
 
 /// The value of the first `scope::value` label of `scope`, any case.
-fn scoped(labels: &[String], scope: &str) -> Option<String> {
+pub(crate) fn scoped(labels: &[String], scope: &str) -> Option<String> {
     labels.iter().find_map(|l| {
         let (s, v) = l.rsplit_once("::")?;
         (s.trim().eq_ignore_ascii_case(scope) && !v.trim().is_empty()).then(|| v.trim().to_string())

@@ -40,6 +40,7 @@ mod error;
 mod generic;
 mod github_json;
 mod gitlab_json;
+mod gitlab_work_items;
 mod html;
 mod jira_csv;
 mod jira_json;
@@ -84,7 +85,8 @@ pub enum Format {
     /// GitHub issues / pull requests from the REST API or `gh issue|pr list --json`.
     GithubJson,
     /// GitLab issues and group epics from the REST API (pages too) or `glab issue list
-    /// --output json`.
+    /// --output json`, and work items (epics too) from the GraphQL API
+    /// (`data.group.workItems.nodes`, pages too).
     GitlabJson,
     /// Linear's workspace CSV export.
     LinearCsv,

@@ -76,6 +76,13 @@ impl Reply {
         }
     }
 
+    /// A 429 that names when to come back as an HTTP date (`Retry-After: Wed, 21 Oct
+    /// 2015 07:28:00 GMT`), the other form RFC 9110 allows beside seconds.
+    pub fn busy_until(when: std::time::SystemTime) -> Reply {
+        Reply::status(429, r#"{"message":"Retry later"}"#)
+            .with_header("Retry-After", &httpdate::fmt_http_date(when))
+    }
+
     pub fn with_header(mut self, name: &str, value: &str) -> Reply {
         self.headers.push((name.to_string(), value.to_string()));
         self

@@ -1,4 +1,8 @@
 //! GitLab's REST API: a group's or a project's issues, and a group's epics.
+//!
+//! REST lists tasks among the issues but gives none its parent issue (only an issue's
+//! epic), so synced tasks stand alone; a saved GraphQL work-items response, imported
+//! after the sync, gives them their parents (see the ingest crate's GitLab importers).
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! One blocking HTTP client for every tracker: credentials, JSON, retries when the
 //! tracker asks to slow down, and errors that say what to check.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -196,8 +196,11 @@ impl Client {
                     url: url.to_string(),
                     message: format!("reading the answer: {e}"),
                 })?;
+            // A wait asked beyond MAX_WAIT is said in the error, so the person knows
+            // when trying again is worth it.
+            let mut too_long = None;
             if matches!(status, 429 | 503) && attempt < RETRIES {
-                let wait = wait_asked(retry_after.as_deref(), reset.as_deref())
+                let wait = wait_asked(retry_after.as_deref(), reset.as_deref(), SystemTime::now())
                     .unwrap_or(Duration::from_secs(1 << attempt));
                 if wait <= MAX_WAIT {
                     tracing::info!(url, status, ?wait, "the tracker asked to wait");
@@ -205,6 +208,7 @@ impl Client {
                     attempt += 1;
                     continue;
                 }
+                too_long = Some(wait);
             }
             // Azure DevOps answers a request it could not authenticate with 203 and its
             // sign-in page, not 401: said as the refusal it is, not as unreadable JSON.
@@ -218,7 +222,15 @@ impl Client {
                     } else {
                         error_message(&text)
                     },
-                    hint: self.hint(if refused { 401 } else { status }),
+                    hint: match too_long {
+                        Some(wait) => format!(
+                            " (the tracker asked to wait {}s, longer than the {}s a sync \
+                             waits; try again then)",
+                            wait.as_secs(),
+                            MAX_WAIT.as_secs()
+                        ),
+                        None => self.hint(if refused { 401 } else { status }),
+                    },
                 });
             }
             let body = serde_json::from_str(&text).map_err(|e| SyncError::Shape {
@@ -244,15 +256,26 @@ impl Client {
     }
 }
 
-/// How long the tracker asked to wait: `Retry-After` in seconds, else GitLab's
-/// `RateLimit-Reset`, the epoch second its limit resets (a time past asks no wait).
-fn wait_asked(retry_after: Option<&str>, reset: Option<&str>) -> Option<Duration> {
-    if let Some(secs) = retry_after.and_then(|s| s.trim().parse::<u64>().ok()) {
-        return Some(Duration::from_secs(secs));
+/// How long the tracker asked to wait, as of `now`: `Retry-After` in seconds or as an
+/// HTTP date (RFC 9110 §10.2.3 allows either; a date already past asks no wait), else
+/// GitLab's `RateLimit-Reset`, the epoch second its limit resets (likewise).
+fn wait_asked(retry_after: Option<&str>, reset: Option<&str>, now: SystemTime) -> Option<Duration> {
+    if let Some(value) = retry_after.map(str::trim) {
+        if let Ok(secs) = value.parse::<u64>() {
+            return Some(Duration::from_secs(secs));
+        }
+        // httpdate reads the three forms RFC 9110 says a recipient must accept
+        // (IMF-fixdate, RFC 850, asctime), as hyper does.
+        if let Ok(at) = httpdate::parse_http_date(value) {
+            return Some(at.duration_since(now).unwrap_or(Duration::ZERO));
+        }
+        // Neither: fall through to the reset time or the caller's backoff, as if absent.
+        tracing::debug!(value, "Retry-After is neither seconds nor an HTTP date");
     }
-    let reset = reset?.trim().parse::<i64>().ok()?;
-    let now = chrono::Utc::now().timestamp();
-    Some(Duration::from_secs(reset.saturating_sub(now).max(0) as u64))
+    let reset = reset?.trim().parse::<u64>().ok()?;
+    // Checked: a header of absurd size must not overflow the clock (and panic).
+    let at = SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(reset))?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// The `rel="next"` address of a `Link` header (GitHub's and GitLab's paging), verbatim:
@@ -409,14 +432,60 @@ mod tests {
 
     #[test]
     fn waits_are_read_from_retry_after_or_the_reset_time() {
-        assert_eq!(wait_asked(Some("7"), None), Some(Duration::from_secs(7)));
-        assert_eq!(wait_asked(None, Some("1000")), Some(Duration::ZERO));
-        let soon = (chrono::Utc::now().timestamp() + 30).to_string();
-        let w = wait_asked(None, Some(&soon)).unwrap();
+        let now = SystemTime::now();
+        assert_eq!(
+            wait_asked(Some("7"), None, now),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(wait_asked(None, Some("1000"), now), Some(Duration::ZERO));
+        let epoch = now
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let soon = (epoch + 30).to_string();
+        let w = wait_asked(None, Some(&soon), now).unwrap();
         assert!(
-            w <= Duration::from_secs(30) && w >= Duration::from_secs(28),
+            w <= Duration::from_secs(30) && w >= Duration::from_secs(29),
             "{w:?}"
         );
-        assert_eq!(wait_asked(None, None), None);
+        assert_eq!(wait_asked(None, None, now), None);
+    }
+
+    #[test]
+    fn retry_after_may_be_an_http_date() {
+        // RFC 9110's own example, 2015-10-21 07:28:00 UTC, as each form it allows.
+        let asked = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480);
+        let before = asked - Duration::from_secs(90);
+        for form in [
+            "Wed, 21 Oct 2015 07:28:00 GMT",
+            "Wednesday, 21-Oct-15 07:28:00 GMT",
+            "Wed Oct 21 07:28:00 2015",
+        ] {
+            assert_eq!(
+                wait_asked(Some(form), None, before),
+                Some(Duration::from_secs(90)),
+                "{form}"
+            );
+        }
+        // A date already past asks no wait, not a negative one.
+        let after = asked + Duration::from_secs(5);
+        assert_eq!(
+            wait_asked(Some("Wed, 21 Oct 2015 07:28:00 GMT"), None, after),
+            Some(Duration::ZERO)
+        );
+        // A date an hour away is read as an hour: longer than MAX_WAIT, so the request
+        // fails rather than hangs, as the same wait in seconds does.
+        let hour = wait_asked(Some("Wed, 21 Oct 2015 08:28:00 GMT"), None, asked).unwrap();
+        assert_eq!(hour, Duration::from_secs(3600));
+        assert!(hour > MAX_WAIT);
+        // Neither seconds nor a date: the reset time, else nothing (the caller backs off).
+        assert_eq!(
+            wait_asked(Some("soon"), Some("1000"), after),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(wait_asked(Some("soon"), None, after), None);
+        assert_eq!(wait_asked(Some("-5"), None, after), None);
+        // A reset beyond what the clock can hold is no wait read, not a panic.
+        assert_eq!(wait_asked(None, Some(&u64::MAX.to_string()), after), None);
     }
 }

@@ -497,6 +497,50 @@ fn gitlab_rate_limits_are_waited_out_until_the_reset() {
 }
 
 #[test]
+fn retry_after_as_an_http_date_is_waited_out_or_refused() {
+    let issue = || {
+        Reply::json(json!([gitlab_issue(
+            "acme/shop",
+            1,
+            "Saved cards",
+            &[],
+            None
+        )]))
+    };
+    // A date already past: ask again at once. Unread, the date would leave the client to
+    // back off a whole second first.
+    let past = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    let (base, seen) = serve(move |_, n| match n {
+        0 => Reply::busy_until(past),
+        _ => issue(),
+    });
+    let mut gitlab = gitlab_at(&base, GitlabScope::Project("acme/shop".into()), None);
+    let began = std::time::Instant::now();
+    assert_eq!(gitlab.fetch_all(|_| {}).expect("fetched").len(), 1);
+    assert!(
+        began.elapsed() < std::time::Duration::from_millis(900),
+        "{:?}",
+        began.elapsed()
+    );
+    assert_eq!(seen.lock().unwrap().len(), 2);
+
+    // An hour away is past the longest wait honoured: the sync fails at once, saying how
+    // long it was asked to wait, rather than hanging (or retrying early).
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    let (base, seen) = serve(move |_, _| Reply::busy_until(later));
+    let mut gitlab = gitlab_at(&base, GitlabScope::Project("acme/shop".into()), None);
+    let e = gitlab.fetch_all(|_| {}).expect_err("refused");
+    assert!(matches!(e, SyncError::Status { status: 429, .. }), "{e:?}");
+    let text = e.to_string();
+    // The wait asked is said (an hour, less the second the date's precision loses).
+    assert!(
+        text.contains("Retry later") && text.contains("asked to wait 359"),
+        "{text}"
+    );
+    assert_eq!(seen.lock().unwrap().len(), 1);
+}
+
+#[test]
 fn a_dropped_connection_is_a_network_error_naming_the_page() {
     let (base, _) = serve(|_, _| Reply::dropped());
     let mut gitlab = gitlab_at(&base, GitlabScope::Project("acme/shop".into()), None);
