@@ -19,6 +19,21 @@ fn ingest_fixtures() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ingest/tests/fixtures")
 }
 
+/// The effective link of the item `key`, listed with `items --text` and checked to come
+/// from `source`.
+fn link_of(env: &Env, source: &str, key: &str) -> serde_json::Value {
+    let found = env.json(&["items", "--text", key]);
+    let row = found["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["key"] == key)
+        .unwrap_or_else(|| panic!("{key} not listed: {found}"))
+        .clone();
+    assert_eq!(row["source"], source, "{row}");
+    row["link"].clone()
+}
+
 fn count(env: &Env) -> u64 {
     env.json(&["items", "--limit", "0"])["total"]
         .as_u64()
@@ -349,18 +364,7 @@ fn gitlab_work_items_roll_up_task_issue_and_epic_to_the_initiative_of_the_top_ep
     assert_eq!(r["files"][0]["format"], "gitlab-json", "{r}");
     assert_eq!(r["files"][0]["inserted"], 5, "{r}");
 
-    let link_of = |key: &str| {
-        let found = env.json(&["items", "--text", key]);
-        let row = found["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["key"] == key)
-            .unwrap_or_else(|| panic!("{key} not listed: {found}"))
-            .clone();
-        assert_eq!(row["source"], "gitlab", "{row}");
-        row["link"].clone()
-    };
+    let link_of = |key: &str| link_of(&env, "gitlab", key);
     // Task under issue under epic &5 under the selected epic &4.
     for key in ["my-group/my-project#6", "my-group/my-project#7"] {
         let link = link_of(key);
@@ -419,18 +423,7 @@ fn azure_devops_work_items_roll_up_through_their_epic_and_by_area_path() {
         "{r}"
     );
 
-    let link_of = |key: &str| {
-        let found = env.json(&["items", "--text", key]);
-        let row = found["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["key"] == key)
-            .unwrap_or_else(|| panic!("{key} not listed: {found}"))
-            .clone();
-        assert_eq!(row["source"], "azure-devops", "{row}");
-        row["link"].clone()
-    };
+    let link_of = |key: &str| link_of(&env, "azure-devops", key);
     // Task under story under Feature under the selected Epic.
     let task = link_of("Shop-4");
     assert_eq!(task["target"]["id"], "checkout", "{task}");
