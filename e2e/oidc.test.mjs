@@ -1,8 +1,10 @@
 // Sign-in with an identity provider in a real browser: a small fake OpenID Connect
 // provider (node's http, an RSA key made when the test runs) and `throughline serve
 // --oidc-issuer` over a fresh demo database. Chromium signs in through the provider,
-// sees the overview, is refused a correction as a viewer, signs out, and signs in again
-// as a contributor, who may correct.
+// sees the overview with its name and role in the header, is shown no correction form as
+// a viewer (and a post is refused all the same), signs out with the header's link (which
+// ends the session at the provider too), and signs in again as a contributor, who may
+// correct.
 //
 //   THROUGHLINE_BIN=target/release/throughline node --test e2e/
 
@@ -43,6 +45,9 @@ function fakeProvider(port) {
     issuer,
     person: { sub: 'person-1', name: 'A Person', groups: ['staff'] },
     tokensIssued: 0,
+    lastIdToken: null,
+    // The sessions ended here (RP-initiated logout), by the ID token they were named by.
+    loggedOut: [],
   };
   const json = (res, status, body) => {
     res.writeHead(status, { 'content-type': 'application/json' });
@@ -68,6 +73,7 @@ function fakeProvider(port) {
         response_types_supported: ['code'],
         id_token_signing_alg_values_supported: ['RS256'],
         code_challenge_methods_supported: ['S256'],
+        end_session_endpoint: `${issuer}/logout`,
       });
     }
     if (url.pathname === '/jwks') {
@@ -86,6 +92,15 @@ function fakeProvider(port) {
       res.writeHead(302, { location: back.href });
       return res.end();
     }
+    if (url.pathname === '/logout') {
+      const q = url.searchParams;
+      if (q.get('client_id') !== CLIENT_ID || !q.get('post_logout_redirect_uri')) {
+        return json(res, 400, { error: 'invalid_request' });
+      }
+      provider.loggedOut.push(q.get('id_token_hint'));
+      res.writeHead(302, { location: q.get('post_logout_redirect_uri') });
+      return res.end();
+    }
     if (url.pathname === '/token' && req.method === 'POST') {
       let body = '';
       req.on('data', (d) => (body += d));
@@ -101,7 +116,8 @@ function fakeProvider(port) {
           return json(res, 400, { error: 'invalid_grant', error_description: 'PKCE verifier' });
         }
         provider.tokensIssued += 1;
-        json(res, 200, { access_token: 'unused', token_type: 'Bearer', expires_in: 300, id_token: idToken(grant.nonce) });
+        provider.lastIdToken = idToken(grant.nonce);
+        json(res, 200, { access_token: 'unused', token_type: 'Bearer', expires_in: 300, id_token: provider.lastIdToken });
       });
       return undefined;
     }
@@ -225,24 +241,38 @@ describe('sign-in with an identity provider', () => {
     assert.equal(session.httpOnly, true);
     assert.equal(session.sameSite, 'Lax');
     assert.ok(session.expires > Date.now() / 1000, 'it expires');
+    const who = page.locator('header .who');
+    assert.equal((await who.innerText()).trim(), 'Signed in as A Person (viewer) · Sign out');
+    assert.equal(await who.getByRole('link', { name: 'Sign out' }).getAttribute('href'), '/auth/logout');
     await page.screenshot({ path: join(shots, 'oidc-overview.png'), fullPage: false });
   });
 
-  it('refuses a viewer who tries to correct a link', async () => {
+  it('shows a viewer no correction form, and refuses a correction sent anyway', async () => {
     const item = await anItem();
-    const { response } = await correct(item.href);
-    assert.equal(response.status(), 403);
-    await assert.doesNotReject(page.getByRole('heading', { name: 'Not allowed' }).waitFor());
-    await page.screenshot({ path: join(shots, 'oidc-viewer-refused.png'), fullPage: false });
+    await page.goto(item.href);
+    await page.locator('main h1').waitFor();
+    assert.equal(await page.locator('main form').count(), 0, 'no form to correct, confirm or add a note');
+    await assert.doesNotReject(
+      page.getByText('Viewers can read; ask for contributor access to correct links or add notes.').waitFor(),
+    );
+    await page.screenshot({ path: join(shots, 'oidc-viewer-read-only.png'), fullPage: false });
+    // The form is gone, not the rule: a post made by hand is still refused.
+    const posted = await page.request.post(`${item.href}/link`, { form: { target: 'off_plan:maintenance' } });
+    assert.equal(posted.status(), 403);
     const r = await page.request.get(`${base}/api/items/${encodeURIComponent(item.source)}/${encodeURIComponent(item.key)}`);
     const { links } = await r.json();
     assert.ok(!links.some((l) => l.origin === 'corrected'), 'nothing was corrected');
   });
 
-  it('signs out, and a contributor who signs in may correct', async () => {
-    const out = await page.goto(`${base}/auth/logout`);
-    assert.equal(out.status(), 200);
+  it('signs out at the provider too, and a contributor who signs in may correct', async () => {
+    await page.goto(`${base}/`);
+    const idToken = provider.lastIdToken;
+    await Promise.all([
+      page.waitForURL(`${base}/auth/signed-out`),
+      page.locator('header .who').getByRole('link', { name: 'Sign out' }).click(),
+    ]);
     await page.getByRole('heading', { name: 'Signed out' }).waitFor();
+    assert.deepEqual(provider.loggedOut, [idToken], 'the provider ended the session the ID token names');
     assert.ok(!(await context.cookies(base)).some((c) => c.name === 'throughline_session'), 'the session cookie is gone');
     const api = await page.request.get(`${base}/api/status`);
     assert.equal(api.status(), 401, 'signed out, the API refuses');

@@ -38,6 +38,13 @@ pub const FLOW_COOKIE: &str = "throughline_oidc";
 const FLOW_TTL: Duration = Duration::from_secs(10 * 60);
 /// Slack for clocks that disagree with the provider's (the token's `exp`).
 const LEEWAY_SECS: u64 = 60;
+/// The longest ID token kept in the session cookie for signing out (base64 and the other
+/// fields add about a half): longer ones, such as tokens listing hundreds of groups, are
+/// left out and the provider is told the client id instead.
+const MAX_KEPT_ID_TOKEN: usize = 2000;
+/// Where the provider sends the browser back after ending its session: registered with
+/// the provider as the post-logout redirect URI.
+pub const SIGNED_OUT_PATH: &str = "/auth/signed-out";
 /// The default length of a session.
 pub const DEFAULT_SESSION_TTL: Duration = Duration::from_secs(8 * 60 * 60);
 
@@ -99,6 +106,10 @@ struct Discovery {
     jwks_uri: String,
     #[serde(default)]
     token_endpoint_auth_methods_supported: Option<Vec<String>>,
+    /// Where a browser is sent to end the session at the provider too (OpenID Connect
+    /// RP-Initiated Logout 1.0); without it signing out ends only ours.
+    #[serde(default)]
+    end_session_endpoint: Option<String>,
 }
 
 /// A signed-in person, as kept in the session cookie.
@@ -112,6 +123,11 @@ pub struct Session {
     pub team: Option<String>,
     /// Seconds since the epoch after which the session is over.
     pub exp: u64,
+    /// The ID token, kept only to name the session when signing out at a provider that
+    /// has an end-session endpoint (`id_token_hint`; some providers require it), and only
+    /// when short enough that the cookie stays well under browsers' 4 KB limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
 }
 
 /// A sign-in in progress, as kept in the flow cookie.
@@ -203,7 +219,13 @@ impl Oidc {
             ("authorization_endpoint", &meta.authorization_endpoint),
             ("token_endpoint", &meta.token_endpoint),
             ("jwks_uri", &meta.jwks_uri),
-        ] {
+        ]
+        .into_iter()
+        .chain(
+            meta.end_session_endpoint
+                .as_ref()
+                .map(|u| ("end_session_endpoint", u)),
+        ) {
             if !plain_http_allowed(u) {
                 return Err(OidcError::Discovery(format!(
                     "its {what} `{u}` must be an https:// address"
@@ -350,7 +372,11 @@ impl Oidc {
             .ok_or_else(|| OidcError::BadCallback("the callback has no code".into()))?;
         let id_token = self.exchange(code, &flow.verifier).await?;
         let claims = self.verify(&id_token, &flow.nonce).await?;
-        Ok((self.session_of(&claims)?, flow.next))
+        let mut session = self.session_of(&claims)?;
+        if self.meta.end_session_endpoint.is_some() && id_token.len() <= MAX_KEPT_ID_TOKEN {
+            session.id_token = Some(id_token);
+        }
+        Ok((session, flow.next))
     }
 
     /// The token endpoint's ID token for `code`.
@@ -497,6 +523,7 @@ impl Oidc {
             role,
             team,
             exp: now() + self.config.session_ttl.as_secs(),
+            id_token: None,
         })
     }
 
@@ -522,6 +549,30 @@ impl Oidc {
                 self.secure()
             ),
         ]
+    }
+
+    /// Where to send a browser that signs out so the provider ends its session too, or
+    /// `None` when the provider publishes no end-session endpoint. Names the session by
+    /// its ID token when the cookie kept it (an expired session still names it), and the
+    /// client always; the provider sends the browser back to [`SIGNED_OUT_PATH`].
+    pub fn end_session_url(&self, headers: &HeaderMap) -> Option<String> {
+        let endpoint = self.meta.end_session_endpoint.as_deref()?;
+        let id_token = cookie(headers, SESSION_COOKIE)
+            .and_then(|c| self.unsign::<Session>("session", c))
+            .and_then(|s| s.id_token);
+        let back = format!(
+            "{}{SIGNED_OUT_PATH}",
+            self.config.base_url.trim_end_matches('/')
+        );
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        if let Some(t) = &id_token {
+            query.append_pair("id_token_hint", t);
+        }
+        query
+            .append_pair("client_id", &self.config.client_id)
+            .append_pair("post_logout_redirect_uri", &back);
+        let sep = if endpoint.contains('?') { '&' } else { '?' };
+        Some(format!("{endpoint}{sep}{}", query.finish()))
     }
 
     /// The session a request carries: `None` without a session cookie, an error (for

@@ -103,6 +103,18 @@ struct Inner {
     computing: StdMutex<Gates>,
     /// Sign-in with an identity provider (`serve --oidc-issuer`), set once before serving.
     oidc: std::sync::OnceLock<Arc<crate::oidc::Oidc>>,
+    /// On PostgreSQL, the version probe requests share (see [`AppState::version_for`]).
+    probe: StdMutex<Probe>,
+    /// Bumped after every shared probe, to wake the requests waiting for it.
+    probed: watch::Sender<u64>,
+}
+
+/// The shared version probe: whether one is in flight, and the last answer with when
+/// its query began.
+#[derive(Default)]
+struct Probe {
+    running: bool,
+    last: Option<(Instant, Result<Version, String>)>,
 }
 
 /// The lock of each value being derived, by view id and key.
@@ -188,6 +200,8 @@ impl AppState {
                 tokens: StdMutex::new((Version::default(), HashMap::new())),
                 computing: StdMutex::new(HashMap::new()),
                 oidc: std::sync::OnceLock::new(),
+                probe: StdMutex::new(Probe::default()),
+                probed: watch::channel(0).0,
             }),
         })
     }
@@ -356,7 +370,7 @@ impl AppState {
     /// (before any view exists) waits for a load.
     pub async fn view(&self) -> Result<Seen, ApiError> {
         let asked = Instant::now();
-        let version = self.version()?;
+        let version = self.version_for(asked).await?;
         // Subscribed before looking, so a swap between the look and the wait is seen.
         let mut refreshed = self.inner.refreshed.subscribe();
         let deadline = tokio::time::Instant::now() + self.inner.fresh_wait;
@@ -624,7 +638,7 @@ impl AppState {
     /// version.
     pub async fn verify_token(&self, secret: &str) -> Result<Option<TokenInfo>, ApiError> {
         let hash = throughline_store::token_hash(secret);
-        let version = self.version()?;
+        let version = self.version_for(Instant::now()).await?;
         {
             let cache = self.lock_tokens();
             if cache.0 == version
@@ -645,7 +659,71 @@ impl AppState {
         Ok(found)
     }
 
-    /// Where the database stands now: cheap (one pragma on an open connection).
+    /// Where the database stands for a request that arrived at `asked`.
+    ///
+    /// On SQLite, [`AppState::version`] right here: its pragma reads shared memory, which
+    /// costs less than any coordination. On PostgreSQL it is a round trip on the one
+    /// watcher connection, and with every request making its own, requests queued on that
+    /// connection (a few thousand a second at most, with the async threads blocked
+    /// meanwhile). So requests share probes instead: any probe whose query began after a
+    /// request arrived sees every commit made before it, exactly as the request's own
+    /// would, so a request waits for the next probe to begin and takes its answer. One
+    /// query, on a blocking thread, serves every request that arrived while the previous
+    /// one was in flight.
+    async fn version_for(&self, asked: Instant) -> Result<Version, ApiError> {
+        if !matches!(self.inner.db, DbLocation::Postgres(_)) {
+            return self.version();
+        }
+        // Subscribed before looking, so a probe finishing between the look and the wait
+        // is seen.
+        let mut probed = self.inner.probed.subscribe();
+        loop {
+            {
+                let mut probe = self.lock_probe();
+                if let Some((began, answer)) = &probe.last
+                    && *began >= asked
+                {
+                    return answer.clone().map_err(ApiError::Internal);
+                }
+                if !probe.running {
+                    probe.running = true;
+                    // A task of its own, so a request that goes away (the client hung
+                    // up) cannot leave the probe marked running with nobody finishing it.
+                    let this = self.clone();
+                    tokio::spawn(async move { this.shared_probe().await });
+                }
+            }
+            if probed.changed().await.is_err() {
+                return Err(ApiError::Internal("the server is shutting down".into()));
+            }
+        }
+    }
+
+    /// One shared probe: asks the database, keeps the answer with when it began, and
+    /// wakes the requests waiting for it.
+    async fn shared_probe(self) {
+        let began = Instant::now();
+        let this = self.clone();
+        let answer = match tokio::task::spawn_blocking(move || this.version()).await {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(e) => Err(format!("checking the database's version: {e}")),
+        };
+        {
+            let mut probe = self.lock_probe();
+            probe.last = Some((began, answer));
+            probe.running = false;
+        }
+        self.inner.probed.send_modify(|n| *n += 1);
+    }
+
+    fn lock_probe(&self) -> std::sync::MutexGuard<'_, Probe> {
+        // Two plain fields, consistent after any panic.
+        self.inner.probe.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Where the database stands now: cheap on SQLite (one pragma on an open
+    /// connection), a round trip on PostgreSQL.
     fn version(&self) -> Result<Version, ApiError> {
         let generation = self.inner.generation.load(Ordering::SeqCst);
         let mut watcher = self.inner.watcher.lock().unwrap_or_else(|e| e.into_inner());

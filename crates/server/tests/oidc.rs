@@ -80,6 +80,10 @@ struct Grant {
 
 struct Provider {
     issuer: String,
+    /// Whether the discovery document names an end-session endpoint (`/logout`).
+    end_session: bool,
+    /// The last ID token issued.
+    issued: Mutex<Option<String>>,
     mode: Mutex<Mode>,
     grants: Mutex<HashMap<String, Grant>>,
     next_code: Mutex<u64>,
@@ -89,7 +93,7 @@ type P = Arc<Provider>;
 
 async fn discovery(State(p): State<P>) -> axum::Json<Value> {
     let i = &p.issuer;
-    axum::Json(json!({
+    let mut doc = json!({
         "issuer": i,
         "authorization_endpoint": format!("{i}/authorize"),
         "token_endpoint": format!("{i}/token"),
@@ -99,7 +103,23 @@ async fn discovery(State(p): State<P>) -> axum::Json<Value> {
         "id_token_signing_alg_values_supported": ["RS256"],
         "code_challenge_methods_supported": ["S256"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic"],
-    }))
+    });
+    if p.end_session {
+        doc["end_session_endpoint"] = json!(format!("{i}/logout"));
+    }
+    axum::Json(doc)
+}
+
+/// RP-initiated logout: names the client, and sends the browser back where it asked
+/// (a real provider checks that address against the client's registered ones).
+async fn end_session_endpoint(Query(q): Query<HashMap<String, String>>) -> Response {
+    match (
+        q.get("client_id").map(String::as_str),
+        q.get("post_logout_redirect_uri"),
+    ) {
+        (Some(CLIENT_ID), Some(back)) => Redirect::to(back).into_response(),
+        _ => (StatusCode::BAD_REQUEST, "bad logout request").into_response(),
+    }
 }
 
 async fn jwks() -> axum::Json<Value> {
@@ -213,6 +233,7 @@ async fn token(
     let mut head = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
     head.kid = Some(KID.into());
     let id_token = jsonwebtoken::encode(&head, &claims, &key).expect("a signed token");
+    *p.issued.lock().unwrap() = Some(id_token.clone());
     axum::Json(json!({
         "access_token": "unused", "token_type": "Bearer", "expires_in": 300,
         "id_token": id_token,
@@ -220,12 +241,19 @@ async fn token(
     .into_response()
 }
 
-/// Starts the fake provider on loopback.
+/// Starts the fake provider on loopback, without an end-session endpoint.
 async fn provider() -> P {
+    provider_with(false).await
+}
+
+/// Starts the fake provider on loopback; `end_session`: with an end-session endpoint.
+async fn provider_with(end_session: bool) -> P {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let issuer = format!("http://{}", listener.local_addr().unwrap());
     let p = Arc::new(Provider {
         issuer,
+        end_session,
+        issued: Mutex::new(None),
         mode: Mutex::new(Mode::groups(&[])),
         grants: Mutex::new(HashMap::new()),
         next_code: Mutex::new(0),
@@ -235,6 +263,7 @@ async fn provider() -> P {
         .route("/jwks", get(jwks))
         .route("/authorize", get(authorize))
         .route("/token", post(token))
+        .route("/logout", get(end_session_endpoint))
         .with_state(p.clone());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     p
@@ -455,7 +484,25 @@ async fn people_sign_in_with_the_provider_and_their_groups_give_their_role() {
     );
     let r = viewer.get(&format!("{base}/")).await;
     assert_eq!(r.status(), 200);
-    assert!(r.text().await.unwrap().contains("<h1"), "the overview");
+    let overview = r.text().await.unwrap();
+    assert!(overview.contains("<h1"), "the overview");
+    // The header says who is signed in, with what role, and how to sign out; on the
+    // shared (cached) overview and on a page of its own alike.
+    let who =
+        "Signed in as <strong>A Person</strong> (viewer) · <a href=\"/auth/logout\">Sign out</a>";
+    assert!(overview.contains(who), "{overview}");
+    let item_page = format!("{base}/items/{source}/{key}");
+    let r = viewer.get(&item_page).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()[header::CACHE_CONTROL], "private, no-store");
+    let page = r.text().await.unwrap();
+    assert!(page.contains(who), "{page}");
+    // A viewer is shown no form to correct, confirm or add a note, but why.
+    assert!(!page.contains("method=\"post\""), "{page}");
+    assert!(
+        page.contains("Viewers can read; ask for contributor access"),
+        "{page}"
+    );
     // The session is the API's credential too: a viewer reads, and may not correct a link.
     let r = viewer.get(&format!("{base}/api/status")).await;
     assert_eq!(r.status(), 200);
@@ -486,6 +533,20 @@ async fn people_sign_in_with_the_provider_and_their_groups_give_their_role() {
     };
     let r = sign_in(&mut contributor, &base, &p, mode).await;
     assert_eq!(location(&r), "/off-plan");
+    let page = contributor.get(&item_page).await.text().await.unwrap();
+    assert!(
+        page.contains("(contributor) · <a href=\"/auth/logout\">"),
+        "{page}"
+    );
+    assert!(page.contains("id=\"correct\"") && page.contains("id=\"add-note\""));
+    // The overview the viewer was shown does not carry the viewer's name to others.
+    let overview = contributor
+        .get(&format!("{base}/"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(overview.contains("(contributor)") && !overview.contains("(viewer)"));
     let r = contributor
         .with_cookies(api.post(&link).json(&correction))
         .send()
@@ -521,8 +582,70 @@ async fn people_sign_in_with_the_provider_and_their_groups_give_their_role() {
         set_cookies(&r)
     );
     assert!(!viewer.cookies.contains_key("throughline_session"));
+    // This provider has no end-session endpoint: the page says so here, and does not say
+    // who is signed in.
+    let page = r.text().await.unwrap();
+    assert!(page.contains("You are signed out") && !page.contains("Signed in as"));
     let r = viewer.get(&format!("{base}/")).await;
     assert_eq!(location(&r), "/auth/login?next=%2F");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_ends_the_session_at_a_provider_that_offers_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seed_demo(dir.path(), 60);
+    let p = provider_with(true).await;
+    let base = server(&db, &p).await;
+    let mut b = Browser::default();
+    let r = sign_in(&mut b, &base, &p, Mode::groups(&["tl-contributors"])).await;
+    assert!(r.status().is_redirection());
+    let id_token = p
+        .issued
+        .lock()
+        .unwrap()
+        .clone()
+        .expect("an ID token issued");
+    // The session keeps the ID token to name itself at sign-out, and stays a cookie every
+    // browser keeps.
+    let session = b.cookies["throughline_session"].clone();
+    assert!(session.len() < 3000, "{} bytes", session.len());
+    let kept: Value =
+        serde_json::from_slice(&B64.decode(session.split_once('.').unwrap().0).unwrap()).unwrap();
+    assert_eq!(kept["id_token"], id_token.as_str());
+    assert_eq!(b.get(&format!("{base}/")).await.status(), 200);
+
+    // Signing out clears our cookie and sends the browser to the provider's endpoint,
+    // naming the session and where to come back to.
+    let r = b.get(&format!("{base}/auth/logout")).await;
+    let at_provider = location(&r);
+    assert!(
+        at_provider.starts_with(&format!("{}/logout?", p.issuer)),
+        "{at_provider}"
+    );
+    let q = query(&at_provider);
+    assert_eq!(q["id_token_hint"], id_token);
+    assert_eq!(q["client_id"], CLIENT_ID);
+    assert_eq!(
+        q["post_logout_redirect_uri"],
+        format!("{base}/auth/signed-out")
+    );
+    assert!(!b.cookies.contains_key("throughline_session"));
+    // The provider sends the browser back, to a page that says it is signed out.
+    let back = location(&b.get(&at_provider).await);
+    assert_eq!(back, format!("{base}/auth/signed-out"));
+    let r = b.get(&back).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()[header::CACHE_CONTROL], "no-store");
+    let page = r.text().await.unwrap();
+    assert!(page.contains("You are signed out"), "{page}");
+    let r = b.get(&format!("{base}/")).await;
+    assert_eq!(location(&r), "/auth/login?next=%2F");
+    // A browser with no session (or one already over) still ends the provider's, by the
+    // client id alone.
+    let r = Browser::default().get(&format!("{base}/auth/logout")).await;
+    let q = query(&location(&r));
+    assert!(!q.contains_key("id_token_hint"));
+    assert_eq!(q["client_id"], CLIENT_ID);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

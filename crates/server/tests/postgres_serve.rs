@@ -241,3 +241,75 @@ async fn a_server_opens_new_connections_after_the_database_ends_its_own() {
     // One failed request per dead connection at most, not one per request for good.
     assert!(attempts <= 4, "{attempts} rounds before it served again");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn under_load_a_request_sees_every_commit_made_before_it() {
+    let Some(pg) = PgTestSchema::create() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = seed_demo(dir.path(), 200);
+    {
+        let source = Store::open(&file).unwrap();
+        let mut target = pg.store();
+        source.copy_into(&mut target).unwrap();
+    }
+    // Waits as long as it takes for a refresh, so an answer that misses a commit made
+    // before the request is the version check's fault, not a stale answer's.
+    let (base, _stop) = start(DbLocation::Postgres(pg.url.clone())).await;
+    let url = format!("{base}/api/status?period=all&keys=false");
+    let total = |v: serde_json::Value| v["total"]["items"].as_u64().unwrap();
+    let mut expected = total(json(url.clone()).await);
+
+    // Readers keep the server's version checks busy, so requests share them.
+    let running = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let mut readers = Vec::new();
+    for _ in 0..16 {
+        let (url, running) = (url.clone(), running.clone());
+        readers.push(tokio::spawn(async move {
+            let mut n = 0u64;
+            while running.load(std::sync::atomic::Ordering::Relaxed) {
+                let r = client().get(&url).send().await.unwrap();
+                assert_eq!(r.status(), 200);
+                n += 1;
+            }
+            n
+        }));
+    }
+    let mut writer = {
+        let url = pg.url.clone();
+        tokio::task::spawn_blocking(move || Store::open_url(&url).unwrap())
+            .await
+            .unwrap()
+    };
+    for i in 0..10 {
+        // Another process commits an item...
+        writer = tokio::task::spawn_blocking(move || {
+            let item = WorkItem {
+                source: "jira".into(),
+                key: format!("LOAD-{i}"),
+                title: "Added under load".into(),
+                ..Default::default()
+            };
+            let meta = ImportMeta {
+                format: "test".into(),
+                path: "test".into(),
+            };
+            writer
+                .import_items(&meta, [Ok::<_, std::io::Error>(item)], |_| {})
+                .unwrap();
+            writer
+        })
+        .await
+        .unwrap();
+        expected += 1;
+        // ...and the very next request, however many are in flight, counts it.
+        assert_eq!(total(json(url.clone()).await), expected, "after commit {i}");
+    }
+    running.store(false, std::sync::atomic::Ordering::Relaxed);
+    let mut served = 0;
+    for r in readers {
+        served += r.await.unwrap();
+    }
+    assert!(served > 0);
+}

@@ -1006,3 +1006,83 @@ async fn the_brief_counts_the_work_the_control_picks_and_its_evidence_agrees() {
     .await;
     assert_eq!(st, 400);
 }
+
+/// A page as the holder of `token` sees it (the dashboard's token cookie).
+async fn page_as(s: &Server, token: &str, path: &str) -> (u16, String) {
+    let r = client()
+        .get(s.url(path))
+        .header("cookie", format!("throughline_token={token}"))
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.text().await.unwrap().replace("&#x2f;", "/"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn viewers_see_no_forms_they_could_not_send() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = seed_demo(dir.path(), 300);
+    let (viewer, contributor) = {
+        let mut store = throughline_store::Store::open(&db).unwrap();
+        let mut token = |role| store.create_token(role, None, None).unwrap().secret;
+        (
+            token(throughline_store::Role::Viewer),
+            token(throughline_store::Role::Contributor),
+        )
+    };
+    let s = start(&db, true).await;
+    let items = client()
+        .get(s.url("/api/items?origin=inferred&limit=1"))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap();
+    let (_, items) = api_common::body(items).await;
+    let (source, key) = (
+        items["items"][0]["source"].as_str().unwrap(),
+        items["items"][0]["key"].as_str().unwrap(),
+    );
+    let item = format!("/items/{source}/{key}");
+    let queue = "/items?origin=inferred&sort=confidence";
+    let forms = [
+        "id=\"correct\"",
+        "id=\"add-note\"",
+        "/confirm\"",
+        "action=\"/items/review\"",
+    ];
+    let read_only = "Viewers can read; ask for contributor access to correct links or add notes.";
+
+    // A viewer: the item and the review queue without a form, and a line saying why.
+    let (st, html) = page_as(&s, &viewer, &item).await;
+    assert_eq!(st, 200, "{html}");
+    assert!(html.contains(key), "the item itself is shown");
+    assert!(html.contains(read_only), "{html}");
+    let (st, list) = page_as(&s, &viewer, queue).await;
+    assert_eq!(st, 200);
+    assert!(list.contains(read_only), "{list}");
+    for form in forms {
+        assert!(!html.contains(form), "a viewer sees {form} on the item");
+        assert!(!list.contains(form), "a viewer sees {form} in the queue");
+    }
+    assert!(!html.contains("method=\"post\"") && !list.contains("method=\"post\""));
+
+    // A contributor, the same pages just after (the queue is a shared, cached page): every
+    // form, and no read-only line.
+    let (_, html) = page_as(&s, &contributor, &item).await;
+    let (_, list) = page_as(&s, &contributor, queue).await;
+    assert!(html.contains("id=\"correct\"") && html.contains("id=\"add-note\""));
+    assert!(list.contains("/confirm\"") && list.contains("action=\"/items/review\""));
+    assert!(!html.contains(read_only) && !list.contains(read_only));
+    // And the viewer still gets the viewer's copy.
+    let (_, list) = page_as(&s, &viewer, queue).await;
+    assert!(!list.contains("action=\"/items/review\""), "{list}");
+    // Signed in with a token, nobody is "signed in as" anyone: there is no session to end.
+    assert!(!html.contains("Sign out") && !list.contains("Sign out"));
+
+    // The person at the machine, without --auth, keeps every form.
+    let local = start(&db, false).await;
+    let (_, html) = page(&local, &item).await;
+    assert!(html.contains("id=\"correct\"") && html.contains("id=\"add-note\""));
+    assert!(!html.contains(read_only));
+}

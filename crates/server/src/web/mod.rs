@@ -24,7 +24,7 @@ use axum::routing::{get, post};
 use tower_service::Service;
 
 use crate::AppState;
-use crate::auth::WarmUp;
+use crate::auth::{Caller, WarmUp};
 
 /// Routes of the dashboard.
 pub fn router() -> Router<AppState> {
@@ -58,8 +58,61 @@ pub fn router() -> Router<AppState> {
             "/auth/logout",
             get(sign_in_oidc::logout).post(sign_in_oidc::logout),
         )
+        .route(crate::oidc::SIGNED_OUT_PATH, get(sign_in_oidc::signed_out))
         .fallback(not_found)
         .layer(middleware::from_fn(same_origin_posts))
+        .layer(middleware::from_fn(signed_in_as))
+}
+
+/// Where `base.html` has the signed-in person's name and the sign-out link. Report pages
+/// are rendered once and shared by everyone who opens them, so the name cannot be in
+/// their context: it is put in here, per request, on the way out.
+const WHO_MARKER: &str = "<!--throughline:who-->";
+
+/// For a person signed in with the identity provider: "Signed in as NAME (role)" and a
+/// sign-out link in the page's header. Other callers (tokens, the local user) have no
+/// session to end, and their pages pass through untouched.
+async fn signed_in_as(req: Request, next: Next) -> Response {
+    let session = match req.extensions().get::<Caller>() {
+        // The sign-out pages are for a person no longer signed in.
+        Some(Caller::Session(s)) if !req.uri().path().starts_with("/auth/") => s.clone(),
+        _ => return next.run(req).await,
+    };
+    let res = next.run(req).await;
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    if !is_html {
+        return res;
+    }
+    let who = match templates::render(
+        "who.html",
+        serde_json::json!({ "name": session.name, "role": session.role.to_string() }),
+    ) {
+        Ok(who) => who,
+        Err(e) => return WebError::from(e).into_response(),
+    };
+    let (mut parts, body) = res.into_parts();
+    // Pages are built in this process and bounded; a body that fails to read is the
+    // server's own fault.
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(b) => b,
+        Err(e) => return WebError::Internal(format!("reading a page: {e}")).into_response(),
+    };
+    let page = match std::str::from_utf8(&bytes) {
+        Ok(text) => text.replacen(WHO_MARKER, who.trim_end(), 1),
+        // Templates render UTF-8; anything else is passed on as it is.
+        Err(_) => return Response::from_parts(parts, Body::from(bytes)),
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    // The page names one person now: no shared cache may keep it for the next.
+    parts.headers.insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("private, no-store"),
+    );
+    Response::from_parts(parts, Body::from(page))
 }
 
 /// Computes the pages most people open first (overview, off plan, brief, each goal, the

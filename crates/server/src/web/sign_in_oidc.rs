@@ -104,10 +104,47 @@ pub(crate) async fn callback(
         .into_response())
 }
 
-/// `GET` or `POST /auth/logout`: ends the session in this browser. The provider's own
-/// session is left alone, so "sign in again" may not ask for a password.
-pub(crate) async fn logout(State(state): State<AppState>) -> Result<Response, WebError> {
+/// `GET` or `POST /auth/logout`: ends the session in this browser, and at the provider
+/// too when it publishes an end-session endpoint (the browser is sent there, and comes
+/// back to `/auth/signed-out`), so "sign in again" asks who you are. Without one the
+/// provider's own session is left alone.
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let oidc = provider(&state)?;
+    let [clear_session, clear_flow] = oidc.clearing_cookies();
+    let cookies = AppendHeaders([
+        (header::SET_COOKIE, clear_session),
+        (header::SET_COOKIE, clear_flow),
+    ]);
+    match oidc.end_session_url(&headers) {
+        Some(at_provider) => Ok((
+            cookies,
+            [(header::CACHE_CONTROL, "no-store")],
+            Redirect::to(&at_provider),
+        )
+            .into_response()),
+        None => Ok((cookies, signed_out_page()?).into_response()),
+    }
+}
+
+/// `GET /auth/signed-out`: where the provider sends the browser back after ending its
+/// session (the post-logout redirect URI). Clears the cookies again: harmless, and a
+/// session set in another tab meanwhile ends too, as the person asked.
+pub(crate) async fn signed_out(State(state): State<AppState>) -> Result<Response, WebError> {
     let [clear_session, clear_flow] = provider(&state)?.clearing_cookies();
+    Ok((
+        AppendHeaders([
+            (header::SET_COOKIE, clear_session),
+            (header::SET_COOKIE, clear_flow),
+        ]),
+        signed_out_page()?,
+    )
+        .into_response())
+}
+
+fn signed_out_page() -> Result<Response, WebError> {
     let page = html(
         "error.html",
         &json!({
@@ -117,14 +154,6 @@ pub(crate) async fn logout(State(state): State<AppState>) -> Result<Response, We
             "back_label": "Sign in again",
         }),
     )?;
-    Ok((
-        AppendHeaders([
-            (header::SET_COOKIE, clear_session),
-            (header::SET_COOKIE, clear_flow),
-        ]),
-        // A signed-out page must not be served from a cache to the next person.
-        [(header::CACHE_CONTROL, "no-store")],
-        page,
-    )
-        .into_response())
+    // A signed-out page must not be served from a cache to the next person.
+    Ok(([(header::CACHE_CONTROL, "no-store")], page).into_response())
 }

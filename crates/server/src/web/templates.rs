@@ -28,6 +28,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("ask.html", include_str!("../../templates/ask.html")),
     ("error.html", include_str!("../../templates/error.html")),
     ("sign_in.html", include_str!("../../templates/sign_in.html")),
+    ("who.html", include_str!("../../templates/who.html")),
 ];
 
 fn env() -> &'static Environment<'static> {

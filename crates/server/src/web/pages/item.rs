@@ -39,16 +39,25 @@ fn find(store: &Store, source: &str, key: &str) -> Result<StoredItem, ApiError> 
 /// `GET /items/{source}/{key}`.
 pub(crate) async fn page(
     State(state): State<AppState>,
+    caller: Caller,
     Path((source, key)): Path<(String, String)>,
     Query(flash): Query<Flash>,
 ) -> Result<Html<String>, WebError> {
-    let ctx = state
+    let mut ctx = state
         .read(move |store| {
             let found = find(store, &source, &key)?;
             context(store, &found, &flash)
         })
         .await?;
+    // The forms only for those whose post would be taken (see `access::require_role`):
+    // a viewer shown a form that is then refused has been misled.
+    ctx["can_write"] = json!(can_write(&caller));
     html("item.html", &ctx)
+}
+
+/// Whether `caller` may send the dashboard's forms (correct, confirm, note, review).
+pub(crate) fn can_write(caller: &Caller) -> bool {
+    caller.require(throughline_store::Role::Contributor).is_ok()
 }
 
 fn saved_text(s: &str) -> Option<&'static str> {

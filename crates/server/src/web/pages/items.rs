@@ -15,6 +15,7 @@ use throughline_report::item_query::{
 
 use super::report_page_with;
 use crate::api::items::ItemsQuery;
+use crate::auth::Caller;
 use crate::web::WebError;
 use crate::web::util::{item_href, origin_label, seg, target_label};
 use crate::{AppState, View};
@@ -38,6 +39,7 @@ pub(crate) struct PageQuery {
 /// `GET /items`.
 pub(crate) async fn page(
     State(state): State<AppState>,
+    caller: Caller,
     filters: Result<Query<ItemsQuery>, QueryRejection>,
     page: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<Response, WebError> {
@@ -48,7 +50,9 @@ pub(crate) async fn page(
     let page = p.page.unwrap_or(1).max(1);
     let described = describe(&filters, &seen.view);
     let params = params(&filters);
-    let key = format!("items {params} page={page}");
+    // Viewers get the list without the review forms, so the shared page is kept per kind.
+    let can_write = super::item::can_write(&caller);
+    let key = format!("items {params} page={page} write={can_write}");
     // The confirmation is said on top of the shared (cached) page, and only of an item
     // there is: the key comes from the address, which anyone can write.
     let flash = p
@@ -64,7 +68,11 @@ pub(crate) async fn page(
         &seen,
         "items.html",
         key,
-        move |v| context(v, &query, page, &described, &params),
+        move |v| {
+            let mut ctx = context(v, &query, page, &described, &params);
+            ctx["can_write"] = json!(can_write);
+            ctx
+        },
         flash,
     )
     .await
