@@ -308,15 +308,16 @@ fn every_appcelerator_jira_file_imports_with_a_warning_for_empty_summaries() {
     );
 }
 
+/// One initiative selecting the GitLab fixtures' top epic, `my-group&4`.
+const GITLAB_TOP_EPIC_STRATEGY: &str = "[[goal]]\nid = \"grow\"\ntitle = \"Grow\"\n\n\
+    [[initiative]]\nid = \"checkout\"\ngoals = [\"grow\"]\ntitle = \"Checkout\"\n\
+    epics = [\"my-group&4\"]\n";
+
 #[test]
 fn gitlab_epics_and_issues_roll_up_to_the_initiative_that_selects_the_top_epic() {
     let fixtures = ingest_fixtures();
     let env = Env::new();
-    env.write(
-        "s.toml",
-        "[[goal]]\nid = \"grow\"\ntitle = \"Grow\"\n\n[[initiative]]\nid = \"checkout\"\n\
-         goals = [\"grow\"]\ntitle = \"Checkout\"\nepics = [\"my-group&4\"]\n",
-    );
+    env.write("s.toml", GITLAB_TOP_EPIC_STRATEGY);
     env.ok(&["strategy", "apply", "s.toml"]);
     let files: Vec<String> = [
         "gitlab_rest_epics.json",
@@ -348,11 +349,7 @@ fn gitlab_epics_and_issues_roll_up_to_the_initiative_that_selects_the_top_epic()
 fn gitlab_work_items_roll_up_task_issue_and_epic_to_the_initiative_of_the_top_epic() {
     let fixtures = ingest_fixtures();
     let env = Env::new();
-    env.write(
-        "s.toml",
-        "[[goal]]\nid = \"grow\"\ntitle = \"Grow\"\n\n[[initiative]]\nid = \"checkout\"\n\
-         goals = [\"grow\"]\ntitle = \"Checkout\"\nepics = [\"my-group&4\"]\n",
-    );
+    env.write("s.toml", GITLAB_TOP_EPIC_STRATEGY);
     env.ok(&["strategy", "apply", "s.toml"]);
     let work_items = fixtures
         .join("gitlab_work_items_pages.json")
