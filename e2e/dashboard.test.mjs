@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { freePort, waitForHealth } from './serve.mjs';
+import { freePort, waitForHealth, stopServer } from './serve.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const shots = resolve(here, '..', 'artifacts', 'screenshots');
@@ -176,19 +176,7 @@ describe('dashboard in a browser', () => {
 
   after(async () => {
     await browser?.close();
-    if (server && server.exitCode === null) {
-      server.kill('SIGINT');
-      await new Promise((r) => {
-        const t = setTimeout(() => {
-          server.kill('SIGKILL');
-          r();
-        }, 5000);
-        server.on('exit', () => {
-          clearTimeout(t);
-          r();
-        });
-      });
-    }
+    await stopServer(server);
     if (dir) rmSync(dir, { recursive: true, force: true });
     if (timings.length) console.log(`page loads:\n  ${timings.join('\n  ')}`);
   });
@@ -535,19 +523,7 @@ describe('dashboard on the real Appcelerator Jira', { skip: noRealData }, () => 
 
   after(async () => {
     await browser?.close();
-    if (server && server.exitCode === null) {
-      server.kill('SIGINT');
-      await new Promise((r) => {
-        const t = setTimeout(() => {
-          server.kill('SIGKILL');
-          r();
-        }, 5000);
-        server.on('exit', () => {
-          clearTimeout(t);
-          r();
-        });
-      });
-    }
+    await stopServer(server);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { freePort, waitForHealth } from './serve.mjs';
+import { freePort, waitForHealth, stopServer } from './serve.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const shots = resolve(here, '..', 'artifacts', 'screenshots');
@@ -186,19 +186,7 @@ describe('sign-in with an identity provider', () => {
 
   after(async () => {
     await browser?.close();
-    if (server && server.exitCode === null) {
-      server.kill('SIGINT');
-      await new Promise((r) => {
-        const t = setTimeout(() => {
-          server.kill('SIGKILL');
-          r();
-        }, 5000);
-        server.on('exit', () => {
-          clearTimeout(t);
-          r();
-        });
-      });
-    }
+    await stopServer(server);
     await provider?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

@@ -1,5 +1,5 @@
-// What the browser tests share: a free loopback port for a server, and waiting until a
-// started `throughline serve` answers. Not a test file itself (`node --test e2e/` runs
+// What the browser tests share: a free loopback port for a server, waiting until a
+// started `throughline serve` answers, and stopping it. Not a test file itself (`node --test e2e/` runs
 // only `*.test.mjs`).
 
 import { createServer } from 'node:net';
@@ -33,4 +33,20 @@ export async function waitForHealth(base, server, log) {
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`the server did not answer /api/health within 60 s:\n${log.join('')}`);
+}
+
+/** Stops `server` if it still runs: SIGINT (a graceful shutdown), SIGKILL after 5 s. */
+export async function stopServer(server) {
+  if (!server || server.exitCode !== null) return;
+  server.kill('SIGINT');
+  await new Promise((r) => {
+    const t = setTimeout(() => {
+      server.kill('SIGKILL');
+      r();
+    }, 5000);
+    server.on('exit', () => {
+      clearTimeout(t);
+      r();
+    });
+  });
 }

@@ -34,6 +34,24 @@ fn link_of(env: &Env, source: &str, key: &str) -> serde_json::Value {
     row["link"].clone()
 }
 
+/// Items an `import --json` answer says it inserted, over all its files.
+fn inserted(r: &serde_json::Value) -> u64 {
+    r["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["inserted"].as_u64().unwrap())
+        .sum()
+}
+
+/// The paths of the importers' fixtures named, as arguments.
+fn fixture_args(names: &[&str]) -> Vec<String> {
+    names
+        .iter()
+        .map(|f| ingest_fixtures().join(f).display().to_string())
+        .collect()
+}
+
 fn count(env: &Env) -> u64 {
     env.json(&["items", "--limit", "0"])["total"]
         .as_u64()
@@ -196,13 +214,7 @@ fn real_storypoints_and_iceberg_exports_import_with_exact_counts() {
     let mut args = vec!["import", "csv", "--quiet"];
     args.extend(files.iter().map(String::as_str));
     let r = env.json(&args);
-    let inserted: u64 = r["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["inserted"].as_u64().unwrap())
-        .sum();
-    assert_eq!(inserted, 23_313);
+    assert_eq!(inserted(&r), 23_313);
 
     let iceberg = data.join("iceberg/commits.jsonl").display().to_string();
     let r = env.json(&[
@@ -315,28 +327,18 @@ const GITLAB_TOP_EPIC_STRATEGY: &str = "[[goal]]\nid = \"grow\"\ntitle = \"Grow\
 
 #[test]
 fn gitlab_epics_and_issues_roll_up_to_the_initiative_that_selects_the_top_epic() {
-    let fixtures = ingest_fixtures();
     let env = Env::new();
     env.write("s.toml", GITLAB_TOP_EPIC_STRATEGY);
     env.ok(&["strategy", "apply", "s.toml"]);
-    let files: Vec<String> = [
+    let files = fixture_args(&[
         "gitlab_rest_epics.json",
         "gitlab_rest_issues_pages.json",
         "glab_issue_list.json",
-    ]
-    .iter()
-    .map(|f| fixtures.join(f).display().to_string())
-    .collect();
+    ]);
     let mut args = vec!["import", "gitlab"];
     args.extend(files.iter().map(String::as_str));
     let r = env.json(&args);
-    let read: u64 = r["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["inserted"].as_u64().unwrap())
-        .sum();
-    assert_eq!(read, 5, "{r}");
+    assert_eq!(inserted(&r), 5, "{r}");
     // The issue sits in epic &5, which sits under &4: the selector of &4 takes it.
     let item = env.json(&["items", "--text", "my-group/my-project#6"]);
     let link = &item["items"][0]["link"];
@@ -372,18 +374,9 @@ fn gitlab_work_items_roll_up_task_issue_and_epic_to_the_initiative_of_the_top_ep
 
     // REST exports of the same epics and issues are the same items: nothing new but the
     // one REST has that the work items do not (none), and the links stand.
-    let rest: Vec<String> = ["gitlab_rest_epics.json", "gitlab_rest_issues_pages.json"]
-        .iter()
-        .map(|f| fixtures.join(f).display().to_string())
-        .collect();
+    let rest = fixture_args(&["gitlab_rest_epics.json", "gitlab_rest_issues_pages.json"]);
     let r = env.json(&["import", "gitlab", &rest[0], &rest[1], "--no-align"]);
-    let inserted: u64 = r["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["inserted"].as_u64().unwrap())
-        .sum();
-    assert_eq!(inserted, 0, "{r}");
+    assert_eq!(inserted(&r), 0, "{r}");
     assert_eq!(link_of("my-group/my-project#7")["target"]["id"], "checkout");
 }
 

@@ -152,6 +152,32 @@ fn issue_reference(v: &Value, iid: u64) -> (String, Option<String>) {
 }
 
 /// The value of the first `scope::value` label of `scope`, any case.
+/// The status category of a GitLab state (REST's words: `opened`, `closed`; anything
+/// else as its name says), for REST issues and epics and GraphQL work items alike.
+pub(crate) fn status_category(state: Option<&str>) -> StatusCategory {
+    match state {
+        Some("opened") | Some("open") | None => StatusCategory::Todo,
+        Some("closed") => StatusCategory::Done,
+        Some(other) => StatusCategory::from_status_name(other),
+    }
+}
+
+/// A weight (the estimate), if given: a number of zero or more, else an error naming
+/// `field`.
+pub(crate) fn weight(
+    value: Option<&Value>,
+    ctx: &RecordCtx<'_>,
+    field: &str,
+) -> Result<Option<f64>, IngestError> {
+    value
+        .map(|w| {
+            w.as_f64()
+                .filter(|w| w.is_finite() && *w >= 0.0)
+                .ok_or_else(|| ctx.bad(field, w, "a number of zero or more"))
+        })
+        .transpose()
+}
+
 pub(crate) fn scoped(labels: &[String], scope: &str) -> Option<String> {
     labels.iter().find_map(|l| {
         let (s, v) = l.rsplit_once("::")?;
@@ -190,11 +216,7 @@ fn convert(
     let labels = names(at(item, &["labels"]), "name");
 
     let state = str_at(item, &["state"]).map(|s| s.to_ascii_lowercase());
-    let status_category = match state.as_deref() {
-        Some("opened") | Some("open") | None => StatusCategory::Todo,
-        Some("closed") => StatusCategory::Done,
-        Some(other) => StatusCategory::from_status_name(other),
-    };
+    let status_category = status_category(state.as_deref());
     let item_type = if epic {
         Some("Epic".to_string())
     } else {
@@ -211,14 +233,7 @@ fn convert(
     } else {
         epic_of(item)
     };
-    let estimate = match at(item, &["weight"]) {
-        None => None,
-        Some(w) => Some(
-            w.as_f64()
-                .filter(|w| w.is_finite() && *w >= 0.0)
-                .ok_or_else(|| ctx.bad("weight", w, "a number of zero or more"))?,
-        ),
-    };
+    let estimate = weight(at(item, &["weight"]), &ctx, "weight")?;
     let assignee = at(item, &["assignees"])
         .and_then(Value::as_array)
         .and_then(|a| a.first())

@@ -23,10 +23,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use serde_json::Value;
-use throughline_model::{EstimateUnit, StatusCategory, WorkItem};
+use throughline_model::{EstimateUnit, WorkItem};
 
 use crate::error::{IngestError, Location};
-use crate::gitlab_json::{number_of, path_from_url, scoped};
+use crate::gitlab_json::{number_of, path_from_url, scoped, status_category, weight};
 use crate::json_doc::{RecordCtx, at, names, str_at};
 
 /// Whether a record of a GitLab document is a GraphQL work item rather than a REST issue
@@ -245,11 +245,7 @@ pub(crate) fn convert(
         "CLOSED" => "closed".to_string(),
         _ => s.to_ascii_lowercase(),
     });
-    let status_category = match state.as_deref() {
-        Some("opened") | None => StatusCategory::Todo,
-        Some("closed") => StatusCategory::Done,
-        Some(other) => StatusCategory::from_status_name(other),
-    };
+    let status_category = status_category(state.as_deref());
     let item_type = if epic {
         Some("Epic".to_string())
     } else {
@@ -280,16 +276,12 @@ pub(crate) fn convert(
         }
     }
 
-    let estimate = match widget(widgets, "WEIGHT", "WorkItemWidgetWeight", "weight")
-        .and_then(|w| at(w, &["weight"]))
-    {
-        None => None,
-        Some(w) => Some(
-            w.as_f64()
-                .filter(|w| w.is_finite() && *w >= 0.0)
-                .ok_or_else(|| ctx.bad("widgets.WEIGHT.weight", w, "a number of zero or more"))?,
-        ),
-    };
+    let estimate = weight(
+        widget(widgets, "WEIGHT", "WorkItemWidgetWeight", "weight")
+            .and_then(|w| at(w, &["weight"])),
+        &ctx,
+        "widgets.WEIGHT.weight",
+    )?;
     let assignee = widget(widgets, "ASSIGNEES", "WorkItemWidgetAssignees", "assignees")
         .and_then(|w| at(w, &["assignees", "nodes"]))
         .and_then(Value::as_array)

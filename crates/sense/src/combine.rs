@@ -332,6 +332,18 @@ pub(crate) struct Fitted {
     pub tau: Option<f64>,
 }
 
+impl Fitted {
+    /// `combo` with nothing fitted on a fold: identity maps, no recency prior.
+    pub(crate) fn unfitted(combo: Combo) -> Self {
+        Fitted {
+            combo,
+            iso: Isotonic::default(),
+            aligned: None,
+            tau: None,
+        }
+    }
+}
+
 /// Fits the combination and the isotonic maps of the top probability and of the aligned
 /// mass on the fold, minimising its held-out log-loss. The weights are searched
 /// coordinate-wise on small grids.

@@ -115,14 +115,7 @@ pub fn token_from_headers(headers: &HeaderMap) -> Option<String> {
     {
         return Some(token.trim().to_string());
     }
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == TOKEN_COOKIE && !value.is_empty())
-        .map(|(_, value)| value.trim().to_string())
+    crate::oidc::cookie(headers, TOKEN_COOKIE).map(str::to_string)
 }
 
 /// The token in an `/mcp` address's `access_token` query parameter (RFC 6750 section

@@ -603,8 +603,9 @@ fn why_refused(e: &jsonwebtoken::errors::Error) -> String {
     }
 }
 
-/// The value of the cookie `name`, if the request has a non-empty one.
-fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+/// The value of the cookie `name`, if the request has a non-empty one (the token
+/// sign-in's cookie, `auth::token_from_headers`, as well as the sessions here).
+pub(crate) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(header::COOKIE)
         .iter()

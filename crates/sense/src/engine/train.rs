@@ -12,7 +12,6 @@ use super::infer::is_aligned;
 use super::learners::{SemVectors, class_vectors, strategy_examples, train_svm};
 use super::text::{doc_of, embed_text, strategy_text};
 use super::{MAX_POSTINGS, Model, ParentInfo, Semantic, TrainingSet, Workspace, days};
-use crate::calibration::Isotonic;
 use crate::combine::{Combo, Fitted, Fold, Shared, fit_combination};
 use crate::family::Families;
 use crate::features::{self, Block, Doc, ExtractOptions, Raw};
@@ -125,12 +124,11 @@ impl Model {
             // 0.19), and with the demo's real strategy text they answer half the items,
             // 92% of them right, where before they answered none. Sentence similarities
             // spread wider than word cosines, hence their smaller weight.
-            Fitted {
-                combo: Combo::unfitted(if semantic { 0.25 } else { 0.0 }, 0.03, 0.03),
-                iso: Isotonic::default(),
-                aligned: None,
-                tau: None,
-            }
+            Fitted::unfitted(Combo::unfitted(
+                if semantic { 0.25 } else { 0.0 },
+                0.03,
+                0.03,
+            ))
         } else if ex.linked.len() >= 60 && ex.distinct_targets() >= 2 {
             let _span = tracing::debug_span!("fit the mix on the held-out fold").entered();
             let fold = held_out_fold(
@@ -159,12 +157,7 @@ impl Model {
                 },
             )
         } else {
-            Fitted {
-                combo: Combo::unfitted(if semantic { 1.0 } else { 0.0 }, 0.5, -0.5),
-                iso: Isotonic::default(),
-                aligned: None,
-                tau: None,
-            }
+            Fitted::unfitted(Combo::unfitted(if semantic { 1.0 } else { 0.0 }, 0.5, -0.5))
         };
 
         let linear = {
